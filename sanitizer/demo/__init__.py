@@ -1,0 +1,1 @@
+"""The bundled demo: a seeded, deliberately messy "production" database to sanitize."""

@@ -1,0 +1,1336 @@
+"""Build the demo "production" database: a seeded, deliberately messy SQLite file.
+
+The demo company (RelayDesk) runs AI agents for customer support. Its data carries the mess
+real production has (NULL vs empty vs whitespace, malformed emails, many phone formats, unicode
+names, stale statuses, long blobs, broken JSON, duplicate rows, PII inside free text and JSON)
+so the sanitizer is exercised end to end against something worth sanitizing. The same emails,
+names and phones reappear across tables, so consistent pseudonyms can be checked.
+
+Deterministic: the same seed and scale give identical table contents. Dates come from a fixed
+window (never "now"), and every random draw goes through seeded generators.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import string
+import sys
+import time
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from faker import Faker
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+
+DEFAULT_PATH = Path("demo/prod/app.db")
+START = datetime(2019, 1, 1)
+END = datetime(2025, 6, 30, 23, 59, 59)
+TS_FORMAT = "%Y-%m-%d %H:%M:%S"
+STAFF_DOMAIN = "relaydesk.io"
+
+LOCALE_WEIGHTS = {"en_US": 4, "de_DE": 2, "fr_FR": 1.5, "pt_BR": 1.5, "ja_JP": 1, "es_MX": 1}
+LOCALES = tuple(LOCALE_WEIGHTS)
+COUNTRY = {"en_US": "US", "de_DE": "DE", "fr_FR": "FR", "pt_BR": "BR", "ja_JP": "JP", "es_MX": "MX"}
+CALLING_CODE = {
+    "US": "1",
+    "GB": "44",
+    "CA": "1",
+    "DE": "49",
+    "FR": "33",
+    "BR": "55",
+    "JP": "81",
+    "MX": "52",
+}
+CURRENCY = {
+    "US": "USD",
+    "GB": "GBP",
+    "CA": "CAD",
+    "DE": "EUR",
+    "FR": "EUR",
+    "BR": "BRL",
+    "JP": "JPY",
+    "MX": "MXN",
+}
+TLD = {
+    "US": "com",
+    "GB": "co.uk",
+    "CA": "ca",
+    "DE": "de",
+    "FR": "fr",
+    "BR": "com.br",
+    "JP": "co.jp",
+    "MX": "com.mx",
+}
+VAT_PATTERN = {
+    "US": "##-#######",
+    "GB": "GB### #### ##",
+    "CA": "#########RT0001",
+    "DE": "DE#########",
+    "FR": "FR## #########",
+    "BR": "##.###.###/0001-##",
+    "JP": "T#############",
+    "MX": "???######??#",
+}
+TAX_ID_PATTERN = {
+    "en_US": "###-##-####",
+    "de_DE": "###########",
+    "fr_FR": "# ## ## ## ### ### ##",
+    "pt_BR": "###.###.###-##",
+    "ja_JP": "#### #### ####",
+    "es_MX": "????######???",
+}
+
+# Row counts at scale 1; messages, invoice lines, refunds and subscriptions follow from these.
+BASE_COUNTS = {
+    "companies": 150,
+    "contacts": 1200,
+    "tickets": 1500,
+    "invoices": 900,
+    "payment_methods": 900,
+    "agent_runs": 1200,
+    "audit_log": 1450,
+    "retry_queue": 200,
+    "dead_letters": 150,
+}
+
+WHITESPACE = (" ", "   ", "\t", " \n ")
+PLANS = {
+    "free": 30,
+    "starter": 25,
+    "pro": 25,
+    "enterprise": 10,
+    "Enterprise": 3,
+    "legacy_2019": 5,
+    "PRO ": 2,
+}
+CONTACT_STATUS = {
+    "active": 70,
+    "inactive": 10,
+    "Active": 3,
+    "ACTIVE": 2,
+    "pending": 5,
+    "deleted": 4,
+    "banned ": 1,
+    "": 2,
+    None: 3,
+}
+TICKET_STATUS = {
+    "open": 20,
+    "pending": 10,
+    "solved": 25,
+    "closed": 30,
+    "escalated": 4,
+    "Open": 3,
+    "open ": 2,
+    "PENDING_LEGACY": 3,
+    "closed_v1": 1,
+    None: 1,
+}
+INVOICE_STATUS = {
+    "paid": 60,
+    "open": 15,
+    "overdue": 8,
+    "void": 4,
+    "draft": 3,
+    "Paid": 3,
+    "PAID ": 1,
+    "uncollectible": 2,
+}
+RUN_STATUS = {
+    "succeeded": 70,
+    "failed": 12,
+    "timeout": 5,
+    "running": 3,
+    "cancelled": 3,
+    "SUCCESS": 4,
+    "error ": 3,
+}
+AGENTS = (
+    "triage-bot",
+    "refund-agent",
+    "kb-answerer",
+    "escalation-v2",
+    "summarizer",
+    "TriageBot (old)",
+)
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "password_reset",
+    "export_data",
+    "update_contact",
+    "refund.issue",
+    "agent.run",
+    "api_key.rotate",
+    "LOGIN",
+    "delete_request",
+)
+CLOSED = ("solved", "closed", "closed_v1")
+
+# Hand-placed rows that the test (and a human browsing the demo) can find by value.
+SPECIAL_CONTACTS: tuple[dict[str, Any], ...] = (
+    {
+        "locale": "de_DE",
+        "first_name": "José",
+        "last_name": "Müller",
+        "full_name": "José Müller",
+        "phone": "+49 30 901820",
+        "postcode": "10115",
+        "city": "Berlin",
+    },
+    {
+        "locale": "en_US",
+        "first_name": "Zoë",
+        "last_name": "Ångström",
+        "full_name": "Zoë Ångström",
+        "postcode": "SW1A 1AA",
+        "city": "London",
+        "phone": "+44 20 7946 0958",
+    },
+    {"locale": "ja_JP", "first_name": "太郎", "last_name": "山田", "full_name": "山田 太郎"},
+    {
+        "locale": "pt_BR",
+        "first_name": "Ólafur",
+        "last_name": "Þórsson",
+        "full_name": "Ólafur Þórsson",
+        "phone": "+55 (12) 3923-5555",
+    },
+    {
+        "locale": "fr_FR",
+        "first_name": "Émilie",
+        "last_name": "Tremblay",
+        "full_name": "Émilie Tremblay",
+        "postcode": "H2G 1A7",
+        "city": "Montréal",
+        "phone": "(555) 010-4477 x12",
+    },
+    {"locale": "en_US", "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@"},
+    {"locale": "en_US", "first_name": "John", "last_name": "Smith", "email": "JOHN@EXAMPLE"},
+    {"locale": "en_US", "full_name": None, "email": "no-at-sign"},
+    # Unique in SQL (case-sensitive) but the same mailbox: a classic legacy-signup duplicate.
+    {
+        "locale": "pt_BR",
+        "first_name": "Maria",
+        "last_name": "Silva",
+        "email": "maria.silva@example.com",
+    },
+    {
+        "locale": "pt_BR",
+        "first_name": "Maria",
+        "last_name": "Silva",
+        "email": "Maria.Silva@Example.com",
+    },
+)
+
+CUSTOMER_LINES = (
+    "Hi, this is {name}. Please call me back on {phone}.",
+    "My email is {email} and I never got the password reset link.",
+    "I moved to {address}. Please update my billing details.",
+    "My colleague {other_name} ({other_email}) needs access to our workspace too.",
+    "The bot told me my refund was processed but nothing arrived 😡",
+    "Thanks {agent}, that worked! 🙏👍",
+    "Why was my card ending {card4} charged twice???",
+    "{local}",
+    "Здравствуйте, не могу войти в аккаунт. {name}",
+    "مرحبا، لم أستلم الفاتورة. {email}",
+)
+AGENT_LINES = (
+    "Hi {first}, thanks for reaching out. I've escalated ticket #{ticket} to billing.",
+    "Dear {name}, the refund to the card ending in {card4} has been issued.",
+    "I've updated the address on file to: {address}",
+    "Could you confirm that {phone} is still the best number to reach you?",
+    "I've added {other_name} <{other_email}> as a second admin.",
+    "Best regards,\n{agent}\nRelayDesk Support",
+)
+BOT_LINES = (
+    "🤖 Auto-reply: we received your request #{ticket}. Expected response time: 24h.",
+    "Summary for agent: {name} <{email}> reports a login problem. Phone on file: {phone}.",
+    "Detected language: {lang}. Routing to queue '{queue}'.",
+    "I found 3 articles that might help, {first}: https://help.relaydesk.io/a/{ticket}",
+)
+LINES = {"customer": CUSTOMER_LINES, "agent": AGENT_LINES, "bot": BOT_LINES}
+SUBJECTS = (
+    "Can't log in",
+    "Refund request",
+    "Invoice {invoice} is wrong",
+    "Please delete my data (GDPR)",
+    "Bot gave me a wrong answer",
+    "Change billing address",
+    "Urgent!!! account locked",
+    "RE: RE: Fwd: your agent keeps replying",
+    "Question from {name}",
+    "Call me back at {phone}",
+    "Rechnung doppelt belastet",
+    "Problème de connexion",
+    "Não consigo acessar minha conta",
+    "ログインできません",
+    "No puedo descargar la factura",
+    "",
+)
+LINE_ITEMS = (
+    "Agent seats ({plan})",
+    "Overage: {n}k tokens",
+    "Premium support",
+    "Onboarding",
+    "Workflow add-on",
+    "Credit: service outage {month}",
+)
+LOG_MESSAGES = (
+    "widget loaded",
+    "auth token expired",
+    "retrying websocket",
+    "payment declined",
+    "agent handoff",
+    "upload failed: file too large",
+)
+REFUND_REASONS = (
+    "Duplicate charge",
+    "Customer {name} cancelled within trial",
+    "Goodwill credit approved by {agent}",
+    "Chargeback filed by {email}",
+    "",
+)
+ERRORS = (
+    "SMTP 550 5.1.1 <{email}>: Recipient address rejected",
+    "HTTP 429 Too Many Requests",
+    "Timeout after 30s calling CRM for {name}",
+    "ValidationError: phone '{phone}' is not a valid number",
+    "JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+)
+
+
+@dataclass(frozen=True)
+class Company:
+    """What contacts and invoices need to know about a company."""
+
+    id: int
+    locale: str
+    country: str
+    mail_domain: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact as other tables see it: its email, name and phone reappear elsewhere."""
+
+    id: int
+    company_id: int | None
+    email: str
+    first: str
+    last: str
+    name: str
+    phone: str
+    address: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket that agent runs and messages refer back to."""
+
+    id: int
+    person: Person
+    subject: str
+    body: str
+    created: datetime
+
+
+def _ts(moment: datetime) -> str:
+    return moment.strftime(TS_FORMAT)
+
+
+def _ascii(text: str) -> str:
+    """Fold accents (José → jose) and drop what has no ASCII form, for emails and domains."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum())
+
+
+def _full_name(first: str, last: str, locale: str) -> str:
+    """Japanese names are written family name first."""
+    return f"{last} {first}" if locale == "ja_JP" else f"{first} {last}"
+
+
+def _luhn_complete(prefix_and_body: str) -> str:
+    """Append the Luhn check digit, so card numbers look like real ones to validators."""
+    total = 0
+    for i, ch in enumerate(reversed(prefix_and_body)):
+        digit = int(ch) * (2 if i % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return prefix_and_body + str((10 - total % 10) % 10)
+
+
+def _truncate_json(value: Any, rng: random.Random) -> str:
+    """Serialize and cut short: what a crashed writer leaves behind (never valid JSON)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text[: rng.randint(1, len(text) - 1)]
+
+
+class _Demo:
+    """Seeded randomness plus the entities later tables refer back to."""
+
+    def __init__(self, seed: int, scale: int) -> None:
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.fakers = {loc: Faker(loc) for loc in LOCALES}
+        for i, faker in enumerate(self.fakers.values()):
+            faker.seed_instance(seed * 101 + i)
+        self.companies: list[Company] = []
+        self.people: list[Person] = []
+        self.tickets: list[Ticket] = []
+        self.invoice_numbers: list[str] = []
+        self.run_ids: list[int] = []
+        self.failed_run_ids: list[int] = []
+        self.staff = [self.staff_member(self.fakers[loc]) for loc in ("en_US", "de_DE") * 6]
+        self._emails = {str(s["email"]).lower() for s in SPECIAL_CONTACTS if "email" in s}
+
+    # -- random helpers -------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        return BASE_COUNTS[table] * self.scale
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def pick(self, options: Sequence[T]) -> T:
+        return options[self.rng.randrange(len(options))]
+
+    def weighted(self, options: dict[Any, float] | Sequence[tuple[Any, float]]) -> Any:
+        """One value by weight. Pass (value, weight) pairs when values may coincide."""
+        pairs = list(options.items()) if isinstance(options, dict) else list(options)
+        return self.rng.choices([v for v, _ in pairs], weights=[w for _, w in pairs])[0]
+
+    def moment(self, lo: datetime = START, hi: datetime = END) -> datetime:
+        return lo + timedelta(seconds=self.rng.randrange(int((hi - lo).total_seconds())))
+
+    def day(self, lo: date, hi: date) -> date:
+        return lo + timedelta(days=self.rng.randrange((hi - lo).days))
+
+    def blankish(
+        self, value: T, null: float = 0.05, empty: float = 0.02, blank: float = 0.01
+    ) -> T | str | None:
+        """Optional text as production has it: sometimes NULL, '' or whitespace-only."""
+        roll = self.rng.random()
+        if roll < null:
+            return None
+        if roll < null + empty:
+            return ""
+        if roll < null + empty + blank:
+            return self.pick(WHITESPACE)
+        return value
+
+    def money(self, low: float, high: float) -> float:
+        """A two-decimal amount that is never whole.
+
+        SQLite's NUMERIC affinity stores 12.0 as INTEGER 12; NUMERIC columns should hold REALs.
+        """
+        value = round(self.rng.uniform(low, high), 2)
+        while value == int(value):
+            value = round(self.rng.uniform(low, high), 2)
+        return value
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    # -- value makers ---------------------------------------------------------------------
+
+    def staff_member(self, faker: Faker) -> tuple[str, str]:
+        first, last = faker.first_name(), faker.last_name()
+        return f"{first} {last}", f"{_ascii(first)}.{_ascii(last)}@{STAFF_DOMAIN}"
+
+    def email_for(self, first: str, last: str, domain: str, faker: Faker) -> str:
+        """A unique address derived from the name, sometimes mixed-case or slightly malformed."""
+        a, b = _ascii(first), _ascii(last)
+        if a and b:
+            local = self.pick((f"{a}.{b}", f"{a[0]}{b}", f"{a}_{b}", f"{b}.{a}"))
+        else:
+            local = faker.user_name()
+        email = f"{local}@{domain}"
+        while email.lower() in self._emails:
+            email = f"{local}{self.rng.randint(2, 999)}@{domain}"
+        self._emails.add(email.lower())
+        roll = self.rng.random()
+        if roll < 0.04:
+            user, _, host = email.partition("@")
+            return f"{user.title()}@{host}"  # Jane.Doe@gmail.com
+        if roll < 0.05:
+            return email.upper()
+        if roll < 0.06:
+            return self.pick((email.replace("@", "@@"), email + ".", email.replace("@", " @")))
+        return email
+
+    def phone(self, faker: Faker, country: str) -> str:
+        """Faker's local format, or the digits-only / E.164 / extension variants CRMs collect."""
+        native = faker.phone_number()
+        digits = "".join(ch for ch in native.split("x")[0] if ch.isdigit())
+        roll = self.rng.random()
+        if roll < 0.1:
+            return digits
+        if roll < 0.2:
+            return f"+{CALLING_CODE[country]}{digits.lstrip('0')}"
+        if roll < 0.25:
+            return f"{native} ext. {self.rng.randint(10, 999)}"
+        return native
+
+    def vat_number(self, country: str, faker: Faker, taken: set[str]) -> str:
+        vat = faker.bothify(VAT_PATTERN[country], letters=string.ascii_uppercase)
+        while vat in taken:
+            vat = faker.bothify(VAT_PATTERN[country], letters=string.ascii_uppercase)
+        taken.add(vat)
+        return vat.lower() if self.chance(0.05) else vat
+
+    def password_hash(self) -> str:
+        alphabet = "./" + string.ascii_letters + string.digits
+        salt = "".join(self.rng.choices(alphabet, k=22))
+        roll = self.rng.random()
+        if roll < 0.8:
+            return f"$2b$12${salt}" + "".join(self.rng.choices(alphabet, k=31))
+        if roll < 0.95:
+            return f"$argon2id$v=19$m=65536,t=3,p=4${salt}$" + "".join(
+                self.rng.choices(alphabet, k=43)
+            )
+        return "".join(self.rng.choices("0123456789abcdef", k=32))  # legacy unsalted md5
+
+    def card_number(self) -> str:
+        """Luhn-valid numbers in the formats people type, plus some that are plain broken."""
+        prefix, length = self.pick((("4", 16), ("5", 16), ("37", 15), ("6011", 16)))
+        body = "".join(str(self.rng.randrange(10)) for _ in range(length - len(prefix) - 1))
+        digits = _luhn_complete(prefix + body)
+        groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
+        roll = self.rng.random()
+        if roll < 0.4:
+            return " ".join(groups)
+        if roll < 0.65:
+            return "-".join(groups)
+        if roll < 0.92:
+            return digits
+        return self.pick(
+            (
+                " ".join(groups[:3]),
+                "*" * 12 + digits[-4:],
+                f"xxxx-xxxx-xxxx-{digits[-4:]}",
+                "see notes",
+                digits + "0",
+            )
+        )
+
+    def context(self, person: Person, ticket_id: int) -> dict[str, Any]:
+        """Values free-text templates draw from: mostly the ticket's own contact."""
+        other = self.pick(self.people)
+        agent_name = self.pick(self.staff)[0]
+        return {
+            "name": person.name,
+            "first": person.first,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address.replace("\n", ", "),
+            "other_name": other.name,
+            "other_email": other.email,
+            "agent": agent_name,
+            "ticket": ticket_id,
+            "card4": f"{self.rng.randrange(10000):04d}",
+            "local": self.fakers[person.locale].text(max_nb_chars=160),
+            "lang": person.locale[:2],
+            "queue": self.pick(("billing", "tier-2", "vip")),
+            "invoice": self.pick(self.invoice_numbers or ["INV-2024-000001"]),
+        }
+
+    def say(self, author: str, person: Person, ticket_id: int) -> str | None:
+        """A message body: prose mixing names, emails, phones and addresses, or the odd blob."""
+        roll = self.rng.random()
+        if roll < 0.01:
+            return self.long_blob(person)
+        if self.chance(0.05):
+            return self.blankish("", null=0.2, empty=0.4, blank=0.4)
+        ctx = self.context(person, ticket_id)
+        templates = self.rng.sample(LINES[author], self.rng.randint(1, 3))
+        parts = [template.format(**ctx) for template in templates]
+        return self.pick((" ", "\n", "\n\n")).join(parts)
+
+    def long_blob(self, person: Person) -> str:
+        """A pasted console log or a quoted email thread: >5 KB with PII sprinkled through."""
+        moment = self.moment()
+        thread = self.chance(0.5)
+        lines = ["Forwarded thread below" if thread else "Pasted from the widget console:"]
+        while sum(len(line) + 1 for line in lines) < 5600:
+            moment += timedelta(seconds=self.rng.randint(1, 3600))
+            if thread:
+                lines += [
+                    f"> From: {person.name} <{person.email}>",
+                    f"> Sent: {_ts(moment)}",
+                    f"> {self.fakers[person.locale].paragraph()}",
+                    ">",
+                ]
+            else:
+                lines.append(
+                    f"{_ts(moment)} WARN session={self.uuid()} user={person.email} "
+                    f'phone={person.phone} msg="{self.pick(LOG_MESSAGES)}"'
+                )
+        return "\n".join(lines)
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def companies_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        vats: set[str] = set()
+        for cid in range(1, self.count("companies") + 1):
+            locale = self.weighted(LOCALE_WEIGHTS)
+            faker = self.fakers[locale]
+            country = COUNTRY[locale]
+            if locale == "en_US" and self.chance(0.25):
+                country = self.pick(("GB", "CA"))
+            name = faker.company()
+            slug = _ascii(name.split()[0].split("-")[0])
+            domain = f"{slug}.{TLD[country]}" if slug else faker.domain_name()
+            self.companies.append(Company(cid, locale, country, domain))
+            vat = self.vat_number(country, faker, vats) if self.chance(0.75) else None
+            rows.append(
+                (
+                    cid,
+                    name,
+                    None if self.chance(0.08) else domain,
+                    vat,
+                    None if self.chance(0.03) else country,
+                    self.weighted(PLANS),
+                    _ts(self.moment(START, datetime(2024, 12, 31))),
+                )
+            )
+        return rows
+
+    def contacts_rows(self) -> list[Row]:
+        n = self.count("contacts")
+        slots = self.rng.sample(range(1, n + 1), len(SPECIAL_CONTACTS))
+        specials = dict(zip(slots, SPECIAL_CONTACTS, strict=True))
+        return [self.contact_row(cid, specials.get(cid, {})) for cid in range(1, n + 1)]
+
+    def contact_row(self, cid: int, special: dict[str, Any]) -> Row:
+        """One contact; `special` pins hand-picked values and keeps them from being blanked."""
+        company = self.pick(self.companies) if self.chance(0.8) else None
+        locale = special.get("locale") or (
+            company.locale if company and self.chance(0.85) else self.weighted(LOCALE_WEIGHTS)
+        )
+        faker = self.fakers[locale]
+        twin = self.pick(self.people) if self.people and not special and self.chance(0.03) else None
+        first = special.get("first_name", twin.first if twin else faker.first_name())
+        last = special.get("last_name", twin.last if twin else faker.last_name())
+        full = twin.name if twin else _full_name(first, last, locale)  # twin: a namesake
+        domain = company.mail_domain if company and self.chance(0.6) else faker.free_email_domain()
+        email = special.get("email") or self.email_for(first, last, domain, faker)
+        shared_phone = self.pick(self.people).phone if self.people and self.chance(0.03) else None
+        phone = shared_phone or self.phone(faker, COUNTRY[locale])
+        address = faker.address()
+
+        def messy(key: str, value: Any, **rates: float) -> Any:
+            return special[key] if key in special else self.blankish(value, **rates)
+
+        values = {
+            "full_name": messy("full_name", full, null=0.04, empty=0.01, blank=0),
+            "first_name": messy("first_name", first, null=0.03, empty=0.01, blank=0),
+            "last_name": messy("last_name", last, null=0.03, empty=0.01, blank=0),
+            "phone": messy("phone", phone, null=0.06, empty=0.03, blank=0.01),
+            "address": messy("address", address, null=0.05, empty=0.02, blank=0.01),
+            "city": messy("city", faker.city(), null=0.05, empty=0.02, blank=0.01),
+            "postcode": messy("postcode", faker.postcode(), null=0.05, empty=0.02, blank=0),
+        }
+        person = Person(
+            cid,
+            company.id if company else None,
+            email,
+            first,
+            last,
+            values["full_name"] or full,
+            phone,
+            address,
+            locale,
+        )
+        self.people.append(person)
+        created = self.moment()
+        birth = None if self.chance(0.15) else self.day(date(1940, 1, 1), date(2006, 1, 1))
+        tax_id = self.blankish(
+            faker.bothify(TAX_ID_PATTERN[locale], letters=string.ascii_uppercase), null=0.3
+        )
+        referred_by = self.rng.randint(1, cid - 1) if cid > 1 and self.chance(0.1) else None
+        return (
+            cid,
+            person.company_id,
+            email,
+            values["full_name"],
+            values["first_name"],
+            values["last_name"],
+            values["phone"],
+            values["address"],
+            values["city"],
+            values["postcode"],
+            birth.isoformat() if birth else None,
+            tax_id,
+            self.password_hash(),
+            self.profile(person, values),
+            referred_by,
+            self.weighted(CONTACT_STATUS),
+            _ts(created),
+        )
+
+    def profile(self, person: Person, values: dict[str, Any]) -> str | None:
+        """The user-editable profile JSON: contact details, a bio naming the person, links."""
+        roll = self.rng.random()
+        if roll < 0.1:
+            return None
+        if roll < 0.13:
+            return "{}"
+        city = values["city"] or "somewhere"
+        if person.locale == "ja_JP":
+            bio = f"{person.last}です。{city}在住。連絡先: {person.email}"
+        else:
+            bio = f"Hi, I'm {person.name} from {city}. " + self.fakers[person.locale].sentence()
+        handle = _ascii(person.first + person.last) or self.fakers[person.locale].user_name()
+        social = [{"url": f"https://www.linkedin.com/in/{handle}"}]
+        if self.chance(0.4):
+            social.append({"url": f"https://x.com/{handle}{self.rng.randint(1, 99)}"})
+        document = {
+            "contact": {"email": person.email, "phone": values["phone"]},
+            "bio": bio,
+            "prefs": {
+                "language": person.locale[:2],
+                "newsletter": self.chance(0.4),
+                "timezone": self.pick(("UTC", "Europe/Berlin", "Asia/Tokyo", "America/Sao_Paulo")),
+            },
+            "social": social,
+        }
+        return json.dumps(document, ensure_ascii=False)
+
+    def newsletter_rows(self) -> list[Row]:
+        chosen = self.rng.sample(self.people, len(self.people) // 3)
+        return [
+            (
+                p.email,
+                None if self.chance(0.1) else _ts(self.moment()),
+                self.pick(("footer", "checkout", "import_2019", "webinar", "", None)),
+            )
+            for p in chosen
+        ]
+
+    def ticket_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        regulars = self.people[: len(self.people) // 10]
+        for tid in range(1, self.count("tickets") + 1):
+            person = self.pick(regulars if self.chance(0.3) else self.people)
+            ctx = self.context(person, tid)
+            subject = self.pick(SUBJECTS).format(**ctx)
+            body = self.say("customer", person, tid)
+            created = self.moment(START, datetime(2025, 6, 1))
+            status = self.weighted(TICKET_STATUS)
+            closed = created + timedelta(minutes=self.rng.randint(5, 60 * 24 * 20))
+            self.tickets.append(Ticket(tid, person, subject, body or "", created))
+            rows.append(
+                (
+                    tid,
+                    person.id,
+                    subject,
+                    body,
+                    status,
+                    self.priority(),
+                    self.requester_email(person),
+                    _ts(created),
+                    _ts(closed) if status in CLOSED else None,
+                )
+            )
+        return rows
+
+    def priority(self) -> int | None:
+        return self.weighted({1: 10, 2: 40, 3: 30, 4: 10, 0: 1, 99: 1, None: 8})
+
+    def requester_email(self, person: Person) -> str | None:
+        """Usually the contact's own address; sometimes re-cased, a colleague's, or missing."""
+        return self.weighted(
+            (
+                (person.email, 80),
+                (person.email.upper(), 5),
+                (person.email.lower(), 3),
+                (self.pick(self.people).email, 5),
+                (None, 5),
+                ("", 2),
+            )
+        )
+
+    def message_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for ticket in self.tickets:
+            previous: int | None = None
+            sent = ticket.created
+            for turn in range(self.weighted({1: 20, 2: 25, 3: 25, 4: 15, 5: 10, 6: 5})):
+                author = (
+                    "customer"
+                    if turn == 0
+                    else self.weighted({"customer": 4, "agent": 4, "bot": 2})
+                )
+                sent += timedelta(minutes=self.rng.randint(1, 60 * 48))
+                reply_to = previous if self.chance(0.85) else None
+                previous = len(rows) + 1
+                rows.append(
+                    (
+                        previous,
+                        ticket.id,
+                        reply_to,
+                        author,
+                        self.say(author, ticket.person, ticket.id),
+                        _ts(sent),
+                    )
+                )
+        return rows
+
+    def invoice_rows(self) -> tuple[list[Row], list[Row]]:
+        invoices: list[Row] = []
+        lines: list[Row] = []
+        staff_of = {c.id: [p for p in self.people if p.company_id == c.id] for c in self.companies}
+        for iid in range(1, self.count("invoices") + 1):
+            company = self.pick(self.companies)
+            issued = self.day(date(2019, 1, 1), date(2025, 6, 1))
+            number = (
+                f"inv-{issued.year}-{iid}" if self.chance(0.02) else f"INV-{issued.year}-{iid:06d}"
+            )
+            self.invoice_numbers.append(number)
+            items, amount = self.invoice_lines(iid, issued)
+            lines += items
+            status = self.weighted(INVOICE_STATUS)
+            contacts = staff_of[company.id]
+            billing = (
+                self.pick(contacts).email
+                if contacts and self.chance(0.7)
+                else f"billing@{company.mail_domain}"
+            )
+            address = self.fakers[company.locale].address()
+            due = None if status == "draft" else issued + timedelta(days=self.pick((14, 30, 45)))
+            invoices.append(
+                (
+                    iid,
+                    company.id,
+                    number,
+                    amount,
+                    CURRENCY[company.country],
+                    status,
+                    self.blankish(billing, null=0.05, empty=0.05, blank=0),
+                    self.blankish(address, null=0.1, empty=0.05, blank=0),
+                    issued.isoformat(),
+                    due.isoformat() if due else None,
+                )
+            )
+        return invoices, lines
+
+    def invoice_lines(self, invoice_id: int, issued: date) -> tuple[list[Row], float]:
+        """Lines and their total, redrawn in the rare case the total is whole (see money)."""
+        while True:
+            count = self.rng.randint(1, 4)
+            items = [self.invoice_line(invoice_id, n, issued) for n in range(1, count + 1)]
+            total = round(sum(qty * price for *_, qty, price in items), 2)
+            if total != int(total):
+                return items, total
+
+    def invoice_line(self, invoice_id: int, line_no: int, issued: date) -> Row:
+        if self.chance(0.03):
+            person = self.pick(self.people)
+            description = f"Custom onboarding for {person.name} ({person.email})"
+        else:
+            description = self.pick(LINE_ITEMS).format(
+                plan=self.pick(("Pro", "Enterprise")),
+                n=self.rng.randint(10, 900),
+                month=issued.strftime("%B %Y"),
+            )
+        credit = description.startswith("Credit")
+        price = self.money(5, 900) * (-1 if credit else 1)
+        return (invoice_id, line_no, description, self.rng.randint(1, 50), price)
+
+    def refund_rows(self, lines: list[Row]) -> list[Row]:
+        chargeable = [line for line in lines if line[4] > 0]
+        chosen = sorted(self.rng.sample(chargeable, len(chargeable) // 14))
+        rows: list[Row] = []
+        for rid, (invoice_id, line_no, _, qty, price) in enumerate(chosen, start=1):
+            person = self.pick(self.people)
+            reason = self.pick(REFUND_REASONS).format(
+                name=person.name, email=person.email, agent=self.pick(self.staff)[0]
+            )
+            total = round(qty * price, 2)
+            full = total != int(total) and self.chance(0.5)
+            amount = total if full else self.money(1, total)
+            rows.append((rid, invoice_id, line_no, amount, self.blankish(reason, empty=0)))
+        return rows
+
+    def payment_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for pid in range(1, self.count("payment_methods") + 1):
+            person = self.pick(self.people)
+            holder = self.weighted(
+                (
+                    (person.name, 70),
+                    (person.name.upper(), 15),
+                    (self.pick(self.people).name, 5),
+                    (None, 5),
+                    ("", 5),
+                )
+            )
+            month, year = self.rng.randint(1, 12), self.rng.randint(2019, 2031)
+            expiry = self.weighted(
+                (
+                    (f"{month:02d}/{year % 100:02d}", 70),
+                    (f"{month:02d}/{year}", 20),
+                    ("", 5),
+                    (None, 5),
+                )
+            )
+            rows.append(
+                (
+                    pid,
+                    person.id,
+                    self.card_number(),
+                    holder,
+                    expiry,
+                    self.iban(person),
+                    _ts(self.moment()),
+                )
+            )
+        return rows
+
+    def iban(self, person: Person) -> str | None:
+        if person.locale not in ("de_DE", "fr_FR", "pt_BR") or self.chance(0.4):
+            return None
+        iban = self.fakers[person.locale].iban()
+        if self.chance(0.3):
+            return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+        return iban
+
+    def agent_run_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for rid in range(1, self.count("agent_runs") + 1):
+            ticket = self.pick(self.tickets) if self.chance(0.85) else None
+            person = ticket.person if ticket else self.pick(self.people)
+            status = self.weighted(RUN_STATUS)
+            started = self.moment()
+            tokens = self.rng.randint(200, 60_000)
+            finished = (
+                None
+                if status == "running"
+                else started + timedelta(seconds=self.rng.randint(2, 900))
+            )
+            self.run_ids.append(rid)
+            if status in ("failed", "timeout", "error "):
+                self.failed_run_ids.append(rid)
+            rows.append(
+                (
+                    rid,
+                    ticket.id if ticket else None,
+                    self.pick(AGENTS),
+                    self.json_or_broken(self.run_input(person, ticket), null=0.02),
+                    self.json_or_broken(self.tool_calls(person), null=0.03, broken=0.01),
+                    status,
+                    tokens,
+                    round(tokens * 0.000_002_5, 6),
+                    _ts(started),
+                    _ts(finished) if finished else None,
+                )
+            )
+        return rows
+
+    def json_or_broken(self, value: Any, null: float, broken: float = 0.02) -> str | None:
+        """JSON text, or NULL, or a truncated document: agents crash mid-write."""
+        roll = self.rng.random()
+        if roll < null:
+            return None
+        if roll < null + broken:
+            return _truncate_json(value, self.rng)
+        return json.dumps(value, ensure_ascii=False)
+
+    def run_input(self, person: Person, ticket: Ticket | None) -> dict[str, Any]:
+        faker = self.fakers[person.locale]
+        history = [{"role": "user", "content": ticket.body if ticket else faker.sentence()}]
+        for _ in range(self.rng.randint(0, 3)):
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": self.say("bot", person, ticket.id if ticket else 0) or "",
+                }
+            )
+        return {
+            "customer": {"email": person.email, "name": person.name, "phone": person.phone},
+            "ticket": {"id": ticket.id, "subject": ticket.subject, "body": ticket.body}
+            if ticket
+            else None,
+            "context": {
+                "ip": faker.ipv4_public() if self.chance(0.8) else faker.ipv6(),
+                "user_agent": faker.user_agent(),
+                "locale": person.locale,
+            },
+            "history": history,
+        }
+
+    def tool_calls(self, person: Person) -> list[dict[str, Any]]:
+        calls = {
+            "lookup_customer": (
+                {"email": person.email},
+                f"Found {person.name}, plan pro, phone {person.phone}",
+            ),
+            "search_tickets": (
+                {"query": f"login issue {person.name}", "customer_name": person.name},
+                "2 similar tickets",
+            ),
+            "issue_refund": (
+                {
+                    "invoice_number": self.pick(self.invoice_numbers),
+                    "amount": round(self.rng.uniform(5, 500), 2),
+                    "reason": f"requested by {person.email}",
+                },
+                "refund queued",
+            ),
+            "send_reply": ({"to": person.email, "body": f"Hi {person.first}, all sorted!"}, "sent"),
+        }
+        names = self.rng.sample(list(calls), self.rng.randint(0, 3))
+        return [{"tool": name, "args": calls[name][0], "result": calls[name][1]} for name in names]
+
+    def audit_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        while len(rows) < self.count("audit_log"):
+            if rows and self.chance(0.04):
+                rows.append(self.pick(rows))  # exact duplicates: the logger double-writes
+                continue
+            person = self.pick(self.people)
+            actor = self.weighted(
+                (
+                    (person.email, 60),
+                    (self.pick(self.staff)[1], 30),
+                    ("system", 5),
+                    (None, 3),
+                    ("", 2),
+                )
+            )
+            faker = self.fakers[person.locale]
+            ip = self.weighted(
+                ((faker.ipv4_public(), 75), (faker.ipv6(), 10), ("10.0.0.1", 5), (None, 8), ("", 2))
+            )
+            details = self.weighted(
+                (
+                    (f"User {person.email} changed phone to {person.phone}", 30),
+                    (
+                        json.dumps({"field": "address", "new": person.address}, ensure_ascii=False),
+                        20,
+                    ),
+                    (f"Export requested by {person.name}", 15),
+                    ("ok", 20),
+                    (None, 10),
+                    ("", 5),
+                )
+            )
+            rows.append((_ts(self.moment()), actor, self.pick(AUDIT_ACTIONS), ip, details))
+        return rows
+
+    def retry_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for qid in range(1, self.count("retry_queue") + 1):
+            person = self.pick(self.people)
+            run_id = None if self.chance(0.05) else self.pick(self.failed_run_ids or self.run_ids)
+            error = self.pick(ERRORS).format(
+                email=person.email, name=person.name, phone=person.phone
+            )
+            payload = self.pick(
+                (
+                    {
+                        "kind": "send_reply",
+                        "to": person.email,
+                        "ticket_id": self.pick(self.tickets).id,
+                        "body": f"Hello {person.first}, your refund is on its way.",
+                    },
+                    {"kind": "crm_sync", "contact": {"email": person.email, "phone": person.phone}},
+                )
+            )
+            rows.append(
+                (
+                    qid,
+                    run_id,
+                    self.rng.randint(1, 12),
+                    self.blankish(error, empty=0.01),
+                    self.json_or_broken(payload, null=0.02),
+                    _ts(self.moment(datetime(2025, 6, 1), datetime(2025, 7, 31))),
+                )
+            )
+        return rows
+
+    def dead_letter_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for did in range(1, self.count("dead_letters") + 1):
+            person = self.pick(self.people)
+            topic, payload = self.pick(
+                (
+                    (
+                        "crm.contact.updated",
+                        {
+                            "contact": {
+                                "id": person.id,
+                                "email": person.email,
+                                "name": person.name,
+                                "phone": person.phone,
+                            }
+                        },
+                    ),
+                    (
+                        "ticket.created",
+                        {
+                            "ticket_id": self.rng.randint(1, 9999),
+                            "requester": {"email": person.email, "name": person.name},
+                            "subject": f"Help needed, call {person.phone}",
+                        },
+                    ),
+                    (
+                        "invoice.paid",
+                        {
+                            "invoice": self.pick(self.invoice_numbers),
+                            "billing_email": person.email,
+                            "amount": 49.0,
+                        },
+                    ),
+                )
+            )
+            text = self.json_or_broken(payload, null=0, broken=0.1)
+            if self.chance(0.05):
+                text = self.pick(("<html>502 Bad Gateway</html>", "", "null"))
+            error = self.pick(ERRORS).format(
+                email=person.email, name=person.name, phone=person.phone
+            )
+            rows.append((did, topic, text, error, _ts(self.moment())))
+        return rows
+
+    def tables(self) -> dict[str, list[Row]]:
+        """All rows, built parents first (later tables draw on earlier entities)."""
+        out = {"companies": self.companies_rows(), "contacts": self.contacts_rows()}
+        out["newsletter_subscriptions"] = self.newsletter_rows()
+        out["invoices"], out["invoice_lines"] = self.invoice_rows()
+        out["refunds"] = self.refund_rows(out["invoice_lines"])
+        out["tickets"] = self.ticket_rows()
+        out["messages"] = self.message_rows()
+        out["payment_methods"] = self.payment_rows()
+        out["agent_runs"] = self.agent_run_rows()
+        out["audit_log"] = self.audit_rows()
+        out["retry_queue"] = self.retry_rows()
+        out["dead_letters"] = self.dead_letter_rows()
+        return out
+
+
+SCHEMA = """
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR(120) NOT NULL,
+    domain VARCHAR(120),
+    vat_number VARCHAR(32) UNIQUE,
+    country CHAR(2),
+    plan VARCHAR(20) NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER REFERENCES companies(id),
+    email VARCHAR(254) NOT NULL UNIQUE,
+    full_name VARCHAR(200),
+    first_name VARCHAR(100),
+    last_name VARCHAR(100),
+    phone VARCHAR(40),
+    address TEXT,
+    city VARCHAR(100),
+    postcode VARCHAR(20),
+    birth_date DATE,
+    tax_id VARCHAR(32),
+    password_hash VARCHAR(128) NOT NULL,
+    profile JSON,
+    referred_by INTEGER REFERENCES contacts(id),
+    status VARCHAR(20),
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX ix_contacts_company_id ON contacts(company_id);
+CREATE TABLE newsletter_subscriptions (
+    email VARCHAR(254) NOT NULL PRIMARY KEY REFERENCES contacts(email),
+    subscribed_at TIMESTAMP,
+    source VARCHAR(40)
+);
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    subject VARCHAR(200),
+    body TEXT,
+    status VARCHAR(20),
+    priority INTEGER,
+    requester_email VARCHAR(254),
+    created_at TIMESTAMP,
+    closed_at TIMESTAMP
+);
+CREATE INDEX ix_tickets_status ON tickets(status);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    reply_to_id INTEGER REFERENCES messages(id),
+    author VARCHAR(20),
+    body TEXT,
+    sent_at TIMESTAMP
+);
+CREATE INDEX ix_messages_ticket_id ON messages(ticket_id);
+CREATE TABLE invoices (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    number VARCHAR(30) NOT NULL UNIQUE,
+    amount NUMERIC(12, 2) NOT NULL,
+    currency CHAR(3),
+    status VARCHAR(20),
+    billing_email VARCHAR(254),
+    billing_address TEXT,
+    issued_on DATE,
+    due_on DATE
+);
+CREATE TABLE invoice_lines (
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    line_no INTEGER NOT NULL,
+    description VARCHAR(200),
+    quantity INTEGER,
+    unit_price NUMERIC(12, 2),
+    PRIMARY KEY (invoice_id, line_no)
+);
+CREATE TABLE refunds (
+    id INTEGER PRIMARY KEY,
+    invoice_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    amount NUMERIC(12, 2),
+    reason TEXT,
+    FOREIGN KEY (invoice_id, line_no) REFERENCES invoice_lines(invoice_id, line_no)
+);
+CREATE TABLE payment_methods (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    card_number VARCHAR(25),
+    card_holder VARCHAR(200),
+    expiry VARCHAR(7),
+    iban VARCHAR(40),
+    created_at TIMESTAMP
+);
+CREATE TABLE agent_runs (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER REFERENCES tickets(id),
+    agent VARCHAR(50),
+    input_payload JSON,
+    tool_calls JSON,
+    status VARCHAR(20),
+    tokens_used INTEGER,
+    cost_usd REAL,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP
+);
+CREATE TABLE audit_log (
+    at TIMESTAMP,
+    actor_email VARCHAR(254),
+    action VARCHAR(50),
+    ip_address VARCHAR(45),
+    details TEXT
+);
+CREATE TABLE retry_queue (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES agent_runs(id),
+    attempts INTEGER,
+    last_error TEXT,
+    payload TEXT,
+    next_attempt_at TIMESTAMP
+);
+CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY,
+    topic VARCHAR(80),
+    payload TEXT,
+    error TEXT,
+    received_at TIMESTAMP
+);
+"""
+
+# Insert order: every parent before its children, so FKs hold with enforcement on.
+TABLES = (
+    "companies",
+    "contacts",
+    "newsletter_subscriptions",
+    "tickets",
+    "messages",
+    "invoices",
+    "invoice_lines",
+    "refunds",
+    "payment_methods",
+    "agent_runs",
+    "audit_log",
+    "retry_queue",
+    "dead_letters",
+)
+
+
+def _write(path: Path, tables: dict[str, list[Row]]) -> dict[str, int]:
+    """Create the schema and load every table in one transaction, with FKs enforced."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.executescript(SCHEMA)
+        with conn:
+            for table in TABLES:
+                width = len(conn.execute(f"PRAGMA table_info({table})").fetchall())
+                marks = ", ".join("?" * width)
+                conn.executemany(f"INSERT INTO {table} VALUES ({marks})", tables[table])
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"demo data breaks foreign keys: {problems[:5]}")
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def build_demo(path: Path, seed: int = 7, scale: int = 1) -> dict[str, int]:
+    """(Re)create the demo database at `path`; returns row counts per table.
+
+    Built in a temp file beside `path` and swapped in with os.replace, so readers never see
+    a half-built database.
+    """
+    if scale < 1:
+        raise ValueError("scale must be >= 1")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        counts = _write(tmp, _Demo(seed, scale).tables())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the demo production SQLite database.")
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="leave an existing database alone (so `make demo` can re-run)",
+    )
+    args = parser.parse_args(argv)
+    if args.if_missing and args.path.exists():
+        print(f"{args.path} exists; not rebuilt")
+        return 0
+    started = time.perf_counter()
+    counts = build_demo(args.path, seed=args.seed, scale=args.scale)
+    for table, rows in counts.items():
+        print(f"{table:26} {rows:>8}")
+    print(
+        f"{'total':26} {sum(counts.values()):>8}  ({time.perf_counter() - started:.1f}s) "
+        f"-> {args.path}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""After ``make demo``: what happened, with a few before → after samples of masked fields.
+
+The demo's production is generated, so showing its values here is safe; the tool itself never
+logs values.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+SAMPLES = (
+    ("contacts", "id", ("email", "full_name", "phone", "postcode", "birth_date", "tax_id")),
+    ("newsletter_subscriptions", "rowid", ("email",)),
+    ("payment_methods", "id", ("card_number", "iban")),
+    ("companies", "id", ("name", "vat_number")),
+    ("agent_runs", "id", ("input_payload",)),
+    ("messages", "id", ("body",)),
+)
+
+
+def latest_receipt(folder: Path) -> dict:
+    receipts = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    if not receipts:
+        sys.exit(f"no receipt in {folder}: run `make demo` first")
+    return json.loads(receipts[-1].read_text())
+
+
+def main(root: Path = Path(".")) -> None:
+    console = Console()
+    receipt = latest_receipt(root / "demo/receipts")
+    overview = Table(title=f"run {receipt['run_id']}: {receipt['status']}")
+    for header in ("table", "rows in", "rows out", "masked fields"):
+        overview.add_column(header)
+    for name, table in receipt["tables"].items():
+        masked = [
+            f"{col} ({f['operator']})"
+            for col, f in table["fields"].items()
+            if not f["operator"].startswith("keep")
+        ]
+        overview.add_row(name, f"{table['rows_in']:,}", f"{table['rows_out']:,}", ", ".join(masked))
+    console.print(overview)
+    prod = sqlite3.connect(root / "demo/prod/app.db")
+    staging = sqlite3.connect(root / "demo/staging/app.db")
+    samples = Table(title="before → after (first rows with a value)")
+    for header in ("field", "production", "staging"):
+        samples.add_column(header, overflow="fold")
+    for table, key, columns in SAMPLES:
+        for column in columns:
+            _sample(samples, prod, staging, table, key, column)
+    console.print(samples)
+    console.print(f"verification: {receipt['verification']}")
+
+
+def _sample(
+    out: Table,
+    prod: sqlite3.Connection,
+    staging: sqlite3.Connection,
+    table: str,
+    key: str,
+    column: str,
+) -> None:
+    sql = (
+        f'SELECT {key}, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL '
+        f"AND trim(\"{column}\") != '' ORDER BY {key} LIMIT 2"
+    )
+    try:
+        rows = prod.execute(sql).fetchall()
+    except sqlite3.Error:
+        return
+    for row_key, before in rows:
+        after = staging.execute(
+            f'SELECT "{column}" FROM "{table}" WHERE {key} = ?', (row_key,)
+        ).fetchone()
+        out.add_row(f"{table}.{column}", _short(before), _short(after[0] if after else None))
+
+
+def _short(value: object, limit: int = 90) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Extract: read production, read-only, as one consistent snapshot, in bounded batches."""

@@ -1,0 +1,298 @@
+"""Read any SQLAlchemy source read-only, as one consistent snapshot, in bounded batches.
+
+The session is read-only *at the database level*, so a bug cannot write to production:
+PostgreSQL runs a ``REPEATABLE READ, READ ONLY`` transaction on a connection whose
+``default_transaction_read_only`` is on; MySQL/MariaDB a ``START TRANSACTION READ ONLY, WITH
+CONSISTENT SNAPSHOT``; SQLite opens the file with ``mode=ro`` and ``PRAGMA query_only``. One
+connection and one transaction cover every table, so all tables come from the same instant.
+Rows stream through server-side cursors, ``batch_size`` at a time, as polars frames.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from sanitizer.errors import ConfigError, SourceError
+from sanitizer.schema import TableInfo, table_info
+
+log = logging.getLogger(__name__)
+
+SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast"}
+# PostgreSQL types read as text: their text form round-trips exactly through COPY, and polars
+# has no faithful type for them (json, arrays, ranges, inet, unconstrained numeric…).
+PG_NATIVE = (
+    sa.Integer,
+    sa.Float,
+    sa.Boolean,
+    sa.Date,
+    sa.DateTime,
+    sa.Time,
+    sa.String,
+    sa.LargeBinary,
+    sa.Interval,
+)
+
+
+def parse_url(url: str, where: str) -> sa.URL:
+    """A SQLAlchemy URL, or a ConfigError that says what is wrong with it."""
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"{where}: {url.split('@')[-1]!r} is not a database URL.",
+            hint="use e.g. postgresql+psycopg://user@host/db, mysql+pymysql://user@host/db "
+            "or sqlite:///path/to/file.db",
+        ) from None
+
+
+def safe_url(url: sa.URL) -> str:
+    """The URL for messages and receipts: never the password."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: sa.URL, where: str, **kwargs: Any) -> sa.Engine:
+    try:
+        return sa.create_engine(url, **kwargs)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise ConfigError(
+            f"{where}: no driver for {url.drivername!r} ({exc}).",
+            hint="use postgresql+psycopg, mysql+pymysql or sqlite.",
+        ) from None
+
+
+@dataclass
+class SourceTable:
+    """A reflected table: the SQLAlchemy object (for DDL) and its neutral description."""
+
+    table: sa.Table
+    info: TableInfo
+
+
+class SqlSource:
+    """One production database, opened read-only for the duration of a ``with`` block."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = parse_url(url, f"sources.{name}")
+        self.dialect = self.url.get_backend_name()
+        self._conn: Connection | None = None
+        self._engine: sa.Engine | None = None
+
+    def describe(self) -> str:
+        return safe_url(self.url)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[SqlSource]:
+        """Open the read-only, consistent snapshot; close it (rolling back) on exit."""
+        try:
+            self._engine = self._make_engine()
+            self._conn = self._engine.connect()
+            self._begin_snapshot(self._conn)
+        except SQLAlchemyError as exc:
+            self.close()
+            raise SourceError(
+                f"source {self.name!r} ({self.describe()}) cannot be opened: {_reason(exc)}.",
+                hint="check the URL, that the server is running and that the role may connect.",
+            ) from None
+        try:
+            yield self
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.rollback()
+                self._conn.close()
+            except SQLAlchemyError:
+                pass
+            self._conn = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("use SqlSource.snapshot() first")
+        return self._conn
+
+    # -- opening -------------------------------------------------------------------------
+    def _make_engine(self) -> sa.Engine:
+        where = f"sources.{self.name}"
+        if self.dialect == "sqlite":
+            path = self.url.database or ""
+            if not path or path == ":memory:" or not Path(path).exists():
+                raise SourceError(
+                    f"source {self.name!r}: the SQLite file {path!r} does not exist.",
+                    hint="check the path (make demo builds the demo database).",
+                )
+            url = sa.URL.create(
+                "sqlite",
+                database=f"file:{Path(path).resolve()}",
+                query={"mode": "ro", "uri": "true"},
+            )
+            return create_engine(url, where)
+        if self.dialect == "postgresql":
+            return create_engine(
+                self.url,
+                where,
+                connect_args={"options": "-c default_transaction_read_only=on"},
+            )
+        return create_engine(self.url, where)
+
+    def _begin_snapshot(self, conn: Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            conn.begin()
+            conn.exec_driver_sql("SELECT 1")  # take the snapshot now
+        elif self.dialect in ("mysql", "mariadb"):
+            conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            conn.exec_driver_sql("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
+        elif self.dialect == "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master")  # hold the read snapshot
+        else:
+            log.warning(
+                "source %s: dialect %s has no read-only snapshot support; reading "
+                "in one transaction",
+                self.name,
+                self.dialect,
+            )
+            conn.begin()
+
+    # -- schema --------------------------------------------------------------------------
+    def reflect(self) -> list[SourceTable]:
+        """Every table of every user schema, with types, keys, indexes and defaults."""
+        try:
+            return self._reflect()
+        except SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: the schema cannot be read: {_reason(exc)}.",
+                hint="the role needs to read the catalog (information_schema).",
+            ) from None
+
+    def _reflect(self) -> list[SourceTable]:
+        conn = self.connection
+        inspector = sa.inspect(conn)
+        default = inspector.default_schema_name
+        schemas = [default]
+        if self.dialect == "postgresql":
+            schemas = [
+                s
+                for s in inspector.get_schema_names()
+                if s not in SYSTEM_SCHEMAS and not s.startswith("pg_")
+            ]
+        metadata = sa.MetaData()
+        for schema in schemas:
+            metadata.reflect(
+                bind=conn,
+                schema=None if schema == default else schema,
+                resolve_fks=True,
+                views=False,
+            )
+        tables = [t for t in metadata.sorted_tables]
+        names = {
+            t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
+        }
+        return [SourceTable(t, table_info(t, names[t], names)) for t in tables]
+
+    # -- rows ----------------------------------------------------------------------------
+    def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
+        """Stream a table in primary-key order, ``batch_size`` rows per polars frame."""
+        table = source_table.table
+        sql = self._select_sql(table)
+        names = [c.name for c in table.columns]
+        try:
+            result = self.connection.execution_options(
+                stream_results=True, yield_per=batch_size
+            ).exec_driver_sql(sql)
+            for rows in result.partitions(batch_size):
+                yield to_frame(names, rows)
+        except SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: reading {source_table.info.name} failed: {_reason(exc)}.",
+                hint="check the connection and the role's SELECT privilege.",
+                transient=True,
+            ) from None
+
+    def count(self, source_table: SourceTable) -> int:
+        preparer = self.connection.dialect.identifier_preparer
+        sql = f"SELECT count(*) FROM {preparer.format_table(source_table.table)}"
+        return int(self.connection.exec_driver_sql(sql).scalar_one())
+
+    def _select_sql(self, table: sa.Table) -> str:
+        preparer = self.connection.dialect.identifier_preparer
+        columns = []
+        for column in table.columns:
+            quoted = preparer.quote(column.name)
+            if self.dialect == "postgresql" and _read_as_text(column.type):
+                columns.append(f"{quoted}::text AS {quoted}")
+            else:
+                columns.append(quoted)
+        sql = f"SELECT {', '.join(columns)} FROM {preparer.format_table(table)}"
+        order = [preparer.quote(c.name) for c in table.primary_key.columns]
+        return f"{sql} ORDER BY {', '.join(order)}" if order else sql
+
+
+TEXT_TYPE_NAMES = {
+    "UUID",
+    "INET",
+    "CIDR",
+    "MACADDR",
+    "MACADDR8",
+    "MONEY",
+    "TSVECTOR",
+    "BIT",
+    "XML",
+    "OID",
+    "REGCLASS",
+}
+
+
+def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:
+    """Whether PostgreSQL should send this column as text (see PG_NATIVE)."""
+    if isinstance(sql_type, sa.JSON | sa.Enum | sa.ARRAY):
+        return True
+    if isinstance(sql_type, sa.Numeric) and not isinstance(sql_type, sa.Float):
+        return sql_type.scale is None  # unconstrained numeric keeps each value's own scale
+    if type(sql_type).__name__ in TEXT_TYPE_NAMES:
+        return True
+    if isinstance(sql_type, sa.Time) and sql_type.timezone:
+        return True
+    return not isinstance(sql_type, PG_NATIVE)
+
+
+def to_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
+    """Rows → a polars frame, each column typed strictly; mixed columns stay Python objects.
+
+    Strict typing never coerces (a text value in an INTEGER column of SQLite would otherwise
+    turn into NULL): a column polars cannot type exactly is carried as objects, unchanged.
+    """
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    series = []
+    for name, values in zip(names, columns, strict=True):
+        try:
+            series.append(pl.Series(name, values, strict=True))
+        except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+            series.append(pl.Series(name, values, dtype=pl.Object))
+    return pl.DataFrame(series)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's first line, without the SQL or parameters (which may hold values)."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    return text[:300]

@@ -1,0 +1,152 @@
+"""The SQL target interface, shared by the dialect adapters (postgres, mysql, sqlite).
+
+A run calls ``prepare`` (create the shadow and its tables, without foreign keys or secondary
+indexes so the bulk load is fast), ``write`` per batch, ``finalize`` (indexes, foreign keys,
+sequences past the max), then ``swap`` — one atomic step — or ``discard`` on any failure, which
+leaves yesterday's staging untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
+
+from sanitizer.errors import ConfigError, TargetError
+from sanitizer.extract.sql import SourceTable, _reason, create_engine, parse_url, safe_url
+
+log = logging.getLogger(__name__)
+
+SHADOW_MARK = "__sz_"
+
+
+class SqlTarget(ABC):
+    """A staging database. Subclasses own the dialect's shadow and swap mechanics."""
+
+    def __init__(self, name: str, url: sa.URL) -> None:
+        self.name = name
+        self.url = url
+        self.engine = create_engine(url, f"targets.{name}")
+        self.run_id = ""
+        self.tables: dict[str, sa.Table] = {}  # rule name → shadow table
+
+    def describe(self) -> str:
+        return safe_url(self.url)
+
+    # -- the interface -------------------------------------------------------------------
+    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
+        """Create the shadow and its tables (primary keys, unique and check constraints)."""
+        self.run_id = run_id
+        with self.errors("preparing the shadow copy"):
+            self.create_shadow()
+            metadata = sa.MetaData()
+            for source_table in source_tables:
+                self.tables[source_table.info.name] = self.copy_table(source_table.table, metadata)
+            with self.engine.begin() as conn:
+                for table in self.tables.values():
+                    conn.execute(
+                        CreateTable(
+                            table, include_foreign_key_constraints=self.inline_foreign_keys(table)
+                        )
+                    )
+
+    def write(self, source_table: SourceTable, batch: pl.DataFrame) -> None:
+        """Bulk-append one masked batch to the shadow table."""
+        with self.errors(f"loading {source_table.info.name}"):
+            self.bulk_insert(self.tables[source_table.info.name], batch)
+
+    def finalize(self) -> None:
+        """Indexes and foreign keys after the data (faster, and order-independent)."""
+        with self.errors("creating indexes and foreign keys"), self.engine.begin() as conn:
+            for table in self.tables.values():
+                for index in sorted(table.indexes, key=lambda i: i.name or ""):
+                    conn.execute(CreateIndex(index))
+            for table in self.tables.values():
+                for fk in table.foreign_key_constraints:
+                    if fk not in self.inline_foreign_keys(table):
+                        conn.execute(AddConstraint(fk))
+            self.after_load(conn)
+
+    def count(self, rule_name: str) -> int:
+        table = self.tables[rule_name]
+        with self.errors(f"counting {rule_name}"), self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+    @abstractmethod
+    def create_shadow(self) -> None: ...
+
+    @abstractmethod
+    def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table: ...
+
+    @abstractmethod
+    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None: ...
+
+    @abstractmethod
+    def swap(self) -> None:
+        """Make the shadow the live staging data in one atomic step."""
+
+    @abstractmethod
+    def discard(self) -> None:
+        """Remove the shadow after a failure; the live staging data is untouched."""
+
+    def inline_foreign_keys(self, table: sa.Table) -> list[sa.ForeignKeyConstraint]:
+        """Foreign keys created with the table (SQLite cannot add them later)."""
+        return []
+
+    def after_load(self, conn: sa.Connection) -> None:
+        """Dialect work after the data is in (e.g. sequences past the max)."""
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- helpers -------------------------------------------------------------------------
+    @contextmanager
+    def errors(self, doing: str) -> Iterator[None]:
+        """Turn driver errors into a TargetError without SQL text or parameters."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise TargetError(
+                f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}.",
+                hint="the previous staging data is intact; fix the cause and run again.",
+            ) from None
+
+    def insert_sql(self, table: sa.Table, conn: sa.Connection) -> str:
+        preparer = conn.dialect.identifier_preparer
+        names = ", ".join(preparer.quote(c.name) for c in table.columns)
+        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        marks = ", ".join([marker] * len(table.columns))
+        return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
+
+
+def open_target(name: str, url: str) -> SqlTarget:
+    """The adapter for a target URL's dialect."""
+    parsed = parse_url(url, f"targets.{name}")
+    dialect = parsed.get_backend_name()
+    if dialect == "postgresql":
+        from sanitizer.load.postgres import PostgresTarget
+
+        return PostgresTarget(name, parsed)
+    if dialect in ("mysql", "mariadb"):
+        from sanitizer.load.mysql import MysqlTarget
+
+        return MysqlTarget(name, parsed)
+    if dialect == "sqlite":
+        from sanitizer.load.sqlite import SqliteTarget
+
+        return SqliteTarget(name, parsed)
+    raise ConfigError(
+        f"targets.{name}: the {dialect!r} dialect is not supported as a target yet.",
+        hint="use postgresql+psycopg, mysql+pymysql or sqlite.",
+    )
+
+
+def rows(batch: pl.DataFrame) -> Iterator[tuple]:
+    """A batch as Python tuples for the driver (polars converts each column once)."""
+    return batch.iter_rows()

@@ -1,0 +1,133 @@
+"""Applies a table's plan to a batch: every column through its operator, in one pass.
+
+Masking is a pure function of (batch, plan, key) with one explicit exception: columns that must
+stay unique share a :class:`UniqueLedger` for the run, so the rare collision between two
+pseudonyms is re-drawn deterministically (attempt 1, 2, …) and distinct inputs always stay
+distinct — including in foreign-key columns, which consult the same ledger through the same
+pseudonym domain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from sanitizer.config.plan import ColumnPlan, TablePlan
+from sanitizer.errors import MaskingError
+from sanitizer.mask.operators.base import MaskContext, fit, is_blank, mask_series
+from sanitizer.mask.operators.null import Null
+from sanitizer.mask.pseudonyms import Keyring
+
+MAX_ATTEMPTS = 64
+
+
+@dataclass
+class UniqueLedger:
+    """Which input claimed which output, per pseudonym domain, for one run."""
+
+    claims: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def claim(self, domain: str, value: Any, output: Any) -> bool:
+        """Claim ``output`` for ``value``; False when another value already holds it."""
+        slot = (domain, hash(output))
+        owner = self.claims.setdefault(slot, hash(value))
+        return owner == hash(value)
+
+
+@dataclass
+class ColumnStats:
+    """Counts for the receipt — never values."""
+
+    operator: str
+    origin: str
+    rows: int = 0
+    masked: int = 0
+    unchanged: int = 0  # non-blank values a masking rule left equal to the original
+    details: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class TableMasker:
+    """Masks every batch of one table."""
+
+    plan: TablePlan
+    keyring: Keyring
+    nlp: Any
+    ledger: UniqueLedger
+    stats: dict[str, ColumnStats] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, column_plan in self.plan.columns.items():
+            self.stats[name] = ColumnStats(column_plan.operator.label(), column_plan.origin)
+
+    def mask(self, batch: pl.DataFrame) -> pl.DataFrame:
+        columns = [self._mask_column(batch.get_column(name)) for name in batch.columns]
+        return pl.DataFrame(columns)
+
+    def _mask_column(self, series: pl.Series) -> pl.Series:
+        column_plan = self.plan.columns[series.name]
+        op = column_plan.operator
+        stats = self.stats[series.name]
+        stats.rows += series.len()
+        if not op.changes_values:
+            return series
+        ctx = MaskContext(self.keyring, column_plan.column, nlp=self.nlp)
+        if isinstance(op, Null):
+            out = op.mask_whole(series)
+        elif column_plan.unique:
+            out = self._mask_unique(series, column_plan, ctx)
+        else:
+            out = mask_series(op, series, ctx)
+        stats.details.update(ctx.stats)
+        stats.masked += series.len() - series.null_count()
+        if op.replaces_every_value:
+            stats.unchanged += _unchanged(series, out)
+        return out
+
+    def _mask_unique(
+        self, series: pl.Series, column_plan: ColumnPlan, ctx: MaskContext
+    ) -> pl.Series:
+        """Mask with collision re-draws so distinct inputs give distinct outputs."""
+        op, domain = column_plan.operator, column_plan.operator.domain()
+        pending = [
+            v for v in series.drop_nulls().unique(maintain_order=True).to_list() if not is_blank(v)
+        ]
+        mapping: dict[Any, Any] = {}
+        for attempt in range(MAX_ATTEMPTS):
+            if not pending:
+                break
+            ctx.attempt = attempt
+            outputs = [fit(v, ctx.column) for v in op.mask_values(pending, ctx)]
+            retry = []
+            for value, output in zip(pending, outputs, strict=True):
+                if self.ledger.claim(domain, value, output):
+                    mapping[value] = output
+                else:
+                    retry.append(value)
+            if attempt:
+                ctx.count("unique_redraws", len(pending) - len(retry))
+            pending = retry
+        if pending:
+            raise MaskingError(
+                f"{self.plan.table.name}.{series.name}: {len(pending)} values found no free "
+                f"pseudonym after {MAX_ATTEMPTS} attempts with {op.label()}.",
+                hint="the column is too short for unique values of this kind; use hash or "
+                "format: preserve.",
+            )
+        if not mapping:
+            return series
+        keys = list(mapping)
+        return series.replace(
+            keys, pl.Series([mapping[k] for k in keys], dtype=series.dtype, strict=False)
+        )
+
+
+def _unchanged(before: pl.Series, after: pl.Series) -> int:
+    """Non-blank values of 4+ characters a masking rule left equal to the original."""
+    if before.dtype != pl.String or after.dtype != pl.String:
+        return 0
+    same = (before == after) & (before.str.strip_chars().str.len_chars() >= 4)
+    return int(same.sum() or 0)

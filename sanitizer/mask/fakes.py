@@ -1,0 +1,274 @@
+"""Fake value generators, one per ``fake: KIND``, each a pure function of (original, digest).
+
+Values come from Faker's own provider lists (names, streets, companies), chosen by the keyed
+digest, so a pseudonym is reproducible with the key and never depends on call order. Every kind
+is *undeliverable by construction*: emails on reserved domains, phones in fictional ranges, test
+card numbers, documentation IP ranges, reserved URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from functools import cache
+
+from faker import Faker
+
+from sanitizer.mask.fpe import scramble
+from sanitizer.mask.pseudonyms import Draw
+
+FakeFn = Callable[[str, Draw, bytes], str]
+
+EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
+# Documented test card numbers (card networks' and processors' published test PANs).
+TEST_CARDS: dict[int, tuple[str, ...]] = {
+    16: (
+        "4111111111111111",
+        "4242424242424242",
+        "5555555555554444",
+        "5105105105105100",
+        "4012888888881881",
+        "6011111111111117",
+        "6011000990139424",
+        "3530111333300000",
+        "3566002020360505",
+        "5200828282828210",
+        "4000056655665556",
+        "2223003122003222",
+    ),
+    15: ("378282246310005", "371449635398431", "378734493671000"),
+    14: ("30569309025904", "38520000023237", "36227206271667"),
+    13: ("4222222222222",),
+    19: ("6011000000000000004",),
+}
+_DOC_NETS_V4 = ("192.0.2.", "198.51.100.", "203.0.113.")
+
+
+@cache
+def _faker() -> Faker:
+    return Faker("en_US")
+
+
+@cache
+def _pool(provider_attr: str) -> tuple[str, ...]:
+    """A provider's static word list, deduplicated and ordered, for reproducible choices."""
+    from faker.providers.address.en_US import Provider as Address
+    from faker.providers.company.en_US import Provider as Company
+    from faker.providers.person.en_US import Provider as Person
+
+    for provider in (Person, Address, Company):
+        values = getattr(provider, provider_attr, None)
+        if values is not None:
+            items = values.keys() if isinstance(values, dict) else values
+            return tuple(sorted(set(items)))
+    raise KeyError(provider_attr)
+
+
+def _first(draw: Draw) -> str:
+    return draw.pick(_pool("first_names"))
+
+
+def _last(draw: Draw) -> str:
+    return draw.pick(_pool("last_names"))
+
+
+def fake_first_name(original: str, draw: Draw, key: bytes) -> str:
+    return _first(draw)
+
+
+def fake_last_name(original: str, draw: Draw, key: bytes) -> str:
+    return _last(draw)
+
+
+def fake_name(original: str, draw: Draw, key: bytes) -> str:
+    """A full name with as many parts as the original (``Ana Maria Souza`` → three parts)."""
+    parts = max(1, min(len(original.split()), 4))
+    if parts == 1:
+        return _last(draw)
+    return " ".join([_first(draw) for _ in range(parts - 1)] + [_last(draw)])
+
+
+def _local_part(draw: Draw, tag: bool = True) -> str:
+    name = f"{_first(draw)}.{_last(draw)}".lower()
+    name = re.sub(r"[^a-z.]", "", name)
+    return f"{name}.{draw.token(8)}" if tag else name
+
+
+def fake_email(original: str, draw: Draw, key: bytes) -> str:
+    """An address on a reserved domain; a malformed original stays malformed-looking.
+
+    The 8-character tag (41 bits) keeps distinct people distinct; ``unique`` columns also
+    re-draw on the rare collision.
+    """
+    local = _local_part(draw)
+    if "@" not in original:
+        return local
+    orig_local, _, orig_domain = original.rpartition("@")
+    if not orig_local:
+        local = ""
+    if not orig_domain:
+        return f"{local}@"
+    domain = draw.pick(EMAIL_DOMAINS) if "." in orig_domain else "invalid"
+    return f"{local}@{domain}"
+
+
+def fake_username(original: str, draw: Draw, key: bytes) -> str:
+    return f"{_first(draw).lower()}{draw.pick(('_', '.', ''))}{draw.token(6)}"
+
+
+def fake_phone(original: str, draw: Draw, key: bytes) -> str:
+    """Keeps the original's formatting and country code; digits land in fictional ranges.
+
+    North American numbers get 555-01XX (reserved for fiction); UK numbers Ofcom's drama range
+    07700 900XXX; elsewhere the subscriber part starts with 555 after the kept country code.
+    """
+    digits = [ch for ch in original if ch.isdigit()]
+    if not digits:
+        return original
+    country = _country_code(original, len(digits))
+    national = len(digits) - len(country)
+    if country in ("1", "") and national in (10, 7):
+        body = str(2 + draw.below(8)) + draw.digits(2) if national == 10 else ""
+        body += "55501" + draw.digits(2)
+    elif country == "44" or (not country and national == 11 and "".join(digits[:2]) == "07"):
+        body = ("7700900" if country else "07700900") + draw.digits(3)
+    else:
+        body = "555" + draw.digits(max(0, national - 3))
+    new_digits = iter(country + body[-national:] if national else country)
+    return "".join(next(new_digits, "0") if ch.isdigit() else ch for ch in original)
+
+
+def _country_code(original: str, count: int) -> str:
+    stripped = original.strip()
+    if not stripped.startswith(("+", "00")):
+        return "1" if count == 11 and stripped.startswith("1") else ""
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    if stripped.startswith("00"):
+        digits = digits[2:]
+    group = re.match(r"\+?\s*(?:00)?(\d+)", stripped)
+    first_group = group.group(1) if group else digits
+    for size in (1, 2, 3):  # the leading digit group, when it is a plausible country code
+        if len(first_group) == size:
+            return ("00" if stripped.startswith("00") else "") + first_group
+    if digits.startswith("1"):
+        return "1"
+    return digits[:2]
+
+
+def fake_credit_card(original: str, draw: Draw, key: bytes) -> str:
+    """A published test card number of the same length, in the original's format."""
+    digits = [ch for ch in original if ch.isdigit()]
+    choices = TEST_CARDS.get(len(digits))
+    if choices is None:  # malformed length: scrambled, and Luhn-invalid so never a real card
+        return scramble(original, key, "credit_card")
+    number = iter(draw.pick(choices))
+    return "".join(next(number) if ch.isdigit() else ch for ch in original)
+
+
+def fake_ssn(original: str, draw: Draw, key: bytes) -> str:
+    """A number in the 9XX area, which the SSA never issues as a Social Security number."""
+    digits = [ch for ch in original if ch.isdigit()]
+    new = iter("9" + draw.digits(max(0, len(digits) - 1)))
+    return "".join(next(new) if ch.isdigit() else ch for ch in original)
+
+
+def fake_iban(original: str, draw: Draw, key: bytes) -> str:
+    """Same country and length, valid check digits, bank and account digits from the key."""
+    compact = re.sub(r"\s", "", original).upper()
+    country = compact[:2] if compact[:2].isalpha() else "GB"
+    length = max(len(compact), 15)
+    body = scramble(compact[4:], key, "iban") if len(compact) > 4 else draw.digits(length - 4)
+    check = 98 - int(_iban_digits(body + country + "00")) % 97
+    iban = f"{country}{check:02d}{body}"
+    if " " in original.strip():
+        iban = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    return iban
+
+
+def _iban_digits(text: str) -> str:
+    return "".join(str(int(ch, 36)) for ch in text)
+
+
+def fake_uuid(original: str, draw: Draw, key: bytes) -> str:
+    value = uuid.UUID(bytes=bytes(draw.below(256) for _ in range(16)), version=4)
+    text = str(value) if "-" in original or not original else value.hex
+    if original.startswith("{"):
+        text = "{" + text + "}"
+    return text.upper() if original.isupper() else text
+
+
+def fake_ip(original: str, draw: Draw, key: bytes) -> str:
+    """Addresses from the documentation ranges (RFC 5737, RFC 3849)."""
+    if ":" in original:
+        return f"2001:db8:{draw.below(65536):x}:{draw.below(65536):x}::{draw.below(65536):x}"
+    return f"{draw.pick(_DOC_NETS_V4)}{1 + draw.below(254)}"
+
+
+def fake_url(original: str, draw: Draw, key: bytes) -> str:
+    scheme = original.split("://", 1)[0] if "://" in original else ""
+    path = f"/{_last(draw).lower()}/{draw.token(8)}"
+    host = draw.pick(EMAIL_DOMAINS)
+    return f"{scheme}://{host}{path}" if scheme else f"{host}{path}"
+
+
+def _seeded(draw: Draw) -> Faker:
+    faker = _faker()
+    faker.seed_instance(draw.below(2**31))
+    return faker
+
+
+def fake_street(original: str, draw: Draw, key: bytes) -> str:
+    return _seeded(draw).street_address()
+
+
+def fake_city(original: str, draw: Draw, key: bytes) -> str:
+    return _seeded(draw).city()
+
+
+def fake_postcode(original: str, draw: Draw, key: bytes) -> str:
+    """Keeps the original's format exactly (``H2G 1A7``, ``10115``, ``SW1A 1AA``)."""
+    return scramble(original, key, "postcode")
+
+
+def fake_address(original: str, draw: Draw, key: bytes) -> str:
+    """A street, city and postcode, on as many lines as the original had."""
+    faker = _seeded(draw)
+    parts = [faker.street_address(), f"{faker.city()}, {faker.state_abbr()} {faker.zipcode()}"]
+    return ("\n" if "\n" in original else ", ").join(parts)
+
+
+def fake_company(original: str, draw: Draw, key: bytes) -> str:
+    return _seeded(draw).company()
+
+
+def fake_date(original: str, draw: Draw, key: bytes) -> str:
+    """A date between 1940 and 2009 (ISO text; date columns get a real date back)."""
+    day = dt.date(1940, 1, 1) + dt.timedelta(days=draw.below(70 * 365))
+    return day.isoformat()
+
+
+FAKES: dict[str, FakeFn] = {
+    "name": fake_name,
+    "first_name": fake_first_name,
+    "last_name": fake_last_name,
+    "email": fake_email,
+    "phone": fake_phone,
+    "address": fake_address,
+    "street": fake_street,
+    "city": fake_city,
+    "postcode": fake_postcode,
+    "company": fake_company,
+    "username": fake_username,
+    "url": fake_url,
+    "ip": fake_ip,
+    "iban": fake_iban,
+    "credit_card": fake_credit_card,
+    "ssn": fake_ssn,
+    "uuid": fake_uuid,
+    "date": fake_date,
+}
+
+# Kinds whose output space is large enough that a re-draw always finds a free value.
+UNIQUE_KINDS = frozenset({"email", "username", "url", "uuid", "iban", "postcode"})

@@ -1,0 +1,141 @@
+"""The operator interface: one small class per operator, self-describing and vectorized.
+
+An operator declares its name, a one-line summary and a YAML example (the CLI and README read
+them, so docs cannot drift), which column kinds it accepts and whether it can keep distinct
+values distinct. It masks a *list of unique, non-null values*; :func:`mask_series` maps the
+result back onto the batch, so each distinct value is computed once per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import polars as pl
+
+from sanitizer.config.yamlfile import Location
+from sanitizer.errors import ConfigError
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.schema import STRING, ColumnInfo
+
+ALL_KINDS = frozenset(
+    {
+        "string",
+        "integer",
+        "decimal",
+        "float",
+        "boolean",
+        "date",
+        "datetime",
+        "time",
+        "interval",
+        "json",
+        "binary",
+        "other",
+    }
+)
+TEXT_KINDS = frozenset({"string", "json", "other"})
+
+
+@dataclass
+class MaskContext:
+    """What an operator may use besides the values: the key, the column, detection settings.
+
+    ``stats`` collects counts (e.g. detected entities) for the receipt; it never holds values.
+    """
+
+    keyring: Keyring
+    column: ColumnInfo
+    attempt: int = 0
+    nlp: Any = None
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str, amount: int = 1) -> None:
+        self.stats[name] = self.stats.get(name, 0) + amount
+
+
+class Operator:
+    """Base class; subclasses set the class attributes and implement :meth:`mask_values`."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    example: ClassVar[str]
+    kinds: ClassVar[frozenset[str]] = TEXT_KINDS
+    unique_capable: ClassVar[bool] = False
+    changes_values: ClassVar[bool] = True  # False only for keep: values pass through
+    strength: ClassVar[int] = 2  # 0 keep, 1 weak (noise, shift), 2 masked — for rules diff
+    # True when every non-blank value must come out different (fake, hash, format, redact…),
+    # so an unchanged value is a leak; False where unchanged can be right (detect on clean text).
+    replaces_every_value: ClassVar[bool] = False
+
+    def __init__(self, argument: Any, where: Location) -> None:
+        self.argument = argument
+        self.where = where
+        self.unique = False
+        self.configure(argument)
+
+    # -- parsing -------------------------------------------------------------------------
+    def configure(self, argument: Any) -> None:
+        """Validate the operator's argument; raise :meth:`invalid` on a bad one."""
+        if argument not in (None, True, {}):
+            raise self.invalid(f"takes no argument, got {argument!r}", f"write just: {self.name}")
+
+    def invalid(self, problem: str, fix: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {self.name}: {problem}.", hint=fix)
+
+    def can_be_unique(self) -> bool:
+        return self.unique_capable
+
+    def label(self) -> str:
+        """How receipts and reports name this rule, e.g. ``fake: email``."""
+        return self.name
+
+    def domain(self) -> str:
+        """The pseudonym domain: which other rules must produce the same outputs."""
+        return self.label()
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Operator)
+            and self.label() == other.label()
+            and self.unique == other.unique
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.label(), self.unique))
+
+    # -- masking -------------------------------------------------------------------------
+    def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
+        """Mask unique, non-null values (empty and whitespace-only strings already kept)."""
+        raise NotImplementedError
+
+
+def is_blank(value: Any) -> bool:
+    """Empty and whitespace-only strings are shape, not content: they stay as they are."""
+    return isinstance(value, str) and not value.strip()
+
+
+def mask_series(op: Operator, series: pl.Series, ctx: MaskContext) -> pl.Series:
+    """Apply ``op`` to a batch column: NULL stays NULL, blanks stay, each value computed once."""
+    if not op.changes_values or series.len() == 0:
+        return series
+    uniques = series.drop_nulls().unique(maintain_order=True).to_list()
+    todo = [v for v in uniques if not is_blank(v)]
+    if not todo:
+        return series
+    outputs = op.mask_values(todo, ctx)
+    outputs = [fit(v, ctx.column) for v in outputs]
+    if series.dtype == pl.Object:
+        mapping = dict(zip(todo, outputs, strict=True))
+        return pl.Series(
+            series.name, [mapping.get(v, v) for v in series.to_list()], dtype=pl.Object
+        )
+    return series.replace(todo, pl.Series(outputs, dtype=series.dtype, strict=False))
+
+
+def fit(value: Any, column: ColumnInfo) -> Any:
+    """Trim a string to the column's declared length so the load never fails on it."""
+    limit = column.max_length if column.kind == STRING else None
+    if limit and isinstance(value, str) and len(value) > limit:
+        return value[:limit]
+    return value

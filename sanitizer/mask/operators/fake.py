@@ -1,0 +1,82 @@
+"""``fake: KIND``: a realistic, keyed, consistent fake of the same kind (email, name, phone…).
+
+The same original of the same kind becomes the same fake everywhere (the digest is keyed by
+kind and normalized value). The fake then takes the original's shape: surrounding whitespace,
+and letter case when the original was all upper or all lower case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+
+from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS
+from sanitizer.mask.operators.base import MaskContext, Operator
+from sanitizer.mask.pseudonyms import Draw, normalize
+from sanitizer.schema import DATE, DATETIME, OTHER, STRING
+
+
+class Fake(Operator):
+    name = "fake"
+    summary = "A consistent fake of the given kind: " + ", ".join(FAKES) + "."
+    example = "email: {fake: email, unique: true}"
+    replaces_every_value = True
+    kinds = frozenset({STRING, OTHER, DATE, DATETIME})
+
+    def configure(self, argument: Any) -> None:
+        if argument not in FAKES:
+            close = difflib.get_close_matches(str(argument), FAKES, n=1)
+            fix = f"did you mean {{fake: {close[0]}}}?" if close else ""
+            raise self.invalid(
+                f"unknown kind {argument!r}",
+                f"{fix} Kinds: {', '.join(FAKES)}.".strip(),
+            )
+        self.kind: str = argument
+
+    def can_be_unique(self) -> bool:
+        return self.kind in UNIQUE_KINDS
+
+    def label(self) -> str:
+        return f"fake: {self.kind}"
+
+    def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
+        generate = FAKES[self.kind]
+        fpe_key = ctx.keyring.subkey("format")
+        texts = [_as_text(v) for v in values]
+        digests = ctx.keyring.digests(
+            self.kind, [normalize(self.kind, t) for t in texts], ctx.attempt
+        )
+        fakes = [
+            take_shape(text, generate(text.strip(), Draw(digest), fpe_key))
+            for text, digest in zip(texts, digests, strict=True)
+        ]
+        return [_as_original_type(fake, value) for fake, value in zip(fakes, values, strict=True)]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_original_type(fake: str, original: Any) -> Any:
+    if isinstance(original, dt.datetime):
+        day = dt.date.fromisoformat(fake[:10])
+        return original.replace(year=day.year, month=day.month, day=min(day.day, 28))
+    if isinstance(original, dt.date):
+        return dt.date.fromisoformat(fake[:10])
+    return fake
+
+
+def take_shape(original: str, fake: str) -> str:
+    """Give ``fake`` the original's surrounding whitespace and all-upper/all-lower case."""
+    stripped = original.strip()
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    letters = [ch for ch in stripped if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        fake = fake.upper()
+    elif letters and all(ch.islower() for ch in letters):
+        fake = fake.lower()
+    return f"{lead}{fake}{trail}"

@@ -1,0 +1,76 @@
+"""``shift_date``: move a date or timestamp by a keyed number of days within ±max_days.
+
+The shift is derived from the value, so the same birth date shifts the same way in every table
+and run; the time of day and the text format of a date stored as text are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sanitizer.mask.fpe import scramble
+from sanitizer.mask.operators.base import MaskContext, Operator
+from sanitizer.mask.pseudonyms import Draw
+from sanitizer.schema import DATE, DATETIME, OTHER, STRING
+
+TEXT_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+)
+
+
+class ShiftDate(Operator):
+    name = "shift_date"
+    summary = "Shift dates/timestamps by a keyed, non-zero number of days within ±max_days."
+    example = "birth_date: {shift_date: {max_days: 180}}"
+    replaces_every_value = True
+    kinds = frozenset({DATE, DATETIME, STRING, OTHER})
+    strength = 1
+
+    def configure(self, argument: Any) -> None:
+        days = argument.get("max_days") if isinstance(argument, dict) else None
+        extra = set(argument) - {"max_days"} if isinstance(argument, dict) else set()
+        if extra or not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise self.invalid(
+                "needs max_days, a positive number of days", "write {shift_date: {max_days: 180}}"
+            )
+        self.max_days: int = days
+
+    def label(self) -> str:
+        return f"shift_date: {self.max_days}"
+
+    def offset(self, digest: bytes) -> dt.timedelta:
+        draw = Draw(digest)
+        days = 1 + draw.below(self.max_days)
+        return dt.timedelta(days=days if draw.below(2) else -days)
+
+    def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
+        digests = ctx.keyring.digests(self.label(), [str(v) for v in values], ctx.attempt)
+        key = ctx.keyring.subkey("format")
+        return [
+            _shift(value, self.offset(digest), key)
+            for value, digest in zip(values, digests, strict=True)
+        ]
+
+
+def _shift(value: Any, offset: dt.timedelta, key: bytes) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        try:
+            return value + offset
+        except OverflowError:  # year 1 or 9999: shift the other way
+            return value - offset
+    text = str(value)
+    for fmt in TEXT_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return (parsed + offset).strftime(fmt)
+    return scramble(text, key, "shift_date")  # unparseable: malformed-looking, nothing kept

@@ -1,0 +1,1 @@
+"""Free-text detection (Presidio + spaCy) and in-place replacement with keyed fakes."""

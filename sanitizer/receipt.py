@@ -1,0 +1,59 @@
+"""The machine-readable record of a run (DESIGN.md guarantee 9): counts and names, no values."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class FieldReceipt:
+    operator: str
+    origin: str
+    masked_values: int
+    unchanged_values: int
+    detected: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TableReceipt:
+    rows_in: int = 0
+    rows_out: int = 0
+    fields: dict[str, FieldReceipt] = field(default_factory=dict)
+
+
+@dataclass
+class Receipt:
+    run_id: str
+    tool_version: str
+    started_at: str
+    rules_digest: str
+    key_id: str
+    key_fingerprint: str
+    dry_run: bool = False
+    finished_at: str | None = None
+    duration_seconds: float | None = None
+    status: str = "running"
+    error: str | None = None
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    targets: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, TableReceipt] = field(default_factory=dict)
+    entities: dict[str, int] = field(default_factory=dict)
+    verification: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=False)
+
+    def write(self, folder: Path) -> Path:
+        """Write ``<run_id>.json`` atomically (temp file, then rename)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.run_id}.json"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".receipt-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(self.to_json() + "\n")
+        os.replace(tmp, path)
+        return path

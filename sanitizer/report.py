@@ -1,0 +1,78 @@
+"""What a person sees: a progress bar on a terminal and a short summary after the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+import click
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from sanitizer.receipt import Receipt
+
+
+class Progress:
+    """Rows loaded per table; silent when stderr is not a terminal (logs take over)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: RichProgress | None = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self._bar = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed:,} rows"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(exc_type, exc, tb)
+
+    def advance(self, table: str, rows: int) -> None:
+        if self._bar is None:
+            return
+        if table not in self._tasks:
+            self._tasks[table] = self._bar.add_task(table, total=None)
+        self._bar.advance(self._tasks[table], rows)
+
+
+def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
+    """Tables, rows in/out and the verification result, in a few lines."""
+    rows = sum(t.rows_in for t in receipt.tables.values())
+    masked = sum(
+        1
+        for t in receipt.tables.values()
+        for f in t.fields.values()
+        if not f.operator.startswith("keep")
+    )
+    kind = "dry run" if receipt.dry_run else "snapshot"
+    click.echo(f"{kind} {receipt.run_id}: {receipt.status}")
+    for name, table in receipt.tables.items():
+        click.echo(f"  {name:40} {table.rows_in:>9,} rows in  {table.rows_out:>9,} out")
+    click.echo(
+        f"  {len(receipt.tables)} tables, {rows:,} rows, {masked} masked fields, "
+        f"{receipt.duration_seconds}s"
+    )
+    if receipt.entities:
+        found = ", ".join(f"{k} {v}" for k, v in sorted(receipt.entities.items()))
+        click.echo(f"  detected: {found}")
+    if not receipt.dry_run:
+        click.echo(
+            f"  verification: {'passed' if receipt.verification.get('passed') else 'n/a'}"
+            f"; receipt: {receipts_dir / (receipt.run_id + '.json')}"
+        )

@@ -1,0 +1,133 @@
+"""What a source field looks like, in the terms masking and validation need.
+
+Extract reflects a database into SQLAlchemy tables; this module boils each column down to a
+dialect-neutral :class:`ColumnInfo` (value kind, length, precision, nullability, keys), which
+rule validation and operators use without knowing the dialect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.sql import sqltypes
+
+STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN = "string", "integer", "decimal", "float", "boolean"
+DATE, DATETIME, TIME, INTERVAL = "date", "datetime", "time", "interval"
+JSON, BINARY, OTHER = "json", "binary", "other"
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column, dialect-neutral."""
+
+    name: str
+    kind: str
+    sql_type: str
+    nullable: bool = True
+    max_length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    unique: bool = False  # alone makes up a primary key or unique constraint
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A (possibly composite) reference from this table's columns to another table's."""
+
+    columns: tuple[str, ...]
+    target: str  # the referenced table's rule name
+    target_columns: tuple[str, ...]
+
+
+@dataclass
+class TableInfo:
+    """One table: its rule name (``schema.table`` unless in the default schema) and columns."""
+
+    name: str
+    columns: dict[str, ColumnInfo]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+
+def value_kind(sql_type: sa.types.TypeEngine) -> str:
+    """Map a reflected SQL type onto the kinds operators accept."""
+    checks: tuple[tuple[type, str], ...] = (
+        (sqltypes.Boolean, BOOLEAN),
+        (sqltypes.Integer, INTEGER),
+        (sqltypes.Float, FLOAT),
+        (sqltypes.Numeric, DECIMAL),
+        (sqltypes.DateTime, DATETIME),
+        (sqltypes.Date, DATE),
+        (sqltypes.Time, TIME),
+        (sqltypes.Interval, INTERVAL),
+        (sqltypes.JSON, JSON),
+        (sqltypes.Enum, STRING),
+        (sqltypes.String, STRING),
+        (sqltypes._Binary, BINARY),
+    )
+    for base, kind in checks:
+        if isinstance(sql_type, base):
+            return kind
+    name = type(sql_type).__name__.upper()
+    if "JSON" in name:
+        return JSON
+    if name in ("UUID", "INET", "CIDR", "MACADDR", "CITEXT", "XML", "TSVECTOR"):
+        return STRING
+    return OTHER
+
+
+def column_info(column: sa.Column, unique_columns: set[str]) -> ColumnInfo:
+    """Describe one reflected column."""
+    sql_type = column.type
+    kind = value_kind(sql_type)
+    if (
+        kind == FLOAT
+        and getattr(sql_type, "asdecimal", False) is True
+        and not isinstance(sql_type, sqltypes.Float)
+    ):
+        kind = DECIMAL
+    return ColumnInfo(
+        name=column.name,
+        kind=kind,
+        sql_type=_type_text(sql_type),
+        nullable=bool(column.nullable),
+        max_length=getattr(sql_type, "length", None) if kind == STRING else None,
+        precision=getattr(sql_type, "precision", None) if kind == DECIMAL else None,
+        scale=getattr(sql_type, "scale", None) if kind == DECIMAL else None,
+        unique=column.name in unique_columns,
+    )
+
+
+def _type_text(sql_type: sa.types.TypeEngine) -> str:
+    try:
+        return str(sql_type.compile())
+    except Exception:  # a dialect-specific type the default dialect cannot render
+        return type(sql_type).__name__.upper()
+
+
+def table_info(table: sa.Table, rule_name: str, names: dict[sa.Table, str]) -> TableInfo:
+    """Describe one reflected table; ``names`` gives every table's rule name for FK targets."""
+    unique_columns = set()
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.PrimaryKeyConstraint | sa.UniqueConstraint):
+            cols = list(constraint.columns)
+            if len(cols) == 1:
+                unique_columns.add(cols[0].name)
+    for index in table.indexes:
+        if index.unique and len(index.columns) == 1:
+            unique_columns.add(next(iter(index.columns)).name)
+    foreign_keys = [
+        ForeignKey(
+            columns=tuple(el.parent.name for el in fk.elements),
+            target=names.get(fk.referred_table, fk.referred_table.name),
+            target_columns=tuple(el.column.name for el in fk.elements),
+        )
+        for fk in table.foreign_key_constraints
+    ]
+    return TableInfo(
+        name=rule_name,
+        columns={c.name: column_info(c, unique_columns) for c in table.columns},
+        primary_key=tuple(c.name for c in table.primary_key.columns),
+        foreign_keys=foreign_keys,
+    )
