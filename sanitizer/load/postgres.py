@@ -1,0 +1,155 @@
+"""PostgreSQL staging: one shadow schema per source schema, swapped in by renaming.
+
+Tables are bulk-loaded with ``COPY … FROM STDIN``. The swap renames each live schema aside and
+each shadow schema into its place inside one transaction — PostgreSQL's DDL is transactional,
+so readers see yesterday's schema or today's, never a mix — then drops the old ones.
+Sequences (``serial``) are recreated inside the shadow and identities set past the max.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import sqlalchemy as sa
+
+from sanitizer.extract.sql import SourceTable
+from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
+
+NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::regclass)?\)")
+
+
+class PostgresTarget(SqlTarget):
+    def __init__(self, name: str, url: sa.URL) -> None:
+        super().__init__(name, url)
+        self.shadows: dict[str | None, str] = {}  # source schema (None = default) → shadow
+        self.default_schema = "public"
+        self.sequences: list[tuple[str, str, str]] = []  # (schema, sequence, table.column)
+
+    # -- shadow ----------------------------------------------------------------------------
+    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
+        schemas = {st.table.schema for st in source_tables}
+        schemas |= {
+            c.type.schema
+            for st in source_tables
+            for c in st.table.columns
+            if isinstance(c.type, sa.Enum) and c.type.name
+        }
+        with self.errors("reading the target"), self.engine.connect() as conn:
+            self.default_schema = sa.inspect(conn).default_schema_name or "public"
+        self.shadows = {s: f"{s or self.default_schema}{SHADOW_MARK}{run_id}"[:63] for s in schemas}
+        super().prepare(run_id, source_tables)
+
+    def create_shadow(self) -> None:
+        with self.engine.begin() as conn:
+            self._drop_leftovers(conn)
+            for shadow in self.shadows.values():
+                conn.exec_driver_sql(f"CREATE SCHEMA {self._q(shadow)}")
+
+    def _drop_leftovers(self, conn: sa.Connection) -> None:
+        """Shadow and old schemas of runs that were killed before they could clean up."""
+        names = (
+            conn.exec_driver_sql(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %(pattern)s",
+                {"pattern": f"%{SHADOW_MARK}%"},
+            )
+            .scalars()
+            .all()
+        )
+        for name in names:
+            conn.exec_driver_sql(f"DROP SCHEMA {self._q(name)} CASCADE")
+
+    def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table:
+        shadow = self.shadows[table.schema]
+        copy = table.to_metadata(
+            metadata,
+            schema=shadow,
+            referred_schema_fn=lambda _t, _s, _c, referred: self.shadows.get(referred, referred),
+        )
+        for column in copy.columns:
+            if isinstance(column.type, sa.Enum) and column.type.name:
+                self._own_enum(column, table.c[column.name].type.schema)
+            self._own_sequence(copy, column, shadow, metadata)
+        return copy
+
+    def _own_enum(self, column: sa.Column, source_schema: str | None) -> None:
+        """An enum type lives in its own schema: recreate it in that schema's shadow."""
+        column.type = column.type.copy()
+        column.type.schema = self.shadows[source_schema]
+        with self.engine.begin() as conn:
+            column.type.create(conn, checkfirst=True)
+
+    def _own_sequence(
+        self, table: sa.Table, column: sa.Column, shadow: str, metadata: sa.MetaData
+    ) -> None:
+        """A ``serial`` default names a sequence in the live schema: recreate it in the shadow."""
+        default = column.server_default
+        text = str(getattr(default, "arg", "")) if default is not None else ""
+        match = NEXTVAL.search(text)
+        if not match:
+            return
+        sequence = sa.Sequence(match.group(2), schema=shadow, metadata=metadata)
+        column.autoincrement = False  # else the DDL says SERIAL and makes a second sequence
+        column.server_default = sa.DefaultClause(
+            sa.text(f"nextval('{self._q(shadow)}.{self._q(match.group(2))}'::regclass)")
+        )
+        self.sequences.append((shadow, match.group(2), f"{table.name}.{column.name}"))
+        with self.engine.begin() as conn:
+            conn.execute(sa.schema.CreateSequence(sequence))
+
+    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None:
+        names = ", ".join(self._q(c.name) for c in table.columns)
+        target = f"{self._q(table.schema)}.{self._q(table.name)}"
+        with self.engine.begin() as conn:
+            raw = conn.connection.dbapi_connection
+            with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as cp:
+                for row in rows(batch):
+                    cp.write_row(row)
+
+    def after_load(self, conn: sa.Connection) -> None:
+        """Sequences and identities continue after the largest loaded value."""
+        for shadow, sequence, owner in self.sequences:
+            table, column = owner.split(".", 1)
+            conn.exec_driver_sql(
+                f"ALTER SEQUENCE {self._q(shadow)}.{self._q(sequence)} OWNED BY "
+                f"{self._q(shadow)}.{self._q(table)}.{self._q(column)}"
+            )
+        for table in self.tables.values():
+            for column in table.columns:
+                if column.identity is None and not any(
+                    s == table.schema and o == f"{table.name}.{column.name}"
+                    for s, _, o in self.sequences
+                ):
+                    continue
+                qualified = f"{self._q(table.schema)}.{self._q(table.name)}"
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence(%(t)s, %(c)s), "
+                    f"coalesce(max({self._q(column.name)}), 1), "
+                    f"max({self._q(column.name)}) IS NOT NULL) FROM {qualified}",
+                    {"t": qualified, "c": column.name},
+                )
+
+    # -- swap ------------------------------------------------------------------------------
+    def swap(self) -> None:
+        old = {}
+        with self.errors("swapping the shadow in"), self.engine.begin() as conn:
+            existing = set(conn.exec_driver_sql("SELECT nspname FROM pg_namespace").scalars())
+            for schema, shadow in self.shadows.items():
+                live = schema or self.default_schema
+                if live in existing:
+                    old[live] = f"{live}{SHADOW_MARK}old_{self.run_id}"[:63]
+                    conn.exec_driver_sql(
+                        f"ALTER SCHEMA {self._q(live)} RENAME TO {self._q(old[live])}"
+                    )
+                conn.exec_driver_sql(f"ALTER SCHEMA {self._q(shadow)} RENAME TO {self._q(live)}")
+        with self.errors("dropping yesterday's schemas"), self.engine.begin() as conn:
+            for name in old.values():
+                conn.exec_driver_sql(f"DROP SCHEMA {self._q(name)} CASCADE")
+
+    def discard(self) -> None:
+        with self.errors("discarding the shadow"), self.engine.begin() as conn:
+            for shadow in self.shadows.values():
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self._q(shadow)} CASCADE")
+
+    def _q(self, name: str | None) -> str:
+        return self.engine.dialect.identifier_preparer.quote_identifier(name or "")
