@@ -107,6 +107,9 @@ def _run(
             target = open_target(name, settings.targets[name].url)
             stack.callback(target.dispose)
             refuse_same_database(source, target)
+            source.copy_text = target.copy_text = (
+                source.dialect == "postgresql" and target.url.get_backend_name() == "postgresql"
+            )
             stack.enter_context(source.snapshot())
             tables = source.reflect()
             plan = build_plan(rules.get(name) or SourceRules(name), [t.info for t in tables])
@@ -172,7 +175,13 @@ def _load_source(
 ) -> None:
     run.target.prepare(receipt.run_id, run.selected)
     for table in run.selected:
-        masker = TableMasker(run.plan.tables[table.info.name], keyring, settings.nlp, ledger)
+        masker = TableMasker(
+            run.plan.tables[table.info.name],
+            keyring,
+            settings.nlp,
+            ledger,
+            copy_text=run.source.copy_text,
+        )
         table_receipt = TableReceipt()
         for batch in run.source.batches(table, settings.batch_size):
             run.target.write(table, masker.mask(batch))

@@ -87,6 +87,8 @@ class SqlSource:
         self.dialect = self.url.get_backend_name()
         self._conn: Connection | None = None
         self._engine: sa.Engine | None = None
+        # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
+        self.copy_text = False
 
     def describe(self) -> str:
         return safe_url(self.url)
@@ -213,32 +215,59 @@ class SqlSource:
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
         """Stream a table in primary-key order, ``batch_size`` rows per polars frame."""
         table = source_table.table
-        sql = self._select_sql(table)
         names = [c.name for c in table.columns]
         try:
+            if self.copy_text:
+                yield from self._copy_batches(table, names, batch_size)
+                return
             result = self.connection.execution_options(
                 stream_results=True, yield_per=batch_size
-            ).exec_driver_sql(sql)
+            ).exec_driver_sql(self._select_sql(table))
             for rows in result.partitions(batch_size):
                 yield to_frame(names, rows)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, psycopg_errors()) as exc:
             raise SourceError(
                 f"source {self.name!r}: reading {source_table.info.name} failed: {_reason(exc)}.",
                 hint="check the connection and the role's SELECT privilege.",
                 transient=True,
             ) from None
 
+    def _copy_batches(
+        self, table: sa.Table, names: list[str], batch_size: int
+    ) -> Iterator[pl.DataFrame]:
+        """PostgreSQL ``COPY (SELECT …) TO STDOUT`` text, cut into frames at line ends.
+
+        COPY text escapes newlines inside values, so every line is one row.
+        """
+        select = self._select_sql(table, cast_text=False)
+        raw = self.connection.connection.dbapi_connection
+        pending: list[bytes] = []
+        lines = 0
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
+            for chunk in copy:
+                data = bytes(chunk)
+                pending.append(data)
+                lines += data.count(b"\n")
+                if lines >= batch_size:
+                    buffer = b"".join(pending)
+                    cut = buffer.rfind(b"\n") + 1
+                    yield copy_frame(names, buffer[:cut])
+                    pending, lines = [buffer[cut:]], 0
+        rest = b"".join(pending)
+        if rest:
+            yield copy_frame(names, rest)
+
     def count(self, source_table: SourceTable) -> int:
         preparer = self.connection.dialect.identifier_preparer
         sql = f"SELECT count(*) FROM {preparer.format_table(source_table.table)}"
         return int(self.connection.exec_driver_sql(sql).scalar_one())
 
-    def _select_sql(self, table: sa.Table) -> str:
+    def _select_sql(self, table: sa.Table, cast_text: bool = True) -> str:
         preparer = self.connection.dialect.identifier_preparer
         columns = []
         for column in table.columns:
             quoted = preparer.quote(column.name)
-            if self.dialect == "postgresql" and _read_as_text(column.type):
+            if cast_text and self.dialect == "postgresql" and _read_as_text(column.type):
                 columns.append(f"{quoted}::text AS {quoted}")
             else:
                 columns.append(quoted)
@@ -291,7 +320,36 @@ def to_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def copy_frame(names: list[str], data: bytes) -> pl.DataFrame:
+    """COPY text lines → a frame of strings exactly as PostgreSQL wrote them.
+
+    An empty field is the empty string (NULL is the two characters ``\\N``); nothing is
+    unescaped here, so kept columns go back out unchanged.
+    """
+    frame = pl.read_csv(
+        data,
+        has_header=False,
+        separator="\t",
+        quote_char=None,
+        infer_schema=False,
+        new_columns=names,
+        raise_if_empty=False,
+        truncate_ragged_lines=False,
+    )
+    return frame.with_columns(pl.all().fill_null(""))
+
+
+def psycopg_errors() -> type[Exception]:
+    """psycopg's base error when it is installed (COPY bypasses SQLAlchemy's wrapping)."""
+    try:
+        import psycopg
+
+        return psycopg.Error
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return SQLAlchemyError
+
+
+def _reason(exc: Exception) -> str:
     """The driver's first line, without the SQL or parameters (which may hold values)."""
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__

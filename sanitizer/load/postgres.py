@@ -103,6 +103,13 @@ class PostgresTarget(SqlTarget):
         with self.engine.begin() as conn:
             raw = conn.connection.dbapi_connection
             with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as cp:
+                if self.copy_text:  # the batch already is COPY text: write it as it is
+                    cp.write(
+                        batch.write_csv(
+                            include_header=False, separator="\t", quote_style="never"
+                        ).encode()
+                    )
+                    return
                 for row in rows(batch):
                     cp.write_row(row)
 

@@ -35,6 +35,7 @@ class SqlTarget(ABC):
         self.engine = create_engine(url, f"targets.{name}")
         self.run_id = ""
         self.tables: dict[str, sa.Table] = {}  # rule name → shadow table
+        self.copy_text = False  # only PostgreSQL targets take COPY text batches
 
     def describe(self) -> str:
         return safe_url(self.url)

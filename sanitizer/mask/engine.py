@@ -17,11 +17,13 @@ import polars as pl
 
 from sanitizer.config.plan import ColumnPlan, TablePlan
 from sanitizer.errors import MaskingError
-from sanitizer.mask.operators.base import MaskContext, fit, is_blank, mask_series
+from sanitizer.mask.codecs import TextCodec, escape, unescape
+from sanitizer.mask.operators.base import MaskContext, is_blank, mask_series, mask_uniques
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.pseudonyms import Keyring
 
 MAX_ATTEMPTS = 64
+MEMO_LIMIT = 200_000  # values remembered per column across batches (bounded memory)
 
 
 @dataclass
@@ -57,7 +59,9 @@ class TableMasker:
     keyring: Keyring
     nlp: Any
     ledger: UniqueLedger
+    copy_text: bool = False  # batches hold PostgreSQL COPY text (see mask.codecs)
     stats: dict[str, ColumnStats] = field(default_factory=dict)
+    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, column_plan in self.plan.columns.items():
@@ -75,20 +79,30 @@ class TableMasker:
         if not op.changes_values:
             return series
         ctx = MaskContext(self.keyring, column_plan.column, nlp=self.nlp)
+        codec = TextCodec(column_plan.column.kind) if self.copy_text else None
+        if codec is not None:
+            series = unescape(series)
         if isinstance(op, Null):
             out = op.mask_whole(series)
         elif column_plan.unique:
-            out = self._mask_unique(series, column_plan, ctx)
+            out = self._mask_unique(series, column_plan, ctx, codec)
         else:
-            out = mask_series(op, series, ctx)
+            memo = self.memos.setdefault(series.name, {})
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+            out = mask_series(op, series, ctx, codec, memo)
         stats.details.update(ctx.stats)
         stats.masked += series.len() - series.null_count()
         if op.replaces_every_value:
             stats.unchanged += _unchanged(series, out)
-        return out
+        return escape(out) if codec is not None else out
 
     def _mask_unique(
-        self, series: pl.Series, column_plan: ColumnPlan, ctx: MaskContext
+        self,
+        series: pl.Series,
+        column_plan: ColumnPlan,
+        ctx: MaskContext,
+        codec: TextCodec | None,
     ) -> pl.Series:
         """Mask with collision re-draws so distinct inputs give distinct outputs."""
         op, domain = column_plan.operator, column_plan.operator.domain()
@@ -100,9 +114,9 @@ class TableMasker:
             if not pending:
                 break
             ctx.attempt = attempt
-            outputs = [fit(v, ctx.column) for v in op.mask_values(pending, ctx)]
+            inputs, outputs = mask_uniques(op, pending, ctx, codec)
             retry = []
-            for value, output in zip(pending, outputs, strict=True):
+            for value, output in zip(inputs, outputs, strict=True):
                 if self.ledger.claim(domain, value, output):
                     mapping[value] = output
                 else:

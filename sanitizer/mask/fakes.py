@@ -125,14 +125,15 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
     07700 900XXX; elsewhere the subscriber part starts with 555 after the kept country code.
     """
     digits = [ch for ch in original if ch.isdigit()]
-    if not digits:
-        return original
+    if not digits:  # "unknown", "ask reception": nothing to keep the shape of, nothing copied
+        return scramble(original, key, "phone")
     country = _country_code(original, len(digits))
     national = len(digits) - len(country)
-    if country in ("1", "") and national in (10, 7):
+    code = country.removeprefix("00")  # 0044 is +44 dialled the international way
+    if code in ("1", "") and national in (10, 7):
         body = str(2 + draw.below(8)) + draw.digits(2) if national == 10 else ""
         body += "55501" + draw.digits(2)
-    elif country == "44" or (not country and national == 11 and "".join(digits[:2]) == "07"):
+    elif code == "44" or (not country and national == 11 and "".join(digits[:2]) == "07"):
         body = ("7700900" if country else "07700900") + draw.digits(3)
     else:
         body = "555" + draw.digits(max(0, national - 3))
@@ -162,15 +163,31 @@ def fake_credit_card(original: str, draw: Draw, key: bytes) -> str:
     digits = [ch for ch in original if ch.isdigit()]
     choices = TEST_CARDS.get(len(digits))
     if choices is None:  # malformed length: scrambled, and Luhn-invalid so never a real card
-        return scramble(original, key, "credit_card")
+        scrambled = scramble(original, key, "credit_card")
+        digits = [ch for ch in scrambled if ch.isdigit()]
+        if not digits or not _luhn_valid(digits):
+            return scrambled
+        last = max(i for i, ch in enumerate(scrambled) if ch.isdigit())
+        bumped = str((int(scrambled[last]) + 1) % 10)  # a changed check digit fails Luhn
+        return scrambled[:last] + bumped + scrambled[last + 1 :]
     number = iter(draw.pick(choices))
     return "".join(next(number) if ch.isdigit() else ch for ch in original)
+
+
+def _luhn_valid(digits: list[str]) -> bool:
+    total = 0
+    for index, ch in enumerate(reversed(digits)):
+        doubled = int(ch) * (2 if index % 2 else 1)
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
 
 
 def fake_ssn(original: str, draw: Draw, key: bytes) -> str:
     """A number in the 9XX area, which the SSA never issues as a Social Security number."""
     digits = [ch for ch in original if ch.isdigit()]
-    new = iter("9" + draw.digits(max(0, len(digits) - 1)))
+    if not digits:  # "n/a", "refused": nothing copied
+        return scramble(original, key, "ssn")
+    new = iter("9" + draw.digits(len(digits) - 1))
     return "".join(next(new) if ch.isdigit() else ch for ch in original)
 
 

@@ -9,6 +9,7 @@ column re-draw deterministically after a collision.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import unicodedata
 from collections.abc import Sequence
@@ -87,23 +88,35 @@ class Draw:
         self._digest = digest
         self._pos = 0
 
-    def below(self, n: int) -> int:
-        """An integer in [0, n), using 4 fresh bytes (cycling with a rehash when exhausted)."""
-        if self._pos + 4 > len(self._digest):
+    def take(self, size: int) -> bytes:
+        """``size`` fresh bytes (≤ 32), rehashing the digest when it runs out."""
+        if self._pos + size > len(self._digest):
             self._digest = hashlib.blake2b(self._digest, digest_size=DIGEST_SIZE).digest()
             self._pos = 0
-        chunk = self._digest[self._pos : self._pos + 4]
-        self._pos += 4
-        return int.from_bytes(chunk, "big") % n
+        chunk = self._digest[self._pos : self._pos + size]
+        self._pos += size
+        return chunk
+
+    def below(self, n: int) -> int:
+        """An integer in [0, n) from 4 fresh bytes (bias below 1e-5 for the sizes used here)."""
+        return int.from_bytes(self.take(4), "big") % n
 
     def pick(self, items: Sequence[str]) -> str:
         return items[self.below(len(items))]
 
     def digits(self, count: int) -> str:
-        return "".join(str(self.below(10)) for _ in range(count))
+        """``count`` decimal digits, 15 at a time from 8 bytes each."""
+        parts = []
+        while count > 0:
+            size = min(count, 15)
+            parts.append(str(int.from_bytes(self.take(8), "big") % 10**size).zfill(size))
+            count -= size
+        return "".join(parts)
 
-    def token(self, length: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> str:
-        return "".join(alphabet[self.below(len(alphabet))] for _ in range(length))
+    def token(self, length: int) -> str:
+        """``length`` lowercase base-32 characters (5 bits each) from fresh digest bytes."""
+        raw = self.take((length * 5 + 7) // 8)
+        return base64.b32encode(raw).decode("ascii")[:length].lower()
 
     def unit(self) -> float:
         """A float in [0, 1)."""

@@ -15,6 +15,7 @@ import polars as pl
 
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
+from sanitizer.mask.codecs import TextCodec
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
 
@@ -115,22 +116,53 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def mask_series(op: Operator, series: pl.Series, ctx: MaskContext) -> pl.Series:
-    """Apply ``op`` to a batch column: NULL stays NULL, blanks stay, each value computed once."""
+def mask_series(
+    op: Operator,
+    series: pl.Series,
+    ctx: MaskContext,
+    codec: TextCodec | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> pl.Series:
+    """Apply ``op`` to a batch column: NULL stays NULL, blanks stay, each value computed once.
+
+    ``memo`` carries results across the batches of one column (values repeat across batches:
+    the same customer's email in many orders); it is a cache of a pure function, so bounded
+    by the caller and safe to drop at any time.
+    """
     if not op.changes_values or series.len() == 0:
         return series
     uniques = series.drop_nulls().unique(maintain_order=True).to_list()
     todo = [v for v in uniques if not is_blank(v)]
     if not todo:
         return series
-    outputs = op.mask_values(todo, ctx)
-    outputs = [fit(v, ctx.column) for v in outputs]
+    memo = {} if memo is None else memo
+    fresh = [v for v in todo if v not in memo]
+    if fresh:
+        inputs, outputs = mask_uniques(op, fresh, ctx, codec)
+        memo.update(zip(inputs, outputs, strict=True))
+    inputs = [v for v in todo if v in memo]
+    outputs = [memo[v] for v in inputs]
     if series.dtype == pl.Object:
-        mapping = dict(zip(todo, outputs, strict=True))
+        mapping = dict(zip(inputs, outputs, strict=True))
         return pl.Series(
             series.name, [mapping.get(v, v) for v in series.to_list()], dtype=pl.Object
         )
-    return series.replace(todo, pl.Series(outputs, dtype=series.dtype, strict=False))
+    return series.replace(inputs, pl.Series(outputs, dtype=series.dtype, strict=False))
+
+
+def mask_uniques(
+    op: Operator, values: list[Any], ctx: MaskContext, codec: TextCodec | None = None
+) -> tuple[list[Any], list[Any]]:
+    """(inputs, outputs) for unique values; with a codec, values travel as text.
+
+    A value the codec cannot type (PostgreSQL's ``infinity`` date, say) is left out, so it
+    passes unchanged: such values carry no personal data.
+    """
+    if codec is None:
+        return values, [fit(v, ctx.column) for v in op.mask_values(values, ctx)]
+    typed, decoded = codec.decode(values)
+    outputs = codec.encode(op.mask_values(typed, ctx)) if typed else []
+    return [values[i] for i in decoded], [fit(v, ctx.column) for v in outputs]
 
 
 def fit(value: Any, column: ColumnInfo) -> Any:

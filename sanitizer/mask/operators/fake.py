@@ -71,12 +71,12 @@ def _as_original_type(fake: str, original: Any) -> Any:
 
 def take_shape(original: str, fake: str) -> str:
     """Give ``fake`` the original's surrounding whitespace and all-upper/all-lower case."""
-    stripped = original.strip()
-    lead = original[: len(original) - len(original.lstrip())]
-    trail = original[len(original.rstrip()) :]
-    letters = [ch for ch in stripped if ch.isalpha()]
-    if letters and all(ch.isupper() for ch in letters):
+    if original.isupper():
         fake = fake.upper()
-    elif letters and all(ch.islower() for ch in letters):
+    elif original.islower():
         fake = fake.lower()
-    return f"{lead}{fake}{trail}"
+    if original[:1].isspace() or original[-1:].isspace():
+        lead = original[: len(original) - len(original.lstrip())]
+        trail = original[len(original.rstrip()) :]
+        return f"{lead}{fake}{trail}"
+    return fake
