@@ -104,7 +104,10 @@ PGA_RULES = """tables:
   - orders:
       primary_key: id
       fields:
-        - amount: {provider: {name: fake.pydecimal, kwargs: {left_digits: 5, right_digits: 2, positive: true}}}
+        - amount:
+            provider:
+              name: fake.pydecimal
+              kwargs: {left_digits: 5, right_digits: 2, positive: true}
         - billing_email: {provider: {name: fake.email}}
         - created_at: {provider: {name: fake.date_time}}
   - events:
