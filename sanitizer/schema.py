@@ -48,6 +48,7 @@ class TableInfo:
     columns: dict[str, ColumnInfo]
     primary_key: tuple[str, ...] = ()
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()  # other names rules may use (``public.customer``)
 
 
 def value_kind(sql_type: sa.types.TypeEngine) -> str:
@@ -106,7 +107,9 @@ def _type_text(sql_type: sa.types.TypeEngine) -> str:
         return type(sql_type).__name__.upper()
 
 
-def table_info(table: sa.Table, rule_name: str, names: dict[sa.Table, str]) -> TableInfo:
+def table_info(
+    table: sa.Table, rule_name: str, names: dict[sa.Table, str], default_schema: str | None = None
+) -> TableInfo:
     """Describe one reflected table; ``names`` gives every table's rule name for FK targets."""
     unique_columns = set()
     for constraint in table.constraints:
@@ -130,4 +133,7 @@ def table_info(table: sa.Table, rule_name: str, names: dict[sa.Table, str]) -> T
         columns={c.name: column_info(c, unique_columns) for c in table.columns},
         primary_key=tuple(c.name for c in table.primary_key.columns),
         foreign_keys=foreign_keys,
+        aliases=(f"{default_schema}.{rule_name}",)
+        if default_schema and "." not in rule_name
+        else (),
     )

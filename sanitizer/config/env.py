@@ -41,7 +41,7 @@ def expand_tree(node: Any, where: Location, environ: Mapping[str, str] | None = 
     """Expand references in every string of a parsed YAML tree, keeping locations."""
     if isinstance(node, LocatedDict):
         out = LocatedDict()
-        out.where, out.key_lines = node.where, node.key_lines
+        out.where, out.key_lines, out.null_keys = node.where, node.key_lines, node.null_keys
         for key, value in node.items():
             out[key] = expand_tree(value, node.at(key), environ)
         return out

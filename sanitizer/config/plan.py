@@ -8,10 +8,9 @@ snippet. Foreign-key columns inherit the rule of the key they reference, so join
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sanitizer.config.rules import SourceRules, TableRules
-from sanitizer.config.yamlfile import Location
+from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.null import Null
@@ -44,6 +43,7 @@ def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
     """Check the rules against the schema; raise ConfigErrors with every problem at once."""
     errors: list[ConfigError] = []
     by_name = {t.name: t for t in schema}
+    rules = _canonical_names(rules, schema)
     rule_file = rules.files[0] if rules.files else "rules/"
     for name, table_rules in rules.tables.items():
         if name not in by_name:
@@ -67,14 +67,13 @@ def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
     plan = SourcePlan(source=rules.source)
     missing: dict[str, list[ColumnInfo]] = {}
     for table in schema:
-        table_rules = rules.tables.get(table.name) or TableRules(table.name, Location(rule_file, 1))
         table_plan = TablePlan(table=table)
         for column in table.columns.values():
             resolved = _resolve(rules, by_name, table, column.name, set(), errors)
             if resolved is None:
                 missing.setdefault(table.name, []).append(column)
                 continue
-            op, origin = resolved
+            op, origin, owner = resolved
             problem = _check(op, column, table.name)
             if problem:
                 errors.append(ConfigError(f"{op.where}: {problem[0]}", hint=problem[1]))
@@ -83,7 +82,9 @@ def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
                 column=column,
                 operator=op,
                 origin=origin,
-                unique=op.unique or (column.unique and op.changes_values),
+                # an inherited key is unique wherever its owner is, so both take the same
+                # collision re-draws and the foreign key still joins
+                unique=op.unique or (op.changes_values and (column.unique or owner.unique)),
             )
         plan.tables[table.name] = table_plan
     if missing:
@@ -93,6 +94,15 @@ def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
     return plan
 
 
+def _canonical_names(rules: SourceRules, schema: list[TableInfo]) -> SourceRules:
+    """Accept ``public.customer`` for ``customer``: rules may qualify the default schema."""
+    aliases = {alias: t.name for t in schema for alias in t.aliases}
+    if not any(name in aliases for name in rules.tables):
+        return rules
+    tables = {aliases.get(name, name): table for name, table in rules.tables.items()}
+    return replace(rules, tables=tables)
+
+
 def _resolve(
     rules: SourceRules,
     tables: dict[str, TableInfo],
@@ -100,8 +110,11 @@ def _resolve(
     column: str,
     seen: set[tuple[str, str]],
     errors: list[ConfigError],
-) -> tuple[Operator, str] | None:
-    """The rule for a column: written, inherited through a foreign key, or the default."""
+) -> tuple[Operator, str, ColumnInfo] | None:
+    """The rule for a column: written, inherited through a foreign key, or the default.
+
+    Returns (operator, origin, the column whose rule it is), or None when there is none.
+    """
     written = rules.tables.get(table.name)
     own = written.columns.get(column) if written else None
     parent = _referenced(table, column)
@@ -109,8 +122,8 @@ def _resolve(
         seen = seen | {(table.name, column)}
         inherited = _resolve(rules, tables, tables[parent[0]], parent[1], seen, errors)
         if inherited is not None:
-            op, _ = inherited
-            if own is not None and own != op:
+            op, _, owner = inherited
+            if own is not None and own.label() != op.label():
                 errors.append(
                     ConfigError(
                         f"{own.where}: {table.name}.{column} references {parent[0]}.{parent[1]}, "
@@ -119,12 +132,13 @@ def _resolve(
                         hint=f"remove this rule (it inherits) or write the same: {op.label()}.",
                     )
                 )
-            return op, f"inherited from {parent[0]}.{parent[1]}"
+            return op, f"inherited from {parent[0]}.{parent[1]}", owner
+    info = table.columns[column]
     if own is not None:
-        return own, "rule"
+        return own, "rule", info
     default = rules.default_operator()
-    if default is not None and table.columns[column].kind in default.kinds:
-        return default, "default"
+    if default is not None and info.kind in default.kinds:
+        return default, "default", info
     return None
 
 

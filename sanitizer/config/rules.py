@@ -164,10 +164,10 @@ def _read_table(name: str, columns: Any, where: Location, errors: list[ConfigErr
     if not isinstance(columns, LocatedDict):
         errors.append(ConfigError(f"{where}: table {name!r} must map column names to rules."))
         return table
-    for column, spec in columns.items():
+    for column in columns:
         at = columns.at(column)
         try:
-            table.columns[str(column)] = parse_rule(spec, at)
+            table.columns[str(column)] = parse_rule(columns.rule(column), at)
             table.column_lines[str(column)] = at
         except ConfigError as exc:
             errors.append(exc)

@@ -31,10 +31,23 @@ class LocatedDict(dict):
 
     where: Location
     key_lines: dict[Any, Location]
+    null_keys: frozenset[Any] = frozenset()  # keys whose value is written out as null or ~
 
     def at(self, key: Any) -> Location:
         """Where ``key`` was written (the mapping's own location if unknown)."""
         return self.key_lines.get(key, self.where)
+
+    def rule(self, key: Any) -> Any:
+        """The value of ``key`` read as a rule: a written-out ``null`` is the null operator.
+
+        YAML reads ``notes: null`` as no value at all; in a rule it names the operator, while
+        an empty ``notes:`` stays empty (a rule still to be written).
+        """
+        value = self[key]
+        return "null" if value is None and key in self.null_keys else value
+
+
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def _loader_for(file: str) -> type[yaml.SafeLoader]:
@@ -46,6 +59,7 @@ def _loader_for(file: str) -> type[yaml.SafeLoader]:
         result = LocatedDict()
         result.where = Location(file, node.start_mark.line + 1)
         result.key_lines = {}
+        null_keys = set()
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if key in result:
@@ -56,6 +70,9 @@ def _loader_for(file: str) -> type[yaml.SafeLoader]:
                 )
             result[key] = loader.construct_object(value_node, deep=True)
             result.key_lines[key] = Location(file, key_node.start_mark.line + 1)
+            if value_node.tag == _NULL_TAG and value_node.value:  # null or ~, not empty
+                null_keys.add(key)
+        result.null_keys = frozenset(null_keys)
         return result
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)

@@ -209,7 +209,7 @@ class SqlSource:
         names = {
             t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
         }
-        return [SourceTable(t, table_info(t, names[t], names)) for t in tables]
+        return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
 
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:

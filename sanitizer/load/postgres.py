@@ -78,6 +78,17 @@ class PostgresTarget(SqlTarget):
         column.type.schema = self.shadows[source_schema]
         with self.engine.begin() as conn:
             column.type.create(conn, checkfirst=True)
+        # A default such as 'active'::status names the live type: point it at the shadow's,
+        # or it fails on a first run and is dropped with yesterday's schema on the next.
+        default = column.server_default
+        text = str(getattr(default, "arg", "")) if default is not None else ""
+        live = re.escape(source_schema or self.default_schema)
+        cast = re.compile(rf'::(?:"?{live}"?\.)?"?{re.escape(column.type.name)}"?(?![\w"])')
+        if cast.search(text):
+            shadow_type = f"::{self._q(column.type.schema)}.{self._q(column.type.name)}"
+            column.server_default = sa.DefaultClause(
+                sa.text(cast.sub(lambda _m: shadow_type, text))
+            )
 
     def _own_sequence(
         self, table: sa.Table, column: sa.Column, shadow: str, metadata: sa.MetaData

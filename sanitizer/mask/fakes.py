@@ -194,7 +194,7 @@ def fake_ssn(original: str, draw: Draw, key: bytes) -> str:
 def fake_iban(original: str, draw: Draw, key: bytes) -> str:
     """Same country and length, valid check digits, bank and account digits from the key."""
     compact = re.sub(r"\s", "", original).upper()
-    country = compact[:2] if compact[:2].isalpha() else "GB"
+    country = compact[:2] if re.fullmatch("[A-Z]{2}", compact[:2]) else "GB"
     length = max(len(compact), 15)
     body = scramble(compact[4:], key, "iban") if len(compact) > 4 else draw.digits(length - 4)
     check = 98 - int(_iban_digits(body + country + "00")) % 97
@@ -205,7 +205,8 @@ def fake_iban(original: str, draw: Draw, key: bytes) -> str:
 
 
 def _iban_digits(text: str) -> str:
-    return "".join(str(int(ch, 36)) for ch in text)
+    """Letters as 10-35, as the mod-97 check reads them; separators (``-``, ``/``) skipped."""
+    return "".join(str(int(ch, 36)) for ch in text if ch.isascii() and ch.isalnum())
 
 
 def fake_uuid(original: str, draw: Draw, key: bytes) -> str:
@@ -250,10 +251,16 @@ def fake_postcode(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_address(original: str, draw: Draw, key: bytes) -> str:
-    """A street, city and postcode, on as many lines as the original had."""
+    """A street, then city and ``ST zip`` as the original had parts, on the same separators.
+
+    ``Av. Brigadeiro Faria Lima, 2170`` (two parts) → a street and a city; a one-line
+    street → a street; a three-line postal address → three lines.
+    """
     faker = _seeded(draw)
-    parts = [faker.street_address(), f"{faker.city()}, {faker.state_abbr()} {faker.zipcode()}"]
-    return ("\n" if "\n" in original else ", ").join(parts)
+    parts = [faker.street_address(), faker.city(), f"{faker.state_abbr()} {faker.zipcode()}"]
+    separator = "\n" if "\n" in original else ", "
+    count = len([p for p in re.split(r"\n|,", original) if p.strip()]) or 1
+    return separator.join(parts[: min(count, 3)])
 
 
 def fake_company(original: str, draw: Draw, key: bytes) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 from typing import Any
 
-from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS
+from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw, normalize
 from sanitizer.schema import DATE, DATETIME, OTHER, STRING
@@ -42,16 +42,32 @@ class Fake(Operator):
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
         generate = FAKES[self.kind]
-        fpe_key = ctx.keyring.subkey("format")
+        # a unique column's re-draw needs a fresh permutation for the kinds that scramble
+        # (postcode, iban), or the same collision would come back on every attempt
+        fpe_key = ctx.keyring.subkey(f"format\x00{ctx.attempt}" if ctx.attempt else "format")
         texts = [_as_text(v) for v in values]
         digests = ctx.keyring.digests(
             self.kind, [normalize(self.kind, t) for t in texts], ctx.attempt
         )
         fakes = [
-            take_shape(text, generate(text.strip(), Draw(digest), fpe_key))
+            take_shape(text, _generate(generate, text.strip(), digest, fpe_key))
             for text, digest in zip(texts, digests, strict=True)
         ]
+        limit = ctx.column.max_length
+        if self.kind == "email" and limit:
+            fakes = [shorten_email(fake, limit) for fake in fakes]
         return [_as_original_type(fake, value) for fake, value in zip(fakes, values, strict=True)]
+
+
+def _generate(generate: FakeFn, original: str, digest: bytes, fpe_key: bytes) -> str:
+    """A fake that never equals its own original (a pool can hold the real name)."""
+    draw = Draw(digest)
+    fake = generate(original, draw, fpe_key)
+    for _ in range(8):
+        if fake.casefold() != original.casefold():
+            break
+        fake = generate(original, draw, fpe_key)  # the draw continues: a fresh choice
+    return fake
 
 
 def _as_text(value: Any) -> str:
@@ -67,6 +83,23 @@ def _as_original_type(fake: str, original: Any) -> Any:
     if isinstance(original, dt.date):
         return dt.date.fromisoformat(fake[:10])
     return fake
+
+
+def shorten_email(email: str, limit: int) -> str:
+    """Fit a fake email into VARCHAR(limit) by trimming the name, never the domain or tag.
+
+    ``first.last.tag@example.com`` → ``tag@example.com`` when the column is short, so the
+    result stays on a reserved domain and keeps its distinguishing tag.
+    """
+    if len(email) <= limit or "@" not in email:
+        return email
+    local, _, domain = email.rpartition("@")
+    tag = local.rsplit(".", 1)[-1]
+    room = limit - len(domain) - 1  # characters left for the local part
+    if room > len(tag) + 1:
+        name = local[: room - len(tag) - 1].rstrip(".")
+        return f"{name}.{tag}@{domain}"
+    return f"{tag[: max(room, 1)]}@{domain}"
 
 
 def take_shape(original: str, fake: str) -> str:

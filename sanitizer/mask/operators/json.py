@@ -95,8 +95,10 @@ class Json(Operator):
             )
         self.on_invalid = "format"
         self.paths: list[PathRule] = []
-        where = argument.at if isinstance(argument, LocatedDict) else (lambda _key: self.where)
+        located = isinstance(argument, LocatedDict)
+        where = argument.at if located else (lambda _key: self.where)
         for text, spec in argument.items():
+            spec = argument.rule(text) if located else spec
             tokens = compile_path(str(text))
             if tokens is None:
                 raise self.invalid(
