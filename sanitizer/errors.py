@@ -48,9 +48,11 @@ class ConfigErrors(ConfigError):
 
     def __init__(self, errors: list[ConfigError]) -> None:
         self.errors = errors
-        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        if len(errors) == 1:  # one problem reads as itself: one paragraph, with its fix
+            super().__init__(errors[0].message, hint=errors[0].hint)
+            return
         body = "\n\n".join(str(error) for error in errors)
-        super().__init__(f"{count} in the configuration:\n\n{body}")
+        super().__init__(f"{len(errors)} problems in the configuration:\n\n{body}")
 
 
 class SourceError(SanitizerError):

@@ -14,9 +14,11 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+
+import polars as pl
 
 import sanitizer
 from sanitizer.config.plan import SourcePlan, build_plan
@@ -183,11 +185,9 @@ def _load_source(
             copy_text=run.source.copy_text,
         )
         table_receipt = TableReceipt()
-        for batch in run.source.batches(table, settings.batch_size):
-            run.target.write(table, masker.mask(batch))
-            table_receipt.rows_in += batch.height
-            if progress:
-                progress(f"{run.source.name}.{table.info.name}", batch.height)
+
+        batches = _masked_batches(run, table, masker, table_receipt, settings, progress)
+        run.target.write(table, batches)
         table_receipt.fields = {
             name: FieldReceipt(
                 s.operator,
@@ -211,6 +211,22 @@ def _load_source(
     for table in run.selected:
         key = f"{run.source.name}.{table.info.name}"
         receipt.tables[key].rows_out = run.target.count(table.info.name)
+
+
+def _masked_batches(
+    run: SourceRun,
+    table: SourceTable,
+    masker: TableMasker,
+    table_receipt: TableReceipt,
+    settings: Settings,
+    progress: Progress | None,
+) -> Iterator[pl.DataFrame]:
+    """Read and mask one table lazily, so the target streams it (bounded memory)."""
+    for batch in run.source.batches(table, settings.batch_size):
+        yield masker.mask(batch)
+        table_receipt.rows_in += batch.height
+        if progress:
+            progress(f"{run.source.name}.{table.info.name}", batch.height)
 
 
 def _verify(receipt: Receipt) -> None:

@@ -154,7 +154,7 @@ def _referenced(table: TableInfo, column: str) -> tuple[str, str] | None:
 def _check(op: Operator, column: ColumnInfo, table: str) -> tuple[str, str] | None:
     """A rule that cannot work on this column: (problem, fix), else None."""
     field_name = f"{table}.{column.name}"
-    if column.kind not in op.kinds:
+    if not op.applies_to(column):
         return (
             f"{op.label()} cannot apply to {field_name}, a {column.sql_type} column.",
             f"pick an operator for {column.kind} values (see `sanitize operators`).",
@@ -184,8 +184,11 @@ def _missing_error(
         lines += [f"    {c.name}: keep    # TODO {c.sql_type}: choose a rule" for c in columns]
     names = ", ".join(f"{t}.{c.name}" for t, cols in missing.items() for c in cols)
     snippet = "\n".join(lines)
+    # point at the first such table's rules, else the top of the file (none: the directory)
+    first = rules.tables.get(next(iter(missing)))
+    where = str(first.where) if first else f"{rule_file}:1" if rules.files else rule_file
     return ConfigError(
-        f"{rule_file}: {count} column{'s' if count != 1 else ''} of source {rules.source!r} "
+        f"{where}: {count} column{'s' if count != 1 else ''} of source {rules.source!r} "
         f"{'have' if count != 1 else 'has'} no rule (defaults.unknown is {rules.unknown}): "
         f"{names}.\nAdd rules for them, e.g.:\n\n{snippet}\n",
         hint="give each column a rule (keep only what is not sensitive), then run again.",

@@ -28,6 +28,7 @@ TOP_LEVEL_KEYS = (
     "sources",
     "targets",
 )
+NLP_KEYS = ("model", "language", "score_threshold")
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,11 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             hint="use a long random secret, e.g. export SANITIZE_KEY=$(openssl rand -hex 32).",
         )
     batch_size = conf.get("batch_size", 5000)
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ConfigError(
             f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
         )
-    nlp_raw = conf.get("nlp") or {}
-    nlp = NlpSettings(
-        model=str(nlp_raw.get("model", NlpSettings.model)),
-        language=str(nlp_raw.get("language", NlpSettings.language)),
-        score_threshold=float(nlp_raw.get("score_threshold", NlpSettings.score_threshold)),
-    )
+    nlp = _nlp(conf)
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
     for name in sources:
@@ -157,6 +153,36 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         nlp=nlp,
         sources={n: _resolve_local(e, base) for n, e in sources.items()},
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
+    )
+
+
+def _nlp(conf: LocatedDict) -> NlpSettings:
+    """The ``nlp:`` section; absent or empty means the defaults."""
+    if conf.get("nlp") is None:
+        return NlpSettings()
+    nlp = _require_mapping(conf["nlp"], conf.at("nlp"), "nlp")
+    for key in nlp:
+        if key not in NLP_KEYS:
+            close = difflib.get_close_matches(str(key), NLP_KEYS, n=1)
+            raise ConfigError(
+                f"{nlp.at(key)}: unknown key {key!r} in nlp.",
+                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(NLP_KEYS)}.",
+            )
+    raw = nlp.get("score_threshold", NlpSettings.score_threshold)
+    try:
+        threshold = -1.0 if isinstance(raw, bool) else float(raw)
+    except (TypeError, ValueError):
+        threshold = -1.0
+    if not 0 <= threshold <= 1:
+        raise ConfigError(
+            f"{nlp.at('score_threshold')}: nlp.score_threshold must be a number from 0 to 1, "
+            f"not {raw!r}.",
+            hint=f"write score_threshold: {NlpSettings.score_threshold}",
+        )
+    return NlpSettings(
+        model=str(nlp.get("model", NlpSettings.model)),
+        language=str(nlp.get("language", NlpSettings.language)),
+        score_threshold=threshold,
     )
 
 

@@ -83,10 +83,18 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file, turning syntax errors into a ConfigError with the line."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(
             f"{name}: cannot be read ({exc.strerror}).", hint="check the path and permissions."
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}).",
+            hint="save the file as UTF-8.",
         ) from None
     return parse_yaml(text, name)
 
@@ -102,4 +110,10 @@ def parse_yaml(text: str, name: str) -> Any:
             f"{name}:{line}: not valid YAML: {exc.problem}.",
             hint="check indentation and quoting on that line (a value with ':' or '#' "
             "needs quotes).",
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(
+            f"{name}:{line}: not valid YAML: the character {exc.character!r} is not allowed.",
+            hint="remove it (control characters usually come from a paste or a binary file).",
         ) from None

@@ -160,6 +160,9 @@ class SqlSource:
             conn.exec_driver_sql("SELECT 1")  # take the snapshot now
         elif self.dialect in ("mysql", "mariadb"):
             conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # Session-wide too: DDL implicitly commits a READ ONLY transaction and would then
+            # run outside it, and so would anything after a commit or rollback.
+            conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
             conn.exec_driver_sql("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
         elif self.dialect == "sqlite":
             conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -205,6 +208,8 @@ class SqlSource:
                 resolve_fks=True,
                 views=False,
             )
+        if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
+            _mariadb_json(conn, metadata)
         tables = [t for t in metadata.sorted_tables]
         names = {
             t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
@@ -289,6 +294,20 @@ TEXT_TYPE_NAMES = {
     "OID",
     "REGCLASS",
 }
+
+
+def _mariadb_json(conn: Connection, metadata: sa.MetaData) -> None:
+    """MariaDB's JSON is LONGTEXT plus a column CHECK (json_valid(col)), which reflection
+    drops: type those columns JSON again, so staging gets the same column and check."""
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS "
+        "WHERE CONSTRAINT_SCHEMA = DATABASE() AND LEVEL = 'Column' "
+        "AND CHECK_CLAUSE = CONCAT('json_valid(`', CONSTRAINT_NAME, '`)')"
+    ).all()
+    for table_name, column_name in rows:
+        table = metadata.tables.get(table_name)
+        if table is not None and column_name in table.c:
+            table.c[column_name].type = sa.JSON()
 
 
 def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:

@@ -7,11 +7,10 @@ their tables. The staging role needs CREATE and DROP on databases named ``<db>__
 
 from __future__ import annotations
 
-import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
+from sanitizer.load.sql import SHADOW_MARK, SqlTarget
 
 
 class MysqlTarget(SqlTarget):
@@ -47,10 +46,6 @@ class MysqlTarget(SqlTarget):
         return table.to_metadata(
             metadata, schema=self.shadow, referred_schema_fn=lambda *_: self.shadow
         )
-
-    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None:
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
 
     def swap(self) -> None:
         old = f"{self.database}{SHADOW_MARK}old_{self.run_id}"[:64]

@@ -9,6 +9,7 @@ Sequences (``serial``) are recreated inside the shadow and identities set past t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import polars as pl
 import sqlalchemy as sa
@@ -99,7 +100,11 @@ class PostgresTarget(SqlTarget):
         match = NEXTVAL.search(text)
         if not match:
             return
-        sequence = sa.Sequence(match.group(2), schema=shadow, metadata=metadata)
+        # serial/smallserial/bigserial make their sequence AS the column's type, not bigint
+        data_type = column.type if isinstance(column.type, sa.Integer) else None
+        sequence = sa.Sequence(
+            match.group(2), schema=shadow, metadata=metadata, data_type=data_type
+        )
         column.autoincrement = False  # else the DDL says SERIAL and makes a second sequence
         column.server_default = sa.DefaultClause(
             sa.text(f"nextval('{self._q(shadow)}.{self._q(match.group(2))}'::regclass)")
@@ -108,21 +113,24 @@ class PostgresTarget(SqlTarget):
         with self.engine.begin() as conn:
             conn.execute(sa.schema.CreateSequence(sequence))
 
-    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None:
+    def bulk_insert(self, table: sa.Table, batches: Iterable[pl.DataFrame]) -> None:
+        """One ``COPY`` per table, fed batch by batch: the server loads while we mask."""
         names = ", ".join(self._q(c.name) for c in table.columns)
         target = f"{self._q(table.schema)}.{self._q(table.name)}"
         with self.engine.begin() as conn:
+            # Only the swap's commit must be durable; a crash before it discards the shadow.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
             raw = conn.connection.dbapi_connection
             with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as cp:
-                if self.copy_text:  # the batch already is COPY text: write it as it is
-                    cp.write(
-                        batch.write_csv(
+                for batch in batches:
+                    if self.copy_text:  # the batch already is COPY text: send it as it is
+                        text = batch.write_csv(
                             include_header=False, separator="\t", quote_style="never"
-                        ).encode()
-                    )
-                    return
-                for row in rows(batch):
-                    cp.write_row(row)
+                        )
+                        cp.write(text.encode())
+                    else:
+                        for row in rows(batch):
+                            cp.write_row(row)
 
     def after_load(self, conn: sa.Connection) -> None:
         """Sequences and identities continue after the largest loaded value."""

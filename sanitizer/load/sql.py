@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
@@ -57,10 +57,10 @@ class SqlTarget(ABC):
                         )
                     )
 
-    def write(self, source_table: SourceTable, batch: pl.DataFrame) -> None:
-        """Bulk-append one masked batch to the shadow table."""
+    def write(self, source_table: SourceTable, batches: Iterable[pl.DataFrame]) -> None:
+        """Bulk-append a table's masked batches to its shadow table, streaming."""
         with self.errors(f"loading {source_table.info.name}"):
-            self.bulk_insert(self.tables[source_table.info.name], batch)
+            self.bulk_insert(self.tables[source_table.info.name], batches)
 
     def finalize(self) -> None:
         """Indexes and foreign keys after the data (faster, and order-independent)."""
@@ -85,8 +85,11 @@ class SqlTarget(ABC):
     @abstractmethod
     def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table: ...
 
-    @abstractmethod
-    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None: ...
+    def bulk_insert(self, table: sa.Table, batches: Iterable[pl.DataFrame]) -> None:
+        """Multi-row INSERTs, one transaction per batch (PostgreSQL overrides with COPY)."""
+        for batch in batches:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
 
     @abstractmethod
     def swap(self) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
+from sanitizer.load.sql import SHADOW_MARK, SqlTarget
 
 
 class SqliteTarget(SqlTarget):
@@ -40,10 +39,6 @@ class SqliteTarget(SqlTarget):
 
     def inline_foreign_keys(self, table: sa.Table) -> list[sa.ForeignKeyConstraint]:
         return list(table.foreign_key_constraints)
-
-    def bulk_insert(self, table: sa.Table, batch: pl.DataFrame) -> None:
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
 
     def swap(self) -> None:
         self.engine.dispose()

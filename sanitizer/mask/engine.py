@@ -18,7 +18,7 @@ import polars as pl
 from sanitizer.config.plan import ColumnPlan, TablePlan
 from sanitizer.errors import MaskingError
 from sanitizer.mask.codecs import TextCodec, escape, unescape
-from sanitizer.mask.operators.base import MaskContext, is_blank, mask_series, mask_uniques
+from sanitizer.mask.operators.base import MaskContext, mask_series, mask_uniques, unique_values
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.pseudonyms import Keyring
 
@@ -106,9 +106,7 @@ class TableMasker:
     ) -> pl.Series:
         """Mask with collision re-draws so distinct inputs give distinct outputs."""
         op, domain = column_plan.operator, column_plan.operator.domain()
-        pending = [
-            v for v in series.drop_nulls().unique(maintain_order=True).to_list() if not is_blank(v)
-        ]
+        pending = unique_values(series)
         mapping: dict[Any, Any] = {}
         for attempt in range(MAX_ATTEMPTS):
             if not pending:

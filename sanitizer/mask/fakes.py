@@ -106,11 +106,11 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
     if "@" not in original:
         return local
     orig_local, _, orig_domain = original.rpartition("@")
-    if not orig_local:
-        local = ""
     if not orig_domain:
-        return f"{local}@"
+        return f"{local}@" if orig_local else "@"
     domain = draw.pick(EMAIL_DOMAINS) if "." in orig_domain else "invalid"
+    if not orig_local:  # "@corp.com": no local part, so the tag goes below the reserved domain
+        return f"@{draw.token(8)}.{domain}"
     return f"{local}@{domain}"
 
 
@@ -196,7 +196,11 @@ def fake_iban(original: str, draw: Draw, key: bytes) -> str:
     compact = re.sub(r"\s", "", original).upper()
     country = compact[:2] if re.fullmatch("[A-Z]{2}", compact[:2]) else "GB"
     length = max(len(compact), 15)
-    body = scramble(compact[4:], key, "iban") if len(compact) > 4 else draw.digits(length - 4)
+    rest = compact[4:]
+    if any(ch.isdigit() or ch.isalpha() for ch in rest):
+        body = scramble(rest, key, "iban")
+    else:  # nothing to scramble ("n/a", "GB-"): fresh digits, so unique columns can re-draw
+        body = draw.digits(length - 4)
     check = 98 - int(_iban_digits(body + country + "00")) % 97
     iban = f"{country}{check:02d}{body}"
     if " " in original.strip():

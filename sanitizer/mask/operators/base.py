@@ -8,6 +8,7 @@ result back onto the batch, so each distinct value is computed once per batch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -36,6 +37,11 @@ ALL_KINDS = frozenset(
     }
 )
 TEXT_KINDS = frozenset({"string", "json", "other"})
+# Every character Python's str.isspace() accepts, so polars and Python agree on "blank".
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass
@@ -87,6 +93,10 @@ class Operator:
     def can_be_unique(self) -> bool:
         return self.unique_capable
 
+    def applies_to(self, column: ColumnInfo) -> bool:
+        """Whether this rule can mask ``column``: by default, whether it takes the value kind."""
+        return column.kind in self.kinds
+
     def label(self) -> str:
         """How receipts and reports name this rule, e.g. ``fake: email``."""
         return self.name
@@ -131,8 +141,7 @@ def mask_series(
     """
     if not op.changes_values or series.len() == 0:
         return series
-    uniques = series.drop_nulls().unique(maintain_order=True).to_list()
-    todo = [v for v in uniques if not is_blank(v)]
+    todo = unique_values(series)
     if not todo:
         return series
     memo = {} if memo is None else memo
@@ -150,6 +159,15 @@ def mask_series(
     return series.replace(inputs, pl.Series(outputs, dtype=series.dtype, strict=False))
 
 
+def unique_values(series: pl.Series) -> list[Any]:
+    """The distinct non-NULL values that need masking (blanks are shape: they stay)."""
+    uniques = series.drop_nulls().unique(maintain_order=True)
+    if uniques.dtype == pl.String:
+        blank = uniques.str.strip_chars(PY_WHITESPACE).str.len_chars() == 0
+        return uniques.filter(~blank).to_list()
+    return [v for v in uniques.to_list() if not is_blank(v)]
+
+
 def mask_uniques(
     op: Operator, values: list[Any], ctx: MaskContext, codec: TextCodec | None = None
 ) -> tuple[list[Any], list[Any]]:
@@ -165,9 +183,19 @@ def mask_uniques(
     return [values[i] for i in decoded], [fit(v, ctx.column) for v in outputs]
 
 
+# A reserved domain cut short can be a real one: example.co is registered, .ne is Niger's.
+_CUT_DOMAIN = re.compile(r"example\.[a-z]{1,2}$", re.IGNORECASE)
+
+
 def fit(value: Any, column: ColumnInfo) -> Any:
-    """Trim a string to the column's declared length so the load never fails on it."""
+    """Trim a string to the column's declared length so the load never fails on it.
+
+    A cut through a reserved domain stops before its dot, so masked text never ends in a
+    deliverable ``example.co``.
+    """
     limit = column.max_length if column.kind == STRING else None
     if limit and isinstance(value, str) and len(value) > limit:
-        return value[:limit]
+        cut = value[:limit]
+        partial = _CUT_DOMAIN.search(cut)
+        return cut[: partial.start() + len("example")] if partial else cut
     return value

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sanitizer.mask.operators.base import ALL_KINDS, MaskContext, Operator
+from sanitizer.schema import BOOLEAN, DATE, DATETIME, DECIMAL, FLOAT, INTEGER, ColumnInfo
 
 
 class Constant(Operator):
@@ -16,6 +18,19 @@ class Constant(Operator):
     def configure(self, argument: Any) -> None:
         if argument is None or isinstance(argument, dict | list):
             raise self.invalid("needs a value", 'write {constant: "some value"}')
+
+    def applies_to(self, column: ColumnInfo) -> bool:
+        """The value must be of the column's type: the load would otherwise NULL or fail it."""
+        value = self.argument
+        if column.kind == INTEGER:
+            return isinstance(value, int) and not isinstance(value, bool)
+        if column.kind in (DECIMAL, FLOAT):
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if column.kind == BOOLEAN:
+            return isinstance(value, bool)
+        if column.kind in (DATE, DATETIME):
+            return isinstance(value, dt.date)
+        return super().applies_to(column)
 
     def label(self) -> str:
         return f"constant: {self.argument!r}"

@@ -14,7 +14,7 @@ from typing import Any
 from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw, normalize
-from sanitizer.schema import DATE, DATETIME, OTHER, STRING
+from sanitizer.schema import DATE, DATETIME, OTHER, STRING, ColumnInfo
 
 
 class Fake(Operator):
@@ -36,6 +36,10 @@ class Fake(Operator):
 
     def can_be_unique(self) -> bool:
         return self.kind in UNIQUE_KINDS
+
+    def applies_to(self, column: ColumnInfo) -> bool:
+        """Date columns take ``fake: date`` only; an email cannot be stored as a date."""
+        return column.kind in (self.kinds if self.kind == "date" else {STRING, OTHER})
 
     def label(self) -> str:
         return f"fake: {self.kind}"

@@ -52,25 +52,41 @@ class ShiftDate(Operator):
         return dt.timedelta(days=days if draw.below(2) else -days)
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
-        digests = ctx.keyring.digests(self.label(), [str(v) for v in values], ctx.attempt)
+        """Every value on the same calendar day moves by the same keyed offset.
+
+        Keying on the day keeps same-day events in order and their time of day, and makes
+        the cost one digest per distinct day rather than per timestamp.
+        """
         key = ctx.keyring.subkey("format")
-        return [
-            _shift(value, self.offset(digest), key)
-            for value, digest in zip(values, digests, strict=True)
-        ]
+        parsed = [_parse(value) for value in values]
+        days = sorted({moment.strftime("%Y-%m-%d") for moment, _ in parsed if moment})
+        digests = ctx.keyring.digests(self.label(), days, ctx.attempt)
+        offsets = {day: self.offset(d) for day, d in zip(days, digests, strict=True)}
+        out = []
+        for value, (moment, fmt) in zip(values, parsed, strict=True):
+            if moment is None:  # unparseable: malformed-looking, nothing kept
+                out.append(scramble(str(value), key, "shift_date"))
+                continue
+            shifted = _add(moment, offsets[moment.strftime("%Y-%m-%d")])
+            out.append(shifted.strftime(fmt) if fmt else shifted)
+        return out
 
 
-def _shift(value: Any, offset: dt.timedelta, key: bytes) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        try:
-            return value + offset
-        except OverflowError:  # year 1 or 9999: shift the other way
-            return value - offset
+def _parse(value: Any) -> tuple[dt.date | None, str | None]:
+    """(the moment, the text format it came in — None for real date/datetime values)."""
+    if isinstance(value, dt.date):
+        return value, None
     text = str(value)
     for fmt in TEXT_FORMATS:
         try:
-            parsed = dt.datetime.strptime(text, fmt)
+            return dt.datetime.strptime(text, fmt), fmt
         except ValueError:
             continue
-        return (parsed + offset).strftime(fmt)
-    return scramble(text, key, "shift_date")  # unparseable: malformed-looking, nothing kept
+    return None, None
+
+
+def _add(moment: dt.date, offset: dt.timedelta) -> dt.date:
+    try:
+        return moment + offset
+    except OverflowError:  # year 1 or 9999: shift the other way
+        return moment - offset
