@@ -28,6 +28,7 @@ from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
+from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
 
@@ -128,10 +129,14 @@ def _run(
                 for table in run.selected:
                     receipt.tables[f"{run.source.name}.{table.info.name}"] = _planned(run, table)
             return
+        workers = worker_count(settings.workers)
+        pool = (
+            stack.enter_context(MaskPool(workers, keyring, settings.nlp)) if workers > 1 else None
+        )
         try:
             ledger = UniqueLedger()
             for run in runs:
-                _load_source(run, settings, keyring, ledger, receipt, progress)
+                _load_source(run, settings, keyring, ledger, receipt, progress, pool)
             _verify(receipt)
             for run in runs:
                 run.target.swap()
@@ -174,6 +179,7 @@ def _load_source(
     ledger: UniqueLedger,
     receipt: Receipt,
     progress: Progress | None,
+    pool: MaskPool | None,
 ) -> None:
     run.target.prepare(receipt.run_id, run.selected)
     for table in run.selected:
@@ -186,8 +192,11 @@ def _load_source(
         )
         table_receipt = TableReceipt()
 
-        batches = _masked_batches(run, table, masker, table_receipt, settings, progress)
-        run.target.write(table, batches)
+        batches = _read_counted(run, table, table_receipt, settings.batch_size, progress)
+        if pool is None:
+            run.target.write(table, (masker.mask(batch) for batch in batches))
+        else:
+            run.target.write(table, pool.mask(masker, batches))
         table_receipt.fields = {
             name: FieldReceipt(
                 s.operator,
@@ -213,20 +222,19 @@ def _load_source(
         receipt.tables[key].rows_out = run.target.count(table.info.name)
 
 
-def _masked_batches(
+def _read_counted(
     run: SourceRun,
     table: SourceTable,
-    masker: TableMasker,
     table_receipt: TableReceipt,
-    settings: Settings,
+    batch_size: int,
     progress: Progress | None,
 ) -> Iterator[pl.DataFrame]:
-    """Read and mask one table lazily, so the target streams it (bounded memory)."""
-    for batch in run.source.batches(table, settings.batch_size):
-        yield masker.mask(batch)
+    """Read one table lazily, counting rows in (the target streams it: bounded memory)."""
+    for batch in run.source.batches(table, batch_size):
         table_receipt.rows_in += batch.height
         if progress:
             progress(f"{run.source.name}.{table.info.name}", batch.height)
+        yield batch
 
 
 def _verify(receipt: Receipt) -> None:
@@ -261,6 +269,9 @@ def _verify(receipt: Receipt) -> None:
         )
 
 
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+
+
 def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:
     """A target on the same server and database as its source would overwrite production."""
     src, dst = source.url, target.url
@@ -271,9 +282,10 @@ def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:
 
         same = Path(src.database or "").resolve() == Path(dst.database or "").resolve()
     else:
-        same = (_host(src.host), src.port or 0, src.database) == (
+        port = DEFAULT_PORTS.get(src.get_backend_name(), 0)  # "no port" means this one
+        same = (_host(src.host), src.port or port, src.database) == (
             _host(dst.host),
-            dst.port or 0,
+            dst.port or port,
             dst.database,
         )
     if same:

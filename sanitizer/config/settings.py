@@ -24,6 +24,7 @@ TOP_LEVEL_KEYS = (
     "key_id",
     "receipts",
     "batch_size",
+    "workers",
     "nlp",
     "sources",
     "targets",
@@ -60,6 +61,7 @@ class Settings:
     key_id: str
     receipts_dir: Path
     batch_size: int
+    workers: int  # masking processes; 0 = one per core, 1 = mask in the main process
     nlp: NlpSettings
     sources: dict[str, Endpoint]
     targets: dict[str, Endpoint]
@@ -134,6 +136,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         raise ConfigError(
             f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
         )
+    workers = _workers(conf)
     nlp = _nlp(conf)
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
@@ -150,6 +153,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         key_id=str(conf.get("key_id", "default")),
         receipts_dir=base / str(conf.get("receipts", "receipts")),
         batch_size=batch_size,
+        workers=workers,
         nlp=nlp,
         sources={n: _resolve_local(e, base) for n, e in sources.items()},
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
@@ -184,6 +188,20 @@ def _nlp(conf: LocatedDict) -> NlpSettings:
         language=str(nlp.get("language", NlpSettings.language)),
         score_threshold=threshold,
     )
+
+
+def _workers(conf: LocatedDict) -> int:
+    """Masking processes: ``auto`` (0) is one per core; 1 masks in the main process."""
+    workers = conf.get("workers", "auto")
+    if workers == "auto":
+        return 0
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(
+            f"{conf.at('workers')}: workers must be auto or a number of processes, "
+            f"not {workers!r}.",
+            hint="write workers: auto (one per core) or workers: 1 (no extra processes).",
+        )
+    return workers
 
 
 def _resolve_local(endpoint: Endpoint, base: Path) -> Endpoint:

@@ -50,6 +50,13 @@ class ColumnStats:
     unchanged: int = 0  # non-blank values a masking rule left equal to the original
     details: Counter = field(default_factory=Counter)
 
+    def merge(self, other: ColumnStats) -> None:
+        """Add counts gathered elsewhere (another process) for the same column."""
+        self.rows += other.rows
+        self.masked += other.masked
+        self.unchanged += other.unchanged
+        self.details.update(other.details)
+
 
 @dataclass
 class TableMasker:
@@ -67,8 +74,23 @@ class TableMasker:
         for name, column_plan in self.plan.columns.items():
             self.stats[name] = ColumnStats(column_plan.operator.label(), column_plan.origin)
 
-    def mask(self, batch: pl.DataFrame) -> pl.DataFrame:
-        columns = [self._mask_column(batch.get_column(name)) for name in batch.columns]
+    @property
+    def ledger_columns(self) -> set[str]:
+        """Columns that must consult the run's unique ledger (so: in the main process)."""
+        return {
+            name
+            for name, cp in self.plan.columns.items()
+            if cp.unique and cp.operator.changes_values
+        }
+
+    def mask(self, batch: pl.DataFrame, only: set[str] | None = None) -> pl.DataFrame:
+        """Mask every column, or just ``only`` (the rest pass through, uncounted)."""
+        columns = [
+            self._mask_column(batch.get_column(name))
+            if only is None or name in only
+            else batch.get_column(name)
+            for name in batch.columns
+        ]
         return pl.DataFrame(columns)
 
     def _mask_column(self, series: pl.Series) -> pl.Series:

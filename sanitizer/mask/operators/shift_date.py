@@ -59,15 +59,16 @@ class ShiftDate(Operator):
         """
         key = ctx.keyring.subkey("format")
         parsed = [_parse(value) for value in values]
-        days = sorted({moment.strftime("%Y-%m-%d") for moment, _ in parsed if moment})
-        digests = ctx.keyring.digests(self.label(), days, ctx.attempt)
+        days = sorted({moment.toordinal() for moment, _ in parsed if moment})
+        names = [dt.date.fromordinal(day).isoformat() for day in days]
+        digests = ctx.keyring.digests(self.label(), names, ctx.attempt)
         offsets = {day: self.offset(d) for day, d in zip(days, digests, strict=True)}
         out = []
         for value, (moment, fmt) in zip(values, parsed, strict=True):
             if moment is None:  # unparseable: malformed-looking, nothing kept
                 out.append(scramble(str(value), key, "shift_date"))
                 continue
-            shifted = _add(moment, offsets[moment.strftime("%Y-%m-%d")])
+            shifted = _add(moment, offsets[moment.toordinal()])
             out.append(shifted.strftime(fmt) if fmt else shifted)
         return out
 

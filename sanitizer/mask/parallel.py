@@ -1,0 +1,92 @@
+"""Masking spread over processes: batches go to a pool, results come back in order.
+
+Masking is a pure function of (batch, plan, key), so each worker holds its own maskers (and
+memo caches) and any worker can take any batch. Columns that must stay unique are the one
+exception: they need the run's single :class:`UniqueLedger`, so the main process masks them
+after the worker returns the rest of the batch. Counts for the receipt travel back with each
+batch and are merged.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import polars as pl
+
+from sanitizer.config.plan import TablePlan
+from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
+from sanitizer.mask.pseudonyms import Keyring
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(keyring: Keyring, nlp: Any) -> None:
+    _WORKER.update(keyring=keyring, nlp=nlp, maskers={})
+
+
+def _mask_in_worker(
+    plan: TablePlan, copy_text: bool, batch: pl.DataFrame
+) -> tuple[pl.DataFrame, dict[str, ColumnStats]]:
+    """Mask every column that needs no ledger; return the batch and this batch's counts."""
+    maskers: dict[str, TableMasker] = _WORKER["maskers"]
+    masker = maskers.get(plan.table.name)
+    if masker is None:
+        masker = TableMasker(
+            plan, _WORKER["keyring"], _WORKER["nlp"], UniqueLedger(), copy_text=copy_text
+        )
+        maskers[plan.table.name] = masker
+    shared = set(plan.columns) - masker.ledger_columns
+    masker.__post_init__()  # fresh counts per batch; memos are kept
+    return masker.mask(batch, shared), {name: masker.stats[name] for name in shared}
+
+
+def worker_count(setting: int | None) -> int:
+    """Workers to use: the setting, or one per core (1 means: mask in this process)."""
+    if setting:
+        return setting
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+class MaskPool:
+    """A process pool for the run's masking; use as a context manager."""
+
+    def __init__(self, workers: int, keyring: Keyring, nlp: Any) -> None:
+        self.workers = workers
+        context = multiprocessing.get_context("forkserver")
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(keyring, nlp),
+        )
+
+    def __enter__(self) -> MaskPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        """Masked batches in source order, keeping at most two per worker in flight."""
+        pending: deque[Future] = deque()
+        ledger_columns = masker.ledger_columns
+        for batch in batches:
+            pending.append(self._pool.submit(_mask_in_worker, masker.plan, masker.copy_text, batch))
+            if len(pending) >= 2 * self.workers:
+                yield self._finish(masker, pending.popleft(), ledger_columns)
+        while pending:
+            yield self._finish(masker, pending.popleft(), ledger_columns)
+
+    @staticmethod
+    def _finish(masker: TableMasker, future: Future, ledger_columns: set[str]) -> pl.DataFrame:
+        batch, stats = future.result()
+        for name, delta in stats.items():
+            masker.stats[name].merge(delta)
+        return masker.mask(batch, ledger_columns) if ledger_columns else batch
