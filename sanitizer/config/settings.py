@@ -131,7 +131,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             f"{conf.at('key')}: the pseudonym key is shorter than 16 characters.",
             hint="use a long random secret, e.g. export SANITIZE_KEY=$(openssl rand -hex 32).",
         )
-    batch_size = conf.get("batch_size", 5000)
+    batch_size = _number(conf.get("batch_size", 5000))
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ConfigError(
             f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
@@ -190,9 +190,16 @@ def _nlp(conf: LocatedDict) -> NlpSettings:
     )
 
 
+def _number(value: Any) -> Any:
+    """``"5000"`` → 5000: a number that came through ``${VAR}`` expansion is text."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 def _workers(conf: LocatedDict) -> int:
     """Masking processes: ``auto`` (0) is one per core; 1 masks in the main process."""
-    workers = conf.get("workers", "auto")
+    workers = _number(conf.get("workers", "auto"))
     if workers == "auto":
         return 0
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:

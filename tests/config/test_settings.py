@@ -213,3 +213,18 @@ def test_the_repository_config_points_at_the_demo_by_default():
     assert settings.sources["app"].url.endswith("demo/prod/app.db")
     assert settings.targets["app"].url.endswith("demo/staging/app.db")
     assert settings.rules_dir == path.parent / "rules"
+
+
+def test_numbers_from_environment_variables_are_numbers(tmp_path):
+    """batch_size: ${BATCH} arrives as text after expansion; it must still be a number."""
+    from sanitizer.config.settings import load_settings
+
+    (tmp_path / "rules").mkdir()
+    config = tmp_path / "sanitize.yaml"
+    config.write_text(
+        "rules: rules/\nkey: ${KEY}\nbatch_size: ${BATCH}\nworkers: ${WORKERS:-2}\n"
+        "sources:\n  app: {kind: sql, url: 'sqlite:///p.db'}\n"
+        "targets:\n  app: {kind: sql, url: 'sqlite:///s.db'}\n"
+    )
+    settings = load_settings(config, {"KEY": "k" * 20, "BATCH": "250"})
+    assert (settings.batch_size, settings.workers) == (250, 2)
