@@ -106,6 +106,45 @@ def rules_check(config_path: Path) -> None:
 
 
 @main.command()
+@click.argument("payload_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--rule",
+    "target",
+    required=True,
+    metavar="SOURCE.TABLE.COLUMN",
+    help="Whose rule masks the document, e.g. app.agent_runs.input_payload.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the fixture here instead of standard output.",
+)
+@config_option
+@handle_errors
+def payload(payload_file: Path, target: str, output: Path | None, config_path: Path) -> None:
+    """Sanitize one JSON payload into a replay fixture, with the same pseudonyms as staging."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.errors import ConfigError
+    from sanitizer.payload import sanitize_payload
+
+    settings = load_settings(config_path)
+    try:
+        text = payload_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{payload_file}: cannot be read ({type(exc).__name__}).",
+            hint="pass a UTF-8 JSON file.",
+        ) from None
+    result = sanitize_payload(settings, text, target, str(payload_file))
+    if output is None:
+        click.echo(result, nl=not result.endswith("\n"))
+    else:
+        output.write_text(result, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
 def operators() -> None:
     """List the masking operators with an example each (from their own definitions)."""
     from sanitizer.mask.operators import OPERATORS

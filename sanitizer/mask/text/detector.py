@@ -82,24 +82,68 @@ def analyzer(model: str, language: str):
     return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
 
 
+CHUNK_CHARS = 20_000  # spaCy's cost and memory grow with length; long texts go in pieces
+
+
 def find_all(
     texts: Sequence[str], entities: Sequence[str], model: str, language: str, threshold: float
 ) -> list[list[Finding]]:
-    """Findings for many texts; spaCy runs them through ``nlp.pipe`` in batches."""
+    """Findings for many texts; spaCy runs them through ``nlp.pipe`` in batches.
+
+    Texts longer than :data:`CHUNK_CHARS` are cut at whitespace into pieces analysed
+    separately (so spaCy's ``max_length`` never bites), and findings are mapped back.
+    """
     engine = analyzer(model, language)
-    artifacts = engine.nlp_engine.process_batch(list(texts), language, batch_size=64)
-    return [
-        _non_overlapping(
-            engine.analyze(
-                text=text,
-                language=language,
-                entities=list(entities),
-                score_threshold=threshold,
-                nlp_artifacts=nlp_artifacts,
-            )
-        )
-        for text, nlp_artifacts in artifacts
+    pieces = [
+        (i, offset, piece)
+        for i, text in enumerate(texts)
+        for offset, piece in chunks(text, CHUNK_CHARS)
     ]
+    artifacts = engine.nlp_engine.process_batch([p for _, _, p in pieces], language, batch_size=64)
+    found: list[list] = [[] for _ in texts]
+    for (index, offset, _), (piece, nlp_artifacts) in zip(pieces, artifacts, strict=True):
+        results = engine.analyze(
+            text=piece,
+            language=language,
+            entities=list(entities),
+            score_threshold=threshold,
+            nlp_artifacts=nlp_artifacts,
+        )
+        for r in results:
+            r.start, r.end = r.start + offset, r.end + offset
+        found[index].extend(results)
+    return [
+        merge_adjacent(text, _non_overlapping(results))
+        for text, results in zip(texts, found, strict=True)
+    ]
+
+
+def chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most ``size`` characters, cut at the last whitespace."""
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = max(text.rfind("\n", start, start + size), text.rfind(" ", start, start + size))
+        cut = cut + 1 if cut > start else start + size
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out
+
+
+def merge_adjacent(text: str, findings: list[Finding]) -> list[Finding]:
+    """Join same-entity findings separated only by spaces ("Jane" + "Doe" → one name).
+
+    Presidio's anonymizer does this too (merge_entities_with_spaces); without it two
+    fakes would replace one person's name.
+    """
+    merged: list[Finding] = []
+    for f in findings:
+        last = merged[-1] if merged else None
+        if last and last.entity == f.entity and not text[last.end : f.start].strip(" \t"):
+            merged[-1] = Finding(last.start, f.end, f.entity, max(last.score, f.score))
+        else:
+            merged.append(f)
+    return merged
 
 
 def _non_overlapping(results: list) -> list[Finding]:
