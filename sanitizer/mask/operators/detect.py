@@ -12,7 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake
-from sanitizer.mask.text.detector import DEFAULT_ENTITIES, ENTITY_FAKES, find_all
+from sanitizer.mask.text.detector import ENTITY_FAKES, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
 
@@ -24,7 +24,7 @@ class Detect(Operator):
 
     def configure(self, argument: Any) -> None:
         if argument in (None, True, "all"):
-            self.entities: tuple[str, ...] = DEFAULT_ENTITIES
+            self.entities: tuple[str, ...] | None = None  # nlp.entities, else the defaults
             return
         if (
             not isinstance(argument, list)
@@ -38,15 +38,13 @@ class Detect(Operator):
         self.entities = tuple(argument)
 
     def label(self) -> str:
-        if self.entities == DEFAULT_ENTITIES:
+        if self.entities is None:
             return "detect"
         return f"detect: [{', '.join(self.entities)}]"
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
-        nlp = ctx.nlp
-        model, language, threshold = nlp.model, nlp.language, nlp.score_threshold
         texts = [str(v) for v in values]
-        findings = find_all(texts, self.entities, model, language, threshold)
+        findings = find_all(texts, self.entities, ctx.nlp)
         by_entity: dict[str, set[str]] = defaultdict(set)
         for text, found in zip(texts, findings, strict=True):
             for f in found:

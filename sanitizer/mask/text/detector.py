@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
+from sanitizer.mask.text.custom import check_file, load_recognizers
 from sanitizer.mask.text.offline import use_offline_suffix_list
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
@@ -46,9 +48,25 @@ class Finding:
     score: float
 
 
+def analyzer_for(nlp: NlpSettings):
+    """The analyzer for detection settings (one per process and settings, built once)."""
+    return analyzer(nlp.model, nlp.language, nlp.recognizers)
+
+
+def entities_for(requested: Sequence[str] | None, nlp: NlpSettings) -> list[str]:
+    """What a detect rule looks for: its own list, else the settings', else the defaults
+    plus every entity the custom recognizer files add."""
+    if requested:
+        return list(requested)
+    if nlp.entities:
+        return list(nlp.entities)
+    custom = [e for path in nlp.recognizers for e in check_file(path)]
+    return list(dict.fromkeys([*DEFAULT_ENTITIES, *custom]))
+
+
 @cache
-def analyzer(model: str, language: str):
-    """One Presidio analyzer per (model, language) per process; built on first use."""
+def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
+    """One Presidio analyzer per (model, language, custom recognizers) per process."""
     use_offline_suffix_list()
     for name in ("presidio-analyzer", "presidio_analyzer"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -79,21 +97,28 @@ def analyzer(model: str, language: str):
     pipeline = engine.nlp[language]
     if "parser" in pipeline.pipe_names:
         pipeline.disable_pipe("parser")  # dependency parses: unused by detection, costly
-    return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+    engine = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+    for path in recognizers:
+        for recognizer in load_recognizers(path, language):
+            engine.registry.add_recognizer(recognizer)
+    return engine
 
 
 CHUNK_CHARS = 20_000  # spaCy's cost and memory grow with length; long texts go in pieces
 
 
 def find_all(
-    texts: Sequence[str], entities: Sequence[str], model: str, language: str, threshold: float
+    texts: Sequence[str], entities: Sequence[str] | None, nlp: NlpSettings
 ) -> list[list[Finding]]:
     """Findings for many texts; spaCy runs them through ``nlp.pipe`` in batches.
 
     Texts longer than :data:`CHUNK_CHARS` are cut at whitespace into pieces analysed
     separately (so spaCy's ``max_length`` never bites), and findings are mapped back.
     """
-    engine = analyzer(model, language)
+    engine = analyzer_for(nlp)
+    language = nlp.language
+    wanted = entities_for(entities, nlp)
+    allow = list(nlp.allow_list) or None
     pieces = [
         (i, offset, piece)
         for i, text in enumerate(texts)
@@ -105,9 +130,10 @@ def find_all(
         results = engine.analyze(
             text=piece,
             language=language,
-            entities=list(entities),
-            score_threshold=threshold,
+            entities=wanted,
+            score_threshold=nlp.score_threshold,
             nlp_artifacts=nlp_artifacts,
+            allow_list=allow,
         )
         for r in results:
             r.start, r.end = r.start + offset, r.end + offset
