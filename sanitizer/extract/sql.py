@@ -210,6 +210,8 @@ class SqlSource:
             )
         if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
             _mariadb_json(conn, metadata)
+        if self.dialect == "sqlite":
+            _sqlite_uniques(conn, metadata)
         tables = [t for t in metadata.sorted_tables]
         names = {
             t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
@@ -308,6 +310,26 @@ def _mariadb_json(conn: Connection, metadata: sa.MetaData) -> None:
         table = metadata.tables.get(table_name)
         if table is not None and column_name in table.c:
             table.c[column_name].type = sa.JSON()
+
+
+def _sqlite_uniques(conn: Connection, metadata: sa.MetaData) -> None:
+    """Reflection misses SQLite's inline ``col VARCHAR(32) UNIQUE`` (the type's parentheses
+    defeat its parser); the constraint's auto-index says what is unique, so add it from there."""
+    quote = conn.dialect.identifier_preparer.quote
+    for table in metadata.tables.values():
+        known = {
+            tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, sa.UniqueConstraint)
+        }
+        indexes = conn.exec_driver_sql(f"PRAGMA index_list({quote(table.name)})").all()
+        for _, index, _, origin, _ in indexes:
+            if origin != "u":  # "u": made by a UNIQUE constraint (not CREATE INDEX, not the PK)
+                continue
+            info = conn.exec_driver_sql(f"PRAGMA index_info({quote(index)})").all()
+            columns = tuple(name for _, _, name in info)
+            if columns not in known and all(name in table.c for name in columns):
+                table.append_constraint(sa.UniqueConstraint(*columns))
 
 
 def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:

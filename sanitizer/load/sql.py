@@ -19,7 +19,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 from sanitizer.errors import ConfigError, TargetError
-from sanitizer.extract.sql import SourceTable, _reason, create_engine, parse_url, safe_url
+from sanitizer.extract.sql import (
+    SourceTable,
+    _reason,
+    create_engine,
+    parse_url,
+    psycopg_errors,
+    safe_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +122,7 @@ class SqlTarget(ABC):
         """Turn driver errors into a TargetError without SQL text or parameters."""
         try:
             yield
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, psycopg_errors()) as exc:  # COPY errors come unwrapped
             raise TargetError(
                 f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}.",
                 hint="the previous staging data is intact; fix the cause and run again.",

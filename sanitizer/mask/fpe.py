@@ -37,6 +37,11 @@ def _class_of(ch: str) -> int | None:
 def _round(key: bytes, tweak: bytes, index: int, half: int, bits: int) -> int:
     message = tweak + index.to_bytes(1, "big") + half.to_bytes((bits + 7) // 8 + 1, "big")
     digest = hashlib.blake2b(message, key=key, digest_size=16).digest()
+    block = 1
+    while len(digest) * 8 < bits:  # a long half needs as many keyed bits, or its top passes
+        counter = block.to_bytes(4, "big")  # through every round unchanged
+        digest += hashlib.blake2b(message + counter, key=key, digest_size=64).digest()
+        block += 1
     return int.from_bytes(digest, "big") & ((1 << bits) - 1)
 
 
