@@ -8,6 +8,7 @@ and free text. The text around findings is left byte-identical.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -104,6 +105,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
     return engine
 
 
+NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
 CHUNK_CHARS = 20_000  # spaCy's cost and memory grow with length; long texts go in pieces
 
 
@@ -139,7 +141,7 @@ def find_all(
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)
     return [
-        merge_adjacent(text, _non_overlapping(results))
+        everywhere(text, merge_adjacent(text, _non_overlapping(trim_lines(text, results))))
         for text, results in zip(texts, found, strict=True)
     ]
 
@@ -154,6 +156,54 @@ def chunks(text: str, size: int) -> list[tuple[int, str]]:
         start = cut
     out.append((start, text[start:]))
     return out
+
+
+def trim_lines(text: str, results: list) -> list:
+    """Keep a finding within one line: spaCy may tag "Ming Pan\nEmail" as one PERSON.
+
+    The line with the most letters and digits is kept, so the text around the finding —
+    line breaks and the next line's label — stays byte-identical.
+    """
+    for r in results:
+        span = text[r.start : r.end]
+        if "\n" not in span:
+            continue
+        best, offset, position = "", 0, 0
+        for line in span.split("\n"):
+            if sum(c.isalnum() for c in line) > sum(c.isalnum() for c in best):
+                best, offset = line, position
+            position += len(line) + 1
+        stripped = best.rstrip()
+        lead = len(stripped) - len(stripped.lstrip())
+        r.start, r.end = r.start + offset + lead, r.start + offset + len(stripped)
+    return [r for r in results if r.end > r.start]
+
+
+def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
+    """Mask every occurrence of what was found once in the same text.
+
+    Detection is contextual: "Dear Mr. Salom" is found, "María Cristina Salom" later on may
+    not be. Each found value — and each capitalized part of a found name ("Salom") — is
+    looked up again in the whole text (whole words, any case) and masked the same way.
+    """
+    if not findings:
+        return findings
+    values: dict[str, str] = {}
+    for f in findings:
+        span = text[f.start : f.end]
+        values.setdefault(span.casefold(), f.entity)
+        if f.entity == "PERSON":
+            for part in NAME_PART.findall(span):
+                if part[0].isupper():
+                    values.setdefault(part.casefold(), "PERSON")
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    extra = [
+        Finding(m.start(), m.end(), values[m.group().casefold()], 0.5)
+        for m in pattern.finditer(text)
+        if all(m.end() <= f.start or m.start() >= f.end for f in findings)
+    ]
+    return sorted(findings + extra, key=lambda f: f.start) if extra else findings
 
 
 def merge_adjacent(text: str, findings: list[Finding]) -> list[Finding]:

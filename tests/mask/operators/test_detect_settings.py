@@ -113,3 +113,17 @@ def test_a_broken_recognizer_file_is_a_config_error_with_its_line(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings(config, {})
     assert "bad.yaml:5" in str(error.value) and "not a valid regex" in str(error.value)
+
+
+def test_a_name_found_once_is_masked_everywhere_in_the_text():
+    text = "Dear Mr. Salom,\nthanks for calling. SALOM's order ships today."
+    out = detect(text, NlpSettings(), {"detect": ["PERSON"]})
+    assert "salom" not in out.casefold()
+    assert out.count("\n") == text.count("\n")
+
+
+def test_findings_never_swallow_a_line_break():
+    text = "Name: Ming Pan\nEmail: ming.pan@corp.com\nThanks"
+    out = detect(text, NlpSettings())
+    assert out.count("\n") == 2 and "\nEmail: " in out and out.endswith("\nThanks")
+    assert "Ming Pan" not in out and "ming.pan@corp.com" not in out
