@@ -129,7 +129,13 @@ def _run(
                 for table in run.selected:
                     receipt.tables[f"{run.source.name}.{table.info.name}"] = _planned(run, table)
             return
-        workers = worker_count(settings.workers)
+        uses_nlp = any(
+            cp.operator.uses_nlp
+            for run in runs
+            for tp in run.plan.tables.values()
+            for cp in tp.columns.values()
+        )
+        workers = worker_count(settings.workers, uses_nlp)
         pool = (
             stack.enter_context(MaskPool(workers, keyring, settings.nlp)) if workers > 1 else None
         )

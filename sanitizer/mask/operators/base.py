@@ -93,6 +93,11 @@ class Operator:
     def can_be_unique(self) -> bool:
         return self.unique_capable
 
+    @property
+    def uses_nlp(self) -> bool:
+        """Whether masking runs NLP (worth spreading over processes)."""
+        return False
+
     def applies_to(self, column: ColumnInfo) -> bool:
         """Whether this rule can mask ``column``: by default, whether it takes the value kind."""
         return column.kind in self.kinds

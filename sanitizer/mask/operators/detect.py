@@ -37,6 +37,10 @@ class Detect(Operator):
             )
         self.entities = tuple(argument)
 
+    @property
+    def uses_nlp(self) -> bool:
+        return True
+
     def label(self) -> str:
         if self.entities is None:
             return "detect"

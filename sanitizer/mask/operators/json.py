@@ -118,6 +118,10 @@ class Json(Operator):
             )
         self.on_invalid = policy
 
+    @property
+    def uses_nlp(self) -> bool:
+        return any(rule.operator.uses_nlp for rule in self.paths)
+
     def label(self) -> str:
         inner = ", ".join(f"{p.text}: {p.operator.label()}" for p in self.paths)
         return f"json: {{{inner}}}"

@@ -1,0 +1,30 @@
+"""Recognizers that lift Presidio's recall where its defaults are weak, and post-filters for
+its known false positives (``filters``). ``extra_recognizers`` gives one instance of each."""
+
+from __future__ import annotations
+
+from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRecognizer
+from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
+from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
+from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
+from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
+
+__all__ = [
+    "MessyCreditCardRecognizer",
+    "MessyPhoneRecognizer",
+    "PersonNameRecognizer",
+    "StreetAddressRecognizer",
+    "UnusualEmailRecognizer",
+    "extra_recognizers",
+]
+
+
+def extra_recognizers(language: str = "en") -> list:
+    """One instance of every extra recognizer, for ``language``."""
+    return [
+        StreetAddressRecognizer(supported_language=language),
+        PersonNameRecognizer(supported_language=language),
+        MessyPhoneRecognizer(supported_language=language),
+        MessyCreditCardRecognizer(supported_language=language),
+        UnusualEmailRecognizer(supported_language=language),
+    ]

@@ -1,0 +1,216 @@
+"""Post-filters over Presidio's results for its known false positives.
+
+Each filter is a pure function ``(results, text) -> kept results`` (``RecognizerResult`` lists,
+order kept, inputs never mutated); ``apply_all`` runs them all. They drop findings and never
+add one.
+
+- ``drop_numbers_in_ids``: spaCy's DATE_TIME and the NHS / US bank / US driver-licence
+  recognizers tag bare numbers: the digits of 'INV-2024-000123', 'order #558231', '$1,249.50'.
+  Such a finding is dropped when the number is part of an id or an amount. PHONE_NUMBER is
+  dropped inside an id ('INV-2024-000123', 'Invoice no. 2024-000981') or when it is a date
+  ('05.12.2024': Presidio's phone recognizer takes it for a German number).
+- ``drop_uuid_overlaps``: the UUID recognizer (and number recognizers on UUID pieces) would
+  replace keys that must survive; anything overlapping a UUID goes, unless a rule asked for
+  UUID findings.
+- ``drop_organizations``: spaCy's ORG label fires on product names, ticket prefixes, amounts and
+  capitalised phrases; masking them destroys the text for little privacy gain.
+- ``drop_implausible_ner``: spaCy's PERSON / LOCATION on spans that cannot be one: no letters
+  ('03/04/2024'), an id ('INV-00391').
+- ``drop_version_ips``: '10.4.3.2' after 'version', 'v', 'build' or 'release' is not an IP.
+- ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
+  Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
+  name recognizer's exact span, and the rest leaks. The span is cut at the line break (PERSON
+  also at a digit, bracket or '@'); a span cut at a digit, bracket or '@' with no capital
+  letter left ('amount 1,234,567.00', 'icon@2x.png') is dropped. The one filter that shortens
+  findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+
+NUMERIC_NOISE = frozenset(
+    {"DATE_TIME", "NHS", "UK_NHS", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "US_ITIN"}
+)
+ID_WORDS = (
+    r"order|ord|ticket|tkt|tck|invoice|inv|case|ref|reference|sku|build|version|ver|batch|lot"
+    r"|serial|tracking|transaction|txn|receipt|request|req|job|incident|issue|pr|po|item"
+    r"|product|shipment|parcel|rma|quote|contract|booking|reservation|confirmation|voucher"
+    r"|claim"
+)  # record words only: 'account number' / 'licence no.' precede real PII
+_PLAIN_NUMBER = re.compile(r"[\d][\d \t.,:/\-]*")
+_ID_KEYWORD_BEFORE = re.compile(
+    rf"(?i:\b(?:{ID_WORDS})\b\.?)[ \t]*(?:#|:|(?i:no|nr|number|id)\.?)?[ \t]*$"
+)
+_ID_GLUE_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9]*[\-_/#][A-Za-z0-9\-_/#]*$")
+_ID_GLUE_AFTER = re.compile(r"^[\-_/#][A-Za-z0-9]*[A-Za-z]")
+_CURRENCY = r"(?:[$€£¥₹]|R\$|(?i:usd|eur|gbp|brl|chf|cad|aud|jpy|inr|mxn|pln|sek|nok|dkk))"
+_AMOUNT_BEFORE = re.compile(rf"{_CURRENCY}[ \t]?$")
+_AMOUNT_AFTER = re.compile(rf"^[ \t]?(?:{_CURRENCY}|%|(?i:dollars?|euros?|reais|pounds?|cents?)\b)")
+_AMOUNT_SHAPE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?$|^\d+[.,]\d{2}$")
+UUID = re.compile(
+    r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+    r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])"
+)
+_VERSION_BEFORE = re.compile(
+    r"(?i:\b(?:version|ver|v|build|release|firmware|fw|rev|revision)\.?[ \t:]*)$"
+)
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,2}([./\-])\d{1,2}\1(?:\d{2}|\d{4})|\d{4}([./\-])\d{1,2}\2\d{1,2})$"
+)
+_ID_SHAPE = re.compile(r"^[A-Z]{1,6}[\-_#]?\d[\w\-]*$")
+NER_RECOGNIZERS = frozenset({"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer"})
+NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP"})
+_LINE_CUT = re.compile(r"[\r\n]")
+_PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
+
+
+def _span(text: str, r: RecognizerResult) -> str:
+    return text[r.start : r.end]
+
+
+def _recognizer(r: RecognizerResult) -> str:
+    return (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+
+
+def in_identifier(text: str, start: int, end: int) -> bool:
+    """The digits at ``start:end`` are glued to letters by '-', '_', '/' or '#'
+    ('INV-2024-000123', 'TCK_88123', 'A12/3344-B')."""
+    before = text[max(0, start - 24) : start]
+    after = text[end : end + 24]
+    return bool(_ID_GLUE_BEFORE.search(before) or _ID_GLUE_AFTER.search(after))
+
+
+def after_id_keyword(text: str, start: int) -> bool:
+    """'order #558231', 'Ticket: 4412', 'case no. 123' — the number names a record."""
+    return bool(_ID_KEYWORD_BEFORE.search(text[max(0, start - 24) : start]))
+
+
+def is_amount(text: str, start: int, end: int) -> bool:
+    """'$1,249.50', '4,500.00 USD', '1.234,56 EUR', '12.5%'."""
+    span = text[start:end].strip()
+    return bool(
+        _AMOUNT_BEFORE.search(text[max(0, start - 4) : start])
+        or _AMOUNT_AFTER.search(text[end : end + 10])
+        or _AMOUNT_SHAPE.match(span)
+    )
+
+
+def drop_numbers_in_ids(results: Sequence[RecognizerResult], text: str) -> list:
+    kept = []
+    for r in results:
+        span = _span(text, r)
+        plain = _PLAIN_NUMBER.fullmatch(span) is not None
+        if (
+            plain
+            and r.entity_type in NUMERIC_NOISE
+            and (
+                in_identifier(text, r.start, r.end)
+                or after_id_keyword(text, r.start)
+                or is_amount(text, r.start, r.end)
+            )
+        ):
+            continue
+        if (
+            plain
+            and r.entity_type == "PHONE_NUMBER"
+            and (
+                in_identifier(text, r.start, r.end)
+                or after_id_keyword(text, r.start)
+                or _DATE_SHAPE.match(span)
+            )
+        ):
+            continue
+        kept.append(r)
+    return kept
+
+
+def drop_uuid_overlaps(
+    results: Sequence[RecognizerResult], text: str, requested: Collection[str] = ()
+) -> list:
+    """Drop findings overlapping a UUID, except UUID findings when ``requested`` has 'UUID'."""
+    uuids = [m.span() for m in UUID.finditer(text)]
+    if not uuids:
+        return list(results)
+    keep_uuid = "UUID" in requested
+    return [
+        r
+        for r in results
+        if (keep_uuid and r.entity_type == "UUID")
+        or not any(r.start < end and r.end > start for start, end in uuids)
+    ]
+
+
+def drop_organizations(results: Sequence[RecognizerResult], text: str) -> list:
+    return [r for r in results if r.entity_type != "ORGANIZATION"]
+
+
+def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list:
+    kept = []
+    for r in results:
+        span = _span(text, r)
+        ner = r.entity_type in NER_ENTITIES and _recognizer(r) in NER_RECOGNIZERS
+        if ner and (not any(c.isalpha() for c in span) or _ID_SHAPE.match(span)):
+            continue
+        kept.append(r)
+    return kept
+
+
+def trim_ner_spans(results: Sequence[RecognizerResult], text: str) -> list:
+    """Cut spaCy spans at a line break, and PERSON spans at a digit, bracket or '@'
+    ('Noah Williams\\n+49' → 'Noah Williams', 'Stefan (L2' → 'Stefan'); a span cut at a
+    digit, bracket or '@' with no capital letter left ('amount 1,234,567.00') is dropped."""
+    kept = []
+    for r in results:
+        span = _span(text, r)
+        if r.entity_type not in NER_ENTITIES or _recognizer(r) not in NER_RECOGNIZERS:
+            kept.append(r)
+            continue
+        cut = _PERSON_CUT if r.entity_type == "PERSON" else _LINE_CUT
+        match = cut.search(span)
+        if match is None:
+            kept.append(r)
+            continue
+        head = span[: match.start()].rstrip(" \t\r,;:-.'\"")
+        at_line_break = span[match.start()] in "\r\n"
+        if not any(c.isupper() or (at_line_break and c.isalpha()) for c in head):
+            continue
+        kept.append(
+            RecognizerResult(
+                r.entity_type,
+                r.start,
+                r.start + len(head),
+                r.score,
+                r.analysis_explanation,
+                r.recognition_metadata,
+            )
+        )
+    return kept
+
+
+def drop_version_ips(results: Sequence[RecognizerResult], text: str) -> list:
+    return [
+        r
+        for r in results
+        if r.entity_type != "IP_ADDRESS"
+        or not _VERSION_BEFORE.search(text[max(0, r.start - 16) : r.start])
+    ]
+
+
+def apply_all(
+    results: Sequence[RecognizerResult], text: str, requested: Collection[str] = ()
+) -> list:
+    """Every filter in turn; ``requested`` is the entity list the rule asked for."""
+    kept = drop_uuid_overlaps(results, text, requested)
+    for keep in (
+        drop_organizations,
+        drop_numbers_in_ids,
+        drop_implausible_ner,
+        trim_ner_spans,
+        drop_version_ips,
+    ):
+        kept = keep(kept, text)
+    return kept

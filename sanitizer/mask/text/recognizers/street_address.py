@@ -1,0 +1,227 @@
+"""Street addresses (as ``LOCATION``): Presidio has no street-address recognizer at all.
+
+spaCy tags cities and countries but almost never a street line, so '221B Baker Street',
+'1498 rue Bélanger', 'Theodor-Heuss-Straße 34' or 'Av. Brigadeiro Faria Lima, 2170' leak
+untouched. Findings are typed ``LOCATION`` so they take the existing location fake.
+
+Why the patterns stay off ordinary text: every street pattern needs both a house number and a
+street word, laid out the way that language writes addresses:
+- English: number, one to four capitalised words, a street type ('742 Evergreen Terrace',
+  '350 Fifth Ave, Suite 3300'); not after 'the', 'a', 'our', 'about'… ('the 3 Park Lane
+  hotels' counts hotels). Suffixes that are ordinary words too (Faker's 'Falls', 'Loaf',
+  'Points', 'Keys'…) only follow words that are not ordinary words ('4823 Chavez Loaf', not
+  '2 Main Points'). British 'Flat 56' / 'Studio 2b' lines take the street name on the next
+  line. Lower-case forms ('55 main st') score below the threshold and only count next to a
+  context word ('address', 'ship to', 'live at', 'billing'…): 'a 5 minute drive' has the same
+  shape.
+- French: number, street type, capitalised name ('12 rue de la Paix').
+- Spanish, Portuguese, Italian, French: street type, capitalised name, number ('Calle Mayor 5',
+  'Rua Augusta, 1500'); a number followed by a unit ('Via DHL 3 days') is refused.
+- German, Dutch: a capitalised word ending in a street suffix, then a number ('Hauptstraße 5a',
+  'Keizersgracht 123', 'Pohlring 953'); English words with those endings ('Spring 2024',
+  'Engineering 101', 'Keypad 2') are refused.
+- PO boxes ('PO Box 123', 'Postfach 1234'), apartment numbers ('Apt 4B', 'apt. 3'; not the
+  package tool's 'apt 2.4'); 'Unit 5', 'Suite 3' and 'Flat 2' alone are products, offices and
+  discounts as often, so they need context.
+Numbers glued to letters, currency signs or other digits ('$5 Main', 'INV-12 Street') and
+numbers with a decimal part never start an address.
+"""
+
+from __future__ import annotations
+
+import regex as re
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from sanitizer.mask.text.recognizers.person_names import name_lists
+
+NO_LEAD = (
+    r"(?<![\w$€£¥.,/#\-])"
+    r"(?<!\b(?i:the|a|an|these|those|our|their|all|only|over|under|about|around|nearly|top"
+    r"|first|last|next|every|per|of)[ \t])"
+)
+HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?"
+TITLE_WORD = r"(?:\p{Lu}[\p{L}'’\-]*\.?|\d{1,3}(?:st|nd|rd|th))"
+LOWER_WORD = r"\p{Ll}[\p{Ll}'’\-]*"
+# Words that only ever name streets: any capitalised words may precede them.
+STREET_TYPES = frozenset(
+    "street st avenue ave road rd boulevard blvd lane ln drive dr court ct place pl terrace terr "
+    "way parkway pkwy highway hwy square sq circle cir crescent cres close grove gardens mews "
+    "row trail alley plaza expressway freeway turnpike pike stravenue throughway trafficway "
+    "motorway causeway skyway bypass overpass underpass viaduct".split()
+)
+# Street suffixes that are ordinary words too (the rest of Faker's en_US list, and plurals):
+# the words before them must not be ordinary words ('4823 Chavez Loaf', not '2 Main Points').
+SUFFIX_WORDS = frozenset(
+    "branch bridge brook brooks burg burgs camp canyon cape center centers circles cliff cliffs "
+    "club common corner corners course courts cove coves creek crest crossing crossroad curve "
+    "dale dam divide drives estate estates extension extensions fall falls ferry field fields "
+    "flat flats ford fords forest forge forges fork forks fort garden gateway glen glens green "
+    "greens groves harbor harbors haven heights hill hills hollow inlet island islands isle "
+    "junction junctions key keys knoll knolls lake lakes land landing light lights loaf lock "
+    "locks lodge loop mall manor manors meadow meadows mill mills mission mount mountain "
+    "mountains neck orchard oval park parks parkways pass passage path pine pines plain plains "
+    "point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river "
+    "roads route rue run shoal shoals shore shores spring springs spur spurs squares station "
+    "stream streets summit trace track trail tunnel union unions valley valleys via view views "
+    "village villages ville vista walk walks wall ways well wells".split()
+)
+EN_TYPES = "(?i:" + "|".join(sorted(STREET_TYPES | SUFFIX_WORDS, key=lambda w: (-len(w), w))) + ")"
+EN_LOWER_TYPES = r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|terrace|way)"
+DIRECTION = r"(?:[ \t]+(?:NE|NW|SE|SW|N|S|E|W|North|South|East|West)\b)?"
+UNIT = (
+    r"(?:,?[ \t]*(?:(?i:apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|piso|puerta|"
+    r"appartamento|piano|interno|andar|sala|bloco)\.?[ \t]*#?[ \t]*|#[ \t]?)"
+    r"[A-Za-z]?\d{1,5}[A-Za-z]?\b)?"
+)
+FR_TYPES = (
+    r"(?:(?i:rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|faubourg|cours)"
+    r"|(?i:place|route)(?=[ \t]+(?i:de|du|des|d['’])))"
+)
+PARTICLE = (
+    r"(?:(?i:de|del|de la|de los|de las|da|do|dos|das|di|della|delle|dei|du|des|la|le"
+    r"|les|y|e|sur|sous|en)[ \t]+|[dlDL]['’])"
+)
+# Titles abbreviated inside street names ('Av. Brig. Faria Lima', 'Rua Dr. Arnaldo'); any
+# other full stop ends the address ('12 rue de la Paix. Thanks').
+NAME_ABBREVIATION = (
+    r"(?:Brig|Gen|Cel|Cap|Dr|Dra|Prof|Profa|Pres|Eng|Sr|Sra|St|Sta|Ste|Sto|Mt|Ft|Pe|Dom|Sen"
+    r"|Gov|Mal|Alm|Ten|Maj|Cmdt|Com|Des|Dep)\."
+)
+NAME_WORD = rf"(?:{NAME_ABBREVIATION}|\p{{Lu}}[\p{{L}}'’\-]*)"
+NAME_SEQ = rf"{PARTICLE}*{NAME_WORD}(?:[ \t]+{PARTICLE}*{NAME_WORD}){{0,4}}"
+TYPE_FIRST = (
+    # Spanish, Catalan
+    r"(?:Calle|C/|Avenida|Avda\.?|Av\.|Av|Paseo|Plaza|Carrer|Camino|Carretera|Ronda|Rambla"
+    r"|Travesía|Glorieta|Urbanización|Callejón|Cañada|Acceso|Pasaje|Cuesta|Pasadizo|Vial"
+    # Portuguese
+    r"|Rua|Travessa|Largo|Praça|Estrada|Alameda|Rodovia|Chácara|Colônia|Condomínio|Conjunto"
+    r"|Esplanada|Estação|Fazenda|Jardim|Ladeira|Lagoa|Loteamento|Núcleo|Passarela|Pátio"
+    r"|Quadra|Recanto|Residencial|Setor|Sítio|Trecho|Trevo|Vereda|Viaduto|Viela|Vila"
+    # Italian
+    r"|Via|Viale|Piazza|Piazzale|Corso|Vicolo|Strada|Borgo|Contrada|Rotonda|Incrocio|Stretto"
+    r"|Canale|Lungomare|Salita|Traversa"
+    # French
+    r"|Boulevard|Rue|Chemin|Allée|Quai|Impasse)"
+)
+NUMBER_MARK = r"(?:(?i:nº|n°|no\.|nr\.?|núm\.?|n\.)[ \t]*)?"
+NOT_A_QUANTITY = (
+    r"(?![ \t]*(?i:days?|hours?|h\b|mins?\b|minutes?|times?|weeks?|months?|years?|items?"
+    r"|units?|pcs|x\b|%|gb|mb|kb|euros?|usd|eur|brl|dollars?|reais|people|users?))"
+)
+END = r"(?![\w\-/]|[.,]\d)"
+DE_NL_SUFFIX = (
+    r"(?i:straße|strasse|str\.|gasse|weg|allee|platz|damm|ufer|chaussee|steig|pfad|stieg"
+    r"|markt|graben|gracht|straat|laan|plein|kade|dijk|singel|steeg|plantsoen|hof|baan|dreef"
+    r"|ring|pad)"
+)
+DE_WORDS = r"(?:Straße|Strasse|Str\.|Allee|Weg|Platz|Ring|Damm|Ufer|Gasse|Chaussee|Markt)"
+PO_BOX = (
+    r"(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]+office[ \t]+box|postfach|postbus|caixa[ \t]+postal"
+    r"|apartado(?:[ \t]+de[ \t]+correos)?|bo[iî]te[ \t]+postale|casilla(?:[ \t]+de[ \t]+correo)?)"
+)
+
+PATTERNS = [
+    Pattern(
+        "number street-name street-type (English)",
+        rf"{NO_LEAD}{HOUSE}[ \t]+(?:{TITLE_WORD}[ \t]+){{1,4}}{EN_TYPES}\b{DIRECTION}{UNIT}",
+        0.6,
+    ),
+    Pattern(
+        "flat/studio line, then street name (British)",
+        rf"(?<![\w])(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]*\d{{1,4}}[A-Za-z]?[ \t]*\r?\n"
+        rf"[ \t]*(?:{TITLE_WORD}[ \t]+){{1,3}}{EN_TYPES}\b",
+        0.6,
+    ),
+    Pattern(
+        "number + Broadway",
+        rf"{NO_LEAD}{HOUSE}[ \t]+Broadway\b{UNIT}",
+        0.6,
+    ),
+    Pattern(
+        "lower-case number street-name street-type (English, needs context)",
+        rf"{NO_LEAD}{HOUSE}[ \t]+(?:{LOWER_WORD}[ \t]+){{1,2}}{EN_LOWER_TYPES}\b{UNIT}",
+        0.3,
+    ),
+    Pattern(
+        "number street-type name (French)",
+        rf"{NO_LEAD}{HOUSE}(?:[ \t]?(?i:bis|ter))?,?[ \t]+{FR_TYPES}[ \t]+{NAME_SEQ}",
+        0.6,
+    ),
+    Pattern(
+        "street-type name number (Spanish, Portuguese, Italian, French)",
+        rf"(?<![\w\-])(?:{TYPE_FIRST}[ \t]+{NAME_SEQ}|Gran[ \t]+V[ií]a),?[ \t]*{NUMBER_MARK}"
+        rf"\d{{1,5}}[A-Za-z]?{NOT_A_QUANTITY}{END}{UNIT}",
+        0.6,
+    ),
+    Pattern(
+        "compound street name + number (German, Dutch)",
+        rf"(?<![\w\-])\p{{Lu}}[\p{{L}}\-]*{DE_NL_SUFFIX}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        0.6,
+    ),
+    Pattern(
+        "adjective + street word + number (German)",
+        rf"(?<![\w\-])\p{{Lu}}\p{{Ll}}+[ \t]+{DE_WORDS}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        0.6,
+    ),
+    Pattern(
+        "PO box",
+        rf"(?<![\w]){PO_BOX}[ \t]*#?[ \t]*\d{{1,7}}\b",
+        0.7,
+    ),
+    Pattern(
+        "military address (PSC / Unit … Box …)",
+        r"(?<![\w])(?:PSC|Unit)[ \t]+\d{4},?[ \t]+Box[ \t]+\d{4}\b",
+        0.7,
+    ),
+    Pattern(
+        "apartment",
+        r"(?<![\w])(?:Apt\.?|APT\.|apt\.|Apartment|apartment)[ \t]*#?[ \t]*"
+        r"(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})(?![\w%])(?![.,]\d)",
+        0.5,
+    ),
+    Pattern(
+        "unit, suite or flat (needs context)",
+        r"(?<![\w])(?i:suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?(?![\w%.,])",
+        0.2,
+    ),
+]
+
+_NAMED_TYPE = re.compile(rf"(?P<names>(?:{TITLE_WORD}[ \t]+){{1,4}})(?P<type>{EN_TYPES})\b")
+_COMPOUND = re.compile(r"(?P<word>\p{Lu}[\p{L}\-]*?)(?P<suffix>(?i:ring|pad))[ \t]*\d")
+# English words ending in -ring / -pad ('Spring 2024', 'Engineering 101', 'Keypad 2', 'iPad 3')
+_ENGLISH_RING_PAD = re.compile(
+    r"(?i:(?:sp|st|b|e|i|u|o|a|r)ring|(?:key|note|touch|track|launch|scratch|mouse|lily|i)pad)$"
+)
+
+CONTEXT = [
+    "address", "street", "ship", "deliver", "billing", "mailing", "live", "reside", "located",
+    "residence", "moved", "home", "courier", "adresse", "dirección", "direccion", "domicilio",
+    "endereço", "endereco", "anschrift", "wohn", "adres", "indirizzo",
+]  # fmt: skip
+
+
+class StreetAddressRecognizer(PatternRecognizer):
+    """Street lines, PO boxes and apartment numbers in English, French, German, Spanish,
+    Portuguese, Italian and Dutch forms, reported as ``LOCATION``."""
+
+    def __init__(self, supported_language: str = "en", context: list[str] | None = None):
+        super().__init__(
+            supported_entity="LOCATION",
+            name="StreetAddressRecognizer",
+            supported_language=supported_language,
+            patterns=[Pattern(p.name, p.regex, p.score) for p in PATTERNS],
+            context=context if context is not None else CONTEXT,
+            global_regex_flags=re.MULTILINE,  # case matters: capitals mark street names
+        )
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        named = _NAMED_TYPE.search(pattern_text)
+        if named is not None and named.group("type").lower() not in STREET_TYPES:
+            words = name_lists().common
+            names = named.group("names").split()
+            if any(w.strip(".").lower() in words for w in names):
+                return True
+        compound = _COMPOUND.match(pattern_text)
+        if compound is not None:
+            return bool(_ENGLISH_RING_PAD.search(compound.group("word") + compound.group("suffix")))
+        return False
