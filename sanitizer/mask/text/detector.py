@@ -18,6 +18,8 @@ from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, load_recognizers
 from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.recognizers import extra_recognizers
+from sanitizer.mask.text.recognizers.filters import apply_all
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
 ENTITY_FAKES = {
@@ -99,6 +101,8 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
     if "parser" in pipeline.pipe_names:
         pipeline.disable_pipe("parser")  # dependency parses: unused by detection, costly
     engine = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+    for recognizer in extra_recognizers(language):  # where Presidio's defaults are weak
+        engine.registry.add_recognizer(recognizer)
     for path in recognizers:
         for recognizer in load_recognizers(path, language):
             engine.registry.add_recognizer(recognizer)
@@ -137,6 +141,7 @@ def find_all(
             nlp_artifacts=nlp_artifacts,
             allow_list=allow,
         )
+        results = apply_all(results, piece, requested=wanted)  # known Presidio pitfalls
         for r in results:
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)

