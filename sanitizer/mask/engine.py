@@ -23,19 +23,23 @@ from sanitizer.mask.operators.null import Null
 from sanitizer.mask.pseudonyms import Keyring
 
 MAX_ATTEMPTS = 64
-MEMO_LIMIT = 200_000  # values remembered per column across batches (bounded memory)
+MEMO_LIMIT = 50_000  # values remembered per column across batches (bounded memory)
 
 
 @dataclass
 class UniqueLedger:
-    """Which input claimed which output, per pseudonym domain, for one run."""
+    """Which input claimed which output, per pseudonym domain, for one run.
 
-    claims: dict[tuple[str, int], int] = field(default_factory=dict)
+    Only 64-bit hashes are kept (one small dict per domain), so a unique column of
+    millions of values costs tens of megabytes, not its values' size.
+    """
+
+    claims: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def claim(self, domain: str, value: Any, output: Any) -> bool:
         """Claim ``output`` for ``value``; False when another value already holds it."""
-        slot = (domain, hash(output))
-        owner = self.claims.setdefault(slot, hash(value))
+        owners = self.claims.setdefault(domain, {})
+        owner = owners.setdefault(hash(output), hash(value))
         return owner == hash(value)
 
 
