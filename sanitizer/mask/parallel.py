@@ -23,6 +23,7 @@ from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
 
 _WORKER: dict[str, Any] = {}
+MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
 
 
 def _init_worker(keyring: Keyring, nlp: Any) -> None:
@@ -80,13 +81,22 @@ class MaskPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-        """Masked batches in source order, keeping at most two per worker in flight."""
+        """Masked batches in source order, keeping at most two pieces per worker in flight.
+
+        Each batch is cut into pieces so every worker has work even when a table is a
+        single batch (NLP-heavy tables often are).
+        """
         pending: deque[Future] = deque()
         ledger_columns = masker.ledger_columns
         for batch in batches:
-            pending.append(self._pool.submit(_mask_in_worker, masker.plan, masker.copy_text, batch))
-            if len(pending) >= 2 * self.workers:
-                yield self._finish(masker, pending.popleft(), ledger_columns)
+            size = max(MIN_PIECE_ROWS, -(-batch.height // (2 * self.workers)))
+            for start in range(0, batch.height, size):
+                piece = batch.slice(start, size)
+                pending.append(
+                    self._pool.submit(_mask_in_worker, masker.plan, masker.copy_text, piece)
+                )
+                if len(pending) >= 2 * self.workers:
+                    yield self._finish(masker, pending.popleft(), ledger_columns)
         while pending:
             yield self._finish(masker, pending.popleft(), ledger_columns)
 

@@ -99,6 +99,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
     engine = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
     from sanitizer.mask.text.recognizers import extra_recognizers  # imports Presidio
 
+    _cheaper_phone_recognizer(engine, language)
     for recognizer in extra_recognizers(language):  # where Presidio's defaults are weak
         engine.registry.add_recognizer(recognizer)
     for path in recognizers:
@@ -109,6 +110,23 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
 
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
 CHUNK_CHARS = 20_000  # spaCy's cost and memory grow with length; long texts go in pieces
+
+
+PHONE_REGIONS = ("US", "GB", "DE", "BR")
+
+
+def _cheaper_phone_recognizer(engine, language: str) -> None:
+    """Presidio's phone recognizer runs libphonenumber's matcher once per region (8 by
+    default): half of all analysis time. Four regions keep most national formats (on the
+    text benchmark: phone leak 1.1% vs 0.6% with eight, 4.9% with US alone) — any
+    +country number matches in every region — and the messy-phone recognizer does the rest.
+    """
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    engine.registry.remove_recognizer("PhoneRecognizer")
+    engine.registry.add_recognizer(
+        PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS)
+    )
 
 
 def slim_pipeline(pipeline) -> None:
