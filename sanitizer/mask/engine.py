@@ -23,7 +23,7 @@ from sanitizer.mask.operators.null import Null
 from sanitizer.mask.pseudonyms import Keyring
 
 MAX_ATTEMPTS = 64
-MEMO_LIMIT = 50_000  # values remembered per column across batches (bounded memory)
+MEMO_LIMIT = 100_000  # values remembered per column across batches (bounded memory)
 
 
 @dataclass

@@ -109,7 +109,12 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = ()):
 
 
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
-CHUNK_CHARS = 20_000  # spaCy's cost and memory grow with length; long texts go in pieces
+CHUNK_CHARS = 20_000
+# Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
+# the recognizers that read its output); a rule asking for none of them skips the NER.
+NER_ENTITIES = frozenset(
+    {"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION", "GPE"}
+)  # spaCy's cost and memory grow with length; long texts go in pieces
 
 
 PHONE_REGIONS = ("US", "GB", "DE", "BR")
@@ -179,7 +184,12 @@ def find_all(
         for i, text in enumerate(texts)
         for offset, piece in chunks(text, CHUNK_CHARS)
     ]
-    artifacts = engine.nlp_engine.process_batch([p for _, _, p in pieces], language, batch_size=64)
+    pipeline = engine.nlp_engine.nlp[language]
+    skip = [] if NER_ENTITIES & set(wanted) else [n for n in ("ner",) if n in pipeline.pipe_names]
+    with pipeline.select_pipes(disable=skip):  # pattern-only rules need no neural network
+        artifacts = list(
+            engine.nlp_engine.process_batch([p for _, _, p in pieces], language, batch_size=64)
+        )
     found: list[list] = [[] for _ in texts]
     for (index, offset, _), (piece, nlp_artifacts) in zip(pieces, artifacts, strict=True):
         results = engine.analyze(
@@ -245,19 +255,44 @@ def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
     values: dict[str, str] = {}
     for f in findings:
         span = text[f.start : f.end]
-        values.setdefault(span.casefold(), f.entity)
+        values.setdefault(span.lower(), f.entity)
         if f.entity == "PERSON":
             for part in NAME_PART.findall(span):
                 if part[0].isupper():
-                    values.setdefault(part.casefold(), "PERSON")
-    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+                    values.setdefault(part.lower(), "PERSON")
     extra = [
-        Finding(m.start(), m.end(), values[m.group().casefold()], 0.5)
-        for m in pattern.finditer(text)
-        if all(m.end() <= f.start or m.start() >= f.end for f in findings)
+        Finding(start, end, entity, 0.5)
+        for start, end, entity in _occurrences(text, values)
+        if all(end <= f.start or start >= f.end for f in findings)
     ]
     return sorted(findings + extra, key=lambda f: f.start) if extra else findings
+
+
+def _occurrences(text: str, values: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Whole-word, any-case occurrences of each value, longest values first, no overlaps.
+
+    Plain ``str.find`` on the lowercased text: compiling a regex per text cost more than
+    the search itself.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lowercase is longer: offsets differ
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found: list[tuple[int, int, str]] = []
+    for needle in sorted(values, key=len, reverse=True):
+        start = lowered.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            boundary = (start == 0 or not _word_char(lowered[start - 1])) and (
+                end == len(lowered) or not _word_char(lowered[end])
+            )
+            if boundary and all(end <= s or start >= e for s, e, _ in found):
+                found.append((start, end, values[needle]))
+            start = lowered.find(needle, start + 1)
+    return found
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def merge_adjacent(text: str, findings: list[Finding]) -> list[Finding]:

@@ -127,3 +127,35 @@ def test_findings_never_swallow_a_line_break():
     out = detect(text, NlpSettings())
     assert out.count("\n") == 2 and "\nEmail: " in out and out.endswith("\nThanks")
     assert "Ming Pan" not in out and "ming.pan@corp.com" not in out
+
+
+def test_pattern_only_entities_skip_the_neural_network_and_still_find_them(monkeypatch):
+    from sanitizer.mask.text import detector
+
+    text = "Ping jane.doe@corp.com or +1 415 555 0100 (Jane Doe)."
+    nlp_engine = detector.analyzer_for(NlpSettings()).nlp_engine
+    pipeline = nlp_engine.nlp["en"]
+    ner_ran = []
+    original = nlp_engine.process_batch
+
+    def spy(*args, **kwargs):
+        ner_ran.append("ner" not in pipeline.disabled)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(nlp_engine, "process_batch", spy)
+    out = detect(text, NlpSettings(), {"detect": ["EMAIL_ADDRESS", "PHONE_NUMBER"]})
+    assert ner_ran == [False]  # the NER did not run
+    assert "jane.doe@corp.com" not in out and "415 555 0100" not in out
+    assert "Jane Doe" in out  # PERSON was not asked for
+    detect(text, NlpSettings(), {"detect": ["PERSON"]})
+    assert ner_ran == [False, True]  # and it runs when a rule needs it
+    assert "ner" not in pipeline.disabled  # and is enabled again afterwards
+
+
+def test_non_english_text_around_findings_is_untouched():
+    text = "東京の山田です。メール: yamada@corp.jp — Ελληνικά, العربية, Zoë 🙂"
+    out = detect(text, NlpSettings(), {"detect": ["EMAIL_ADDRESS"]})
+    assert "yamada@corp.jp" not in out
+    assert out.startswith("東京の山田です。メール: ") and out.endswith(
+        " — Ελληνικά, العربية, Zoë 🙂"
+    )
