@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
+from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
+    "IbanAnywhereRecognizer",
     "MessyCreditCardRecognizer",
     "MessyPhoneRecognizer",
     "PersonNameRecognizer",
@@ -27,4 +29,5 @@ def extra_recognizers(language: str = "en") -> list:
         MessyPhoneRecognizer(supported_language=language),
         MessyCreditCardRecognizer(supported_language=language),
         UnusualEmailRecognizer(supported_language=language),
+        IbanAnywhereRecognizer(supported_language=language),
     ]
