@@ -29,3 +29,18 @@ def engine_with(*recognizers) -> AnalyzerEngine:
 
 def analyze(engine: AnalyzerEngine, text: str, entity: str, threshold: float = 0.4) -> list:
     return engine.analyze(text=text, language="en", entities=[entity], score_threshold=threshold)
+
+
+def spans(
+    engine: AnalyzerEngine,
+    text: str,
+    entity: str,
+    threshold: float = 0.4,
+    recognizer: str | None = None,
+) -> list[str]:
+    """The texts found for ``entity`` — only ``recognizer``'s findings when it is named."""
+    return [
+        text[r.start : r.end]
+        for r in analyze(engine, text, entity, threshold)
+        if recognizer is None or r.recognition_metadata["recognizer_name"] == recognizer
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import analyze, engine_with
+from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.credit_card_messy import issuer_plausible, luhn_valid
@@ -18,20 +18,12 @@ def engine() -> AnalyzerEngine:
     return engine_with(MessyCreditCardRecognizer())
 
 
-def results(engine: AnalyzerEngine, text: str) -> list:
-    return analyze(engine, text, "CREDIT_CARD")
-
-
 def found(engine: AnalyzerEngine, text: str) -> list[str]:
-    return [text[r.start : r.end] for r in results(engine, text)]
+    return spans(engine, text, "CREDIT_CARD")
 
 
 def mine(engine: AnalyzerEngine, text: str) -> list[str]:
-    return [
-        text[r.start : r.end]
-        for r in results(engine, text)
-        if r.recognition_metadata["recognizer_name"] == NAME
-    ]
+    return spans(engine, text, "CREDIT_CARD", recognizer=NAME)
 
 
 POSITIVE = [

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import analyze, engine_with
+from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import public_suffix
@@ -20,20 +20,12 @@ def engine() -> AnalyzerEngine:
     return engine_with(UnusualEmailRecognizer())
 
 
-def results(engine: AnalyzerEngine, text: str) -> list:
-    return analyze(engine, text, "EMAIL_ADDRESS")
-
-
 def found(engine: AnalyzerEngine, text: str) -> list[str]:
-    return [text[r.start : r.end] for r in results(engine, text)]
+    return spans(engine, text, "EMAIL_ADDRESS")
 
 
 def mine(engine: AnalyzerEngine, text: str) -> list[str]:
-    return [
-        text[r.start : r.end]
-        for r in results(engine, text)
-        if r.recognition_metadata["recognizer_name"] == NAME
-    ]
+    return spans(engine, text, "EMAIL_ADDRESS", recognizer=NAME)
 
 
 POSITIVE = [

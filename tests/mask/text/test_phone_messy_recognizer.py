@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import analyze, engine_with
+from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import MessyPhoneRecognizer
 
@@ -17,20 +17,12 @@ def engine() -> AnalyzerEngine:
     return engine_with(MessyPhoneRecognizer())
 
 
-def results(engine: AnalyzerEngine, text: str, threshold: float = 0.4) -> list:
-    return analyze(engine, text, "PHONE_NUMBER", threshold)
-
-
 def found(engine: AnalyzerEngine, text: str, threshold: float = 0.4) -> list[str]:
-    return [text[r.start : r.end] for r in results(engine, text, threshold)]
+    return spans(engine, text, "PHONE_NUMBER", threshold)
 
 
 def mine(engine: AnalyzerEngine, text: str) -> list[str]:
-    return [
-        text[r.start : r.end]
-        for r in results(engine, text)
-        if r.recognition_metadata["recognizer_name"] == NAME
-    ]
+    return spans(engine, text, "PHONE_NUMBER", recognizer=NAME)
 
 
 POSITIVE = [
