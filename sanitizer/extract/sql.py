@@ -264,11 +264,6 @@ class SqlSource:
         if rest:
             yield copy_frame(names, rest)
 
-    def count(self, source_table: SourceTable) -> int:
-        preparer = self.connection.dialect.identifier_preparer
-        sql = f"SELECT count(*) FROM {preparer.format_table(source_table.table)}"
-        return int(self.connection.exec_driver_sql(sql).scalar_one())
-
     def _select_sql(self, table: sa.Table, cast_text: bool = True) -> str:
         preparer = self.connection.dialect.identifier_preparer
         columns = []

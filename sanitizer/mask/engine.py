@@ -75,6 +75,10 @@ class TableMasker:
     memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.reset_stats()
+
+    def reset_stats(self) -> None:
+        """Start counting afresh (memo caches are kept: they are pure)."""
         for name, column_plan in self.plan.columns.items():
             self.stats[name] = ColumnStats(column_plan.operator.label(), column_plan.origin)
 

@@ -42,7 +42,7 @@ def _mask_in_worker(
         )
         maskers[plan.table.name] = masker
     shared = set(plan.columns) - masker.ledger_columns
-    masker.__post_init__()  # fresh counts per batch; memos are kept
+    masker.reset_stats()  # counts travel back per batch
     return masker.mask(batch, shared), {name: masker.stats[name] for name in shared}
 
 
