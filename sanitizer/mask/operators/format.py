@@ -43,6 +43,8 @@ class Format(Operator):
 def _scramble_int(value: int, key: bytes, tweak: str) -> int:
     """Same number of digits and sign; a leading zero is avoided so the digit count holds.
 
+    A negative number never becomes zero either (``-7`` → ``-0`` would lose its sign).
+
     A value that fits a 64-bit integer stays within it (19-digit ids would otherwise overflow
     BIGINT about one time in seven).
     """
@@ -52,6 +54,6 @@ def _scramble_int(value: int, key: bytes, tweak: str) -> int:
         bound = 10 ** len(digits)
     scrambled = scramble(digits, key, tweak)
     # Cycle-walk with the same permutation until in range: still a bijection on that range.
-    while (len(digits) > 1 and scrambled.startswith("0")) or int(scrambled) > bound:
+    while ((len(digits) > 1 or sign) and scrambled.startswith("0")) or int(scrambled) > bound:
         scrambled = scramble(scrambled, key, tweak)
     return int(sign + scrambled)

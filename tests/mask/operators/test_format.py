@@ -77,3 +77,11 @@ def test_format_spellings(spec):
 def test_format_rejects_unknown_modes():
     with pytest.raises(ConfigError, match=r"rules/app\.yaml:50: format: unknown mode 'scramble'"):
         parse_rule({"format": "scramble"}, WHERE)
+
+
+@pytest.mark.parametrize("number", range(-9, 10))
+def test_format_on_single_digits_keeps_the_sign(mask_one, number):
+    """Hypothesis once found -7 → 0: a negative single digit must not become zero."""
+    out = mask_one({"format": "preserve"}, number, BIGINT)
+    assert (out < 0) == (number < 0)
+    assert len(str(abs(out))) == 1
