@@ -101,7 +101,8 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
         supported_languages=[language],
         context_aware_enhancer=_weak_only_enhancer(threshold),
     )
-    from sanitizer.mask.text.recognizers import extra_recognizers  # imports Presidio
+    from sanitizer.mask.text.gates import gate_recognizers  # imports Presidio
+    from sanitizer.mask.text.recognizers import extra_recognizers
 
     _cheaper_phone_recognizer(engine, language)
     for recognizer in extra_recognizers(language):  # where Presidio's defaults are weak
@@ -109,6 +110,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
     for path in recognizers:
         for recognizer in load_recognizers(path, language):
             engine.registry.add_recognizer(recognizer)
+    gate_recognizers(engine.registry.recognizers)
     return engine
 
 
@@ -122,21 +124,16 @@ NER_ENTITIES = frozenset(
 )  # spaCy's cost and memory grow with length; long texts go in pieces
 
 
-PHONE_REGIONS = ("US", "GB", "DE", "BR")
-
-
 def _cheaper_phone_recognizer(engine, language: str) -> None:
-    """Presidio's phone recognizer runs libphonenumber's matcher once per region (8 by
-    default): half of all analysis time. Four regions keep most national formats (on the
-    text benchmark: phone leak 1.1% vs 0.6% with eight, 4.9% with US alone) — any
-    +country number matches in every region — and the messy-phone recognizer does the rest.
+    """Presidio's phone recognizer runs libphonenumber's matcher once per region (eight),
+    parsing every candidate eight times: half of all analysis time. The replacement finds
+    candidates once and parses only those long enough to be a phone number — the same
+    regions and spans at about a quarter of the cost, minus short numbers like ``16489``.
     """
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    from sanitizer.mask.text.recognizers.phone_regions import MultiRegionPhoneRecognizer
 
     engine.registry.remove_recognizer("PhoneRecognizer")
-    engine.registry.add_recognizer(
-        PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS)
-    )
+    engine.registry.add_recognizer(MultiRegionPhoneRecognizer(supported_language=language))
 
 
 def _weak_only_enhancer(threshold: float):
@@ -189,9 +186,11 @@ def slim_pipeline(pipeline) -> None:
 
 
 def lowercase_lemmas(doc):
-    """Context words match lemmas; without the lemmatizer, the lowercase form stands in."""
-    for token in doc:
-        token.lemma_ = token.lower_
+    """Context words match lemmas; without the lemmatizer, the lowercase form stands in
+    (set as one array: both are ids in the same string store)."""
+    from spacy.attrs import LEMMA, LOWER
+
+    doc.from_array([LEMMA], doc.to_array([LOWER]))
     return doc
 
 
