@@ -198,13 +198,9 @@ def test_demo_phones_are_gone_from_the_structured_fields(demo: Demo, dbs: tuple)
         assert customer.get("phone") not in phones
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: Presidio misses phone numbers in free text that phonenumbers cannot "
-    "parse (e.g. '+49(0)0784217108', '001-759-351-5836'), so the same number masked in "
-    "contacts.phone survives in ticket and message bodies; verification does not look there",
-)
 def test_demo_phones_are_gone_from_free_text_too(demo: Demo, dbs: tuple) -> None:
+    """Even layouts libphonenumber cannot parse ('+74(9)7524288909', '40-1067-3541'): the
+    text around them says they are phones."""
     prod, staging = dbs
     assert leaks(prod, staging, ["phone"]) == []
 

@@ -7,10 +7,12 @@ from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRec
 from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
+from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
+    "CuedPhoneRecognizer",
     "IbanAnywhereRecognizer",
     "MessyCreditCardRecognizer",
     "MessyPhoneRecognizer",
@@ -27,6 +29,7 @@ def extra_recognizers(language: str = "en") -> list:
         StreetAddressRecognizer(supported_language=language),
         PersonNameRecognizer(supported_language=language),
         MessyPhoneRecognizer(supported_language=language),
+        CuedPhoneRecognizer(supported_language=language),
         MessyCreditCardRecognizer(supported_language=language),
         UnusualEmailRecognizer(supported_language=language),
         IbanAnywhereRecognizer(supported_language=language),
