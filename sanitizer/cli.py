@@ -93,16 +93,165 @@ def rules() -> None:
 
 @rules.command("check")
 @config_option
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Check against the live sources (read-only) and report drift from the snapshot.",
+)
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The schema snapshot to check against (default: RULES_DIR/_schema.yaml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
 @handle_errors
-def rules_check(config_path: Path) -> None:
-    """Validate rule files and their coverage against the live source schemas (read-only)."""
+def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: str) -> None:
+    """Validate the rules: syntax, coverage, keys and constraints, and schema drift.
+
+    Without --live it needs no production access: it checks against the committed snapshot.
+    Exit codes: 0 all good, 2 rule problems, 6 only drift.
+    """
     from sanitizer.config.settings import load_settings
-    from sanitizer.pipeline import run_snapshot
+    from sanitizer.review import schema_file
+    from sanitizer.review.check import check, drift, render
+
+    settings = load_settings(config_path, offline=not live)
+    path = schema_path or schema_file.default_path(settings)
+    if live:
+        schemas = schema_file.live_schemas(settings)
+        problems = check(settings, schemas)
+        if path.exists():
+            problems += drift(schema_file.load(path), schemas)
+    else:
+        schemas = schema_file.load(path)
+        problems = check(settings, schemas)
+    tables = sum(len(tables) for tables in schemas.values())
+    columns = sum(len(t.columns) for tables in schemas.values() for t in tables)
+    against = "the live sources" if live else str(_shown(path))
+    summary = (
+        f"{'ok' if not problems else f'{len(problems)} problem(s)'}: {tables} tables, "
+        f"{columns} columns checked against {against}."
+    )
+    click.echo(render(problems, fmt, summary))
+    if any(p.kind == "rule" for p in problems):
+        sys.exit(int(ExitCode.CONFIG))
+    if problems:
+        sys.exit(int(ExitCode.DRIFT))
+
+
+@rules.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@config_option
+@click.option(
+    "--fail-on-loosening", is_flag=True, help="Exit 7 when any change masks less than before."
+)
+@click.option("--no-examples", is_flag=True, help="Leave out the synthetic before → after table.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the Markdown report here instead of standard output.",
+)
+@handle_errors
+def rules_diff(
+    base: str,
+    head: str | None,
+    config_path: Path,
+    fail_on_loosening: bool,
+    no_examples: bool,
+    output: Path | None,
+) -> None:
+    """Markdown report of what changes between the rules at git revision BASE and HEAD
+    (default: the working tree), with loosening flagged on lines starting with LOOSENED."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.review.diff import LOOSENED, compare, read_revision, render
+    from sanitizer.review.examples import examples
+
+    settings = load_settings(config_path, offline=True)
+    changes = compare(read_revision(settings, base), read_revision(settings, head), settings.nlp)
+    rows = [] if no_examples else examples(changes, settings.nlp)
+    report = render(changes, base, head or "working tree", rows)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        output.write_text(report, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    if fail_on_loosening and any(c.verdict == LOOSENED for c in changes):
+        click.echo("error: the rules change loosens masking (see LOOSENED lines).", err=True)
+        sys.exit(int(ExitCode.LOOSENED))
+
+
+@main.command()
+@click.argument("source")
+@config_option
+@click.option("--rows", default=100, show_default=True, help="Rows sampled per table.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Add the proposals for fields without a rule to the rule files (existing rules stay).",
+)
+@handle_errors
+def scan(source: str, config_path: Path, rows: int, write: bool) -> None:
+    """Sample SOURCE, find likely PII fields and propose rules (evidence as counts only)."""
+    from sanitizer.config.rules import load_rules
+    from sanitizer.config.settings import load_settings
+    from sanitizer.review.merge import merge
+    from sanitizer.review.scan import render_yaml
+    from sanitizer.review.scan import scan as scan_source
+
+    settings = load_settings(config_path, offline=True)
+    proposals = scan_source(settings, source, rows)
+    if not write:
+        click.echo(render_yaml(source, proposals), nl=False)
+        return
+    rules = load_rules(settings.rules_dir, list(settings.sources)).get(source)
+    path, added = merge(settings.rules_dir, source, rules, proposals)
+    click.echo(f"{_shown(path)}: added {added} proposed rule(s); review them before committing.")
+
+
+@main.group()
+def schema() -> None:
+    """The committed schema snapshot rules are checked against."""
+
+
+@schema.command("snapshot")
+@config_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it (default: RULES_DIR/_schema.yaml).",
+)
+@handle_errors
+def schema_snapshot(config_path: Path, output: Path | None) -> None:
+    """Write every source's structure (tables, columns, types, keys; never data) to a file."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.review import schema_file
 
     settings = load_settings(config_path)
-    receipt = run_snapshot(settings, dry_run=True)
-    fields = sum(len(t.fields) for t in receipt.tables.values())
-    click.echo(f"ok: {len(receipt.tables)} tables, {fields} fields, every field has a rule.")
+    path = output or schema_file.default_path(settings)
+    schemas = schema_file.live_schemas(settings)
+    kinds = {name: endpoint.kind for name, endpoint in settings.sources.items()}
+    schema_file.write(path, schemas, kinds)
+    tables = sum(len(tables) for tables in schemas.values())
+    click.echo(f"wrote {_shown(path)}: {len(schemas)} source(s), {tables} tables.")
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it is inside it (as users typed it)."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @main.command()

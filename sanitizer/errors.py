@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     SOURCE = 3  # a source could not be read
     TARGET = 4  # a target could not be written (staging left as it was)
     LEAK = 5  # verification found a production value in staging
+    DRIFT = 6  # rules check: the live schema changed since the committed snapshot
+    LOOSENED = 7  # rules diff --fail-on-loosening: a change masks less than before
 
 
 class SanitizerError(Exception):

@@ -195,6 +195,8 @@ def test_a_leak_found_by_verification_discards_staging(project):
 
 def test_rules_check_reports_the_same_problems(project):
     (project / "rules" / "app.yaml").write_text(RULES.replace("id: keep", "id: kep"))
-    result = sanitize(project, "rules", "check")
+    result = sanitize(project, "rules", "check", "--live")
     assert result.code == ExitCode.CONFIG
-    assert "did you mean 'keep'?" in error_paragraph(result)
+    assert "rules/app.yaml:4: keep-like 'kep'" not in result.stdout
+    assert "did you mean 'keep'?" in result.stdout  # the report lists it with file and line
+    assert "Traceback" not in result.stdout + result.stderr

@@ -19,6 +19,7 @@ from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, recognizer_files
 
 SOURCE_KINDS = ("sql",)
+OFFLINE_KEY = "no-key-needed-offline"  # rules check/diff: nothing is masked with it
 TOP_LEVEL_KEYS = (
     "rules",
     "key",
@@ -102,8 +103,14 @@ def _endpoints(raw: Any, where: Location, section: str) -> dict[str, Endpoint]:
     return endpoints
 
 
-def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate sanitize.yaml; every problem is a ConfigError naming file and line."""
+def load_settings(
+    path: Path, environ: Mapping[str, str] | None = None, *, offline: bool = False
+) -> Settings:
+    """Read and validate sanitize.yaml; every problem is a ConfigError naming file and line.
+
+    ``offline``: for commands that neither connect nor mask (reviewing rules in CI), unset
+    variables are tolerated and the key may be missing.
+    """
     path = path.resolve()
     if not path.exists():
         raise ConfigError(
@@ -121,8 +128,10 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
                 if close
                 else f"known keys: {', '.join(TOP_LEVEL_KEYS)}.",
             )
-    conf = expand_tree(top, top.where, environ)
+    conf = expand_tree(top, top.where, environ, offline)
     base = path.parent
+    if offline and ("${" in str(conf.get("key", "${")) or "key" not in conf):
+        conf["key"] = OFFLINE_KEY
 
     if "key" not in conf:
         raise ConfigError(

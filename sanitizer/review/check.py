@@ -1,0 +1,192 @@
+"""``sanitize rules check``: every problem in the rules, against a schema, as a list.
+
+The checks are the ones a run makes before it writes anything (rule syntax, coverage with a
+paste-ready snippet, foreign-key consistency, ``unique``/``null`` against constraints) plus
+length conflicts and schema drift, collected instead of raised so CI can print them all — as
+text for people, JSON for tools, or GitHub annotations on the pull request's lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+from sanitizer.config.plan import SourcePlan, build_plan
+from sanitizer.config.rules import SourceRules, load_rules
+from sanitizer.config.settings import Settings
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.review.schema_file import Schemas
+from sanitizer.schema import STRING, TableInfo
+
+# Shortest column a unique masked value can be cut to and stay distinct (a fake email's tag,
+# a hash prefix): shorter ones collide once trimmed to fit.
+MIN_UNIQUE_LENGTH = 12
+_LOCATED = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+): ", re.DOTALL)
+
+
+@dataclass
+class Problem:
+    """One finding: what is wrong, where, and the fix."""
+
+    kind: str  # "rule" (fix the rules) or "drift" (the schema moved since the snapshot)
+    message: str
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @classmethod
+    def from_error(cls, error: ConfigError, kind: str = "rule") -> Problem:
+        located = _LOCATED.match(error.message)
+        if not located:
+            return cls(kind, error.message, error.hint)
+        return cls(
+            kind,
+            error.message[located.end() :],
+            error.hint,
+            located["file"],
+            int(located["line"]),
+        )
+
+
+def check(settings: Settings, schemas: Schemas) -> list[Problem]:
+    """Everything wrong with the rules for these schemas (empty: all good)."""
+    try:
+        rules = load_rules(settings.rules_dir, list(settings.sources))
+    except ConfigError as exc:
+        return _problems(exc)
+    problems: list[Problem] = []
+    for name, endpoint in settings.sources.items():
+        if endpoint.kind != "sql":
+            continue
+        if name not in schemas:
+            problems.append(
+                Problem(
+                    "rule",
+                    f"source {name!r} is not in the schema snapshot.",
+                    "run `sanitize schema snapshot` and commit the file.",
+                )
+            )
+            continue
+        source_rules = rules.get(name) or SourceRules(name)
+        try:
+            plan = build_plan(source_rules, schemas[name])
+        except ConfigError as exc:
+            problems += _problems(exc)
+            continue
+        problems += length_conflicts(plan)
+    return problems
+
+
+def _problems(exc: ConfigError) -> list[Problem]:
+    errors = exc.errors if isinstance(exc, ConfigErrors) else [exc]
+    return [Problem.from_error(e) for e in errors]
+
+
+def length_conflicts(plan: SourcePlan) -> list[Problem]:
+    """Values that would be cut to fit their column: a cut constant, or unique values that
+    would collide once cut."""
+    problems = []
+    for table in plan.tables.values():
+        for name, cp in table.columns.items():
+            limit = cp.column.max_length if cp.column.kind == STRING else None
+            if not limit or cp.origin != "rule":
+                continue
+            where = cp.operator.where
+            field = f"{table.table.name}.{name}"
+            constant = cp.operator.argument if cp.operator.name == "constant" else None
+            if isinstance(constant, str) and len(constant) > limit:
+                problems.append(
+                    Problem(
+                        "rule",
+                        f"the constant for {field} has {len(constant)} characters; the column "
+                        f"holds {limit}, so staging would get it cut short.",
+                        f"use a constant of at most {limit} characters.",
+                        where.file,
+                        where.line,
+                    )
+                )
+            elif cp.unique and cp.operator.changes_values and limit < MIN_UNIQUE_LENGTH:
+                problems.append(
+                    Problem(
+                        "rule",
+                        f"{field} must stay unique but holds only {limit} characters: masked "
+                        f"values ({cp.operator.label()}) cut to fit could collide.",
+                        "use format: preserve (same length, always distinct) or keep.",
+                        where.file,
+                        where.line,
+                    )
+                )
+    return problems
+
+
+def drift(snapshot: Schemas, live: Schemas) -> list[Problem]:
+    """What changed in the live schemas since the snapshot was taken."""
+    problems = []
+    for source in sorted(set(snapshot) | set(live)):
+        old = {t.name: t for t in snapshot.get(source, [])}
+        new = {t.name: t for t in live.get(source, [])}
+        for table in sorted(set(old) | set(new)):
+            if table not in new:
+                problems.append(_drift(f"table {source}.{table} no longer exists."))
+            elif table not in old:
+                problems.append(_drift(f"table {source}.{table} is new."))
+            else:
+                problems += _column_drift(f"{source}.{table}", old[table], new[table])
+    return problems
+
+
+def _column_drift(name: str, old: TableInfo, new: TableInfo) -> list[Problem]:
+    problems = []
+    for column in old.columns.keys() - new.columns.keys():
+        problems.append(_drift(f"column {name}.{column} no longer exists."))
+    for column in new.columns.keys() - old.columns.keys():
+        problems.append(_drift(f"column {name}.{column} is new."))
+    for column in old.columns.keys() & new.columns.keys():
+        before, after = old.columns[column], new.columns[column]
+        if before != after:
+            changed = [
+                f"{k} {getattr(before, k)!r} → {getattr(after, k)!r}"
+                for k in ("sql_type", "nullable", "max_length", "unique")
+                if getattr(before, k) != getattr(after, k)
+            ]
+            problems.append(_drift(f"column {name}.{column} changed: {', '.join(changed)}."))
+    if old.foreign_keys != new.foreign_keys or old.primary_key != new.primary_key:
+        problems.append(_drift(f"the keys of {name} changed."))
+    return sorted(problems, key=lambda p: p.message)
+
+
+def _drift(message: str) -> Problem:
+    return Problem(
+        "drift",
+        f"schema drift: {message}",
+        "review the rules for it, then refresh the snapshot with `sanitize schema snapshot`.",
+    )
+
+
+def render(problems: list[Problem], fmt: str, summary: str) -> str:
+    """Problems as text (people), JSON (tools) or GitHub workflow annotations."""
+    if fmt == "json":
+        return json.dumps(
+            {"ok": not problems, "summary": summary, "problems": [asdict(p) for p in problems]},
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt == "github":
+        lines = [_annotation(p) for p in problems]
+        return "\n".join([*lines, summary])
+    blocks = []
+    for p in problems:
+        where = f"{p.file}:{p.line}: " if p.file else ""
+        blocks.append(f"{where}{p.message}" + (f"\n  fix: {p.hint}" if p.hint else ""))
+    return "\n\n".join([*blocks, summary])
+
+
+def _annotation(problem: Problem) -> str:
+    """``::error file=…,line=…::message`` — GitHub shows it on that line of the PR."""
+    props = "title=sanitize rules check"
+    if problem.file:
+        props = f"file={problem.file},line={problem.line},{props}"
+    text = problem.message + (f" Fix: {problem.hint}" if problem.hint else "")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error {props}::{escaped}"

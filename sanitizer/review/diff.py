@@ -1,0 +1,200 @@
+"""``sanitize rules diff BASE [HEAD]``: what a rules change does, as Markdown for a PR comment.
+
+Rule files are read at two git revisions (HEAD omitted: the working tree) and compared field
+by field. A change that protects less — masked → ``keep``, entities dropped from ``detect``,
+``unique`` dropped, a new field passed through — is a line starting with ``LOOSENED``, so a
+reviewer cannot miss it and ``--fail-on-loosening`` can block it. Examples show each changed
+rule on synthetic inputs made here, never on production values.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sanitizer.config.rules import SourceRules, rule_files, rules_from_texts
+from sanitizer.config.settings import NlpSettings, Settings
+from sanitizer.errors import ConfigError
+from sanitizer.mask.operators import Operator
+from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.operators.json import Json
+
+LOOSENED, TIGHTENED, CHANGED, REMOVED = "LOOSENED", "tightened", "changed", "removed"
+UNKNOWN_STRENGTH = {"fail": 2, "redact": 1, "detect": 0}
+
+
+@dataclass
+class Change:
+    field: str  # source.table.column (or …column $.path for json rules)
+    before: Operator | None
+    after: Operator | None
+    verdict: str
+    why: str
+
+
+def read_revision(settings: Settings, revision: str | None) -> dict[str, SourceRules]:
+    """The rules as of ``revision`` (None: the working tree), parsed like a run parses them."""
+    if revision is None:
+        texts = {p.name: p.read_text(encoding="utf-8") for p in rule_files(settings.rules_dir)}
+    else:
+        texts = _git_texts(settings.rules_dir, revision)
+    return rules_from_texts(texts, list(settings.sources))
+
+
+def _git_texts(rules_dir: Path, revision: str) -> dict[str, str]:
+    root = Path(_git(rules_dir, "rev-parse", "--show-toplevel").strip())
+    prefix = rules_dir.resolve().relative_to(root.resolve()).as_posix()
+    names = _git(root, "ls-tree", "--name-only", f"{revision}:{prefix}").split()
+    return {
+        name: _git(root, "show", f"{revision}:{prefix}/{name}")
+        for name in names
+        if name.endswith((".yaml", ".yml")) and not name.startswith(("_", "."))
+    }
+
+
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, timeout=60
+        )
+    except FileNotFoundError:
+        raise ConfigError("git is not installed.", hint="install git to diff rules.") from None
+    except subprocess.CalledProcessError as exc:
+        reason = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
+        raise ConfigError(
+            f"git {' '.join(args[:2])}: {reason[0]}",
+            hint="pass revisions that exist in this repository (e.g. origin/main HEAD).",
+        ) from None
+    return proc.stdout
+
+
+def compare(
+    before: dict[str, SourceRules], after: dict[str, SourceRules], nlp: NlpSettings
+) -> list[Change]:
+    """Every field whose rule differs between the two rule sets."""
+    changes = []
+    for source in sorted(set(before) | set(after)):
+        old = before.get(source) or SourceRules(source)
+        new = after.get(source) or SourceRules(source)
+        for table in sorted(set(old.tables) | set(new.tables)):
+            old_cols = old.tables[table].columns if table in old.tables else {}
+            new_cols = new.tables[table].columns if table in new.tables else {}
+            for column in sorted(set(old_cols) | set(new_cols)):
+                field = f"{source}.{table}.{column}"
+                changes += _field_changes(field, old_cols.get(column), new_cols.get(column), nlp)
+        if old.unknown != new.unknown:
+            # fail lets nothing unruled through; redact masks it whole; detect only finds PII
+            weaker = UNKNOWN_STRENGTH[new.unknown] < UNKNOWN_STRENGTH[old.unknown]
+            changes.append(
+                Change(
+                    f"{source} defaults.unknown",
+                    None,
+                    None,
+                    LOOSENED if weaker else TIGHTENED,
+                    f"fields without a rule: {old.unknown} → {new.unknown}",
+                )
+            )
+    return changes
+
+
+def _field_changes(
+    field: str, old: Operator | None, new: Operator | None, nlp: NlpSettings
+) -> list[Change]:
+    if isinstance(old, Json) and isinstance(new, Json):  # compare path by path
+        old_paths = {p.text: p.operator for p in old.paths}
+        new_paths = {p.text: p.operator for p in new.paths}
+        return [
+            change
+            for path in sorted(set(old_paths) | set(new_paths))
+            for change in _field_changes(
+                f"{field} {path}", old_paths.get(path), new_paths.get(path), nlp
+            )
+        ]
+    if old is not None and new is not None and _signature(old) == _signature(new):
+        return []
+    verdict, why = classify(old, new, nlp)
+    return [Change(field, old, new, verdict, why)]
+
+
+def _signature(op: Operator) -> tuple[str, bool]:
+    return op.label(), op.unique
+
+
+def classify(old: Operator | None, new: Operator | None, nlp: NlpSettings) -> tuple[str, str]:
+    """(verdict, reason) for one field's change."""
+    if new is None:
+        return REMOVED, "the rule was removed: the run fails closed unless a default applies"
+    if old is None:
+        if not new.changes_values:
+            return LOOSENED, "a new field is passed through unmasked"
+        return TIGHTENED, "new coverage"
+    if new.strength < old.strength:
+        return LOOSENED, "masks less" if new.strength else "no longer masked"
+    if isinstance(old, Detect) and isinstance(new, Detect):
+        dropped = set(_entities(old, nlp)) - set(_entities(new, nlp))
+        if dropped:
+            return LOOSENED, f"detect no longer looks for {', '.join(sorted(dropped))}"
+    if old.unique and not new.unique:
+        return LOOSENED, "unique dropped: distinct values may collide"
+    if new.strength > old.strength:
+        return TIGHTENED, "masks more"
+    if isinstance(old, Detect) and isinstance(new, Detect):
+        return TIGHTENED, "detect looks for more entities"
+    if new.unique and not old.unique:
+        return TIGHTENED, "unique added"
+    return CHANGED, "a different rule of the same strength"
+
+
+def _entities(op: Detect, nlp: NlpSettings) -> tuple[str, ...]:
+    from sanitizer.mask.text.detector import DEFAULT_ENTITIES
+
+    return op.entities or nlp.entities or DEFAULT_ENTITIES
+
+
+def render(changes: list[Change], base: str, head: str, examples: list[list[str]]) -> str:
+    """The Markdown report: loosened first, each on a line that starts with LOOSENED."""
+    lines = [f"### sanitize rules diff `{base}` → `{head}`", ""]
+    if not changes:
+        return "\n".join([*lines, "No rule changes."]) + "\n"
+    loosened = [c for c in changes if c.verdict == LOOSENED]
+    lines.append(
+        f"{len(changes)} field(s) changed, {len(loosened)} loosened."
+        + (" Review the LOOSENED lines before merging." if loosened else "")
+    )
+    lines.append("")
+    for change in loosened:
+        lines += [f"LOOSENED **{change.field}**: {_pair(change)} ({change.why})", ""]
+    for verdict, title in ((TIGHTENED, "Tightened or newly covered"), (CHANGED, "Changed"),
+                           (REMOVED, "Removed")):  # fmt: skip
+        group = [c for c in changes if c.verdict == verdict]
+        if group:
+            lines += [f"#### {title}", ""]
+            lines += [f"- **{c.field}**: {_pair(c)} ({c.why})" for c in group]
+            lines.append("")
+    if examples:
+        lines += [
+            "#### Examples (synthetic inputs, never production values)",
+            "",
+            "| field | input | before | after |",
+            "|---|---|---|---|",
+            *(f"| {' | '.join(_cell(v) for v in row)} |" for row in examples),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _pair(change: Change) -> str:
+    return f"{_label(change.before)} → {_label(change.after)}"
+
+
+def _label(op: Operator | None) -> str:
+    if op is None:
+        return "(no rule)"
+    return f"`{op.label()}{', unique' if op.unique else ''}`"
+
+
+def _cell(value: Any) -> str:
+    text = "NULL" if value is None else str(value)
+    return "`" + text.replace("|", "\\|").replace("\n", "⏎").replace("`", "'") + "`"

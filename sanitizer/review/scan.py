@@ -1,0 +1,235 @@
+"""``sanitize scan SOURCE``: sample a source, find likely PII fields, propose rules.
+
+Each column's proposal combines two kinds of evidence: its name (``email``, ``phone``,
+``first_name``, ``notes``…) and what Presidio finds in a sample of its values. Proposals are
+commented with the evidence as counts ("38/100 sampled values matched EMAIL_ADDRESS") and
+never with a sampled value. Columns that reference another table's key are left out: they
+inherit that key's rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sanitizer.config.settings import Settings
+from sanitizer.errors import ConfigError
+from sanitizer.mask.fakes import UNIQUE_KINDS
+from sanitizer.schema import DATE, DATETIME, JSON, STRING, ColumnInfo, TableInfo
+
+SAMPLE_ROWS = 100
+MATCH_SHARE = 0.3  # a column is an entity's when this share of its sampled values holds one
+WHOLE_VALUE = 0.8  # a finding covering this much of a value makes the value that entity
+FREE_TEXT_CHARS = 40  # average length from which text without findings still gets detect
+LINK = re.compile(r"://|^www\.|/")  # a URL finding worth counting ('billing.events' is not)
+ENTITY_FAKES = {
+    "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "PERSON": "name", "LOCATION": "city",
+    "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban", "IP_ADDRESS": "ip", "URL": "url",
+    "US_SSN": "ssn", "STREET_ADDRESS": "street",
+}  # fmt: skip
+FAMILIES = [
+    {"name", "first_name", "last_name", "username", "company"},
+    {"city", "address", "street", "postcode"},
+]
+COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
+# (pattern on the column name, rule) — first match wins; the names people actually use
+NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(p, re.IGNORECASE), rule)
+    for p, rule in [
+        (r"e[-_]?mail", {"fake": "email"}),
+        (r"phone|mobile|^tel|fax|msisdn", {"fake": "phone"}),
+        (r"first[-_]?name|given[-_]?name|forename", {"fake": "first_name"}),
+        (r"last[-_]?name|surname|family[-_]?name", {"fake": "last_name"}),
+        (r"user[-_]?name|login|handle|nick", {"fake": "username"}),
+        (r"company|employer|organi[sz]ation", {"fake": "company"}),
+        (r"(^|_)name$|full[-_]?name|holder|contact[-_]?name|^name", {"fake": "name"}),
+        (r"street|address[-_]?line|^address$|(^|_)addr", {"fake": "address"}),
+        (r"city|town", {"fake": "city"}),
+        (r"zip|post[-_]?code|postal", {"fake": "postcode"}),
+        (r"(^|_)ip([-_]?addr(ess)?)?$", {"fake": "ip"}),
+        (r"iban", {"fake": "iban"}),
+        (r"card[-_]?(number|no|num)|^pan$|cc[-_]?num", {"fake": "credit_card"}),
+        (r"ssn|social[-_]?sec|tax[-_]?id|vat|national[-_]?id|passport|licen[cs]e[-_]?(no|num)",
+         {"format": "preserve"}),
+        (r"password|passwd|secret|token|api[-_]?key|hash", {"constant": "!staging-disabled"}),
+        (r"birth|dob", {"shift_date": {"max_days": 180}}),
+        (r"note|comment|body|message|description|bio|transcript|summary|content|text",
+         "detect"),
+    ]
+]  # fmt: skip
+
+
+@dataclass
+class Proposal:
+    table: str
+    column: str
+    rule: Any
+    evidence: str
+
+
+def scan(settings: Settings, source: str, rows: int = SAMPLE_ROWS) -> list[Proposal]:
+    """A rule proposal for every column of every table of ``source``."""
+    from sanitizer.extract.sql import SqlSource
+
+    endpoint = settings.sources.get(source)
+    if endpoint is None:
+        raise ConfigError(
+            f"source {source!r} is not named in {settings.path}.",
+            hint=f"use one of {', '.join(settings.sources) or '(none configured)'}.",
+        )
+    if endpoint.kind != "sql":
+        raise ConfigError(f"scan reads SQL sources; {source!r} is a {endpoint.kind} source.")
+    if "${" in endpoint.url:
+        raise ConfigError(
+            f"{endpoint.where}: the url of source {source!r} uses an unset variable.",
+            hint="export it before scanning (scan reads a sample of the source).",
+        )
+    proposals = []
+    with SqlSource(source, endpoint.url).snapshot() as sql:
+        for table in sql.reflect():
+            sample = next(iter(sql.batches(table, rows)), None)
+            values = {
+                c: sample[c].to_list() if sample is not None else [] for c in table.info.columns
+            }
+            proposals += propose_table(table.info, values, settings)
+    return proposals
+
+
+def propose_table(
+    table: TableInfo, values: dict[str, list[Any]], settings: Settings
+) -> list[Proposal]:
+    inherited = {c for fk in table.foreign_keys for c in fk.columns}
+    texts = {
+        name: [v for v in values.get(name, []) if isinstance(v, str) and v.strip()]
+        for name, column in table.columns.items()
+        if column.kind in (STRING, JSON) and name not in inherited
+    }
+    found = _detect(texts, settings)
+    return [
+        propose_column(table, column, values.get(name, []), found.get(name, {}))
+        for name, column in table.columns.items()
+        if name not in inherited
+    ]
+
+
+def _detect(texts: dict[str, list[str]], settings: Settings) -> dict[str, dict[str, Counter]]:
+    """Per column: entity → counts of sampled values with a finding, and with a whole-value one."""
+    from sanitizer.mask.text.detector import find_all
+
+    flat = [(name, text) for name, items in texts.items() for text in items]
+    if not flat:
+        return {}
+    findings = find_all([text for _, text in flat], None, settings.nlp)
+    out: dict[str, dict[str, Counter]] = {}
+    for (name, text), found in zip(flat, findings, strict=True):
+        counts = out.setdefault(name, {"any": Counter(), "whole": Counter()})
+        found = [f for f in found if f.entity != "URL" or LINK.search(text[f.start : f.end])]
+        size = len(text.strip()) or 1
+        for entity in {f.entity for f in found}:
+            counts["any"][entity] += 1
+            covered = sum(f.end - f.start for f in found if f.entity == entity)
+            if covered / size >= WHOLE_VALUE:
+                counts["whole"][entity] += 1
+    return out
+
+
+def propose_column(
+    table: TableInfo, column: ColumnInfo, values: list[Any], found: dict[str, Counter]
+) -> Proposal:
+    sampled = [v for v in values if v is not None]
+    n = len(sampled)
+    named = _named_rule(table, column)
+    evidence: list[str] = []
+    rule: Any = None
+    if found and n:
+        whole, anywhere = found["whole"], found["any"]
+        entity, count = (whole.most_common(1) or [("", 0)])[0]
+        if count / n >= MATCH_SHARE and entity in ENTITY_FAKES:
+            rule = {"fake": ENTITY_FAKES[entity]}
+            evidence.append(f"{count}/{n} sampled values are {entity}")
+            numbered = sum(any(ch.isdigit() for ch in str(v)) for v in sampled)
+            if entity == "LOCATION" and numbered / n >= 0.5:  # a house number: a street
+                rule = {"fake": "street"}
+                evidence.append(f"{numbered}/{n} with a house number")
+        else:
+            hits = [e for e, c in anywhere.most_common() if c / n >= MATCH_SHARE]
+            if hits:
+                rule = "detect"
+                evidence.append(
+                    ", ".join(f"{anywhere[e]}/{n} sampled values contain {e}" for e in hits)
+                )
+    if named is not None and _fits(named, column):
+        evidence.append(f"the name {column.name!r} suggests it")
+        if rule is None or (rule == "detect" and named != "detect") or _same_family(rule, named):
+            rule = named  # the name is more specific: 'first_name' over a PERSON finding
+    if rule is None and column.kind == STRING and sampled:
+        average = sum(len(str(v)) for v in sampled) / n
+        if average >= FREE_TEXT_CHARS:
+            rule = "detect"
+            evidence.append(f"free text (average {average:.0f} characters)")
+    if rule is None:
+        rule = "keep"
+        if column.name in table.primary_key:
+            evidence.append("primary key")
+        evidence.append(f"0/{n} sampled values matched any entity" if n else "no sampled values")
+    return Proposal(table.name, column.name, _unique(rule, column), "; ".join(evidence))
+
+
+def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
+    """The rule a column's name suggests (``name`` in a companies table is a company)."""
+    if column.name.lower() == "name" and COMPANY_TABLE.search(table.name):
+        return {"fake": "company"}
+    return next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+
+
+def _same_family(found: Any, named: Any) -> bool:
+    """Whether a value-based fake and a name-based one describe the same kind of thing."""
+    kinds = [r.get("fake") for r in (found, named) if isinstance(r, dict)]
+    return len(kinds) == 2 and any(set(kinds) <= family for family in FAMILIES)
+
+
+def _fits(rule: Any, column: ColumnInfo) -> bool:
+    """A name-based rule only where it can work (a date rule on a date column, etc.)."""
+    if isinstance(rule, dict) and "shift_date" in rule:
+        return column.kind in (DATE, DATETIME)
+    return column.kind in (STRING, JSON) or (isinstance(rule, dict) and "format" in rule)
+
+
+def _unique(rule: Any, column: ColumnInfo) -> Any:
+    """Unique columns get a rule that keeps values distinct."""
+    if not column.unique or rule == "keep":
+        return rule
+    if isinstance(rule, dict) and rule.get("fake") in UNIQUE_KINDS:
+        return {**rule, "unique": True}
+    if isinstance(rule, dict) and ("hash" in rule or "format" in rule):
+        return rule
+    return {"format": "preserve"}  # distinct in, distinct out, same shape
+
+
+def render_yaml(source: str, proposals: list[Proposal]) -> str:
+    """A rule file for ``source``: every proposal with its evidence as a comment."""
+    lines = [f"source: {source}", "tables:"]
+    current = None
+    for p in proposals:
+        if p.table != current:
+            lines.append(f"  {p.table}:")
+            current = p.table
+        lines.append(f"    {rule_line(p)}")
+    return "\n".join(lines) + "\n"
+
+
+def rule_line(p: Proposal) -> str:
+    return f"{p.column}: {flow(p.rule)}    # scan: {p.evidence}"
+
+
+def flow(rule: Any) -> str:
+    """A rule in YAML flow style, as people write them: ``{fake: email, unique: true}``."""
+    if isinstance(rule, dict):
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in rule.items()) + "}"
+    if isinstance(rule, bool):
+        return "true" if rule else "false"
+    if isinstance(rule, str) and (rule.startswith("!") or " " in rule):
+        return f'"{rule}"'
+    return str(rule)
