@@ -86,6 +86,15 @@ class SqlTarget(ABC):
         with self.errors(f"counting {rule_name}"), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
+    def stream_rows(self, rule_name: str, columns: list[str]) -> Iterator[tuple]:
+        """Rows of a loaded shadow table (only ``columns``), streamed: verification reads back
+        exactly what landed."""
+        table = self.tables[rule_name]
+        query = sa.select(*(table.c[name] for name in columns))
+        with self.errors(f"reading back {rule_name}"), self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=10_000).execute(query)
+            yield from result
+
     @abstractmethod
     def create_shadow(self) -> None: ...
 

@@ -1,0 +1,1 @@
+"""Verification of what landed in staging: row counts, unchanged values, and leaks."""

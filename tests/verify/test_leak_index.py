@@ -1,0 +1,92 @@
+"""The leak index: a tracked production value is found wherever it lands as whole words."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanitizer.verify.leaks import LeakIndex, LeakReport, trackable, words
+
+KEY = b"verify-test-key-0123456789abcdef"
+VALUES = ["jane.doe@corp.com", "Jane Doe", "+1 (415) 555-0132", "DE89370400440532013000",
+          "Hauptstraße 5, 10115 Berlin", "078-05-1120"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def index() -> LeakIndex:
+    built = LeakIndex(KEY)
+    built.add_all([*VALUES, None, 42])
+    return built
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mail JANE.DOE@corp.com today",
+        "Hi jane doe, thanks!",
+        "call +1 415 555-0132 (cell)",
+        '{"iban": "DE89370400440532013000"}',
+        "ship to: hauptstraße 5, 10115 berlin",
+        "ssn 078-05-1120.",
+    ],
+)
+def test_a_tracked_value_is_found_inside_any_text(index, text):
+    assert index.found_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jane.doe@corp.co",  # a different address
+        "Jane Doerr",  # a different name
+        "Jane, Doe",  # punctuation between words is fine, but…
+        "+1 415 555-0133",
+        "",
+    ],
+)
+def test_other_values_are_not_hits(index, text):
+    if text == "Jane, Doe":
+        assert index.found_in(text)  # …words are compared, so this one counts
+    else:
+        assert not index.found_in(text)
+
+
+@pytest.mark.parametrize("value", ["Paris", "12", "ab cd", "London", "1234"])
+def test_values_too_short_or_common_are_not_tracked(value):
+    assert not trackable(words(value))
+
+
+def test_the_index_holds_digests_only(index):
+    assert all(isinstance(d, int) for d in index.digests)
+    assert len(index) == len(VALUES)
+
+
+def test_a_different_key_gives_different_digests(index):
+    other = LeakIndex(b"another-key-0123456789abcdef0000")
+    other.add_all(VALUES)
+    assert other.digests.isdisjoint(index.digests)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.from_regex(r"[A-Za-z]{3,9}( [A-Za-z]{3,9}){1,3}", fullmatch=True),
+    before=st.text(max_size=40),
+    after=st.text(max_size=40),
+)
+def test_found_with_any_text_around_it(value, before, after):
+    index = LeakIndex(KEY)
+    index.add(value)
+    text = f"{before} {value.upper()} {after}"
+    assert index.found_in(text)
+
+
+def test_the_report_names_places_not_values(index):
+    report = LeakReport()
+    report.check(index, "app.messages.body", "id=7", "write to jane.doe@corp.com")
+    report.check(index, "app.messages.body", "id=8", "nothing here")
+    assert report.total == 1 and report.scanned == 2
+    assert report.describe() == (
+        "1 staging value(s) hold a production value: app.messages.body (id=7)"
+    )
+    assert "jane" not in report.describe()
