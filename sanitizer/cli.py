@@ -218,6 +218,59 @@ def scan(source: str, config_path: Path, rows: int, write: bool) -> None:
     click.echo(f"{_shown(path)}: added {added} proposed rule(s); review them before committing.")
 
 
+@main.command()
+@config_option
+@handle_errors
+def verify(config_path: Path) -> None:
+    """Look for production values of masked fields anywhere in staging (read-only).
+
+    Exit 5 (leak) names each place as field and row key, never the value.
+    """
+    from sanitizer.config.settings import load_settings
+    from sanitizer.errors import LeakError
+    from sanitizer.verify.staging import verify_staging
+
+    settings = load_settings(config_path)
+    index, report = verify_staging(settings)
+    if report.total:
+        raise LeakError(
+            report.describe() + ".",
+            hint="tighten the rules for those fields and run sanitize snapshot again.",
+        )
+    click.echo(
+        f"ok: {len(index)} production values of masked fields looked for in "
+        f"{report.scanned} staging text values; none found."
+    )
+
+
+@main.command()
+@config_option
+@click.option("--limit", default=20, show_default=True, help="How many runs to list.")
+@handle_errors
+def runs(config_path: Path, limit: int) -> None:
+    """List recent runs from the run history kept in each staging database."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.load.sql import open_target
+
+    settings = load_settings(config_path, offline=True)
+    for name, endpoint in settings.targets.items():
+        if endpoint.kind != "sql":
+            continue
+        target = open_target(name, endpoint.url)
+        try:
+            with target.errors("reading the run history"):
+                history = [] if target.fresh() else target.history.recent(limit)
+        finally:
+            target.dispose()
+        click.echo(f"{name} ({target.describe()}): {len(history)} run(s)")
+        for run in history:
+            line = f"  {run['run_id']}  {run['status']:<9} {run['started_at']} → "
+            line += f"{run['finished_at'] or '…'}"
+            if run["error"]:
+                line += f"  {run['error']}"
+            click.echo(line)
+
+
 @main.group()
 def schema() -> None:
     """The committed schema snapshot rules are checked against."""

@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     LEAK = 5  # verification found a production value in staging
     DRIFT = 6  # rules check: the live schema changed since the committed snapshot
     LOOSENED = 7  # rules diff --fail-on-loosening: a change masks less than before
+    LOCKED = 8  # another run is writing to the same staging right now
 
 
 class SanitizerError(Exception):
@@ -73,6 +74,12 @@ class MaskingError(SanitizerError):
     """A value could not be masked as its rule says (e.g. it cannot fit its column)."""
 
     exit_code = ExitCode.CONFIG
+
+
+class LockedError(SanitizerError):
+    """Another run holds the staging lock; this one stopped before writing anything."""
+
+    exit_code = ExitCode.LOCKED
 
 
 class LeakError(SanitizerError):

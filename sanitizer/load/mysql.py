@@ -7,9 +7,13 @@ their tables. The staging role needs CREATE and DROP on databases named ``<db>__
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
+from sanitizer.load.history import META_TABLES
 from sanitizer.load.sql import SHADOW_MARK, SqlTarget
 
 
@@ -47,6 +51,22 @@ class MysqlTarget(SqlTarget):
             metadata, schema=self.shadow, referred_schema_fn=lambda *_: self.shadow
         )
 
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """``GET_LOCK`` on its own connection: released by the server when the process dies,
+        so a killed run never leaves a stale lock."""
+        name = f"sanitizer:{self.database}"[:64]
+        with self.errors("taking the staging lock"):
+            conn = self.live_engine.connect()
+        try:
+            with self.errors("taking the staging lock"):
+                got = conn.exec_driver_sql("SELECT GET_LOCK(%s, 0)", (name,)).scalar()
+            if got != 1:
+                raise self.locked()
+            yield
+        finally:
+            conn.close()  # ends the session, which releases the lock
+
     def swap(self) -> None:
         old = f"{self.database}{SHADOW_MARK}old_{self.run_id}"[:64]
         with self.errors("swapping the shadow in"), self.engine.begin() as conn:
@@ -63,6 +83,7 @@ class MysqlTarget(SqlTarget):
             moves = [
                 f"{self._q(self.database)}.{self._q(t)} TO {self._q(old)}.{self._q(t)}"
                 for t in live
+                if t not in META_TABLES  # the marker and run history stay where they are
             ]
             moves += [
                 f"{self._q(self.shadow)}.{self._q(t.name)} TO "

@@ -8,8 +8,10 @@ Sequences (``serial``) are recreated inside the shadow and identities set past t
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import polars as pl
 import sqlalchemy as sa
@@ -20,12 +22,49 @@ from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
 NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::regclass)?\)")
 
 
+SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
+
+
 class PostgresTarget(SqlTarget):
+    meta_schema = "sanitizer_meta"  # outside the swapped schemas, so the history stays put
+
     def __init__(self, name: str, url: sa.URL) -> None:
         super().__init__(name, url)
         self.shadows: dict[str | None, str] = {}  # source schema (None = default) → shadow
         self.default_schema = "public"
         self.sequences: list[tuple[str, str, str]] = []  # (schema, sequence, table.column)
+
+    # -- ownership and the lock ------------------------------------------------------------
+    def foreign_tables(self) -> list[str]:
+        with self.errors("reading the target"), self.live_engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            schemas = [
+                s
+                for s in inspector.get_schema_names()
+                if s not in SYSTEM_SCHEMAS
+                and not s.startswith("pg_")
+                and s != self.meta_schema
+                and SHADOW_MARK not in s
+            ]
+            return sorted(f"{s}.{t}" for s in schemas for t in inspector.get_table_names(s))
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """A session-level advisory lock on its own connection: released by the server when
+        the process dies, so a killed run never leaves a stale lock."""
+        digest = hashlib.blake2b(f"sanitizer:{self.url.database}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        with self.errors("taking the staging lock"):
+            conn = self.live_engine.connect()
+        try:
+            with self.errors("taking the staging lock"):
+                got = conn.exec_driver_sql("SELECT pg_try_advisory_lock(%s)", (key,)).scalar()
+                conn.commit()
+            if not got:
+                raise self.locked()
+            yield
+        finally:
+            conn.close()  # ends the session, which releases the lock
 
     # -- shadow ----------------------------------------------------------------------------
     def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
-from sanitizer.errors import ConfigError, TargetError
+from sanitizer.errors import ConfigError, LockedError, TargetError
 from sanitizer.extract.sql import (
     SourceTable,
     _reason,
@@ -27,6 +27,7 @@ from sanitizer.extract.sql import (
     psycopg_errors,
     safe_url,
 )
+from sanitizer.load.history import META_TABLES, History
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,78 @@ class SqlTarget(ABC):
         self.name = name
         self.url = url
         self.engine = create_engine(url, f"targets.{name}")
+        self.live_engine = self.engine  # the live data's engine (SQLite's moves to the shadow)
         self.run_id = ""
         self.tables: dict[str, sa.Table] = {}  # rule name → shadow table
         self.copy_text = False  # only PostgreSQL targets take COPY text batches
 
     def describe(self) -> str:
         return safe_url(self.url)
+
+    # -- ownership, history and the lock --------------------------------------------------
+    meta_schema: str | None = None  # where the marker and run history live (never swapped)
+
+    @property
+    def history(self) -> History:
+        return History(self.live_engine, self.meta_schema, self.describe())
+
+    def fresh(self) -> bool:
+        """Whether the target does not exist yet (sanitizer will create it)."""
+        return False
+
+    def foreign_tables(self) -> list[str]:
+        """Live tables that are not sanitizer's own bookkeeping."""
+        with self.errors("reading the target"), self.live_engine.connect() as conn:
+            names = sa.inspect(conn).get_table_names()
+        return sorted(n for n in names if n not in META_TABLES and SHADOW_MARK not in n)
+
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        """Refuse a target sanitizer does not own; adopt a new or (with ``init``) empty one.
+
+        The marker is written on first use, so later runs know this is staging.
+        """
+        fresh = self.fresh()  # before anything connects (connecting may create it)
+        with self.errors("checking the staging marker"):
+            if not fresh and self.history.has_marker():
+                return
+        where = f"target {self.name!r} ({self.describe()})"
+        foreign = [] if fresh else self.foreign_tables()
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+            raise ConfigError(
+                f"{where} holds {len(foreign)} table(s) sanitizer did not write ({shown}); "
+                "it is not a staging database sanitizer owns, so nothing was written.",
+                hint="point the target at a dedicated, empty staging database.",
+            )
+        if not fresh and not init:
+            raise ConfigError(
+                f"{where} is an existing database sanitizer has not written to yet.",
+                hint="if it is meant to be staging, run once with `sanitize snapshot --init` "
+                "to adopt it (it is empty, so nothing is lost).",
+            )
+        if write:
+            with self.errors("writing the staging marker"):
+                self.history.create(run_id, version)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the staging lock for the run; a second run gets a LockedError at once."""
+        yield
+
+    def locked(self) -> LockedError:
+        running = [r["run_id"] for r in self._recent_quietly() if r["status"] == "running"]
+        holder = f" (run {running[0]})" if running else ""
+        return LockedError(
+            f"target {self.name!r} ({self.describe()}) is being written by another run{holder}.",
+            hint="wait for it to finish; runs against the same staging never overlap. A run "
+            "that was killed releases the lock with its process.",
+        )
+
+    def _recent_quietly(self) -> list[dict]:
+        try:
+            return self.history.recent(5)
+        except Exception:  # only for the message
+            return []
 
     # -- the interface -------------------------------------------------------------------
     def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
@@ -124,6 +191,7 @@ class SqlTarget(ABC):
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.live_engine.dispose()
 
     # -- helpers -------------------------------------------------------------------------
     @contextmanager

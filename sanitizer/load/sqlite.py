@@ -5,12 +5,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
+from sanitizer.load.history import META_TABLES
 from sanitizer.load.sql import SHADOW_MARK, SqlTarget
 
 
@@ -25,6 +29,7 @@ class SqliteTarget(SqlTarget):
             )
         self.path = Path(database).resolve()
         self.shadow_path = self.path
+        self.live_engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
 
     def create_shadow(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +45,52 @@ class SqliteTarget(SqlTarget):
     def inline_foreign_keys(self, table: sa.Table) -> list[sa.ForeignKeyConstraint]:
         return list(table.foreign_key_constraints)
 
+    def fresh(self) -> bool:
+        return not self.path.exists()
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive ``flock`` on ``<file>.lock``: the kernel drops it with the process, so
+        a killed run never leaves a stale lock behind."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise self.locked() from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def carry_history(self) -> None:
+        """The marker and run history live in the file, so the new file takes them along."""
+        if not self.path.exists():
+            return
+        autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with self.errors("carrying the run history over"), autocommit.connect() as conn:
+            conn.exec_driver_sql("ATTACH DATABASE ? AS live", (str(self.path),))
+            try:
+                present = set(
+                    conn.exec_driver_sql("SELECT name FROM live.sqlite_master WHERE type='table'")
+                    .scalars()
+                    .all()
+                )
+                for table in META_TABLES:
+                    if table in present:
+                        conn.exec_driver_sql(f'DROP TABLE IF EXISTS main."{table}"')
+                        sql = conn.exec_driver_sql(
+                            "SELECT sql FROM live.sqlite_master WHERE name = ?", (table,)
+                        ).scalar_one()
+                        conn.exec_driver_sql(sql)
+                        conn.exec_driver_sql(
+                            f'INSERT INTO main."{table}" SELECT * FROM live."{table}"'
+                        )
+            finally:
+                conn.exec_driver_sql("DETACH DATABASE live")
+
     def swap(self) -> None:
+        self.carry_history()
         self.engine.dispose()
         for suffix in ("-wal", "-shm", "-journal"):
             stale = self.path.with_name(self.path.name + suffix)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 WORD = re.compile(r"[^\W_]+(?:[@.+'’\-][^\W_]+)*")  # jane.doe@corp.com, o'neil, 555-0132
 MAX_WORDS = 8  # longer values (notes, free text) are checked through their own fields
 MIN_CHARS = 6  # a value this short identifies no one
-MIN_SINGLE_WORD = 8  # one plain word must be this long ("London" could be any text's)
+MIN_SINGLE_WORD = 8  # an identifier mixing letters and digits ("DE123456789")
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 
 
@@ -32,13 +32,17 @@ def words(text: str) -> list[str]:
 
 
 def trackable(tokens: list[str]) -> bool:
-    """Whether a value's words identify something (long enough, or a number or an address)."""
+    """Whether a value's words identify something: several words (a full name, an address),
+    or one word that is an address or an identifier. One plain word — a first name, a city —
+    is not tracked: the fakes that replace such values come from the same pools, so finding
+    "Gabrielle" in staging says nothing about where it came from."""
     joined = " ".join(tokens)
     if len(joined) < MIN_CHARS or not tokens or len(tokens) > MAX_WORDS:
         return False
     if len(tokens) == 1:
         word = tokens[0]
-        return len(word) >= MIN_SINGLE_WORD or "@" in word or sum(c.isdigit() for c in word) >= 6
+        digits = sum(c.isdigit() for c in word)
+        return "@" in word or digits >= 6 or (digits >= 2 and len(word) >= MIN_SINGLE_WORD)
     return True
 
 
@@ -73,6 +77,17 @@ class LeakIndex:
         for value in values:
             if isinstance(value, str):
                 self.add(value)
+
+    def forget_within(self, fakes: Iterable[object]) -> None:
+        """Stop tracking values that occur inside fakes this run produced: a fake can
+        legitimately contain another row's original ("South Tracy" from the city pool inside
+        a fake address, "da Paz" inside a fake name), so finding it proves nothing."""
+        for fake in fakes:
+            if isinstance(fake, str) and self.digests:
+                tokens = words(fake)
+                for size in self.sizes:
+                    for start in range(len(tokens) - size + 1):
+                        self.digests.discard(self._digest(tokens[start : start + size]))
 
     def found_in(self, text: str) -> bool:
         """Whether any tracked value occurs in ``text`` as a run of whole words."""

@@ -52,7 +52,7 @@ def test_other_values_are_not_hits(index, text):
         assert not index.found_in(text)
 
 
-@pytest.mark.parametrize("value", ["Paris", "12", "ab cd", "London", "1234"])
+@pytest.mark.parametrize("value", ["Paris", "12", "ab cd", "London", "1234", "Gabrielle"])
 def test_values_too_short_or_common_are_not_tracked(value):
     assert not trackable(words(value))
 

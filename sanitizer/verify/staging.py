@@ -1,0 +1,115 @@
+"""``sanitize verify``: look for production values in the live staging data, read-only.
+
+The same check a run makes before its swap, run on demand against what staging holds now:
+production is read (read-only snapshot) to index the values of every masked column, then every
+text cell of every staging table is looked up. Both sides are opened read-only.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+import polars as pl
+
+from sanitizer.config.plan import SourcePlan, TablePlan, build_plan
+from sanitizer.config.rules import SourceRules, load_rules
+from sanitizer.config.settings import Settings
+from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.load.history import META_TABLES
+from sanitizer.mask.engine import TableMasker, UniqueLedger
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.verify.leaks import LeakIndex, LeakReport
+from sanitizer.verify.sql import TEXT_KINDS, index_batch, tracked_columns
+
+
+def verification_key(settings: Settings) -> bytes:
+    return Keyring(settings.key).subkey("verify")
+
+
+def index_sources(settings: Settings, index: LeakIndex) -> dict[str, SourcePlan]:
+    """Index the masked columns of every SQL source; returns the plans it used."""
+    rules = load_rules(settings.rules_dir, list(settings.sources))
+    fakes: list[str] = []
+    plans = {}
+    with ExitStack() as stack:
+        for name, endpoint in settings.sources.items():
+            if endpoint.kind != "sql":
+                continue
+            source = SqlSource(name, endpoint.url)
+            stack.enter_context(source.snapshot())
+            tables = source.reflect()
+            plan = build_plan(rules.get(name) or SourceRules(name), [t.info for t in tables])
+            plans[name] = plan
+            for table in tables:
+                _index_table(source, table, plan.tables[table.info.name], settings, index, fakes)
+    index.forget_within(fakes)
+    return plans
+
+
+def _index_table(
+    source: SqlSource,
+    table: SourceTable,
+    plan: TablePlan,
+    settings: Settings,
+    index: LeakIndex,
+    fakes: list[str],
+) -> None:
+    """Index a table's tracked production values, and the fakes its rules make of them."""
+    tracked = set(tracked_columns(plan))
+    if not tracked:
+        return
+    masker = TableMasker(plan, Keyring(settings.key), settings.nlp, UniqueLedger())
+    for batch in source.batches(table, settings.batch_size):
+        index_batch(index, plan, batch)
+        masked = masker.mask(batch, only=tracked)
+        for name in tracked:
+            fakes.extend(masked[name].drop_nulls().unique().to_list())
+
+
+def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> None:
+    """Every text cell of every live staging table (SQL targets), looked up in the index."""
+    with ExitStack() as stack:
+        for name, endpoint in settings.targets.items():
+            if endpoint.kind != "sql":
+                continue
+            staging = SqlSource(name, endpoint.url)  # read-only, like a source
+            stack.enter_context(staging.snapshot())
+            for table in staging.reflect():
+                info = table.info
+                if info.name in META_TABLES:
+                    continue
+                texts = [c for c, col in info.columns.items() if col.kind in TEXT_KINDS]
+                keys = list(info.primary_key)
+                if not texts:
+                    continue
+                offset = 0
+                for batch in staging.batches(table, settings.batch_size):
+                    _scan_batch(index, report, f"{name}.{info.name}", batch, keys, texts, offset)
+                    offset += batch.height
+
+
+def _scan_batch(
+    index: LeakIndex,
+    report: LeakReport,
+    where: str,
+    batch: pl.DataFrame,
+    keys: list[str],
+    texts: list[str],
+    offset: int,
+) -> None:
+    for column in texts:
+        for row, value in enumerate(batch[column].to_list()):
+            if value is None:
+                continue
+            report.scanned += 1
+            if index.found_in(value if isinstance(value, str) else str(value)):
+                key = ", ".join(f"{k}={batch[k][row]}" for k in keys)
+                report.record(f"{where}.{column}", key or f"row {offset + row + 1}")
+
+
+def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
+    index = LeakIndex(verification_key(settings))
+    index_sources(settings, index)
+    report = LeakReport()
+    scan_staging(settings, index, report)
+    return index, report
