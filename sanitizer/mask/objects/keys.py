@@ -1,0 +1,46 @@
+"""Object keys: each path segment masked with ``detect``, consistently across the run.
+
+``users/jane.doe@corp.com/avatar.png`` becomes ``users/<fake email>/avatar.png`` — the same
+fake ``{fake: email}`` gives that address in a database column. A file name's extension is
+kept apart (``.png`` is a format, not data; ``.md`` must not read as a domain). Distinct
+segments are detected once per run in one batch.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sanitizer.mask.objects import ObjectContext
+from sanitizer.mask.operators.base import Operator
+
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+# After an email address, only a known file suffix is one: jane@corp.com has no extension.
+FILE_SUFFIXES = frozenset(
+    "json ndjson jsonl csv tsv txt md html htm eml png jpg jpeg gif webp svg pdf parquet xml "
+    "yaml yml gz zip log bin dat".split()
+)
+
+
+def split_name(segment: str) -> tuple[str, str]:
+    """``avatar.png`` → (``avatar``, ``.png``); ``jane@corp.com`` has no extension to keep."""
+    match = _EXTENSION.search(segment)
+    if not match or match.start() == 0:
+        return segment, ""
+    if "@" in segment and match.group(0)[1:].lower() not in FILE_SUFFIXES:
+        return segment, ""
+    return segment[: match.start()], match.group(0)
+
+
+def mask_keys(keys: list[str], op: Operator, ctx: ObjectContext) -> dict[str, str]:
+    """Original key → masked key, for every key (unchanged where nothing was found)."""
+    pieces: list[list[tuple[str, str]]] = []
+    for key in keys:
+        segments = key.split("/")
+        parts = [(s, "") for s in segments[:-1]] + [split_name(segments[-1])]
+        pieces.append(parts)
+    uniques = list(dict.fromkeys(stem for parts in pieces for stem, _ in parts if stem))
+    masked = dict(zip(uniques, ctx.apply(op, uniques, "key", "key"), strict=True))
+    return {
+        key: "/".join(masked.get(stem, stem) + ext for stem, ext in parts)
+        for key, parts in zip(keys, pieces, strict=True)
+    }

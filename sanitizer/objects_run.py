@@ -1,0 +1,318 @@
+"""One object source's part of a run: plan (list + match), then extract → mask → load.
+
+Planning lists every key and matches it against the ``objects:`` rules (first match wins); a
+key no rule matches stops the run before anything is written, named by its masked key with a
+rule to paste. Loading masks keys, metadata and tags, streams each object through its
+format's handler into the target's run-scoped shadow — several objects at once — and counts
+everything for the receipt. The pipeline promotes the shadow with the other targets after
+verification, or discards it.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sanitizer.config.object_rules import ObjectRule
+from sanitizer.config.rules import SourceRules
+from sanitizer.config.settings import Endpoint, Settings
+from sanitizer.errors import ConfigError, LeakError, MaskingError, SourceError, TargetError
+from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource, open_source
+from sanitizer.load.objects import ObjectTarget, open_target, refuse_same_store
+from sanitizer.mask.engine import ColumnStats, UniqueLedger
+from sanitizer.mask.objects import MalformedObject, ObjectContext, UncoveredFields
+from sanitizer.mask.objects.fields import mask_fields
+from sanitizer.mask.objects.handlers import HANDLERS
+from sanitizer.mask.objects.keys import mask_keys
+from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.receipt import FieldReceipt, ObjectReceipt, Receipt
+
+log = logging.getLogger("sanitizer")
+
+SPOOL_BYTES = 8 * 1024 * 1024  # a masked object larger than this is buffered on disk
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class PlannedObject:
+    info: ObjectInfo
+    rule: ObjectRule
+    key_out: str = ""
+
+
+@dataclass
+class Outcome:
+    """What happened to one object (counts only)."""
+
+    bytes_out: int = 0
+    written: bool = False
+    malformed: str | None = None
+    uncovered: list[str] = field(default_factory=list)
+    metadata_dropped: int = 0
+    stats: dict[str, ColumnStats] = field(default_factory=dict)
+
+
+@dataclass
+class ObjectRun:
+    """One ``kind: objects`` source and its target during a run."""
+
+    name: str
+    source: ObjectSource
+    target: ObjectTarget
+    rules: SourceRules
+    planned: list[PlannedObject]
+
+
+def plan_objects(
+    name: str, source: Endpoint, target: Endpoint, rules: SourceRules | None, ctx: ObjectContext
+) -> ObjectRun:
+    """List the source and give every object its rule; unmatched keys fail the run here."""
+    refuse_same_store(name, source.url, target.url)
+    rules = rules or SourceRules(name)
+    store = open_source(name, source.url)
+    planned, unmatched = [], []
+    for info in store.list():
+        rule = next((r for r in rules.objects if r.matches(info.key)), None)
+        if rule is None:
+            unmatched.append(info.key)
+        else:
+            planned.append(PlannedObject(info, rule))
+    if unmatched:
+        raise _unmatched_error(name, rules, unmatched, ctx)
+    return ObjectRun(name, store, open_target(name, target.url), rules, planned)
+
+
+def record_plan(run: ObjectRun, receipt: Receipt) -> None:
+    """A dry run's receipt: how many objects each rule would take, nothing read."""
+    for rule in run.rules.objects:
+        items = [p for p in run.planned if p.rule is rule]
+        if items:
+            receipt.objects[f"{run.name}:{rule.glob}"] = ObjectReceipt(
+                rule=rule.label(),
+                objects_in=len(items),
+                bytes_in=sum(p.info.size for p in items),
+                dropped=len(items) if rule.handler == "drop" else 0,
+            )
+
+
+def _unmatched_error(
+    name: str, rules: SourceRules, keys: list[str], ctx: ObjectContext
+) -> ConfigError:
+    """Name the keys (masked: a key can hold an email) and a rule to paste for each prefix."""
+    shown = mask_keys(keys[:20], Detect(None, None), ctx)  # type: ignore[arg-type]
+    globs = []
+    for key in shown.values():
+        head, slash, rest = key.partition("/")
+        extension = rest.rsplit(".", 1)[-1] if "." in rest.rsplit("/", 1)[-1] else ""
+        glob = f"{head}/**" + (f"/*.{extension}" if extension else "") if slash else key
+        globs.append(glob)
+    snippet = "\n".join(
+        f'  "{g}": drop    # TODO: keep, drop, detect, {{json: ...}} or {{columns: ...}}'
+        for g in dict.fromkeys(globs)
+    )
+    where = f"{rules.files[0]}:1" if rules.files else "rules/"
+    listed = ", ".join(list(shown.values())[:5]) + (", …" if len(keys) > 5 else "")
+    return ConfigError(
+        f"{where}: {len(keys)} object{'s' if len(keys) != 1 else ''} of source {name!r} "
+        f"match{'es' if len(keys) == 1 else ''} no objects: rule (keys shown masked): {listed}.\n"
+        f"Add rules for them (first match wins), e.g.:\n\nobjects:\n{snippet}\n",
+        hint="give every key a rule (keep only what holds nothing personal), then run again; "
+        "nothing was written.",
+    )
+
+
+def load_objects(
+    run: ObjectRun,
+    settings: Settings,
+    keyring: Keyring,
+    ledger: UniqueLedger,
+    receipt: Receipt,
+    progress: Progress | None = None,
+) -> None:
+    """Mask every planned object into the target's shadow; raise on a policy failure."""
+    run.target.prepare(receipt.run_id)
+    ctx = ObjectContext(keyring, settings.nlp, ledger)
+    receipts = {r.glob: ObjectReceipt(rule=r.label()) for r in run.rules.objects}
+    _mask_keys(run, ctx, receipts)
+    stop = threading.Event()
+    quarantine = settings.objects.on_malformed == "quarantine"
+
+    def work(item: PlannedObject) -> Outcome:
+        if stop.is_set():
+            return Outcome()
+        outcome = _one(run, item, keyring, settings.nlp, ledger)
+        if (outcome.malformed and not quarantine) or outcome.uncovered:
+            stop.set()
+        if progress:
+            progress(f"{run.name} (objects)", 1)
+        return outcome
+
+    results: list[tuple[PlannedObject, Outcome]] = []
+    with ThreadPoolExecutor(settings.objects.concurrency) as pool:
+        futures: list[tuple[PlannedObject, Future[Outcome]]] = [
+            (item, pool.submit(work, item)) for item in run.planned if item.rule.handler != "drop"
+        ]
+        try:
+            results = [(item, future.result()) for item, future in futures]
+        except BaseException:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    _account(run, results, receipts, receipt)
+    _check(run, results, receipts, quarantine)
+
+
+def _mask_keys(run: ObjectRun, ctx: ObjectContext, receipts: dict[str, ObjectReceipt]) -> None:
+    """Every written object's staging key; two keys masking to one stop the run."""
+    for rule in run.rules.objects:
+        items = [p for p in run.planned if p.rule is rule and rule.handler != "drop"]
+        keys = [p.info.key for p in items]
+        masked = mask_keys(keys, rule.keys, ctx) if rule.keys and keys else {k: k for k in keys}
+        for item in items:
+            item.key_out = masked[item.info.key]
+        receipts[rule.glob].keys_changed = sum(1 for k, v in masked.items() if k != v)
+    clashes = [k for k, n in Counter(p.key_out for p in run.planned if p.key_out).items() if n > 1]
+    if clashes:
+        raise MaskingError(
+            f"source {run.name!r}: {len(clashes)} staging keys would be shared by different "
+            f"objects after masking, e.g. {clashes[0]}.",
+            hint="use keys: keep for that prefix if its keys hold nothing personal, or report "
+            "it: pseudonyms should not collide.",
+        )
+
+
+def _one(
+    run: ObjectRun, item: PlannedObject, keyring: Keyring, nlp: object, ledger: UniqueLedger
+) -> Outcome:
+    """Extract, mask and load one object; a malformed one comes back as an outcome."""
+    ctx = ObjectContext(keyring, nlp, ledger)
+    rule, outcome = item.rule, Outcome()
+    original = run.source.attributes(item.info.key)
+    metadata, dropped_m = mask_fields(rule.metadata, original.metadata, ctx, "metadata")
+    tags, dropped_t = mask_fields(rule.tags, original.tags, ctx, "tags")
+    outcome.metadata_dropped = dropped_m + dropped_t
+    attributes = ObjectAttributes(metadata, tags, original.headers)
+    handler = HANDLERS[rule.format_for(item.info.key)]
+    with (
+        run.source.open(item.info.key) as stream,
+        tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sink,
+    ):
+        try:
+            handler(rule, stream, sink, ctx)  # type: ignore[arg-type]
+        except MalformedObject as exc:
+            outcome.malformed = str(exc)
+            return outcome
+        except UncoveredFields as exc:
+            outcome.uncovered = exc.fields
+            return outcome
+        outcome.bytes_out = sink.tell()
+        sink.seek(0)
+        run.target.put(item.key_out, sink, attributes)  # type: ignore[arg-type]
+    outcome.written = True
+    outcome.stats = ctx.stats
+    return outcome
+
+
+def _account(
+    run: ObjectRun,
+    results: list[tuple[PlannedObject, Outcome]],
+    receipts: dict[str, ObjectReceipt],
+    receipt: Receipt,
+) -> None:
+    """Fill the receipt: per rule counts, bytes, fields and entities (no contents)."""
+    merged: dict[str, dict[str, ColumnStats]] = {}
+    for item in run.planned:
+        counts = receipts[item.rule.glob]
+        counts.objects_in += 1
+        counts.bytes_in += item.info.size
+        if item.rule.handler == "drop":
+            counts.dropped += 1
+    for item, outcome in results:
+        counts = receipts[item.rule.glob]
+        counts.objects_out += outcome.written
+        counts.bytes_out += outcome.bytes_out
+        counts.metadata_dropped += outcome.metadata_dropped
+        if outcome.malformed:
+            counts.quarantined.append({"key": item.key_out, "reason": outcome.malformed})
+        fields = merged.setdefault(item.rule.glob, {})
+        for name, stats in outcome.stats.items():
+            fields.setdefault(name, ColumnStats(stats.operator, stats.origin)).merge(stats)
+    for glob, fields in merged.items():
+        receipts[glob].fields = {
+            name: FieldReceipt(
+                s.operator,
+                s.origin,
+                s.masked,
+                s.unchanged,
+                {k.split(":", 1)[1]: v for k, v in s.details.items() if k.startswith("entity:")},
+            )
+            for name, s in fields.items()
+        }
+        for s in fields.values():
+            for key, count in s.details.items():
+                if key.startswith("entity:"):
+                    entity = key.split(":", 1)[1]
+                    receipt.entities[entity] = receipt.entities.get(entity, 0) + count
+    for glob, counts in receipts.items():
+        if counts.objects_in:
+            receipt.objects[f"{run.name}:{glob}"] = counts
+
+
+def _check(
+    run: ObjectRun,
+    results: list[tuple[PlannedObject, Outcome]],
+    receipts: dict[str, ObjectReceipt],
+    quarantine: bool,
+) -> None:
+    """Stop on uncovered columns or (policy fail) malformed objects; verify what landed."""
+    uncovered = [(item, o.uncovered) for item, o in results if o.uncovered]
+    if uncovered:
+        item, columns = uncovered[0]
+        snippet = "\n".join(f"      {c}: keep    # TODO: choose a rule" for c in columns)
+        raise ConfigError(
+            f"{item.rule.where}: object {item.key_out} has columns its rule does not cover "
+            f"(fail closed): {', '.join(columns)}.\nAdd them to the rule for "
+            f'"{item.rule.glob}", e.g.:\n\n    columns:\n{snippet}\n',
+            hint='give each column a rule, or add "*": keep for columns that hold nothing '
+            "personal; staging was left as it was.",
+        )
+    malformed = [(item, o.malformed) for item, o in results if o.malformed]
+    if malformed and not quarantine:
+        item, reason = malformed[0]
+        more = f" ({len(malformed) - 1} more)" if len(malformed) > 1 else ""
+        raise SourceError(
+            f"source {run.name!r}: object {item.key_out} {reason}{more}.",
+            hint="fix or remove it in production, or set objects: {on_malformed: quarantine} "
+            "in sanitize.yaml to leave malformed objects out and list them in the receipt; "
+            "staging was left as it was.",
+        )
+    for item, reason in malformed:
+        log.warning(
+            "object quarantined", extra={"source": run.name, "key": item.key_out, "why": reason}
+        )
+    expected = {item.key_out for item, o in results if o.written}
+    landed = run.target.shadow_keys()
+    if landed != expected:
+        raise TargetError(
+            f"target {run.name!r}: {len(expected ^ landed)} objects differ between what was "
+            "masked and what landed in the shadow.",
+            hint="the shadow was discarded; run again.",
+        )
+    unchanged = [
+        f"{glob} {name}"
+        for glob, counts in receipts.items()
+        for name, f in counts.fields.items()
+        if f.unchanged_values
+    ]
+    if unchanged:
+        raise LeakError(
+            f"source {run.name!r}: masked object fields still hold original values: "
+            f"{', '.join(unchanged)}.",
+            hint="the staging copy was discarded; tighten those rules.",
+        )
