@@ -63,6 +63,21 @@ class ObjectContext:
             stats.unchanged += sum(1 for v in todo if mapping[v] == v and len(str(v)) >= 4)
         return [mapping.get(v, v) for v in values]
 
+    def apply_documents(self, op: Operator, documents: list[Any], label: str) -> list[Any]:
+        """Mask parsed JSON documents (in place) with a ``json`` rule; counts to ``label``."""
+        stats = self.stats.setdefault(label, ColumnStats(op.label(), "rule"))
+        stats.rows += len(documents)
+        ctx = MaskContext(self.keyring, ColumnInfo(name="$", kind=STRING, sql_type="JSON"))
+        ctx.nlp = self.nlp
+        if op.uses_nlp:
+            with NLP_LOCK:
+                masked = op.mask_values(documents, ctx)
+        else:
+            masked = op.mask_values(documents, ctx)
+        stats.details.update(ctx.stats)
+        stats.masked += len(documents)
+        return masked
+
 
 def split_bom(data: bytes) -> tuple[bytes, bytes]:
     """(BOM or b"", the rest): the BOM is written back exactly as it was."""

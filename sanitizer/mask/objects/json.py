@@ -1,8 +1,9 @@
 """JSON objects: the ``json`` path rules on the whole document, formatting kept.
 
 The document is masked by the same :class:`~sanitizer.mask.operators.json.Json` operator as
-JSON columns, which keeps key order, separators, indentation and ASCII escaping; this module
-adds what files have and columns don't: a UTF-8 BOM and CRLF line endings, both restored.
+JSON columns; only the scalars it changed are rewritten in the original text, so key order,
+indentation (even mixed), spacing and escapes stay byte-for-byte, and so do a UTF-8 BOM and
+CRLF line endings.
 A JSON document is one value, so it is read whole; use NDJSON for very large collections.
 """
 
@@ -13,6 +14,7 @@ from typing import BinaryIO
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.mask.objects import MalformedObject, ObjectContext, decode, split_bom
+from sanitizer.mask.objects.jsontext import write_back
 
 
 def mask_json(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectContext) -> None:
@@ -26,7 +28,9 @@ def mask_json(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectCon
     except ValueError as exc:
         line, column = getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
         raise MalformedObject(f"is not valid JSON (line {line}, column {column})") from None
-    out = ctx.apply(rule.operator, [body], rule.label())[0]
+    original, document = json.loads(body), json.loads(body)
+    masked = ctx.apply_documents(rule.operator, [document], rule.label())[0]
+    out = write_back(body, original, masked)
     if crlf:
         out = out.replace("\n", "\r\n")
     sink.write(bom + out.encode("utf-8"))

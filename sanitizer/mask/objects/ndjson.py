@@ -2,8 +2,9 @@
 
 Lines are read lazily in batches (memory is bounded by the batch, not the object: a 1 GB
 file is never loaded whole), each batch's documents masked together so a value repeated on
-many lines is computed once. Each line keeps its own ending (LF or CRLF); blank lines and a
-BOM stay where they were. A line that is not JSON makes the object malformed, naming the line.
+many lines is computed once; only masked scalars are rewritten. Each line keeps its own
+ending (LF or CRLF); blank lines and a BOM stay where they were. A line that is not JSON
+makes the object malformed, naming the line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import BinaryIO
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.mask.objects import BOM, MalformedObject, ObjectContext
+from sanitizer.mask.objects.jsontext import write_back
 
 BATCH_LINES = 2000
 
@@ -44,19 +46,24 @@ def _flush(
 ) -> None:
     if not lines:
         return
-    bodies, endings = [], []
+    bodies, endings, documents, originals = [], [], [], []
     for offset, line in enumerate(lines):
         body = line.rstrip("\r\n")
         bodies.append(body)
         endings.append(line[len(body) :])
         if body.strip():
             try:
-                json.loads(body)
+                documents.append(json.loads(body))
+                originals.append(json.loads(body))
             except ValueError as exc:
                 column = getattr(exc, "colno", "?")
                 raise MalformedObject(
                     f"is not valid NDJSON (line {first + offset + 1}, column {column})"
                 ) from None
     assert rule.operator is not None
-    masked = ctx.apply(rule.operator, bodies, rule.label())
-    sink.write("".join(m + e for m, e in zip(masked, endings, strict=True)).encode("utf-8"))
+    masked = iter(ctx.apply_documents(rule.operator, documents, rule.label()))
+    before = iter(originals)
+    out = [
+        write_back(body, next(before), next(masked)) if body.strip() else body for body in bodies
+    ]
+    sink.write("".join(m + e for m, e in zip(out, endings, strict=True)).encode("utf-8"))
