@@ -69,6 +69,10 @@ def _dialect(rule: ObjectRule, sample: str) -> tuple[str, str, str]:
     return delimiter, "always" if always else "necessary", terminator
 
 
+def _numbered(names: list[str]) -> list[str]:
+    return [f"column_{i + 1}" for i in range(len(names))]
+
+
 def _mask_file(
     rule: ObjectRule,
     path: str,
@@ -85,6 +89,8 @@ def _mask_file(
         infer_schema=False,
         raise_if_empty=False,
         truncate_ragged_lines=False,
+        # without a header, rules name columns column_1, column_2, … (counting from 1)
+        with_column_names=None if rule.header else _numbered,
     )
     try:
         schema = frame.collect_schema()
