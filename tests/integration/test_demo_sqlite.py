@@ -57,10 +57,13 @@ def write_config(folder: Path, target: str, name: str = "sanitize.yaml") -> Path
         "key: ${SANITIZE_KEY}\n"
         "receipts: receipts\n"
         "batch_size: 200\n"
+        "objects: {on_malformed: quarantine}\n"  # the demo bucket has one truncated upload
         "sources:\n"
         '  app: {kind: sql, url: "sqlite:///prod/app.db"}\n'
+        "  files: {kind: objects, url: prod/files}\n"  # the demo bucket, rules/files.yaml
         "targets:\n"
-        f'  app: {{kind: sql, url: "sqlite:///{target}"}}\n',
+        f'  app: {{kind: sql, url: "sqlite:///{target}"}}\n'
+        "  files: {kind: objects, url: staging/files}\n",
         encoding="utf-8",
     )
     return config
