@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 
 from sanitizer.config.object_rules import ObjectRule
@@ -153,19 +153,27 @@ def load_objects(
             progress(f"{run.name} (objects)", 1)
         return outcome
 
-    results: list[tuple[PlannedObject, Outcome]] = []
+    tally = _Tally(receipts)
+    window = 4 * settings.objects.concurrency  # objects in flight or waiting: bounded
     with ThreadPoolExecutor(settings.objects.concurrency) as pool:
-        futures: list[tuple[PlannedObject, Future[Outcome]]] = [
-            (item, pool.submit(work, item)) for item in run.planned if item.rule.handler != "drop"
-        ]
+        pending: dict[Future[Outcome], PlannedObject] = {}
         try:
-            results = [(item, future.result()) for item, future in futures]
+            for item in run.planned:
+                if item.rule.handler == "drop" or stop.is_set():
+                    continue
+                pending[pool.submit(work, item)] = item
+                if len(pending) >= window:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        tally.add(pending.pop(future), future.result())
+            for future in as_completed(list(pending)):
+                tally.add(pending.pop(future), future.result())
         except BaseException:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    _account(run, results, receipts, receipt)
-    _check(run, results, receipts, quarantine)
+    tally.finish(run, receipt)
+    _check(run, tally, quarantine)
 
 
 def _mask_keys(run: ObjectRun, ctx: ObjectContext, receipts: dict[str, ObjectReceipt]) -> None:
@@ -219,61 +227,61 @@ def _one(
     return outcome
 
 
-def _account(
-    run: ObjectRun,
-    results: list[tuple[PlannedObject, Outcome]],
-    receipts: dict[str, ObjectReceipt],
-    receipt: Receipt,
-) -> None:
-    """Fill the receipt: per rule counts, bytes, fields and entities (no contents)."""
-    merged: dict[str, dict[str, ColumnStats]] = {}
-    for item in run.planned:
-        counts = receipts[item.rule.glob]
-        counts.objects_in += 1
-        counts.bytes_in += item.info.size
-        if item.rule.handler == "drop":
-            counts.dropped += 1
-    for item, outcome in results:
-        counts = receipts[item.rule.glob]
+@dataclass
+class _Tally:
+    """Outcomes folded in as objects finish, so memory does not grow with every object's
+    counts: per rule totals, merged field counts, and the keys that were written."""
+
+    receipts: dict[str, ObjectReceipt]
+    fields: dict[str, dict[str, ColumnStats]] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
+    malformed: list[tuple[PlannedObject, str]] = field(default_factory=list)
+    uncovered: list[tuple[PlannedObject, list[str]]] = field(default_factory=list)
+
+    def add(self, item: PlannedObject, outcome: Outcome) -> None:
+        counts = self.receipts[item.rule.glob]
         counts.objects_out += outcome.written
         counts.bytes_out += outcome.bytes_out
         counts.metadata_dropped += outcome.metadata_dropped
+        if outcome.written:
+            self.written.add(item.key_out)
         if outcome.malformed:
+            self.malformed.append((item, outcome.malformed))
             counts.quarantined.append({"key": item.key_out, "reason": outcome.malformed})
-        fields = merged.setdefault(item.rule.glob, {})
+        if outcome.uncovered:
+            self.uncovered.append((item, outcome.uncovered))
+        fields = self.fields.setdefault(item.rule.glob, {})
         for name, stats in outcome.stats.items():
             fields.setdefault(name, ColumnStats(stats.operator, stats.origin)).merge(stats)
-    for glob, fields in merged.items():
-        receipts[glob].fields = {
-            name: FieldReceipt(
-                s.operator,
-                s.origin,
-                s.masked,
-                s.unchanged,
-                {k.split(":", 1)[1]: v for k, v in s.details.items() if k.startswith("entity:")},
-            )
-            for name, s in fields.items()
-        }
-        for s in fields.values():
-            for key, count in s.details.items():
-                if key.startswith("entity:"):
-                    entity = key.split(":", 1)[1]
+
+    def finish(self, run: ObjectRun, receipt: Receipt) -> None:
+        """Fill the receipt: per rule counts, bytes, fields and entities (no contents)."""
+        for item in run.planned:
+            counts = self.receipts[item.rule.glob]
+            counts.objects_in += 1
+            counts.bytes_in += item.info.size
+            counts.dropped += item.rule.handler == "drop"
+        for glob, fields in self.fields.items():
+            self.receipts[glob].fields = {
+                name: FieldReceipt(s.operator, s.origin, s.masked, s.unchanged, _entities(s))
+                for name, s in fields.items()
+            }
+            for s in fields.values():
+                for entity, count in _entities(s).items():
                     receipt.entities[entity] = receipt.entities.get(entity, 0) + count
-    for glob, counts in receipts.items():
-        if counts.objects_in:
-            receipt.objects[f"{run.name}:{glob}"] = counts
+        for glob, counts in self.receipts.items():
+            if counts.objects_in:
+                receipt.objects[f"{run.name}:{glob}"] = counts
 
 
-def _check(
-    run: ObjectRun,
-    results: list[tuple[PlannedObject, Outcome]],
-    receipts: dict[str, ObjectReceipt],
-    quarantine: bool,
-) -> None:
+def _entities(stats: ColumnStats) -> dict[str, int]:
+    return {k.split(":", 1)[1]: v for k, v in stats.details.items() if k.startswith("entity:")}
+
+
+def _check(run: ObjectRun, tally: _Tally, quarantine: bool) -> None:
     """Stop on uncovered columns or (policy fail) malformed objects; verify what landed."""
-    uncovered = [(item, o.uncovered) for item, o in results if o.uncovered]
-    if uncovered:
-        item, columns = uncovered[0]
+    if tally.uncovered:
+        item, columns = tally.uncovered[0]
         snippet = "\n".join(f"      {c}: keep    # TODO: choose a rule" for c in columns)
         raise ConfigError(
             f"{item.rule.where}: object {item.key_out} has columns its rule does not cover "
@@ -282,7 +290,7 @@ def _check(
             hint='give each column a rule, or add "*": keep for columns that hold nothing '
             "personal; staging was left as it was.",
         )
-    malformed = [(item, o.malformed) for item, o in results if o.malformed]
+    malformed = tally.malformed
     if malformed and not quarantine:
         item, reason = malformed[0]
         more = f" ({len(malformed) - 1} more)" if len(malformed) > 1 else ""
@@ -296,7 +304,7 @@ def _check(
         log.warning(
             "object quarantined", extra={"source": run.name, "key": item.key_out, "why": reason}
         )
-    expected = {item.key_out for item, o in results if o.written}
+    expected = tally.written
     landed = run.target.shadow_keys()
     if landed != expected:
         raise TargetError(
@@ -306,7 +314,7 @@ def _check(
         )
     unchanged = [
         f"{glob} {name}"
-        for glob, counts in receipts.items()
+        for glob, counts in tally.receipts.items()
         for name, f in counts.fields.items()
         if f.unchanged_values
     ]

@@ -56,7 +56,7 @@ def test_not_utf8_is_malformed() -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20,
 )
@@ -65,6 +65,6 @@ json_values = st.recursive(
 @given(json_values, st.sampled_from([None, 0, 2, 4, "\t"]), st.booleans())
 def test_write_back_without_changes_is_the_identity(doc, indent, ascii_only) -> None:
     text = json.dumps(doc, indent=indent, ensure_ascii=ascii_only)
-    assert write_back(text, json.loads(text), json.loads(text)) == text
+    assert write_back(text, json.loads(text), json.loads(text)) == text  # NaN != NaN too
     for _, start, end in leaf_spans(text):
         json.loads(text[start:end])  # every span is exactly one scalar

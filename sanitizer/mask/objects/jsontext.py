@@ -15,7 +15,8 @@ from typing import Any
 
 Path = tuple[str | int, ...]
 _WS = re.compile(r"[ \t\n\r]*")
-_LITERALS = ("true", "false", "null")
+# Python's json reads (and writes) NaN and ±Infinity too; files made by it can hold them.
+_LITERALS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
 
 
 def leaf_spans(text: str) -> list[tuple[Path, int, int]]:
@@ -52,8 +53,8 @@ def leaf_spans(text: str) -> list[tuple[Path, int, int]]:
         if char == '"':
             end = scanstring(text, i + 1)[1]
         else:
-            number = NUMBER_RE.match(text, i)
             literal = next((w for w in _LITERALS if text.startswith(w, i)), None)
+            number = None if literal else NUMBER_RE.match(text, i)
             end = number.end() if number else i + len(literal or "")
         spans.append((path, i, end))
         return end
