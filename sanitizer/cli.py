@@ -102,7 +102,14 @@ def rules_check(config_path: Path) -> None:
     settings = load_settings(config_path)
     receipt = run_snapshot(settings, dry_run=True)
     fields = sum(len(t.fields) for t in receipt.tables.values())
-    click.echo(f"ok: {len(receipt.tables)} tables, {fields} fields, every field has a rule.")
+    objects = sum(o.objects_in for o in receipt.objects.values())
+    click.echo(
+        f"ok: {len(receipt.tables)} tables, {fields} fields"
+        + (f", {objects} objects" if receipt.objects else "")
+        + ", every field"
+        + (" and object" if receipt.objects else "")
+        + " has a rule."
+    )
 
 
 @main.command()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Endpoint, Settings
+from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError, LeakError, MaskingError, SourceError, TargetError
 from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource, open_source
 from sanitizer.load.objects import ObjectTarget, open_target, refuse_same_store
@@ -77,8 +78,9 @@ def plan_objects(
     rules = rules or SourceRules(name)
     store = open_source(name, source.url)
     planned, unmatched = [], []
+    fallback = default_rule(rules)
     for info in store.list():
-        rule = next((r for r in rules.objects if r.matches(info.key)), None)
+        rule = next((r for r in rules.objects if r.matches(info.key)), fallback)
         if rule is None:
             unmatched.append(info.key)
         else:
@@ -86,6 +88,24 @@ def plan_objects(
     if unmatched:
         raise _unmatched_error(name, rules, unmatched, ctx)
     return ObjectRun(name, store, open_target(name, target.url), rules, planned)
+
+
+def default_rule(rules: SourceRules) -> ObjectRule | None:
+    """What ``defaults.unknown`` gives a key no glob matches: detect (as text), or — for
+    redact — drop (an object cannot be redacted in place); None under ``fail``."""
+    if rules.unknown == "fail":
+        return None
+    where = rules.unknown_where or Location(rules.files[0] if rules.files else "rules", 1)
+    if rules.unknown == "detect":
+        rule = ObjectRule("defaults.unknown", where, "detect", operator=Detect(None, where))
+    else:
+        rule = ObjectRule("defaults.unknown", where, "drop")
+    rule.keys = Detect(None, where)
+    existing = [r for r in rules.objects if r.glob == rule.glob]
+    if existing:
+        return existing[0]
+    rules.objects.append(rule)  # so receipts count it like any rule (it never matches a glob)
+    return rule
 
 
 def record_plan(run: ObjectRun, receipt: Receipt) -> None:

@@ -147,3 +147,31 @@ def test_uncovered_csv_column_fails_closed(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.CONFIG, result.describe()
     assert "ssn" in result.stderr and "123-45-6789" not in result.stderr
     assert not (tmp_path / "staging").exists()
+
+
+def test_defaults_unknown_covers_unmatched_objects(tmp_path: Path) -> None:
+    (tmp_path / "prod" / "notes").mkdir(parents=True)
+    (tmp_path / "prod" / "notes" / "a.txt").write_text(f"mail {JANE_EMAIL} today\n")
+    (tmp_path / "prod" / "a.json").write_text("{}")
+    rules = 'source: files\ndefaults: {unknown: detect}\nobjects:\n  "*.json": keep\n'
+    result = run(write_config(tmp_path, "prod", "staging", rules=rules))
+    assert result.returncode == 0, result.describe()
+    text = (tmp_path / "staging" / "notes" / "a.txt").read_text()
+    assert text.startswith("mail ") and JANE_EMAIL not in text
+    assert result.receipt["objects"]["files:defaults.unknown"]["objects_out"] == 1
+
+
+def test_rules_check_counts_objects(world: dict) -> None:
+    import subprocess
+
+    from objects_world import KEY, SANITIZE
+
+    proc = subprocess.run(
+        [str(SANITIZE), "rules", "check", "--config", str(world["config"])],
+        capture_output=True,
+        text=True,
+        env={"SANITIZE_KEY": KEY, "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"{len(OBJECTS)} objects" in proc.stdout
