@@ -32,3 +32,21 @@ def test_email_segments_masked_consistently() -> None:
     assert "jane.doe" not in fake and "@" in fake
     assert profile == f"users/{fake}/profile.json" and avatar.endswith("/avatar.png")
     assert export == f"exports/{fake}.csv"
+
+
+def test_names_phones_and_hosts_in_segments() -> None:
+    keys = [
+        "users/Jane Doe/cv.pdf",
+        "customers/jane_doe/a.json",
+        "x/jane-doe-2024.txt",
+        "calls/+1-415-555-0100.wav",
+        "sites/www.acme-widgets.com/index.html",
+    ]
+    out = mask_keys(keys, DETECT, context())
+    person, snake, kebab, call, site = (out[k] for k in keys)
+    assert person.startswith("users/") and person.endswith("/cv.pdf")  # "cv": too short
+    assert "Jane" not in person and " " in person.split("/")[1]
+    assert snake.startswith("customers/") and "jane" not in snake and "_" in snake.split("/")[1]
+    assert kebab.endswith("-2024.txt") and "jane" not in kebab
+    assert call.startswith("calls/+1-") and "415-555-0100" not in call and call.endswith(".wav")
+    assert site.count("/") == 2 and "acme-widgets" not in site  # a fake URL adds no level

@@ -34,7 +34,8 @@ class MalformedObject(Exception):
 class ObjectContext:
     """What a handler needs besides the bytes: the key, NLP settings and the run's ledger.
 
-    ``stats`` counts per field (receipt), keyed by a field label; it never holds values.
+    ``stats`` counts per field for the receipt — ``$`` (a JSON rule), ``text`` (detect), a
+    CSV column, ``key``, ``metadata.NAME`` — never values.
     """
 
     keyring: Keyring

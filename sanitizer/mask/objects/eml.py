@@ -43,7 +43,7 @@ def mask_eml(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectCont
 class _Walker:
     def __init__(self, rule: ObjectRule, ctx: ObjectContext) -> None:
         assert rule.operator is not None
-        self.detect, self.label, self.ctx = rule.operator, rule.label(), ctx
+        self.detect, self.label, self.ctx = rule.operator, "text", ctx
         self.names, self.emails = Fake("name", _HERE), Fake("email", _HERE)
 
     def message(self, text: str) -> str:

@@ -29,7 +29,7 @@ def mask_json(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectCon
         line, column = getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
         raise MalformedObject(f"is not valid JSON (line {line}, column {column})") from None
     original, document = json.loads(body), json.loads(body)
-    masked = ctx.apply_documents(rule.operator, [document], rule.label())[0]
+    masked = ctx.apply_documents(rule.operator, [document], "$")[0]
     out = write_back(body, original, masked)
     if crlf:
         out = out.replace("\n", "\r\n")

@@ -31,6 +31,30 @@ def split_name(segment: str) -> tuple[str, str]:
     return segment[: match.start()], match.group(0)
 
 
+MIN_CHARS = 4  # "cv", "T1", "eu": too short to hold personal data, too short for NER context
+_SEPARATORS = re.compile(r"[_-]")
+
+
+def _spaced(stem: str) -> str:
+    """``jane_doe-2024`` → ``jane doe 2024``: NER reads words, not snake_case. Stems with
+    ``@``, dots or ``+`` (emails, domains, phone numbers) go to the recognizers as they are."""
+    if " " in stem or any(c in stem for c in "@.+"):
+        return stem
+    return _SEPARATORS.sub(" ", stem)
+
+
+def _joined(original: str, masked: str) -> str:
+    """Put the original's separator back between the words of a masked segment; a fake never
+    adds a path level (a fake URL's ``/`` becomes ``_``)."""
+    masked = masked.replace("/", "_")
+    if masked == _spaced(original):
+        return original
+    if " " in original:
+        return masked
+    separator = next((c for c in original if c in "_-"), None)
+    return masked.replace(" ", separator) if separator else masked
+
+
 def mask_keys(keys: list[str], op: Operator, ctx: ObjectContext) -> dict[str, str]:
     """Original key → masked key, for every key (unchanged where nothing was found)."""
     pieces: list[list[tuple[str, str]]] = []
@@ -38,8 +62,13 @@ def mask_keys(keys: list[str], op: Operator, ctx: ObjectContext) -> dict[str, st
         segments = key.split("/")
         parts = [(s, "") for s in segments[:-1]] + [split_name(segments[-1])]
         pieces.append(parts)
-    uniques = list(dict.fromkeys(stem for parts in pieces for stem, _ in parts if stem))
-    masked = dict(zip(uniques, ctx.apply(op, uniques, "key", "key"), strict=True))
+    stems = {stem for parts in pieces for stem, _ in parts if len(stem.strip()) >= MIN_CHARS}
+    uniques = sorted(stems)
+    spaced = [_spaced(stem) for stem in uniques]
+    masked = {
+        stem: _joined(stem, out)
+        for stem, out in zip(uniques, ctx.apply(op, spaced, "key", "key"), strict=True)
+    }
     return {
         key: "/".join(masked.get(stem, stem) + ext for stem, ext in parts)
         for key, parts in zip(keys, pieces, strict=True)

@@ -61,7 +61,7 @@ def _flush(
                     f"is not valid NDJSON (line {first + offset + 1}, column {column})"
                 ) from None
     assert rule.operator is not None
-    masked = iter(ctx.apply_documents(rule.operator, documents, rule.label()))
+    masked = iter(ctx.apply_documents(rule.operator, documents, "$"))
     before = iter(originals)
     out = [
         write_back(body, next(before), next(masked)) if body.strip() else body for body in bodies

@@ -49,5 +49,5 @@ def _flush(rule: ObjectRule, pieces: list[str], sink: BinaryIO, ctx: ObjectConte
     if not pieces:
         return
     assert rule.operator is not None
-    masked = ctx.apply(rule.operator, pieces, rule.label())
+    masked = ctx.apply(rule.operator, pieces, "text")
     sink.write("".join(masked).encode("utf-8"))
