@@ -1322,7 +1322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="leave an existing database alone (so `make demo` can re-run)",
     )
     args = parser.parse_args(argv)
-    if args.if_missing and args.path.exists() and (args.path.parent / "files").exists():
+    if args.if_missing and args.path.exists():
+        if not (args.path.parent / "files").exists():  # a database from before the bucket
+            demo = _Demo(args.seed, args.scale)
+            demo.tables()
+            build_files(args.path.parent / "files", demo.people, demo.tickets, args.seed)
         print(f"{args.path} exists; not rebuilt")
         return 0
     started = time.perf_counter()
