@@ -11,7 +11,6 @@ verification, or discards it.
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -23,40 +22,21 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Endpoint, Settings
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError, LeakError, MaskingError, SourceError, TargetError
-from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource, open_source
+from sanitizer.extract.objects import ObjectSource, open_source
 from sanitizer.load.objects import ObjectTarget, open_target, refuse_same_store
 from sanitizer.mask.engine import ColumnStats, UniqueLedger
-from sanitizer.mask.objects import MalformedObject, ObjectContext, UncoveredFields
-from sanitizer.mask.objects.fields import mask_fields
-from sanitizer.mask.objects.handlers import HANDLERS
+from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.keys import mask_keys
 from sanitizer.mask.operators.detect import Detect
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.objects_pool import ObjectPool, process_count
+from sanitizer.objects_work import Outcome, PlannedObject, mask_one
 from sanitizer.receipt import FieldReceipt, ObjectReceipt, Receipt
 
 log = logging.getLogger("sanitizer")
 
-SPOOL_BYTES = 8 * 1024 * 1024  # a masked object larger than this is buffered on disk
 Progress = Callable[[str, int], None]
-
-
-@dataclass
-class PlannedObject:
-    info: ObjectInfo
-    rule: ObjectRule
-    key_out: str = ""
-
-
-@dataclass
-class Outcome:
-    """What happened to one object (counts only)."""
-
-    bytes_out: int = 0
-    written: bool = False
-    malformed: str | None = None
-    uncovered: list[str] = field(default_factory=list)
-    metadata_dropped: int = 0
-    stats: dict[str, ColumnStats] = field(default_factory=dict)
+AUTO_PROCESS_BYTES = 16 * 1024 * 1024  # workers: auto starts processes from this much data
 
 
 @dataclass
@@ -68,6 +48,8 @@ class ObjectRun:
     target: ObjectTarget
     rules: SourceRules
     planned: list[PlannedObject]
+    source_url: str = ""
+    target_url: str = ""
 
 
 def plan_objects(
@@ -87,7 +69,9 @@ def plan_objects(
             planned.append(PlannedObject(info, rule))
     if unmatched:
         raise _unmatched_error(name, rules, unmatched, ctx)
-    return ObjectRun(name, store, open_target(name, target.url), rules, planned)
+    return ObjectRun(
+        name, store, open_target(name, target.url), rules, planned, source.url, target.url
+    )
 
 
 def default_rule(rules: SourceRules) -> ObjectRule | None:
@@ -163,37 +147,57 @@ def load_objects(
     stop = threading.Event()
     quarantine = settings.objects.on_malformed == "quarantine"
 
-    def work(item: PlannedObject) -> Outcome:
-        if stop.is_set():
-            return Outcome()
-        outcome = _one(run, item, keyring, settings.nlp, ledger)
+    def counted(item: PlannedObject, outcome: Outcome) -> None:
+        tally.add(item, outcome)
         if (outcome.malformed and not quarantine) or outcome.uncovered:
             stop.set()
         if progress:
             progress(f"{run.name} (objects)", 1)
-        return outcome
 
     tally = _Tally(receipts)
-    window = 4 * settings.objects.concurrency  # objects in flight or waiting: bounded
+    todo = [item for item in run.planned if item.rule.handler != "drop"]
+    processes = process_count(settings.workers, run.rules.objects)
+    if settings.workers == 0 and sum(i.info.size for i in todo) < AUTO_PROCESS_BYTES:
+        processes = 1  # auto: starting processes costs more than a small bucket takes
+    if processes > 1 and len(todo) > 1:
+        init = (run.name, run.source_url, run.target_url, receipt.run_id, keyring, settings.nlp)
+        with ObjectPool(processes, settings.objects.concurrency, init) as pool:
+            for item, outcome in pool.run(todo, stop):
+                counted(item, outcome)
+    else:
+        _in_threads(run, todo, settings, keyring, ledger, stop, counted)
+    tally.finish(run, receipt)
+    _check(run, tally, quarantine)
+
+
+def _in_threads(
+    run: ObjectRun,
+    todo: list[PlannedObject],
+    settings: Settings,
+    keyring: Keyring,
+    ledger: UniqueLedger,
+    stop: threading.Event,
+    counted: Callable[[PlannedObject, Outcome], None],
+) -> None:
+    """Objects on ``objects.concurrency`` threads of this process, a bounded window at once."""
+    window = 4 * settings.objects.concurrency
     with ThreadPoolExecutor(settings.objects.concurrency) as pool:
         pending: dict[Future[Outcome], PlannedObject] = {}
         try:
-            for item in run.planned:
-                if item.rule.handler == "drop" or stop.is_set():
-                    continue
-                pending[pool.submit(work, item)] = item
+            for item in todo:
+                if stop.is_set():
+                    break
+                pending[pool.submit(mask_one, run, item, keyring, settings.nlp, ledger)] = item
                 if len(pending) >= window:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        tally.add(pending.pop(future), future.result())
+                        counted(pending.pop(future), future.result())
             for future in as_completed(list(pending)):
-                tally.add(pending.pop(future), future.result())
+                counted(pending.pop(future), future.result())
         except BaseException:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    tally.finish(run, receipt)
-    _check(run, tally, quarantine)
 
 
 def _mask_keys(run: ObjectRun, ctx: ObjectContext, receipts: dict[str, ObjectReceipt]) -> None:
@@ -213,38 +217,6 @@ def _mask_keys(run: ObjectRun, ctx: ObjectContext, receipts: dict[str, ObjectRec
             hint="use keys: keep for that prefix if its keys hold nothing personal, or report "
             "it: pseudonyms should not collide.",
         )
-
-
-def _one(
-    run: ObjectRun, item: PlannedObject, keyring: Keyring, nlp: object, ledger: UniqueLedger
-) -> Outcome:
-    """Extract, mask and load one object; a malformed one comes back as an outcome."""
-    ctx = ObjectContext(keyring, nlp, ledger)
-    rule, outcome = item.rule, Outcome()
-    original = run.source.attributes(item.info.key)
-    metadata, dropped_m = mask_fields(rule.metadata, original.metadata, ctx, "metadata")
-    tags, dropped_t = mask_fields(rule.tags, original.tags, ctx, "tags")
-    outcome.metadata_dropped = dropped_m + dropped_t
-    attributes = ObjectAttributes(metadata, tags, original.headers)
-    handler = HANDLERS[rule.format_for(item.info.key)]
-    with (
-        run.source.open(item.info.key) as stream,
-        tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sink,
-    ):
-        try:
-            handler(rule, stream, sink, ctx)  # type: ignore[arg-type]
-        except MalformedObject as exc:
-            outcome.malformed = str(exc)
-            return outcome
-        except UncoveredFields as exc:
-            outcome.uncovered = exc.fields
-            return outcome
-        outcome.bytes_out = sink.tell()
-        sink.seek(0)
-        run.target.put(item.key_out, sink, attributes)  # type: ignore[arg-type]
-    outcome.written = True
-    outcome.stats = ctx.stats
-    return outcome
 
 
 @dataclass

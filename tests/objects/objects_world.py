@@ -76,14 +76,20 @@ objects:
 
 
 def write_config(
-    folder: Path, source: str, target: str, rules: str = RULES, on_malformed: str = "fail"
+    folder: Path,
+    source: str,
+    target: str,
+    rules: str = RULES,
+    on_malformed: str = "fail",
+    workers: int = 1,
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rules").mkdir(exist_ok=True)
     (folder / "rules" / "files.yaml").write_text(rules)
     config = folder / "sanitize.yaml"
     config.write_text(
-        "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\nworkers: 1\n"
+        "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\n"
+        f"workers: {workers}\n"
         f"objects: {{on_malformed: {on_malformed}, concurrency: 4}}\n"
         f"sources:\n  files: {{kind: objects, url: {source!r}}}\n"
         f"targets:\n  files: {{kind: objects, url: {target!r}}}\n"

@@ -175,3 +175,16 @@ def test_rules_check_counts_objects(world: dict) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert f"{len(OBJECTS)} objects" in proc.stdout
+
+
+def test_worker_processes_give_the_same_staging(world: dict, tmp_path: Path) -> None:
+    for key, data in OBJECTS.items():
+        (tmp_path / "prod" / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "prod" / key).write_bytes(data)
+    result = run(write_config(tmp_path, "prod", "staging", workers=2))
+    assert result.returncode == 0, result.describe()
+    assert _read(tmp_path / "staging") == world["staged"]
+    first = world["first"].receipt["objects"]
+    assert {k: v["objects_out"] for k, v in result.receipt["objects"].items()} == {
+        k: v["objects_out"] for k, v in first.items()
+    }

@@ -131,3 +131,16 @@ def test_missing_bucket_is_named(world: dict, s3_env: dict[str, str], tmp_path: 
     result = run(config, s3_env)
     assert result.returncode == ExitCode.SOURCE, result.describe()
     assert "NoSuchBucket" in result.stderr and "create the bucket" in result.stderr
+
+
+def test_worker_processes_write_the_same_bucket(
+    world: dict, s3: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = write_config(
+        tmp_path, f"s3://{PROD}/bucket-root", f"s3://{STAGING}/snap-processes", workers=2
+    )
+    result = run(config, s3_env)
+    assert result.returncode == 0, result.describe()
+    assert _bucket(s3, STAGING, "snap-processes/") == world["staged"]
+    head = s3.head_object(Bucket=STAGING, Key="snap-processes/tickets/2024/05/ticket-4711.json")
+    assert head["Metadata"]["source"] == "widget"

@@ -23,11 +23,14 @@ class ObjectTarget(Protocol):
     def prepare(self, run_id: str) -> None:
         """Create the run's empty shadow location."""
 
+    def attach(self, run_id: str) -> None:
+        """Write into a shadow another process prepared (worker processes)."""
+
     def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
         """Write one object into the shadow (streamed from ``data``)."""
 
     def shadow_keys(self) -> set[str]:
-        """The keys written into the shadow so far (for verification)."""
+        """The keys in the shadow, as the store lists them (for verification)."""
 
     def promote(self) -> None:
         """Make the shadow the staging copy; objects staging had and the run did not are gone."""

@@ -26,14 +26,17 @@ class LocalTarget:
         self.root = Path(path)
         self.shadow: Path | None = None
         self.run_id = ""
-        self._keys: set[str] = set()
 
     def describe(self) -> str:
         return str(self.root)
 
-    def prepare(self, run_id: str) -> None:
+    def attach(self, run_id: str) -> None:
         self.run_id = run_id
         self.shadow = self.root.parent / f".{self.root.name}.sanitize-{run_id}"
+
+    def prepare(self, run_id: str) -> None:
+        self.attach(run_id)
+        assert self.shadow is not None
         try:
             self.shadow.mkdir(parents=True)
         except OSError as exc:
@@ -66,10 +69,14 @@ class LocalTarget:
                 f"{exc.strerror}).",
                 hint="check free space and permissions; staging was left as it was.",
             ) from None
-        self._keys.add(key)
 
     def shadow_keys(self) -> set[str]:
-        return set(self._keys)
+        assert self.shadow is not None, "prepare() first"
+        return {
+            p.relative_to(self.shadow).as_posix()
+            for p in self.shadow.rglob("*")
+            if p.is_file() and not p.name.startswith(".part-")
+        }
 
     def promote(self) -> None:
         assert self.shadow is not None, "prepare() first"

@@ -31,7 +31,6 @@ class S3Target:
         self.bucket, self.prefix = split_url(url)
         self.client: Any = s3_client()
         self.shadow: str | None = None
-        self._keys: set[str] = set()
 
     def describe(self) -> str:
         return where(self.url)
@@ -42,8 +41,11 @@ class S3Target:
     def _final(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def prepare(self, run_id: str) -> None:
+    def attach(self, run_id: str) -> None:
         self.shadow = f"{self.prefix}{SHADOW_MARK}{run_id}/"
+
+    def prepare(self, run_id: str) -> None:
+        self.attach(run_id)
         with self._errors():
             self.client.head_bucket(Bucket=self.bucket)
 
@@ -56,10 +58,12 @@ class S3Target:
             extra["Tagging"] = urllib.parse.urlencode(attributes.tags)
         with self._errors():
             self.client.upload_fileobj(data, self.bucket, self.shadow + key, ExtraArgs=extra)
-        self._keys.add(key)
 
     def shadow_keys(self) -> set[str]:
-        return set(self._keys)
+        assert self.shadow is not None, "prepare() first"
+        shadow = self.shadow
+        with self._errors():
+            return {item["Key"][len(shadow) :] for item in self._list(shadow)}
 
     def _list(self, prefix: str) -> list[dict[str, Any]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
