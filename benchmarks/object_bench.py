@@ -7,7 +7,8 @@ run on the same machine:
 - keep: a snapshot whose rules ``keep`` every object (the tool's own overhead: listing,
   shadow, promotion, receipts);
 - masked: a snapshot with the structured rules a real bucket would get (fake email/name/phone
-  by JSON path or CSV column, the rest kept).
+  by JSON path or CSV column, the rest kept), in one process (threads) and with ``workers``
+  processes (BENCH_WORKERS, default one per core).
 
 It prints MB/s and objects/s for each, and the masked run as a ratio to the plain copy.
 Keys carry no personal data here, so rules say ``keys: keep`` (key detection loads spaCy and
@@ -54,6 +55,7 @@ objects:
     keys: keep
     columns: {email: {fake: email}, full_name: {fake: name}, phone: {fake: phone}, "*": keep}
 """
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(len(os.sched_getaffinity(0)))))
 KEEP_RULES = 'source: files\nobjects:\n  "**": {keep: true, keys: keep}\n'
 
 
@@ -100,13 +102,14 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def _snapshot(folder: Path, rules: str, prod: Path, name: str) -> float:
+def _snapshot(folder: Path, rules: str, prod: Path, name: str, workers: int = 1) -> float:
     work = folder / name
     (work / "rules").mkdir(parents=True)
     (work / "rules" / "files.yaml").write_text(rules)
     config = work / "sanitize.yaml"
     config.write_text(
-        "rules: rules/\nkey: bench-key-0123456789abcdef\nreceipts: receipts\nworkers: 1\n"
+        "rules: rules/\nkey: bench-key-0123456789abcdef\nreceipts: receipts\n"
+        f"workers: {workers}\n"
         f"sources:\n  files: {{kind: objects, url: {str(prod)!r}}}\n"
         "targets:\n  files: {kind: objects, url: staging}\n"
     )
@@ -125,15 +128,17 @@ def bench(name: str, objects: dict[str, bytes], rules: str) -> None:
         copy = _timed(lambda: shutil.copytree(prod, folder / "copy"))
         keep = _snapshot(folder, KEEP_RULES, prod, "keep")
         masked = _snapshot(folder, rules, prod, "masked")
+        parallel = _snapshot(folder, rules, prod, "parallel", WORKERS)
     count = len(objects)
     print(f"\n{name}: {count:,} objects, {size:.1f} MB")
     for label, seconds in (
         ("plain copy", copy),
         ("sanitize keep", keep),
-        ("sanitize masked", masked),
+        ("masked, 1 process", masked),
+        (f"masked, {WORKERS} procs", parallel),
     ):
         print(
-            f"  {label:16} {seconds:7.2f} s  {size / seconds:8.1f} MB/s  "
+            f"  {label:18} {seconds:7.2f} s  {size / seconds:8.1f} MB/s  "
             f"{count / seconds:9.0f} objects/s  {seconds / copy:6.1f}x the plain copy"
         )
 
