@@ -188,3 +188,23 @@ def test_worker_processes_give_the_same_staging(world: dict, tmp_path: Path) -> 
     assert {k: v["objects_out"] for k, v in result.receipt["objects"].items()} == {
         k: v["objects_out"] for k, v in first.items()
     }
+
+
+def test_a_killed_runs_shadow_is_cleaned_up_by_the_next_run(tmp_path: Path) -> None:
+    (tmp_path / "prod").mkdir()
+    (tmp_path / "prod" / "a.json").write_text('{"n": 1}')
+    stale = tmp_path / ".staging.sanitize-20200101T000000Z-dead00"
+    (stale / "half").mkdir(parents=True)
+    (stale / "half" / "written.json").write_text("{}")
+    rules = 'source: files\nobjects:\n  "*.json": {keep: true, keys: keep}\n'
+    result = run(write_config(tmp_path, "prod", "staging", rules=rules))
+    assert result.returncode == 0, result.describe()
+    assert not stale.exists()
+    assert _read(tmp_path / "staging") == {"a.json": b'{"n": 1}'}
+
+
+def test_a_target_overlapping_its_source_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "prod" / "x").mkdir(parents=True)
+    result = run(write_config(tmp_path, "prod", "prod/x/staging"))
+    assert result.returncode == ExitCode.CONFIG, result.describe()
+    assert "overlaps its source" in result.stderr

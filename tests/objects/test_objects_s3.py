@@ -144,3 +144,13 @@ def test_worker_processes_write_the_same_bucket(
     assert _bucket(s3, STAGING, "snap-processes/") == world["staged"]
     head = s3.head_object(Bucket=STAGING, Key="snap-processes/tickets/2024/05/ticket-4711.json")
     assert head["Metadata"]["source"] == "widget"
+
+
+def test_a_killed_runs_shadow_prefix_is_cleaned_up(
+    world: dict, s3: Any, s3_env: dict[str, str]
+) -> None:
+    s3.put_object(Bucket=STAGING, Key="snap.sanitize-20200101T000000Z-dead00/x.json", Body=b"{}")
+    result = run(world["config"], s3_env)
+    assert result.returncode == 0, result.describe()
+    assert all(k.startswith(("snap/", "snap-processes/")) for k in _bucket(s3, STAGING))
+    assert _bucket(s3, STAGING, "snap/") == world["staged"]

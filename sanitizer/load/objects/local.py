@@ -37,6 +37,7 @@ class LocalTarget:
     def prepare(self, run_id: str) -> None:
         self.attach(run_id)
         assert self.shadow is not None
+        self._remove_leftovers()
         try:
             self.shadow.mkdir(parents=True)
         except OSError as exc:
@@ -44,6 +45,14 @@ class LocalTarget:
                 f"target {self.name!r}: cannot create {self.shadow} ({type(exc).__name__}).",
                 hint="check that the staging folder's parent exists and is writable.",
             ) from None
+
+    def _remove_leftovers(self) -> None:
+        """Shadows of runs that were killed (no chance to discard) go before a new one."""
+        if not self.root.parent.is_dir():
+            return
+        for pattern in (f".{self.root.name}.sanitize-*", f".{self.root.name}.previous-*"):
+            for stale in self.root.parent.glob(pattern):
+                shutil.rmtree(stale, ignore_errors=True)
 
     def _path(self, key: str) -> Path:
         assert self.shadow is not None, "prepare() first"

@@ -48,6 +48,8 @@ class S3Target:
         self.attach(run_id)
         with self._errors():
             self.client.head_bucket(Bucket=self.bucket)
+            # shadows of runs that were killed (no chance to discard) go before a new one
+            self._delete([item["Key"] for item in self._list(f"{self.prefix}{SHADOW_MARK}")])
 
     def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
         assert self.shadow is not None, "prepare() first"
