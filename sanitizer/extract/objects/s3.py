@@ -104,14 +104,15 @@ def s3_errors(what: str, url: str, error: type[SanitizerError] = SourceError) ->
 class _Body(io.RawIOBase):
     """A boto3 streaming body as a raw stream, so it can be buffered and decoded lazily."""
 
-    def __init__(self, body: Any) -> None:
-        self._body = body
+    def __init__(self, body: Any, what: str, url: str) -> None:
+        self._body, self._what, self._url = body, what, url
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._body.read(len(buffer))
+        with s3_errors(self._what, self._url):  # the connection can drop mid-object
+            data = self._body.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
@@ -148,7 +149,8 @@ class S3Source:
     def open(self, key: str) -> BinaryIO:
         with s3_errors(f"source {self.name!r}", self.url):
             body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
-        return io.BufferedReader(_Body(body), buffer_size=1 << 20)  # type: ignore[return-value]
+        raw = _Body(body, f"source {self.name!r}", self.url)
+        return io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[return-value]
 
     def attributes(self, key: str) -> ObjectAttributes:
         from botocore.exceptions import ClientError
