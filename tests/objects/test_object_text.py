@@ -52,3 +52,17 @@ def test_eml_multipart_attachment_emptied() -> None:
     out = mask(DETECT, "m.eml", message.encode()).decode()
     assert "a@corp.com" not in out and "JVBERi0xLjQK" not in out
     assert out.count("--XX") == 3 and "Content-Type: application/pdf" in out
+
+
+def test_eml_encoded_words_and_quoted_printable_are_masked_decoded() -> None:
+    message = (
+        "From: Ann Lee <ann.lee@corp.com>\nSubject: =?utf-8?q?Hello_Bob_Keller?=\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+        "Hi, call me at ann.lee@corp.com =\nthanks\n"
+    )
+    out = mask(DETECT, "m.eml", message.encode()).decode()
+    subject = next(line for line in out.splitlines() if line.startswith("Subject:"))
+    assert subject.startswith("Subject: Hello ")
+    assert "Bob" not in subject and "Keller" not in subject
+    assert "ann.lee" not in out and "Ann Lee" not in out
+    assert "Content-Transfer-Encoding: quoted-printable" in out

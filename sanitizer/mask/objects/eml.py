@@ -68,6 +68,8 @@ class _Walker:
                 out.append(field)
             elif key in ADDRESS_HEADERS:
                 out.append(name + colon + self.addresses(value))
+            elif "=?" in value:  # RFC 2047 encoded words: mask the decoded text
+                out.append(name + colon + self.encoded(value))
             else:
                 out.append(name + colon + self.text([value])[0])
         return "".join(f + s for f, s in zip(out, [*separators, ""], strict=True))
@@ -92,6 +94,17 @@ class _Walker:
             for word, fake in zip(leftovers, fakes, strict=True):
                 value = value.replace(word, fake)
         return value
+
+    def encoded(self, value: str) -> str:
+        unfolded = re.sub(r"\r?\n[ \t]", " ", value).strip()
+        decoded = _decoded(unfolded)
+        masked = self.text([decoded])[0]
+        if masked == decoded:
+            return value
+        lead = value[: len(value) - len(value.lstrip())]
+        return lead + (
+            masked if masked.isascii() else email.header.Header(masked, "utf-8").encode()
+        )
 
     def text(self, values: list[str]) -> list[str]:
         return self.ctx.apply(self.detect, values, self.label)
