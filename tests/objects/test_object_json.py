@@ -68,3 +68,10 @@ def test_write_back_without_changes_is_the_identity(doc, indent, ascii_only) -> 
     assert write_back(text, json.loads(text), json.loads(text)) == text  # NaN != NaN too
     for _, start, end in leaf_spans(text):
         json.loads(text[start:end])  # every span is exactly one scalar
+
+
+def test_one_document_per_line_in_a_json_object_is_ndjson() -> None:
+    data = b'{"email": "a@corp.com"}\n{"email": "b@corp.com"}\n'
+    out = mask(EMAIL_RULE, "a.json", data).decode().splitlines()
+    assert len(out) == 2 and not any("corp.com" in line for line in out)
+    assert all(json.loads(line)["email"] for line in out)
