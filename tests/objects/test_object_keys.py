@@ -49,4 +49,17 @@ def test_names_phones_and_hosts_in_segments() -> None:
     assert snake.startswith("customers/") and "jane" not in snake and "_" in snake.split("/")[1]
     assert kebab.endswith("-2024.txt") and "jane" not in kebab
     assert call.startswith("calls/+1-") and "415-555-0100" not in call and call.endswith(".wav")
-    assert site.count("/") == 2 and "acme-widgets" not in site  # a fake URL adds no level
+    assert site == "sites/www.acme-widgets.com/index.html"  # host names are not personal
+
+
+def test_ordinary_keys_stay_as_they_are() -> None:
+    keys = [
+        "events/2024-05-01.ndjson",
+        "t/ticket-4711.json",
+        "customers/report_final_v2.pdf",
+        "u/a1b2c3d4-e5f6-7890-abcd-ef1234567890.json",
+        "data/part-00000-c000.snappy.parquet",
+        "img/IMG_20240501_123456.jpg",
+        "v/v1.2.3/readme.md",
+    ]
+    assert mask_keys(keys, DETECT, context()) == {k: k for k in keys}

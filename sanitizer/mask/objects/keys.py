@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
+from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.operators.base import Operator
+from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.text.detector import entities_for
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 # After an email address, only a known file suffix is one: jane@corp.com has no extension.
@@ -55,8 +58,18 @@ def _joined(original: str, masked: str) -> str:
     return masked.replace(" ", separator) if separator else masked
 
 
+def key_operator(op: Operator, nlp: NlpSettings) -> Operator:
+    """A bare ``detect`` on keys looks for everything but URLs: in a key, ``c000.snappy`` or
+    ``www.acme.com`` is a file or host name, not a personal link (emails are still found)."""
+    if isinstance(op, Detect) and op.entities is None:
+        entities = [e for e in entities_for(None, nlp) if e != "URL"]
+        return Detect(entities, op.where)
+    return op
+
+
 def mask_keys(keys: list[str], op: Operator, ctx: ObjectContext) -> dict[str, str]:
     """Original key → masked key, for every key (unchanged where nothing was found)."""
+    op = key_operator(op, ctx.nlp)
     pieces: list[list[tuple[str, str]]] = []
     for key in keys:
         segments = key.split("/")
