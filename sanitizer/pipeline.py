@@ -154,10 +154,10 @@ def _run(
             for object_run in object_runs:
                 load_objects(object_run, settings, keyring, ledger, receipt, progress)
             _verify(receipt)
+            for object_run in object_runs:  # first: an S3 promotion can fail midway
+                object_run.target.promote()
             for run in runs:
                 run.target.swap()
-            for object_run in object_runs:
-                object_run.target.promote()
         except BaseException:
             for run in [*runs, *object_runs]:
                 try:

@@ -90,9 +90,21 @@ class LocalTarget:
     def promote(self) -> None:
         assert self.shadow is not None, "prepare() first"
         old = self.root.parent / f".{self.root.name}.previous-{self.run_id}"
-        if self.root.exists():
-            os.rename(self.root, old)
-        os.rename(self.shadow, self.root)
+        try:
+            if self.root.exists():
+                os.rename(self.root, old)
+            try:
+                os.rename(self.shadow, self.root)
+            except OSError:
+                if old.exists():
+                    os.rename(old, self.root)  # put the previous snapshot back
+                raise
+        except OSError as exc:
+            raise TargetError(
+                f"target {self.name!r}: cannot move the new objects into {self.root} "
+                f"({type(exc).__name__}: {exc.strerror}).",
+                hint="check permissions on the staging folder; the previous objects are there.",
+            ) from None
         shutil.rmtree(old, ignore_errors=True)
         self.shadow = None
 
