@@ -28,8 +28,10 @@ from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
+from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.objects_run import ObjectRun, load_objects, plan_objects, record_plan
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
 
 log = logging.getLogger("sanitizer")
@@ -105,7 +107,11 @@ def _run(
     keyring = Keyring(settings.key)
     with ExitStack() as stack:
         runs = []
+        object_runs: list[ObjectRun] = []
         for name, endpoint in settings.sources.items():
+            if endpoint.kind == "objects":
+                object_runs.append(_plan_objects(name, settings, rules, keyring, receipt))
+                continue
             source = SqlSource(name, endpoint.url)
             target = open_target(name, settings.targets[name].url)
             stack.callback(target.dispose)
@@ -128,6 +134,8 @@ def _run(
             for run in runs:
                 for table in run.selected:
                     receipt.tables[f"{run.source.name}.{table.info.name}"] = _planned(run, table)
+            for object_run in object_runs:
+                record_plan(object_run, receipt)
             return
         uses_nlp = any(
             cp.operator.uses_nlp
@@ -143,17 +151,36 @@ def _run(
             ledger = UniqueLedger()
             for run in runs:
                 _load_source(run, settings, keyring, ledger, receipt, progress, pool)
+            for object_run in object_runs:
+                load_objects(object_run, settings, keyring, ledger, receipt, progress)
             _verify(receipt)
+            for object_run in object_runs:  # first: an S3 promotion can fail midway
+                object_run.target.promote()
             for run in runs:
                 run.target.swap()
         except BaseException:
-            for run in runs:
+            for run in [*runs, *object_runs]:
                 try:
                     run.target.discard()
                 except Exception:  # the original failure matters more
                     log.exception("discarding the shadow of %s failed", run.target.name)
             raise
         receipt.verification["swapped"] = True
+
+
+def _plan_objects(
+    name: str, settings: Settings, rules: dict[str, SourceRules], keyring: Keyring, receipt: Receipt
+) -> ObjectRun:
+    """An object source's plan (see :mod:`sanitizer.objects_run`); checked before any write."""
+    ctx = ObjectContext(keyring, settings.nlp, UniqueLedger())
+    run = plan_objects(name, settings.sources[name], settings.targets[name], rules.get(name), ctx)
+    receipt.sources[name] = {
+        "kind": "objects",
+        "url": run.source.describe(),
+        "objects": len(run.planned),
+    }
+    receipt.targets[name] = run.target.describe()
+    return run
 
 
 def _select(runs: list[SourceRun], only: tuple[str, ...]) -> None:

@@ -27,6 +27,22 @@ class TableReceipt:
 
 
 @dataclass
+class ObjectReceipt:
+    """One ``objects:`` rule's share of a run: counts, bytes and masked keys — never contents."""
+
+    rule: str
+    objects_in: int = 0
+    objects_out: int = 0
+    dropped: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    keys_changed: int = 0
+    metadata_dropped: int = 0
+    fields: dict[str, FieldReceipt] = field(default_factory=dict)
+    quarantined: list[dict[str, str]] = field(default_factory=list)  # masked key + reason
+
+
+@dataclass
 class Receipt:
     run_id: str
     tool_version: str
@@ -42,6 +58,7 @@ class Receipt:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)
     tables: dict[str, TableReceipt] = field(default_factory=dict)
+    objects: dict[str, ObjectReceipt] = field(default_factory=dict)  # "source:glob" → counts
     entities: dict[str, int] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
 

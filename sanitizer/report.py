@@ -68,6 +68,14 @@ def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
         f"  {len(receipt.tables)} tables, {rows:,} rows, {masked} masked fields, "
         f"{receipt.duration_seconds}s"
     )
+    if receipt.objects:
+        counts = list(receipt.objects.values())
+        quarantined = sum(len(o.quarantined) for o in counts)
+        click.echo(
+            f"  {sum(o.objects_in for o in counts):,} objects in, "
+            f"{sum(o.objects_out for o in counts):,} out, {sum(o.dropped for o in counts):,} "
+            f"dropped by rule, {quarantined:,} quarantined (listed in the receipt)"
+        )
     if receipt.entities:
         found = ", ".join(f"{k} {v}" for k, v in sorted(receipt.entities.items()))
         click.echo(f"  detected: {found}")

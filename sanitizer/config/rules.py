@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sanitizer.config.object_rules import ObjectRule, read_object_rules
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml, parse_yaml
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators import Operator, parse_rule
@@ -40,6 +41,7 @@ class SourceRules:
     unknown: str = "fail"
     unknown_where: Location | None = None
     tables: dict[str, TableRules] = field(default_factory=dict)
+    objects: list[ObjectRule] = field(default_factory=list)  # in order: the first match wins
 
     def default_operator(self) -> Operator | None:
         """The operator a field with no rule gets, or None when it must fail (fail closed)."""
@@ -119,13 +121,15 @@ def _read_file(
     rules = result.setdefault(source, SourceRules(source=source))
     rules.files.append(name)
     _read_defaults(doc, rules)
-    for section in ("vectors", "objects"):
+    for section in ("vectors",):
         if doc.get(section):
             raise ConfigError(
                 f"{doc.at(section)}: '{section}:' rules need a {section[:-1]} source, which this "
                 "version does not support yet (SQL sources only).",
                 hint=f"move the '{section}:' section out of {name} until that source kind lands.",
             )
+    if doc.get("objects") is not None:
+        rules.objects.extend(read_object_rules(doc["objects"], doc.at("objects"), errors))
     tables = doc.get("tables") or LocatedDict()
     if not isinstance(tables, dict):
         raise ConfigError(f"{doc.at('tables')}: tables: must map table names to column rules.")

@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.config.env import expand_tree
+from sanitizer.config.object_settings import (
+    ObjectSettings,
+    check_objects_url,
+    object_settings,
+    resolve_objects_url,
+)
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, recognizer_files
 
-SOURCE_KINDS = ("sql",)
+SOURCE_KINDS = ("sql", "objects")
 OFFLINE_KEY = "no-key-needed-offline"  # rules check/diff: nothing is masked with it
 TOP_LEVEL_KEYS = (
     "rules",
@@ -30,6 +36,7 @@ TOP_LEVEL_KEYS = (
     "nlp",
     "sources",
     "targets",
+    "objects",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 
@@ -70,6 +77,7 @@ class Settings:
     nlp: NlpSettings
     sources: dict[str, Endpoint]
     targets: dict[str, Endpoint]
+    objects: ObjectSettings = field(default_factory=lambda: ObjectSettings())
 
     @property
     def key_fingerprint(self) -> str:
@@ -99,6 +107,8 @@ def _endpoints(raw: Any, where: Location, section: str) -> dict[str, Endpoint]:
             )
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{at}: {section}.{name} needs a url.", hint="add url: ...")
+        if kind == "objects":
+            check_objects_url(url, at, f"{section}.{name}")
         endpoints[name] = Endpoint(name=name, kind=kind, url=url, where=at)
     return endpoints
 
@@ -159,6 +169,12 @@ def load_settings(
                 f"{conf.at('sources')}: source {name!r} has no target of the same name.",
                 hint=f"add targets.{name} pointing at its staging copy.",
             )
+        if targets[name].kind != sources[name].kind:
+            raise ConfigError(
+                f"{targets[name].where}: target {name!r} has kind {targets[name].kind!r} but its "
+                f"source has kind {sources[name].kind!r}.",
+                hint=f"use kind: {sources[name].kind} for targets.{name}.",
+            )
     return Settings(
         path=path,
         rules_dir=base / str(conf.get("rules", "rules/")),
@@ -170,6 +186,7 @@ def load_settings(
         nlp=nlp,
         sources={n: _resolve_local(e, base) for n, e in sources.items()},
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
+        objects=object_settings(conf.get("objects"), conf.at("objects")),
     )
 
 
@@ -263,9 +280,11 @@ def _workers(conf: LocatedDict) -> int:
 
 
 def _resolve_local(endpoint: Endpoint, base: Path) -> Endpoint:
-    """Make a relative SQLite path relative to the config file rather than the shell."""
+    """Make a relative SQLite path (or object folder) relative to the config file, not the shell."""
     prefix = "sqlite:///"
     url = endpoint.url
+    if endpoint.kind == "objects":
+        url = resolve_objects_url(url, base)
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         url = prefix + str(base / url[len(prefix) :])
     return Endpoint(endpoint.name, endpoint.kind, url, endpoint.where)

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 
 from faker import Faker
 
+from sanitizer.demo.files import build_files
+
 T = TypeVar("T")
 Row = tuple[Any, ...]
 
@@ -1300,10 +1302,12 @@ def build_demo(path: Path, seed: int = 7, scale: int = 1) -> dict[str, int]:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        counts = _write(tmp, _Demo(seed, scale).tables())
+        demo = _Demo(seed, scale)
+        counts = _write(tmp, demo.tables())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    build_files(path.parent / "files", demo.people, demo.tickets, seed)  # the demo bucket
     return counts
 
 
@@ -1319,6 +1323,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.if_missing and args.path.exists():
+        if not (args.path.parent / "files").exists():  # a database from before the bucket
+            demo = _Demo(args.seed, args.scale)
+            demo.tables()
+            build_files(args.path.parent / "files", demo.people, demo.tickets, args.seed)
         print(f"{args.path} exists; not rebuilt")
         return 0
     started = time.perf_counter()

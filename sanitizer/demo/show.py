@@ -54,7 +54,72 @@ def main(root: Path = Path(".")) -> None:
         for column in columns:
             _sample(samples, prod, staging, table, key, column)
     console.print(samples)
+    _files(console, root, receipt, prod, staging)
     console.print(f"verification: {receipt['verification']}")
+
+
+def _files(
+    console: Console,
+    root: Path,
+    receipt: dict,
+    prod: sqlite3.Connection,
+    staging: sqlite3.Connection,
+) -> None:
+    """The bucket: counts per rule, then a few before → after samples across formats."""
+    objects = receipt.get("objects") or {}
+    if not objects:
+        return
+    counts = Table(title="objects (demo/prod/files → demo/staging/files)")
+    for header in ("rule", "in", "out", "dropped", "quarantined", "keys masked"):
+        counts.add_column(header)
+    for name, o in objects.items():
+        quarantined = ", ".join(q["key"] for q in o["quarantined"]) or "0"
+        counts.add_row(
+            name,
+            str(o["objects_in"]),
+            str(o["objects_out"]),
+            str(o["dropped"]),
+            quarantined,
+            str(o["keys_changed"]),
+        )
+    console.print(counts)
+    before, after = root / "demo/prod/files", root / "demo/staging/files"
+    samples = Table(title="objects: before → after")
+    for header in ("object", "production", "staging"):
+        samples.add_column(header, overflow="fold")
+    ticket = next(iter(sorted(before.glob("tickets/*/*/ticket-*.json"))), None)
+    if ticket and (after / ticket.relative_to(before)).exists():
+        key = ticket.relative_to(before).as_posix()
+        old = json.loads(ticket.read_text(encoding="utf-8-sig"))["requester"]
+        new = json.loads((after / key).read_text(encoding="utf-8-sig"))["requester"]
+        samples.add_row(f"{key} $.requester", _short(old), _short(new))
+    for pattern in ("exports/*.csv", "transcripts/*.txt", "events/*.ndjson"):
+        for path in sorted(before.glob(pattern))[:1]:
+            key = path.relative_to(before).as_posix()
+            staged = after / key
+            if staged.exists():
+                line = 1 if pattern.endswith(".csv") else 0
+                samples.add_row(
+                    key,
+                    _short(path.read_text(encoding="utf-8").splitlines()[line]),
+                    _short(staged.read_text(encoding="utf-8").splitlines()[line]),
+                )
+    for avatar in sorted(before.glob("users/*/avatar.png"))[:2]:
+        email = avatar.parent.name
+        row = prod.execute("SELECT id FROM contacts WHERE email = ?", (email,)).fetchone()
+        masked = (
+            staging.execute("SELECT email FROM contacts WHERE id = ?", row).fetchone()
+            if row
+            else None
+        )
+        landed = masked and (after / "users" / masked[0] / "avatar.png").exists()
+        note = " (= staging contacts.email)" if landed else ""
+        samples.add_row(
+            "avatar key",
+            f"users/{email}/avatar.png",
+            f"users/{masked[0] if masked else '?'}/avatar.png{note}",
+        )
+    console.print(samples)
 
 
 def _sample(

@@ -234,5 +234,6 @@ def test_files_and_texts_give_the_same_rules(tmp_path):
 
 def test_the_repository_rules_load():
     rules_dir = Path(__file__).resolve().parents[2] / "rules"
-    rules = load_rules(rules_dir, ["app"])
+    rules = load_rules(rules_dir, ["app", "files"])
     assert rules["app"].tables
+    assert rules["files"].objects

@@ -57,10 +57,13 @@ def write_config(folder: Path, target: str, name: str = "sanitize.yaml") -> Path
         "key: ${SANITIZE_KEY}\n"
         "receipts: receipts\n"
         "batch_size: 200\n"
+        "objects: {on_malformed: quarantine}\n"  # the demo bucket has one truncated upload
         "sources:\n"
         '  app: {kind: sql, url: "sqlite:///prod/app.db"}\n'
+        "  files: {kind: objects, url: prod/files}\n"  # the demo bucket, rules/files.yaml
         "targets:\n"
-        f'  app: {{kind: sql, url: "sqlite:///{target}"}}\n',
+        f'  app: {{kind: sql, url: "sqlite:///{target}"}}\n'
+        "  files: {kind: objects, url: staging/files}\n",
         encoding="utf-8",
     )
     return config
@@ -220,3 +223,27 @@ def test_demo_refuses_to_write_over_its_source(demo: Demo) -> None:
     assert result.returncode == ExitCode.CONFIG, result.describe()
     assert "same database as its source" in result.stderr
     assert demo.prod.read_bytes() == before
+
+
+def test_demo_bucket_shares_pseudonyms_with_the_database(demo: Demo, dbs: tuple) -> None:
+    """An avatar under users/<email>/ lands under users/<that contact's staging email>/, and
+    a ticket attachment's requester gets the same fake as the contacts table."""
+    prod, staging = dbs
+    before, after = demo.folder / "prod" / "files", demo.folder / "staging" / "files"
+    avatars = sorted(before.glob("users/*/avatar.png"))
+    assert avatars
+    for avatar in avatars:
+        (contact,) = prod.execute(
+            "SELECT id FROM contacts WHERE email = ?", (avatar.parent.name,)
+        ).fetchone()
+        sql = "SELECT email FROM contacts WHERE id = ?"
+        (masked,) = staging.execute(sql, (contact,)).fetchone()
+        assert (after / "users" / masked / "avatar.png").read_bytes() == avatar.read_bytes()
+    emails = {e for (e,) in prod.execute("SELECT email FROM contacts WHERE email IS NOT NULL")}
+    staged = [p for p in after.rglob("*") if p.is_file()]
+    assert staged and not [p for p in staged if any(e in str(p) for e in emails)]
+    text = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in staged)
+    assert not [e for e in emails if e in text]
+    objects = demo.result.receipt["objects"]
+    quarantined = [q["key"] for o in objects.values() for q in o["quarantined"]]
+    assert quarantined == ["tickets/2025/06/upload-interrupted.json"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import git, sanitize
+from review_harness import git, sanitize
 
 from sanitizer.errors import ExitCode
 

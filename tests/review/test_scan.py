@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import yaml
-from conftest import sanitize
+from review_harness import sanitize
 
 from sanitizer.errors import ExitCode
 

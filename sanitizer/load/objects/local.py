@@ -1,0 +1,114 @@
+"""A local folder as an object target: the run writes a sibling shadow folder, then renames.
+
+Promotion is two renames on the same filesystem (current → old, shadow → current) and then
+the old folder is removed, so readers see either the previous snapshot or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sanitizer.errors import TargetError
+from sanitizer.extract.objects import ObjectAttributes
+
+CHUNK = 1 << 20
+
+
+class LocalTarget:
+    """Writes objects below a folder (metadata and tags have no place on disk: not kept)."""
+
+    def __init__(self, name: str, path: str) -> None:
+        self.name = name
+        self.root = Path(path)
+        self.shadow: Path | None = None
+        self.run_id = ""
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def attach(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.shadow = self.root.parent / f".{self.root.name}.sanitize-{run_id}"
+
+    def prepare(self, run_id: str) -> None:
+        self.attach(run_id)
+        assert self.shadow is not None
+        self._remove_leftovers()
+        try:
+            self.shadow.mkdir(parents=True)
+        except OSError as exc:
+            raise TargetError(
+                f"target {self.name!r}: cannot create {self.shadow} ({type(exc).__name__}).",
+                hint="check that the staging folder's parent exists and is writable.",
+            ) from None
+
+    def _remove_leftovers(self) -> None:
+        """Shadows of runs that were killed (no chance to discard) go before a new one."""
+        if not self.root.parent.is_dir():
+            return
+        for pattern in (f".{self.root.name}.sanitize-*", f".{self.root.name}.previous-*"):
+            for stale in self.root.parent.glob(pattern):
+                shutil.rmtree(stale, ignore_errors=True)
+
+    def _path(self, key: str) -> Path:
+        assert self.shadow is not None, "prepare() first"
+        path = (self.shadow / key).resolve()
+        if not path.is_relative_to(self.shadow.resolve()) or key.endswith("/"):
+            raise TargetError(
+                f"target {self.name!r}: object key {key!r} would land outside the staging folder.",
+                hint="rename the object in production or drop it with a rule.",
+            )
+        return path
+
+    def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(data, out, CHUNK)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise TargetError(
+                f"target {self.name!r}: cannot write an object ({type(exc).__name__}: "
+                f"{exc.strerror}).",
+                hint="check free space and permissions; staging was left as it was.",
+            ) from None
+
+    def shadow_keys(self) -> set[str]:
+        assert self.shadow is not None, "prepare() first"
+        return {
+            p.relative_to(self.shadow).as_posix()
+            for p in self.shadow.rglob("*")
+            if p.is_file() and not p.name.startswith(".part-")
+        }
+
+    def promote(self) -> None:
+        assert self.shadow is not None, "prepare() first"
+        old = self.root.parent / f".{self.root.name}.previous-{self.run_id}"
+        try:
+            if self.root.exists():
+                os.rename(self.root, old)
+            try:
+                os.rename(self.shadow, self.root)
+            except OSError:
+                if old.exists():
+                    os.rename(old, self.root)  # put the previous snapshot back
+                raise
+        except OSError as exc:
+            raise TargetError(
+                f"target {self.name!r}: cannot move the new objects into {self.root} "
+                f"({type(exc).__name__}: {exc.strerror}).",
+                hint="check permissions on the staging folder; the previous objects are there.",
+            ) from None
+        shutil.rmtree(old, ignore_errors=True)
+        self.shadow = None
+
+    def discard(self) -> None:
+        if self.shadow is not None:
+            shutil.rmtree(self.shadow, ignore_errors=True)
+            self.shadow = None

@@ -1,0 +1,112 @@
+"""S3 (or any S3-compatible server) as an object target.
+
+The run uploads below a sibling prefix ``<prefix>.sanitize-<run id>/``, never under the
+staging prefix itself. Promotion copies each object server-side onto the staging prefix,
+deletes the staging objects the run did not produce, then deletes the shadow. S3 has no
+multi-object rename, so promotion is the one step that is not all-or-nothing; a failure there
+is reported, and the next run rewrites the whole prefix.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from typing import Any, BinaryIO
+
+from sanitizer.errors import TargetError
+from sanitizer.extract.objects import ObjectAttributes
+from sanitizer.extract.objects.s3 import s3_client, s3_errors, split_url, where
+
+SHADOW_MARK = ".sanitize-"
+COPY_LIMIT = 5 * 1024**3  # larger objects need a multipart copy
+WORKERS = 16
+
+
+class S3Target:
+    """Writes objects below ``s3://bucket/prefix`` through a run-scoped shadow prefix."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+        self.bucket, self.prefix = split_url(url)
+        self.client: Any = s3_client()
+        self.shadow: str | None = None
+
+    def describe(self) -> str:
+        return where(self.url)
+
+    def _errors(self) -> AbstractContextManager[None]:
+        return s3_errors(f"target {self.name!r}", self.url, TargetError)
+
+    def _final(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def attach(self, run_id: str) -> None:
+        self.shadow = f"{self.prefix}{SHADOW_MARK}{run_id}/"
+
+    def prepare(self, run_id: str) -> None:
+        self.attach(run_id)
+        with self._errors():
+            self.client.head_bucket(Bucket=self.bucket)
+            # shadows of runs that were killed (no chance to discard) go before a new one
+            self._delete([item["Key"] for item in self._list(f"{self.prefix}{SHADOW_MARK}")])
+
+    def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
+        assert self.shadow is not None, "prepare() first"
+        extra: dict[str, Any] = dict(attributes.headers)
+        if attributes.metadata:
+            extra["Metadata"] = attributes.metadata
+        if attributes.tags:
+            extra["Tagging"] = urllib.parse.urlencode(attributes.tags)
+        with self._errors():
+            self.client.upload_fileobj(data, self.bucket, self.shadow + key, ExtraArgs=extra)
+
+    def shadow_keys(self) -> set[str]:
+        assert self.shadow is not None, "prepare() first"
+        shadow = self.shadow
+        with self._errors():
+            return {item["Key"][len(shadow) :] for item in self._list(shadow)}
+
+    def _list(self, prefix: str) -> list[dict[str, Any]]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        return [item for page in pages for item in page.get("Contents", [])]
+
+    def promote(self) -> None:
+        assert self.shadow is not None, "prepare() first"
+        shadow = self.shadow
+        final_prefix = f"{self.prefix}/" if self.prefix else ""
+        with self._errors():
+            written = self._list(shadow)
+            with ThreadPoolExecutor(WORKERS) as pool:
+                list(pool.map(lambda item: self._copy(item, shadow), written))
+            new = {self._final(item["Key"][len(shadow) :]) for item in written}
+            stale = [
+                item["Key"]
+                for item in self._list(final_prefix)
+                if item["Key"] not in new and SHADOW_MARK not in item["Key"]
+            ]
+            self._delete(stale)
+            self._delete([item["Key"] for item in written])
+        self.shadow = None
+
+    def _copy(self, item: dict[str, Any], shadow: str) -> None:
+        source = {"Bucket": self.bucket, "Key": item["Key"]}
+        final = self._final(item["Key"][len(shadow) :])
+        if item["Size"] < COPY_LIMIT:
+            self.client.copy_object(Bucket=self.bucket, Key=final, CopySource=source)
+        else:  # managed multipart copy; carries metadata over from the source object
+            self.client.copy(source, self.bucket, final)
+
+    def _delete(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    def discard(self) -> None:
+        if self.shadow is None:
+            return
+        with self._errors():
+            self._delete([item["Key"] for item in self._list(self.shadow)])
+        self.shadow = None

@@ -1,0 +1,106 @@
+"""Objects masked in several processes: masking is CPU-bound Python (fakes, parsing,
+detection), so threads alone overlap I/O but use one core.
+
+Each worker process opens its own source and target (from their URLs) and attaches to the
+shadow the main process prepared; it takes batches of objects and runs each batch on its own
+threads, so I/O still overlaps inside a process. Outcomes (counts, never values) travel back
+and are folded into the run's tally by the caller. The unique ledger cannot span processes,
+so rules that need one run in the main process instead (see :func:`process_count`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from sanitizer.config.object_rules import ObjectRule
+from sanitizer.extract.objects import ObjectSource, open_source
+from sanitizer.load.objects import ObjectTarget, open_target
+from sanitizer.mask.engine import UniqueLedger
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.objects_work import Outcome, PlannedObject, mask_one
+
+_WORKER: dict[str, Any] = {}
+MAX_BATCH = 32  # objects per task: enough to amortize the hop, small enough to balance
+
+
+@dataclass
+class _Stores:
+    source: ObjectSource
+    target: ObjectTarget
+
+
+def process_count(setting: int, rules: list[ObjectRule]) -> int:
+    """Worker processes for objects: the ``workers`` setting, or one per core for ``auto``;
+    1 (threads in this process) when a rule needs the run's unique ledger."""
+    needs_ledger = any(
+        op.unique
+        for rule in rules
+        for op in [*rule.columns.values(), *rule.metadata.values(), *rule.tags.values()]
+        if op is not None
+    )
+    if needs_ledger:
+        return 1
+    if setting:
+        return setting
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, len(cores) if cores else os.cpu_count() or 1)
+
+
+def _init(name: str, source_url: str, target_url: str, run_id: str, keyring: Keyring, nlp: Any):
+    target = open_target(name, target_url)
+    target.attach(run_id)
+    _WORKER.update(stores=_Stores(open_source(name, source_url), target), keyring=keyring, nlp=nlp)
+
+
+def _batch(items: list[PlannedObject], threads: int) -> list[Outcome]:
+    stores, keyring, nlp = _WORKER["stores"], _WORKER["keyring"], _WORKER["nlp"]
+    ledger = UniqueLedger()  # unused: rules that need one never come here
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda item: mask_one(stores, item, keyring, nlp, ledger), items))
+
+
+class ObjectPool:
+    """Worker processes for one object source's run; use as a context manager."""
+
+    def __init__(
+        self,
+        processes: int,
+        threads: int,
+        init: tuple[str, str, str, str, Keyring, Any],
+    ) -> None:
+        self.processes, self.threads = processes, threads
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, "1")
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init,
+            initargs=init,
+        )
+
+    def __enter__(self) -> ObjectPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, items: list[PlannedObject], stop: Any) -> Iterator[tuple[PlannedObject, Outcome]]:
+        """Outcomes as batches finish, at most two batches per process in flight; nothing new
+        is sent once ``stop`` is set."""
+        size = max(1, min(MAX_BATCH, len(items) // (4 * self.processes) or 1))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        pending = []
+        for batch in batches:
+            if stop.is_set():
+                break
+            pending.append((batch, self._pool.submit(_batch, batch, self.threads)))
+            if len(pending) >= 2 * self.processes:
+                done, future = pending.pop(0)
+                yield from zip(done, future.result(), strict=True)
+        for done, future in pending:
+            yield from zip(done, future.result(), strict=True)
