@@ -72,8 +72,15 @@ def main() -> None:
 @log_option
 @click.option("--only", multiple=True, help="Refresh only SOURCE.TABLE (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check config, rules and sources; write nothing.")
+@click.option(
+    "--init",
+    is_flag=True,
+    help="Adopt an existing, empty staging database sanitizer has not written to yet.",
+)
 @handle_errors
-def snapshot(config_path: Path, log_format: str, only: tuple[str, ...], dry_run: bool) -> None:
+def snapshot(
+    config_path: Path, log_format: str, only: tuple[str, ...], dry_run: bool, init: bool
+) -> None:
     """Mask production into staging: the whole run, atomically."""
     from sanitizer.config.settings import load_settings
     from sanitizer.pipeline import run_snapshot
@@ -82,7 +89,9 @@ def snapshot(config_path: Path, log_format: str, only: tuple[str, ...], dry_run:
     logs.configure(log_format)
     settings = load_settings(config_path)
     with Progress(enabled=sys.stderr.isatty()) as progress:
-        receipt = run_snapshot(settings, only=only, dry_run=dry_run, progress=progress.advance)
+        receipt = run_snapshot(
+            settings, only=only, dry_run=dry_run, init=init, progress=progress.advance
+        )
     print_summary(receipt, settings.receipts_dir)
 
 

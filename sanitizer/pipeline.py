@@ -26,6 +26,8 @@ from sanitizer.config.rules import SourceRules, load_rules, rule_files
 from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.guard import claim_targets, finish_histories, lock_targets
+from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
@@ -67,9 +69,13 @@ def run_snapshot(
     *,
     only: tuple[str, ...] = (),
     dry_run: bool = False,
+    init: bool = False,
     progress: Progress | None = None,
 ) -> Receipt:
-    """Run the whole snapshot; returns the receipt (also written to the receipts folder)."""
+    """Run the whole snapshot; returns the receipt (also written to the receipts folder).
+
+    ``init`` adopts an existing, empty staging database that sanitizer has not written to.
+    """
     started = time.monotonic()
     receipt = Receipt(
         run_id=new_run_id(),
@@ -80,16 +86,22 @@ def run_snapshot(
         key_fingerprint=settings.key_fingerprint,
         dry_run=dry_run,
     )
+    histories: list[History] = []
     try:
-        _run(settings, receipt, only, dry_run, progress)
+        _run(settings, receipt, only, dry_run, init, progress, histories)
         receipt.status = "dry-run" if dry_run else "succeeded"
     except SanitizerError as exc:
         receipt.status = "failed"
         receipt.error = f"{type(exc).__name__}: {exc.message}"
         raise
+    except BaseException as exc:  # interrupted, or a bug: recorded without its message
+        receipt.status = "failed"
+        receipt.error = type(exc).__name__
+        raise
     finally:
         receipt.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         receipt.duration_seconds = round(time.monotonic() - started, 3)
+        finish_histories(histories, receipt)
         if not dry_run:
             path = receipt.write(settings.receipts_dir)
             log.info("receipt written", extra={"path": str(path), "run_id": receipt.run_id})
@@ -101,21 +113,28 @@ def _run(
     receipt: Receipt,
     only: tuple[str, ...],
     dry_run: bool,
+    init: bool,
     progress: Progress | None,
+    histories: list[History],
 ) -> None:
     rules = load_rules(settings.rules_dir, list(settings.sources))
     keyring = Keyring(settings.key)
     with ExitStack() as stack:
+        sql = [name for name, endpoint in settings.sources.items() if endpoint.kind == "sql"]
+        sources = {name: SqlSource(name, settings.sources[name].url) for name in sql}
+        targets = {name: open_target(name, settings.targets[name].url) for name in sql}
+        for name, target in targets.items():
+            stack.callback(target.dispose)
+            refuse_same_database(sources[name], target)  # before anything connects to it
+        if not dry_run:
+            lock_targets(stack, list(targets.values()))  # before anything is cleaned or written
         runs = []
         object_runs: list[ObjectRun] = []
         for name, endpoint in settings.sources.items():
             if endpoint.kind == "objects":
                 object_runs.append(_plan_objects(name, settings, rules, keyring, receipt))
                 continue
-            source = SqlSource(name, endpoint.url)
-            target = open_target(name, settings.targets[name].url)
-            stack.callback(target.dispose)
-            refuse_same_database(source, target)
+            source, target = sources[name], targets[name]
             source.copy_text = target.copy_text = (
                 source.dialect == "postgresql" and target.url.get_backend_name() == "postgresql"
             )
@@ -126,6 +145,7 @@ def _run(
             receipt.sources[name] = {"kind": "sql", "url": source.describe(), "tables": len(tables)}
             receipt.targets[name] = target.describe()
         _select(runs, only)
+        histories += claim_targets([run.target for run in runs], receipt, init, dry_run)
         log.info(
             "plan checked",
             extra={"run_id": receipt.run_id, "tables": sum(len(r.selected) for r in runs)},

@@ -61,6 +61,7 @@ class Receipt:
     objects: dict[str, ObjectReceipt] = field(default_factory=dict)  # "source:glob" → counts
     entities: dict[str, int] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
+    killed_runs: list[str] = field(default_factory=list)  # stale runs this run found
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=False)

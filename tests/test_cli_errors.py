@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from sanitizer.errors import ExitCode
+from sanitizer.load.history import History
 
 SANITIZE = Path(sys.executable).with_name("sanitize")
 KEY = "0123456789abcdef0123456789abcdef"
@@ -38,7 +40,7 @@ tables:
     full_name: {fake: name}
     notes: redact
 """
-PREVIOUS_STAGING = b"yesterday's staging snapshot"
+PREVIOUS_STAGING = [(1, "masked@example.com", "Masked Name", None)]  # yesterday's data
 
 
 @dataclass
@@ -65,8 +67,18 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "app.yaml").write_text(RULES)
     (tmp_path / "staging").mkdir()
-    (tmp_path / "staging" / "app.db").write_bytes(PREVIOUS_STAGING)
+    previous_staging(tmp_path / "staging" / "app.db")
     return tmp_path
+
+
+def previous_staging(path: Path) -> None:
+    """Yesterday's staging: a sanitizer-owned database (its marker) holding masked rows."""
+    History(sa.create_engine(f"sqlite:///{path}"), None, "staging").create("yesterday", "0")
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER, email TEXT, full_name TEXT, notes TEXT)")
+    conn.executemany("INSERT INTO customers VALUES (?, ?, ?, ?)", PREVIOUS_STAGING)
+    conn.commit()
+    conn.close()
 
 
 def sanitize(project: Path, *args: str, **env: str) -> Result:
@@ -101,7 +113,9 @@ def error_paragraph(result: Result) -> str:
 def assert_staging_untouched(project: Path) -> None:
     staging = project / "staging"
     assert sorted(p.name for p in staging.iterdir()) == ["app.db"], "a shadow or new file was left"
-    assert (staging / "app.db").read_bytes() == PREVIOUS_STAGING
+    conn = sqlite3.connect(staging / "app.db")
+    assert conn.execute("SELECT * FROM customers").fetchall() == PREVIOUS_STAGING
+    conn.close()
 
 
 def test_the_setup_itself_succeeds(project):
@@ -200,3 +214,36 @@ def test_rules_check_reports_the_same_problems(project):
     assert "rules/app.yaml:4: keep-like 'kep'" not in result.stdout
     assert "did you mean 'keep'?" in result.stdout  # the report lists it with file and line
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_target_holding_someone_elses_tables_is_refused(project):
+    """The credentials boundary: a database sanitizer did not write is never replaced."""
+    staging = project / "staging" / "app.db"
+    staging.unlink()
+    conn = sqlite3.connect(staging)
+    conn.execute("CREATE TABLE payroll (id INTEGER, salary INTEGER)")
+    conn.commit()
+    conn.close()
+    before = staging.read_bytes()
+    for args in (("snapshot",), ("snapshot", "--init")):
+        result = sanitize(project, *args)
+        assert result.code == ExitCode.CONFIG
+        assert "holds 1 table(s) sanitizer did not write (payroll)" in error_paragraph(result)
+        assert staging.read_bytes() == before
+
+
+def test_an_existing_empty_target_is_adopted_only_with_init(project):
+    staging = project / "staging" / "app.db"
+    staging.unlink()
+    sqlite3.connect(staging).close()  # an empty database someone created for staging
+    result = sanitize(project)
+    assert result.code == ExitCode.CONFIG
+    assert "sanitize snapshot --init" in error_paragraph(result)
+    assert sanitize(project, "snapshot", "--init").code == 0
+    assert sanitize(project).code == 0  # adopted: the marker is there now
+    runs = sanitize(project, "runs")
+    assert runs.code == 0
+    assert [line.split()[1] for line in runs.stdout.splitlines()[1:]] == [
+        "succeeded",
+        "succeeded",
+    ]

@@ -50,18 +50,18 @@ class SqliteTarget(SqlTarget):
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """An exclusive ``flock`` on ``<file>.lock``: the kernel drops it with the process, so
-        a killed run never leaves a stale lock behind."""
+        """An exclusive ``flock`` on the staging file's folder (no lock file is left behind):
+        the kernel drops it with the process, so a killed run never leaves a stale lock."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a+") as handle:
+        handle = os.open(self.path.parent, os.O_RDONLY)
+        try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise self.locked() from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
 
     def carry_history(self) -> None:
         """The marker and run history live in the file, so the new file takes them along."""

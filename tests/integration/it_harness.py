@@ -44,6 +44,7 @@ TEXT_TYPES = {
     "set",
 }
 SHADOW_MARK = "__sz_"
+META_TABLES = ("sanitizer_marker", "sanitizer_runs")  # sanitizer's own, in staging
 
 
 def cli_env(key: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -59,7 +60,8 @@ def cli_env(key: str, extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def command(config: Path) -> list[str]:
-    return [str(SANITIZE), "snapshot", "--config", str(config), "--log-format", "json"]
+    """The run, adopting the session's freshly created (empty) staging databases."""
+    return [str(SANITIZE), "snapshot", "--config", str(config), "--log-format", "json", "--init"]
 
 
 def run_cli(config: Path, env: dict[str, str]) -> CliResult:
@@ -211,6 +213,8 @@ class World:
         quote = engine.dialect.identifier_preparer.quote
         tables: dict[str, Table] = {}
         for schema, table, column, data_type in rows:
+            if table in META_TABLES:
+                continue  # sanitizer's own marker and run history, not a copy of production
             name = self.rule_name(schema, table)
             entry = tables.setdefault(
                 name, Table(name, f"{quote(schema)}.{quote(table)}", [], {}, [])
@@ -267,7 +271,7 @@ class World:
                 "SELECT table_name FROM information_schema.tables "
                 "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1"
             ).scalars()
-            for name in list(names):
+            for name in [n for n in names if n not in META_TABLES]:
                 create = conn.exec_driver_sql(f"SHOW CREATE TABLE `{name}`").one()[1]
                 parts.append(mysql_create(create))
         return "\n\n".join(parts)
@@ -331,6 +335,7 @@ def pg_schema(database: str) -> str:
             "--no-owner",
             "--no-privileges",
             f"--exclude-schema=*{SHADOW_MARK}*",  # live schemas only, as in World.tables
+            "--exclude-schema=sanitizer_meta",  # sanitizer's marker and run history
             "-h",
             PG_HOST,
             "-p",

@@ -98,9 +98,10 @@ def dbs(demo: Demo) -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection]]:
 
 
 def tables(conn: sqlite3.Connection) -> list[str]:
+    """The data tables (not SQLite's, nor sanitizer's own marker and run history)."""
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
+        "AND name NOT LIKE 'sanitizer_%' ORDER BY name"
     )
     return [name for (name,) in rows]
 

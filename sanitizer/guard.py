@@ -1,0 +1,78 @@
+"""The nightly-job guard rails around a run's SQL targets: lock, ownership, run history.
+
+Before anything is written: every target is locked (a second run against the same staging
+stops with exit 8), and must be sanitizer's own (its marker) or new — an existing empty
+database is adopted only with ``--init``. The run is then recorded as ``running`` in each
+target's history, which also marks runs that were killed before they could finish; at the
+end the row gets the outcome and the receipt's counts (never values).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from typing import Any
+
+import sanitizer
+from sanitizer.load.history import History
+from sanitizer.load.sql import SqlTarget
+from sanitizer.receipt import Receipt
+
+log = logging.getLogger("sanitizer")
+
+
+def lock_targets(stack: ExitStack, targets: list[SqlTarget]) -> None:
+    """Hold every target's lock until the run ends (in a stable order: no deadlock)."""
+    for target in sorted(targets, key=lambda t: t.describe()):
+        stack.enter_context(target.lock())
+
+
+def claim_targets(
+    targets: list[SqlTarget], receipt: Receipt, init: bool, dry_run: bool
+) -> list[History]:
+    """Check ownership (writing the marker on first use) and start each run-history row."""
+    histories = []
+    for target in targets:
+        target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
+        if dry_run:
+            continue
+        history = target.history
+        with target.errors("recording the run"):
+            stale = history.start(receipt.run_id, _info(receipt))
+        for run_id in stale:
+            log.warning(
+                "a previous run was killed before it finished; its leftovers are cleaned up",
+                extra={"run_id": receipt.run_id, "killed_run": run_id, "target": target.name},
+            )
+            receipt.killed_runs.append(run_id)
+        histories.append(history)
+    return histories
+
+
+def finish_histories(histories: list[History], receipt: Receipt) -> None:
+    """Record the outcome; a failure to record never hides the run's own outcome."""
+    for history in histories:
+        try:
+            history.finish(receipt.run_id, receipt.status, summary(receipt), receipt.error)
+        except Exception:
+            log.exception("recording the run's outcome in %s failed", history.target)
+
+
+def _info(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "tool_version": receipt.tool_version,
+        "rules_digest": receipt.rules_digest,
+        "key_id": receipt.key_id,
+    }
+
+
+def summary(receipt: Receipt) -> dict[str, Any]:
+    """What the history keeps of a run: counts and verification, as in the receipt."""
+    return {
+        "tables": len(receipt.tables),
+        "rows_in": sum(t.rows_in for t in receipt.tables.values()),
+        "rows_out": sum(t.rows_out for t in receipt.tables.values()),
+        "entities": receipt.entities,
+        "verification": receipt.verification,
+        "duration_seconds": receipt.duration_seconds,
+    }
