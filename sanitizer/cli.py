@@ -130,15 +130,18 @@ def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: st
     """
     from sanitizer.config.settings import load_settings
     from sanitizer.review import schema_file
-    from sanitizer.review.check import check, drift, render
+    from sanitizer.review.check import check, check_stores, drift, render
 
     settings = load_settings(config_path, offline=not live)
     path = schema_path or schema_file.default_path(settings)
+    stores = ""
     if live:
         schemas = schema_file.live_schemas(settings)
         problems = check(settings, schemas)
         if path.exists():
             problems += drift(schema_file.load(path), schemas)
+        if not problems:
+            stores = check_stores(settings)  # objects and vectors: the run's own dry plan
     else:
         schemas = schema_file.load(path)
         problems = check(settings, schemas)
@@ -147,7 +150,7 @@ def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: st
     against = "the live sources" if live else str(_shown(path))
     summary = (
         f"{'ok' if not problems else f'{len(problems)} problem(s)'}: {tables} tables, "
-        f"{columns} columns checked against {against}."
+        f"{columns} columns{stores} checked against {against}."
     )
     click.echo(render(problems, fmt, summary))
     if any(p.kind == "rule" for p in problems):

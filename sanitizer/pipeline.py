@@ -25,6 +25,7 @@ from sanitizer.config.plan import SourcePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules, rule_files
 from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
+from sanitizer.extract.known import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.guard import claim_targets, finish_histories, lock_targets
 from sanitizer.load.history import History
@@ -33,8 +34,10 @@ from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known import set_known
 from sanitizer.objects_run import ObjectRun, load_objects, plan_objects, record_plan
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
+from sanitizer.verify.sql import RunLeakCheck
 
 log = logging.getLogger("sanitizer")
 
@@ -163,17 +166,22 @@ def _run(
             for tp in run.plan.tables.values()
             for cp in tp.columns.values()
         )
+        known = _known_values(runs) if uses_nlp else {}
         workers = worker_count(settings.workers, uses_nlp)
         pool = (
-            stack.enter_context(MaskPool(workers, keyring, settings.nlp)) if workers > 1 else None
+            stack.enter_context(MaskPool(workers, keyring, settings.nlp, known))
+            if workers > 1
+            else None
         )
+        leaks = RunLeakCheck(keyring.subkey("verify"))
         try:
             ledger = UniqueLedger()
             for run in runs:
-                _load_source(run, settings, keyring, ledger, receipt, progress, pool)
+                _load_source(run, settings, keyring, ledger, receipt, progress, pool, leaks)
             for object_run in object_runs:
                 load_objects(object_run, settings, keyring, ledger, receipt, progress)
             _verify(receipt)
+            _check_leaks(leaks, runs, receipt)
             for object_run in object_runs:  # first: an S3 promotion can fail midway
                 object_run.target.promote()
             for run in runs:
@@ -186,6 +194,14 @@ def _run(
                     log.exception("discarding the shadow of %s failed", run.target.name)
             raise
         receipt.verification["swapped"] = True
+
+
+def _known_values(runs: list[SourceRun]) -> dict[str, list[str]]:
+    """Values of fake/format columns, for ``detect`` to find again in free text."""
+    known = collect_known([(run.source, run.selected, run.plan) for run in runs])
+    count = set_known(known)
+    log.info("known values collected", extra={"values": count})
+    return known
 
 
 def _plan_objects(
@@ -233,6 +249,7 @@ def _load_source(
     receipt: Receipt,
     progress: Progress | None,
     pool: MaskPool | None,
+    leaks: RunLeakCheck,
 ) -> None:
     run.target.prepare(receipt.run_id, run.selected)
     for table in run.selected:
@@ -245,11 +262,15 @@ def _load_source(
         )
         table_receipt = TableReceipt()
 
+        table_plan = run.plan.tables[table.info.name]
         batches = _read_counted(run, table, table_receipt, settings.batch_size, progress)
-        if pool is None:
-            run.target.write(table, (masker.mask(batch) for batch in batches))
-        else:
-            run.target.write(table, pool.mask(masker, batches))
+        batches = (leaks.observe_source(table_plan, b) or b for b in batches)
+        masked = (
+            (masker.mask(batch) for batch in batches)
+            if pool is None
+            else pool.mask(masker, batches)
+        )
+        run.target.write(table, (leaks.observe_masked(table_plan, b) for b in masked))
         table_receipt.fields = {
             name: FieldReceipt(
                 s.operator,
@@ -288,6 +309,27 @@ def _read_counted(
         if progress:
             progress(f"{run.source.name}.{table.info.name}", batch.height)
         yield batch
+
+
+def _check_leaks(leaks: RunLeakCheck, runs: list[SourceRun], receipt: Receipt) -> None:
+    """Before the swap: no production value of a masked field anywhere in the shadows."""
+    for run in runs:
+        plans = [run.plan.tables[t.info.name] for t in run.selected]
+        leaks.scan(run.target, run.source.name, plans)
+    report = leaks.report
+    receipt.verification["leak_check"] = {
+        "values_tracked": len(leaks.index),
+        "staging_values_scanned": report.scanned,
+        "hits": report.total,
+        "where": [f"{h.where} ({h.key})" for h in report.hits],
+    }
+    if report.total:
+        receipt.verification["passed"] = False
+        raise LeakError(
+            report.describe() + ".",
+            hint="the staging copy was discarded; add or tighten the rules for the fields "
+            "that hold them (e.g. detect on that text column), then run again.",
+        )
 
 
 def _verify(receipt: Receipt) -> None:

@@ -247,3 +247,20 @@ def test_an_existing_empty_target_is_adopted_only_with_init(project):
         "succeeded",
         "succeeded",
     ]
+
+
+def test_a_production_value_in_a_kept_column_fails_the_run_before_the_swap(project):
+    """The leak check scans everything staged: an email masked in one column but copied
+    verbatim into a kept one is a leak, named by field and row key, never by value."""
+    conn = sqlite3.connect(project / "prod.db")
+    conn.execute("UPDATE customers SET notes = 'escalated by ana@corp.com' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    rules = project / "rules" / "app.yaml"
+    rules.write_text(RULES.replace("notes: redact", "notes: keep"))
+    result = sanitize(project)
+    assert result.code == ExitCode.LEAK
+    message = error_paragraph(result)
+    assert "app.customers.notes (id=2)" in message
+    assert "ana@corp.com" not in result.stdout + result.stderr
+    assert_staging_untouched(project)

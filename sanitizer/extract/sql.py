@@ -239,6 +239,21 @@ class SqlSource:
                 transient=True,
             ) from None
 
+    def distinct_values(self, source_table: SourceTable, column: str, limit: int) -> list[str]:
+        """Up to ``limit`` distinct non-NULL values of one text column (known values)."""
+        table = source_table.table
+        col = table.c[column]
+        query = sa.select(sa.distinct(col)).where(col.is_not(None)).limit(limit)
+        try:
+            return [v for v in self.connection.execute(query).scalars() if isinstance(v, str)]
+        except (SQLAlchemyError, psycopg_errors()) as exc:
+            raise SourceError(
+                f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
+                f"{_reason(exc)}.",
+                hint="check the connection and the role's SELECT privilege.",
+                transient=True,
+            ) from None
+
     def _copy_batches(
         self, table: sa.Table, names: list[str], batch_size: int
     ) -> Iterator[pl.DataFrame]:

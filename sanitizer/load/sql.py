@@ -157,7 +157,8 @@ class SqlTarget(ABC):
         """Rows of a loaded shadow table (only ``columns``), streamed: verification reads back
         exactly what landed."""
         table = self.tables[rule_name]
-        query = sa.select(*(table.c[name] for name in columns))
+        # as stored: a JSON column holding malformed text must read back, not be parsed
+        query = sa.select(*(sa.type_coerce(table.c[name], sa.UnicodeText) for name in columns))
         with self.errors(f"reading back {rule_name}"), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=10_000).execute(query)
             yield from result

@@ -21,13 +21,15 @@ import polars as pl
 from sanitizer.config.plan import TablePlan
 from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known import set_known
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
 
 
-def _init_worker(keyring: Keyring, nlp: Any) -> None:
+def _init_worker(keyring: Keyring, nlp: Any, known: dict[str, list[str]]) -> None:
     _WORKER.update(keyring=keyring, nlp=nlp, maskers={})
+    set_known(known)  # detect finds the run's known values in every process
 
 
 def _mask_in_worker(
@@ -64,7 +66,13 @@ def worker_count(setting: int | None, uses_nlp: bool) -> int:
 class MaskPool:
     """A process pool for the run's masking; use as a context manager."""
 
-    def __init__(self, workers: int, keyring: Keyring, nlp: Any) -> None:
+    def __init__(
+        self,
+        workers: int,
+        keyring: Keyring,
+        nlp: Any,
+        known: dict[str, list[str]] | None = None,
+    ) -> None:
         self.workers = workers
         # One BLAS thread per worker: the workers already fill the cores, and OpenBLAS
         # threads on spaCy's small matrices cost more than they give (8% slower measured,
@@ -76,7 +84,7 @@ class MaskPool:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(keyring, nlp),
+            initargs=(keyring, nlp, known or {}),
         )
 
     def __enter__(self) -> MaskPool:

@@ -78,6 +78,18 @@ def check(settings: Settings, schemas: Schemas) -> list[Problem]:
     return problems
 
 
+def check_stores(settings: Settings) -> str:
+    """Object and vector sources, checked by the run's own plan (dry run, read-only): every
+    key and metadata field needs a rule. Returns a summary part like ", 12 objects"."""
+    if all(endpoint.kind == "sql" for endpoint in settings.sources.values()):
+        return ""
+    from sanitizer.pipeline import run_snapshot
+
+    receipt = run_snapshot(settings, dry_run=True)
+    objects = sum(o.objects_in for o in receipt.objects.values())
+    return f", {objects} objects" if receipt.objects else ""
+
+
 def _problems(exc: ConfigError) -> list[Problem]:
     errors = exc.errors if isinstance(exc, ConfigErrors) else [exc]
     return [Problem.from_error(e) for e in errors]

@@ -15,35 +15,36 @@ meaningless outside the process that made it. Values too short or too common to 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
-WORD = re.compile(r"[^\W_]+(?:[@.+'’\-][^\W_]+)*")  # jane.doe@corp.com, o'neil, 555-0132
-MAX_WORDS = 8  # longer values (notes, free text) are checked through their own fields
-MIN_CHARS = 6  # a value this short identifies no one
-MIN_SINGLE_WORD = 8  # an identifier mixing letters and digits ("DE123456789")
+from sanitizer.mask.text.known import WordIndex, trackable, words
+
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 
 
-def words(text: str) -> list[str]:
-    """The words of a text, case-folded: how values and staging texts are compared."""
-    return [w.casefold() for w in WORD.findall(text)]
+@cache
+def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words fakes are made of (names, city prefixes) and the city suffixes."""
+    from faker.providers.address.en_US import Provider as Address
+
+    from sanitizer.mask.fakes import _pool
+
+    names = {w.casefold() for w in (*_pool("first_names"), *_pool("last_names"))}
+    names |= {p.casefold() for p in Address.city_prefixes}
+    return frozenset(names), tuple(sorted(set(Address.city_suffixes), key=len, reverse=True))
 
 
-def trackable(tokens: list[str]) -> bool:
-    """Whether a value's words identify something: several words (a full name, an address),
-    or one word that is an address or an identifier. One plain word — a first name, a city —
-    is not tracked: the fakes that replace such values come from the same pools, so finding
-    "Gabrielle" in staging says nothing about where it came from."""
-    joined = " ".join(tokens)
-    if len(joined) < MIN_CHARS or not tokens or len(tokens) > MAX_WORDS:
-        return False
-    if len(tokens) == 1:
-        word = tokens[0]
-        digits = sum(c.isdigit() for c in word)
-        return "@" in word or digits >= 6 or (digits >= 2 and len(word) >= MIN_SINGLE_WORD)
-    return True
+def could_be_fake(tokens: list[str]) -> bool:
+    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth)."""
+    pool, suffixes = _pool_words()
+    return bool(tokens) and all(
+        t in pool or any(t.endswith(s) and t[: -len(s)] in pool for s in suffixes) for t in tokens
+    )
+
+
+__all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "words"]
 
 
 @dataclass
@@ -54,24 +55,25 @@ class Hit:
     key: str  # e.g. "id=42", a document id, an object key
 
 
-@dataclass
-class LeakIndex:
-    """Keyed digests of production values, and what a lookup needs to stay cheap."""
+class LeakIndex(WordIndex):
+    """Keyed digests of production values (the run's verification key salts them).
 
-    key: bytes
-    digests: set[int] = field(default_factory=set)
-    sizes: set[int] = field(default_factory=set)  # word counts of tracked values
-    firsts: set[int] = field(default_factory=set)  # digests of their first words
+    A value a fake could have produced — every word a first name, last name or a city's
+    prefix or suffix from the fake pools ("Eric Porter", "South Tracy") — is not tracked:
+    finding it in staging proves nothing, as detection may have put it there as a fake.
+    """
 
-    def _digest(self, tokens: list[str]) -> int:
-        return hash((self.key, "\x1f".join(tokens)))
+    def __init__(self, key: bytes) -> None:
+        super().__init__(salt=key)
 
-    def add(self, value: str) -> None:
-        tokens = words(value)
-        if trackable(tokens):
-            self.digests.add(self._digest(tokens))
-            self.sizes.add(len(tokens))
-            self.firsts.add(hash((self.key, tokens[0])))
+    def add(self, value: str, label: str = "") -> bool:
+        if could_be_fake(words(value)):
+            return False
+        return super().add(value, label)
+
+    @property
+    def key(self) -> bytes:
+        return self.salt
 
     def add_all(self, values: Iterable[object]) -> None:
         for value in values:
@@ -82,31 +84,11 @@ class LeakIndex:
         """Stop tracking values that occur inside fakes this run produced: a fake can
         legitimately contain another row's original ("South Tracy" from the city pool inside
         a fake address, "da Paz" inside a fake name), so finding it proves nothing."""
-        for fake in fakes:
-            if isinstance(fake, str) and self.digests:
-                tokens = words(fake)
-                for size in self.sizes:
-                    for start in range(len(tokens) - size + 1):
-                        self.digests.discard(self._digest(tokens[start : start + size]))
+        self.discard_within(fakes)
 
     def found_in(self, text: str) -> bool:
         """Whether any tracked value occurs in ``text`` as a run of whole words."""
-        if not self.digests:
-            return False
-        tokens = words(text)
-        sizes = sorted(self.sizes)
-        for start, token in enumerate(tokens):
-            if hash((self.key, token)) not in self.firsts:
-                continue
-            for size in sizes:
-                if start + size <= len(tokens) and (
-                    self._digest(tokens[start : start + size]) in self.digests
-                ):
-                    return True
-        return False
-
-    def __len__(self) -> int:
-        return len(self.digests)
+        return bool(self.find(text, first_only=True))
 
 
 @dataclass

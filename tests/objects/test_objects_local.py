@@ -167,7 +167,7 @@ def test_rules_check_counts_objects(world: dict) -> None:
     from objects_world import KEY, SANITIZE
 
     proc = subprocess.run(
-        [str(SANITIZE), "rules", "check", "--config", str(world["config"])],
+        [str(SANITIZE), "rules", "check", "--live", "--config", str(world["config"])],
         capture_output=True,
         text=True,
         env={"SANITIZE_KEY": KEY, "PATH": "/usr/bin:/bin"},

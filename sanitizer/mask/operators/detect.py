@@ -12,7 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake
-from sanitizer.mask.text.detector import ENTITY_FAKES, find_all
+from sanitizer.mask.text.detector import ENTITY_FAKES, Finding, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
 
@@ -49,31 +49,38 @@ class Detect(Operator):
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
         texts = [str(v) for v in values]
         findings = find_all(texts, self.entities, ctx.nlp)
-        by_entity: dict[str, set[str]] = defaultdict(set)
+        by_kind: dict[str | None, set[str]] = defaultdict(set)
         for text, found in zip(texts, findings, strict=True):
             for f in found:
-                by_entity[f.entity].add(text[f.start : f.end])
+                by_kind[_kind(f)].add(text[f.start : f.end])
                 ctx.count(f"entity:{f.entity}")
-        replacement = _replacements(by_entity, ctx)
+        replacement = _replacements(by_kind, ctx)
         out = []
         for text, found in zip(texts, findings, strict=True):
             for f in reversed(found):
                 span = text[f.start : f.end]
-                text = text[: f.start] + replacement[(f.entity, span)] + text[f.end :]
+                text = text[: f.start] + replacement[(_kind(f), span)] + text[f.end :]
             out.append(text)
         return out
 
 
-def _replacements(by_entity: dict[str, set[str]], ctx: MaskContext) -> dict[tuple[str, str], str]:
-    """Mask each entity's distinct spans in one batch with that entity's column rule."""
-    replacement: dict[tuple[str, str], str] = {}
+def _kind(finding: Finding) -> str | None:
+    """How a finding is replaced: its known column's kind, its entity's fake, or None
+    (a format-preserving scramble)."""
+    return finding.kind or ENTITY_FAKES.get(finding.entity)
+
+
+def _replacements(
+    by_kind: dict[str | None, set[str]], ctx: MaskContext
+) -> dict[tuple[str | None, str], str]:
+    """Mask each kind's distinct spans in one batch, exactly as that column rule would."""
+    replacement: dict[tuple[str | None, str], str] = {}
     key = ctx.keyring.subkey("format")
-    for entity, spans in by_entity.items():
+    for kind, spans in by_kind.items():
         ordered = sorted(spans)
-        kind = ENTITY_FAKES.get(entity)
-        if kind is None:
+        if kind is None or kind == "format":
             masked = [scramble(s, key, "format") for s in ordered]
         else:
             masked = Fake(kind, where=None).mask_values(ordered, ctx)  # type: ignore[arg-type]
-        replacement.update({(entity, s): m for s, m in zip(ordered, masked, strict=True)})
+        replacement.update({(kind, s): m for s, m in zip(ordered, masked, strict=True)})
     return replacement

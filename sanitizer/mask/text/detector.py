@@ -17,6 +17,7 @@ from pathlib import Path
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, load_recognizers
+from sanitizer.mask.text.known import known_in
 from sanitizer.mask.text.offline import use_offline_suffix_list
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
@@ -47,6 +48,7 @@ class Finding:
     end: int
     entity: str
     score: float
+    kind: str | None = None  # a known value's own fake kind (its column's rule), else None
 
 
 def analyzer_for(nlp: NlpSettings):
@@ -235,10 +237,34 @@ def find_all(
         for r in results:
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)
+    entities = None if entities is None else set(wanted)
     return [
-        everywhere(text, merge_adjacent(text, _non_overlapping(trim_lines(text, results))))
+        everywhere(
+            text,
+            merge_adjacent(
+                text, with_known(text, _non_overlapping(trim_lines(text, results)), entities)
+            ),
+        )
         for text, results in zip(texts, found, strict=True)
     ]
+
+
+def with_known(text: str, findings: list[Finding], entities: set[str] | None) -> list[Finding]:
+    """Add the run's known values (see :mod:`known`): they win over any finding they
+    overlap unless that finding is longer, and keep their column's fake kind."""
+    known = [Finding(s, e, entity, 1.0, kind) for s, e, entity, kind in known_in(text, entities)]
+    if not known:
+        return findings
+    kept = [
+        f
+        for f in findings
+        if all(
+            f.end <= k.start or f.start >= k.end or (f.end - f.start > k.end - k.start)
+            for k in known
+        )
+    ]
+    kept += [k for k in known if all(k.end <= f.start or k.start >= f.end for f in kept)]
+    return sorted(kept, key=lambda f: f.start)
 
 
 def chunks(text: str, size: int) -> list[tuple[int, str]]:
@@ -335,7 +361,8 @@ def merge_adjacent(text: str, findings: list[Finding]) -> list[Finding]:
     merged: list[Finding] = []
     for f in findings:
         last = merged[-1] if merged else None
-        if last and last.entity == f.entity and not text[last.end : f.start].strip(" \t"):
+        joinable = last and last.entity == f.entity and last.kind is None and f.kind is None
+        if joinable and not text[last.end : f.start].strip(" \t"):
             merged[-1] = Finding(last.start, f.end, f.entity, max(last.score, f.score))
         else:
             merged.append(f)
