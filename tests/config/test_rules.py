@@ -140,9 +140,9 @@ def test_every_problem_is_reported_at_once():
             "defaults: takes only unknown",
         ),
         (
-            ("tables:\n", "vectors: {memory: {document: detect}}\ntables:\n"),
+            ("tables:\n", "objects: {'avatars/**': keep}\ntables:\n"),
             4,
-            "'vectors:' rules need",
+            "'objects:' rules need",
         ),
         (
             ("  customers:\n", "  customers: [id, email]\n  other:\n"),
@@ -234,5 +234,6 @@ def test_files_and_texts_give_the_same_rules(tmp_path):
 
 def test_the_repository_rules_load():
     rules_dir = Path(__file__).resolve().parents[2] / "rules"
-    rules = load_rules(rules_dir, ["app"])
+    rules = load_rules(rules_dir, ["app", "memory"])
     assert rules["app"].tables
+    assert rules["memory"].vectors["agent_memory"].metadata
