@@ -23,7 +23,7 @@ import polars as pl
 import sanitizer
 from sanitizer.config.plan import SourcePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules, rule_files
-from sanitizer.config.settings import Settings
+from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
@@ -31,6 +31,13 @@ from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
+from sanitizer.vector_run import (
+    VectorRun,
+    load_vector_run,
+    open_vector_run,
+    planned,
+    prepare_embedder,
+)
 
 log = logging.getLogger("sanitizer")
 
@@ -105,7 +112,16 @@ def _run(
     keyring = Keyring(settings.key)
     with ExitStack() as stack:
         runs = []
+        vector_runs: list[VectorRun] = []
         for name, endpoint in settings.sources.items():
+            if endpoint.kind in VECTOR_KINDS:
+                target_endpoint = settings.targets[name]
+                vector_runs.append(
+                    open_vector_run(name, endpoint, target_endpoint, rules.get(name), stack)
+                )
+                receipt.sources[name] = {"kind": endpoint.kind, "url": endpoint.url}
+                receipt.targets[name] = target_endpoint.url
+                continue
             source = SqlSource(name, endpoint.url)
             target = open_target(name, settings.targets[name].url)
             stack.callback(target.dispose)
@@ -120,6 +136,7 @@ def _run(
             receipt.sources[name] = {"kind": "sql", "url": source.describe(), "tables": len(tables)}
             receipt.targets[name] = target.describe()
         _select(runs, only)
+        embedder = prepare_embedder(vector_runs, settings.embeddings)
         log.info(
             "plan checked",
             extra={"run_id": receipt.run_id, "tables": sum(len(r.selected) for r in runs)},
@@ -128,6 +145,8 @@ def _run(
             for run in runs:
                 for table in run.selected:
                     receipt.tables[f"{run.source.name}.{table.info.name}"] = _planned(run, table)
+            for vector_run in vector_runs:
+                receipt.collections.update(planned(vector_run))
             return
         uses_nlp = any(
             cp.operator.uses_nlp
@@ -143,15 +162,19 @@ def _run(
             ledger = UniqueLedger()
             for run in runs:
                 _load_source(run, settings, keyring, ledger, receipt, progress, pool)
+            for vector_run in vector_runs:
+                load_vector_run(vector_run, settings, keyring, embedder, receipt, progress)
             _verify(receipt)
             for run in runs:
                 run.target.swap()
+            for vector_run in vector_runs:
+                vector_run.target.swap()
         except BaseException:
-            for run in runs:
+            for target in [r.target for r in runs] + [v.target for v in vector_runs]:
                 try:
-                    run.target.discard()
+                    target.discard()
                 except Exception:  # the original failure matters more
-                    log.exception("discarding the shadow of %s failed", run.target.name)
+                    log.exception("discarding the shadow of %s failed", target.name)
             raise
         receipt.verification["swapped"] = True
 
@@ -245,14 +268,16 @@ def _read_counted(
 
 def _verify(receipt: Receipt) -> None:
     """Before the swap: every row arrived, and no masked value came through unchanged."""
-    count_mismatch = [name for name, t in receipt.tables.items() if t.rows_in != t.rows_out]
+    loaded = {**receipt.tables, **receipt.collections}  # a dropped collection loads nothing
+    loaded = {k: t for k, t in loaded.items() if not getattr(t, "dropped", False)}
+    count_mismatch = [name for name, t in loaded.items() if t.rows_in != t.rows_out]
     unchanged = {
         f"{table}.{name}": f.unchanged_values
-        for table, t in receipt.tables.items()
+        for table, t in loaded.items()
         for name, f in t.fields.items()
         if f.unchanged_values
     }
-    for t in receipt.tables.values():
+    for t in loaded.values():
         for f in t.fields.values():
             for entity, count in f.detected.items():
                 receipt.entities[entity] = receipt.entities.get(entity, 0) + count

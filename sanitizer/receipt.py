@@ -27,6 +27,16 @@ class TableReceipt:
 
 
 @dataclass
+class CollectionReceipt(TableReceipt):
+    """A vector collection: records in/out, per field operator, and the embedding used."""
+
+    dropped: bool = False
+    embedding_model: str | None = None
+    dimension: int | None = None
+    metric: str | None = None
+
+
+@dataclass
 class Receipt:
     run_id: str
     tool_version: str
@@ -42,6 +52,7 @@ class Receipt:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)
     tables: dict[str, TableReceipt] = field(default_factory=dict)
+    collections: dict[str, CollectionReceipt] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
 

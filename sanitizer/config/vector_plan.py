@@ -1,0 +1,111 @@
+"""Vector rules × the collections a source holds → a plan per collection (fail closed).
+
+A collection with no rules, a document with no rule or a metadata key with no rule stops the
+run before anything is written, unless ``defaults.unknown`` supplies one; the error names the
+collection and keys and carries a paste-ready ``vectors:`` snippet.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from sanitizer.config.rules import SourceRules
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.extract.vectors.base import CollectionInfo
+from sanitizer.mask.operators import Operator
+
+
+@dataclass
+class FieldPlan:
+    """What happens to the document or one metadata key."""
+
+    operator: Operator
+    origin: str  # "rule" or "default"
+
+
+@dataclass
+class CollectionPlan:
+    collection: CollectionInfo
+    drop: bool = False
+    document: FieldPlan | None = None
+    metadata: dict[str, FieldPlan] = field(default_factory=dict)
+
+
+def build_collection_plans(
+    rules: SourceRules, collections: list[CollectionInfo]
+) -> dict[str, CollectionPlan]:
+    """Check ``vectors:`` rules against the source; ConfigErrors lists every problem."""
+    errors: list[ConfigError] = []
+    by_name = {c.name: c for c in collections}
+    for name, written in rules.vectors.items():
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            errors.append(
+                ConfigError(
+                    f"{written.where}: collection {name!r} is not in source {rules.source!r}.",
+                    hint=f"did you mean {close[0]!r}?" if close else "remove the rules or fix it.",
+                )
+            )
+    default = rules.default_operator()
+    plans: dict[str, CollectionPlan] = {}
+    missing: dict[str, list[str]] = {}
+    for collection in collections:
+        written = rules.vectors.get(collection.name)
+        if written is not None and written.drop:
+            plans[collection.name] = CollectionPlan(collection, drop=True)
+            continue
+        plan = CollectionPlan(collection)
+        wanted = ["document", *(f"metadata.{k}" for k in collection.metadata_keys)]
+        for field_name in wanted:
+            if field_name == "document":
+                op = written.document if written else None
+            else:
+                key = field_name.split(".", 1)[1]
+                op = written.metadata.get(key) if written else None
+            if op is not None:
+                resolved = FieldPlan(op, "rule")
+            elif default is not None:
+                resolved = FieldPlan(default, "default")
+            else:
+                missing.setdefault(collection.name, []).append(field_name)
+                continue
+            if field_name == "document":
+                plan.document = resolved
+            else:
+                plan.metadata[field_name.split(".", 1)[1]] = resolved
+        plans[collection.name] = plan
+    if missing:
+        errors.insert(0, _missing_error(missing, rules))
+    if errors:
+        raise ConfigErrors(errors)
+    return plans
+
+
+def _missing_error(missing: dict[str, list[str]], rules: SourceRules) -> ConfigError:
+    lines = ["vectors:"]
+    for collection, fields in missing.items():
+        lines.append(f"  {collection}:")
+        if "document" in fields:
+            lines.append("    document: detect    # TODO: free text, Presidio finds the PII")
+        keys = [f.split(".", 1)[1] for f in fields if f != "document"]
+        if keys:
+            lines.append("    metadata:")
+            lines += [f"      {key}: keep    # TODO: choose a rule" for key in keys]
+    names = ", ".join(f"{c}.{f}" for c, fields in missing.items() for f in fields)
+    count = sum(len(fields) for fields in missing.values())
+    first = rules.vectors.get(next(iter(missing)))
+    where = (
+        str(first.where)
+        if first
+        else f"{rules.files[0]}:1"
+        if rules.files
+        else f"rules/ (no rule file has source: {rules.source})"
+    )
+    return ConfigError(
+        f"{where}: {count} field{'s' if count != 1 else ''} of vector source {rules.source!r} "
+        f"{'have' if count != 1 else 'has'} no rule (defaults.unknown is {rules.unknown}): "
+        f"{names}.\nAdd rules for them, e.g.:\n\n" + "\n".join(lines) + "\n",
+        hint="give each field a rule (keep only what is not sensitive), then run again; "
+        "nothing was written.",
+    )

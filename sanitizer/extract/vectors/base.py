@@ -1,0 +1,67 @@
+"""The vector source interface and the records it yields.
+
+A record is (id, document, metadata, vector). Metadata is a flat mapping of key → value; a
+nested value (a LanceDB struct) is a dict, a list stays a list. Sources read production only:
+no adapter method writes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """One collection (Chroma) or table (LanceDB) as the source reports it."""
+
+    name: str
+    count: int
+    dimension: int | None  # None: no vectors stored yet
+    metric: str  # "cosine", "l2", "ip"
+    metadata_keys: tuple[str, ...]
+    details: dict[str, Any] = field(default_factory=dict, compare=False)  # store-specific
+
+
+@dataclass
+class RecordBatch:
+    """A batch of records; ``vectors`` is None once the batch has been masked.
+
+    Only :mod:`sanitizer.embed` fills vectors in again, from sanitized documents, so a source
+    vector has no path to a target.
+    """
+
+    ids: list[str]
+    documents: list[str | None]
+    metadatas: list[dict[str, Any]]
+    vectors: list[list[float]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class VectorSource(ABC):
+    """Reads every collection of one vector store, read-only, in bounded batches."""
+
+    kind: str
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+
+    def describe(self) -> str:
+        """Where the source is, without credentials (for receipts and messages)."""
+        return self.url
+
+    @abstractmethod
+    def collections(self) -> list[CollectionInfo]:
+        """Every collection with its count, dimension, metric and metadata keys."""
+
+    @abstractmethod
+    def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
+        """Every record of ``collection``, ``size`` at a time, vectors included."""
+
+    def close(self) -> None:
+        """Release the client (the default has nothing to release)."""

@@ -1,0 +1,143 @@
+"""LanceDB source: a database directory (local path or ``s3://``) whose tables are collections.
+
+A table's columns map onto records by convention: ``id``; the document is the first of
+``document``, ``text``, ``content``; the vector is ``vector`` (else the first fixed-size float
+list column); every other column is a metadata key, and a struct column named ``metadata``
+contributes its fields as keys, so rules read the same as for Chroma. Each table is read at the
+version it had when the run opened it: a point-in-time snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from sanitizer.errors import ConfigError, SourceError
+from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
+
+DOCUMENT_COLUMNS = ("document", "text", "content")
+METADATA_STRUCT = "metadata"
+DEFAULT_METRIC = "l2"  # LanceDB's search default when no index says otherwise
+
+
+def connect(name: str, url: str) -> Any:
+    import lancedb
+
+    try:
+        return lancedb.connect(url)
+    except Exception as exc:
+        raise SourceError(
+            f"{name}: cannot open the LanceDB database at {url} ({type(exc).__name__}).",
+            hint="check the path (or s3:// URL and AWS credentials) in sanitize.yaml.",
+        ) from None
+
+
+def table_names(db: Any) -> list[str]:
+    return sorted(db.table_names(limit=100_000))
+
+
+def layout(schema: pa.Schema, table: str) -> dict[str, Any]:
+    """Which column plays which part: id, document, vector, metadata (flat or in a struct)."""
+    names = schema.names
+    if "id" not in names:
+        raise ConfigError(
+            f"LanceDB table {table!r} has no 'id' column (columns: {', '.join(names)}).",
+            hint="give each record an id column; staging keeps the same ids.",
+        )
+    document = next((c for c in DOCUMENT_COLUMNS if c in names), None)
+    vectors = [
+        f.name
+        for f in schema
+        if pa.types.is_fixed_size_list(f.type) and pa.types.is_floating(f.type.value_type)
+    ]
+    vector = "vector" if "vector" in vectors else (vectors[0] if vectors else None)
+    if vector is None:
+        raise ConfigError(
+            f"LanceDB table {table!r} has no vector column (a fixed-size list of floats).",
+            hint="the vector column is usually named 'vector'.",
+        )
+    struct = (
+        METADATA_STRUCT
+        if METADATA_STRUCT in names and pa.types.is_struct(schema.field(METADATA_STRUCT).type)
+        else None
+    )
+    flat = [n for n in names if n not in ("id", document, vector, struct)]
+    nested = [f.name for f in schema.field(struct).type] if struct else []
+    return {
+        "id": "id",
+        "document": document,
+        "vector": vector,
+        "struct": struct,
+        "flat": flat,
+        "nested": nested,
+        "schema": schema,
+        "dimension": schema.field(vector).type.list_size,
+    }
+
+
+def to_records(rows: list[dict[str, Any]], parts: dict[str, Any]) -> RecordBatch:
+    metadatas = []
+    for row in rows:
+        meta = {key: row[key] for key in parts["flat"]}
+        if parts["struct"]:
+            meta.update(row[parts["struct"]] or {})
+        metadatas.append(meta)
+    return RecordBatch(
+        ids=[str(row["id"]) for row in rows],
+        documents=[row[parts["document"]] for row in rows]
+        if parts["document"]
+        else [None] * len(rows),
+        metadatas=metadatas,
+        vectors=[row[parts["vector"]] for row in rows],
+    )
+
+
+class LanceSource(VectorSource):
+    kind = "lancedb"
+
+    def __init__(self, name: str, url: str) -> None:
+        super().__init__(name, url)
+        self.db = connect(name, url)
+        self.tables: dict[str, Any] = {}
+
+    def collections(self) -> list[CollectionInfo]:
+        infos = []
+        for table_name in table_names(self.db):
+            table = self.db.open_table(table_name)
+            table.checkout(table.version)  # pin: later writes to production are not seen
+            self.tables[table_name] = table
+            parts = layout(table.schema, table_name)
+            infos.append(
+                CollectionInfo(
+                    name=table_name,
+                    count=table.count_rows(),
+                    dimension=parts["dimension"],
+                    metric=_metric(table),
+                    metadata_keys=tuple(parts["flat"] + parts["nested"]),
+                    details=parts,
+                )
+            )
+        return infos
+
+    def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
+        table = self.tables[collection.name]
+        reader = table.search().limit(None).to_batches(size)
+        for batch in reader:
+            if batch.num_rows:
+                yield to_records(batch.to_pylist(), collection.details)
+
+
+def _metric(table: Any) -> str:
+    """The distance of the vector index, when there is one; LanceDB's default otherwise."""
+    try:
+        for index in table.list_indices():
+            stats = table.index_stats(index.name)
+            metric = getattr(stats, "distance_type", None)
+            if metric:
+                return str(metric)
+    except Exception:  # an index that cannot describe itself: the search default applies
+        pass
+    metric = (table.schema.metadata or {}).get(b"sanitizer.metric")
+    return metric.decode() if metric else DEFAULT_METRIC
