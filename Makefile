@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/spacy-model.txt
 
 demo: install
 	$(BIN)/python -m sanitizer.demo.generate --if-missing demo/prod/app.db
+	$(BIN)/python -m sanitizer.demo.memory --if-missing demo/prod/memory --db demo/prod/app.db
 	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --log-format text
 	$(BIN)/python -m sanitizer.demo.show
 
