@@ -35,7 +35,15 @@ def connect(name: str, url: str) -> Any:
 
 
 def table_names(db: Any) -> list[str]:
-    return sorted(db.table_names(limit=100_000))
+    """Every table of the database (the listing is paged)."""
+    names: list[str] = []
+    token = None
+    while True:
+        page = db.list_tables(page_token=token)
+        names += page.tables
+        token = page.page_token
+        if not token or not page.tables:
+            return sorted(names)
 
 
 def layout(schema: pa.Schema, table: str) -> dict[str, Any]:
