@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # as sanitizer sets it
 sys.path.insert(0, str(Path(__file__).parent))
 
 CHROMA = Path(sys.executable).with_name("chroma")

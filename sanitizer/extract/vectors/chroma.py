@@ -7,6 +7,7 @@ before anything is written (fail closed needs them). Collections are always open
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -19,12 +20,12 @@ SCAN_BATCH = 1000
 
 def connect(name: str, url: str, section: str = "sources") -> Any:
     """A Chroma client for a server URL or a local path; a clear error when unreachable."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # no phoning home from a snapshot
     import chromadb
-    from chromadb.config import Settings as ChromaSettings
 
-    settings = ChromaSettings(anonymized_telemetry=False)
+    server = url.startswith(("http://", "https://"))
     try:
-        if url.startswith(("http://", "https://")):
+        if server:
             parsed = urlparse(url)
             if not parsed.hostname:
                 raise ConfigError(f"{section}.{name}: {url!r} names no host.")
@@ -32,20 +33,26 @@ def connect(name: str, url: str, section: str = "sources") -> Any:
                 host=parsed.hostname,
                 port=parsed.port or (443 if parsed.scheme == "https" else 8000),
                 ssl=parsed.scheme == "https",
-                settings=settings,
             )
             client.heartbeat()
             return client
-        return chromadb.PersistentClient(path=url, settings=settings)
+        return chromadb.PersistentClient(path=url)
     except ConfigError:
         raise
     except Exception as exc:
         error = SourceError if section == "sources" else _target_error()
+        if server:
+            raise error(
+                f"{section}.{name}: cannot reach the Chroma server at {url} "
+                f"({type(exc).__name__}).",
+                hint="start it (e.g. chroma run --path DIR --host 127.0.0.1 --port 8000) or fix "
+                "the url in sanitize.yaml.",
+                transient=True,
+            ) from None
         raise error(
-            f"{section}.{name}: cannot reach the Chroma server at {url} ({type(exc).__name__}).",
-            hint="start it (e.g. chroma run --path DIR --host 127.0.0.1 --port 8000) or fix the "
-            "url in sanitize.yaml.",
-            transient=True,
+            f"{section}.{name}: cannot open the local Chroma directory {url} "
+            f"({type(exc).__name__}).",
+            hint="check the path in sanitize.yaml and that no other program holds it open.",
         ) from None
 
 
