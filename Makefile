@@ -39,6 +39,7 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/sql_bench.py
 	$(BIN)/python benchmarks/text_bench.py
+	$(BIN)/python benchmarks/vector_bench.py
 
 clean:
 	rm -rf $(VENV) demo/prod demo/staging demo/receipts .pytest_cache .ruff_cache

@@ -101,8 +101,11 @@ def rules_check(config_path: Path) -> None:
 
     settings = load_settings(config_path)
     receipt = run_snapshot(settings, dry_run=True)
-    fields = sum(len(t.fields) for t in receipt.tables.values())
-    click.echo(f"ok: {len(receipt.tables)} tables, {fields} fields, every field has a rule.")
+    fields = sum(len(t.fields) for t in [*receipt.tables.values(), *receipt.collections.values()])
+    collections = f", {len(receipt.collections)} collections" if receipt.collections else ""
+    click.echo(
+        f"ok: {len(receipt.tables)} tables{collections}, {fields} fields, every field has a rule."
+    )
 
 
 @main.command()

@@ -61,6 +61,8 @@ class SentenceTransformerEmbedder(Embedder):
 @functools.lru_cache(maxsize=4)
 def _load_sentence_transformer(model: str) -> Any:
     """Load once per process (loading takes seconds; the model is read-only)."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # logs, not progress bars
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
         if model == DEFAULT_EMBEDDING_MODEL:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
