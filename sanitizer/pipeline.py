@@ -33,6 +33,7 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
 from sanitizer.vector_run import (
     VectorRun,
+    check_rule_sections,
     load_vector_run,
     open_vector_run,
     planned,
@@ -109,6 +110,7 @@ def _run(
     progress: Progress | None,
 ) -> None:
     rules = load_rules(settings.rules_dir, list(settings.sources))
+    check_rule_sections(settings.sources, rules)
     keyring = Keyring(settings.key)
     with ExitStack() as stack:
         runs = []

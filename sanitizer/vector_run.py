@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.config.settings import EmbeddingSettings, Endpoint, Settings
+from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint, Settings
 from sanitizer.config.vector_plan import CollectionPlan, build_collection_plans
 from sanitizer.embed import Embedder, load_embedder
 from sanitizer.errors import ConfigError, LeakError
@@ -55,15 +55,28 @@ def open_vector_run(
     stack.callback(reader.close)
     writer = open_vector_target(name, target.kind, target.url)
     stack.callback(writer.close)
-    if rules is not None and rules.tables:
-        first = next(iter(rules.tables.values()))
-        raise ConfigError(
-            f"{first.where}: source {name!r} is a {source.kind} vector index, so it takes "
-            "vectors: rules, not tables:.",
-            hint="move these rules under vectors: COLLECTION: {document: ..., metadata: ...}.",
-        )
     plans = build_collection_plans(rules or SourceRules(name), reader.collections())
     return VectorRun(name, reader, writer, plans)
+
+
+def check_rule_sections(sources: dict[str, Endpoint], rules: dict[str, SourceRules]) -> None:
+    """tables: rules belong to SQL sources, vectors: rules to vector sources."""
+    for name, written in rules.items():
+        kind = sources[name].kind
+        if kind in VECTOR_KINDS and written.tables:
+            first = next(iter(written.tables.values()))
+            raise ConfigError(
+                f"{first.where}: source {name!r} is a {kind} vector index, so it takes "
+                "vectors: rules, not tables:.",
+                hint="move these rules under vectors: COLLECTION: {document: ..., metadata: ...}.",
+            )
+        if kind not in VECTOR_KINDS and written.vectors:
+            first_collection = next(iter(written.vectors.values()))
+            raise ConfigError(
+                f"{first_collection.where}: source {name!r} is a {kind} database, so it takes "
+                "tables: rules, not vectors:.",
+                hint="put vectors: rules in a file whose source: is a lancedb or chroma source.",
+            )
 
 
 def refuse_same_store(source: Endpoint, target: Endpoint) -> None:

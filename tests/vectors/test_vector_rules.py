@@ -126,3 +126,22 @@ def test_a_vector_source_needs_a_target_of_the_same_kind(tmp_path):
     )
     with pytest.raises(ConfigError, match="use kind: lancedb for the staging copy too"):
         load_settings(path, {})
+
+
+def test_rule_sections_must_match_the_source_kind():
+    from sanitizer.config.settings import Endpoint
+    from sanitizer.vector_run import check_rule_sections
+
+    sources = {
+        "app": Endpoint("app", "sql", "sqlite:///x.db", "sanitize.yaml:3"),
+        "memory": Endpoint("memory", "lancedb", "m", "sanitize.yaml:4"),
+    }
+    on_sql = rules_from_texts({"rules/app.yaml": "source: app\nvectors:\n  m: drop\n"}, ["app"])
+    with pytest.raises(ConfigError, match=r"rules/app\.yaml:3: source 'app' is a sql database"):
+        check_rule_sections(sources, on_sql)
+    on_vectors = rules_from_texts(
+        {"rules/m.yaml": "source: memory\ntables:\n  t: {id: keep}\n"}, ["memory"]
+    )
+    with pytest.raises(ConfigError, match="takes vectors: rules, not tables:"):
+        check_rule_sections(sources, on_vectors)
+    check_rule_sections(sources, {"memory": parse(RULES)})
