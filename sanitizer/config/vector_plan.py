@@ -55,6 +55,17 @@ def build_collection_plans(
         if written is not None and written.drop:
             plans[collection.name] = CollectionPlan(collection, drop=True)
             continue
+        if not collection.has_documents:
+            errors.append(
+                ConfigError(
+                    f"{written.where if written else rules.source}: collection "
+                    f"{collection.name!r} has no document text, so its vectors cannot be "
+                    "re-embedded from sanitized text (and production vectors are never copied).",
+                    hint=f"add {collection.name}: drop under vectors:, or store the text in a "
+                    "document (or text, content) column.",
+                )
+            )
+            continue
         plan = CollectionPlan(collection)
         wanted = ["document", *(f"metadata.{k}" for k in collection.metadata_keys)]
         for field_name in wanted:

@@ -138,3 +138,15 @@ def test_a_rule_that_cannot_take_a_values_kind_is_a_clear_error():
     m = masker(RULES, ("email",))
     with pytest.raises(MaskingError, match="fake: email cannot mask integer values"):
         m.mask(RecordBatch(["a"], [None], [{"email": 42}]))
+
+
+def test_a_collection_without_document_text_must_be_dropped():
+    vectors_only = CollectionInfo(
+        name="emb", count=3, dimension=384, metric="l2", metadata_keys=(), has_documents=False
+    )
+    with pytest.raises(ConfigError, match="has no document text, so its vectors cannot be"):
+        build_collection_plans(rules("source: memory\nvectors:\n  emb: {}\n"), [vectors_only])
+    dropped = build_collection_plans(
+        rules("source: memory\nvectors:\n  emb: drop\n"), [vectors_only]
+    )
+    assert dropped["emb"].drop

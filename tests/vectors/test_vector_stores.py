@@ -101,3 +101,19 @@ def test_a_target_that_is_its_source_is_refused(tmp_path):
     with pytest.raises(ConfigError):
         refuse_same_store(folder, Endpoint("memory", "lancedb", str(tmp_path / "b/../a"), "x"))
     refuse_same_store(folder, Endpoint("memory", "lancedb", str(tmp_path / "b"), "x"))
+
+
+def test_chroma_targets_store_a_nulled_metadata_value_as_an_absent_key(tmp_path):
+    import chromadb
+
+    vc.write_chroma(chromadb.PersistentClient(path=str(tmp_path / "p")), "mem", vc.records(), 4)
+    source = open_source("memory", "chroma", str(tmp_path / "p"))
+    [info] = source.collections()
+    target = open_vector_target("memory", "chroma", str(tmp_path / "s"))
+    target.prepare("run1", ["mem"])
+    target.create(info, 4, {"sanitizer.embedding_model": "test"})
+    batch = RecordBatch(["a", "b"], ["x", None], [{"email": None, "n": 1}, {"email": None}])
+    target.write("mem", batch, np.zeros((2, 4), dtype=np.float32))
+    target.swap()
+    page = chromadb.PersistentClient(path=str(tmp_path / "s")).get_collection("mem").get()
+    assert page["metadatas"] == [{"n": 1}, None]

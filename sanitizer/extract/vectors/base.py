@@ -22,6 +22,7 @@ class CollectionInfo:
     dimension: int | None  # None: no vectors stored yet
     metric: str  # "cosine", "l2", "ip"
     metadata_keys: tuple[str, ...]
+    has_documents: bool = True  # False: a LanceDB table without a text column
     details: dict[str, Any] = field(default_factory=dict, compare=False)  # store-specific
 
 

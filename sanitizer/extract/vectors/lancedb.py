@@ -124,6 +124,7 @@ class LanceSource(VectorSource):
                     dimension=parts["dimension"],
                     metric=_metric(table),
                     metadata_keys=tuple(parts["flat"] + parts["nested"]),
+                    has_documents=parts["document"] is not None,
                     details=parts,
                 )
             )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sanitizer.errors import TargetError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.chroma import connect
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
@@ -69,7 +70,11 @@ class ChromaTarget(VectorTarget):
             shadow.add(
                 ids=batch.ids,
                 documents=batch.documents,
-                metadatas=[meta or None for meta in batch.metadatas],
+                # Chroma stores no None values: an absent key is its null
+                metadatas=[
+                    {k: v for k, v in meta.items() if v is not None} or None
+                    for meta in batch.metadatas
+                ],
                 embeddings=vectors.astype(np.float32),
             )
 
@@ -78,16 +83,32 @@ class ChromaTarget(VectorTarget):
 
     def swap(self) -> None:
         live = set(self._names())
-        with target_errors(self.name, "swapping in the new collections"):
+        moved: list[tuple[str, str]] = []  # (live name, its old name) renamed aside so far
+        try:
             for name in self.managed:
+                old = f"{name}{SHADOW_MARK}old_{self.run_id}"
                 if name in live:  # replaced below, or dropped by the rules
-                    old = f"{name}{SHADOW_MARK}old_{self.run_id}"
                     self.client.get_collection(name, embedding_function=None).modify(name=old)
+                    moved.append((name, old))
                 if name in self.shadows:
-                    self.shadows[name][0].modify(name=name)
-                if name in live:
-                    self.client.delete_collection(old)
-        self.shadows.clear()
+                    self.shadows.pop(name)[0].modify(name=name)
+        except Exception as exc:
+            self._restore(moved)
+            raise TargetError(
+                f"targets.{self.name}: swapping in the new collections failed "
+                f"({type(exc).__name__}).",
+                hint="collections not yet swapped were restored; check the server and run again.",
+            ) from exc
+        for _, old in moved:
+            self.client.delete_collection(old)
+
+    def _restore(self, moved: list[tuple[str, str]]) -> None:
+        """Best effort after a failed swap: put each renamed-aside collection back."""
+        names = set(self._names())
+        for name, old in moved:
+            if name not in names and old in names:
+                with contextlib.suppress(Exception):
+                    self.client.get_collection(old, embedding_function=None).modify(name=name)
 
     def discard(self) -> None:
         for shadow, _ in self.shadows.values():
