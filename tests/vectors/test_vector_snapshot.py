@@ -260,3 +260,52 @@ def test_an_unreachable_chroma_server_is_one_clear_error(tmp_path):
     assert code == 3, output
     assert f"cannot reach the Chroma server at {url}" in output
     assert "chroma run" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("shape", ["integer ids, text column", "no id, plain float list"])
+def test_other_lancedb_table_shapes(tmp_path, embedder, shape):
+    """Tables as other tools write them: ids kept with their type, order kept without ids."""
+    import lancedb
+    import pyarrow as pa
+
+    rows = vc.records()[:6]
+    with_ids = shape.startswith("integer")
+    vector_type = pa.list_(pa.float32(), 384) if with_ids else pa.list_(pa.float32())
+    fields = [("id", pa.int64())] if with_ids else []
+    fields += [
+        ("text", pa.string()),
+        ("embedding", vector_type),
+        ("customer_email", pa.string()),
+        ("when", pa.timestamp("us")),
+    ]
+    schema = pa.schema(fields)
+    data = pa.Table.from_pylist(
+        [
+            {
+                "id": 500 + n,
+                "text": r["document"],
+                "embedding": [0.5] * 384,
+                "customer_email": r["customer_email"],
+                "when": None,
+            }
+            for n, r in enumerate(rows)
+        ],
+        schema=schema,
+    )
+    store = Lance(tmp_path)
+    lancedb.connect(store.source).create_table("notes", data=data)
+    rules = (
+        "source: memory\nvectors:\n  notes:\n    document: detect\n    metadata:\n"
+        "      customer_email: {fake: email}\n      when: keep\n"
+    )
+    code, output = vc.run(config_for(store, tmp_path, rules))
+    assert code == 0, output
+    staging = lancedb.connect(store.target).open_table("notes")
+    source = lancedb.connect(store.source).open_table("notes")
+    assert staging.schema.field("embedding").type == source.schema.field("embedding").type
+    got = staging.to_arrow().to_pylist()
+    assert [g.get("id") for g in got] == [r.get("id") for r in data.to_pylist()]
+    for before, after in zip(data.to_pylist(), got, strict=True):
+        assert before["customer_email"] not in json.dumps(after, default=str)
+    expected = embedder.embed([g["text"] for g in got])
+    np.testing.assert_allclose(np.asarray([g["embedding"] for g in got]), expected, atol=1e-5)

@@ -2,7 +2,8 @@
 
 A table's columns map onto records by convention: ``id``; the document is the first of
 ``document``, ``text``, ``content``; the vector is ``vector`` (else the first fixed-size float
-list column); every other column is a metadata key, and a struct column named ``metadata``
+list column, else a float list named ``embedding``); without an ``id`` column records keep their
+order; every other column is a metadata key, and a struct column named ``metadata``
 contributes its fields as keys, so rules read the same as for Chroma. Each table is read at the
 version it had when the run opened it: a point-in-time snapshot.
 """
@@ -18,6 +19,7 @@ from sanitizer.errors import ConfigError, SourceError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
 
 DOCUMENT_COLUMNS = ("document", "text", "content")
+VECTOR_COLUMNS = ("vector", "embedding", "embeddings")
 METADATA_STRUCT = "metadata"
 DEFAULT_METRIC = "l2"  # LanceDB's search default when no index says otherwise
 
@@ -49,43 +51,48 @@ def table_names(db: Any) -> list[str]:
 def layout(schema: pa.Schema, table: str) -> dict[str, Any]:
     """Which column plays which part: id, document, vector, metadata (flat or in a struct)."""
     names = schema.names
-    if "id" not in names:
-        raise ConfigError(
-            f"LanceDB table {table!r} has no 'id' column (columns: {', '.join(names)}).",
-            hint="give each record an id column; staging keeps the same ids.",
-        )
     document = next((c for c in DOCUMENT_COLUMNS if c in names), None)
     vectors = [
         f.name
         for f in schema
         if pa.types.is_fixed_size_list(f.type) and pa.types.is_floating(f.type.value_type)
     ]
+    vectors += [  # a plain list of floats works too, by its usual names
+        f.name
+        for f in schema
+        if f.name in VECTOR_COLUMNS
+        and pa.types.is_list(f.type)
+        and pa.types.is_floating(f.type.value_type)
+    ]
     vector = "vector" if "vector" in vectors else (vectors[0] if vectors else None)
     if vector is None:
         raise ConfigError(
             f"LanceDB table {table!r} has no vector column (a fixed-size list of floats).",
-            hint="the vector column is usually named 'vector'.",
+            hint="the vector column is usually named 'vector'; or drop the table in the rules.",
         )
+    vector_type = schema.field(vector).type
     struct = (
         METADATA_STRUCT
         if METADATA_STRUCT in names and pa.types.is_struct(schema.field(METADATA_STRUCT).type)
         else None
     )
-    flat = [n for n in names if n not in ("id", document, vector, struct)]
+    record_id = "id" if "id" in names else None  # without one, records keep their order
+    flat = [n for n in names if n not in (record_id, document, vector, struct)]
     nested = [f.name for f in schema.field(struct).type] if struct else []
     return {
-        "id": "id",
+        "id": record_id,
         "document": document,
         "vector": vector,
         "struct": struct,
         "flat": flat,
         "nested": nested,
         "schema": schema,
-        "dimension": schema.field(vector).type.list_size,
+        "dimension": vector_type.list_size if pa.types.is_fixed_size_list(vector_type) else None,
     }
 
 
-def to_records(rows: list[dict[str, Any]], parts: dict[str, Any]) -> RecordBatch:
+def to_records(rows: list[dict[str, Any]], parts: dict[str, Any], start: int = 0) -> RecordBatch:
+    """Arrow rows → records; ``start`` numbers the records of a table without an id column."""
     metadatas = []
     for row in rows:
         meta = {key: row[key] for key in parts["flat"]}
@@ -93,7 +100,9 @@ def to_records(rows: list[dict[str, Any]], parts: dict[str, Any]) -> RecordBatch
             meta.update(row[parts["struct"]] or {})
         metadatas.append(meta)
     return RecordBatch(
-        ids=[str(row["id"]) for row in rows],
+        ids=[row[parts["id"]] for row in rows]
+        if parts["id"]
+        else [str(n) for n in range(start, start + len(rows))],
         documents=[row[parts["document"]] for row in rows]
         if parts["document"]
         else [None] * len(rows),
@@ -117,11 +126,15 @@ class LanceSource(VectorSource):
             table.checkout(table.version)  # pin: later writes to production are not seen
             self.tables[table_name] = table
             parts = layout(table.schema, table_name)
+            dimension = parts["dimension"]
+            if dimension is None:  # a plain float list: its first vector tells
+                first = table.search().limit(1).to_list()
+                dimension = len(first[0][parts["vector"]]) if first else None
             infos.append(
                 CollectionInfo(
                     name=table_name,
                     count=table.count_rows(),
-                    dimension=parts["dimension"],
+                    dimension=dimension,
                     metric=_metric(table),
                     metadata_keys=tuple(parts["flat"] + parts["nested"]),
                     has_documents=parts["document"] is not None,
@@ -133,9 +146,11 @@ class LanceSource(VectorSource):
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         table = self.tables[collection.name]
         reader = table.search().limit(None).to_batches(size)
+        done = 0
         for batch in reader:
             if batch.num_rows:
-                yield to_records(batch.to_pylist(), collection.details)
+                yield to_records(batch.to_pylist(), collection.details, done)
+                done += batch.num_rows
 
 
 def _metric(table: Any) -> str:

@@ -59,14 +59,21 @@ class LanceTarget(VectorTarget):
         live = lancedb.connect(str(self.path))
         if collection not in table_names(live):
             return None
-        return layout(live.open_table(collection).schema, collection)["dimension"]
+        table = live.open_table(collection)
+        parts = layout(table.schema, collection)
+        if parts["dimension"] is None:  # a plain float list: its first vector tells
+            first = table.search().limit(1).to_list()
+            return len(first[0][parts["vector"]]) if first else None
+        return parts["dimension"]
 
     def create(self, collection: CollectionInfo, dimension: int, stamp: dict[str, str]) -> None:
         parts = collection.details
         fields = []
         for f in parts["schema"]:
             if f.name == parts["vector"]:
-                f = pa.field(f.name, pa.list_(pa.float32(), dimension), nullable=f.nullable)
+                fixed = pa.types.is_fixed_size_list(f.type)
+                kind = pa.list_(pa.float32(), dimension) if fixed else pa.list_(pa.float32())
+                f = pa.field(f.name, kind, nullable=f.nullable)
             fields.append(f)
         metadata = dict(parts["schema"].metadata or {})
         metadata.update({k.encode(): v.encode() for k, v in stamp.items()})
@@ -77,17 +84,25 @@ class LanceTarget(VectorTarget):
     def write(self, collection: str, batch: RecordBatch, vectors: np.ndarray) -> None:
         table, schema, parts, dimension = self.tables[collection]
         check_batch(batch, vectors, dimension)
-        columns: dict[str, Any] = {"id": batch.ids}
+        columns: dict[str, Any] = {}
+        if parts["id"]:
+            columns[parts["id"]] = batch.ids
         if parts["document"]:
             columns[parts["document"]] = batch.documents
-        columns[parts["vector"]] = pa.FixedSizeListArray.from_arrays(
-            pa.array(vectors.astype(np.float32).ravel(), pa.float32()), dimension
-        )
+        flat = pa.array(vectors.astype(np.float32).ravel(), pa.float32())
+        if pa.types.is_fixed_size_list(schema.field(parts["vector"]).type):
+            columns[parts["vector"]] = pa.FixedSizeListArray.from_arrays(flat, dimension)
+        else:
+            offsets = pa.array(np.arange(len(batch) + 1, dtype=np.int32) * dimension)
+            columns[parts["vector"]] = pa.ListArray.from_arrays(offsets, flat)
         for key in parts["flat"]:
             columns[key] = [meta.get(key) for meta in batch.metadatas]
         if parts["struct"]:
-            columns[parts["struct"]] = [
-                {key: meta.get(key) for key in parts["nested"]} for meta in batch.metadatas
+            columns[parts["struct"]] = [  # a record whose struct was NULL keeps it NULL
+                {key: meta.get(key) for key in parts["nested"]}
+                if any(key in meta for key in parts["nested"])
+                else None
+                for meta in batch.metadatas
             ]
         arrays = [
             columns[f.name]
