@@ -213,30 +213,35 @@ def test_a_dimension_other_than_the_models_is_refused(store, tmp_path):
     assert not store.written()
 
 
+def sql_and_memory(tmp_path: Path, memory_rules: str) -> Path:
+    """A config with a SQLite ``app`` source (customers) beside the LanceDB memory store."""
+    db = tmp_path / "app.db"
+    if not db.exists():
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, name TEXT)")
+            conn.executemany(
+                "INSERT INTO customers VALUES (?, ?, ?)",
+                [(i, email, name) for i, (name, email, _) in enumerate(vc.PEOPLE)],
+            )
+        (tmp_path / "rules").mkdir(exist_ok=True)
+        (tmp_path / "rules" / "app.yaml").write_text(
+            "source: app\ntables:\n  customers:\n    id: keep\n    email: {fake: email}\n"
+            "    name: {fake: name}\n"
+        )
+    return config_for(
+        Lance(tmp_path),
+        tmp_path,
+        memory_rules,
+        extra_sources=f"  app: {{kind: sql, url: 'sqlite:///{db}'}}\n",
+        extra_targets=f"  app: {{kind: sql, url: 'sqlite:///{tmp_path / 'staging.db'}'}}\n",
+    )
+
+
 def test_memory_metadata_gets_the_same_pseudonyms_as_the_database(tmp_path):
     """One run over a SQL table and a LanceDB memory store: one email, one fake."""
     store = Lance(tmp_path)
     store.seed(COLLECTION, vc.records())
-    db = tmp_path / "app.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, name TEXT)")
-        conn.executemany(
-            "INSERT INTO customers VALUES (?, ?, ?)",
-            [(i, email, name) for i, (name, email, _) in enumerate(vc.PEOPLE)],
-        )
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "app.yaml").write_text(
-        "source: app\ntables:\n  customers:\n    id: keep\n    email: {fake: email}\n"
-        "    name: {fake: name}\n"
-    )
-    config = config_for(
-        store,
-        tmp_path,
-        vc.RULES.format(collection=COLLECTION),
-        extra_sources=f"  app: {{kind: sql, url: 'sqlite:///{db}'}}\n",
-        extra_targets=f"  app: {{kind: sql, url: 'sqlite:///{tmp_path / 'staging.db'}'}}\n",
-    )
-    code, output = vc.run(config)
+    code, output = vc.run(sql_and_memory(tmp_path, vc.RULES.format(collection=COLLECTION)))
     assert code == 0, output
     with sqlite3.connect(tmp_path / "staging.db") as conn:
         masked = dict(conn.execute("SELECT id, email FROM customers").fetchall())
@@ -247,6 +252,24 @@ def test_memory_metadata_gets_the_same_pseudonyms_as_the_database(tmp_path):
         assert meta["customer_email"] == masked[i]
         assert meta["customer_name"] == names[i]
         assert masked[i] in staging[f"m-{i}-0"]["document"]  # detect uses the same fakes
+
+
+def test_a_failing_vector_collection_also_leaves_the_sql_staging_as_it_was(tmp_path):
+    store = Lance(tmp_path)
+    store.seed(COLLECTION, vc.records())
+    assert vc.run(sql_and_memory(tmp_path, vc.RULES.format(collection=COLLECTION)))[0] == 0
+    before = (tmp_path / "staging.db").read_bytes()
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        conn.execute("UPDATE customers SET name = 'Someone Else' WHERE id = 0")
+    store.seed("zz_broken", vc.records()[:2])
+    broken = vc.RULES.format(collection="zz_broken").split("vectors:\n", 1)[1]
+    broken = broken.replace("ticket_id: keep", "ticket_id: {fake: email}")
+    config = sql_and_memory(tmp_path, vc.RULES.format(collection=COLLECTION) + broken)
+    code, output = vc.run(config)
+    assert code == 2, output
+    assert (tmp_path / "staging.db").read_bytes() == before  # SQL shadow discarded too
+    assert store.read("target", "zz_broken") is None
+    assert [p.name for p in tmp_path.iterdir() if "__sz_" in p.name] == []
 
 
 def test_an_unreachable_chroma_server_is_one_clear_error(tmp_path):
