@@ -5,13 +5,17 @@ as SQL columns, with the same keyring, so an email in memory metadata becomes ex
 ``{fake: email}`` gives it in a database column. Values are grouped by kind (Chroma lets one
 key hold text in one record and a number in the next); lists are masked element by element;
 nested values (LanceDB structs) take ``json``, ``keep`` or ``null`` rules. The masked batch
-comes out with ``vectors=None``: the source's vectors end here.
+comes out with ``vectors=None``: the source's vectors end here. A metadata value a rule masked
+is also replaced wherever it still appears verbatim in a document of the batch (detection can
+miss an odd phone format), with the same pseudonym.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +41,28 @@ from sanitizer.schema import (
     ColumnInfo,
 )
 
+MIN_CARRIED = 4  # shorter masked values are not searched for in documents (too many hits)
 DTYPES = {STRING: pl.String, INTEGER: pl.Int64, FLOAT: pl.Float64, BOOLEAN: pl.Boolean}
+
+
+def _changed_strings(before: Any, after: Any, pairs: dict[str, str]) -> None:
+    """Collect original → masked for every text leaf a rule changed (JSON text included)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key, value in before.items():
+            if key in after:
+                _changed_strings(value, after[key], pairs)
+    elif isinstance(before, list | tuple) and isinstance(after, list | tuple):
+        for old, new in zip(before, after, strict=False):
+            _changed_strings(old, new, pairs)
+    elif isinstance(before, str) and isinstance(after, str) and before != after:
+        if before.lstrip().startswith(("{", "[")):
+            try:
+                _changed_strings(json.loads(before), json.loads(after), pairs)
+                return
+            except ValueError:
+                pass
+        if len(before.strip()) >= MIN_CARRIED:
+            pairs.setdefault(before, after)
 
 
 def value_kind(value: Any) -> str:
@@ -88,7 +113,32 @@ class RecordMasker:
             masked = self._mask_values(f"metadata.{key}", field_plan, values)
             for i, value in zip(present, masked, strict=True):
                 metadatas[i][key] = value
+        if self.plan.document is not None and self.plan.document.operator.changes_values:
+            documents = self._carry_over(batch.metadatas, metadatas, documents)
         return RecordBatch(ids=list(batch.ids), documents=documents, metadatas=metadatas)
+
+    def _carry_over(
+        self, before: list[dict[str, Any]], after: list[dict[str, Any]], documents: list[Any]
+    ) -> list[Any]:
+        """A metadata value the rules masked that detection missed in a document (an odd
+        phone format, a name in another script) is replaced there by the same pseudonym:
+        memories usually mention the customer their metadata names."""
+        pairs: dict[str, str] = {}
+        for old, new in zip(before, after, strict=True):
+            _changed_strings(old, new, pairs)
+        if not pairs:
+            return documents
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+        out = []
+        replaced = 0
+        for document in documents:
+            if isinstance(document, str):
+                document, count = pattern.subn(lambda m: pairs[m.group(0)], document)
+                replaced += count
+            out.append(document)
+        if replaced:
+            self.stats["document"].details["metadata_values_in_text"] += replaced
+        return out
 
     def _mask_values(self, name: str, field_plan: FieldPlan, values: list[Any]) -> list[Any]:
         """Mask one field's values (None stays None), grouped by value kind."""

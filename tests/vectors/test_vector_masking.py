@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import polars as pl
@@ -150,3 +151,34 @@ def test_a_collection_without_document_text_must_be_dropped():
         rules("source: memory\nvectors:\n  emb: drop\n"), [vectors_only]
     )
     assert dropped["emb"].drop
+
+
+def test_a_masked_metadata_value_detection_missed_is_replaced_in_the_documents():
+    text = """\
+    source: memory
+    vectors:
+      mem:
+        document: {detect: [EMAIL_ADDRESS]}
+        metadata:
+          name: {fake: name}
+          context: {json: {"$.callback": {fake: phone}, "$.**": keep}}
+          kind: keep
+    """
+    m = masker(text, ("name", "context", "kind"))
+    batch = RecordBatch(
+        ids=["a", "b"],
+        documents=[
+            "山口 さゆり asked for a callback on +74(9)7524288909 (chat).",
+            "Follow-up for 山口 さゆり.",  # another record of the batch mentions her too
+        ],
+        metadatas=[
+            {"name": "山口 さゆり", "context": '{"callback": "+74(9)7524288909"}', "kind": "chat"},
+            {"name": "Bo Chan", "kind": "chat"},
+        ],
+    )
+    out = m.mask(batch)
+    fake_name = out.metadatas[0]["name"]
+    fake_phone = json.loads(out.metadatas[0]["context"])["callback"]
+    assert out.documents[0] == f"{fake_name} asked for a callback on {fake_phone} (chat)."
+    assert out.documents[1] == f"Follow-up for {fake_name}."
+    assert m.stats["document"].details["metadata_values_in_text"] == 3
