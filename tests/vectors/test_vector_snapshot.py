@@ -332,3 +332,41 @@ def test_other_lancedb_table_shapes(tmp_path, embedder, shape):
         assert before["customer_email"] not in json.dumps(after, default=str)
     expected = embedder.embed([g["text"] for g in got])
     np.testing.assert_allclose(np.asarray([g["embedding"] for g in got]), expected, atol=1e-5)
+
+
+def test_an_http_embedding_endpoint_re_embeds_and_is_recorded(
+    tmp_path, endpoint, embedder, monkeypatch
+):
+    url, seen = endpoint
+    store = Lance(tmp_path)
+    store.seed(COLLECTION, vc.records())
+    config = config_for(store, tmp_path, vc.RULES.format(collection=COLLECTION))
+    config.write_text(
+        config.read_text()
+        + "embeddings:\n  model: minilm-remote\n  url: ${EMB_URL}\n  api_key: ${EMB_KEY}\n"
+    )
+    monkeypatch.setenv("EMB_URL", url)
+    monkeypatch.setenv("EMB_KEY", "sk-local")
+    code, output = vc.run(config)
+    assert code == 0, output
+    assert store.stamp(COLLECTION)["sanitizer.embedding_model"] == "minilm-remote"
+    staging = store.read("target", COLLECTION)
+    ids = sorted(staging)
+    expected = embedder.embed([staging[i]["document"] for i in ids])
+    np.testing.assert_allclose([staging[i]["vector"] for i in ids], expected, atol=1e-5)
+    sent = [text for request in seen for text in request["input"]]
+    assert not [s for s in vc.pii_strings() if any(s in text for text in sent)]  # sanitized only
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path):
+    store = Lance(tmp_path)
+    store.seed(COLLECTION, vc.records())
+    config = config_for(store, tmp_path, vc.RULES.format(collection=COLLECTION))
+    from click.testing import CliRunner
+
+    from sanitizer.cli import main
+
+    result = CliRunner().invoke(main, ["snapshot", "--config", str(config), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.output
+    assert not store.written() and not (tmp_path / "receipts").exists()
