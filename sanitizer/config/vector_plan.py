@@ -14,6 +14,10 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.extract.vectors.base import CollectionInfo
 from sanitizer.mask.operators import Operator
+from sanitizer.mask.operators.json import Json
+from sanitizer.mask.operators.keep import Keep
+from sanitizer.mask.operators.null import Null
+from sanitizer.schema import JSON, ColumnInfo
 
 
 @dataclass
@@ -84,13 +88,39 @@ def build_collection_plans(
             if field_name == "document":
                 plan.document = resolved
             else:
-                plan.metadata[field_name.split(".", 1)[1]] = resolved
+                key = field_name.split(".", 1)[1]
+                problem = _cannot_mask(resolved.operator, collection.key_kinds.get(key, ()))
+                if problem:
+                    errors.append(
+                        ConfigError(
+                            f"{resolved.operator.where}: {collection.name}.{field_name} holds "
+                            f"{problem[0]}, which {resolved.operator.label()} cannot mask.",
+                            hint=problem[1],
+                        )
+                    )
+                plan.metadata[key] = resolved
         plans[collection.name] = plan
     if missing:
         errors.insert(0, _missing_error(missing, rules))
     if errors:
         raise ConfigErrors(errors)
     return plans
+
+
+def _cannot_mask(op: Operator, kinds: frozenset[str] | tuple) -> tuple[str, str] | None:
+    """(what, fix) when ``op`` cannot take some kind of value the key holds, else None."""
+    if isinstance(op, Null | Keep):
+        return None
+    for kind in sorted(kinds):
+        if kind == JSON and not isinstance(op, Json):
+            return (
+                "nested values (objects)",
+                'use {json: {"$.email": {fake: email}, "$.**": keep}} (rules by path), keep '
+                "or null.",
+            )
+        if kind != JSON and not op.applies_to(ColumnInfo(name="value", kind=kind, sql_type=kind)):
+            return (f"{kind} values", "pick an operator for that kind (see `sanitize operators`).")
+    return None
 
 
 def _missing_error(missing: dict[str, list[str]], rules: SourceRules) -> ConfigError:

@@ -13,7 +13,6 @@ miss an odd phone format), with the same pseudonym.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import re
 from collections import defaultdict
@@ -24,22 +23,13 @@ import polars as pl
 
 from sanitizer.config.vector_plan import CollectionPlan, FieldPlan
 from sanitizer.errors import MaskingError
-from sanitizer.extract.vectors.base import RecordBatch
+from sanitizer.extract.vectors.base import RecordBatch, value_kind
 from sanitizer.mask.engine import MEMO_LIMIT, ColumnStats
 from sanitizer.mask.operators.base import MaskContext, mask_series
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.schema import (
-    BOOLEAN,
-    DATE,
-    DATETIME,
-    FLOAT,
-    INTEGER,
-    JSON,
-    STRING,
-    ColumnInfo,
-)
+from sanitizer.schema import BOOLEAN, FLOAT, INTEGER, JSON, STRING, ColumnInfo
 
 MIN_CARRIED = 4  # shorter masked values are not searched for in documents (too many hits)
 DTYPES = {STRING: pl.String, INTEGER: pl.Int64, FLOAT: pl.Float64, BOOLEAN: pl.Boolean}
@@ -63,23 +53,6 @@ def _changed_strings(before: Any, after: Any, pairs: dict[str, str]) -> None:
                 pass
         if len(before.strip()) >= MIN_CARRIED:
             pairs.setdefault(before, after)
-
-
-def value_kind(value: Any) -> str:
-    """The operator kind of one metadata value."""
-    if isinstance(value, bool):
-        return BOOLEAN
-    if isinstance(value, int):
-        return INTEGER
-    if isinstance(value, float):
-        return FLOAT
-    if isinstance(value, dict):
-        return JSON
-    if isinstance(value, dt.datetime):
-        return DATETIME
-    if isinstance(value, dt.date):
-        return DATE
-    return STRING
 
 
 @dataclass

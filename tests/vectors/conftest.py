@@ -84,15 +84,22 @@ def embedder():
 
 @pytest.fixture
 def endpoint(embedder):
-    """An OpenAI-style /v1/embeddings on loopback; records the requests it saw."""
+    """An OpenAI-style /v1/embeddings on loopback: (url, requests seen, control).
+
+    ``control["fail_after"] = N`` makes every request after the first N answer HTTP 500: a
+    failure in the middle of a run.
+    """
     seen: list[dict] = []
+    control: dict[str, int | None] = {"fail_after": None}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             seen.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
-            if self.headers.get("Authorization") != "Bearer sk-local":
-                self.send_response(401)
+            limit = control["fail_after"]
+            failing = limit is not None and len(seen) > limit
+            if failing or self.headers.get("Authorization") != "Bearer sk-local":
+                self.send_response(500 if failing else 401)
                 self.end_headers()
                 return
             vectors = embedder.embed(body["input"])
@@ -112,6 +119,6 @@ def endpoint(embedder):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen, control
     server.shutdown()
     server.server_close()

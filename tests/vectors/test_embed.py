@@ -31,7 +31,7 @@ def test_an_unknown_model_name_is_a_config_error_not_a_download():
 
 
 def test_an_http_endpoint_gives_the_models_vectors_in_order(endpoint, embedder):
-    url, seen = endpoint
+    url, seen, _ = endpoint
     remote = load_embedder(
         EmbeddingSettings(model="minilm-remote", url=url, api_key="sk-local", batch_size=2)
     )
@@ -43,7 +43,7 @@ def test_an_http_endpoint_gives_the_models_vectors_in_order(endpoint, embedder):
 
 
 def test_a_rejected_key_is_one_clear_error(endpoint):
-    url, _ = endpoint
+    url, _, _ = endpoint
     with pytest.raises(TargetError, match="answered HTTP 401 for model 'm'"):
         load_embedder(EmbeddingSettings(model="m", url=url, api_key="wrong"))
 

@@ -182,3 +182,36 @@ def test_a_masked_metadata_value_detection_missed_is_replaced_in_the_documents()
     assert out.documents[0] == f"{fake_name} asked for a callback on {fake_phone} (chat)."
     assert out.documents[1] == f"Follow-up for {fake_name}."
     assert m.stats["document"].details["metadata_values_in_text"] == 3
+
+
+def test_rules_are_checked_against_the_kinds_each_key_holds_before_writing():
+    written = rules(
+        """\
+        source: memory
+        vectors:
+          mem:
+            document: keep
+            metadata:
+              profile: redact
+              tags: {fake: name}
+              n: {fake: email}
+        """
+    )
+    collection = CollectionInfo(
+        name="mem",
+        count=1,
+        dimension=384,
+        metric="l2",
+        metadata_keys=("profile", "tags", "n"),
+        key_kinds={
+            "profile": frozenset({"json"}),
+            "tags": frozenset({"string"}),
+            "n": frozenset({"integer", "string"}),
+        },
+    )
+    with pytest.raises(ConfigError) as caught:
+        build_collection_plans(written, [collection])
+    message = str(caught.value)
+    assert "rules/memory.yaml:6: mem.metadata.profile holds nested values (objects)" in message
+    assert "rules/memory.yaml:8: mem.metadata.n holds integer values" in message
+    assert "metadata.tags" not in message

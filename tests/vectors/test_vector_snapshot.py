@@ -171,27 +171,51 @@ def test_a_metadata_key_with_no_rule_stops_the_run_before_anything_is_written(st
     assert not store.written()
 
 
-def test_a_failed_run_leaves_the_previous_staging_intact(store, tmp_path):
+def remote_embeddings(config: Path, url: str, monkeypatch) -> Path:
+    """Re-embed through the loopback endpoint (its failures can be switched on)."""
+    monkeypatch.setenv("EMB_URL", url)
+    monkeypatch.setenv("EMB_KEY", "sk-local")
+    config.write_text(
+        config.read_text()
+        + "embeddings:\n  model: minilm-remote\n  url: ${EMB_URL}\n  api_key: ${EMB_KEY}\n"
+    )
+    return config
+
+
+def test_a_failed_run_leaves_the_previous_staging_intact(store, tmp_path, endpoint, monkeypatch):
+    url, seen, control = endpoint
     store.seed(COLLECTION, vc.records())
-    config = config_for(store, tmp_path, vc.RULES.format(collection=COLLECTION))
-    assert vc.run(config)[0] == 0
+    rules = vc.RULES.format(collection=COLLECTION)
+    assert vc.run(remote_embeddings(config_for(store, tmp_path, rules), url, monkeypatch))[0] == 0
     before = store.read("target", COLLECTION)
     rows = vc.records()
     rows[0]["document"] = "A new memory about Margaret Okafor."
     rows[-1]["ticket_id"] = 999
     store.seed(COLLECTION, rows)
-    # a second collection whose rule cannot mask its values (fake: email on integer ids),
-    # so the run fails mid-load, after the first collection reached its shadow
-    store.seed("zz_broken", vc.records()[:2])
-    broken = vc.RULES.format(collection="zz_broken").split("vectors:\n", 1)[1]
-    broken = broken.replace("ticket_id: keep", "ticket_id: {fake: email}")
-    config = config_for(store, tmp_path, vc.RULES.format(collection=COLLECTION) + broken)
+    store.seed("zz_second", vc.records()[:2])
+    second = vc.RULES.format(collection="zz_second").split("vectors:\n", 1)[1]
+    config = remote_embeddings(config_for(store, tmp_path, rules + second), url, monkeypatch)
+    # the endpoint answers the dimension probe and the first collection, then fails: the run
+    # stops mid-load, after agent_memory reached its shadow
+    control["fail_after"] = len(seen) + 2
     code, output = vc.run(config)
-    assert code == 2, output
-    assert "zz_broken.metadata.ticket_id" in output
+    assert code == 4, output
+    assert "answered HTTP 500" in output
     assert store.read("target", COLLECTION) == before
-    assert store.read("target", "zz_broken") is None
+    assert store.read("target", "zz_second") is None
     assert store.leftovers() == []
+
+
+def test_a_rule_that_cannot_take_a_keys_values_stops_the_run_before_writing(store, tmp_path):
+    store.seed(COLLECTION, vc.records())
+    rules = vc.RULES.format(collection=COLLECTION).replace(
+        "ticket_id: keep", "ticket_id: {fake: email}"
+    )
+    code, output = vc.run(config_for(store, tmp_path, rules))
+    assert code == 2, output
+    assert f"{COLLECTION}.metadata.ticket_id holds integer values" in output
+    assert "rules/memory.yaml:8" in output
+    assert not store.written()
 
 
 def test_a_dropped_collection_does_not_reach_staging(store, tmp_path):
@@ -254,21 +278,22 @@ def test_memory_metadata_gets_the_same_pseudonyms_as_the_database(tmp_path):
         assert masked[i] in staging[f"m-{i}-0"]["document"]  # detect uses the same fakes
 
 
-def test_a_failing_vector_collection_also_leaves_the_sql_staging_as_it_was(tmp_path):
+def test_a_failing_vector_collection_also_leaves_the_sql_staging_as_it_was(
+    tmp_path, endpoint, monkeypatch
+):
+    url, seen, control = endpoint
     store = Lance(tmp_path)
     store.seed(COLLECTION, vc.records())
-    assert vc.run(sql_and_memory(tmp_path, vc.RULES.format(collection=COLLECTION)))[0] == 0
+    rules = vc.RULES.format(collection=COLLECTION)
+    assert vc.run(sql_and_memory(tmp_path, rules))[0] == 0
     before = (tmp_path / "staging.db").read_bytes()
     with sqlite3.connect(tmp_path / "app.db") as conn:
         conn.execute("UPDATE customers SET name = 'Someone Else' WHERE id = 0")
-    store.seed("zz_broken", vc.records()[:2])
-    broken = vc.RULES.format(collection="zz_broken").split("vectors:\n", 1)[1]
-    broken = broken.replace("ticket_id: keep", "ticket_id: {fake: email}")
-    config = sql_and_memory(tmp_path, vc.RULES.format(collection=COLLECTION) + broken)
+    config = remote_embeddings(sql_and_memory(tmp_path, rules), url, monkeypatch)
+    control["fail_after"] = len(seen) + 1  # the dimension probe passes, the first batch fails
     code, output = vc.run(config)
-    assert code == 2, output
-    assert (tmp_path / "staging.db").read_bytes() == before  # SQL shadow discarded too
-    assert store.read("target", "zz_broken") is None
+    assert code == 4, output
+    assert (tmp_path / "staging.db").read_bytes() == before  # the SQL shadow was discarded too
     assert [p.name for p in tmp_path.iterdir() if "__sz_" in p.name] == []
 
 
@@ -337,7 +362,7 @@ def test_other_lancedb_table_shapes(tmp_path, embedder, shape):
 def test_an_http_embedding_endpoint_re_embeds_and_is_recorded(
     tmp_path, endpoint, embedder, monkeypatch
 ):
-    url, seen = endpoint
+    url, seen, _ = endpoint
     store = Lance(tmp_path)
     store.seed(COLLECTION, vc.records())
     config = config_for(store, tmp_path, vc.RULES.format(collection=COLLECTION))

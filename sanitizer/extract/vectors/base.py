@@ -7,10 +7,13 @@ no adapter method writes.
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from sanitizer.schema import BOOLEAN, DATE, DATETIME, FLOAT, INTEGER, JSON, STRING
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class CollectionInfo:
     metric: str  # "cosine", "l2", "ip"
     metadata_keys: tuple[str, ...]
     has_documents: bool = True  # False: a LanceDB table without a text column
+    # the value kinds each metadata key holds (list elements count as their own kind), so
+    # rules that cannot take them are refused before anything is written
+    key_kinds: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     details: dict[str, Any] = field(default_factory=dict, compare=False)  # store-specific
 
 
@@ -41,6 +47,32 @@ class RecordBatch:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def value_kind(value: Any) -> str:
+    """The operator kind of one metadata value (a dict is nested: JSON)."""
+    if isinstance(value, bool):
+        return BOOLEAN
+    if isinstance(value, int):
+        return INTEGER
+    if isinstance(value, float):
+        return FLOAT
+    if isinstance(value, dict):
+        return JSON
+    if isinstance(value, dt.datetime):
+        return DATETIME
+    if isinstance(value, dt.date):
+        return DATE
+    return STRING
+
+
+def kinds_of(value: Any) -> set[str]:
+    """Kinds of a value, looking inside lists (their elements are masked one by one)."""
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple):
+        return {kind for item in value for kind in kinds_of(item)}
+    return {value_kind(value)}
 
 
 class VectorSource(ABC):

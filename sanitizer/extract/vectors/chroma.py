@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sanitizer.errors import ConfigError, SourceError
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
+from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource, kinds_of
 
 SCAN_BATCH = 1000
 
@@ -84,7 +84,7 @@ class ChromaSource(VectorSource):
         for listed in sorted(self.client.list_collections(), key=lambda c: c.name):
             collection = self.client.get_collection(listed.name, embedding_function=None)
             self.handles[collection.name] = collection
-            keys: dict[str, None] = {}
+            keys: dict[str, set[str]] = {}
             dimension = None
             offset, count = 0, collection.count()
             while offset < count:
@@ -96,7 +96,8 @@ class ChromaSource(VectorSource):
                 if dimension is None and page.get("embeddings") is not None:
                     dimension = len(page["embeddings"][0]) if len(page["embeddings"]) else None
                 for meta in page["metadatas"] or []:
-                    keys.update(dict.fromkeys(meta or {}))
+                    for key, value in (meta or {}).items():
+                        keys.setdefault(key, set()).update(kinds_of(value))
                 if not page["ids"]:
                     break
                 offset += len(page["ids"])
@@ -107,6 +108,7 @@ class ChromaSource(VectorSource):
                     dimension=dimension,
                     metric=metric_of(collection),
                     metadata_keys=tuple(sorted(keys)),
+                    key_kinds={key: frozenset(kinds) for key, kinds in keys.items()},
                 )
             )
         return infos

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from sanitizer.errors import ConfigError, SourceError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
+from sanitizer.schema import BOOLEAN, DATE, DATETIME, FLOAT, INTEGER, JSON, OTHER, STRING
 
 DOCUMENT_COLUMNS = ("document", "text", "content")
 VECTOR_COLUMNS = ("vector", "embedding", "embeddings")
@@ -91,6 +92,35 @@ def layout(schema: pa.Schema, table: str) -> dict[str, Any]:
     }
 
 
+def arrow_kind(kind: pa.DataType) -> str:
+    """The operator kind of an Arrow column (a list counts as its elements' kind)."""
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return arrow_kind(kind.value_type)
+    checks = (
+        (pa.types.is_boolean, BOOLEAN),
+        (pa.types.is_integer, INTEGER),
+        (pa.types.is_floating, FLOAT),
+        (pa.types.is_decimal, FLOAT),
+        (pa.types.is_timestamp, DATETIME),
+        (pa.types.is_date, DATE),
+        (pa.types.is_struct, JSON),
+        (pa.types.is_map, JSON),
+        (pa.types.is_string, STRING),
+        (pa.types.is_large_string, STRING),
+    )
+    return next((name for check, name in checks if check(kind)), OTHER)
+
+
+def key_kinds(parts: dict[str, Any]) -> dict[str, frozenset[str]]:
+    schema: pa.Schema = parts["schema"]
+    kinds = {key: frozenset({arrow_kind(schema.field(key).type)}) for key in parts["flat"]}
+    if parts["struct"]:
+        struct = schema.field(parts["struct"]).type
+        for child in struct:
+            kinds[child.name] = frozenset({arrow_kind(child.type)})
+    return kinds
+
+
 def to_records(rows: list[dict[str, Any]], parts: dict[str, Any], start: int = 0) -> RecordBatch:
     """Arrow rows → records; ``start`` numbers the records of a table without an id column."""
     metadatas = []
@@ -138,6 +168,7 @@ class LanceSource(VectorSource):
                     metric=_metric(table),
                     metadata_keys=tuple(parts["flat"] + parts["nested"]),
                     has_documents=parts["document"] is not None,
+                    key_kinds=key_kinds(parts),
                     details=parts,
                 )
             )
