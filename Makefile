@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/spacy-model.txt
 
 demo: install
 	$(BIN)/python -m sanitizer.demo.generate --if-missing demo/prod/app.db
+	$(BIN)/python -m sanitizer.demo.memory --if-missing demo/prod/memory --db demo/prod/app.db
 	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --log-format text
 	$(BIN)/python -m sanitizer.demo.show
 
@@ -39,6 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/sql_bench.py
 	$(BIN)/python benchmarks/text_bench.py
 	$(BIN)/python benchmarks/object_bench.py
+	$(BIN)/python benchmarks/vector_bench.py
 
 clean:
 	rm -rf $(VENV) demo/prod demo/staging demo/receipts .pytest_cache .ruff_cache

@@ -23,7 +23,7 @@ import polars as pl
 import sanitizer
 from sanitizer.config.plan import SourcePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules, rule_files
-from sanitizer.config.settings import Settings
+from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.known import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
@@ -37,6 +37,14 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known import set_known
 from sanitizer.objects_run import ObjectRun, load_objects, plan_objects, record_plan
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
+from sanitizer.vector_run import (
+    VectorRun,
+    check_rule_sections,
+    load_vector_run,
+    open_vector_run,
+    planned,
+    prepare_embedder,
+)
 from sanitizer.verify.sql import RunLeakCheck
 
 log = logging.getLogger("sanitizer")
@@ -121,6 +129,7 @@ def _run(
     histories: list[History],
 ) -> None:
     rules = load_rules(settings.rules_dir, list(settings.sources))
+    check_rule_sections(settings.sources, rules)
     keyring = Keyring(settings.key)
     with ExitStack() as stack:
         sql = [name for name, endpoint in settings.sources.items() if endpoint.kind == "sql"]
@@ -133,9 +142,18 @@ def _run(
             lock_targets(stack, list(targets.values()))  # before anything is cleaned or written
         runs = []
         object_runs: list[ObjectRun] = []
+        vector_runs: list[VectorRun] = []
         for name, endpoint in settings.sources.items():
             if endpoint.kind == "objects":
                 object_runs.append(_plan_objects(name, settings, rules, keyring, receipt))
+                continue
+            if endpoint.kind in VECTOR_KINDS:
+                target_endpoint = settings.targets[name]
+                vector_runs.append(
+                    open_vector_run(name, endpoint, target_endpoint, rules.get(name), stack)
+                )
+                receipt.sources[name] = {"kind": endpoint.kind, "url": endpoint.url}
+                receipt.targets[name] = target_endpoint.url
                 continue
             source, target = sources[name], targets[name]
             source.copy_text = target.copy_text = (
@@ -149,6 +167,7 @@ def _run(
             receipt.targets[name] = target.describe()
         _select(runs, only)
         histories += claim_targets([run.target for run in runs], receipt, init, dry_run)
+        embedder = prepare_embedder(vector_runs, settings.embeddings)
         log.info(
             "plan checked",
             extra={"run_id": receipt.run_id, "tables": sum(len(r.selected) for r in runs)},
@@ -159,6 +178,8 @@ def _run(
                     receipt.tables[f"{run.source.name}.{table.info.name}"] = _planned(run, table)
             for object_run in object_runs:
                 record_plan(object_run, receipt)
+            for vector_run in vector_runs:
+                receipt.collections.update(planned(vector_run))
             return
         uses_nlp = any(
             cp.operator.uses_nlp
@@ -180,18 +201,22 @@ def _run(
                 _load_source(run, settings, keyring, ledger, receipt, progress, pool, leaks)
             for object_run in object_runs:
                 load_objects(object_run, settings, keyring, ledger, receipt, progress)
+            for vector_run in vector_runs:
+                load_vector_run(vector_run, settings, keyring, embedder, receipt, progress)
             _verify(receipt)
             _check_leaks(leaks, runs, receipt)
             for object_run in object_runs:  # first: an S3 promotion can fail midway
                 object_run.target.promote()
             for run in runs:
                 run.target.swap()
+            for vector_run in vector_runs:
+                vector_run.target.swap()
         except BaseException:
-            for run in [*runs, *object_runs]:
+            for target in [r.target for r in [*runs, *object_runs, *vector_runs]]:
                 try:
-                    run.target.discard()
+                    target.discard()
                 except Exception:  # the original failure matters more
-                    log.exception("discarding the shadow of %s failed", run.target.name)
+                    log.exception("discarding the shadow of %s failed", target.name)
             raise
         receipt.verification["swapped"] = True
 
@@ -334,14 +359,16 @@ def _check_leaks(leaks: RunLeakCheck, runs: list[SourceRun], receipt: Receipt) -
 
 def _verify(receipt: Receipt) -> None:
     """Before the swap: every row arrived, and no masked value came through unchanged."""
-    count_mismatch = [name for name, t in receipt.tables.items() if t.rows_in != t.rows_out]
+    loaded = {**receipt.tables, **receipt.collections}  # a dropped collection loads nothing
+    loaded = {k: t for k, t in loaded.items() if not getattr(t, "dropped", False)}
+    count_mismatch = [name for name, t in loaded.items() if t.rows_in != t.rows_out]
     unchanged = {
         f"{table}.{name}": f.unchanged_values
-        for table, t in receipt.tables.items()
+        for table, t in loaded.items()
         for name, f in t.fields.items()
         if f.unchanged_values
     }
-    for t in receipt.tables.values():
+    for t in loaded.values():
         for f in t.fields.values():
             for entity, count in f.detected.items():
                 receipt.entities[entity] = receipt.entities.get(entity, 0) + count

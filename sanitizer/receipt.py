@@ -43,6 +43,16 @@ class ObjectReceipt:
 
 
 @dataclass
+class CollectionReceipt(TableReceipt):
+    """A vector collection: records in/out, per field operator, and the embedding used."""
+
+    dropped: bool = False
+    embedding_model: str | None = None
+    dimension: int | None = None
+    metric: str | None = None
+
+
+@dataclass
 class Receipt:
     run_id: str
     tool_version: str
@@ -59,6 +69,7 @@ class Receipt:
     targets: dict[str, str] = field(default_factory=dict)
     tables: dict[str, TableReceipt] = field(default_factory=dict)
     objects: dict[str, ObjectReceipt] = field(default_factory=dict)  # "source:glob" → counts
+    collections: dict[str, CollectionReceipt] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
     killed_runs: list[str] = field(default_factory=list)  # stale runs this run found

@@ -76,6 +76,15 @@ def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
             f"{sum(o.objects_out for o in counts):,} out, {sum(o.dropped for o in counts):,} "
             f"dropped by rule, {quarantined:,} quarantined (listed in the receipt)"
         )
+    for name, collection in receipt.collections.items():
+        if collection.dropped:
+            click.echo(f"  {name:40} {collection.rows_in:>9,} records dropped (rule: drop)")
+            continue
+        model = f"  re-embedded: {collection.embedding_model} ({collection.dimension}d)"
+        click.echo(
+            f"  {name:40} {collection.rows_in:>9,} recs in  {collection.rows_out:>9,} out"
+            f"{model if collection.embedding_model else ''}"
+        )
     if receipt.entities:
         found = ", ".join(f"{k} {v}" for k, v in sorted(receipt.entities.items()))
         click.echo(f"  detected: {found}")

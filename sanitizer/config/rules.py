@@ -33,6 +33,19 @@ class TableRules:
 
 
 @dataclass
+class CollectionRules:
+    """The rules written for one vector collection: its document, each metadata key, or drop."""
+
+    name: str
+    where: Location
+    document: Operator | None = None
+    document_where: Location | None = None
+    metadata: dict[str, Operator] = field(default_factory=dict)
+    metadata_lines: dict[str, Location] = field(default_factory=dict)
+    drop: bool = False
+
+
+@dataclass
 class SourceRules:
     """Everything the rule files say about one source."""
 
@@ -42,6 +55,7 @@ class SourceRules:
     unknown_where: Location | None = None
     tables: dict[str, TableRules] = field(default_factory=dict)
     objects: list[ObjectRule] = field(default_factory=list)  # in order: the first match wins
+    vectors: dict[str, CollectionRules] = field(default_factory=dict)
 
     def default_operator(self) -> Operator | None:
         """The operator a field with no rule gets, or None when it must fail (fail closed)."""
@@ -121,15 +135,9 @@ def _read_file(
     rules = result.setdefault(source, SourceRules(source=source))
     rules.files.append(name)
     _read_defaults(doc, rules)
-    for section in ("vectors",):
-        if doc.get(section):
-            raise ConfigError(
-                f"{doc.at(section)}: '{section}:' rules need a {section[:-1]} source, which this "
-                "version does not support yet (SQL sources only).",
-                hint=f"move the '{section}:' section out of {name} until that source kind lands.",
-            )
     if doc.get("objects") is not None:
         rules.objects.extend(read_object_rules(doc["objects"], doc.at("objects"), errors))
+    _read_vectors(doc, rules, errors)
     tables = doc.get("tables") or LocatedDict()
     if not isinstance(tables, dict):
         raise ConfigError(f"{doc.at('tables')}: tables: must map table names to column rules.")
@@ -176,3 +184,77 @@ def _read_table(name: str, columns: Any, where: Location, errors: list[ConfigErr
         except ConfigError as exc:
             errors.append(exc)
     return table
+
+
+COLLECTION_KEYS = ("document", "metadata")
+
+
+def _read_vectors(doc: LocatedDict, rules: SourceRules, errors: list[ConfigError]) -> None:
+    """``vectors:`` → one :class:`CollectionRules` per collection (``drop`` removes one)."""
+    vectors = doc.get("vectors")
+    if vectors is None:
+        return
+    if not isinstance(vectors, LocatedDict):
+        raise ConfigError(
+            f"{doc.at('vectors')}: vectors: must map collection names to rules.",
+            hint="write e.g. vectors: {agent_memory: {document: detect, metadata: {...}}}",
+        )
+    for name, spec in vectors.items():
+        where = vectors.at(name)
+        if name in rules.vectors:
+            errors.append(
+                ConfigError(
+                    f"{where}: collection {name!r} already has rules in "
+                    f"{rules.vectors[name].where}.",
+                    hint="keep each collection's rules in one place.",
+                )
+            )
+            continue
+        try:
+            rules.vectors[str(name)] = _read_collection(str(name), spec, where, errors)
+        except ConfigError as exc:
+            errors.append(exc)
+
+
+def _read_collection(
+    name: str, spec: Any, where: Location, errors: list[ConfigError]
+) -> CollectionRules:
+    if spec == "drop":
+        return CollectionRules(name=name, where=where, drop=True)
+    if not isinstance(spec, LocatedDict):
+        raise ConfigError(
+            f"{where}: collection {name!r} needs document: and metadata: rules, or drop.",
+            hint=f"write {name}: {{document: detect, metadata: {{...}}}} or {name}: drop",
+        )
+    for key in spec:
+        if key not in COLLECTION_KEYS:
+            close = difflib.get_close_matches(str(key), COLLECTION_KEYS, n=1)
+            raise ConfigError(
+                f"{spec.at(key)}: unknown key {key!r} in collection {name!r}.",
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else "a collection takes document: and metadata:.",
+            )
+    collection = CollectionRules(name=name, where=where)
+    if "document" in spec:
+        collection.document_where = spec.at("document")
+        try:
+            collection.document = parse_rule(spec.rule("document"), spec.at("document"))
+        except ConfigError as exc:
+            errors.append(exc)
+    metadata = spec.get("metadata")
+    if metadata is None:
+        return collection
+    if not isinstance(metadata, LocatedDict):
+        raise ConfigError(
+            f"{spec.at('metadata')}: metadata: must map metadata keys to rules.",
+            hint="write metadata: {customer_email: {fake: email}, ticket_id: keep}",
+        )
+    for key in metadata:
+        at = metadata.at(key)
+        try:
+            collection.metadata[str(key)] = parse_rule(metadata.rule(key), at)
+            collection.metadata_lines[str(key)] = at
+        except ConfigError as exc:
+            errors.append(exc)
+    return collection

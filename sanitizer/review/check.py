@@ -80,14 +80,17 @@ def check(settings: Settings, schemas: Schemas) -> list[Problem]:
 
 def check_stores(settings: Settings) -> str:
     """Object and vector sources, checked by the run's own plan (dry run, read-only): every
-    key and metadata field needs a rule. Returns a summary part like ", 12 objects"."""
+    key and metadata field needs a rule. Returns a summary part like ", 12 objects, 2
+    collections"."""
     if all(endpoint.kind == "sql" for endpoint in settings.sources.values()):
         return ""
     from sanitizer.pipeline import run_snapshot
 
     receipt = run_snapshot(settings, dry_run=True)
     objects = sum(o.objects_in for o in receipt.objects.values())
-    return f", {objects} objects" if receipt.objects else ""
+    parts = [f", {objects} objects" if receipt.objects else ""]
+    parts.append(f", {len(receipt.collections)} collections" if receipt.collections else "")
+    return "".join(parts)
 
 
 def _problems(exc: ConfigError) -> list[Problem]:

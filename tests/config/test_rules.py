@@ -140,11 +140,6 @@ def test_every_problem_is_reported_at_once():
             "defaults: takes only unknown",
         ),
         (
-            ("tables:\n", "vectors: {memory: {document: detect}}\ntables:\n"),
-            4,
-            "'vectors:' rules need",
-        ),
-        (
             ("  customers:\n", "  customers: [id, email]\n  other:\n"),
             5,
             "must map column names to rules",
@@ -234,6 +229,7 @@ def test_files_and_texts_give_the_same_rules(tmp_path):
 
 def test_the_repository_rules_load():
     rules_dir = Path(__file__).resolve().parents[2] / "rules"
-    rules = load_rules(rules_dir, ["app", "files"])
+    rules = load_rules(rules_dir, ["app", "files", "memory"])
     assert rules["app"].tables
     assert rules["files"].objects
+    assert rules["memory"].vectors["agent_memory"].metadata

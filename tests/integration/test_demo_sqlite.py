@@ -51,9 +51,16 @@ def run_cli(config: Path) -> CliResult:
 
 
 def write_config(folder: Path, target: str, name: str = "sanitize.yaml") -> Path:
+    # the repository's app and bucket rules (rules/memory.yaml needs the demo's vector
+    # source, which tests/vectors covers)
+    rules = folder / "app-rules"
+    rules.mkdir(exist_ok=True)
+    for name in ("app.yaml", "files.yaml"):
+        if not (rules / name).exists():
+            (rules / name).symlink_to(ROOT / "rules" / name)
     config = folder / name
     config.write_text(
-        f"rules: {ROOT / 'rules'}\n"
+        f"rules: {rules}\n"
         "key: ${SANITIZE_KEY}\n"
         "receipts: receipts\n"
         "batch_size: 200\n"

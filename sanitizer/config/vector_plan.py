@@ -1,0 +1,152 @@
+"""Vector rules × the collections a source holds → a plan per collection (fail closed).
+
+A collection with no rules, a document with no rule or a metadata key with no rule stops the
+run before anything is written, unless ``defaults.unknown`` supplies one; the error names the
+collection and keys and carries a paste-ready ``vectors:`` snippet.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from sanitizer.config.rules import SourceRules
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.extract.vectors.base import CollectionInfo
+from sanitizer.mask.operators import Operator
+from sanitizer.mask.operators.json import Json
+from sanitizer.mask.operators.keep import Keep
+from sanitizer.mask.operators.null import Null
+from sanitizer.schema import JSON, ColumnInfo
+
+
+@dataclass
+class FieldPlan:
+    """What happens to the document or one metadata key."""
+
+    operator: Operator
+    origin: str  # "rule" or "default"
+
+
+@dataclass
+class CollectionPlan:
+    collection: CollectionInfo
+    drop: bool = False
+    document: FieldPlan | None = None
+    metadata: dict[str, FieldPlan] = field(default_factory=dict)
+
+
+def build_collection_plans(
+    rules: SourceRules, collections: list[CollectionInfo]
+) -> dict[str, CollectionPlan]:
+    """Check ``vectors:`` rules against the source; ConfigErrors lists every problem."""
+    errors: list[ConfigError] = []
+    by_name = {c.name: c for c in collections}
+    for name, written in rules.vectors.items():
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            errors.append(
+                ConfigError(
+                    f"{written.where}: collection {name!r} is not in source {rules.source!r}.",
+                    hint=f"did you mean {close[0]!r}?" if close else "remove the rules or fix it.",
+                )
+            )
+    default = rules.default_operator()
+    plans: dict[str, CollectionPlan] = {}
+    missing: dict[str, list[str]] = {}
+    for collection in collections:
+        written = rules.vectors.get(collection.name)
+        if written is not None and written.drop:
+            plans[collection.name] = CollectionPlan(collection, drop=True)
+            continue
+        if not collection.has_documents:
+            errors.append(
+                ConfigError(
+                    f"{written.where if written else rules.source}: collection "
+                    f"{collection.name!r} has no document text, so its vectors cannot be "
+                    "re-embedded from sanitized text (and production vectors are never copied).",
+                    hint=f"add {collection.name}: drop under vectors:, or store the text in a "
+                    "document (or text, content) column.",
+                )
+            )
+            continue
+        plan = CollectionPlan(collection)
+        wanted = ["document", *(f"metadata.{k}" for k in collection.metadata_keys)]
+        for field_name in wanted:
+            if field_name == "document":
+                op = written.document if written else None
+            else:
+                key = field_name.split(".", 1)[1]
+                op = written.metadata.get(key) if written else None
+            if op is not None:
+                resolved = FieldPlan(op, "rule")
+            elif default is not None:
+                resolved = FieldPlan(default, "default")
+            else:
+                missing.setdefault(collection.name, []).append(field_name)
+                continue
+            if field_name == "document":
+                plan.document = resolved
+            else:
+                key = field_name.split(".", 1)[1]
+                problem = _cannot_mask(resolved.operator, collection.key_kinds.get(key, ()))
+                if problem:
+                    errors.append(
+                        ConfigError(
+                            f"{resolved.operator.where}: {collection.name}.{field_name} holds "
+                            f"{problem[0]}, which {resolved.operator.label()} cannot mask.",
+                            hint=problem[1],
+                        )
+                    )
+                plan.metadata[key] = resolved
+        plans[collection.name] = plan
+    if missing:
+        errors.insert(0, _missing_error(missing, rules))
+    if errors:
+        raise ConfigErrors(errors)
+    return plans
+
+
+def _cannot_mask(op: Operator, kinds: frozenset[str] | tuple) -> tuple[str, str] | None:
+    """(what, fix) when ``op`` cannot take some kind of value the key holds, else None."""
+    if isinstance(op, Null | Keep):
+        return None
+    for kind in sorted(kinds):
+        if kind == JSON and not isinstance(op, Json):
+            return (
+                "nested values (objects)",
+                'use {json: {"$.email": {fake: email}, "$.**": keep}} (rules by path), keep '
+                "or null.",
+            )
+        if kind != JSON and not op.applies_to(ColumnInfo(name="value", kind=kind, sql_type=kind)):
+            return (f"{kind} values", "pick an operator for that kind (see `sanitize operators`).")
+    return None
+
+
+def _missing_error(missing: dict[str, list[str]], rules: SourceRules) -> ConfigError:
+    lines = ["vectors:"]
+    for collection, fields in missing.items():
+        lines.append(f"  {collection}:")
+        if "document" in fields:
+            lines.append("    document: detect    # TODO: free text, Presidio finds the PII")
+        keys = [f.split(".", 1)[1] for f in fields if f != "document"]
+        if keys:
+            lines.append("    metadata:")
+            lines += [f"      {key}: keep    # TODO: choose a rule" for key in keys]
+    names = ", ".join(f"{c}.{f}" for c, fields in missing.items() for f in fields)
+    count = sum(len(fields) for fields in missing.values())
+    first = rules.vectors.get(next(iter(missing)))
+    where = (
+        str(first.where)
+        if first
+        else f"{rules.files[0]}:1"
+        if rules.files
+        else f"rules/ (no rule file has source: {rules.source})"
+    )
+    return ConfigError(
+        f"{where}: {count} field{'s' if count != 1 else ''} of vector source {rules.source!r} "
+        f"{'have' if count != 1 else 'has'} no rule (defaults.unknown is {rules.unknown}): "
+        f"{names}.\nAdd rules for them, e.g.:\n\n" + "\n".join(lines) + "\n",
+        hint="give each field a rule (keep only what is not sensitive), then run again; "
+        "nothing was written.",
+    )
