@@ -32,6 +32,7 @@ class Change:
     after: Operator | None
     verdict: str
     why: str
+    pair: str = ""  # "before → after" when the change is not one of two operators
 
 
 def read_revision(settings: Settings, revision: str | None) -> dict[str, SourceRules]:
@@ -84,16 +85,18 @@ def compare(
             for column in sorted(set(old_cols) | set(new_cols)):
                 field = f"{source}.{table}.{column}"
                 changes += _field_changes(field, old_cols.get(column), new_cols.get(column), nlp)
+        changes += _vector_changes(source, old, new, nlp)
+        changes += _object_changes(source, old, new, nlp)
         if old.unknown != new.unknown:
             # fail lets nothing unruled through; redact masks it whole; detect only finds PII
             weaker = UNKNOWN_STRENGTH[new.unknown] < UNKNOWN_STRENGTH[old.unknown]
             changes.append(
-                Change(
+                _handled(
                     f"{source} defaults.unknown",
-                    None,
-                    None,
+                    old.unknown,
+                    new.unknown,
                     LOOSENED if weaker else TIGHTENED,
-                    f"fields without a rule: {old.unknown} → {new.unknown}",
+                    "what fields without a rule get",
                 )
             )
     return changes
@@ -112,10 +115,108 @@ def _field_changes(
                 f"{field} {path}", old_paths.get(path), new_paths.get(path), nlp
             )
         ]
+    if old is None and new is None:
+        return []
     if old is not None and new is not None and _signature(old) == _signature(new):
         return []
     verdict, why = classify(old, new, nlp)
     return [Change(field, old, new, verdict, why)]
+
+
+def _vector_changes(
+    source: str, old: SourceRules, new: SourceRules, nlp: NlpSettings
+) -> list[Change]:
+    """``vectors:`` rules: a collection's drop, its document and each metadata key."""
+    changes = []
+    for name in sorted(set(old.vectors) | set(new.vectors)):
+        field = f"{source}.vectors.{name}"
+        before, after = old.vectors.get(name), new.vectors.get(name)
+        dropped = (before is not None and before.drop, after is not None and after.drop)
+        if dropped == (True, False) and after is not None:
+            changes.append(_handled(field, "drop", "copied", LOOSENED, "no longer dropped"))
+        elif dropped == (False, True) and before is not None:
+            changes.append(_handled(field, "copied", "drop", TIGHTENED, "now dropped"))
+        if after is None or after.drop:
+            continue
+        old_meta = before.metadata if before is not None and not before.drop else {}
+        old_doc = before.document if before is not None and not before.drop else None
+        changes += _field_changes(f"{field}.document", old_doc, after.document, nlp)
+        for key in sorted(set(old_meta) | set(after.metadata)):
+            changes += _field_changes(
+                f"{field}.metadata.{key}", old_meta.get(key), after.metadata.get(key), nlp
+            )
+    return changes
+
+
+HANDLER_STRENGTH = {"drop": 3, "json": 2, "ndjson": 2, "columns": 2, "detect": 2, "keep": 0}
+
+
+def _object_changes(
+    source: str, old: SourceRules, new: SourceRules, nlp: NlpSettings
+) -> list[Change]:
+    """``objects:`` rules by glob: the handler, its rules, and key, metadata and tag rules."""
+    changes = []
+    old_rules = {r.glob: r for r in old.objects}
+    new_rules = {r.glob: r for r in new.objects}
+    for glob in sorted(set(old_rules) | set(new_rules)):
+        field = f"{source}.objects[{glob}]"
+        before, after = old_rules.get(glob), new_rules.get(glob)
+        if after is None:
+            changes.append(_handled(field, before.handler, "(no rule)", REMOVED, "rule removed"))
+            continue
+        if before is None:
+            loose = HANDLER_STRENGTH.get(after.handler, 2) == 0
+            verdict, why = (
+                (LOOSENED, "new objects passed through") if loose else (TIGHTENED, "new coverage")
+            )
+            changes.append(_handled(field, "(no rule)", after.handler, verdict, why))
+            continue
+        if before.handler != after.handler:
+            old_strength = HANDLER_STRENGTH.get(before.handler, 2)
+            new_strength = HANDLER_STRENGTH.get(after.handler, 2)
+            verdict, why = (
+                (LOOSENED, "masks less")
+                if new_strength < old_strength
+                else (TIGHTENED, "masks more")
+                if new_strength > old_strength
+                else (CHANGED, "another handler")
+            )
+            changes.append(_handled(field, before.handler, after.handler, verdict, why))
+        changes += _field_changes(field, before.operator, after.operator, nlp)
+        for column in sorted(set(before.columns) | set(after.columns)):
+            changes += _field_changes(
+                f"{field}.{column}", before.columns.get(column), after.columns.get(column), nlp
+            )
+        changes += _part_changes(f"{field} keys", before.keys, after.keys, "keep")
+        for part in ("metadata", "tags"):
+            old_part, new_part = getattr(before, part), getattr(after, part)
+            for key in sorted(set(old_part) | set(new_part)):
+                changes += _part_changes(
+                    f"{field} {part}.{key}", old_part.get(key), new_part.get(key), "drop"
+                )
+    return changes
+
+
+def _part_changes(field: str, old: Operator | None, new: Operator | None, none: str) -> list:
+    """Keys, metadata and tags, where no operator means ``none`` (keep or drop)."""
+    if old is not None and new is not None:
+        return (
+            []
+            if _signature(old) == _signature(new)
+            else [Change(field, old, new, *classify(old, new, NlpSettings()))]
+        )
+    if old is None and new is None:
+        return []
+    old_label = old.label() if old is not None else none
+    new_label = new.label() if new is not None else none
+    weaker = (new is None and none == "keep") or (old is None and none == "drop")
+    if weaker:
+        return [_handled(field, old_label, new_label, LOOSENED, f"now {new_label}")]
+    return [_handled(field, old_label, new_label, TIGHTENED, f"now {new_label}")]
+
+
+def _handled(field: str, before: str, after: str, verdict: str, why: str) -> Change:
+    return Change(field, None, None, verdict, why, pair=f"`{before}` → `{after}`")
 
 
 def _signature(op: Operator) -> tuple[str, bool]:
@@ -186,7 +287,7 @@ def render(changes: list[Change], base: str, head: str, examples: list[list[str]
 
 
 def _pair(change: Change) -> str:
-    return f"{_label(change.before)} → {_label(change.after)}"
+    return change.pair or f"{_label(change.before)} → {_label(change.after)}"
 
 
 def _label(op: Operator | None) -> str:
