@@ -144,7 +144,7 @@ def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: st
             stores = check_stores(settings)  # objects and vectors: the run's own dry plan
     else:
         schemas = schema_file.load(path)
-        problems = check(settings, schemas)
+        problems = check(settings, schemas, schema_file.load_stores(path))
     tables = sum(len(tables) for tables in schemas.values())
     columns = sum(len(t.columns) for tables in schemas.values() for t in tables)
     against = "the live sources" if live else str(_shown(path))
@@ -305,10 +305,11 @@ def schema_snapshot(config_path: Path, output: Path | None) -> None:
     settings = load_settings(config_path)
     path = output or schema_file.default_path(settings)
     schemas = schema_file.live_schemas(settings)
+    stores = schema_file.live_stores(settings)
     kinds = {name: endpoint.kind for name, endpoint in settings.sources.items()}
-    schema_file.write(path, schemas, kinds)
+    schema_file.write(path, schemas, kinds, stores)
     tables = sum(len(tables) for tables in schemas.values())
-    click.echo(f"wrote {_shown(path)}: {len(schemas)} source(s), {tables} tables.")
+    click.echo(f"wrote {_shown(path)}: {len(schemas) + len(stores)} source(s), {tables} tables.")
 
 
 def _shown(path: Path) -> Path:

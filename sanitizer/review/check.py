@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sanitizer.config.plan import SourcePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules
@@ -49,13 +50,15 @@ class Problem:
         )
 
 
-def check(settings: Settings, schemas: Schemas) -> list[Problem]:
+def check(
+    settings: Settings, schemas: Schemas, stores: dict[str, dict[str, Any]] | None = None
+) -> list[Problem]:
     """Everything wrong with the rules for these schemas (empty: all good)."""
     try:
         rules = load_rules(settings.rules_dir, list(settings.sources))
     except ConfigError as exc:
         return _problems(exc)
-    problems: list[Problem] = []
+    problems: list[Problem] = store_coverage(settings, rules, stores or {})
     for name, endpoint in settings.sources.items():
         if endpoint.kind != "sql":
             continue
@@ -76,6 +79,78 @@ def check(settings: Settings, schemas: Schemas) -> list[Problem]:
             continue
         problems += length_conflicts(plan)
     return problems
+
+
+def store_coverage(
+    settings: Settings, rules: dict[str, SourceRules], stores: dict[str, dict[str, Any]]
+) -> list[Problem]:
+    """Object shapes and vector collections of the snapshot that no rule covers."""
+    problems = []
+    for name, store in stores.items():
+        if name not in settings.sources:
+            continue
+        source_rules = rules.get(name) or SourceRules(name)
+        file = source_rules.files[0] if source_rules.files else None
+        if store.get("kind") == "objects":
+            problems += _object_gaps(name, source_rules, store.get("objects") or {}, file)
+        else:
+            problems += _collection_gaps(name, source_rules, store.get("collections") or {}, file)
+    return problems
+
+
+def _object_gaps(
+    name: str, rules: SourceRules, shapes: dict[str, int], file: str | None
+) -> list[Problem]:
+    if rules.unknown != "fail":
+        return []  # unmatched objects get the default
+    gaps = []
+    for shape, count in shapes.items():
+        examples = {
+            shape.replace("**/", "x/").replace("*", "x"),
+            shape.replace("/**/", "/").replace("*", "x"),
+        }
+        if not any(rule.matches(key) for rule in rules.objects for key in examples):
+            gaps.append(
+                Problem(
+                    "rule",
+                    f"{count} object(s) of source {name!r} shaped {shape!r} match no "
+                    "objects: rule.",
+                    f'add one under objects:, e.g.  "{shape}": keep  (or json, columns, '
+                    "detect, drop)",
+                    file,
+                    1 if file else None,
+                )
+            )
+    return gaps
+
+
+def _collection_gaps(
+    name: str, rules: SourceRules, collections: dict[str, Any], file: str | None
+) -> list[Problem]:
+    gaps = []
+    for collection, spec in collections.items():
+        rule = rules.vectors.get(collection)
+        if rule is not None and rule.drop:
+            continue
+        keys = list((spec or {}).get("metadata") or {})
+        missing = keys if rule is None else [k for k in keys if k not in rule.metadata]
+        if rule is not None and not missing:
+            continue
+        snippet = "\n".join(
+            ["vectors:", f"  {collection}:", "    document: detect", "    metadata:"]
+            + [f"      {k}: keep    # TODO: choose a rule" for k in missing]
+        )
+        what = "has no rules" if rule is None else f"has metadata without a rule: {missing}"
+        gaps.append(
+            Problem(
+                "rule",
+                f"collection {collection!r} of source {name!r} {what}.\n{snippet}",
+                "give every metadata key a rule, or drop the collection.",
+                file,
+                1 if file else None,
+            )
+        )
+    return gaps
 
 
 def check_stores(settings: Settings) -> str:
