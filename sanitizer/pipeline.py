@@ -1,10 +1,12 @@
 """The one place that wires extract → mask → load → verify → receipt.
 
-Order of a run: read and validate every config and rule file (no connection yet); open each
-source's read-only snapshot and check the rules against its live schema (still nothing
-written); then load every target's shadow, verify row counts and that no masked value survived,
-and only then swap all targets in. Any failure discards every shadow, so the previous staging
-data stays as it was.
+Order of a run: read and validate every config and rule file (no connection yet); lock the
+SQL targets (see :mod:`sanitizer.guard`); open each source's read-only snapshot and check the
+rules against its live schema, objects and collections (still nothing written); claim the
+targets and record the run; then load every shadow (SQL, objects, vectors), verify row counts,
+that no masked value survived and that no production value of a masked field is anywhere in
+the SQL shadows, and only then swap all targets in. Any failure discards every shadow, so the
+previous staging data stays as it was.
 """
 
 from __future__ import annotations
