@@ -47,6 +47,7 @@ from sanitizer.vector_run import (
     planned,
     prepare_embedder,
 )
+from sanitizer.verify.leaks import verification_key
 from sanitizer.verify.sql import RunLeakCheck
 
 log = logging.getLogger("sanitizer")
@@ -196,7 +197,7 @@ def _run(
             if workers > 1
             else None
         )
-        leaks = RunLeakCheck(keyring.subkey("verify"))
+        leaks = RunLeakCheck(verification_key(keyring))
         try:
             ledger = UniqueLedger()
             for run in runs:

@@ -11,8 +11,8 @@ Rows stream through server-side cursors, ``batch_size`` at a time, as polars fra
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -405,3 +405,16 @@ def _reason(exc: Exception) -> str:
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
     return text[:300]
+
+
+def open_snapshots(
+    stack: ExitStack, endpoints: Mapping[str, Any]
+) -> Iterator[tuple[str, SqlSource, list[SourceTable]]]:
+    """Each ``kind: sql`` endpoint opened in its read-only snapshot (held by ``stack``) and
+    reflected — for the commands that read sources or staging without a run."""
+    for name, endpoint in endpoints.items():
+        if endpoint.kind != "sql":
+            continue
+        source = SqlSource(name, endpoint.url)
+        stack.enter_context(source.snapshot())
+        yield name, source, source.reflect()

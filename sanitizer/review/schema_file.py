@@ -39,17 +39,13 @@ def default_path(settings: Settings) -> Path:
 
 def live_schemas(settings: Settings) -> Schemas:
     """Reflect every SQL source inside its read-only snapshot."""
-    from sanitizer.extract.sql import SqlSource
+    from sanitizer.extract.sql import open_snapshots
 
-    schemas: Schemas = {}
     with ExitStack() as stack:
-        for name, endpoint in settings.sources.items():
-            if endpoint.kind != "sql":
-                continue
-            source = SqlSource(name, endpoint.url)
-            stack.enter_context(source.snapshot())
-            schemas[name] = [table.info for table in source.reflect()]
-    return schemas
+        return {
+            name: [table.info for table in tables]
+            for name, _, tables in open_snapshots(stack, settings.sources)
+        }
 
 
 def live_stores(settings: Settings) -> dict[str, dict[str, Any]]:

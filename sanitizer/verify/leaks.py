@@ -19,9 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known import WordIndex, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
+
+
+def verification_key(keyring: Keyring) -> bytes:
+    """The salt of a run's leak digests: derived from the pseudonym key, never the key."""
+    return keyring.subkey("verify")
 
 
 @cache
@@ -44,7 +50,7 @@ def could_be_fake(tokens: list[str]) -> bool:
     )
 
 
-__all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "words"]
+__all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
 
 
 @dataclass

@@ -78,11 +78,25 @@ def scan_target(
         if not texts:
             continue
         keys = list(table.primary_key)
-        for number, row in enumerate(target.stream_rows(table.name, keys + texts), start=1):
-            for name, value in zip(texts, row[len(keys) :], strict=True):
-                if value is None:
-                    continue
-                report.scanned += 1
-                if index.found_in(value if isinstance(value, str) else str(value)):
-                    key = ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=False))
-                    report.record(f"{source}.{table.name}.{name}", key or f"row {number}")
+        rows = target.stream_rows(table.name, keys + texts)
+        scan_rows(index, report, f"{source}.{table.name}", keys, texts, rows)
+
+
+def scan_rows(
+    index: LeakIndex,
+    report: LeakReport,
+    where: str,
+    keys: list[str],
+    texts: list[str],
+    rows: Iterable[tuple],
+) -> None:
+    """Look up each text cell of ``rows`` (key values, then text values); a hit is recorded
+    as ``where.column`` and the row's key values (or its number), never the value."""
+    for number, row in enumerate(rows, start=1):
+        for name, value in zip(texts, row[len(keys) :], strict=True):
+            if value is None:
+                continue
+            report.scanned += 1
+            if index.found_in(value if isinstance(value, str) else str(value)):
+                key = ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=False))
+                report.record(f"{where}.{name}", key or f"row {number}")

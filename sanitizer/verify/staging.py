@@ -7,23 +7,21 @@ text cell of every staging table is looked up. Both sides are opened read-only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack
+from itertools import chain, repeat
 
 import polars as pl
 
 from sanitizer.config.plan import SourcePlan, TablePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules
 from sanitizer.config.settings import Settings
-from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.load.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.verify.leaks import LeakIndex, LeakReport
-from sanitizer.verify.sql import TEXT_KINDS, index_batch, tracked_columns
-
-
-def verification_key(settings: Settings) -> bytes:
-    return Keyring(settings.key).subkey("verify")
+from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
+from sanitizer.verify.sql import TEXT_KINDS, index_batch, scan_rows, tracked_columns
 
 
 def index_sources(settings: Settings, index: LeakIndex) -> dict[str, SourcePlan]:
@@ -32,12 +30,7 @@ def index_sources(settings: Settings, index: LeakIndex) -> dict[str, SourcePlan]
     fakes: list[str] = []
     plans = {}
     with ExitStack() as stack:
-        for name, endpoint in settings.sources.items():
-            if endpoint.kind != "sql":
-                continue
-            source = SqlSource(name, endpoint.url)
-            stack.enter_context(source.snapshot())
-            tables = source.reflect()
+        for name, source, tables in open_snapshots(stack, settings.sources):
             plan = build_plan(rules.get(name) or SourceRules(name), [t.info for t in tables])
             plans[name] = plan
             for table in tables:
@@ -69,46 +62,29 @@ def _index_table(
 def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> None:
     """Every text cell of every live staging table (SQL targets), looked up in the index."""
     with ExitStack() as stack:
-        for name, endpoint in settings.targets.items():
-            if endpoint.kind != "sql":
-                continue
-            staging = SqlSource(name, endpoint.url)  # read-only, like a source
-            stack.enter_context(staging.snapshot())
-            for table in staging.reflect():
+        for name, staging, tables in open_snapshots(stack, settings.targets):  # read-only
+            for table in tables:
                 info = table.info
                 if info.name in META_TABLES:
                     continue
                 texts = [c for c, col in info.columns.items() if col.kind in TEXT_KINDS]
                 keys = list(info.primary_key)
-                if not texts:
-                    continue
-                offset = 0
-                for batch in staging.batches(table, settings.batch_size):
-                    _scan_batch(index, report, f"{name}.{info.name}", batch, keys, texts, offset)
-                    offset += batch.height
+                if texts:
+                    batches = staging.batches(table, settings.batch_size)
+                    rows = chain.from_iterable(_rows(b, keys, texts) for b in batches)
+                    scan_rows(index, report, f"{name}.{info.name}", keys, texts, rows)
 
 
-def _scan_batch(
-    index: LeakIndex,
-    report: LeakReport,
-    where: str,
-    batch: pl.DataFrame,
-    keys: list[str],
-    texts: list[str],
-    offset: int,
-) -> None:
-    for column in texts:
-        for row, value in enumerate(batch[column].to_list()):
-            if value is None:
-                continue
-            report.scanned += 1
-            if index.found_in(value if isinstance(value, str) else str(value)):
-                key = ", ".join(f"{k}={batch[k][row]}" for k in keys)
-                report.record(f"{where}.{column}", key or f"row {offset + row + 1}")
+def _rows(batch: pl.DataFrame, keys: list[str], texts: list[str]) -> Iterator[tuple]:
+    """Key values then text values per row (a key can be a text column too; a table without
+    a primary key has no key values)."""
+    key_rows = batch.select(keys).iter_rows() if keys else repeat(())
+    for key, text in zip(key_rows, batch.select(texts).iter_rows(), strict=False):
+        yield key + text
 
 
 def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
-    index = LeakIndex(verification_key(settings))
+    index = LeakIndex(verification_key(Keyring(settings.key)))
     index_sources(settings, index)
     report = LeakReport()
     scan_staging(settings, index, report)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from sanitizer.mask.text.recognizers.phone_messy import EXT
+from sanitizer.mask.text.recognizers.phone_messy import EXT, EXTENSION_AT_END
 
 CUES = (
     r"phone|telephone|tel|ph|mobile|mob|cell|cellphone|call|called|calling|ring|whatsapp|"
@@ -43,7 +43,6 @@ _ID_WORD = re.compile(
     r"item|room|flight|booking|confirmation|code|pin)\b|#)[^\w]*$"
 )
 _DIGIT = re.compile(r"\d")
-_EXTENSION = re.compile(r"[ \t]*,?[ \t]*\p{L}+\.?[ \t]*\d{1,5}$")
 _DATE = re.compile(r"^\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}$")
 _AMOUNT = re.compile(r"\.\d{2}$")
 SCORE = 0.6
@@ -51,7 +50,7 @@ SCORE = 0.6
 
 def plausible(number: str) -> bool:
     """7 to 15 digits, and not a date, an amount or one digit repeated."""
-    number = _EXTENSION.sub("", number)
+    number = EXTENSION_AT_END.sub("", number)
     digits = "".join(_DIGIT.findall(number))
     if not 7 <= len(digits) <= 15 or len(set(digits)) == 1:
         return False

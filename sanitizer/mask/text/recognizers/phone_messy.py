@@ -84,7 +84,7 @@ CONTEXT = [
     "电话", "致电", "手机", "联系", "電話",
 ]  # fmt: skip
 
-_EXTENSION = re.compile(
+EXTENSION_AT_END = re.compile(
     r"[ \t]*,?[ \t]*(?i:x|ext\.?|extn\.?|extension|ramal|durchwahl|poste|tkn)"
     r"[ \t]*\d{1,5}$"
 )
@@ -119,7 +119,7 @@ class MessyPhoneRecognizer(PatternRecognizer):
         )
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        number = _EXTENSION.sub("", pattern_text).strip()
+        number = EXTENSION_AT_END.sub("", pattern_text).strip()
         digits = re.sub(r"\D", "", number)
         if _DATE.match(number) or len(set(digits)) == 1 or digits.startswith("000"):
             return True
