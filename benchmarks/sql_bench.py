@@ -210,6 +210,7 @@ def run_size(total: int, work: Path, pga: Path | None) -> dict[str, float]:
             str(work / "sanitize.yaml"),
             "--log-format",
             "json",
+            "--init",  # the staging database was just created, empty: adopt it
         ],
         env,
     )
