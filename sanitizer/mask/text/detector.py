@@ -18,6 +18,7 @@ from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, load_recognizers
 from sanitizer.mask.text.known import known_in
+from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
@@ -215,16 +216,10 @@ def find_all(
         for i, text in enumerate(texts)
         for offset, piece in chunks(text, CHUNK_CHARS)
     ]
-    pipeline = engine.nlp_engine.nlp[language]
-    skip = [] if NER_ENTITIES & set(wanted) else [n for n in ("ner",) if n in pipeline.pipe_names]
-    with pipeline.select_pipes(disable=skip):  # pattern-only rules need no neural network
-        artifacts = list(
-            engine.nlp_engine.process_batch(
-                [p for _, _, p in pieces], language, batch_size=SPACY_BATCH
-            )
-        )
+    docs = _docs(engine.nlp_engine.nlp[language], [p for _, _, p in pieces], wanted)
     found: list[list] = [[] for _ in texts]
-    for (index, offset, _), (piece, nlp_artifacts) in zip(pieces, artifacts, strict=True):
+    for (index, offset, piece), doc in zip(pieces, docs, strict=True):
+        nlp_artifacts = engine.nlp_engine._doc_to_nlp_artifact(doc, language)
         results = engine.analyze(
             text=piece,
             language=language,
@@ -247,6 +242,15 @@ def find_all(
         )
         for text, results in zip(texts, found, strict=True)
     ]
+
+
+def _docs(pipeline, pieces: list[str], wanted: Sequence[str]) -> list:
+    """spaCy docs for the pieces; the entity recognizer runs only where a requested entity
+    needs it, and then only on the sentences that could hold one (:mod:`ner_segments`)."""
+    if NER_ENTITIES & set(wanted) and "ner" in pipeline.pipe_names:
+        return segmented_ner(pipeline).docs(pieces, SPACY_BATCH)
+    with pipeline.select_pipes(disable=[n for n in ("ner",) if n in pipeline.pipe_names]):
+        return list(pipeline.pipe(pieces, batch_size=SPACY_BATCH))
 
 
 def with_known(text: str, findings: list[Finding], entities: set[str] | None) -> list[Finding]:

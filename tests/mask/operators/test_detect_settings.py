@@ -131,24 +131,25 @@ def test_findings_never_swallow_a_line_break():
 
 def test_pattern_only_entities_skip_the_neural_network_and_still_find_them(monkeypatch):
     from sanitizer.mask.text import detector
+    from sanitizer.mask.text.ner_segments import segmented_ner
 
     text = "Ping jane.doe@corp.com or +1 415 555 0100 (Jane Doe)."
-    nlp_engine = detector.analyzer_for(NlpSettings()).nlp_engine
-    pipeline = nlp_engine.nlp["en"]
+    pipeline = detector.analyzer_for(NlpSettings()).nlp_engine.nlp["en"]
     ner_ran = []
-    original = nlp_engine.process_batch
+    original = pipeline.pipe
 
     def spy(*args, **kwargs):
         ner_ran.append("ner" not in pipeline.disabled)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(nlp_engine, "process_batch", spy)
+    monkeypatch.setattr(pipeline, "pipe", spy)
     out = detect(text, NlpSettings(), {"detect": ["EMAIL_ADDRESS", "PHONE_NUMBER"]})
     assert ner_ran == [False]  # the NER did not run
     assert "jane.doe@corp.com" not in out and "415 555 0100" not in out
     assert "Jane Doe" in out  # PERSON was not asked for
+    segmented_ner(pipeline).known.clear()  # no sentence recognized before
     detect(text, NlpSettings(), {"detect": ["PERSON"]})
-    assert ner_ran == [False, True]  # and it runs when a rule needs it
+    assert ner_ran == [False, False, True]  # the text tokenized, then its sentences recognized
     assert "ner" not in pipeline.disabled  # and is enabled again afterwards
 
 

@@ -185,3 +185,46 @@ NOT_NAMES_AFTER_GREETING = frozenset(
     gentlemen world again both you yall y'all again again sales billing accounts hr it ops
     """.split()
 )
+
+# Words of support tickets, chats and agent transcripts beyond the frequency list above
+# (greetings, sign-offs, days, the nouns and verbs of orders, accounts and tools). Capitalized,
+# they start a sentence or label a field; they never name a person or a place.
+SUPPORT_WORDS = frozenset(
+    """
+    hi hello hey greetings thanks thank cheers regards sincerely kindly please sorry apologies
+    unfortunately okay ok yes yeah sure great perfect awesome fine noted understood my per
+    monday tuesday wednesday thursday friday saturday sunday january february september october
+    november december today tomorrow yesterday tonight morning afternoon evening weekend asap
+    re fwd fw cc bcc subject attached attachment attachments forwarded reply replied sent
+    user users visitor customer agent assistant system tool bot operator admin staff owner
+    request requests ticket tickets issue issues incident incidents case cases escalation
+    escalated handover transcript summary internal original automatic automated manual notes
+    order orders shipping shipment shipped delivery delivered tracking package parcel return
+    returns refund refunds refunded cancellation cancel cancelled canceled checkout cart
+    payment payments invoice invoices billing billed charge charged receipt receipts discount
+    coupon promo subscription renewal upgrade downgrade trial plan plans pricing quote
+    account accounts login logout password reset verification verify verified code codes
+    status pending resolved closed open reopened priority urgent critical high low medium
+    error errors failed failure failing broken bug bugs crash crashes timeout warning alert
+    alerts notification notifications success successful completed complete done fixed
+    confirmed confirm confirmation update updated updates change changed changes feedback
+    complaint complaints rating review reviews survey question questions answer answers
+    report reports export import sync settings profile dashboard portal website app mobile
+    email emails phone message messages chat call calls meeting screenshot screenshots log logs
+    file files link links document documents form details info information action actions
+    step steps result results output input query lookup search response responses effective
+    happens happened works working worked issue resolved unresolved follow following followup
+    """.split()
+)
+
+# Short all-capital words of the same texts that are no name or place ('IP', 'UTC', 'PO',
+# 'NOT'). Any other capital word of up to three letters may be one ('US', 'NYC', 'J.').
+SHORT_CAPITALS = frozenset(
+    """
+    not no yes and the for you all any new now out get set off top day due end see too use
+    way who why how can did has had was are but its our own per via ord
+    i a ok id ip utc gmt cet sms csv pdf json xml html api url dob ssn usd eur gbp jpy chf cad
+    aud inr crm erp sla faq po inv tck tkt sr inc ref otp pin vpn dns ui ux sku eta rma qa ceo
+    cto cfo vip kyc aml pii mfa sso fyi eod pm am tbd cc bcc re fw fwd faq tos btw imo
+    """.split()
+)

@@ -1,0 +1,141 @@
+"""spaCy's entity recognizer, run only on the sentences that could hold a name or a place.
+
+The recognizer is about 70% of detection's time, and most of what it reads cannot hold what
+it finds: a sentence whose words are all lower case, or whose capitalized words are all
+frequent English words that are not also names ("Thanks", "Please", "Order"), gives the
+model nothing to tag. Such sentences are skipped, and a sentence seen before (greetings,
+signatures, templates) is recognized once per process. Each text is still tokenized whole, so
+the recognizers see the same tokens and offsets as before; only where the entities come from
+changes. The model's context reaches a few tokens, so a sentence alone tags what it tags in
+its text, up to the edges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from sanitizer.mask.text.recognizers.wordlists import SHORT_CAPITALS
+
+NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
+CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
+WORD = re.compile(r"[^\W\d_]+")
+SUFFIXES = ("s", "es", "ed", "d", "ing", "ly")
+# A sentence ends at a line break, or at . ! ? and a space — not after a title or an initial
+# ("Mr. Smith", "J. Smith"), which stay with the name they introduce.
+_NOT_AFTER = ("Mr", "Ms", "Mrs", "Dr", "St", "Jr", "Sr", "Prof", "mr", "ms", "mrs", "dr")
+SENTENCE_END = re.compile(
+    r"\r?\n|"
+    + "".join(rf"(?<!\b{title}\.)" for title in _NOT_AFTER)
+    + r"(?<!\b[A-Z]\.)(?<=[.!?])[ \t]+"
+)
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, surrounding whitespace left out."""
+    out, start = [], 0
+    for match in [*SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            out.append((start + lead, start + lead + len(stripped)))
+        start = match.end() if match else end
+    return out
+
+
+@cache
+def _plain_words() -> frozenset[str]:
+    """Lower-case words that, capitalized, are still no name or place: frequent English words
+    and spaCy's stop words minus every first name, ambiguous name and place-like name (a
+    surname that is also a word, 'Best', stays plain), plus the words of support texts."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from sanitizer.mask.text.recognizers.person_names import name_lists
+    from sanitizer.mask.text.recognizers.wordlists import (
+        AMBIGUOUS_NAMES,
+        NOT_ALONE,
+        SUPPORT_WORDS,
+    )
+
+    names = name_lists()
+    words = (names.common | STOP_WORDS) - names.first - AMBIGUOUS_NAMES - NOT_ALONE
+    return frozenset(words | SUPPORT_WORDS)
+
+
+def _plain(word: str, plain: frozenset[str]) -> bool:
+    """A plain word, or one with a plain stem ('Actions', 'Happened', 'Settings'); a capital
+    word of up to three letters only when it is a known one ('IP', 'NOT'; not 'US')."""
+    lower = word.lower()
+    if len(word) <= 3 and word.isupper():
+        return lower in SHORT_CAPITALS
+    if lower in plain:
+        return True
+    return any(lower.endswith(suffix) and lower[: -len(suffix)] in plain for suffix in SUFFIXES)
+
+
+def could_hold_entity(sentence: str) -> bool:
+    """Whether the recognizer could find a name or place here: a word in another script,
+    or a capitalized word that is not a plain word."""
+    plain = _plain_words()
+    for word in WORD.findall(sentence):
+        if not word.isascii():
+            return True
+        if word[0].isupper() and not _plain(word, plain):
+            return True
+    return False
+
+
+@cache
+def segmented_ner(pipeline) -> SegmentedNer:
+    """One per pipeline and process, so its memory of sentences lasts the whole run."""
+    return SegmentedNer(pipeline)
+
+
+class SegmentedNer:
+    """Docs for texts: tokenized whole, entities from the sentences worth recognizing."""
+
+    def __init__(self, pipeline) -> None:
+        self.pipeline = pipeline
+        self.known: dict[str, tuple[tuple[int, int, str], ...]] = {}
+
+    def docs(self, texts: Sequence[str], batch_size: int) -> list:
+        with self.pipeline.select_pipes(disable=["ner"]):
+            docs = list(self.pipeline.pipe(texts, batch_size=batch_size))
+        places = [
+            (index, start, text[start:end])
+            for index, text in enumerate(texts)
+            for start, end in segments(text)
+            if could_hold_entity(text[start:end])
+        ]
+        self._recognize([sentence for _, _, sentence in places], batch_size)
+        found: list[list] = [[] for _ in docs]
+        for index, start, sentence in places:
+            doc = docs[index]
+            for begin, end, label in self.known[sentence]:
+                span = doc.char_span(
+                    start + begin, start + end, label=label, alignment_mode="expand"
+                )
+                if span is not None:
+                    found[index].append(span)
+        for doc, spans in zip(docs, found, strict=True):
+            if spans:
+                doc.ents = spans  # sentences are disjoint, so are their entities
+        return docs
+
+    def _recognize(self, sentences: list[str], batch_size: int) -> None:
+        """Run the recognizer once over each sentence not seen before, each on its own: what
+        it finds in a sentence never depends on the other texts of a batch."""
+        new = list(dict.fromkeys(s for s in sentences if s not in self.known))
+        if len(self.known) + len(new) > CACHE_LIMIT:
+            self.known.clear()
+            new = list(dict.fromkeys(sentences))
+        skip = [name for name in NER_PIPES if name in self.pipeline.pipe_names]
+        with self.pipeline.select_pipes(disable=skip):
+            docs = self.pipeline.pipe(new, batch_size=batch_size)
+            for sentence, doc in zip(new, docs, strict=True):
+                self.known[sentence] = tuple(
+                    (ent.start_char, ent.end_char, ent.label_) for ent in doc.ents
+                )
