@@ -1,0 +1,102 @@
+"""JSON documents → one field per leaf path, for ``json:`` proposals (objects and metadata).
+
+Array positions become ``[*]``, and an object key that does not read as a field name, that
+Presidio finds an email, phone… in (``{"jane@corp.com": {...}}``), or that only one of several
+sampled documents has (a mapping keyed by values) becomes ``*``, so a proposed path never
+carries a value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from sanitizer.config.settings import Settings
+from sanitizer.review.scan import Field
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
+RARE_FROM = 3  # documents sampled from which a key only one of them has reads as a value
+Token = tuple[str, bool]  # (key, is an array position)
+
+
+def parse_document(value: Any) -> Any:
+    """A dict or list as it is, or parsed from a JSON string; None when it is neither."""
+    if isinstance(value, dict | list):
+        return value
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict | list) else None
+    return None
+
+
+def leaves(value: Any, path: tuple[Token, ...] = ()) -> Iterator[tuple[tuple[Token, ...], Any]]:
+    """Every scalar in a document with its path of keys and array positions."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, (*path, (str(key), False)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from leaves(item, (*path, ("", True)))
+    else:
+        yield path, value
+
+
+def json_fields(documents: list[Any], settings: Settings) -> list[Field]:
+    """One :class:`Field` per generalised leaf path, in first-seen order."""
+    per_document = [list(leaves(doc)) for doc in documents]
+    seen = Counter(
+        key for found in per_document for key in {k for path, _ in found for k, _ in path}
+    )
+    unsafe = personal_words(sorted(k for k in seen if FIELD_NAME.fullmatch(k)), settings)
+    if len(documents) >= RARE_FROM:
+        unsafe |= {key for key, count in seen.items() if count == 1}
+    fields: dict[str, Field] = {}
+    for path, value in (leaf for found in per_document for leaf in found):
+        text, word, parent = path_text(path, unsafe)
+        field = fields.setdefault(text, Field(name=text, values=[], word=word, parent=parent))
+        field.values.append(value)
+    # a wildcard path goes after the named ones: the json operator tries paths in order
+    return sorted(fields.values(), key=lambda f: ".*" in f.name)
+
+
+def path_text(path: tuple[Token, ...], unsafe: set[str]) -> tuple[str, str | None, str]:
+    """(``$.a[*].b``, the last readable key, the key before it) for one leaf path."""
+    parts, names = ["$"], []
+    for key, position in path:
+        if position:
+            parts.append("[*]")
+        elif FIELD_NAME.fullmatch(key) and key not in unsafe:
+            parts.append(f".{key}")
+            names.append(key)
+        else:
+            parts.append(".*")
+    word = names[-1] if names else None
+    parent = names[-2] if len(names) > 1 else ""
+    return "".join(parts), word, parent
+
+
+def personal_words(words: list[str], settings: Settings) -> set[str]:
+    """The names (field names, folder names) in which Presidio finds personal data.
+
+    spaCy reads a lone lowercase word like ``sku`` as a PERSON, so a PERSON finding counts
+    only in a capitalised word (``Maria``, ``Maria Gonzalez``); pattern findings (emails,
+    phones…) always count.
+    """
+    from sanitizer.mask.text.detector import entities_for, find_all
+
+    if not words:
+        return set()
+    entities = [e for e in entities_for(None, settings.nlp) if e != "URL"]
+    spaced = [re.sub(r"[_-]", " ", w) for w in words]
+    findings = find_all(spaced, entities, settings.nlp)
+    return {
+        word
+        for word, found in zip(words, findings, strict=True)
+        if any(f.entity != "PERSON" or word[:1].isupper() for f in found)
+    }
