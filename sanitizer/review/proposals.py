@@ -67,9 +67,6 @@ class Scan:
     collections: list[CollectionProposal] = field(default_factory=list)
     objects: list[ObjectProposal] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return len(self.tables) + len(self.collections) + len(self.objects)
-
 
 def render(scan: Scan) -> str:
     """A whole rule file for the scanned source."""

@@ -81,12 +81,12 @@ def path_text(path: tuple[Token, ...], unsafe: set[str]) -> tuple[str, str | Non
     return "".join(parts), word, parent
 
 
-def personal_words(words: list[str], settings: Settings) -> set[str]:
+def personal_words(words: list[str], settings: Settings, any_case: bool = False) -> set[str]:
     """The names (field names, folder names) in which Presidio finds personal data.
 
-    spaCy reads a lone lowercase word like ``sku`` as a PERSON, so a PERSON finding counts
-    only in a capitalised word (``Maria``, ``Maria Gonzalez``); pattern findings (emails,
-    phones…) always count.
+    spaCy reads a lone lowercase field name like ``sku`` as a PERSON, so unless ``any_case``
+    a PERSON finding counts only in a capitalised word (``Maria``, ``Maria Gonzalez``);
+    pattern findings (emails, phones…) always count.
     """
     from sanitizer.mask.text.detector import entities_for, find_all
 
@@ -98,5 +98,5 @@ def personal_words(words: list[str], settings: Settings) -> set[str]:
     return {
         word
         for word, found in zip(words, findings, strict=True)
-        if any(f.entity != "PERSON" or word[:1].isupper() for f in found)
+        if any(any_case or f.entity != "PERSON" or word[:1].isupper() for f in found)
     }

@@ -62,7 +62,7 @@ def group_keys(keys: list[str], settings: Settings) -> dict[str, list[str]]:
     for key in keys:
         base.setdefault(key_shape(key), []).append(key)
     literals = sorted({name for shape in base for name in _literals(shape)})
-    personal = personal_words(literals, settings)
+    personal = personal_words(literals, settings, any_case=True)
     shapes: dict[str, list[str]] = {}
     for shape, group in base.items():
         hide = {n for n in _literals(shape) if n in personal or len(group) < 2}
@@ -196,6 +196,8 @@ def _propose_table(
             column = columns.setdefault(name, Field(name, [], column_kind, parent=glob))
             column.values += values
     fields = propose_fields(list(columns.values()), settings)
+    if not fields:
+        fields = [Proposal(glob, "*", "detect", "no columns could be read; detect to be safe")]
     for p in fields:
         p.table = glob
     evidence += f", {len(columns)} columns"

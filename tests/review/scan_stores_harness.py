@@ -38,12 +38,8 @@ def person(i: int) -> tuple[str, str, str]:
     return PEOPLE[i % len(PEOPLE)]
 
 
-def build_memory(folder: Path, records: int = 24) -> None:
-    """``notes``: a document, PII metadata m1..m3, business keys, a JSON-string key ``ctx``;
-    ``blobs``: vectors without document text."""
-    import lancedb
-    import pyarrow as pa
-
+def memory_rows(records: int = 24) -> list[dict]:
+    """Records of ``notes``: a document, PII metadata m1..m3, business keys, a JSON string."""
     rows = []
     for i in range(records):
         name, mail, phone = person(i)
@@ -61,6 +57,15 @@ def build_memory(folder: Path, records: int = 24) -> None:
                 "ctx": json.dumps({"cb": phone, "src": "web", "n": i}),
             }
         )
+    return rows
+
+
+def build_memory(folder: Path) -> None:
+    """``notes`` (see :func:`memory_rows`) and ``blobs``: vectors without document text."""
+    import lancedb
+    import pyarrow as pa
+
+    rows = memory_rows()
     db = lancedb.connect(str(folder))
     schema = pa.schema(
         [
@@ -87,6 +92,12 @@ def build_memory(folder: Path, records: int = 24) -> None:
 
 
 def build_files(folder: Path) -> None:
+    for key, data in file_objects().items():
+        (folder / key).parent.mkdir(parents=True, exist_ok=True)
+        (folder / key).write_bytes(data)
+
+
+def file_objects() -> dict[str, bytes]:
     """JSON, NDJSON, CSV (with and without a header), Parquet, text, Markdown under keys
     holding emails, and images."""
     objects: dict[str, bytes] = {}
@@ -113,9 +124,7 @@ def build_files(folder: Path) -> None:
         objects[f"inbox/{mail}/msg-{i}.md"] = f"# Note\n\n{name} asked for a callback.\n".encode()
         objects[f"img/{i:04d}.png"] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(40))
         objects[f"tables/part-{i}.parquet"] = _parquet(i)
-    for key, data in objects.items():
-        (folder / key).parent.mkdir(parents=True, exist_ok=True)
-        (folder / key).write_bytes(data)
+    return objects
 
 
 def _parquet(i: int) -> bytes:
