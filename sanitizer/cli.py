@@ -237,6 +237,9 @@ def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool)
         raise click.BadParameter("--rows and --objects must be at least 1.")
     settings = load_settings(config_path, offline=True)
     proposals = scan_source(settings, source, rows, per_shape)
+    if not (proposals.tables or proposals.collections or proposals.objects):
+        click.echo(f"source {source!r} holds nothing to sample; nothing proposed.", err=True)
+        return
     if not write:
         click.echo(render(proposals), nl=False)
         return

@@ -121,14 +121,15 @@ def collection_lines(c: CollectionProposal, indent: str) -> list[str]:
 def object_lines(o: ObjectProposal, indent: str) -> list[str]:
     """An ``objects:`` entry in block style: handler, its fields, then options."""
     inner = indent + "  "
-    lines = [f"{indent}{json.dumps(o.glob)}:    # scan: {o.evidence}"]
+    glob = json.dumps(o.glob, ensure_ascii=False)
+    if o.handler not in ("json", "columns") and o.keys is None and not o.metadata:
+        return [f"{indent}{glob}: {o.handler}    # scan: {o.evidence}"]
+    lines = [f"{indent}{glob}:    # scan: {o.evidence}"]
     if o.handler in ("json", "columns"):
         lines.append(f"{inner}{o.handler}:")
         lines += [line for p in o.fields for line in entry_lines(p, inner + "  ")]
         if o.handler == "columns" and not o.header:
             lines.append(f"{inner}header: false    # scan: the first row holds data, not names")
-    elif o.handler == "detect":
-        lines.append(f"{inner}detect: true")
     else:
         lines.append(f"{inner}{o.handler}: true")
     if o.keys is not None:

@@ -30,7 +30,7 @@ NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 CSV_SUFFIXES = (".csv", ".tsv", ".psv")
 PARQUET_SUFFIXES = (".parquet",)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".eml", ".log", ".rst")
-HARMLESS_SUFFIXES = (".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".otf", ".ico", ".wasm")
+HARMLESS_SUFFIXES = (".woff", ".woff2", ".ttf", ".otf", ".eot", ".ico", ".wasm")  # fonts, code
 HEAD_BYTES = 1 << 20  # read of a text, CSV or NDJSON object
 WHOLE_BYTES = 16 << 20  # a JSON document or Parquet file is read whole up to this size
 TEXT_CHARS = 20_000  # of a text object, analysed by Presidio
@@ -269,8 +269,8 @@ def _propose_binary(glob: str, evidence: str) -> ObjectProposal:
     return ObjectProposal(
         glob,
         "drop",
-        f"{evidence}; binary, contents not inspected (images, PDFs can show people): left out "
-        "of staging — write keep if these hold nothing personal",
+        f"{evidence}; binary, not inspected (images, PDFs can show people): not copied; "
+        "write keep if they hold nothing personal",
     )
 
 

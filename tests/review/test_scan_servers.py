@@ -91,6 +91,6 @@ def test_s3_scan_proposes_rules_per_shape_and_for_user_metadata(servers, s3_env)
     assert batches["metadata"] == {"owner": EMAIL, "channel": "keep"}
     assert objects["dumps/*.csv"]["columns"]["c2"] == EMAIL
     assert objects["inbox/**/*.md"]["keys"] == "detect"
-    assert objects["img/*.png"] == {"drop": True}
+    assert objects["img/*.png"] == "drop"
     for value in PLANTED:
         assert value not in result.stdout + result.stderr

@@ -84,9 +84,9 @@ def test_object_scan_proposes_a_rule_per_shape_with_its_handler(scanned):
     assert headless["columns"] == {"column_1": EMAIL, "column_2": NAME, "column_3": "keep"}
     parquet = objects["tables/*.parquet"]["columns"]
     assert parquet == {"f_a": EMAIL, "f_b": NAME, "amount": "keep", "sku": "keep"}
-    assert objects["notes/*.txt"] == {"detect": True}
+    assert objects["notes/*.txt"] == "detect"
     assert objects["inbox/**/*.md"] == {"detect": True, "keys": "detect"}  # emails in keys
-    assert objects["img/*.png"] == {"drop": True}
+    assert objects["img/*.png"] == "drop"
     assert "40/40 sampled values are EMAIL_ADDRESS" in scanned["files"]
     assert "6/6 listed keys have a segment holding EMAIL_ADDRESS" in scanned["files"]
     never_shows_a_value(scanned["files"])
