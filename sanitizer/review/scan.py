@@ -38,6 +38,7 @@ FAMILIES = [
     {"name", "first_name", "last_name", "username", "company"},
     {"city", "address", "street", "postcode"},
 ]
+NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
 COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
 # (pattern on the column name, rule) — first match wins; the names people actually use
 NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
@@ -60,8 +61,8 @@ NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
          {"format": "preserve"}),
         (r"password|passwd|secret|token|api[-_]?key|hash", {"constant": "!staging-disabled"}),
         (r"birth|dob", {"shift_date": {"max_days": 180}}),
-        (r"note|comment|body|message|description|bio|transcript|summary|content|text",
-         "detect"),
+        (r"note|comment|body|message|description|bio|transcript|summary|content|text"
+         r"|subject|file[-_]?name", "detect"),
     ]
 ]  # fmt: skip
 
@@ -229,7 +230,10 @@ def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
     """The rule a column's name suggests (``name`` in a companies table is a company)."""
     if column.name.lower() == "name" and COMPANY_TABLE.search(table.name):
         return {"fake": "company"}
-    return next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+    rule = next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+    if rule == "detect" and NOT_TEXT.search(column.name):
+        return None  # content_type, message_id, body_length: about the text, not the text
+    return rule
 
 
 def _same_family(found: Any, named: Any) -> bool:

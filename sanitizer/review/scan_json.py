@@ -1,9 +1,9 @@
 """JSON documents → one field per leaf path, for ``json:`` proposals (objects and metadata).
 
 Array positions become ``[*]``, and an object key that does not read as a field name, that
-Presidio finds an email, phone… in (``{"jane@corp.com": {...}}``), or that only one of several
-sampled documents has (a mapping keyed by values) becomes ``*``, so a proposed path never
-carries a value.
+Presidio finds an email, phone… in (``{"jane@corp.com": {...}}``), or that belongs to a mapping
+keyed by values (many keys, each in one sampled document) becomes ``*``, so a proposed path
+never carries a value.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sanitizer.config.settings import Settings
 from sanitizer.review.scan import Field
 
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
-RARE_FROM = 3  # documents sampled from which a key only one of them has reads as a value
+RARE_FROM = 3  # documents sampled from which keys only one of them has can read as values
+MANY_KEYS = 8  # ... when an object has this many distinct keys, most of them that rare
 Token = tuple[str, bool]  # (key, is an array position)
 
 
@@ -50,12 +51,10 @@ def leaves(value: Any, path: tuple[Token, ...] = ()) -> Iterator[tuple[tuple[Tok
 def json_fields(documents: list[Any], settings: Settings) -> list[Field]:
     """One :class:`Field` per generalised leaf path, in first-seen order."""
     per_document = [list(leaves(doc)) for doc in documents]
-    seen = Counter(
-        key for found in per_document for key in {k for path, _ in found for k, _ in path}
-    )
-    unsafe = personal_words(sorted(k for k in seen if FIELD_NAME.fullmatch(k)), settings)
+    names = {key for found in per_document for path, _ in found for key, _ in path}
+    unsafe = personal_words(sorted(k for k in names if FIELD_NAME.fullmatch(k)), settings)
     if len(documents) >= RARE_FROM:
-        unsafe |= {key for key, count in seen.items() if count == 1}
+        unsafe |= value_keys(per_document)
     fields: dict[str, Field] = {}
     for path, value in (leaf for found in per_document for leaf in found):
         text, word, parent = path_text(path, unsafe)
@@ -63,6 +62,28 @@ def json_fields(documents: list[Any], settings: Settings) -> list[Field]:
         field.values.append(value)
     # a wildcard path goes after the named ones: the json operator tries paths in order
     return sorted(fields.values(), key=lambda f: ".*" in f.name)
+
+
+def value_keys(per_document: list[list[tuple[tuple[Token, ...], Any]]]) -> set[str]:
+    """Keys of mappings keyed by values: an object with many keys, most of them in one
+    sampled document only (``{"u-8812": {...}, "u-9133": {...}}``). An optional field, seen
+    in few documents beside a handful of siblings, stays named."""
+    documents: dict[tuple[tuple[Token, ...], str], int] = Counter()
+    for found in per_document:
+        seen = {
+            (path[:i], key) for path, _ in found for i, (key, position) in enumerate(path)
+            if not position
+        }  # fmt: skip
+        documents.update(seen)
+    children: dict[tuple[Token, ...], list[str]] = {}
+    for (parent, key), count in documents.items():
+        children.setdefault(parent, []).append(key if count == 1 else "")
+    out: set[str] = set()
+    for keys in children.values():
+        rare = [k for k in keys if k]
+        if len(keys) >= MANY_KEYS and len(rare) * 2 > len(keys):
+            out.update(rare)
+    return out
 
 
 def path_text(path: tuple[Token, ...], unsafe: set[str]) -> tuple[str, str | None, str]:

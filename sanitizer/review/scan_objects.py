@@ -57,27 +57,30 @@ def scan_objects(
 
 
 def group_keys(keys: list[str], settings: Settings) -> dict[str, list[str]]:
-    """Shape → its keys; a literal name stays in a shape only when shared and impersonal."""
+    """Shape → its keys. A literal folder stays in a shape when Presidio finds nothing in it,
+    a literal file name only when several keys share it too (``users/*/avatar.png``)."""
     base: dict[str, list[str]] = {}
     for key in keys:
         base.setdefault(key_shape(key), []).append(key)
-    literals = sorted({name for shape in base for name in _literals(shape)})
+    literals = sorted({name for shape in base for name in _literals(shape) if name})
     personal = personal_words(literals, settings, any_case=True)
     shapes: dict[str, list[str]] = {}
     for shape, group in base.items():
-        hide = {n for n in _literals(shape) if n in personal or len(group) < 2}
+        folder, stem = _literals(shape)
+        hide = {folder} & personal
+        if stem is not None and (stem in personal or len(group) < 2):
+            hide.add(stem)
         for key in group:
             shapes.setdefault(_shape(key, hide), []).append(key)
     return dict(sorted(shapes.items(), key=lambda item: _specificity(item[0])))
 
 
-def _literals(shape: str) -> list[str]:
-    """The folder and file-name stems a shape spells out (``users``, ``avatar``)."""
+def _literals(shape: str) -> tuple[str | None, str | None]:
+    """The folder and file-name stem a shape spells out (``users``, ``avatar``), or None."""
     parts = shape.split("/")
-    out = [parts[0]] if len(parts) > 1 and "*" not in parts[0] else []
-    if "*" not in parts[-1]:
-        out.append(split_name(parts[-1])[0])
-    return out
+    folder = parts[0] if len(parts) > 1 and "*" not in parts[0] else None
+    stem = split_name(parts[-1])[0] if "*" not in parts[-1] else None
+    return folder, stem
 
 
 def _shape(key: str, hide: set[str]) -> str:

@@ -108,6 +108,8 @@ def file_objects() -> dict[str, bytes]:
             "sku": f"SKU-{2000 + i}",
             "n": i,
             "items": [{"y": phone, "q": 2}, {"y": phone, "q": 3}],
+            "seen": {mail: i},  # keyed by a value Presidio recognises
+            "votes": {f"v{1000 + 7 * i + j}": j for j in range(3)},  # keyed by ids
         }
         objects[f"batches/2024/0{i}/b-{i}.json"] = json.dumps(document, indent=2).encode()
         lines = [json.dumps({"u": person(j)[1], "ev": "login", "k": j}) for j in range(8)]

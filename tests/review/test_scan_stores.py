@@ -18,7 +18,7 @@ from sanitizer.config.settings import load_settings
 
 EMAIL, NAME, PHONE = {"fake": "email"}, {"fake": "name"}, {"fake": "phone"}
 # parts of single keys (file names, numbered folders) that must not be spelled out in a glob
-KEY_PARTS = ["b-3.json", "day-2", "part-1", "0003.png", "msg-4", "n-5.txt", "r-0"]
+KEY_PARTS = ["b-3.json", "day-2", "part-1", "0003.png", "msg-4", "n-5.txt", "r-0", "v1007"]
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,8 @@ def test_object_scan_proposes_a_rule_per_shape_with_its_handler(scanned):
         "$.n": "keep",
         "$.items[*].y": PHONE,
         "$.items[*].q": "keep",
+        "$.seen.*": "keep",  # mappings keyed by values: no key is spelled out
+        "$.votes.*": "keep",
     }
     assert objects["logs/*.ndjson"]["json"] == {"$.u": EMAIL, "$.ev": "keep", "$.k": "keep"}
     assert objects["dumps/*.csv"]["columns"] == {
