@@ -15,6 +15,7 @@ from scan_stores_harness import KEY, PLANTED, build_project
 
 from sanitizer.config.rules import load_rules
 from sanitizer.config.settings import load_settings
+from sanitizer.errors import ExitCode
 
 EMAIL, NAME, PHONE = {"fake": "email"}, {"fake": "name"}, {"fake": "phone"}
 # parts of single keys (file names, numbered folders) that must not be spelled out in a glob
@@ -158,3 +159,20 @@ def test_write_adds_to_existing_rule_files_and_keeps_every_written_line(project)
     assert "added 0 proposed rule(s)" in again.stdout
     check = sanitize(project, "rules", "check", "--live", **KEY)
     assert check.code == 0, check.stdout + check.stderr
+
+
+def test_an_unreachable_store_is_one_error_naming_it(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "sanitize.yaml").write_text(
+        "rules: rules/\nkey: ${SANITIZE_KEY}\nsources:\n"
+        '  agents: {kind: chroma, url: "http://127.0.0.1:9"}\n'
+        "  files: {kind: objects, url: nowhere}\ntargets:\n"
+        '  agents: {kind: chroma, url: "http://127.0.0.1:9"}\n'
+        "  files: {kind: objects, url: staging}\n"
+    )
+    chroma = sanitize(tmp_path, "scan", "agents")
+    assert chroma.code == ExitCode.SOURCE
+    assert "cannot reach the Chroma server at http://127.0.0.1:9" in chroma.stderr
+    folder = sanitize(tmp_path, "scan", "files")
+    assert folder.code == ExitCode.SOURCE and "is not a folder" in folder.stderr
+    assert not list((tmp_path / "rules").iterdir())  # nothing written
