@@ -48,11 +48,15 @@ def leaves(value: Any, path: tuple[Token, ...] = ()) -> Iterator[tuple[tuple[Tok
         yield path, value
 
 
-def json_fields(documents: list[Any], settings: Settings) -> list[Field]:
-    """One :class:`Field` per generalised leaf path, in first-seen order."""
+def json_fields(documents: list[Any], settings: Settings) -> tuple[list[Field], int]:
+    """One :class:`Field` per generalised leaf path, in first-seen order; and how many
+    documents have a key that holds personal data (``json:`` rules mask values, not keys)."""
     per_document = [list(leaves(doc)) for doc in documents]
     names = {key for found in per_document for path, _ in found for key, _ in path}
-    unsafe = personal_words(sorted(k for k in names if FIELD_NAME.fullmatch(k)), settings)
+    personal = personal_words(sorted(k for k in names if FIELD_NAME.fullmatch(k)), settings)
+    personal |= {k for k in names if "@" in k}  # an address, however it is written
+    keyed = sum(any(k in personal for path, _ in found for k, _ in path) for found in per_document)
+    unsafe = set(personal)
     if len(documents) >= RARE_FROM:
         unsafe |= value_keys(per_document)
     fields: dict[str, Field] = {}
@@ -61,7 +65,14 @@ def json_fields(documents: list[Any], settings: Settings) -> list[Field]:
         field = fields.setdefault(text, Field(name=text, values=[], word=word, parent=parent))
         field.values.append(value)
     # a wildcard path goes after the named ones: the json operator tries paths in order
-    return sorted(fields.values(), key=lambda f: ".*" in f.name)
+    return sorted(fields.values(), key=lambda f: ".*" in f.name), keyed
+
+
+def keys_evidence(keyed: int, documents: list[Any]) -> str:
+    return (
+        f"{keyed}/{len(documents)} sampled documents have keys holding personal data, which "
+        "json: rules cannot mask (they rewrite values): detect masks the text as a whole"
+    )
 
 
 def value_keys(per_document: list[list[tuple[tuple[Token, ...], Any]]]) -> set[str]:

@@ -22,7 +22,13 @@ from sanitizer.extract.objects import ObjectSource
 from sanitizer.mask.objects.keys import MIN_CHARS, split_name
 from sanitizer.review.proposals import ObjectProposal, Proposal
 from sanitizer.review.scan import Field, propose_fields
-from sanitizer.review.scan_json import FIELD_NAME, json_fields, parse_document, personal_words
+from sanitizer.review.scan_json import (
+    FIELD_NAME,
+    json_fields,
+    keys_evidence,
+    parse_document,
+    personal_words,
+)
 from sanitizer.review.schema_file import key_shape
 
 JSON_SUFFIXES = (".json",)
@@ -141,25 +147,33 @@ def propose_shape(
     settings: Settings,
 ) -> ObjectProposal:
     sampled = _evenly(keys, per_shape)
-    heads = {key: _read(source, key, WHOLE_BYTES) for key in sampled}
-    formats = Counter(format_of(key, head) for key, head in heads.items())
-    kind = formats.most_common(1)[0][0]
+    read = [_read(source, key) for key in sampled]
+    kind = Counter(k for k, _ in read).most_common(1)[0][0]
+    heads = [head for k, head in read if k == kind]  # a stray format is not fed to the wrong reader
     evidence = f"{len(keys)} objects, {len(sampled)} sampled"
+    if len(heads) < len(read):
+        evidence += f" ({len(heads)} of them {kind})"
     if kind in ("json", "ndjson"):
-        proposal = _propose_json(glob, kind, list(heads.values()), rows, evidence, settings)
+        proposal = _propose_json(glob, kind, heads, rows, evidence, settings)
     elif kind in ("csv", "parquet"):
-        proposal = _propose_table(glob, kind, list(heads.values()), rows, evidence, settings)
+        proposal = _propose_table(glob, kind, heads, rows, evidence, settings)
     elif kind == "text":
-        proposal = _propose_text(glob, list(heads.values()), evidence, settings)
+        proposal = _propose_text(glob, heads, evidence, settings)
     else:
         proposal = _propose_binary(glob, evidence)
     proposal.metadata = _propose_metadata(source, glob, sampled, settings)
     return proposal
 
 
-def _read(source: ObjectSource, key: str, limit: int) -> bytes:
+def _read(source: ObjectSource, key: str) -> tuple[str, bytes]:
+    """(format, bytes): the head of an object, or all of it (up to a bound) where the format
+    is one value (a JSON document) or has its index at the end (Parquet)."""
     with source.open(key) as stream:
-        return stream.read(limit)
+        head = stream.read(HEAD_BYTES)
+        kind = format_of(key, head)
+        if kind in ("json", "parquet") and len(head) == HEAD_BYTES:
+            head += stream.read(WHOLE_BYTES - HEAD_BYTES)
+    return kind, head
 
 
 def _propose_json(
@@ -176,7 +190,10 @@ def _propose_json(
     evidence += f", {len(documents)} JSON {what} read"
     if unreadable:
         evidence += f"; {unreadable}/{len(heads)} sampled objects were not entirely valid JSON"
-    fields = propose_fields(json_fields(documents, settings), settings)
+    paths, keyed = json_fields(documents, settings)
+    if keyed:
+        return ObjectProposal(glob, "detect", evidence + "; " + keys_evidence(keyed, documents))
+    fields = propose_fields(paths, settings)
     if not fields:
         fields = [Proposal(glob, "$.**", "detect", "no JSON leaves sampled; detect to be safe")]
     for p in fields:
@@ -188,13 +205,14 @@ def _propose_table(
     glob: str, kind: str, heads: list[bytes], rows: int, evidence: str, settings: Settings
 ) -> ObjectProposal:
     columns: dict[str, Field] = {}
-    header = True
+    header, unreadable = True, 0
     for head in heads:
         if kind == "parquet":
             read = _parquet_columns(head, rows)
         else:
             read, has_header = _csv_columns(head, rows, settings)
             header = header and has_header
+        unreadable += not read
         for name, (values, column_kind) in read.items():
             column = columns.setdefault(name, Field(name, [], column_kind, parent=glob))
             column.values += values
@@ -204,6 +222,10 @@ def _propose_table(
     for p in fields:
         p.table = glob
     evidence += f", {len(columns)} columns"
+    if unreadable:
+        evidence += f"; {unreadable}/{len(heads)} sampled objects could not be read" + (
+            f" (larger than {WHOLE_BYTES >> 20} MB, or malformed)" if kind == "parquet" else ""
+        )
     return ObjectProposal(glob, "columns", evidence, fields=fields, header=header)
 
 

@@ -21,7 +21,7 @@ from sanitizer.review.scan import (
     _detect,
     propose_fields,
 )
-from sanitizer.review.scan_json import json_fields, parse_document
+from sanitizer.review.scan_json import json_fields, keys_evidence, parse_document
 
 
 def scan_collections(settings: Settings, endpoint: Endpoint, rows: int) -> list[CollectionProposal]:
@@ -94,13 +94,23 @@ def propose_document(name: str, documents: list[Any], settings: Settings) -> Pro
 def propose_documents(parent: str, key: str, values: list[Any], settings: Settings) -> Proposal:
     """A metadata key whose values are documents: a ``json:`` rule from their leaf paths."""
     documents = [d for d in (parse_document(v) for v in values) if d is not None]
-    paths = propose_fields(json_fields(documents, settings), settings)
+    fields, keyed = json_fields(documents, settings)
+    present = sum(v is not None for v in values)
+    evidence = f"{len(documents)}/{present} sampled values are JSON documents"
+    if keyed and all(isinstance(v, str) for v in values if v is not None):
+        return Proposal(parent, key, "detect", f"{evidence}; {keys_evidence(keyed, documents)}")
+    if keyed:  # structs: detect cannot take them, and json: would leave the keys as they are
+        return Proposal(
+            parent,
+            key,
+            "null",
+            f"{evidence}; {keyed}/{len(documents)} have keys holding personal data, which "
+            "json: rules cannot mask: null (or list the safe paths under json: by hand)",
+        )
+    paths = propose_fields(fields, settings)
     for p in paths:
         p.table = f"{parent}.{key}"
-    present = sum(v is not None for v in values)
-    return Proposal(
-        parent, key, Paths(paths), f"{len(documents)}/{present} sampled values are JSON documents"
-    )
+    return Proposal(parent, key, Paths(paths), evidence)
 
 
 def _holds_documents(values: list[Any]) -> bool:

@@ -55,6 +55,7 @@ def memory_rows(records: int = 24) -> list[dict]:
                 "qty": i % 7,
                 "state": "open" if i % 2 else "closed",
                 "ctx": json.dumps({"cb": phone, "src": "web", "n": i}),
+                "seen": json.dumps({mail: i}),  # a JSON string keyed by an email
             }
         )
     return rows
@@ -79,6 +80,7 @@ def build_memory(folder: Path) -> None:
             ("qty", pa.int64()),
             ("state", pa.string()),
             ("ctx", pa.string()),
+            ("seen", pa.string()),
         ]
     )
     db.create_table("notes", pa.Table.from_pylist(rows, schema=schema))
@@ -108,10 +110,11 @@ def file_objects() -> dict[str, bytes]:
             "sku": f"SKU-{2000 + i}",
             "n": i,
             "items": [{"y": phone, "q": 2}, {"y": phone, "q": 3}],
-            "seen": {mail: i},  # keyed by a value Presidio recognises
             "votes": {f"v{1000 + 7 * i + j}": j for j in range(3)},  # keyed by ids
         }
         objects[f"batches/2024/0{i}/b-{i}.json"] = json.dumps(document, indent=2).encode()
+        scores = {"week": i, "seen": {mail: i, person(i + 1)[1]: 1}}  # keyed by emails
+        objects[f"scores/s-{i}.json"] = json.dumps(scores).encode()
         lines = [json.dumps({"u": person(j)[1], "ev": "login", "k": j}) for j in range(8)]
         objects[f"logs/day-{i}.ndjson"] = ("\n".join(lines) + "\n").encode()
         rows = [",".join(("c1", "c2", "c3", "code", "qty"))] + [

@@ -60,6 +60,7 @@ def test_vector_scan_proposes_fakes_for_pii_metadata_and_keep_for_business_keys(
     assert (metadata["m1"], metadata["m2"], metadata["m3"]) == (EMAIL, NAME, PHONE)
     assert metadata["sku"] == metadata["qty"] == metadata["state"] == "keep"
     assert metadata["ctx"] == {"json": {"$.cb": PHONE, "$.src": "keep", "$.n": "keep"}}
+    assert metadata["seen"] == "detect"  # its keys are emails: json: could not mask them
     assert proposed["vectors"]["blobs"] == "drop"  # no documents: cannot be re-embedded
     assert "24/24 sampled values are EMAIL_ADDRESS" in scanned["memory"]
     assert "24/24 sampled documents contain PERSON" in scanned["memory"]
@@ -75,9 +76,9 @@ def test_object_scan_proposes_a_rule_per_shape_with_its_handler(scanned):
         "$.n": "keep",
         "$.items[*].y": PHONE,
         "$.items[*].q": "keep",
-        "$.seen.*": "keep",  # mappings keyed by values: no key is spelled out
-        "$.votes.*": "keep",
+        "$.votes.*": "keep",  # a mapping keyed by ids: no key is spelled out
     }
+    assert objects["scores/*.json"] == "detect"  # keys hold emails: json: cannot mask them
     assert objects["logs/*.ndjson"]["json"] == {"$.u": EMAIL, "$.ev": "keep", "$.k": "keep"}
     assert objects["dumps/*.csv"]["columns"] == {
         "c1": NAME, "c2": EMAIL, "c3": PHONE, "code": "keep", "qty": "keep"
@@ -92,6 +93,7 @@ def test_object_scan_proposes_a_rule_per_shape_with_its_handler(scanned):
     assert objects["img/*.png"] == "drop"
     assert "40/40 sampled values are EMAIL_ADDRESS" in scanned["files"]
     assert "6/6 listed keys have a segment holding EMAIL_ADDRESS" in scanned["files"]
+    assert "5/5 sampled documents have keys holding personal data" in scanned["files"]
     never_shows_a_value(scanned["files"])
     for part in KEY_PARTS:
         assert part not in scanned["files"]
@@ -104,7 +106,7 @@ def test_written_proposals_load_as_rules_and_a_real_snapshot_runs(project):
         assert f"rules/{source}.yaml: added" in result.stdout
     settings = load_settings(project / "sanitize.yaml", offline=True)
     rules = load_rules(settings.rules_dir, list(settings.sources))  # the real loader
-    assert [r.handler for r in rules["files"].objects].count("json") == 2
+    assert [r.handler for r in rules["files"].objects].count("json") == 2  # batches, logs
     assert rules["memory"].vectors["blobs"].drop
     check = sanitize(project, "rules", "check", "--live", **KEY)
     assert check.code == 0, check.stdout + check.stderr
