@@ -3,10 +3,9 @@
 Each field's proposal — a SQL column here, a vector metadata key (:mod:`.scan_vectors`), a JSON
 path or CSV column of an object (:mod:`.scan_objects`) — combines two kinds of evidence: its
 name (``email``, ``phone``, ``first_name``, ``notes``…) and what Presidio finds in a sample of
-its values. Proposals are
-commented with the evidence as counts ("38/100 sampled values matched EMAIL_ADDRESS") and
-never with a sampled value. Columns that reference another table's key are left out: they
-inherit that key's rule.
+its values. Proposals are commented with the evidence as counts ("38/100 sampled values
+matched EMAIL_ADDRESS") and never with a sampled value. Columns that reference another
+table's key are left out: they inherit that key's rule.
 """
 
 from __future__ import annotations
@@ -128,7 +127,7 @@ def propose_table(
         for name, column in table.columns.items()
         if column.kind in (STRING, JSON) and name not in inherited
     }
-    found = _detect(texts, settings)
+    found = count_findings(texts, settings)
     return [
         propose_column(table, column, values.get(name, []), found.get(name, {}))
         for name, column in table.columns.items()
@@ -144,7 +143,7 @@ def propose_fields(fields: list[Field], settings: Settings) -> list[Proposal]:
         for f in fields
         if kinds[f.name] in (STRING, JSON)
     }
-    found = _detect(texts, settings)
+    found = count_findings(texts, settings)
     proposals = []
     for f in fields:
         column = ColumnInfo(name=f.word or f.name, kind=kinds[f.name], sql_type=kinds[f.name])
@@ -163,7 +162,9 @@ def sampled_kind(values: list[Any]) -> str:
     return kinds.most_common(1)[0][0]
 
 
-def _detect(texts: dict[str, list[str]], settings: Settings) -> dict[str, dict[str, Counter]]:
+def count_findings(
+    texts: dict[str, list[str]], settings: Settings
+) -> dict[str, dict[str, Counter]]:
     """Per column: entity → counts of sampled values with a finding, and with a whole-value one."""
     from sanitizer.mask.text.detector import find_all
 

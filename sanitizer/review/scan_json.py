@@ -125,10 +125,17 @@ def personal_words(words: list[str], settings: Settings, any_case: bool = False)
     if not words:
         return set()
     entities = [e for e in entities_for(None, settings.nlp) if e != "URL"]
-    spaced = [re.sub(r"[_-]", " ", w) for w in words]
-    findings = find_all(spaced, entities, settings.nlp)
+    findings = find_all([as_words(w) for w in words], entities, settings.nlp)
     return {
         word
         for word, found in zip(words, findings, strict=True)
         if any(any_case or f.entity != "PERSON" or word[:1].isupper() for f in found)
     }
+
+
+def as_words(name: str) -> str:
+    """``jane_doe-2024`` → ``jane doe 2024``: NER reads words, not snake_case. Names with
+    ``@``, dots or ``+`` (emails, domains, phone numbers) go to the recognizers as they are."""
+    if any(c in name for c in "@.+ "):
+        return name
+    return re.sub(r"[_-]", " ", name)

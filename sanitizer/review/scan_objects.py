@@ -24,6 +24,7 @@ from sanitizer.review.proposals import ObjectProposal, Proposal
 from sanitizer.review.scan import Field, propose_fields
 from sanitizer.review.scan_json import (
     FIELD_NAME,
+    as_words,
     json_fields,
     keys_evidence,
     parse_document,
@@ -317,7 +318,6 @@ def _propose_metadata(
 
 def key_rules(proposals: list[ObjectProposal], settings: Settings) -> None:
     """``keys: detect`` with its evidence where key segments hold personal data."""
-    from sanitizer.mask.objects.keys import _spaced
     from sanitizer.mask.text.detector import entities_for, find_all
 
     checked = {p.glob: _evenly(p.listed, KEYS_CHECKED) for p in proposals if p.handler != "drop"}
@@ -325,12 +325,12 @@ def key_rules(proposals: list[ObjectProposal], settings: Settings) -> None:
     if not stems:
         return
     entities = [e for e in entities_for(None, settings.nlp) if e != "URL"]
-    findings = find_all([_spaced(s) for s in stems], entities, settings.nlp)
+    findings = find_all([as_words(s) for s in stems], entities, settings.nlp)
     found = {s: {f.entity for f in fs} for s, fs in zip(stems, findings, strict=True) if fs}
     for proposal in proposals:
         keys = checked.get(proposal.glob, [])
         per_key = [set().union(*(found.get(s, set()) for s in _stems(k))) for k in keys]
-        counts = Counter(e for entities in per_key for e in entities)
+        counts = Counter(e for held in per_key for e in held)
         if counts:
             proposal.keys = Proposal(
                 proposal.glob,

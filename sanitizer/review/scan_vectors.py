@@ -18,7 +18,7 @@ from sanitizer.review.scan import (
     FREE_TEXT_CHARS,
     MATCH_SHARE,
     Field,
-    _detect,
+    count_findings,
     propose_fields,
 )
 from sanitizer.review.scan_json import json_fields, keys_evidence, parse_document
@@ -81,7 +81,8 @@ def propose_document(name: str, documents: list[Any], settings: Settings) -> Pro
     n = len(texts)
     if not n:
         return Proposal(name, "document", "detect", "no sampled documents; detect to be safe")
-    anywhere = _detect({"document": texts}, settings).get("document", {}).get("any", Counter())
+    found = count_findings({"document": texts}, settings).get("document", {})
+    anywhere = found.get("any", Counter())
     if anywhere:
         counts = ", ".join(f"{c}/{n} sampled documents contain {e}" for e, c in _top(anywhere))
         return Proposal(name, "document", "detect", counts)
