@@ -208,6 +208,7 @@ def rules_diff(
 @click.option(
     "--rows",
     default=100,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Rows sampled per table; records per collection; lines or rows per object.",
 )
@@ -215,6 +216,7 @@ def rules_diff(
     "--objects",
     "per_shape",
     default=5,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Objects read per key shape (tickets/**/*.json) of an object source.",
 )
@@ -233,8 +235,6 @@ def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool)
     from sanitizer.review.proposals import render
     from sanitizer.review.scan import scan as scan_source
 
-    if rows < 1 or per_shape < 1:
-        raise click.BadParameter("--rows and --objects must be at least 1.")
     settings = load_settings(config_path, offline=True)
     proposals = scan_source(settings, source, rows, per_shape)
     if not (proposals.tables or proposals.collections or proposals.objects):
