@@ -205,28 +205,46 @@ def rules_diff(
 @main.command()
 @click.argument("source")
 @config_option
-@click.option("--rows", default=100, show_default=True, help="Rows sampled per table.")
+@click.option(
+    "--rows",
+    default=100,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Rows sampled per table; records per collection; lines or rows per object.",
+)
+@click.option(
+    "--objects",
+    "per_shape",
+    default=5,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Objects read per key shape (tickets/**/*.json) of an object source.",
+)
 @click.option(
     "--write",
     is_flag=True,
     help="Add the proposals for fields without a rule to the rule files (existing rules stay).",
 )
 @handle_errors
-def scan(source: str, config_path: Path, rows: int, write: bool) -> None:
-    """Sample SOURCE, find likely PII fields and propose rules (evidence as counts only)."""
+def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool) -> None:
+    """Sample SOURCE — tables, vector collections or objects — find likely PII fields and
+    propose rules (evidence as counts only)."""
     from sanitizer.config.rules import load_rules
     from sanitizer.config.settings import load_settings
     from sanitizer.review.merge import merge
-    from sanitizer.review.scan import render_yaml
+    from sanitizer.review.proposals import render
     from sanitizer.review.scan import scan as scan_source
 
     settings = load_settings(config_path, offline=True)
-    proposals = scan_source(settings, source, rows)
+    proposals = scan_source(settings, source, rows, per_shape)
+    if not (proposals.tables or proposals.collections or proposals.objects):
+        click.echo(f"source {source!r} holds nothing to sample; nothing proposed.", err=True)
+        return
     if not write:
-        click.echo(render_yaml(source, proposals), nl=False)
+        click.echo(render(proposals), nl=False)
         return
     rules = load_rules(settings.rules_dir, list(settings.sources)).get(source)
-    path, added = merge(settings.rules_dir, source, rules, proposals)
+    path, added = merge(settings.rules_dir, rules, proposals)
     click.echo(f"{_shown(path)}: added {added} proposed rule(s); review them before committing.")
 
 

@@ -1,10 +1,11 @@
 """``sanitize scan SOURCE``: sample a source, find likely PII fields, propose rules.
 
-Each column's proposal combines two kinds of evidence: its name (``email``, ``phone``,
-``first_name``, ``notes``…) and what Presidio finds in a sample of its values. Proposals are
-commented with the evidence as counts ("38/100 sampled values matched EMAIL_ADDRESS") and
-never with a sampled value. Columns that reference another table's key are left out: they
-inherit that key's rule.
+Each field's proposal — a SQL column here, a vector metadata key (:mod:`.scan_vectors`), a JSON
+path or CSV column of an object (:mod:`.scan_objects`) — combines two kinds of evidence: its
+name (``email``, ``phone``, ``first_name``, ``notes``…) and what Presidio finds in a sample of
+its values. Proposals are commented with the evidence as counts ("38/100 sampled values
+matched EMAIL_ADDRESS") and never with a sampled value. Columns that reference another
+table's key are left out: they inherit that key's rule.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sanitizer.config.settings import Settings
+from sanitizer.config.settings import VECTOR_KINDS, Endpoint, Settings
 from sanitizer.errors import ConfigError
+from sanitizer.extract.vectors.base import kinds_of
 from sanitizer.mask.fakes import UNIQUE_KINDS
+from sanitizer.review.proposals import Proposal, Scan
 from sanitizer.schema import DATE, DATETIME, JSON, STRING, ColumnInfo, TableInfo
 
 SAMPLE_ROWS = 100
+SAMPLE_OBJECTS = 5  # objects read per key shape
 MATCH_SHARE = 0.3  # a column is an entity's when this share of its sampled values holds one
 WHOLE_VALUE = 0.8  # a finding covering this much of a value makes the value that entity
 FREE_TEXT_CHARS = 40  # average length from which text without findings still gets detect
@@ -33,6 +37,7 @@ FAMILIES = [
     {"name", "first_name", "last_name", "username", "company"},
     {"city", "address", "street", "postcode"},
 ]
+NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
 COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
 # (pattern on the column name, rule) — first match wins; the names people actually use
 NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
@@ -55,39 +60,55 @@ NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
          {"format": "preserve"}),
         (r"password|passwd|secret|token|api[-_]?key|hash", {"constant": "!staging-disabled"}),
         (r"birth|dob", {"shift_date": {"max_days": 180}}),
-        (r"note|comment|body|message|description|bio|transcript|summary|content|text",
-         "detect"),
+        (r"note|comment|body|message|description|bio|transcript|summary|content|text"
+         r"|subject|file[-_]?name", "detect"),
     ]
 ]  # fmt: skip
 
 
 @dataclass
-class Proposal:
-    table: str
-    column: str
-    rule: Any
-    evidence: str
+class Field:
+    """A field outside SQL — a metadata key, a JSON path, a CSV column — with its sample."""
+
+    name: str  # as the rule names it (``$.requester.email``)
+    values: list[Any]
+    kind: str | None = None  # None: read from the values
+    word: str | None = None  # what name heuristics read (``email``); None: the name
+    parent: str = ""  # the enclosing object (``company`` for ``$.company.name``)
 
 
-def scan(settings: Settings, source: str, rows: int = SAMPLE_ROWS) -> list[Proposal]:
-    """A rule proposal for every column of every table of ``source``."""
-    from sanitizer.extract.sql import SqlSource
-
+def scan(
+    settings: Settings, source: str, rows: int = SAMPLE_ROWS, objects: int = SAMPLE_OBJECTS
+) -> Scan:
+    """Proposals for every field of ``source``: tables, vector collections or object shapes."""
     endpoint = settings.sources.get(source)
     if endpoint is None:
         raise ConfigError(
             f"source {source!r} is not named in {settings.path}.",
             hint=f"use one of {', '.join(settings.sources) or '(none configured)'}.",
         )
-    if endpoint.kind != "sql":
-        raise ConfigError(f"scan reads SQL sources; {source!r} is a {endpoint.kind} source.")
     if "${" in endpoint.url:
         raise ConfigError(
             f"{endpoint.where}: the url of source {source!r} uses an unset variable.",
             hint="export it before scanning (scan reads a sample of the source).",
         )
+    if endpoint.kind in VECTOR_KINDS:
+        from sanitizer.review.scan_vectors import scan_collections
+
+        return Scan(source, collections=scan_collections(settings, endpoint, rows))
+    if endpoint.kind == "objects":
+        from sanitizer.review.scan_objects import scan_objects
+
+        return Scan(source, objects=scan_objects(settings, endpoint, rows, objects))
+    return Scan(source, tables=scan_tables(settings, endpoint, rows))
+
+
+def scan_tables(settings: Settings, endpoint: Endpoint, rows: int) -> list[Proposal]:
+    """A rule proposal for every column of every table of a SQL source."""
+    from sanitizer.extract.sql import SqlSource
+
     proposals = []
-    with SqlSource(source, endpoint.url).snapshot() as sql:
+    with SqlSource(endpoint.name, endpoint.url).snapshot() as sql:
         for table in sql.reflect():
             sample = next(iter(sql.batches(table, rows)), None)
             values = {
@@ -106,7 +127,7 @@ def propose_table(
         for name, column in table.columns.items()
         if column.kind in (STRING, JSON) and name not in inherited
     }
-    found = _detect(texts, settings)
+    found = count_findings(texts, settings)
     return [
         propose_column(table, column, values.get(name, []), found.get(name, {}))
         for name, column in table.columns.items()
@@ -114,7 +135,36 @@ def propose_table(
     ]
 
 
-def _detect(texts: dict[str, list[str]], settings: Settings) -> dict[str, dict[str, Counter]]:
+def propose_fields(fields: list[Field], settings: Settings) -> list[Proposal]:
+    """The SQL column logic for fields that have no schema: kinds come from the values."""
+    kinds = {f.name: f.kind or sampled_kind(f.values) for f in fields}
+    texts = {
+        f.name: [v for v in f.values if isinstance(v, str) and v.strip()]
+        for f in fields
+        if kinds[f.name] in (STRING, JSON)
+    }
+    found = count_findings(texts, settings)
+    proposals = []
+    for f in fields:
+        column = ColumnInfo(name=f.word or f.name, kind=kinds[f.name], sql_type=kinds[f.name])
+        table = TableInfo(name=f.parent, columns={column.name: column})
+        proposal = propose_column(table, column, f.values, found.get(f.name, {}))
+        proposal.column = f.name
+        proposals.append(proposal)
+    return proposals
+
+
+def sampled_kind(values: list[Any]) -> str:
+    """The kind most sampled values have; text when strings are among them."""
+    kinds = Counter(kind for v in values for kind in kinds_of(v))
+    if not kinds or STRING in kinds:
+        return STRING
+    return kinds.most_common(1)[0][0]
+
+
+def count_findings(
+    texts: dict[str, list[str]], settings: Settings
+) -> dict[str, dict[str, Counter]]:
     """Per column: entity → counts of sampled values with a finding, and with a whole-value one."""
     from sanitizer.mask.text.detector import find_all
 
@@ -181,7 +231,10 @@ def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
     """The rule a column's name suggests (``name`` in a companies table is a company)."""
     if column.name.lower() == "name" and COMPANY_TABLE.search(table.name):
         return {"fake": "company"}
-    return next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+    rule = next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+    if rule == "detect" and NOT_TEXT.search(column.name):
+        return None  # content_type, message_id, body_length: about the text, not the text
+    return rule
 
 
 def _same_family(found: Any, named: Any) -> bool:
@@ -206,30 +259,3 @@ def _unique(rule: Any, column: ColumnInfo) -> Any:
     if isinstance(rule, dict) and ("hash" in rule or "format" in rule):
         return rule
     return {"format": "preserve"}  # distinct in, distinct out, same shape
-
-
-def render_yaml(source: str, proposals: list[Proposal]) -> str:
-    """A rule file for ``source``: every proposal with its evidence as a comment."""
-    lines = [f"source: {source}", "tables:"]
-    current = None
-    for p in proposals:
-        if p.table != current:
-            lines.append(f"  {p.table}:")
-            current = p.table
-        lines.append(f"    {rule_line(p)}")
-    return "\n".join(lines) + "\n"
-
-
-def rule_line(p: Proposal) -> str:
-    return f"{p.column}: {flow(p.rule)}    # scan: {p.evidence}"
-
-
-def flow(rule: Any) -> str:
-    """A rule in YAML flow style, as people write them: ``{fake: email, unique: true}``."""
-    if isinstance(rule, dict):
-        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in rule.items()) + "}"
-    if isinstance(rule, bool):
-        return "true" if rule else "false"
-    if isinstance(rule, str) and (rule.startswith("!") or " " in rule):
-        return f'"{rule}"'
-    return str(rule)
