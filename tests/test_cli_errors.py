@@ -264,3 +264,14 @@ def test_a_production_value_in_a_kept_column_fails_the_run_before_the_swap(proje
     assert "app.customers.notes (id=2)" in message
     assert "ana@corp.com" not in result.stdout + result.stderr
     assert_staging_untouched(project)
+
+
+def test_commands_start_without_loading_presidio_or_spacy():
+    """Presidio and spaCy take seconds to import; only detection loads them (lazily), so
+    `rules check`, `runs` and a run without `detect` start fast."""
+    code = (
+        "import sys, sanitizer.cli, sanitizer.pipeline, sanitizer.mask.operators; "
+        "print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

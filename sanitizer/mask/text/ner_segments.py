@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from sanitizer.mask.text.recognizers.wordlists import SHORT_CAPITALS
-
 NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
 CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
 WORD = re.compile(r"[^\W\d_]+")
@@ -47,30 +45,32 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 @cache
-def _plain_words() -> frozenset[str]:
+def _plain_words() -> tuple[frozenset[str], frozenset[str]]:
     """Lower-case words that, capitalized, are still no name or place: frequent English words
     and spaCy's stop words minus every first name, ambiguous name and place-like name (a
-    surname that is also a word, 'Best', stays plain), plus the words of support texts."""
+    surname that is also a word, 'Best', stays plain), plus the words of support texts; and
+    the short capital words that are plain. (Imported here: the word lists import Presidio.)"""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     from sanitizer.mask.text.recognizers.person_names import name_lists
     from sanitizer.mask.text.recognizers.wordlists import (
         AMBIGUOUS_NAMES,
         NOT_ALONE,
+        SHORT_CAPITALS,
         SUPPORT_WORDS,
     )
 
     names = name_lists()
     words = (names.common | STOP_WORDS) - names.first - AMBIGUOUS_NAMES - NOT_ALONE
-    return frozenset(words | SUPPORT_WORDS)
+    return frozenset(words | SUPPORT_WORDS), SHORT_CAPITALS
 
 
-def _plain(word: str, plain: frozenset[str]) -> bool:
+def _plain(word: str, plain: frozenset[str], short: frozenset[str]) -> bool:
     """A plain word, or one with a plain stem ('Actions', 'Happened', 'Settings'); a capital
     word of up to three letters only when it is a known one ('IP', 'NOT'; not 'US')."""
     lower = word.lower()
     if len(word) <= 3 and word.isupper():
-        return lower in SHORT_CAPITALS
+        return lower in short
     if lower in plain:
         return True
     return any(lower.endswith(suffix) and lower[: -len(suffix)] in plain for suffix in SUFFIXES)
@@ -79,11 +79,11 @@ def _plain(word: str, plain: frozenset[str]) -> bool:
 def could_hold_entity(sentence: str) -> bool:
     """Whether the recognizer could find a name or place here: a word in another script,
     or a capitalized word that is not a plain word."""
-    plain = _plain_words()
+    plain, short = _plain_words()
     for word in WORD.findall(sentence):
         if not word.isascii():
             return True
-        if word[0].isupper() and not _plain(word, plain):
+        if word[0].isupper() and not _plain(word, plain, short):
             return True
     return False
 
