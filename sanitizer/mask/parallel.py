@@ -25,6 +25,7 @@ from sanitizer.mask.text.known import set_known
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
+MAX_PIECE_ROWS = 500  # at the end of a table, one worker waits for the other's last piece
 
 
 def _init_worker(keyring: Keyring, nlp: Any, known: dict[str, list[str]]) -> None:
@@ -97,12 +98,13 @@ class MaskPool:
         """Masked batches in source order, keeping at most two pieces per worker in flight.
 
         Each batch is cut into pieces so every worker has work even when a table is a
-        single batch (NLP-heavy tables often are).
+        single batch (NLP-heavy tables often are), and no piece is so large that one worker
+        finishes the table long after the others.
         """
         pending: deque[Future] = deque()
         ledger_columns = masker.ledger_columns
         for batch in batches:
-            size = max(MIN_PIECE_ROWS, -(-batch.height // (2 * self.workers)))
+            size = max(MIN_PIECE_ROWS, min(MAX_PIECE_ROWS, -(-batch.height // (2 * self.workers))))
             for start in range(0, batch.height, size):
                 piece = batch.slice(start, size)
                 pending.append(
