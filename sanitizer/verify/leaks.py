@@ -43,7 +43,12 @@ def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def could_be_fake(tokens: list[str]) -> bool:
-    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth)."""
+    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth),
+    or the value is an address from the few documentation networks fake IPs come from."""
+    from sanitizer.mask.fakes import _DOC_NETS_V4
+
+    if tokens and (tokens[0].startswith(_DOC_NETS_V4) or tokens[:2] == ["2001", "db8"]):
+        return True
     pool, suffixes = _pool_words()
     return bool(tokens) and all(
         t in pool or any(t.endswith(s) and t[: -len(s)] in pool for s in suffixes) for t in tokens

@@ -9,7 +9,7 @@ import polars as pl
 from sanitizer.config.plan import TablePlan
 from sanitizer.load.sql import SqlTarget
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import LeakIndex, LeakReport, words
+from sanitizer.verify.leaks import LeakIndex, LeakReport
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 
@@ -31,35 +31,6 @@ def index_batch(index: LeakIndex, plan: TablePlan, batch: pl.DataFrame) -> None:
     for name in tracked_columns(plan):
         if name in batch.columns:
             index.add_all(batch[name].drop_nulls().unique().to_list())
-
-
-class RunLeakCheck:
-    """The leak check inside a run: production values are indexed as they are read, the
-    fakes made of them noted as they are written, and the loaded shadows scanned before
-    the swap. (PostgreSQL COPY batches hold escaped text; a value with a tab, newline or
-    backslash is then compared escaped, so such values go unchecked.)"""
-
-    def __init__(self, key: bytes) -> None:
-        self.index = LeakIndex(key)
-        self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
-        self.report = LeakReport()
-
-    def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
-        index_batch(self.index, plan, batch)
-
-    def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
-        for name in tracked_columns(plan):
-            if name in batch.columns:
-                for value in batch[name].drop_nulls().unique().to_list():
-                    if isinstance(value, str):
-                        self.fakes.add(self.index._hash(words(value)))
-        return batch
-
-    def scan(self, target: SqlTarget, source: str, plans: Iterable[TablePlan]) -> None:
-        for fake in self.fakes:
-            self.index.labels.pop(fake, None)
-        self.fakes.clear()
-        scan_target(target, source, plans, self.index, self.report)
 
 
 def scan_target(

@@ -1,0 +1,101 @@
+"""The leak check inside a run: index production values, scan every shadow before the swap.
+
+SQL values are indexed as they are read and the fakes made of them noted as they are written
+(no second read of a large table). Object and vector sources are read again once everything is
+loaded, by the plans the run loaded them with; then the SQL, object and vector shadows are all
+scanned against the one index, so a value from any store is looked for in every store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from sanitizer.config.plan import TablePlan
+from sanitizer.extract.objects import ObjectSource
+from sanitizer.load.objects import ObjectTarget
+from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key, words
+from sanitizer.verify.objects import index_object, scan_store
+from sanitizer.verify.sql import index_batch, scan_target, tracked_columns
+from sanitizer.verify.tracker import Tracker
+from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
+
+if TYPE_CHECKING:
+    from sanitizer.objects_run import ObjectRun
+    from sanitizer.vector_run import VectorRun
+
+
+class RunLeakCheck:
+    """One run's leak index and report. (PostgreSQL COPY batches hold escaped text; a value
+    with a tab, newline or backslash is then compared escaped, so such values go unchecked.)"""
+
+    def __init__(self, keyring: Keyring, batch_size: int) -> None:
+        self.index = LeakIndex(verification_key(keyring))
+        self.tracker = Tracker(self.index, keyring)
+        self.batch_size = batch_size
+        self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
+        self.report = LeakReport()
+
+    def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
+        index_batch(self.index, plan, batch)
+
+    def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
+        for name in tracked_columns(plan):
+            if name in batch.columns:
+                for value in batch[name].drop_nulls().unique().to_list():
+                    if isinstance(value, str):
+                        self.fakes.add(self.index._hash(words(value)))
+        return batch
+
+    def index_stores(self, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Index the masked fields of every object and vector source (read again)."""
+        for run in objects:
+            for item in run.planned:
+                index_object(run.source, item.info, item.rule, self.tracker)
+        for vector_run in vectors:
+            index_collections(vector_run.source, vector_run.plans, self.tracker, self.batch_size)
+        self.tracker.finish()
+
+    def forget_fakes(self) -> None:
+        """Stop tracking values a masked SQL value equals (they prove nothing in staging)."""
+        for fake in self.fakes:
+            self.index.labels.pop(fake, None)
+        self.fakes.clear()
+
+    def scan(self, target: SqlTarget, source: str, plans: Iterable[TablePlan]) -> None:
+        self.forget_fakes()
+        scan_target(target, source, plans, self.index, self.report)
+
+    def scan_stores(self, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Look for indexed values in every object and vector shadow."""
+        self.forget_fakes()
+        for run in objects:
+            scan_store(shadow_objects(run.target), run.name, self.index, self.report)
+        for vector_run in vectors:
+            if all(plan.drop for plan in vector_run.plans.values()):
+                continue  # nothing was loaded, so there is no shadow to read
+            reader, names = shadow_reader(vector_run.target)
+            try:
+                scan_collections(reader, names, vector_run.name, self.index, self.report)
+            finally:
+                reader.close()
+
+
+def shadow_objects(target: ObjectTarget) -> ObjectSource:
+    """A run's object shadow as a read-only source (keys as they will be in staging)."""
+    from sanitizer.load.objects.local import LocalTarget
+    from sanitizer.load.objects.s3 import S3Target
+
+    if isinstance(target, LocalTarget):
+        from sanitizer.extract.objects.local import LocalSource
+
+        return LocalSource(target.name, str(target.shadow))
+    if isinstance(target, S3Target):
+        from sanitizer.extract.objects.s3 import S3Source
+
+        return S3Source(target.name, f"s3://{target.bucket}/{target.shadow}")
+    raise TypeError(f"no leak scan for {type(target).__name__}")
