@@ -20,7 +20,7 @@ from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key, words
 from sanitizer.verify.objects import index_object, scan_store
-from sanitizer.verify.sql import index_batch, scan_target, tracked_columns
+from sanitizer.verify.sql import first_seen, index_batch, scan_target, tracked_columns
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
 
@@ -38,15 +38,18 @@ class RunLeakCheck:
         self.tracker = Tracker(self.index, keyring)
         self.batch_size = batch_size
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
+        self.seen: set[int] = set()  # hashes of source values offered to the index
+        self.seen_fakes: set[int] = set()
         self.report = LeakReport()
 
     def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
-        index_batch(self.index, plan, batch)
+        index_batch(self.index, plan, batch, self.seen)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
         for name in tracked_columns(plan):
             if name in batch.columns:
-                for value in batch[name].drop_nulls().unique().to_list():
+                values = batch[name].drop_nulls().unique().to_list()
+                for value in first_seen(values, self.seen_fakes):
                     if isinstance(value, str):
                         self.fakes.add(self.index._hash(words(value)))
         return batch

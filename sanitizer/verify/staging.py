@@ -9,12 +9,8 @@ sides are only read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import ExitStack
-from itertools import chain, repeat
 from pathlib import Path
-
-import polars as pl
 
 from sanitizer.config.plan import SourcePlan, TablePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules
@@ -29,7 +25,7 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
 from sanitizer.verify.objects import scan_store
-from sanitizer.verify.sql import TEXT_KINDS, index_batch, scan_rows, tracked_columns
+from sanitizer.verify.sql import TEXT_KINDS, index_batch, scan_frames, tracked_columns
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, live_reader, scan_collections
 
@@ -80,16 +76,7 @@ def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> No
                 keys = list(info.primary_key)
                 if texts:
                     batches = staging.batches(table, settings.batch_size)
-                    rows = chain.from_iterable(_rows(b, keys, texts) for b in batches)
-                    scan_rows(index, report, f"{name}.{info.name}", keys, texts, rows)
-
-
-def _rows(batch: pl.DataFrame, keys: list[str], texts: list[str]) -> Iterator[tuple]:
-    """Key values then text values per row (a key can be a text column too; a table without
-    a primary key has no key values)."""
-    key_rows = batch.select(keys).iter_rows() if keys else repeat(())
-    for key, text in zip(key_rows, batch.select(texts).iter_rows(), strict=False):
-        yield key + text
+                    scan_frames(index, report, f"{name}.{info.name}", keys, texts, batches)
 
 
 def index_stores(settings: Settings, tracker: Tracker) -> None:

@@ -124,11 +124,11 @@ def write_config(folder: Path, stores: Stores) -> Path:
     return config
 
 
-def sanitize(config: Path, command: str, env: dict[str, str], key: str = KEY) -> Result:
-    """``sanitize COMMAND`` as a subprocess, in the config's folder."""
+def sanitize(config: Path, command: str, env: dict[str, str], *options: str) -> Result:
+    """``sanitize COMMAND [OPTIONS]`` as a subprocess, in the config's folder."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SANITIZE_", "AWS_"))}
-    environ.update(SANITIZE_KEY=key, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False", **env)
-    args = [str(SANITIZE), command, "--config", str(config)]
+    environ.update(SANITIZE_KEY=KEY, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False", **env)
+    args = [str(SANITIZE), command, "--config", str(config), *options]
     if command == "snapshot":
         args += ["--log-format", "json"]
     proc = subprocess.run(
