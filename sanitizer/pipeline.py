@@ -346,11 +346,11 @@ def _check_leaks(
     receipt: Receipt,
 ) -> None:
     """Before the swap: no production value of a masked field anywhere in the shadows."""
-    leaks.index_stores(object_runs, vector_runs)  # SQL values were indexed as they were read
-    for run in runs:
-        plans = [run.plan.tables[t.info.name] for t in run.selected]
-        leaks.scan(run.target, run.source.name, plans)
-    leaks.scan_stores(object_runs, vector_runs)
+    tables = [
+        (run.target, run.source.name, [run.plan.tables[t.info.name] for t in run.selected])
+        for run in runs
+    ]
+    leaks.check(tables, object_runs, vector_runs)  # SQL values were indexed as they were read
     report = leaks.report
     receipt.verification["leak_check"] = {
         "values_tracked": len(leaks.index),

@@ -8,7 +8,6 @@ scanned against the one index, so a value from any store is looked for in every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -29,13 +28,16 @@ if TYPE_CHECKING:
     from sanitizer.vector_run import VectorRun
 
 
+Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, plans)
+
+
 class RunLeakCheck:
     """One run's leak index and report. (PostgreSQL COPY batches hold escaped text; a value
     with a tab, newline or backslash is then compared escaped, so such values go unchecked.)"""
 
     def __init__(self, keyring: Keyring, batch_size: int) -> None:
+        self.keyring = keyring
         self.index = LeakIndex(verification_key(keyring))
-        self.tracker = Tracker(self.index, keyring)
         self.batch_size = batch_size
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
         self.seen: set[int] = set()  # hashes of source values offered to the index
@@ -54,28 +56,35 @@ class RunLeakCheck:
                         self.fakes.add(self.index._hash(words(value)))
         return batch
 
-    def index_stores(self, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+    def check(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Index the object and vector sources, then scan every shadow. A hit may be a fake
+        of a store's value: then the stores are indexed again with their fakes, which are
+        forgotten, and everything is scanned again — a clean run never pays for fakes."""
+        tracker = self.index_stores(objects, vectors, fakes=False)
+        self.scan(tables, objects, vectors)
+        if self.report.total and tracker.added:
+            self.index_stores(objects, vectors, fakes=True).finish()
+            self.report = LeakReport()
+            self.scan(tables, objects, vectors)
+
+    def index_stores(
+        self, objects: list[ObjectRun], vectors: list[VectorRun], fakes: bool
+    ) -> Tracker:
         """Index the masked fields of every object and vector source (read again)."""
+        tracker = Tracker(self.index, self.keyring, fakes)
         for run in objects:
             for item in run.planned:
-                index_object(run.source, item.info, item.rule, self.tracker)
+                index_object(run.source, item.info, item.rule, tracker)
         for vector_run in vectors:
-            index_collections(vector_run.source, vector_run.plans, self.tracker, self.batch_size)
-        self.tracker.finish()
+            index_collections(vector_run.source, vector_run.plans, tracker, self.batch_size)
+        return tracker
 
-    def forget_fakes(self) -> None:
-        """Stop tracking values a masked SQL value equals (they prove nothing in staging)."""
-        for fake in self.fakes:
+    def scan(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Look for indexed values in every SQL, object and vector shadow."""
+        for fake in self.fakes:  # a masked SQL value that equals a production value
             self.index.labels.pop(fake, None)
-        self.fakes.clear()
-
-    def scan(self, target: SqlTarget, source: str, plans: Iterable[TablePlan]) -> None:
-        self.forget_fakes()
-        scan_target(target, source, plans, self.index, self.report)
-
-    def scan_stores(self, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
-        """Look for indexed values in every object and vector shadow."""
-        self.forget_fakes()
+        for target, source, plans in tables:
+            scan_target(target, source, plans, self.index, self.report)
         for run in objects:
             scan_store(shadow_objects(run.target), run.name, self.index, self.report)
         for vector_run in vectors:

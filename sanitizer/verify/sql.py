@@ -16,7 +16,7 @@ from sanitizer.verify.leaks import LeakIndex, LeakReport
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
-COPY_BYTES = 16 * 1024 * 1024  # the same, for PostgreSQL's COPY text
+COPY_BYTES = 8 * 1024 * 1024  # the same, for PostgreSQL's COPY text
 COPY_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 COPY_CODES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 

@@ -112,13 +112,27 @@ def scan_stores(settings: Settings, index: LeakIndex, report: LeakReport) -> Non
 
 
 def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
+    """Index production, scan staging. As in a run, the fakes of object and vector values
+    are only made (and forgotten) when the first scan found something."""
     keyring = Keyring(settings.key)
     index = LeakIndex(verification_key(keyring))
+    sql_fakes: list[str] = []
+    index_sources(settings, index, sql_fakes)
     tracker = Tracker(index, keyring)
-    index_sources(settings, index, tracker.fakes)
     index_stores(settings, tracker)
-    tracker.finish()  # fakes of every store forgotten before anything is scanned
+    index.forget_within(sql_fakes)
+    report = scan_all(settings, index)
+    if report.total and tracker.added:
+        with_fakes = Tracker(index, keyring, fakes=True)
+        index_stores(settings, with_fakes)
+        with_fakes.fakes += sql_fakes
+        with_fakes.finish()
+        report = scan_all(settings, index)
+    return index, report
+
+
+def scan_all(settings: Settings, index: LeakIndex) -> LeakReport:
     report = LeakReport()
     scan_staging(settings, index, report)
     scan_stores(settings, index, report)
-    return index, report
+    return report

@@ -19,6 +19,7 @@ from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
 from sanitizer.verify.leaks import LeakIndex
+from sanitizer.verify.sql import first_seen
 
 Path = tuple[str | int, ...]
 
@@ -54,10 +55,15 @@ def leaves(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
 
 
 class Tracker:
-    """Adds a store's tracked values to a run's (or ``verify``'s) index, fakes noted."""
+    """Adds a store's tracked values to a run's (or ``verify``'s) index; with ``fakes``, the
+    fakes made of them are noted too. Making them costs as much as masking again, so a check
+    first scans without them and only when it finds something indexes again with them."""
 
-    def __init__(self, index: LeakIndex, keyring: Keyring) -> None:
+    def __init__(self, index: LeakIndex, keyring: Keyring, fakes: bool = False) -> None:
         self.index = index
+        self.with_fakes = fakes
+        self.added = 0  # values this tracker offered that the index took
+        self.seen: set[int] = set()  # hashes of values already offered (objects repeat them)
         self.fakes: list[str] = []
         self.ctx = MaskContext(keyring, ColumnInfo(name="$", kind=STRING, sql_type="TEXT"))
 
@@ -70,8 +76,9 @@ class Tracker:
             self.documents(op, values)
             return
         distinct = dict.fromkeys(s for v in values for s in strings(v) if s.strip())
-        added = [v for v in distinct if self.index.add(v)]
-        if added:
+        added = [v for v in first_seen(list(distinct), self.seen) if self.index.add(v)]
+        self.added += len(added)
+        if added and self.with_fakes:
             self.fakes.extend(f for f in op.mask_values(added, self.ctx) if isinstance(f, str))
 
     def documents(self, op: Json, documents: Iterable[Any]) -> None:
