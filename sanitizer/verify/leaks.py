@@ -62,6 +62,17 @@ def could_be_fake(tokens: list[str]) -> bool:
     return True
 
 
+def first_seen(values: list[object], seen: set[int]) -> list[object]:
+    """The values whose hash is not in ``seen`` yet (and remember them)."""
+    fresh = []
+    for value in values:
+        digest = hash(value)
+        if digest not in seen:
+            seen.add(digest)
+            fresh.append(value)
+    return fresh
+
+
 __all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
 
 

@@ -17,9 +17,9 @@ from sanitizer.extract.objects import ObjectSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key, words
+from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key, words
 from sanitizer.verify.objects import index_object, scan_store
-from sanitizer.verify.sql import first_seen, index_batch, scan_target, tracked_columns
+from sanitizer.verify.sql import index_batch, masked_values, scan_target
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
 
@@ -39,21 +39,18 @@ class RunLeakCheck:
         self.keyring = keyring
         self.index = LeakIndex(verification_key(keyring))
         self.batch_size = batch_size
+        self.sql = Tracker(self.index, keyring)  # SQL values, as batches are read
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
         self.seen: set[int] = set()  # hashes of source values offered to the index
         self.seen_fakes: set[int] = set()
         self.report = LeakReport()
 
     def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
-        index_batch(self.index, plan, batch, self.seen)
+        index_batch(self.sql, plan, batch, self.seen)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
-        for name in tracked_columns(plan):
-            if name in batch.columns:
-                values = batch[name].drop_nulls().unique().to_list()
-                for value in first_seen(values, self.seen_fakes):
-                    if isinstance(value, str):
-                        self.fakes.add(self.index._hash(words(value)))
+        for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
+            self.fakes.add(self.index._hash(words(value)))  # type: ignore[arg-type]
         return batch
 
     def check(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 
 from sanitizer.config.plan import TablePlan
 from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.operators.json import Json
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import LeakIndex, LeakReport
+from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen
+from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
@@ -33,26 +35,40 @@ def tracked_columns(plan: TablePlan) -> list[str]:
     ]
 
 
+def tracked_json(plan: TablePlan) -> dict[str, Json]:
+    """JSON columns (or JSON kept as text) with a path whose rule replaces every value."""
+    return {
+        name: cp.operator
+        for name, cp in plan.columns.items()
+        if isinstance(cp.operator, Json) and tracks(cp.operator)
+    }
+
+
 def index_batch(
-    index: LeakIndex, plan: TablePlan, batch: pl.DataFrame, seen: set[int] | None = None
+    tracker: Tracker, plan: TablePlan, batch: pl.DataFrame, seen: set[int] | None = None
 ) -> None:
-    """Add a source batch's values of the tracked columns to the index (``seen``: hashes of
-    values an earlier batch already offered, so each distinct value is tokenized once)."""
+    """Add a source batch's values of the tracked columns and JSON paths to the index
+    (``seen``: hashes of values an earlier batch offered: each is tokenized once)."""
     for name in tracked_columns(plan):
         if name in batch.columns:
             values = batch[name].drop_nulls().unique().to_list()
-            index.add_all(values if seen is None else first_seen(values, seen))
+            tracker.index.add_all(values if seen is None else first_seen(values, seen))
+    for name, op in tracked_json(plan).items():
+        if name in batch.columns:
+            values = batch[name].drop_nulls().unique().to_list()
+            tracker.documents(op, values if seen is None else first_seen(values, seen))
 
 
-def first_seen(values: list[object], seen: set[int]) -> list[object]:
-    """The values whose hash is not in ``seen`` yet (and remember them)."""
-    fresh = []
-    for value in values:
-        digest = hash(value)
-        if digest not in seen:
-            seen.add(digest)
-            fresh.append(value)
-    return fresh
+def masked_values(plan: TablePlan, batch: pl.DataFrame) -> Iterator[str]:
+    """What the rules made of the tracked values of a masked batch: the fakes to forget."""
+    for name in tracked_columns(plan):
+        if name in batch.columns:
+            yield from (
+                v for v in batch[name].drop_nulls().unique().to_list() if isinstance(v, str)
+            )
+    for name, op in tracked_json(plan).items():
+        if name in batch.columns:
+            yield from tracked_leaves(op, batch[name].drop_nulls().unique().to_list())
 
 
 def scan_target(

@@ -25,7 +25,14 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
 from sanitizer.verify.objects import scan_store
-from sanitizer.verify.sql import TEXT_KINDS, index_batch, scan_frames, tracked_columns
+from sanitizer.verify.sql import (
+    TEXT_KINDS,
+    index_batch,
+    masked_values,
+    scan_frames,
+    tracked_columns,
+    tracked_json,
+)
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, live_reader, scan_collections
 
@@ -53,15 +60,15 @@ def _index_table(
     fakes: list[str],
 ) -> None:
     """Index a table's tracked production values, and the fakes its rules make of them."""
-    tracked = set(tracked_columns(plan))
+    tracked = set(tracked_columns(plan)) | set(tracked_json(plan))
     if not tracked:
         return
-    masker = TableMasker(plan, Keyring(settings.key), settings.nlp, UniqueLedger())
+    keyring = Keyring(settings.key)
+    masker = TableMasker(plan, keyring, settings.nlp, UniqueLedger())
+    tracker = Tracker(index, keyring)
     for batch in source.batches(table, settings.batch_size):
-        index_batch(index, plan, batch)
-        masked = masker.mask(batch, only=tracked)
-        for name in tracked:
-            fakes.extend(masked[name].drop_nulls().unique().to_list())
+        index_batch(tracker, plan, batch)
+        fakes.extend(masked_values(plan, masker.mask(batch, only=tracked)))
 
 
 def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> None:

@@ -18,8 +18,7 @@ from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
-from sanitizer.verify.leaks import LeakIndex
-from sanitizer.verify.sql import first_seen
+from sanitizer.verify.leaks import LeakIndex, first_seen
 
 Path = tuple[str | int, ...]
 
@@ -54,6 +53,27 @@ def leaves(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
         yield path, node
 
 
+def _path_leaves(op: Json, documents: Iterable[Any]) -> Iterator[tuple[int, str]]:
+    """(path rule index, text) of every text leaf a tracked path rule governs."""
+    wanted = {i for i, rule in enumerate(op.paths) if tracks(rule.operator)}
+    for document in documents:
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                continue
+        for path, value in leaves(document):
+            if isinstance(value, str):
+                index = op.rule_index(path)
+                if index in wanted:
+                    yield index, value
+
+
+def tracked_leaves(op: Json, documents: Iterable[Any]) -> Iterator[str]:
+    """The text leaves of documents that a tracked path rule governs."""
+    return (value for _, value in _path_leaves(op, documents))
+
+
 class Tracker:
     """Adds a store's tracked values to a run's (or ``verify``'s) index; with ``fakes``, the
     fakes made of them are noted too. Making them costs as much as masking again, so a check
@@ -84,18 +104,10 @@ class Tracker:
     def documents(self, op: Json, documents: Iterable[Any]) -> None:
         """Index the leaves of JSON documents (parsed, or as text) by their path's rule."""
         groups: dict[int, list[Any]] = {}
-        for document in documents:
-            if isinstance(document, str):
-                try:
-                    document = json.loads(document)
-                except ValueError:
-                    continue
-            for path, value in leaves(document):
-                if isinstance(value, str):
-                    groups.setdefault(op.rule_index(path), []).append(value)
+        for index, value in _path_leaves(op, documents):
+            groups.setdefault(index, []).append(value)
         for index, values in groups.items():
-            if index >= 0:
-                self.values(op.paths[index].operator, values)
+            self.values(op.paths[index].operator, values)
 
     def finish(self) -> None:
         """Forget indexed values a fake of this run contains (see the module docstring)."""

@@ -1,5 +1,6 @@
 """The SQL leak check on PostgreSQL, read back through COPY: a production value a rule let
-through is found even inside multi-line text (COPY escapes newlines and tabs), the run fails
+through — of a column or of a JSON path — is found even inside multi-line text (COPY escapes
+newlines and tabs), the run fails
 with the leak exit code before the swap, and the message names table, column and row key —
 or the row number where there is no key — never the value."""
 
@@ -22,15 +23,20 @@ pytestmark = pytest.mark.postgres
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 EMAIL = lh.JANE_EMAIL
 SCHEMA = """
-CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, notes text);
+CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, notes text, profile jsonb);
 CREATE TABLE journal (line text);
-INSERT INTO people VALUES (1, 'omar.haddad@acme-widgets.com', 'nothing here'),
-  (2, %(email)s, E'first line\\n\\tcall ' || %(email)s || E' \\\\ later'), (3, 'x@y.org', NULL);
+INSERT INTO people VALUES (1, 'omar.haddad@acme-widgets.com', 'nothing here', NULL),
+  (2, %(email)s, E'first line\\n\\tcall ' || %(email)s || E' \\\\ later', NULL),
+  (3, 'x@y.org', 'backup: priya.raman@sunmail.in', '{"contact": "priya.raman@sunmail.in"}');
 INSERT INTO journal VALUES ('a'), (E'tab\\t' || %(email)s);
 """
 RULES = """source: app
 tables:
-  people: {id: keep, email: {fake: email}, notes: keep}
+  people:
+    id: keep
+    email: {fake: email}
+    notes: keep
+    profile: {json: {"$.contact": {fake: email}, "$.**": keep}}
   journal: {line: keep}
 """
 
@@ -70,10 +76,11 @@ def test_a_value_in_multi_line_text_fails_the_run_named_by_key_or_row(
     )
     result = lh.sanitize(config, "snapshot", {}, "--init")
     assert result.returncode == ExitCode.LEAK, result.describe()
-    assert "2 staging value(s) hold a production value" in result.stderr, result.describe()
+    assert "3 staging value(s) hold a production value" in result.stderr, result.describe()
     assert "app.people.notes (id=2)" in result.stderr
+    assert "app.people.notes (id=3)" in result.stderr  # a value of a masked JSON path
     assert "app.journal.line (row 2)" in result.stderr
-    assert EMAIL not in result.output
+    assert EMAIL not in result.output and "priya" not in result.output
     with sa.create_engine(staging).connect() as conn:  # nothing was swapped in
         assert sa.inspect(conn).get_table_names("public") == []
 
