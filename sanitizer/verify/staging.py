@@ -28,7 +28,6 @@ from sanitizer.verify.objects import scan_store
 from sanitizer.verify.sql import (
     TEXT_KINDS,
     index_batch,
-    masked_values,
     scan_frames,
     tracked_columns,
     tracked_json,
@@ -60,15 +59,18 @@ def _index_table(
     fakes: list[str],
 ) -> None:
     """Index a table's tracked production values, and the fakes its rules make of them."""
-    tracked = set(tracked_columns(plan)) | set(tracked_json(plan))
-    if not tracked:
+    tracked = set(tracked_columns(plan))
+    if not tracked and not tracked_json(plan):
         return
     keyring = Keyring(settings.key)
     masker = TableMasker(plan, keyring, settings.nlp, UniqueLedger())
-    tracker = Tracker(index, keyring)
+    tracker = Tracker(index, keyring, fakes=True)  # JSON leaves: faked leaf by leaf, no NLP
     for batch in source.batches(table, settings.batch_size):
         index_batch(tracker, plan, batch)
-        fakes.extend(masked_values(plan, masker.mask(batch, only=tracked)))
+        if tracked:
+            masked = masker.mask(batch, only=tracked)
+            fakes.extend(v for n in tracked for v in masked[n].drop_nulls().unique().to_list())
+    fakes.extend(tracker.fakes)
 
 
 def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> None:
