@@ -34,6 +34,7 @@ TEXT_SUFFIXES = (
 JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
 SNIFF_BYTES = 8192  # an object with another suffix is text when its start decodes as UTF-8
 MAX_JSON_BYTES = 256 * 1024 * 1024  # a larger .json is scanned by lines, not parsed
+ENCODED = ("base64", "quoted-printable")  # .eml parts whose raw lines hide their words
 
 
 def rule_for(rules: SourceRules, key: str) -> ObjectRule | None:
@@ -177,6 +178,8 @@ def contents(key: str, stream: BinaryIO) -> Iterator[tuple[str, str]]:
         yield from _parquet_cells(stream)
     elif lower.endswith(".json"):
         yield from _json_texts(stream)
+    elif lower.endswith(".eml"):
+        yield from _eml_texts(stream)
     elif lower.endswith(TEXT_SUFFIXES):
         yield from _lines(stream, json_lines=lower.endswith(JSON_SUFFIXES))
     else:
@@ -220,6 +223,27 @@ def _json_texts(stream: BinaryIO) -> Iterator[tuple[str, str]]:
         yield from _lines(io.BufferedReader(_Chain(data, stream)), json_lines=True)  # type: ignore[arg-type]
         return
     yield from _json_strings(document)
+
+
+def _eml_texts(stream: BinaryIO) -> Iterator[tuple[str, str]]:
+    """A message's headers and text parts decoded (base64, quoted-printable and encoded
+    words hide a value from a scan of the raw lines)."""
+    import email
+    import email.policy
+
+    data = stream.read()
+    yield from _lines(io.BufferedReader(_Chain(data, io.BytesIO())))  # type: ignore[arg-type]
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for number, part in enumerate(message.walk(), start=1):
+            for name, raw in part.raw_items():
+                if "=?" in raw:  # an encoded word: the raw line shows no words of it
+                    yield f"part {number} {name}", str(part[name])
+            encoding = str(part.get("Content-Transfer-Encoding", "")).lower()
+            if part.get_content_maintype() == "text" and encoding in ENCODED:
+                yield f"part {number}", str(part.get_content())
+    except (LookupError, ValueError, TypeError, AttributeError):
+        return  # not a parsable message: its raw lines were scanned
 
 
 def _json_strings(node: Any, path: str = "$") -> Iterator[tuple[str, str]]:
