@@ -87,9 +87,9 @@ class RunLeakCheck:
         for vector_run in vectors:
             if all(plan.drop for plan in vector_run.plans.values()):
                 continue  # nothing was loaded, so there is no shadow to read
-            reader, names = shadow_reader(vector_run.target)
+            reader, collections = shadow_reader(vector_run.target)
             try:
-                scan_collections(reader, names, vector_run.name, self.index, self.report)
+                scan_collections(reader, collections, vector_run.name, self.index, self.report)
             finally:
                 reader.close()
 

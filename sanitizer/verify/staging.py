@@ -113,9 +113,9 @@ def scan_stores(settings: Settings, index: LeakIndex, report: LeakReport) -> Non
             if endpoint.url.startswith("s3://") or Path(endpoint.url).is_dir():  # else: no run yet
                 scan_store(open_objects(name, endpoint.url), name, index, report)
         elif endpoint.kind in VECTOR_KINDS:
-            reader, names = live_reader(name, endpoint.kind, endpoint.url)
+            reader, collections = live_reader(name, endpoint.kind, endpoint.url)
             try:
-                scan_collections(reader, names, name, index, report)
+                scan_collections(reader, collections, name, index, report)
             finally:
                 reader.close()
 
