@@ -5,8 +5,8 @@ SQL targets (see :mod:`sanitizer.guard`); open each source's read-only snapshot 
 rules against its live schema, objects and collections (still nothing written); claim the
 targets and record the run; then load every shadow (SQL, objects, vectors), verify row counts,
 that no masked value survived and that no production value of a masked field is anywhere in
-the SQL shadows, and only then swap all targets in. Any failure discards every shadow, so the
-previous staging data stays as it was.
+the shadows (tables, objects, vector records), and only then swap all targets in. Any failure
+discards every shadow, so the previous staging data stays as it was.
 """
 
 from __future__ import annotations
@@ -47,8 +47,7 @@ from sanitizer.vector_run import (
     planned,
     prepare_embedder,
 )
-from sanitizer.verify.leaks import verification_key
-from sanitizer.verify.sql import RunLeakCheck
+from sanitizer.verify.run import RunLeakCheck
 
 log = logging.getLogger("sanitizer")
 
@@ -197,7 +196,7 @@ def _run(
             if workers > 1
             else None
         )
-        leaks = RunLeakCheck(verification_key(keyring))
+        leaks = RunLeakCheck(keyring, settings.batch_size)
         try:
             ledger = UniqueLedger()
             for run in runs:
@@ -207,7 +206,7 @@ def _run(
             for vector_run in vector_runs:
                 load_vector_run(vector_run, settings, keyring, embedder, receipt, progress)
             _verify(receipt)
-            _check_leaks(leaks, runs, receipt)
+            _check_leaks(leaks, runs, object_runs, vector_runs, receipt)
             for object_run in object_runs:  # first: an S3 promotion can fail midway
                 object_run.target.promote()
             for run in runs:
@@ -339,11 +338,19 @@ def _read_counted(
         yield batch
 
 
-def _check_leaks(leaks: RunLeakCheck, runs: list[SourceRun], receipt: Receipt) -> None:
+def _check_leaks(
+    leaks: RunLeakCheck,
+    runs: list[SourceRun],
+    object_runs: list[ObjectRun],
+    vector_runs: list[VectorRun],
+    receipt: Receipt,
+) -> None:
     """Before the swap: no production value of a masked field anywhere in the shadows."""
-    for run in runs:
-        plans = [run.plan.tables[t.info.name] for t in run.selected]
-        leaks.scan(run.target, run.source.name, plans)
+    tables = [
+        (run.target, run.source.name, [run.plan.tables[t.info.name] for t in run.selected])
+        for run in runs
+    ]
+    leaks.check(tables, object_runs, vector_runs)  # SQL values were indexed as they were read
     report = leaks.report
     receipt.verification["leak_check"] = {
         "values_tracked": len(leaks.index),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known import WordIndex, trackable, words
+from sanitizer.mask.text.known import WORD, WordIndex, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 
@@ -43,11 +43,34 @@ def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def could_be_fake(tokens: list[str]) -> bool:
-    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth)."""
+    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth),
+    or the value is an address from the few documentation networks fake IPs come from."""
+    from sanitizer.mask.fakes import _DOC_NETS_V4
+
+    if not tokens:
+        return False
+    if tokens[0].startswith(_DOC_NETS_V4) or tokens[:2] == ["2001", "db8"]:
+        return True
     pool, suffixes = _pool_words()
-    return bool(tokens) and all(
-        t in pool or any(t.endswith(s) and t[: -len(s)] in pool for s in suffixes) for t in tokens
-    )
+    for token in tokens:
+        if token in pool:
+            continue
+        if not token.isalpha():  # an email, a number: no fake name or city is made of it
+            return False
+        if not any(token.endswith(s) and token[: -len(s)] in pool for s in suffixes):
+            return False
+    return True
+
+
+def first_seen(values: list[object], seen: set[int]) -> list[object]:
+    """The values whose hash is not in ``seen`` yet (and remember them)."""
+    fresh = []
+    for value in values:
+        digest = hash(value)
+        if digest not in seen:
+            seen.add(digest)
+            fresh.append(value)
+    return fresh
 
 
 __all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
@@ -71,11 +94,18 @@ class LeakIndex(WordIndex):
 
     def __init__(self, key: bytes) -> None:
         super().__init__(salt=key)
+        self._sizes: list[int] = []  # the word counts of values, longest first
 
     def add(self, value: str, label: str = "") -> bool:
-        if could_be_fake(words(value)):
+        tokens = words(value)
+        if not trackable(tokens) or could_be_fake(tokens):
             return False
-        return super().add(value, label)
+        self.labels.setdefault(self._hash(tokens), label)
+        if len(tokens) not in self.sizes:
+            self.sizes.add(len(tokens))
+            self._sizes = sorted(self.sizes, reverse=True)
+        self.firsts.add(hash((self.salt, tokens[0])))
+        return True
 
     @property
     def key(self) -> bytes:
@@ -93,8 +123,21 @@ class LeakIndex(WordIndex):
         self.discard_within(fakes)
 
     def found_in(self, text: str) -> bool:
-        """Whether any tracked value occurs in ``text`` as a run of whole words."""
-        return bool(self.find(text, first_only=True))
+        """Whether any tracked value occurs in ``text`` as a run of whole words (the scan's
+        inner loop: every staging text passes here, so it only hashes and looks up)."""
+        if not self.labels:
+            return False
+        salt, firsts, labels = self.salt, self.firsts, self.labels
+        tokens = [w.casefold() for w in WORD.findall(text)]
+        count = len(tokens)
+        for start, token in enumerate(tokens):
+            if hash((salt, token)) not in firsts:
+                continue
+            for size in self._sizes:
+                end = start + size
+                if end <= count and hash((salt, "\x1f".join(tokens[start:end]))) in labels:
+                    return True
+        return False
 
 
 @dataclass

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import polars as pl
+import sqlalchemy as sa
 
 from sanitizer.config.plan import TablePlan
 from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.operators.json import Json
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import LeakIndex, LeakReport, words
+from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen
+from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
+FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
+COPY_BYTES = 8 * 1024 * 1024  # the same, for PostgreSQL's COPY text
+COPY_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+COPY_CODES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 
 
 def tracked_columns(plan: TablePlan) -> list[str]:
@@ -26,40 +35,40 @@ def tracked_columns(plan: TablePlan) -> list[str]:
     ]
 
 
-def index_batch(index: LeakIndex, plan: TablePlan, batch: pl.DataFrame) -> None:
-    """Add a source batch's values of the tracked columns to the index."""
+def tracked_json(plan: TablePlan) -> dict[str, Json]:
+    """JSON columns (or JSON kept as text) with a path whose rule replaces every value."""
+    return {
+        name: cp.operator
+        for name, cp in plan.columns.items()
+        if isinstance(cp.operator, Json) and tracks(cp.operator)
+    }
+
+
+def index_batch(
+    tracker: Tracker, plan: TablePlan, batch: pl.DataFrame, seen: set[int] | None = None
+) -> None:
+    """Add a source batch's values of the tracked columns and JSON paths to the index
+    (``seen``: hashes of values an earlier batch offered: each is tokenized once)."""
     for name in tracked_columns(plan):
         if name in batch.columns:
-            index.add_all(batch[name].drop_nulls().unique().to_list())
+            values = batch[name].drop_nulls().unique().to_list()
+            tracker.index.add_all(values if seen is None else first_seen(values, seen))
+    for name, op in tracked_json(plan).items():
+        if name in batch.columns:
+            values = batch[name].drop_nulls().unique().to_list()
+            tracker.documents(op, values if seen is None else first_seen(values, seen))
 
 
-class RunLeakCheck:
-    """The leak check inside a run: production values are indexed as they are read, the
-    fakes made of them noted as they are written, and the loaded shadows scanned before
-    the swap. (PostgreSQL COPY batches hold escaped text; a value with a tab, newline or
-    backslash is then compared escaped, so such values go unchecked.)"""
-
-    def __init__(self, key: bytes) -> None:
-        self.index = LeakIndex(key)
-        self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
-        self.report = LeakReport()
-
-    def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
-        index_batch(self.index, plan, batch)
-
-    def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
-        for name in tracked_columns(plan):
-            if name in batch.columns:
-                for value in batch[name].drop_nulls().unique().to_list():
-                    if isinstance(value, str):
-                        self.fakes.add(self.index._hash(words(value)))
-        return batch
-
-    def scan(self, target: SqlTarget, source: str, plans: Iterable[TablePlan]) -> None:
-        for fake in self.fakes:
-            self.index.labels.pop(fake, None)
-        self.fakes.clear()
-        scan_target(target, source, plans, self.index, self.report)
+def masked_values(plan: TablePlan, batch: pl.DataFrame) -> Iterator[str]:
+    """What the rules made of the tracked values of a masked batch: the fakes to forget."""
+    for name in tracked_columns(plan):
+        if name in batch.columns:
+            yield from (
+                v for v in batch[name].drop_nulls().unique().to_list() if isinstance(v, str)
+            )
+    for name, op in tracked_json(plan).items():
+        if name in batch.columns:
+            yield from tracked_leaves(op, batch[name].drop_nulls().unique().to_list())
 
 
 def scan_target(
@@ -78,25 +87,118 @@ def scan_target(
         if not texts:
             continue
         keys = list(table.primary_key)
-        rows = target.stream_rows(table.name, keys + texts)
-        scan_rows(index, report, f"{source}.{table.name}", keys, texts, rows)
+        frames = shadow_frames(target, table.name, keys, texts)
+        scan_frames(index, report, f"{source}.{table.name}", keys, texts, frames)
 
 
-def scan_rows(
+def shadow_frames(
+    target: SqlTarget, name: str, keys: list[str], texts: list[str]
+) -> Iterator[pl.DataFrame]:
+    """A loaded shadow table's key and text columns, in frames of about ``FRAME_ROWS``:
+    PostgreSQL through ``COPY … TO STDOUT`` (no per-row driver work), others by rows."""
+    columns = list(dict.fromkeys(keys + texts))
+    if target.url.get_backend_name() == "postgresql":
+        yield from _copied_frames(target, name, columns)
+        return
+    rows = iter(target.stream_rows(name, columns))
+    while chunk := list(islice(rows, FRAME_ROWS)):
+        data = {c: [row[i] for row in chunk] for i, c in enumerate(columns)}
+        yield pl.DataFrame({c: _texts(v) if c in texts else v for c, v in data.items()})
+
+
+def _copied_frames(target: SqlTarget, name: str, columns: list[str]) -> Iterator[pl.DataFrame]:
+    """Every column as its text, COPY's text format cut at row ends into frames."""
+    table = target.tables[name]
+    query = sa.select(*(sa.cast(table.c[c], sa.Text) for c in columns))
+    sql = query.compile(dialect=target.engine.dialect, compile_kwargs={"literal_binds": True})
+    with target.errors(f"reading back {name}"), target.engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # psycopg's, for COPY
+        with cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+            pending, size = [], 0
+            for block in copy:
+                pending.append(bytes(block))
+                size += len(block)
+                if size >= COPY_BYTES:
+                    data = b"".join(pending)
+                    end = data.rfind(b"\n") + 1  # 0: one long row still arriving
+                    if end:
+                        yield _copy_frame(data[:end], columns)
+                    pending, size = [data[end:]], len(data) - end
+            if size:
+                yield _copy_frame(b"".join(pending), columns)
+
+
+def _copy_frame(data: bytes, columns: list[str]) -> pl.DataFrame:
+    """COPY text rows → a frame of text columns, escapes undone (a newline inside a value
+    arrives as ``\\n``; left escaped it would glue two words into one)."""
+    frame = pl.read_csv(
+        data,
+        separator="\t",
+        has_header=False,
+        new_columns=columns,
+        infer_schema=False,
+        quote_char=None,
+        null_values="\\N",
+    )
+    return frame.with_columns(_unescaped(frame.get_column(c)) for c in columns)
+
+
+def _unescaped(column: pl.Series) -> pl.Series:
+    if not column.str.contains("\\", literal=True).any():
+        return column
+    return pl.Series(column.name, [_unescape(v) if v else v for v in column.to_list()])
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return COPY_ESCAPE.sub(lambda m: COPY_CODES.get(m.group(1), m.group(1)), value)
+
+
+def _texts(values: list[object]) -> pl.Series:
+    """Cells as text (a driver may hand JSON back parsed)."""
+    return pl.Series([v if v is None or isinstance(v, str) else str(v) for v in values])
+
+
+def scan_frames(
     index: LeakIndex,
     report: LeakReport,
     where: str,
     keys: list[str],
     texts: list[str],
-    rows: Iterable[tuple],
+    frames: Iterable[pl.DataFrame],
 ) -> None:
-    """Look up each text cell of ``rows`` (key values, then text values); a hit is recorded
-    as ``where.column`` and the row's key values (or its number), never the value."""
-    for number, row in enumerate(rows, start=1):
-        for name, value in zip(texts, row[len(keys) :], strict=True):
-            if value is None:
-                continue
-            report.scanned += 1
-            if index.found_in(value if isinstance(value, str) else str(value)):
-                key = ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=False))
-                report.record(f"{where}.{name}", key or f"row {number}")
+    """Look up each distinct text of each column once per frame; a hit is recorded as
+    ``where.column`` and the row's key values (or its number), never the value."""
+    first = 1
+    for frame in frames:
+        for name in texts:
+            column = _as_text(frame.get_column(name))
+            report.scanned += column.len() - column.null_count()
+            hits = [v for v in column.drop_nulls().unique().to_list() if index.found_in(v)]
+            if hits:
+                _record(report, f"{where}.{name}", keys, frame, column.is_in(hits), first)
+        first += frame.height
+
+
+def _as_text(column: pl.Series) -> pl.Series:
+    if column.dtype == pl.String:
+        return column
+    try:
+        return column.cast(pl.String)
+    except pl.exceptions.PolarsError:  # objects, nested values: their Python text
+        return _texts(column.to_list())
+
+
+def _record(
+    report: LeakReport,
+    where: str,
+    keys: list[str],
+    frame: pl.DataFrame,
+    mask: pl.Series,
+    first: int,
+) -> None:
+    numbered = frame.with_row_index("__row", offset=first).filter(mask)
+    for row in numbered.select("__row", *keys).iter_rows():
+        key = ", ".join(f"{k}={v}" for k, v in zip(keys, row[1:], strict=True))
+        report.record(where, key or f"row {row[0]}")

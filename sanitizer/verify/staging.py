@@ -1,33 +1,45 @@
 """``sanitize verify``: look for production values in the live staging data, read-only.
 
 The same check a run makes before its swap, run on demand against what staging holds now:
-production is read (read-only snapshot) to index the values of every masked column, then every
-text cell of every staging table is looked up. Both sides are opened read-only.
+production is read (read-only snapshot) to index the values of every masked field — SQL
+columns, object fields and vector fields — then every text cell of every staging table, every
+staging object (key, metadata, contents) and every staging vector record is looked up. Both
+sides are only read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import ExitStack
-from itertools import chain, repeat
-
-import polars as pl
+from pathlib import Path
 
 from sanitizer.config.plan import SourcePlan, TablePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules
-from sanitizer.config.settings import Settings
+from sanitizer.config.settings import VECTOR_KINDS, Settings
+from sanitizer.config.vector_plan import build_collection_plans
+from sanitizer.extract.objects import open_source as open_objects
 from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
+from sanitizer.extract.vectors import open_source as open_vectors
 from sanitizer.load.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
-from sanitizer.verify.sql import TEXT_KINDS, index_batch, scan_rows, tracked_columns
+from sanitizer.verify.objects import index_source as index_objects
+from sanitizer.verify.objects import scan_store
+from sanitizer.verify.sql import (
+    TEXT_KINDS,
+    index_batch,
+    scan_frames,
+    tracked_columns,
+    tracked_json,
+)
+from sanitizer.verify.tracker import Tracker
+from sanitizer.verify.vectors import index_collections, live_reader, scan_collections
 
 
-def index_sources(settings: Settings, index: LeakIndex) -> dict[str, SourcePlan]:
-    """Index the masked columns of every SQL source; returns the plans it used."""
+def index_sources(settings: Settings, index: LeakIndex, fakes: list[str]) -> dict[str, SourcePlan]:
+    """Index the masked columns of every SQL source, and add the fakes its rules make of
+    them to ``fakes``; returns the plans it used."""
     rules = load_rules(settings.rules_dir, list(settings.sources))
-    fakes: list[str] = []
     plans = {}
     with ExitStack() as stack:
         for name, source, tables in open_snapshots(stack, settings.sources):
@@ -35,7 +47,6 @@ def index_sources(settings: Settings, index: LeakIndex) -> dict[str, SourcePlan]
             plans[name] = plan
             for table in tables:
                 _index_table(source, table, plan.tables[table.info.name], settings, index, fakes)
-    index.forget_within(fakes)
     return plans
 
 
@@ -49,14 +60,17 @@ def _index_table(
 ) -> None:
     """Index a table's tracked production values, and the fakes its rules make of them."""
     tracked = set(tracked_columns(plan))
-    if not tracked:
+    if not tracked and not tracked_json(plan):
         return
-    masker = TableMasker(plan, Keyring(settings.key), settings.nlp, UniqueLedger())
+    keyring = Keyring(settings.key)
+    masker = TableMasker(plan, keyring, settings.nlp, UniqueLedger())
+    tracker = Tracker(index, keyring, fakes=True)  # JSON leaves: faked leaf by leaf, no NLP
     for batch in source.batches(table, settings.batch_size):
-        index_batch(index, plan, batch)
-        masked = masker.mask(batch, only=tracked)
-        for name in tracked:
-            fakes.extend(masked[name].drop_nulls().unique().to_list())
+        index_batch(tracker, plan, batch)
+        if tracked:
+            masked = masker.mask(batch, only=tracked)
+            fakes.extend(v for n in tracked for v in masked[n].drop_nulls().unique().to_list())
+    fakes.extend(tracker.fakes)
 
 
 def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> None:
@@ -71,21 +85,63 @@ def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> No
                 keys = list(info.primary_key)
                 if texts:
                     batches = staging.batches(table, settings.batch_size)
-                    rows = chain.from_iterable(_rows(b, keys, texts) for b in batches)
-                    scan_rows(index, report, f"{name}.{info.name}", keys, texts, rows)
+                    scan_frames(index, report, f"{name}.{info.name}", keys, texts, batches)
 
 
-def _rows(batch: pl.DataFrame, keys: list[str], texts: list[str]) -> Iterator[tuple]:
-    """Key values then text values per row (a key can be a text column too; a table without
-    a primary key has no key values)."""
-    key_rows = batch.select(keys).iter_rows() if keys else repeat(())
-    for key, text in zip(key_rows, batch.select(texts).iter_rows(), strict=False):
-        yield key + text
+def index_stores(settings: Settings, tracker: Tracker) -> None:
+    """Index the masked fields of every object and vector source (read-only)."""
+    rules = load_rules(settings.rules_dir, list(settings.sources))
+    for name, endpoint in settings.sources.items():
+        if endpoint.kind == "objects":
+            source_rules = rules.get(name) or SourceRules(name)
+            index_objects(open_objects(name, endpoint.url), source_rules, tracker)
+        elif endpoint.kind in VECTOR_KINDS:
+            reader = open_vectors(name, endpoint.kind, endpoint.url)
+            try:
+                plans = build_collection_plans(
+                    rules.get(name) or SourceRules(name), reader.collections()
+                )
+                index_collections(reader, plans, tracker, settings.batch_size)
+            finally:
+                reader.close()
+
+
+def scan_stores(settings: Settings, index: LeakIndex, report: LeakReport) -> None:
+    """Every live staging object and vector record, looked up in the index."""
+    for name, endpoint in settings.targets.items():
+        if endpoint.kind == "objects":
+            if endpoint.url.startswith("s3://") or Path(endpoint.url).is_dir():  # else: no run yet
+                scan_store(open_objects(name, endpoint.url), name, index, report)
+        elif endpoint.kind in VECTOR_KINDS:
+            reader, collections = live_reader(name, endpoint.kind, endpoint.url)
+            try:
+                scan_collections(reader, collections, name, index, report)
+            finally:
+                reader.close()
 
 
 def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
-    index = LeakIndex(verification_key(Keyring(settings.key)))
-    index_sources(settings, index)
+    """Index production, scan staging. As in a run, the fakes of object and vector values
+    are only made (and forgotten) when the first scan found something."""
+    keyring = Keyring(settings.key)
+    index = LeakIndex(verification_key(keyring))
+    sql_fakes: list[str] = []
+    index_sources(settings, index, sql_fakes)
+    tracker = Tracker(index, keyring)
+    index_stores(settings, tracker)
+    index.forget_within(sql_fakes)
+    report = scan_all(settings, index)
+    if report.total and tracker.added:
+        with_fakes = Tracker(index, keyring, fakes=True)
+        index_stores(settings, with_fakes)
+        with_fakes.fakes += sql_fakes
+        with_fakes.finish()
+        report = scan_all(settings, index)
+    return index, report
+
+
+def scan_all(settings: Settings, index: LeakIndex) -> LeakReport:
     report = LeakReport()
     scan_staging(settings, index, report)
-    return index, report
+    scan_stores(settings, index, report)
+    return report

@@ -90,3 +90,11 @@ def test_the_report_names_places_not_values(index):
         "1 staging value(s) hold a production value: app.messages.body (id=7)"
     )
     assert "jane" not in report.describe()
+
+
+@pytest.mark.parametrize("value", ["203.0.113.240", "198.51.100.7", "2001:db8:1a:2b::3c"])
+def test_addresses_a_fake_ip_can_be_are_not_tracked(value):
+    """Fake IPs come from a few documentation networks: a production address there proves
+    nothing when found in staging."""
+    assert not LeakIndex(KEY).add(value)
+    assert LeakIndex(KEY).add("81.2.69.160")

@@ -48,8 +48,10 @@ def trackable(tokens: list[str]) -> bool:
         return False
     if len(tokens) == 1:
         word = tokens[0]
-        digits = sum(c.isdigit() for c in word)
-        return "@" in word or digits >= 6 or (digits >= 2 and len(word) >= MIN_SINGLE_WORD)
+        if "@" in word:
+            return True
+        digits = sum(map(str.isdigit, word))
+        return digits >= 6 or (digits >= 2 and len(word) >= MIN_SINGLE_WORD)
     return True
 
 

@@ -1,0 +1,110 @@
+"""The leak check inside a run: index production values, scan every shadow before the swap.
+
+SQL values are indexed as they are read and the fakes made of them noted as they are written
+(no second read of a large table). Object and vector sources are read again once everything is
+loaded, by the plans the run loaded them with; then the SQL, object and vector shadows are all
+scanned against the one index, so a value from any store is looked for in every store.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from sanitizer.config.plan import TablePlan
+from sanitizer.extract.objects import ObjectSource
+from sanitizer.load.objects import ObjectTarget
+from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key, words
+from sanitizer.verify.objects import index_object, scan_store
+from sanitizer.verify.sql import index_batch, masked_values, scan_target
+from sanitizer.verify.tracker import Tracker
+from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
+
+if TYPE_CHECKING:
+    from sanitizer.objects_run import ObjectRun
+    from sanitizer.vector_run import VectorRun
+
+
+Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, plans)
+
+
+class RunLeakCheck:
+    """One run's leak index and report. (PostgreSQL COPY batches hold escaped text; a value
+    with a tab, newline or backslash is then compared escaped, so such values go unchecked.)"""
+
+    def __init__(self, keyring: Keyring, batch_size: int) -> None:
+        self.keyring = keyring
+        self.index = LeakIndex(verification_key(keyring))
+        self.batch_size = batch_size
+        self.sql = Tracker(self.index, keyring)  # SQL values, as batches are read
+        self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
+        self.seen: set[int] = set()  # hashes of source values offered to the index
+        self.seen_fakes: set[int] = set()
+        self.report = LeakReport()
+
+    def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
+        index_batch(self.sql, plan, batch, self.seen)
+
+    def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
+        for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
+            self.fakes.add(self.index._hash(words(value)))  # type: ignore[arg-type]
+        return batch
+
+    def check(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Index the object and vector sources, then scan every shadow. A hit may be a fake
+        of a store's value: then the stores are indexed again with their fakes, which are
+        forgotten, and everything is scanned again — a clean run never pays for fakes."""
+        tracker = self.index_stores(objects, vectors, fakes=False)
+        self.scan(tables, objects, vectors)
+        if self.report.total and tracker.added:
+            self.index_stores(objects, vectors, fakes=True).finish()
+            self.report = LeakReport()
+            self.scan(tables, objects, vectors)
+
+    def index_stores(
+        self, objects: list[ObjectRun], vectors: list[VectorRun], fakes: bool
+    ) -> Tracker:
+        """Index the masked fields of every object and vector source (read again)."""
+        tracker = Tracker(self.index, self.keyring, fakes)
+        for run in objects:
+            for item in run.planned:
+                index_object(run.source, item.info, item.rule, tracker)
+        for vector_run in vectors:
+            index_collections(vector_run.source, vector_run.plans, tracker, self.batch_size)
+        return tracker
+
+    def scan(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """Look for indexed values in every SQL, object and vector shadow."""
+        for fake in self.fakes:  # a masked SQL value that equals a production value
+            self.index.labels.pop(fake, None)
+        for target, source, plans in tables:
+            scan_target(target, source, plans, self.index, self.report)
+        for run in objects:
+            scan_store(shadow_objects(run.target), run.name, self.index, self.report)
+        for vector_run in vectors:
+            if all(plan.drop for plan in vector_run.plans.values()):
+                continue  # nothing was loaded, so there is no shadow to read
+            reader, collections = shadow_reader(vector_run.target)
+            try:
+                scan_collections(reader, collections, vector_run.name, self.index, self.report)
+            finally:
+                reader.close()
+
+
+def shadow_objects(target: ObjectTarget) -> ObjectSource:
+    """A run's object shadow as a read-only source (keys as they will be in staging)."""
+    from sanitizer.load.objects.local import LocalTarget
+    from sanitizer.load.objects.s3 import S3Target
+
+    if isinstance(target, LocalTarget):
+        from sanitizer.extract.objects.local import LocalSource
+
+        return LocalSource(target.name, str(target.shadow))
+    if isinstance(target, S3Target):
+        from sanitizer.extract.objects.s3 import S3Source
+
+        return S3Source(target.name, f"s3://{target.bucket}/{target.shadow}")
+    raise TypeError(f"no leak scan for {type(target).__name__}")
