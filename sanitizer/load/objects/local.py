@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
+from sanitizer.load.locks import file_lock, lock_file_for
 
 CHUNK = 1 << 20
 
@@ -29,6 +32,12 @@ class LocalTarget:
 
     def describe(self) -> str:
         return str(self.root)
+
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """``flock`` on a lock file beside the folder: released with the process."""
+        with file_lock(lock_file_for(self.root.resolve()), self.name, self.describe()):
+            yield
 
     def attach(self, run_id: str) -> None:
         self.run_id = run_id

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import pyarrow as pa
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.lancedb import layout, table_names
+from sanitizer.load.locks import file_lock, lock_file_for
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
 
 SHADOW_MARK = "__sz_"
@@ -39,6 +42,12 @@ class LanceTarget(VectorTarget):
         self.shadow = self.path
         self.db: Any = None
         self.tables: dict[str, tuple[Any, pa.Schema, dict[str, Any], int]] = {}
+
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """``flock`` on a lock file beside the directory: released with the process."""
+        with file_lock(lock_file_for(self.path), self.name, self.describe()):
+            yield
 
     def prepare(self, run_id: str, managed: list[str]) -> None:
         import lancedb
