@@ -1,0 +1,209 @@
+"""Fault injection across every store at once: one run covers PostgreSQL, S3 objects and a
+LanceDB index; it is SIGKILLed at several points, loses a source mid-run, meets a target that
+refuses writes, and rides out transient failures. Each time the previous staging must be
+byte-identical in every store, and the next run must succeed and clean up what was left.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import fault_world as fw
+import pytest
+from fault_proxy import Fault
+
+from sanitizer.errors import ExitCode
+
+PAUSED = "paused for the test"
+
+
+def wait_logged(started: fw.Started, message: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not started.logged(message):
+        if started.proc.poll() is not None or time.monotonic() > deadline:
+            run = started.finish()
+            raise AssertionError(f"never logged {message!r}\n{run.describe()}")
+        time.sleep(0.05)
+
+
+def kill(started: fw.Started) -> fw.Run:
+    os.killpg(started.proc.pid, signal.SIGKILL)
+    run = started.finish()
+    assert run.returncode == -signal.SIGKILL
+    return run
+
+
+def assert_recovers(world: fw.World, good: dict) -> fw.Run:
+    """The next normal run succeeds, leaves nothing behind, and (same key, same production)
+    stages the same data again."""
+    result = world.run(world.config("main"))
+    assert result.returncode == 0, result.describe()
+    assert world.leftovers() == {"sql": [], "objects": [], "vectors": []}
+    assert world.sql_dump() == good["sql"]
+    assert world.objects() == good["objects"]
+    return result
+
+
+@pytest.fixture
+def good(world: fw.World) -> dict:
+    """Staging as the last good run left it, byte for byte, plus its vector records."""
+    return {**world.state(), "records": world.lance_records()}
+
+
+# The phases a run goes through, in order, and the log line that proves the earlier ones ran.
+KILL_POINTS = [
+    ("sql:notes:3", None),  # three batches of one table committed into the SQL shadow
+    ("objects:5", "table masked"),  # SQL loaded; five objects in the S3 shadow
+    ("vectors:1", "table masked"),  # objects loaded too; a batch in the LanceDB shadow
+    ("swap", "collection masked and re-embedded"),  # everything verified, nothing swapped
+]
+
+
+def test_sigkill_at_each_phase_leaves_every_store_byte_identical(world: fw.World, good: dict):
+    config = world.config("main")
+    for point, earlier in KILL_POINTS:
+        started = world.start(config, pause_at=point)
+        try:
+            wait_logged(started, PAUSED)
+        finally:
+            run = kill(started)
+        if earlier:
+            assert earlier in run.stderr, (point, run.describe())
+        assert world.state() == {k: v for k, v in good.items() if k != "records"}, point
+    assert any(world.leftovers().values())  # killed runs could not clean up: the next one must
+    result = assert_recovers(world, good)
+    assert world.lance_records() == good["records"]
+    messages = result.messages()
+    assert "a stale staging lock was taken over (its run was killed or lost its store)" in messages
+
+
+def test_a_source_dropped_mid_run_fails_cleanly(world: fw.World, good: dict):
+    """Source objects deleted, and a source table dropped, while the run is loading."""
+    config = world.config("main")
+    resume = world.tmp / "resume-dropped"
+    started = world.start(config, pause_at="objects:3", resume_file=resume)
+    wait_logged(started, PAUSED)
+    deleted = list(range(10, fw.OBJECT_COUNT))
+    for i in deleted:
+        world.s3.delete_object(Bucket=fw.PROD_BUCKET, Key=f"files/tickets/t-{i:03}.json")
+    try:
+        resume.touch()
+        run = started.finish()
+    finally:
+        fw.put_tickets(world.s3, deleted)
+    assert run.returncode == ExitCode.SOURCE, run.describe()
+    assert "is gone: it changed while the run read it" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert world.state() == {k: v for k, v in good.items() if k != "records"}
+    assert world.leftovers() == {"sql": [], "objects": [], "vectors": []}  # discarded
+
+    resume = world.tmp / "resume-table"
+    started = world.start(config, pause_at="sql:customers:1", resume_file=resume)
+    wait_logged(started, PAUSED)
+    world.execute(world.prod_admin, "SET lock_timeout = '5s'", "DROP TABLE z_audit")
+    try:
+        resume.touch()
+        run = started.finish()
+    finally:
+        world.execute(world.prod_admin, *fw.Z_AUDIT)  # default privileges grant the reader
+    assert run.returncode == ExitCode.SOURCE, run.describe()
+    assert "z_audit" in run.stderr and "does not exist" in run.stderr
+    assert "transient failure, retrying" not in run.messages()  # permanent: no retry
+    assert world.state() == {k: v for k, v in good.items() if k != "records"}
+    assert_recovers(world, good)
+
+
+def test_a_target_refusing_writes_fails_fast_and_changes_nothing(world: fw.World, good: dict):
+    config = world.config("main")
+    # S3 staging refuses every upload into the run's shadow (after SQL has loaded its own)
+    refused = world_fault(
+        world, Fault("PUT", f"/{fw.STAGING_BUCKET}/snap.sanitize-2", 403, "AccessDenied")
+    )
+    try:
+        run = world.run(config)
+    finally:
+        world_clear(world)
+    assert refused.hits >= 1
+    assert run.returncode == ExitCode.TARGET, run.describe()
+    assert "AccessDenied" in run.stderr and "table masked" in run.stderr
+    assert "transient failure, retrying" not in run.messages()
+    assert world.state() == {k: v for k, v in good.items() if k != "records"}
+    assert world.leftovers() == {"sql": [], "objects": [], "vectors": []}
+
+    # PostgreSQL staging turned read-only for the staging role
+    role = world.staging_role
+    world.execute(
+        world.staging_admin, f'ALTER ROLE "{role}" SET default_transaction_read_only = on'
+    )
+    try:
+        run = world.run(config)
+    finally:
+        world.execute(
+            world.staging_admin, f'ALTER ROLE "{role}" RESET default_transaction_read_only'
+        )
+    assert run.returncode == ExitCode.TARGET, run.describe()
+    assert "read-only transaction" in run.stderr
+    assert "transient failure, retrying" not in run.messages()
+    assert world.state() == {k: v for k, v in good.items() if k != "records"}
+    assert_recovers(world, good)
+
+
+def test_transient_failures_are_retried_and_logged_and_the_run_succeeds(world: fw.World, good):
+    config = world.config("main")
+    # S3 answers 503 to the first three uploads: botocore's own retries ride it out
+    flaky = world_fault(
+        world, Fault("PUT", f"/{fw.STAGING_BUCKET}/snap.sanitize-2", 503, "SlowDown", times=3)
+    )
+    # and the production connection is cut mid-table: the read resumes after the last key
+    resume = world.tmp / "resume-transient"
+    try:
+        started = world.start(config, pause_at="sql:notes:2", resume_file=resume)
+        wait_logged(started, PAUSED)
+        world.execute(
+            world.staging_admin,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE usename = '{world.reader_role}'",
+        )
+        resume.touch()
+        run = started.finish()
+    finally:
+        world_clear(world)
+    assert run.returncode == 0, run.describe()
+    assert flaky.hits == 3
+    retries = [line for line in run.logs if line["message"] == "transient failure, retrying"]
+    steps = {line["step"] for line in retries}
+    assert "S3 PutObject" in steps, retries
+    assert any(step.startswith("reading app.") for step in steps), retries
+    assert "source snapshot re-opened after a transient failure" in run.stderr
+    assert all("email" not in str(line) for line in retries)
+    assert world.sql_dump() == good["sql"]  # no row read twice, none skipped
+    assert world.objects() == good["objects"]
+    assert world.leftovers() == {"sql": [], "objects": [], "vectors": []}
+
+
+def test_two_concurrent_runs_against_the_same_stores_exactly_one_proceeds(world: fw.World, good):
+    resume = world.tmp / "resume-concurrent"
+    first = world.start(world.config("stores", sql=False), pause_at="objects:2", resume_file=resume)
+    try:
+        wait_logged(first, PAUSED)  # it holds the locks of the S3 and the LanceDB staging
+        for store, only in {"objects": {"vectors": False}, "vectors": {"objects": False}}.items():
+            second = world.run(world.config(f"second-{store}", sql=False, **only))
+            assert second.returncode == ExitCode.LOCKED, (store, second.describe())
+            assert "is being written by another run" in second.stderr, store
+            assert "Traceback" not in second.stderr
+    finally:
+        resume.touch()
+        done = first.finish()
+    assert done.returncode == 0, done.describe()
+    assert world.objects() == good["objects"] and world.lance_records() == good["records"]
+    assert world.leftovers() == {"sql": [], "objects": [], "vectors": []}
+
+
+def world_fault(world: fw.World, fault: Fault) -> Fault:
+    return world.proxy.fail(fault)
+
+
+def world_clear(world: fw.World) -> None:
+    world.proxy.clear()
