@@ -38,7 +38,8 @@ def locked_error(name: str, where: str, holder: Holder | None = None) -> LockedE
     by = ""
     if holder is not None:
         until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(holder.expires))
-        by = f" (run {holder.run_id} on {holder.host}, pid {holder.pid}, lock valid until {until})"
+        valid = f", lock valid until {until}" if holder.expires else ""
+        by = f" (run {holder.run_id} on {holder.host}, pid {holder.pid}{valid})"
     return LockedError(
         f"target {name!r} ({where}) is being written by another run{by}.",
         hint="wait for it to finish; runs against the same staging never overlap. A killed "
@@ -48,18 +49,29 @@ def locked_error(name: str, where: str, holder: Holder | None = None) -> LockedE
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, name: str, where: str) -> Iterator[None]:
-    """An exclusive ``flock`` on ``path`` (created if missing), held until the block ends."""
+def file_lock(path: Path, name: str, where: str, run_id: str = "") -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if missing), held until the block ends.
+    The file names the holding run, for the message a second run gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise locked_error(name, where) from None
+            raise locked_error(name, where, _holder_in(path)) from None
+        holder = Holder(run_id, socket.gethostname(), os.getpid(), 0)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, json.dumps(asdict(holder)).encode(), 0)
         yield
     finally:
         os.close(handle)  # closing releases the lock
+
+
+def _holder_in(path: Path) -> Holder | None:
+    try:
+        return Holder.parse(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
 
 
 def lock_file_for(path: Path) -> Path:

@@ -8,13 +8,16 @@ A server that is down makes the tests error — never skip.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,36 @@ def s3_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def embeddings_url() -> Iterator[str]:
+    """An OpenAI-style /v1/embeddings on loopback answering a fixed vector per text, so a run
+    need not load a model (the vector tests cover the real one)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            data = [
+                {"index": i, "embedding": fw.fake_embedding(text)}
+                for i, text in enumerate(body["input"])
+            ]
+            answer = json.dumps({"object": "list", "data": data, "model": body["model"]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(answer.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
 def proxy(s3_server: str) -> Iterator[FaultProxy]:
     fault_proxy = FaultProxy(s3_server).start()
     try:
@@ -76,7 +109,7 @@ def s3_env(proxy: FaultProxy) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(
-    tmp_path_factory: pytest.TempPathFactory, s3: Any, proxy: FaultProxy
+    tmp_path_factory: pytest.TempPathFactory, s3: Any, proxy: FaultProxy, embeddings_url: str
 ) -> Iterator[fw.World]:
     """Prod and staging in every store, and a first good run in staging."""
     prefix = f"sz_ft_{secrets.token_hex(3)}"
@@ -123,6 +156,7 @@ def world(
             s3=s3,
             s3_env=s3_env(proxy),
             proxy=proxy,
+            embeddings_url=embeddings_url,
             prod_memory=tmp / "prod-memory",
             staging_memory=tmp / "staging-memory",
         )

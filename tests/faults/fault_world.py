@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 HERE = Path(__file__).parent
@@ -55,7 +56,7 @@ tables:
 FILES_RULES = """\
 source: files
 objects:
-  "tickets/*.json": {json: {"$.email": {fake: email}, "$.**": keep}}
+  "tickets/*.json": {json: {"$.email": {fake: email}, "$.**": keep}, keys: keep}
 """
 MEMORY_RULES = """\
 source: memory
@@ -69,6 +70,30 @@ vectors:
       tags: keep
       context: keep
 """
+
+
+BULK = (  # ~30 MB: more than loopback socket buffers hold, so a cut is felt mid-table
+    "CREATE TABLE bulk (id integer PRIMARY KEY, body text NOT NULL)",
+    "INSERT INTO bulk SELECT g, g || ' ' || repeat('y', 1000) FROM generate_series(1, 30000) g",
+)
+BULK_RULES = "  bulk: {id: keep, body: keep}\n"
+
+
+def table_digest(engine: sa.Engine, table: str) -> tuple[int, str]:
+    """Row count and an md5 over every row in key order: equal means the same rows."""
+    with engine.connect() as conn:
+        return tuple(  # type: ignore[return-value]
+            conn.exec_driver_sql(
+                f"SELECT count(*), md5(string_agg(x::text, ',' ORDER BY x.id)) FROM {table} x"
+            ).one()
+        )
+
+
+def fake_embedding(text: str, dimension: int = 384) -> list[float]:
+    """A fixed unit vector per text (what the loopback embeddings endpoint answers)."""
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+    vector = np.random.default_rng(seed).normal(size=dimension)
+    return (vector / np.linalg.norm(vector)).astype(np.float32).tolist()
 
 
 def ticket(i: int) -> bytes:
@@ -157,6 +182,7 @@ class World:
     s3: Any  # a boto3 client straight to the S3 server (not through the proxy)
     s3_env: dict[str, str]  # what the CLI gets: the proxy's endpoint
     proxy: Any  # the FaultProxy in front of the S3 server
+    embeddings_url: str
     prod_memory: Path
     staging_memory: Path
 
@@ -186,6 +212,7 @@ class World:
             "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\nbatch_size: 500\n"
             "workers: 1\nobjects: {concurrency: 4}\n"
             "retries: {attempts: 5, initial_wait: 0.2, max_wait: 1}\n"
+            f"embeddings: {{url: '{self.embeddings_url}', model: fixed-384}}\n"
             f"{extra}sources:\n" + "\n".join(sources) + "\ntargets:\n" + "\n".join(targets) + "\n"
         )
         return path

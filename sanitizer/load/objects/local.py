@@ -36,7 +36,7 @@ class LocalTarget:
     @contextmanager
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """``flock`` on a lock file beside the folder: released with the process."""
-        with file_lock(lock_file_for(self.root.resolve()), self.name, self.describe()):
+        with file_lock(lock_file_for(self.root.resolve()), self.name, self.describe(), run_id):
             yield
 
     def attach(self, run_id: str) -> None:

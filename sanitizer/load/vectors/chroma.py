@@ -39,7 +39,7 @@ class ChromaTarget(VectorTarget):
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """A server: a lock collection with an expiry; a local directory: ``flock``."""
         if not self.url.startswith(("http://", "https://")):
-            with file_lock(lock_file_for(Path(self.url).resolve()), self.name, self.url):
+            with file_lock(lock_file_for(Path(self.url).resolve()), self.name, self.url, run_id):
                 yield
             return
         lease = ChromaLock(self.client, name=self.name, where=self.url, run_id=run_id, ttl=ttl)

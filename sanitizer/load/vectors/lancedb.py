@@ -46,7 +46,7 @@ class LanceTarget(VectorTarget):
     @contextmanager
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """``flock`` on a lock file beside the directory: released with the process."""
-        with file_lock(lock_file_for(self.path), self.name, self.describe()):
+        with file_lock(lock_file_for(self.path), self.name, self.describe(), run_id):
             yield
 
     def prepare(self, run_id: str, managed: list[str]) -> None:
