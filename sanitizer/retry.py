@@ -112,7 +112,7 @@ def wait_seconds(attempt: int) -> float:
     state = RetryCallState(None, None, (), {})
     state.attempt_number = attempt
     strategy = _jitter(
-        initial=_policy.initial_wait, max=_policy.max_wait, jitter=_policy.initial_wait
+        multiplier=_policy.initial_wait, max=_policy.max_wait, jitter=_policy.initial_wait
     )
     return float(strategy(state))
 
