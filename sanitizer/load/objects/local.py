@@ -56,9 +56,13 @@ class LocalTarget:
             ) from None
 
     def _remove_leftovers(self) -> None:
-        """Shadows of runs that were killed (no chance to discard) go before a new one."""
+        """Shadows of runs that were killed (no chance to discard) go before a new one; a run
+        killed between promotion's two renames left the previous copy aside: it goes back."""
         if not self.root.parent.is_dir():
             return
+        aside = sorted(self.root.parent.glob(f".{self.root.name}.previous-*"))
+        if not self.root.exists() and aside:
+            os.rename(aside[-1], self.root)
         for pattern in (f".{self.root.name}.sanitize-*", f".{self.root.name}.previous-*"):
             for stale in self.root.parent.glob(pattern):
                 shutil.rmtree(stale, ignore_errors=True)

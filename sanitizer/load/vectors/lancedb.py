@@ -54,11 +54,19 @@ class LanceTarget(VectorTarget):
 
         self.run_id = run_id
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._restore_killed_swap()
         for leftover in self.path.parent.glob(f"{self.path.name}{SHADOW_MARK}*"):
             shutil.rmtree(leftover, ignore_errors=True)  # a killed run's: never live data
         self.shadow = self.path.with_name(f"{self.path.name}{SHADOW_MARK}{run_id}")
         self.shadow.mkdir()
         self.db = lancedb.connect(str(self.shadow))
+
+    def _restore_killed_swap(self) -> None:
+        """A run killed between the swap's two renames left staging renamed aside and no
+        live directory: put it back before leftovers are cleared, so it is never lost."""
+        aside = sorted(self.path.parent.glob(f"{self.path.name}{SHADOW_MARK}old_*"))
+        if not self.path.exists() and aside:
+            os.replace(aside[-1], self.path)
 
     def live_dimension(self, collection: str) -> int | None:
         import lancedb
