@@ -1,9 +1,9 @@
 """PostgreSQL staging: one shadow schema per source schema, swapped in by renaming.
 
 Tables are bulk-loaded with ``COPY … FROM STDIN``, one transaction per batch (retried whole
-on a transient failure). The swap renames each live schema aside and
-each shadow schema into its place inside one transaction — PostgreSQL's DDL is transactional,
-so readers see yesterday's schema or today's, never a mix — then drops the old ones.
+on a transient failure). The swap renames each live schema aside and each shadow schema into
+its place inside one transaction — PostgreSQL's DDL is transactional, so readers see
+yesterday's schema or today's, never a mix — then drops the old ones.
 Sequences (``serial``) are recreated inside the shadow and identities set past the max.
 """
 

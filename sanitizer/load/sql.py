@@ -211,10 +211,15 @@ class SqlTarget(ABC):
             transient = retry.is_transient(exc)
             raise TargetError(
                 f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}"
-                + (" (a transient failure that outlasted every retry)" if transient else "")
+                + (" (the connection failed)" if transient else "")
                 + ".",
                 hint="the previous staging data is intact; fix the cause and run again"
-                + (" (retries.attempts in sanitize.yaml waits longer)." if transient else "."),
+                + (
+                    " (each batch is retried on a lost connection: retries.attempts in "
+                    "sanitize.yaml waits longer)."
+                    if transient
+                    else "."
+                ),
                 transient=transient,
             ) from None
 
