@@ -314,6 +314,18 @@ class World:
         vectors = sorted(p.name for p in parent.glob(f"{self.staging_memory.name}{SHADOW_MARK}*"))
         return {"sql": sql, "objects": objects, "vectors": vectors}
 
+    def terminate(self, *conditions: str) -> int:
+        """``pg_terminate_backend`` the sessions matching each condition; how many were cut."""
+        cut = 0
+        with self.staging_admin.connect() as conn:
+            for condition in conditions:
+                cut += len(
+                    conn.exec_driver_sql(
+                        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {condition}"
+                    ).all()
+                )
+        return cut
+
     def execute(self, engine: sa.Engine, *statements: str) -> None:
         with engine.begin() as conn:
             for statement in statements:

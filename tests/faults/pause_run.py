@@ -1,7 +1,8 @@
 """``sanitize`` exactly as installed, held still at one point of the run so a test can act there.
 
 ``FAULT_PAUSE_AT`` names the point: ``sql:TABLE:N`` (after N batches of TABLE were committed
-to the SQL shadow), ``objects:N`` (after N objects were written to the S3 shadow),
+to the SQL shadow), ``batch:TABLE:N`` (inside the N-th batch's transaction, before its ``COPY``),
+``objects:N``  (after N objects were written to the S3 shadow),
 ``vectors:N`` (after N batches were written to the LanceDB shadow) or ``swap`` (verification
 passed, nothing swapped yet). There the run logs ``paused for the test`` (a JSON line like
 every other) and waits: forever — to be SIGKILLed — or until ``FAULT_RESUME_FILE`` exists.
@@ -14,6 +15,7 @@ import functools
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -56,9 +58,41 @@ def before_call(owner: type, method: str) -> None:
     setattr(owner, method, wrapper)
 
 
+def inside_batch(table: str, count: int) -> None:
+    """Pause in the ``count``-th batch of ``table``: its transaction open on the server, its
+    ``COPY`` about to start."""
+    import sqlalchemy as sa
+
+    from sanitizer.load.postgres import PostgresTarget
+
+    armed = threading.local()
+    insert, execute = PostgresTarget.insert_batch, sa.Connection.exec_driver_sql
+    seen = [0]
+
+    def insert_batch(self: Any, target: Any, batch: Any) -> None:
+        seen[0] += target.name == table
+        armed.on = target.name == table and seen[0] == count  # a retry is call count + 1
+        try:
+            insert(self, target, batch)
+        finally:
+            armed.on = False
+
+    def exec_driver_sql(self: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
+        result = execute(self, statement, *args, **kwargs)
+        if getattr(armed, "on", False) and statement.startswith("SET LOCAL"):
+            armed.on = False
+            pause()
+        return result
+
+    PostgresTarget.insert_batch = insert_batch  # type: ignore[method-assign]
+    sa.Connection.exec_driver_sql = exec_driver_sql  # type: ignore[method-assign]
+
+
 def install() -> None:
     kind, *rest = AT.split(":")
-    if kind == "sql":
+    if kind == "batch":
+        inside_batch(rest[0], int(rest[1]))
+    elif kind == "sql":
         from sanitizer.load.postgres import PostgresTarget
 
         table, count = rest

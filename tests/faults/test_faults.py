@@ -23,16 +23,14 @@ def wait_logged(started: fw.Started, message: str, timeout: float = 180) -> None
     deadline = time.monotonic() + timeout
     while not started.logged(message):
         if started.proc.poll() is not None or time.monotonic() > deadline:
-            run = started.finish()
+            run = kill(started) if started.proc.poll() is None else started.finish()
             raise AssertionError(f"never logged {message!r}\n{run.describe()}")
         time.sleep(0.05)
 
 
 def kill(started: fw.Started) -> fw.Run:
     os.killpg(started.proc.pid, signal.SIGKILL)
-    run = started.finish()
-    assert run.returncode == -signal.SIGKILL
-    return run
+    return started.finish()
 
 
 def assert_recovers(world: fw.World, good: dict) -> fw.Run:
@@ -69,6 +67,7 @@ def test_sigkill_at_each_phase_leaves_every_store_byte_identical(world: fw.World
             wait_logged(started, PAUSED)
         finally:
             run = kill(started)
+        assert run.returncode == -signal.SIGKILL
         if earlier:
             assert earlier in run.stderr, (point, run.describe())
         assert world.state() == {k: v for k, v in good.items() if k != "records"}, point
@@ -84,14 +83,14 @@ def test_a_source_dropped_mid_run_fails_cleanly(world: fw.World, good: dict):
     config = world.config("main")
     resume = world.tmp / "resume-dropped"
     started = world.start(config, pause_at="objects:3", resume_file=resume)
-    wait_logged(started, PAUSED)
     deleted = list(range(10, fw.OBJECT_COUNT))
-    for i in deleted:
-        world.s3.delete_object(Bucket=fw.PROD_BUCKET, Key=f"files/tickets/t-{i:03}.json")
     try:
-        resume.touch()
-        run = started.finish()
+        wait_logged(started, PAUSED)
+        for i in deleted:
+            world.s3.delete_object(Bucket=fw.PROD_BUCKET, Key=f"files/tickets/t-{i:03}.json")
     finally:
+        resume.touch()  # whatever happened, the paused run goes on (and ends)
+        run = started.finish()
         fw.put_tickets(world.s3, deleted)
     assert run.returncode == ExitCode.SOURCE, run.describe()
     assert "is gone: it changed while the run read it" in run.stderr
@@ -101,12 +100,12 @@ def test_a_source_dropped_mid_run_fails_cleanly(world: fw.World, good: dict):
 
     resume = world.tmp / "resume-table"
     started = world.start(config, pause_at="sql:customers:1", resume_file=resume)
-    wait_logged(started, PAUSED)
-    world.execute(world.prod_admin, "SET lock_timeout = '5s'", "DROP TABLE z_audit")
     try:
+        wait_logged(started, PAUSED)
+        world.execute(world.prod_admin, "SET lock_timeout = '5s'", "DROP TABLE z_audit")
+    finally:
         resume.touch()
         run = started.finish()
-    finally:
         world.execute(world.prod_admin, *fw.Z_AUDIT)  # default privileges grant the reader
     assert run.returncode == ExitCode.SOURCE, run.describe()
     assert "z_audit" in run.stderr and "does not exist" in run.stderr
@@ -155,30 +154,37 @@ def test_transient_failures_are_retried_and_logged_and_the_run_succeeds(world: f
     world.execute(world.prod_admin, *fw.BULK)
     prod_bulk = fw.table_digest(world.prod_admin, "bulk")
     resume = world.tmp / "resume-transient"
+    started = None
     try:
         config = world.config("transient", app_rules=fw.APP_RULES + fw.BULK_RULES)
         # S3 answers 503 to the first three uploads: botocore's own retries ride it out
         fault = Fault("PUT", f"/{fw.STAGING_BUCKET}/snap.sanitize-2", 503, "SlowDown", times=3)
         flaky = world_fault(world, fault)
-        # and the production connection is cut mid-table: the read resumes after the last key
-        started = world.start(config, pause_at="sql:bulk:2", resume_file=resume)
+        # and mid-table, inside a batch's transaction, both connections are cut: the
+        # production read resumes after the last key handed on, the staging batch is rolled
+        # back and written again on a new connection
+        started = world.start(config, pause_at="batch:bulk:3", resume_file=resume)
         wait_logged(started, PAUSED)
-        world.execute(
-            world.staging_admin,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE usename = '{world.reader_role}'",
+        cut = world.terminate(
+            f"usename = '{world.reader_role}'",
+            f"usename = '{world.staging_role}' AND state = 'idle in transaction'",
         )
+        assert cut == 2, cut
         resume.touch()
         run = started.finish()
     finally:
         world_clear(world)
-        world.execute(world.prod_admin, "DROP TABLE bulk")
+        if started is not None and started.proc.poll() is None:
+            resume.touch()
+            kill(started)
+        world.execute(world.prod_admin, "SET lock_timeout = '10s'", "DROP TABLE bulk")
     assert run.returncode == 0, run.describe()
     assert flaky.hits == 3
     retries = [line for line in run.logs if line["message"] == "transient failure, retrying"]
     steps = {line["step"] for line in retries}
     assert "S3 PutObject" in steps, retries
     assert "reading app.bulk" in steps, retries  # cut mid-table: resumed after its last key
+    assert "loading bulk" in steps, retries  # the batch whose COPY was cut, written again
     assert "source snapshot re-opened after a transient failure" in run.stderr
     assert all("@" not in str(line) for line in retries)  # no values in the log
     assert fw.table_digest(world.staging_admin, "bulk") == prod_bulk  # none twice, none skipped
