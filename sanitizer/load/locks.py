@@ -125,6 +125,17 @@ class LeaseLock(ABC):
         self.holder = Holder.mine(run_id, ttl)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.lost = False  # another run took the lock over (this one stalled past its ttl)
+
+    def check(self) -> None:
+        """Before swapping: refuse when another run took the lock over meanwhile."""
+        if self.lost:
+            raise LockedError(
+                f"target {self.name!r} ({self.where}): another run took the staging lock over "
+                "while this one was stalled, so this run swaps nothing.",
+                hint="check why the run stalled longer than locks.ttl_seconds (or raise it); "
+                "the other run's staging stands.",
+            )
 
     @contextlib.contextmanager
     def held(
@@ -252,6 +263,7 @@ class S3Lock(LeaseLock):
                 "the staging lock was taken over by another run while this one held it",
                 extra={"run_id": self.run_id, "target": self.name},
             )
+            self.lost = True
             self._stop.set()
 
     def delete(self) -> None:
@@ -309,6 +321,7 @@ class ChromaLock(LeaseLock):
                 "the staging lock was taken over by another run while this one held it",
                 extra={"run_id": self.run_id, "target": self.name},
             )
+            self.lost = True
             self._stop.set()
             return
         collection.modify(metadata=asdict(holder))

@@ -132,3 +132,18 @@ def test_a_chroma_lock_is_exclusive_and_a_stale_one_is_taken_over(chroma_staging
         meta = client.get_collection(LOCK_COLLECTION, embedding_function=None).metadata
         assert meta["run_id"] == "run-c"
     assert LOCK_COLLECTION not in [c.name for c in client.list_collections()]
+
+
+def test_a_lock_taken_over_while_held_stops_the_swap(s3: Any, bucket: str) -> None:
+    """A run that stalled past its ttl finds, at the next heartbeat, that another run took
+    the lock over: it must then swap nothing."""
+    stalled = s3_lock(s3, "run-stalled", ttl=0.6)
+    with stalled.held():
+        stalled.check()  # still ours
+        plant(s3, Holder("run-newer", "another-host", 1, time.time() + 3600))  # taken over
+        time.sleep(0.5)  # a heartbeat (every ttl/3) notices
+        with pytest.raises(LockedError, match="took the staging lock over"):
+            stalled.check()
+    body = json.loads(s3.get_object(Bucket=bucket, Key="snap.sanitize-lock")["Body"].read())
+    assert body["run_id"] == "run-newer"  # the stalled run did not delete the newer lock
+    s3.delete_object(Bucket=bucket, Key="snap.sanitize-lock")

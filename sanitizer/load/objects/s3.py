@@ -35,6 +35,7 @@ class S3Target:
         self.client: Any = s3_client()
         self.shadow: str | None = None
         self.lock_key = f"{self.prefix}{LOCK_SUFFIX}"
+        self.lease: S3Lock | None = None
 
     def describe(self) -> str:
         return where(self.url)
@@ -52,6 +53,7 @@ class S3Target:
             self.client, self.bucket, self.lock_key,
             name=self.name, where=self.describe(), run_id=run_id, ttl=ttl,
         )  # fmt: skip
+        self.lease = lease
         with lease.held(self._errors):
             yield
 
@@ -90,6 +92,8 @@ class S3Target:
 
     def promote(self) -> None:
         assert self.shadow is not None, "prepare() first"
+        if self.lease is not None:
+            self.lease.check()
         shadow = self.shadow
         final_prefix = f"{self.prefix}/" if self.prefix else ""
         with self._errors():

@@ -34,6 +34,7 @@ class ChromaTarget(VectorTarget):
         self.client = connect(name, url, section="targets")
         self.managed: list[str] = []
         self.shadows: dict[str, tuple[Any, int]] = {}
+        self.lease: ChromaLock | None = None
 
     @contextlib.contextmanager
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
@@ -43,6 +44,7 @@ class ChromaTarget(VectorTarget):
                 yield
             return
         lease = ChromaLock(self.client, name=self.name, where=self.url, run_id=run_id, ttl=ttl)
+        self.lease = lease
         with lease.held(lambda: target_errors(self.name, "taking the staging lock")):
             yield
 
@@ -100,6 +102,8 @@ class ChromaTarget(VectorTarget):
         return self.shadows[collection][0].count()
 
     def swap(self) -> None:
+        if self.lease is not None:
+            self.lease.check()
         live = set(self._names())
         moved: list[tuple[str, str]] = []  # (live name, its old name) renamed aside so far
         try:
