@@ -57,6 +57,11 @@ def policy() -> RetrySettings:
     return _policy
 
 
+def current() -> tuple[RetrySettings, str]:
+    """The policy and run id, for a worker process to ``configure`` itself the same way."""
+    return _policy, _run_id
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether trying the same batch again can succeed (connection lost, server restart)."""
     if isinstance(exc, SanitizerError):
