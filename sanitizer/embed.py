@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sanitizer import retry
 from sanitizer.config.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingSettings
 from sanitizer.errors import ConfigError, TargetError
 
@@ -96,8 +97,8 @@ class HttpEmbedder(Embedder):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = [
-            self._request(list(texts[i : i + self.batch_size]))
+        parts = [  # each request retried on a 5xx, 429 or dropped connection
+            retry.call(lambda at=i: self._request(list(texts[at : at + self.batch_size])), "embed")
             for i in range(0, len(texts), self.batch_size)
         ]
         return np.vstack(parts)

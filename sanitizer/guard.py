@@ -1,17 +1,18 @@
-"""The nightly-job guard rails around a run's SQL targets: lock, ownership, run history.
+"""The nightly-job guard rails around a run's targets: lock, ownership, run history.
 
-Before anything is written: every target is locked (a second run against the same staging
-stops with exit 8), and must be sanitizer's own (its marker) or new — an existing empty
-database is adopted only with ``--init``. The run is then recorded as ``running`` in each
-target's history, which also marks runs that were killed before they could finish; at the
-end the row gets the outcome and the receipt's counts (never values).
+Before anything is written every target is locked — SQL, object and vector ones alike — so a
+second run against the same staging stops with exit 8. A SQL target must be sanitizer's own
+(its marker) or new: an existing empty database is adopted only with ``--init``. The run is
+then recorded as ``running`` in each target's history, which also marks runs that were killed
+before they could finish; at the end the row gets the outcome and the receipt's counts (never
+values).
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
-from typing import Any
+from contextlib import AbstractContextManager, ExitStack
+from typing import Any, Protocol
 
 import sanitizer
 from sanitizer.load.history import History
@@ -21,10 +22,23 @@ from sanitizer.receipt import Receipt
 log = logging.getLogger("sanitizer")
 
 
+class StoreTarget(Protocol):
+    def describe(self) -> str: ...
+
+    def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]: ...
+
+
 def lock_targets(stack: ExitStack, targets: list[SqlTarget]) -> None:
     """Hold every target's lock until the run ends (in a stable order: no deadlock)."""
     for target in sorted(targets, key=lambda t: t.describe()):
         stack.enter_context(target.lock())
+
+
+def lock_stores(stack: ExitStack, targets: list[StoreTarget], run_id: str, ttl: int) -> None:
+    """The same for object and vector targets (flock, or a lock record with an expiry in
+    S3 and Chroma), taken before any of them is cleaned or written."""
+    for target in sorted(targets, key=lambda t: t.describe()):
+        stack.enter_context(target.lock(run_id, ttl))
 
 
 def claim_targets(

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from sanitizer import retry
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.extract.objects import ObjectSource, open_source
 from sanitizer.load.objects import ObjectTarget, open_target
@@ -51,7 +52,16 @@ def process_count(setting: int, rules: list[ObjectRule]) -> int:
     return max(1, len(cores) if cores else os.cpu_count() or 1)
 
 
-def _init(name: str, source_url: str, target_url: str, run_id: str, keyring: Keyring, nlp: Any):
+def _init(
+    retries: tuple[Any, str],
+    name: str,
+    source_url: str,
+    target_url: str,
+    run_id: str,
+    keyring: Keyring,
+    nlp: Any,
+) -> None:
+    retry.configure(*retries)  # the run's retry policy, before any S3 client is made
     target = open_target(name, target_url)
     target.attach(run_id)
     _WORKER.update(stores=_Stores(open_source(name, source_url), target), keyring=keyring, nlp=nlp)
@@ -80,7 +90,7 @@ class ObjectPool:
             max_workers=processes,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init,
-            initargs=init,
+            initargs=(retry.current(), *init),
         )
 
     def __enter__(self) -> ObjectPool:

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 import sanitizer
+from sanitizer import retry
 from sanitizer.config.plan import SourcePlan, build_plan
 from sanitizer.config.rules import SourceRules, load_rules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.known import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
-from sanitizer.guard import claim_targets, finish_histories, lock_targets
+from sanitizer.guard import claim_targets, finish_histories, lock_stores, lock_targets
 from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
@@ -130,6 +131,7 @@ def _run(
     progress: Progress | None,
     histories: list[History],
 ) -> None:
+    retry.configure(settings.retries, receipt.run_id)
     rules = load_rules(settings.rules_dir, list(settings.sources))
     check_rule_sections(settings.sources, rules)
     keyring = Keyring(settings.key)
@@ -168,6 +170,9 @@ def _run(
             receipt.sources[name] = {"kind": "sql", "url": source.describe(), "tables": len(tables)}
             receipt.targets[name] = target.describe()
         _select(runs, only)
+        if not dry_run:  # object and vector targets: locked before any is cleaned or written
+            stores = [r.target for r in [*object_runs, *vector_runs]]
+            lock_stores(stack, stores, receipt.run_id, settings.locks.ttl_seconds)
         histories += claim_targets([run.target for run in runs], receipt, init, dry_run)
         embedder = prepare_embedder(vector_runs, settings.embeddings)
         log.info(

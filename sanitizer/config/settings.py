@@ -20,6 +20,12 @@ from sanitizer.config.object_settings import (
     object_settings,
     resolve_objects_url,
 )
+from sanitizer.config.run_settings import (
+    LockSettings,
+    RetrySettings,
+    lock_settings,
+    retry_settings,
+)
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import check_file, recognizer_files
@@ -39,6 +45,8 @@ TOP_LEVEL_KEYS = (
     "sources",
     "targets",
     "objects",
+    "retries",
+    "locks",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -99,6 +107,8 @@ class Settings:
     targets: dict[str, Endpoint]
     objects: ObjectSettings = field(default_factory=lambda: ObjectSettings())
     embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    retries: RetrySettings = field(default_factory=RetrySettings)
+    locks: LockSettings = field(default_factory=LockSettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -210,6 +220,8 @@ def load_settings(
         targets={n: _resolve_local(e, base) for n, e in targets.items()},
         objects=object_settings(conf.get("objects"), conf.at("objects")),
         embeddings=embeddings,
+        retries=retry_settings(conf.get("retries"), conf.at("retries")),
+        locks=lock_settings(conf.get("locks"), conf.at("locks")),
     )
 
 

@@ -10,8 +10,10 @@ Rows stream through server-side cursors, ``batch_size`` at a time, as polars fra
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from sanitizer import retry
 from sanitizer.errors import ConfigError, SourceError
 from sanitizer.schema import TableInfo, table_info
 
@@ -87,6 +90,9 @@ class SqlSource:
         self.dialect = self.url.get_backend_name()
         self._conn: Connection | None = None
         self._engine: sa.Engine | None = None
+        # A read left suspended (its consumer failed) still holds the driver's connection
+        # lock inside its COPY: it is closed before the connection is, or that would wait.
+        self._reads: list[Generator[pl.DataFrame, None, None]] = []
         # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
         self.copy_text = False
 
@@ -112,6 +118,7 @@ class SqlSource:
             self.close()
 
     def close(self) -> None:
+        self._end_reads()
         if self._conn is not None:
             try:
                 self._conn.rollback()
@@ -220,24 +227,101 @@ class SqlSource:
 
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
-        """Stream a table in primary-key order, ``batch_size`` rows per polars frame."""
+        """Stream a table in primary-key order, ``batch_size`` rows per polars frame.
+
+        A transient failure (connection lost, server restart) re-opens the snapshot and
+        resumes after the last primary key handed out (keyset), so no row is read twice or
+        skipped; the rest of the table then comes from the newer snapshot. A table without a
+        primary key can only be restarted before its first batch.
+        """
         table = source_table.table
         names = [c.name for c in table.columns]
-        try:
-            if self.copy_text:
-                yield from self._copy_batches(table, names, batch_size)
+        keys = [names.index(c.name) for c in table.primary_key.columns]
+        budget = retry.Budget(f"reading {self.name}.{source_table.info.name}")
+        after: tuple | None = None  # the primary key of the last row handed out
+        while True:
+            try:
+                for frame in self._read(table, names, batch_size, after):
+                    if keys and frame.height:
+                        after = self._last_key(frame, keys)
+                    elif frame.height:
+                        after = ()  # read something, but cannot resume from it
+                    budget.failures = 0  # progress: the next batch gets every attempt again
+                    yield frame
                 return
-            result = self.connection.execution_options(
-                stream_results=True, yield_per=batch_size
-            ).exec_driver_sql(self._select_sql(table))
-            for rows in result.partitions(batch_size):
-                yield to_frame(names, rows)
-        except (SQLAlchemyError, psycopg_errors()) as exc:
-            raise SourceError(
-                f"source {self.name!r}: reading {source_table.info.name} failed: {_reason(exc)}.",
-                hint="check the connection and the role's SELECT privilege.",
-                transient=True,
-            ) from None
+            except (SQLAlchemyError, psycopg_errors()) as exc:
+                resumable = after is None or bool(keys)
+                if not budget.spend(exc, resumable):
+                    raise self._read_error(source_table, exc, budget.failures) from None
+                self._reopen(source_table, budget)
+
+    def _end_reads(self) -> None:
+        for read in self._reads:
+            with contextlib.suppress(Exception):  # the connection may be gone already
+                read.close()
+        self._reads.clear()
+
+    def _read(
+        self, table: sa.Table, names: list[str], batch_size: int, after: tuple | None
+    ) -> Iterator[pl.DataFrame]:
+        if self.copy_text:
+            self._end_reads()  # the previous table's read is finished (or abandoned)
+            read = self._copy_batches(table, names, batch_size, after)
+            self._reads.append(read)
+            yield from read
+            return
+        result = self.connection.execution_options(
+            stream_results=True, yield_per=batch_size
+        ).exec_driver_sql(self._select_sql(table, after=after), tuple(after) if after else None)
+        for rows in result.partitions(batch_size):
+            yield to_frame(names, rows)
+
+    def _last_key(self, frame: pl.DataFrame, keys: list[int]) -> tuple:
+        row = frame.row(frame.height - 1)
+        if self.copy_text:  # COPY text: undo its escapes to get the value back
+            return tuple(copy_unescape(row[i]) for i in keys)
+        return tuple(row[i] for i in keys)
+
+    def _reopen(self, source_table: SourceTable, budget: retry.Budget) -> None:
+        """A new connection and snapshot after a transient failure (itself retried)."""
+        while True:
+            try:
+                self.close_connection()
+                assert self._engine is not None
+                self._conn = self._engine.connect()
+                self._begin_snapshot(self._conn)
+                log.warning(
+                    "source snapshot re-opened after a transient failure; the rest of the "
+                    "table comes from a newer snapshot",
+                    extra={"source": self.name, "table": source_table.info.name},
+                )
+                return
+            except SQLAlchemyError as exc:
+                if not budget.spend(exc):
+                    raise self._read_error(source_table, exc, budget.failures) from None
+
+    def close_connection(self) -> None:
+        """Drop the current connection (it may be dead already) without failing."""
+        self._end_reads()
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except SQLAlchemyError:
+                pass
+            self._conn = None
+
+    def _read_error(self, source_table: SourceTable, exc: Exception, tries: int) -> SourceError:
+        transient = retry.is_transient(exc)
+        tried = f" (gave up after {tries} attempts)" if transient and tries > 1 else ""
+        return SourceError(
+            f"source {self.name!r}: reading {source_table.info.name} failed: "
+            f"{_reason(exc)}{tried}.",
+            hint="check the connection and the role's SELECT privilege"
+            + ("; raise retries.attempts in sanitize.yaml to wait longer" if transient else "")
+            + ". Staging was left as it was.",
+            transient=transient,
+        )
 
     def distinct_values(self, source_table: SourceTable, column: str, limit: int) -> list[str]:
         """Up to ``limit`` distinct non-NULL values of one text column (known values)."""
@@ -255,17 +339,18 @@ class SqlSource:
             ) from None
 
     def _copy_batches(
-        self, table: sa.Table, names: list[str], batch_size: int
+        self, table: sa.Table, names: list[str], batch_size: int, after: tuple | None = None
     ) -> Iterator[pl.DataFrame]:
         """PostgreSQL ``COPY (SELECT …) TO STDOUT`` text, cut into frames at line ends.
 
         COPY text escapes newlines inside values, so every line is one row.
         """
-        select = self._select_sql(table, cast_text=False)
+        select = self._select_sql(table, cast_text=False, after=after)
         raw = self.connection.connection.dbapi_connection
         pending: list[bytes] = []
         lines = 0
-        with raw.cursor() as cursor, cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
+        statement = f"COPY ({select}) TO STDOUT"
+        with raw.cursor() as cursor, cursor.copy(statement, after or None) as copy:
             for chunk in copy:
                 data = bytes(chunk)
                 pending.append(data)
@@ -279,8 +364,12 @@ class SqlSource:
         if rest:
             yield copy_frame(names, rest)
 
-    def _select_sql(self, table: sa.Table, cast_text: bool = True) -> str:
-        preparer = self.connection.dialect.identifier_preparer
+    def _select_sql(
+        self, table: sa.Table, cast_text: bool = True, after: tuple | None = None
+    ) -> str:
+        """The table's rows in key order; ``after``: only those past that key (resuming)."""
+        dialect = self.connection.dialect
+        preparer = dialect.identifier_preparer
         columns = []
         for column in table.columns:
             quoted = preparer.quote(column.name)
@@ -290,6 +379,9 @@ class SqlSource:
                 columns.append(quoted)
         sql = f"SELECT {', '.join(columns)} FROM {preparer.format_table(table)}"
         order = [preparer.quote(c.name) for c in table.primary_key.columns]
+        if after and order:
+            mark = "?" if dialect.paramstyle == "qmark" else "%s"
+            sql += f" WHERE ({', '.join(order)}) > ({', '.join([mark] * len(order))})"
         return f"{sql} ORDER BY {', '.join(order)}" if order else sql
 
 
@@ -388,6 +480,14 @@ def copy_frame(names: list[str], data: bytes) -> pl.DataFrame:
         truncate_ragged_lines=False,
     )
     return frame.with_columns(pl.all().fill_null(""))
+
+
+COPY_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def copy_unescape(text: str) -> str:
+    """A COPY text field back to its value (PostgreSQL writes only these escapes)."""
+    return re.sub(r"\\(.)", lambda m: COPY_ESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def psycopg_errors() -> type[Exception]:

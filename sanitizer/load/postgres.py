@@ -1,8 +1,9 @@
 """PostgreSQL staging: one shadow schema per source schema, swapped in by renaming.
 
-Tables are bulk-loaded with ``COPY … FROM STDIN``. The swap renames each live schema aside and
-each shadow schema into its place inside one transaction — PostgreSQL's DDL is transactional,
-so readers see yesterday's schema or today's, never a mix — then drops the old ones.
+Tables are bulk-loaded with ``COPY … FROM STDIN``, one transaction per batch (retried whole
+on a transient failure). The swap renames each live schema aside and each shadow schema into
+its place inside one transaction — PostgreSQL's DDL is transactional, so readers see
+yesterday's schema or today's, never a mix — then drops the old ones.
 Sequences (``serial``) are recreated inside the shadow and identities set past the max.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import polars as pl
@@ -152,8 +153,9 @@ class PostgresTarget(SqlTarget):
         with self.engine.begin() as conn:
             conn.execute(sa.schema.CreateSequence(sequence))
 
-    def bulk_insert(self, table: sa.Table, batches: Iterable[pl.DataFrame]) -> None:
-        """One ``COPY`` per table, fed batch by batch: the server loads while we mask."""
+    def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
+        """One ``COPY`` per batch in its own transaction, so a batch whose connection dropped
+        is rolled back whole and retried (see :meth:`SqlTarget.bulk_insert`)."""
         names = ", ".join(self._q(c.name) for c in table.columns)
         target = f"{self._q(table.schema)}.{self._q(table.name)}"
         with self.engine.begin() as conn:
@@ -161,15 +163,14 @@ class PostgresTarget(SqlTarget):
             conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
             raw = conn.connection.dbapi_connection
             with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as cp:
-                for batch in batches:
-                    if self.copy_text:  # the batch already is COPY text: send it as it is
-                        text = batch.write_csv(
-                            include_header=False, separator="\t", quote_style="never"
-                        )
-                        cp.write(text.encode())
-                    else:
-                        for row in rows(batch):
-                            cp.write_row(row)
+                if self.copy_text:  # the batch already is COPY text: send it as it is
+                    text = batch.write_csv(
+                        include_header=False, separator="\t", quote_style="never"
+                    )
+                    cp.write(text.encode())
+                else:
+                    for row in rows(batch):
+                        cp.write_row(row)
 
     def after_load(self, conn: sa.Connection) -> None:
         """Sequences and identities continue after the largest loaded value."""

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
+from sanitizer import retry
 from sanitizer.errors import ConfigError, LockedError, TargetError
 from sanitizer.extract.sql import (
     SourceTable,
@@ -40,7 +41,8 @@ class SqlTarget(ABC):
     def __init__(self, name: str, url: sa.URL) -> None:
         self.name = name
         self.url = url
-        self.engine = create_engine(url, f"targets.{name}")
+        # pre-ping: a connection the server dropped is replaced before a batch is retried on it
+        self.engine = create_engine(url, f"targets.{name}", pool_pre_ping=True)
         self.live_engine = self.engine  # the live data's engine (SQLite's moves to the shadow)
         self.run_id = ""
         self.tables: dict[str, sa.Table] = {}  # rule name → shadow table
@@ -170,10 +172,15 @@ class SqlTarget(ABC):
     def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table: ...
 
     def bulk_insert(self, table: sa.Table, batches: Iterable[pl.DataFrame]) -> None:
-        """Multi-row INSERTs, one transaction per batch (PostgreSQL overrides with COPY)."""
+        """One transaction per batch, retried on a transient failure: a failed batch rolled
+        back, so trying it again adds no row twice."""
         for batch in batches:
-            with self.engine.begin() as conn:
-                conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
+            retry.call(lambda b=batch: self.insert_batch(table, b), f"loading {table.name}")
+
+    def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
+        """Multi-row INSERTs in one transaction (PostgreSQL overrides with COPY)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
 
     @abstractmethod
     def swap(self) -> None:
@@ -201,9 +208,19 @@ class SqlTarget(ABC):
         try:
             yield
         except (SQLAlchemyError, psycopg_errors()) as exc:  # COPY errors come unwrapped
+            transient = retry.is_transient(exc)
             raise TargetError(
-                f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}.",
-                hint="the previous staging data is intact; fix the cause and run again.",
+                f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}"
+                + (" (the connection failed)" if transient else "")
+                + ".",
+                hint="the previous staging data is intact; fix the cause and run again"
+                + (
+                    " (each batch is retried on a lost connection: retries.attempts in "
+                    "sanitize.yaml waits longer)."
+                    if transient
+                    else "."
+                ),
+                transient=transient,
             ) from None
 
     def insert_sql(self, table: sa.Table, conn: sa.Connection) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
+from sanitizer import retry
 from sanitizer.errors import SanitizerError, SourceError
 from sanitizer.extract.objects import ObjectAttributes, ObjectInfo
 
@@ -33,19 +34,23 @@ def split_url(url: str) -> tuple[str, str]:
 
 
 def s3_client() -> Any:
-    """A client configured by the environment; fails fast when the endpoint is unreachable."""
+    """A client configured by the environment. 5xx, throttling and dropped connections are
+    retried by botocore itself (``retries:`` in sanitize.yaml sets its mode and attempts);
+    each retry is logged."""
     import boto3
     from botocore.config import Config
 
     config = Config(
         connect_timeout=5,
         read_timeout=60,
-        retries={"max_attempts": 3, "mode": "standard"},
+        retries=retry.s3_config_retries(),
         max_pool_connections=32,
         s3={"addressing_style": "path"} if _endpoint() else None,
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return boto3.session.Session().client("s3", region_name=region, config=config)
+    client = boto3.session.Session().client("s3", region_name=region, config=config)
+    client.meta.events.register("needs-retry.s3", retry.log_s3_retry)
+    return client
 
 
 def _endpoint() -> str | None:
@@ -83,7 +88,10 @@ def s3_errors(what: str, url: str, error: type[SanitizerError] = SourceError) ->
         ) from None
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
+        gone = "an object listed when the run started is gone: it changed while the run read it; "
         hints = {
+            "NoSuchKey": gone + "run again (staging was left as it was).",
+            "404": gone + "run again (staging was left as it was).",
             "NoSuchBucket": "create the bucket or fix the bucket name in the url.",
             "AccessDenied": "grant this identity list/get (source) or put/delete (target).",
             "InvalidAccessKeyId": "check AWS_ACCESS_KEY_ID.",

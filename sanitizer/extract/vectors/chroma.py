@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
+from sanitizer import retry
 from sanitizer.errors import ConfigError, SourceError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource, kinds_of
 
@@ -116,9 +117,11 @@ class ChromaSource(VectorSource):
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         handle = self.handles[collection.name]
         offset = 0
+        include = ["documents", "metadatas", "embeddings"]
         while True:
-            page = handle.get(
-                limit=size, offset=offset, include=["documents", "metadatas", "embeddings"]
+            page = retry.call(
+                lambda at=offset: handle.get(limit=size, offset=at, include=include),
+                f"reading {self.name}.{collection.name}",
             )
             if not page["ids"]:
                 return

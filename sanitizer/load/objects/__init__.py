@@ -7,6 +7,7 @@ removes the shadow after a failure, so the previous staging objects stay as they
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -19,6 +20,9 @@ class ObjectTarget(Protocol):
 
     def describe(self) -> str:
         """Where staging objects go, without credentials."""
+
+    def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]:
+        """Hold the staging lock for the run; a second run gets a LockedError at once."""
 
     def prepare(self, run_id: str) -> None:
         """Create the run's empty shadow location."""

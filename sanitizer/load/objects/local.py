@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
+from sanitizer.load.locks import file_lock, lock_file_for
 
 CHUNK = 1 << 20
 
@@ -29,6 +32,12 @@ class LocalTarget:
 
     def describe(self) -> str:
         return str(self.root)
+
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """``flock`` on a lock file beside the folder: released with the process."""
+        with file_lock(lock_file_for(self.root.resolve()), self.name, self.describe(), run_id):
+            yield
 
     def attach(self, run_id: str) -> None:
         self.run_id = run_id
@@ -47,9 +56,13 @@ class LocalTarget:
             ) from None
 
     def _remove_leftovers(self) -> None:
-        """Shadows of runs that were killed (no chance to discard) go before a new one."""
+        """Shadows of runs that were killed (no chance to discard) go before a new one; a run
+        killed between promotion's two renames left the previous copy aside: it goes back."""
         if not self.root.parent.is_dir():
             return
+        aside = sorted(self.root.parent.glob(f".{self.root.name}.previous-*"))
+        if not self.root.exists() and aside:
+            os.rename(aside[-1], self.root)
         for pattern in (f".{self.root.name}.sanitize-*", f".{self.root.name}.previous-*"):
             for stale in self.root.parent.glob(pattern):
                 shutil.rmtree(stale, ignore_errors=True)

@@ -10,15 +10,18 @@ is reported, and the next run rewrites the whole prefix.
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, BinaryIO
 
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
 from sanitizer.extract.objects.s3 import s3_client, s3_errors, split_url, where
+from sanitizer.load.locks import S3Lock
 
 SHADOW_MARK = ".sanitize-"
+LOCK_SUFFIX = ".sanitize-lock"  # beside the prefix; never listed as staging or a shadow
 COPY_LIMIT = 5 * 1024**3  # larger objects need a multipart copy
 WORKERS = 16
 
@@ -31,6 +34,8 @@ class S3Target:
         self.bucket, self.prefix = split_url(url)
         self.client: Any = s3_client()
         self.shadow: str | None = None
+        self.lock_key = f"{self.prefix}{LOCK_SUFFIX}"
+        self.lease: S3Lock | None = None
 
     def describe(self) -> str:
         return where(self.url)
@@ -41,6 +46,17 @@ class S3Target:
     def _final(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """A lock object written only if absent, renewed while the run lasts."""
+        lease = S3Lock(
+            self.client, self.bucket, self.lock_key,
+            name=self.name, where=self.describe(), run_id=run_id, ttl=ttl,
+        )  # fmt: skip
+        self.lease = lease
+        with lease.held(self._errors):
+            yield
+
     def attach(self, run_id: str) -> None:
         self.shadow = f"{self.prefix}{SHADOW_MARK}{run_id}/"
 
@@ -49,7 +65,8 @@ class S3Target:
         with self._errors():
             self.client.head_bucket(Bucket=self.bucket)
             # shadows of runs that were killed (no chance to discard) go before a new one
-            self._delete([item["Key"] for item in self._list(f"{self.prefix}{SHADOW_MARK}")])
+            leftovers = self._list(f"{self.prefix}{SHADOW_MARK}")
+            self._delete([i["Key"] for i in leftovers if i["Key"] != self.lock_key])
 
     def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
         assert self.shadow is not None, "prepare() first"
@@ -75,6 +92,8 @@ class S3Target:
 
     def promote(self) -> None:
         assert self.shadow is not None, "prepare() first"
+        if self.lease is not None:
+            self.lease.check()
         shadow = self.shadow
         final_prefix = f"{self.prefix}/" if self.prefix else ""
         with self._errors():
@@ -85,7 +104,9 @@ class S3Target:
             stale = [
                 item["Key"]
                 for item in self._list(final_prefix)
-                if item["Key"] not in new and SHADOW_MARK not in item["Key"]
+                if item["Key"] not in new
+                and SHADOW_MARK not in item["Key"]
+                and item["Key"] != self.lock_key
             ]
             self._delete(stale)
             self._delete([item["Key"] for item in written])

@@ -32,6 +32,11 @@ class VectorTarget(ABC):
     def describe(self) -> str:
         return self.url
 
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """Hold the staging lock for the run; a second run gets a LockedError at once."""
+        yield
+
     @abstractmethod
     def prepare(self, run_id: str, managed: list[str]) -> None:
         """Start a run: clear a killed run's leftovers; ``managed`` are the source's names."""

@@ -10,13 +10,17 @@ metadata records the embedding model, dimension and the source's metric.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sanitizer import retry
 from sanitizer.errors import TargetError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.chroma import connect
+from sanitizer.load.locks import ChromaLock, file_lock, lock_file_for
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
 
 SHADOW_MARK = "__sz_"
@@ -30,6 +34,19 @@ class ChromaTarget(VectorTarget):
         self.client = connect(name, url, section="targets")
         self.managed: list[str] = []
         self.shadows: dict[str, tuple[Any, int]] = {}
+        self.lease: ChromaLock | None = None
+
+    @contextlib.contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """A server: a lock collection with an expiry; a local directory: ``flock``."""
+        if not self.url.startswith(("http://", "https://")):
+            with file_lock(lock_file_for(Path(self.url).resolve()), self.name, self.url, run_id):
+                yield
+            return
+        lease = ChromaLock(self.client, name=self.name, where=self.url, run_id=run_id, ttl=ttl)
+        self.lease = lease
+        with lease.held(lambda: target_errors(self.name, "taking the staging lock")):
+            yield
 
     def prepare(self, run_id: str, managed: list[str]) -> None:
         self.run_id, self.managed = run_id, list(managed)
@@ -66,22 +83,27 @@ class ChromaTarget(VectorTarget):
     def write(self, collection: str, batch: RecordBatch, vectors: np.ndarray) -> None:
         shadow, dimension = self.shadows[collection]
         check_batch(batch, vectors, dimension)
+        metadatas = [  # Chroma stores no None values: an absent key is its null
+            {k: v for k, v in meta.items() if v is not None} or None for meta in batch.metadatas
+        ]
         with target_errors(self.name, f"writing {collection}"):
-            shadow.add(
-                ids=batch.ids,
-                documents=batch.documents,
-                # Chroma stores no None values: an absent key is its null
-                metadatas=[
-                    {k: v for k, v in meta.items() if v is not None} or None
-                    for meta in batch.metadatas
-                ],
-                embeddings=vectors.astype(np.float32),
+            # upsert: a batch retried after a dropped connection replaces, never duplicates
+            retry.call(
+                lambda: shadow.upsert(
+                    ids=batch.ids,
+                    documents=batch.documents,
+                    metadatas=metadatas,
+                    embeddings=vectors.astype(np.float32),
+                ),
+                f"writing {self.name}.{collection}",
             )
 
     def count(self, collection: str) -> int:
         return self.shadows[collection][0].count()
 
     def swap(self) -> None:
+        if self.lease is not None:
+            self.lease.check()
         live = set(self._names())
         moved: list[tuple[str, str]] = []  # (live name, its old name) renamed aside so far
         try:

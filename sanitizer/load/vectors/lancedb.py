@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import pyarrow as pa
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.lancedb import layout, table_names
+from sanitizer.load.locks import file_lock, lock_file_for
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
 
 SHADOW_MARK = "__sz_"
@@ -40,16 +43,30 @@ class LanceTarget(VectorTarget):
         self.db: Any = None
         self.tables: dict[str, tuple[Any, pa.Schema, dict[str, Any], int]] = {}
 
+    @contextmanager
+    def lock(self, run_id: str, ttl: int) -> Iterator[None]:
+        """``flock`` on a lock file beside the directory: released with the process."""
+        with file_lock(lock_file_for(self.path), self.name, self.describe(), run_id):
+            yield
+
     def prepare(self, run_id: str, managed: list[str]) -> None:
         import lancedb
 
         self.run_id = run_id
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._restore_killed_swap()
         for leftover in self.path.parent.glob(f"{self.path.name}{SHADOW_MARK}*"):
             shutil.rmtree(leftover, ignore_errors=True)  # a killed run's: never live data
         self.shadow = self.path.with_name(f"{self.path.name}{SHADOW_MARK}{run_id}")
         self.shadow.mkdir()
         self.db = lancedb.connect(str(self.shadow))
+
+    def _restore_killed_swap(self) -> None:
+        """A run killed between the swap's two renames left staging renamed aside and no
+        live directory: put it back before leftovers are cleared, so it is never lost."""
+        aside = sorted(self.path.parent.glob(f"{self.path.name}{SHADOW_MARK}old_*"))
+        if not self.path.exists() and aside:
+            os.replace(aside[-1], self.path)
 
     def live_dimension(self, collection: str) -> int | None:
         import lancedb
