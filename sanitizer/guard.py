@@ -27,6 +27,8 @@ class StoreTarget(Protocol):
 
     def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]: ...
 
+    def claim(self, run_id: str, version: str, init: bool, write: bool) -> None: ...
+
 
 def lock_targets(stack: ExitStack, targets: list[SqlTarget]) -> None:
     """Hold every target's lock until the run ends (in a stable order: no deadlock)."""
@@ -39,6 +41,13 @@ def lock_stores(stack: ExitStack, targets: list[StoreTarget], run_id: str, ttl: 
     S3 and Chroma), taken before any of them is cleaned or written."""
     for target in sorted(targets, key=lambda t: t.describe()):
         stack.enter_context(target.lock(run_id, ttl))
+
+
+def claim_stores(targets: list[StoreTarget], receipt: Receipt, init: bool, dry_run: bool) -> None:
+    """Check that every object and vector target is sanitizer's own (see
+    :mod:`sanitizer.load.ownership`), marking a new one; a dry run only checks."""
+    for target in targets:
+        target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
 
 
 def claim_targets(

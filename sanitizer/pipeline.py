@@ -30,7 +30,13 @@ from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.known import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
-from sanitizer.guard import claim_targets, finish_histories, lock_stores, lock_targets
+from sanitizer.guard import (
+    claim_stores,
+    claim_targets,
+    finish_histories,
+    lock_stores,
+    lock_targets,
+)
 from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
@@ -170,9 +176,10 @@ def _run(
             receipt.sources[name] = {"kind": "sql", "url": source.describe(), "tables": len(tables)}
             receipt.targets[name] = target.describe()
         _select(runs, only)
+        stores = [r.target for r in [*object_runs, *vector_runs]]
         if not dry_run:  # object and vector targets: locked before any is cleaned or written
-            stores = [r.target for r in [*object_runs, *vector_runs]]
             lock_stores(stack, stores, receipt.run_id, settings.locks.ttl_seconds)
+        claim_stores(stores, receipt, init, dry_run)
         histories += claim_targets([run.target for run in runs], receipt, init, dry_run)
         embedder = prepare_embedder(vector_runs, settings.embeddings)
         log.info(

@@ -56,6 +56,7 @@ def open_vector_run(
     writer = open_vector_target(name, target.kind, target.url)
     stack.callback(writer.close)
     plans = build_collection_plans(rules or SourceRules(name), reader.collections())
+    writer.managed = list(plans)  # the staging collections a run replaces
     return VectorRun(name, reader, writer, plans)
 
 

@@ -24,6 +24,9 @@ class ObjectTarget(Protocol):
     def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]:
         """Hold the staging lock for the run; a second run gets a LockedError at once."""
 
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        """Refuse a store sanitizer does not own (see :mod:`sanitizer.load.ownership`)."""
+
     def prepare(self, run_id: str) -> None:
         """Create the run's empty shadow location."""
 

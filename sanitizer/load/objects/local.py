@@ -17,6 +17,7 @@ from typing import BinaryIO
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
 from sanitizer.load.locks import file_lock, lock_file_for
+from sanitizer.load.ownership import claim_folder
 
 CHUNK = 1 << 20
 
@@ -38,6 +39,9 @@ class LocalTarget:
         """``flock`` on a lock file beside the folder: released with the process."""
         with file_lock(lock_file_for(self.root.resolve()), self.name, self.describe(), run_id):
             yield
+
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        claim_folder(self.name, self.root, run_id, version, init, write)
 
     def attach(self, run_id: str) -> None:
         self.run_id = run_id

@@ -19,9 +19,11 @@ from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
 from sanitizer.extract.objects.s3 import s3_client, s3_errors, split_url, where
 from sanitizer.load.locks import S3Lock
+from sanitizer.load.ownership import SHOWN, foreign_store, marker_body
 
 SHADOW_MARK = ".sanitize-"
 LOCK_SUFFIX = ".sanitize-lock"  # beside the prefix; never listed as staging or a shadow
+MARKER_SUFFIX = ".sanitize-marker"  # beside the prefix too: this prefix is sanitizer's
 COPY_LIMIT = 5 * 1024**3  # larger objects need a multipart copy
 WORKERS = 16
 
@@ -35,6 +37,7 @@ class S3Target:
         self.client: Any = s3_client()
         self.shadow: str | None = None
         self.lock_key = f"{self.prefix}{LOCK_SUFFIX}"
+        self.marker_key = f"{self.prefix}{MARKER_SUFFIX}"
         self.lease: S3Lock | None = None
 
     def describe(self) -> str:
@@ -57,6 +60,33 @@ class S3Target:
         with lease.held(self._errors):
             yield
 
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        """Own the prefix: marked, or empty (an S3 prefix exists only through its objects,
+        so an empty one is new and needs no ``--init``)."""
+        with self._errors():
+            if self._exists(self.marker_key):
+                return
+            start = f"{self.prefix}/" if self.prefix else ""
+            page = self.client.list_objects_v2(Bucket=self.bucket, Prefix=start, MaxKeys=SHOWN)
+            found = [i for i in page.get("Contents", []) if SHADOW_MARK not in i["Key"]]
+        if found:
+            raise foreign_store(self.name, self.describe(), len(found), "objects")
+        if write:
+            with self._errors():
+                body = marker_body(run_id, version)
+                self.client.put_object(Bucket=self.bucket, Key=self.marker_key, Body=body)
+
+    def _exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
     def attach(self, run_id: str) -> None:
         self.shadow = f"{self.prefix}{SHADOW_MARK}{run_id}/"
 
@@ -66,7 +96,8 @@ class S3Target:
             self.client.head_bucket(Bucket=self.bucket)
             # shadows of runs that were killed (no chance to discard) go before a new one
             leftovers = self._list(f"{self.prefix}{SHADOW_MARK}")
-            self._delete([i["Key"] for i in leftovers if i["Key"] != self.lock_key])
+            kept = (self.lock_key, self.marker_key)
+            self._delete([i["Key"] for i in leftovers if i["Key"] not in kept])
 
     def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
         assert self.shadow is not None, "prepare() first"

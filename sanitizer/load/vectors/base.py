@@ -28,6 +28,7 @@ class VectorTarget(ABC):
         self.name = name
         self.url = url
         self.run_id = ""
+        self.managed: list[str] = []  # the source's collection names: what a run replaces
 
     def describe(self) -> str:
         return self.url
@@ -36,6 +37,10 @@ class VectorTarget(ABC):
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """Hold the staging lock for the run; a second run gets a LockedError at once."""
         yield
+
+    @abstractmethod
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        """Refuse a store sanitizer does not own, before anything is cleaned or written."""
 
     @abstractmethod
     def prepare(self, run_id: str, managed: list[str]) -> None:

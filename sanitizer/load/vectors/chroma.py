@@ -21,7 +21,8 @@ from sanitizer.errors import TargetError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.chroma import connect
 from sanitizer.load.locks import ChromaLock, file_lock, lock_file_for
-from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
+from sanitizer.load.ownership import foreign_store
+from sanitizer.load.vectors.base import RUN_KEY, VectorTarget, check_batch, target_errors
 
 SHADOW_MARK = "__sz_"
 
@@ -32,7 +33,6 @@ class ChromaTarget(VectorTarget):
     def __init__(self, name: str, url: str) -> None:
         super().__init__(name, url)
         self.client = connect(name, url, section="targets")
-        self.managed: list[str] = []
         self.shadows: dict[str, tuple[Any, int]] = {}
         self.lease: ChromaLock | None = None
 
@@ -47,6 +47,15 @@ class ChromaTarget(VectorTarget):
         self.lease = lease
         with lease.held(lambda: target_errors(self.name, "taking the staging lock")):
             yield
+
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        """A collection the run would replace must carry sanitizer's stamp (every collection
+        it writes does); other collections on the server are never touched."""
+        with target_errors(self.name, "checking the collections it would replace"):
+            live = {c.name: c.metadata or {} for c in self.client.list_collections()}
+        foreign = [n for n in self.managed if n in live and RUN_KEY not in live[n]]
+        if foreign:
+            raise foreign_store(self.name, self.describe(), len(foreign), "collection(s)")
 
     def prepare(self, run_id: str, managed: list[str]) -> None:
         self.run_id, self.managed = run_id, list(managed)

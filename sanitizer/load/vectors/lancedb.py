@@ -22,6 +22,7 @@ from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.extract.vectors.lancedb import layout, table_names
 from sanitizer.load.locks import file_lock, lock_file_for
+from sanitizer.load.ownership import claim_folder
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
 
 SHADOW_MARK = "__sz_"
@@ -48,6 +49,9 @@ class LanceTarget(VectorTarget):
         """``flock`` on a lock file beside the directory: released with the process."""
         with file_lock(lock_file_for(self.path), self.name, self.describe(), run_id):
             yield
+
+    def claim(self, run_id: str, version: str, init: bool, write: bool = True) -> None:
+        claim_folder(self.name, self.path, run_id, version, init, write)
 
     def prepare(self, run_id: str, managed: list[str]) -> None:
         import lancedb
