@@ -309,7 +309,7 @@ class World:
                 {"m": SHADOW_MARK},
             ).scalars()
             sql = list(schemas)
-        objects = [k for k in self.keys() if ".sanitize-" in k]
+        objects = [k for k in self.keys() if ".sanitize-" in k and k != "snap.sanitize-marker"]
         parent = self.staging_memory.parent
         vectors = sorted(p.name for p in parent.glob(f"{self.staging_memory.name}{SHADOW_MARK}*"))
         return {"sql": sql, "objects": objects, "vectors": vectors}

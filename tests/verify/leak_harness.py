@@ -167,11 +167,12 @@ def read_s3(s3: Any, url: str) -> dict[str, bytes]:
 
 
 def read_local(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder``'s parent (shadows and leftovers included)."""
+    """Every file below ``folder``'s parent (shadows and leftovers included), but the lock
+    files: each run writes its own id into them."""
     return {
         p.relative_to(folder.parent).as_posix(): p.read_bytes()
         for p in sorted(folder.parent.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.endswith(".sanitize.lock")
     }
 
 
