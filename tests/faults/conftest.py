@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +20,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from servers_harness import serve_chroma
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -175,40 +173,7 @@ def world(
         server.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_staging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A ``chroma run`` server on a free loopback port: a Chroma staging store."""
-    import chromadb
-
-    data = tmp_path_factory.mktemp("chroma-staging")
-    port = free_port()
-    log = (data.parent / f"{data.name}.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(data),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"chroma run did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    yield from serve_chroma(tmp_path_factory.mktemp("chroma-staging"))

@@ -10,25 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from servers_harness import serve_s3
 
 
 @pytest.fixture(scope="session")
 def s3_env() -> Iterator[dict[str, str]]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    assert host == "127.0.0.1"
-    try:
-        yield {
-            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    finally:
-        server.stop()
+    yield from serve_s3()
 
 
 @pytest.fixture(scope="session")

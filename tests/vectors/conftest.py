@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,53 +19,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # as sanitizer sets it
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ports_harness import free_port
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def _serve_chroma(data: Path):
-    """Start ``chroma run`` on a free loopback port; yields its URL, stops it afterwards."""
-    import chromadb
-
-    port = free_port()
-    log = (data.parent / f"{data.name}.log").open("wb")
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"chroma run did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+from servers_harness import serve_chroma
 
 
 @pytest.fixture(scope="session")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory):
     """The production Chroma server for the session."""
-    yield from _serve_chroma(tmp_path_factory.mktemp("chroma-prod"))
+    yield from serve_chroma(tmp_path_factory.mktemp("chroma-prod"))
 
 
 @pytest.fixture(scope="session")
 def chroma_staging_url(tmp_path_factory: pytest.TempPathFactory):
     """A second, separate Chroma server: staging."""
-    yield from _serve_chroma(tmp_path_factory.mktemp("chroma-staging"))
+    yield from serve_chroma(tmp_path_factory.mktemp("chroma-staging"))
 
 
 @pytest.fixture(scope="session")

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SANITIZE = Path(sys.executable).with_name("sanitize")
-CHROMA = Path(sys.executable).with_name("chroma")
 KEY = "verify-stores-key-0123456789abcdef"
 
 JANE, JANE_EMAIL, JANE_PHONE = "Jane Okonkwo-Berg", "jane.okonkwo@corp-mail.com", "+1 415 555 0100"
@@ -234,58 +230,3 @@ def collections(kind: str, url: str) -> list[str]:
             p.name for p in Path(url).parent.iterdir() if p.name.startswith(Path(url).name)
         )
     return sorted(c.name for c in chroma_client(url).list_collections())
-
-
-# --- servers -----------------------------------------------------------------------------
-
-
-def serve_s3() -> Iterator[dict[str, str]]:
-    """moto's S3 server on a free loopback port; yields the AWS environment to reach it."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield {
-            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    finally:
-        server.stop()
-
-
-def serve_chroma(data: Path) -> Iterator[str]:
-    """``chroma run`` on a free loopback port with its own data folder; yields its URL."""
-    import chromadb
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = (data.parent / f"{data.name}.log").open("wb")
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"chroma run did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
