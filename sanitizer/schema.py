@@ -120,14 +120,17 @@ def table_info(
     for index in table.indexes:
         if index.unique and len(index.columns) == 1:
             unique_columns.add(next(iter(index.columns)).name)
-    foreign_keys = [
-        ForeignKey(
-            columns=tuple(el.parent.name for el in fk.elements),
-            target=names.get(fk.referred_table, fk.referred_table.name),
-            target_columns=tuple(el.column.name for el in fk.elements),
-        )
-        for fk in table.foreign_key_constraints
-    ]
+    foreign_keys = sorted(  # SQLAlchemy keeps them in a set: the order changed run to run
+        (
+            ForeignKey(
+                columns=tuple(el.parent.name for el in fk.elements),
+                target=names.get(fk.referred_table, fk.referred_table.name),
+                target_columns=tuple(el.column.name for el in fk.elements),
+            )
+            for fk in table.foreign_key_constraints
+        ),
+        key=lambda fk: (fk.columns, fk.target, fk.target_columns),
+    )
     return TableInfo(
         name=rule_name,
         columns={c.name: column_info(c, unique_columns) for c in table.columns},

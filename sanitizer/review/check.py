@@ -241,7 +241,7 @@ def _column_drift(name: str, old: TableInfo, new: TableInfo) -> list[Problem]:
                 if getattr(before, k) != getattr(after, k)
             ]
             problems.append(_drift(f"column {name}.{column} changed: {', '.join(changed)}."))
-    if old.foreign_keys != new.foreign_keys or old.primary_key != new.primary_key:
+    if set(old.foreign_keys) != set(new.foreign_keys) or old.primary_key != new.primary_key:
         problems.append(_drift(f"the keys of {name} changed."))
     return sorted(problems, key=lambda p: p.message)
 

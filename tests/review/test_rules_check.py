@@ -101,3 +101,21 @@ def test_missing_snapshot_says_how_to_make_one(project):
     result = sanitize(project, "rules", "check")
     assert result.code == ExitCode.CONFIG
     assert "sanitize schema snapshot" in result.stderr
+
+
+def test_foreign_keys_are_described_in_a_stable_order(tmp_path):
+    """SQLAlchemy keeps a table's foreign keys in a set; described in its iteration order,
+    the same schema looked drifted from one run to the next (exit 6 at random)."""
+    import sqlalchemy as sa
+
+    from sanitizer.schema import table_info
+
+    meta = sa.MetaData()
+    sa.Table("a", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("b", meta, sa.Column("id", sa.Integer, primary_key=True))
+    columns = [sa.Column(f"r{n}", sa.Integer, sa.ForeignKey("a.id" if n % 2 else "b.id"))
+               for n in range(8)]  # fmt: skip
+    table = sa.Table("c", meta, sa.Column("id", sa.Integer, primary_key=True), *columns)
+    names = {t: t.name for t in meta.tables.values()}
+    described = table_info(table, "c", names).foreign_keys
+    assert [fk.columns for fk in described] == [(f"r{n}",) for n in range(8)]
