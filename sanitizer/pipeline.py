@@ -2,8 +2,9 @@
 
 Order of a run: read and validate every config and rule file (no connection yet); lock the
 SQL targets (see :mod:`sanitizer.guard`); open each source's read-only snapshot and check the
-rules against its live schema, objects and collections (still nothing written); claim the
-targets and record the run; then load every shadow (SQL, objects, vectors), verify row counts,
+rules against its live schema, objects and collections (still nothing written); lock the
+object and vector targets; claim every target (sanitizer's own, or new) and record the run;
+then load every shadow (SQL, objects, vectors), verify row counts,
 that no masked value survived and that no production value of a masked field is anywhere in
 the shadows (tables, objects, vector records), and only then swap all targets in. Any failure
 discards every shadow, so the previous staging data stays as it was.
