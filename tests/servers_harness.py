@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -37,6 +38,19 @@ def serve_s3() -> Iterator[dict[str, str]]:
         }
     finally:
         server.stop()
+
+
+def s3_client(env: dict[str, str]) -> Any:
+    """A boto3 client on the server ``serve_s3`` started, for setting up and inspecting it."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        region_name=env["AWS_DEFAULT_REGION"],
+    )
 
 
 def serve_chroma(data: Path) -> Iterator[str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.errors import LockedError
+from sanitizer.extract.objects.s3 import missing_object
 
 log = logging.getLogger("sanitizer")
 
@@ -245,7 +246,7 @@ class S3Lock(LeaseLock):
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if missing_object(exc):
                 return None
             raise
         try:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from servers_harness import serve_s3
+from servers_harness import s3_client, serve_s3
 
 
 @pytest.fixture(scope="session")
@@ -21,12 +21,4 @@ def s3_env() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def s3(s3_env: dict[str, str]) -> Any:
     """A boto3 client on the test server, for setting up and inspecting buckets."""
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=s3_env["AWS_ENDPOINT_URL"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    return s3_client(s3_env)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from servers_harness import serve_chroma, serve_s3
+from servers_harness import s3_client, serve_chroma, serve_s3
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -25,15 +25,7 @@ def s3_env() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def s3(s3_env: dict[str, str]) -> Any:
     """A boto3 client on the test server, for setting up and inspecting buckets."""
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=s3_env["AWS_ENDPOINT_URL"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    return s3_client(s3_env)
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,15 @@ def where(url: str) -> str:
     return f"{url} (endpoint {endpoint})" if endpoint else url
 
 
+MISSING = ("404", "NoSuchKey", "NotFound")  # the codes S3 servers give an absent key
+
+
+def missing_object(exc: Exception) -> bool:
+    """Whether a botocore ``ClientError`` says the key does not exist."""
+    response = getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code") in MISSING
+
+
 @contextmanager
 def s3_errors(what: str, url: str, error: type[SanitizerError] = SourceError) -> Iterator[None]:
     """Turn boto3's exceptions into one-paragraph errors that name the store and the fix."""

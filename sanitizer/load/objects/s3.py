@@ -17,7 +17,13 @@ from typing import Any, BinaryIO
 
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
-from sanitizer.extract.objects.s3 import s3_client, s3_errors, split_url, where
+from sanitizer.extract.objects.s3 import (
+    missing_object,
+    s3_client,
+    s3_errors,
+    split_url,
+    where,
+)
 from sanitizer.load.locks import S3Lock
 from sanitizer.load.ownership import SHOWN, foreign_store, marker_body
 
@@ -82,7 +88,7 @@ class S3Target:
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if missing_object(exc):
                 return False
             raise
         return True
