@@ -75,10 +75,12 @@ def _last(draw: Draw) -> str:
 
 
 def fake_first_name(original: str, draw: Draw, key: bytes) -> str:
+    """A first name from Faker's en_US list, chosen by the key."""
     return _first(draw)
 
 
 def fake_last_name(original: str, draw: Draw, key: bytes) -> str:
+    """A last name from Faker's en_US list, chosen by the key."""
     return _last(draw)
 
 
@@ -115,6 +117,7 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_username(original: str, draw: Draw, key: bytes) -> str:
+    """A first name, an optional ``_`` or ``.``, and a keyed 6-character tag."""
     return f"{_first(draw).lower()}{draw.pick(('_', '.', ''))}{draw.token(6)}"
 
 
@@ -214,6 +217,7 @@ def _iban_digits(text: str) -> str:
 
 
 def fake_uuid(original: str, draw: Draw, key: bytes) -> str:
+    """A version-4 UUID from the key, in the original's layout (dashes, braces, case)."""
     value = uuid.UUID(bytes=bytes(draw.below(256) for _ in range(16)), version=4)
     text = str(value) if "-" in original or not original else value.hex
     if original.startswith("{"):
@@ -229,6 +233,7 @@ def fake_ip(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_url(original: str, draw: Draw, key: bytes) -> str:
+    """``scheme://example.com/...`` (or .org, .net: reserved domains), the original's scheme."""
     scheme = original.split("://", 1)[0] if "://" in original else ""
     path = f"/{_last(draw).lower()}/{draw.token(8)}"
     host = draw.pick(EMAIL_DOMAINS)
@@ -242,10 +247,12 @@ def _seeded(draw: Draw) -> Faker:
 
 
 def fake_street(original: str, draw: Draw, key: bytes) -> str:
+    """A street address from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).street_address()
 
 
 def fake_city(original: str, draw: Draw, key: bytes) -> str:
+    """A city from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).city()
 
 
@@ -268,6 +275,7 @@ def fake_address(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_company(original: str, draw: Draw, key: bytes) -> str:
+    """A company name from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).company()
 
 
