@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # The demo's pseudonym key: fine for generated demo data, never for real data.
 DEMO_KEY ?= demo-key-not-for-production-0123456789
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format docs bench clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ lint: install
 format: install
 	$(BIN)/ruff format sanitizer tests benchmarks
 	$(BIN)/ruff check --fix sanitizer tests benchmarks
+
+# Rewrites docs/operators.md from the operators' own definitions (tests/test_docs.py checks it).
+docs: install
+	$(BIN)/python -m sanitizer.docs
 
 bench: install
 	$(BIN)/python benchmarks/sql_bench.py
