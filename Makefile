@@ -40,6 +40,7 @@ format: install
 docs: install
 	$(BIN)/python -m sanitizer.docs
 
+# Each bench records its numbers in benchmarks/results.json and RESULTS.md (benchmarks/results.py).
 bench: install
 	$(BIN)/python benchmarks/sql_bench.py
 	$(BIN)/python benchmarks/text_bench.py
