@@ -99,7 +99,8 @@ def _local_part(draw: Draw, tag: bool = True) -> str:
 
 
 def fake_email(original: str, draw: Draw, key: bytes) -> str:
-    """An address on a reserved domain; a malformed original stays malformed-looking.
+    """``first.last.<tag>@example.com`` (.org, .net); a malformed original stays
+    malformed-looking (``no-at-sign`` → a bare local part, ``jane@`` → ``x@``).
 
     The 8-character tag (41 bits) keeps distinct people distinct; ``unique`` columns also
     re-draw on the rare collision.
@@ -257,7 +258,7 @@ def fake_city(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_postcode(original: str, draw: Draw, key: bytes) -> str:
-    """Keeps the original's format exactly (``H2G 1A7``, ``10115``, ``SW1A 1AA``)."""
+    """Keeps the original's format exactly (``H2G 1A7`` → ``W9I 4O0``, ``10115`` → 5 digits)."""
     return scramble(original, key, "postcode")
 
 
