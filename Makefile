@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # The demo's pseudonym key: fine for generated demo data, never for real data.
 DEMO_KEY ?= demo-key-not-for-production-0123456789
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format docs bench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,11 @@ format: install
 	$(BIN)/ruff format sanitizer tests benchmarks
 	$(BIN)/ruff check --fix sanitizer tests benchmarks
 
+# Rewrites docs/operators.md from the operators' own definitions (tests/test_docs.py checks it).
+docs: install
+	$(BIN)/python -m sanitizer.docs
+
+# Each bench records its numbers in benchmarks/results.json and RESULTS.md (benchmarks/results.py).
 bench: install
 	$(BIN)/python benchmarks/sql_bench.py
 	$(BIN)/python benchmarks/text_bench.py

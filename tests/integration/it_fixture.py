@@ -2,8 +2,8 @@
 
 One dialect-neutral set of rows is loaded into both servers, with DDL written the way each
 dialect's users write it (serial and identity vs AUTO_INCREMENT, enum types, arrays, a second
-schema in PostgreSQL). The rules file is written in the DESIGN.md contract shape; tests read it
-back to know which columns are kept and which are masked.
+schema in PostgreSQL). The rules file is written in the docs/design.md contract shape; tests
+read it back to know which columns are kept and which are masked.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The operator interface: one small class per operator, self-describing and vectorized.
 
-An operator declares its name, a one-line summary and a YAML example (the CLI and README read
+An operator declares its name, a one-line summary and a YAML example (the CLI and docs read
 them, so docs cannot drift), which column kinds it accepts and whether it can keep distinct
 values distinct. It masks a *list of unique, non-null values*; :func:`mask_series` maps the
 result back onto the batch, so each distinct value is computed once per batch.

@@ -17,6 +17,9 @@ from sanitizer.schema import JSON, OTHER, STRING
 
 
 class Detect(Operator):
+    """An email in a ticket body becomes exactly what ``fake: email`` makes of it; the rest
+    of the text stays byte-identical."""
+
     name = "detect"
     summary = "Presidio free-text detection; each finding replaced by the matching keyed fake."
     example = "notes: {detect: [PERSON, EMAIL_ADDRESS, PHONE_NUMBER, LOCATION]}   # or: detect"

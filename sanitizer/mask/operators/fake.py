@@ -18,6 +18,8 @@ from sanitizer.schema import DATE, DATETIME, OTHER, STRING, ColumnInfo
 
 
 class Fake(Operator):
+    """Shaped like the original; the kinds are listed under ``fake`` kinds."""
+
     name = "fake"
     summary = "A consistent fake of the given kind: " + ", ".join(FAKES) + "."
     example = "email: {fake: email, unique: true}"

@@ -14,6 +14,8 @@ from sanitizer.schema import INTEGER, OTHER, STRING
 
 
 class Format(Operator):
+    """Letter case is kept; bijective, so distinct values stay distinct."""
+
     name = "format"
     summary = "Format-preserving keyed scramble: digits→digits, letters→letters, rest kept."
     example = "tax_id: {format: preserve}"

@@ -12,6 +12,9 @@ MIN_UNIQUE_LENGTH = 12  # 48 bits: collisions are re-drawn, and re-draws always 
 
 
 class Hash(Operator):
+    """16 hex characters unless ``length`` says otherwise; joins and groups like the
+    original."""
+
     name = "hash"
     summary = "Keyed hash (hex), consistent across tables; not reversible without the key."
     example = "external_ref: hash              # or {hash: {length: 24}}"

@@ -80,6 +80,8 @@ def matches(pattern: tuple[str | int, ...], path: tuple[str | int, ...]) -> bool
 
 
 class Json(Operator):
+    """For JSON/JSONB columns and JSON text; leaves no path matches are scrambled."""
+
     name = "json"
     summary = "Rules by path inside JSON documents; unlisted paths follow the '$.**' fallback."
     example = 'profile: {json: {"$.contact.email": {fake: email}, "$.bio": detect, "$.**": keep}}'

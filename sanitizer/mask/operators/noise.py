@@ -14,6 +14,8 @@ from sanitizer.schema import DECIMAL, FLOAT, INTEGER
 
 
 class Noise(Operator):
+    """Integers stay integers; decimals keep their scale and precision."""
+
     name = "noise"
     summary = "Multiply numbers by a keyed factor within ±ratio (type and precision kept)."
     example = "amount: {noise: {ratio: 0.1}}"

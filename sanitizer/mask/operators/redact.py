@@ -11,6 +11,8 @@ from sanitizer.mask.operators.base import MaskContext, Operator
 
 
 class Redact(Operator):
+    """Length and whitespace are kept, so the text keeps its layout."""
+
     name = "redact"
     summary = "Replace every non-space character with a mask character ('*' by default)."
     example = "internal_notes: redact          # or {redact: {char: '#'}}"

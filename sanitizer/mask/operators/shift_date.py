@@ -27,6 +27,8 @@ TEXT_FORMATS = (
 
 
 class ShiftDate(Operator):
+    """Time of day and text formats are kept."""
+
     name = "shift_date"
     summary = "Shift dates/timestamps by a keyed, non-zero number of days within ±max_days."
     example = "birth_date: {shift_date: {max_days: 180}}"
