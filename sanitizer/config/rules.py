@@ -6,11 +6,11 @@ shows every mistake with its file and line.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sanitizer.config.keys import check_keys
 from sanitizer.config.object_rules import ObjectRule, read_object_rules
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml, parse_yaml
 from sanitizer.errors import ConfigError, ConfigErrors
@@ -119,13 +119,7 @@ def _read_file(
         return
     if not isinstance(doc, LocatedDict):
         raise ConfigError(f"{name}:1: a rule file must be a mapping with source: and tables:.")
-    for key in doc:
-        if key not in FILE_KEYS:
-            close = difflib.get_close_matches(str(key), FILE_KEYS, n=1)
-            raise ConfigError(
-                f"{doc.at(key)}: unknown top-level key {key!r}.",
-                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(FILE_KEYS)}.",
-            )
+    check_keys(doc, FILE_KEYS, "", kind="top-level key")
     source = doc.get("source")
     if source not in sources:
         raise ConfigError(
@@ -226,15 +220,9 @@ def _read_collection(
             f"{where}: collection {name!r} needs document: and metadata: rules, or drop.",
             hint=f"write {name}: {{document: detect, metadata: {{...}}}} or {name}: drop",
         )
-    for key in spec:
-        if key not in COLLECTION_KEYS:
-            close = difflib.get_close_matches(str(key), COLLECTION_KEYS, n=1)
-            raise ConfigError(
-                f"{spec.at(key)}: unknown key {key!r} in collection {name!r}.",
-                hint=f"did you mean {close[0]!r}?"
-                if close
-                else "a collection takes document: and metadata:.",
-            )
+    check_keys(
+        spec, COLLECTION_KEYS, f"collection {name!r}", "a collection takes document: and metadata:."
+    )
     collection = CollectionRules(name=name, where=where)
     if "document" in spec:
         collection.document_where = spec.at("document")
