@@ -20,6 +20,7 @@ from sanitizer.config.object_settings import (
     object_settings,
     resolve_objects_url,
 )
+from sanitizer.config.recognizers import check_file, recognizer_files
 from sanitizer.config.run_settings import (
     LockSettings,
     RetrySettings,
@@ -28,7 +29,6 @@ from sanitizer.config.run_settings import (
 )
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
-from sanitizer.mask.text.custom import check_file, recognizer_files
 
 SOURCE_KINDS = ("sql", "objects", "lancedb", "chroma")
 VECTOR_KINDS = ("lancedb", "chroma")

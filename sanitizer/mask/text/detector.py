@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from sanitizer.config.recognizers import check_file
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
-from sanitizer.mask.text.custom import check_file, load_recognizers
+from sanitizer.mask.text.custom import load_recognizers
 from sanitizer.mask.text.known import known_in
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
