@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from sanitizer.config.plan import SourcePlan
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.format import Format
+from sanitizer.mask.plans import SourcePlan
 from sanitizer.mask.text.known import ENTITY_OF_KIND, MAX_KNOWN
 from sanitizer.schema import STRING
 

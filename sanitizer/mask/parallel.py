@@ -18,8 +18,8 @@ from typing import Any
 
 import polars as pl
 
-from sanitizer.config.plan import TablePlan
 from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
+from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known import set_known
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sanitizer.config.plan import TablePlan
 from sanitizer.extract.objects import ObjectSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key, words
 from sanitizer.verify.objects import index_object, scan_store
