@@ -28,7 +28,7 @@ from sanitizer import retry
 from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
-from sanitizer.extract.known import collect_known
+from sanitizer.extract.faked_values import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.guard import (
     claim_stores,
@@ -44,7 +44,7 @@ from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.plans import SourcePlan
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known import set_known
+from sanitizer.mask.text.known_values import set_known
 from sanitizer.objects_run import ObjectRun, load_objects, plan_objects, record_plan
 from sanitizer.plan.rules import load_rules
 from sanitizer.plan.sql import build_plan

@@ -19,6 +19,7 @@ from sanitizer.config.settings import VECTOR_KINDS, Endpoint, Settings
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors.base import kinds_of
 from sanitizer.mask.fakes import UNIQUE_KINDS
+from sanitizer.mask.text.detector import FAKE_FOR_ENTITY
 from sanitizer.review.proposals import Proposal, Scan
 from sanitizer.schema import DATE, DATETIME, JSON, STRING, ColumnInfo, TableInfo
 
@@ -28,11 +29,9 @@ MATCH_SHARE = 0.3  # a column is an entity's when this share of its sampled valu
 WHOLE_VALUE = 0.8  # a finding covering this much of a value makes the value that entity
 FREE_TEXT_CHARS = 40  # average length from which text without findings still gets detect
 LINK = re.compile(r"://|^www\.|/")  # a URL finding worth counting ('billing.events' is not)
-ENTITY_FAKES = {
-    "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "PERSON": "name", "LOCATION": "city",
-    "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban", "IP_ADDRESS": "ip", "URL": "url",
-    "US_SSN": "ssn", "STREET_ADDRESS": "street",
-}  # fmt: skip
+# entity found in most of a column's sample → the fake proposed for the column: the table
+# detect replaces findings with, plus street addresses (found by our recognizer, not Presidio)
+PROPOSED_FAKE = {**FAKE_FOR_ENTITY, "STREET_ADDRESS": "street"}
 FAMILIES = [
     {"name", "first_name", "last_name", "username", "company"},
     {"city", "address", "street", "postcode"},
@@ -196,8 +195,8 @@ def propose_column(
     if found and n:
         whole, anywhere = found["whole"], found["any"]
         entity, count = (whole.most_common(1) or [("", 0)])[0]
-        if count / n >= MATCH_SHARE and entity in ENTITY_FAKES:
-            rule = {"fake": ENTITY_FAKES[entity]}
+        if count / n >= MATCH_SHARE and entity in PROPOSED_FAKE:
+            rule = {"fake": PROPOSED_FAKE[entity]}
             evidence.append(f"{count}/{n} sampled values are {entity}")
             numbered = sum(any(ch.isdigit() for ch in str(v)) for v in sampled)
             if entity == "LOCATION" and numbered / n >= 0.5:  # a house number: a street
