@@ -229,8 +229,8 @@ def rules_diff(
 def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool) -> None:
     """Sample SOURCE — tables, vector collections or objects — find likely PII fields and
     propose rules (evidence as counts only)."""
-    from sanitizer.config.rules import load_rules
     from sanitizer.config.settings import load_settings
+    from sanitizer.plan.rules import load_rules
     from sanitizer.review.merge import merge
     from sanitizer.review.proposals import render
     from sanitizer.review.scan import scan as scan_source

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 
-from sanitizer.config.rules import SourceRules, load_rules
+from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.base import MaskContext
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.rules import load_rules
 from sanitizer.schema import JSON, ColumnInfo
 
 

@@ -25,11 +25,10 @@ import polars as pl
 
 import sanitizer
 from sanitizer import retry
-from sanitizer.config.plan import SourcePlan, build_plan
-from sanitizer.config.rules import SourceRules, load_rules, rule_files
+from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
-from sanitizer.extract.known import collect_known
+from sanitizer.extract.faked_values import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.guard import (
     claim_stores,
@@ -43,9 +42,12 @@ from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.parallel import MaskPool, worker_count
+from sanitizer.mask.plans import SourcePlan
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known import set_known
+from sanitizer.mask.text.known_values import set_known
 from sanitizer.objects_run import ObjectRun, load_objects, plan_objects, record_plan
+from sanitizer.plan.rules import load_rules
+from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, Receipt, TableReceipt
 from sanitizer.vector_run import (
     VectorRun,

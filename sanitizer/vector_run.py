@@ -18,15 +18,16 @@ import numpy as np
 
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint, Settings
-from sanitizer.config.vector_plan import CollectionPlan, build_collection_plans
 from sanitizer.embed import Embedder, load_embedder
 from sanitizer.errors import ConfigError, LeakError
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import RecordBatch, VectorSource
 from sanitizer.load.vectors import open_vector_target
 from sanitizer.load.vectors.base import DIMENSION_KEY, METRIC_KEY, MODEL_KEY, RUN_KEY, VectorTarget
+from sanitizer.mask.plans import CollectionPlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.vectors import RecordMasker
+from sanitizer.plan.vectors import build_collection_plans
 from sanitizer.receipt import CollectionReceipt, FieldReceipt, Receipt
 
 log = logging.getLogger("sanitizer")

@@ -15,18 +15,17 @@ and tags (``metadata:`` / ``tags:``; a field with no rule is dropped, never copi
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from sanitizer.config.keys import closest
+from sanitizer.config.rule_spec import ReadLog, RuleSpec
 from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
-from sanitizer.mask.operators import Operator, parse_rule
-from sanitizer.mask.operators.detect import Detect
-from sanitizer.mask.operators.json import Json
-from sanitizer.mask.operators.keep import Keep
+
+R = TypeVar("R")
 
 HANDLERS = ("json", "ndjson", "columns", "detect", "keep", "drop")
 OPTIONS = ("keys", "metadata", "tags", "delimiter", "header")
@@ -37,19 +36,23 @@ PARQUET_SUFFIXES = (".parquet",)
 
 
 @dataclass
-class ObjectRule:
-    """One ``"glob": rule`` line of ``objects:``, parsed."""
+class ObjectRule(Generic[R]):
+    """One ``"glob": rule`` line of ``objects:``: read as :class:`RuleSpec`, built as operators.
+
+    Reading leaves every rule a spec (``keys`` defaults to ``detect``); building turns them
+    into operators, ``keys: keep`` into None (segments as they are).
+    """
 
     glob: str
     where: Location
     handler: str
-    operator: Operator | None = None  # Json for json/ndjson, Detect for detect
-    columns: dict[str, Operator] = field(default_factory=dict)
+    operator: R | None = None  # json for json/ndjson, detect for detect
+    columns: dict[str, R] = field(default_factory=dict)
     delimiter: str | None = None  # None: sniffed from the file
     header: bool = True
-    keys: Operator | None = None  # how key segments are masked; None (keys: keep) = as they are
-    metadata: dict[str, Operator | None] = field(default_factory=dict)  # None = drop
-    tags: dict[str, Operator | None] = field(default_factory=dict)
+    keys: R | None = None  # how key segments are masked; None (keys: keep) = as they are
+    metadata: dict[str, R | None] = field(default_factory=dict)  # None = drop
+    tags: dict[str, R | None] = field(default_factory=dict)
     pattern: re.Pattern[str] = field(default=re.compile(""), repr=False)
 
     def matches(self, key: str) -> bool:
@@ -114,10 +117,10 @@ def compile_glob(glob: str, where: Location) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def read_object_rules(section: Any, where: Location, errors: list[ConfigError]) -> list[ObjectRule]:
-    """Parse ``objects:``; problems are collected into ``errors`` with file:line."""
+def read_object_rules(section: Any, where: Location, log: ReadLog) -> list[ObjectRule[RuleSpec]]:
+    """Read ``objects:``; problems go to ``log`` with file:line."""
     if not isinstance(section, LocatedDict):
-        errors.append(
+        log.add(
             ConfigError(
                 f"{where}: objects: must map key globs to rules.",
                 hint='write e.g. objects: {"exports/*.csv": {columns: {"*": keep}}}',
@@ -126,16 +129,18 @@ def read_object_rules(section: Any, where: Location, errors: list[ConfigError]) 
         return []
     rules = []
     for glob in section:
-        at = section.at(glob)
+        partial = ObjectRule[RuleSpec](glob=str(glob), where=section.at(glob), handler="")
         try:
-            rules.append(_read_rule(str(glob), section.rule(glob), at))
+            rules.append(_read_rule(partial, section.rule(glob), log))
         except ConfigError as exc:
-            errors.append(exc)
+            log.add(exc, unless=partial)  # a wrong rule read before this problem comes first
     return rules
 
 
-def _read_rule(glob: str, spec: Any, where: Location) -> ObjectRule:
-    pattern = compile_glob(glob, where)
+def _read_rule(rule: ObjectRule[RuleSpec], spec: Any, log: ReadLog) -> ObjectRule[RuleSpec]:
+    """Fill ``rule`` in reading order, so what was read before a problem is kept."""
+    glob, where = rule.glob, rule.where
+    rule.pattern = compile_glob(glob, where)
     if isinstance(spec, str):
         spec = {spec: None}
     if not isinstance(spec, dict) or not spec:
@@ -144,36 +149,40 @@ def _read_rule(glob: str, spec: Any, where: Location) -> ObjectRule:
             hint=f'use one of {", ".join(HANDLERS)}, e.g. {{json: {{"$.**": detect}}}}.',
         )
     at = _locator(spec, where)
+    rule.handler = _handler(spec, glob, where, at)
+    value = spec[rule.handler]
+    if rule.handler in ("json", "ndjson", "detect"):
+        name = "detect" if rule.handler == "detect" else "json"
+        rule.operator = RuleSpec(at(rule.handler), (name,), value, order=log.next())
+    elif rule.handler == "columns":
+        _field_rules(value, at("columns"), "columns", log, rule.columns, allow_drop=False)
+        if not rule.columns:
+            raise ConfigError(f"{at('columns')}: columns: needs at least one column rule.")
+    elif value not in (None, True, {}):
+        handler = rule.handler
+        raise ConfigError(f"{at(handler)}: {handler} takes no argument.", hint=f"write {handler}")
+    rule.keys = log.rule(spec.get("keys", "detect"), at("keys"))
+    _field_rules(spec.get("metadata"), at("metadata"), "metadata", log, rule.metadata)
+    _field_rules(spec.get("tags"), at("tags"), "tags", log, rule.tags)
+    _csv_options(rule, spec, at)
+    return rule
+
+
+def _handler(spec: dict, glob: str, where: Location, at: Callable[[Any], Location]) -> str:
+    """The one handler a rule names; an unknown key or two handlers name the fix."""
     handlers = [k for k in spec if k in HANDLERS]
     unknown = [k for k in spec if k not in HANDLERS and k not in OPTIONS]
     if unknown or len(handlers) != 1:
         name = unknown[0] if unknown else None
-        close = difflib.get_close_matches(str(name), [*HANDLERS, *OPTIONS], n=1) if name else []
+        close = closest(name, [*HANDLERS, *OPTIONS]) if name else None
         raise ConfigError(
             f"{at(name) if name else where}: the rule for {glob!r} needs exactly one handler"
             + (f"; {name!r} is not one" if name else f", found {handlers or 'none'}")
             + ".",
-            hint=(f"did you mean {close[0]!r}? " if close else "")
+            hint=(f"did you mean {close!r}? " if close else "")
             + f"Handlers: {', '.join(HANDLERS)}; options: {', '.join(OPTIONS)}.",
         )
-    handler = handlers[0]
-    rule = ObjectRule(glob=glob, where=where, handler=handler, pattern=pattern)
-    value = spec[handler]
-    if handler in ("json", "ndjson"):
-        rule.operator = Json(value, at(handler))
-    elif handler == "detect":
-        rule.operator = Detect(value, at(handler))
-    elif handler == "columns":
-        rule.columns = _field_rules(value, at(handler), "columns", allow_drop=False)
-        if not rule.columns:
-            raise ConfigError(f"{at(handler)}: columns: needs at least one column rule.")
-    elif value not in (None, True, {}):
-        raise ConfigError(f"{at(handler)}: {handler} takes no argument.", hint=f"write {handler}")
-    rule.keys = _keys_rule(spec.get("keys", "detect"), at("keys"))
-    rule.metadata = _field_rules(spec.get("metadata"), at("metadata"), "metadata")
-    rule.tags = _field_rules(spec.get("tags"), at("tags"), "tags")
-    _csv_options(rule, spec, at)
-    return rule
+    return handlers[0]
 
 
 def _locator(spec: dict, where: Location) -> Callable[[Any], Location]:
@@ -182,24 +191,17 @@ def _locator(spec: dict, where: Location) -> Callable[[Any], Location]:
     return lambda _key: where
 
 
-def _keys_rule(spec: Any, where: Location) -> Operator | None:
-    op = parse_rule(spec, where)
-    if isinstance(op, Keep):
-        return None
-    if not isinstance(op, Detect):
-        raise ConfigError(
-            f"{where}: keys: takes detect, {{detect: [ENTITY, ...]}} or keep, not {op.label()}.",
-            hint="keys are masked segment by segment with detect; write keys: keep only for "
-            "keys that cannot hold personal data.",
-        )
-    return op
-
-
 def _field_rules(
-    spec: Any, where: Location, what: str, allow_drop: bool = True
-) -> dict[str, Operator | None]:
+    spec: Any,
+    where: Location,
+    what: str,
+    log: ReadLog,
+    into: dict[str, RuleSpec | None],
+    allow_drop: bool = True,
+) -> None:
+    """Read ``name: rule`` pairs into ``into`` one by one (``drop`` → None where allowed)."""
     if spec is None:
-        return {}
+        return
     if not isinstance(spec, dict):
         raise ConfigError(
             f"{where}: {what}: must map names to rules.",
@@ -207,15 +209,9 @@ def _field_rules(
             f"{'drop' if allow_drop else 'keep'}}}}}",
         )
     at = _locator(spec, where)
-    out: dict[str, Operator | None] = {}
     for name in spec:
         raw = spec.rule(name) if isinstance(spec, LocatedDict) else spec[name]
-        if raw == DROP and allow_drop:
-            out[str(name)] = None
-            continue
-        op = parse_rule(raw, at(name))
-        out[str(name)] = op
-    return out
+        into[str(name)] = None if raw == DROP and allow_drop else log.rule(raw, at(name))
 
 
 def _csv_options(rule: ObjectRule, spec: dict, at: Any) -> None:

@@ -7,11 +7,11 @@ variables, so no secret ever sits in the file.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sanitizer.config.keys import check_keys
 from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
 
@@ -60,13 +60,7 @@ def object_settings(raw: Any, where: Location) -> ObjectSettings:
         raise ConfigError(
             f"{where}: objects must be a mapping.", hint="write objects: {on_malformed: fail}"
         )
-    for key in raw:
-        if key not in OBJECT_KEYS:
-            close = difflib.get_close_matches(str(key), OBJECT_KEYS, n=1)
-            raise ConfigError(
-                f"{raw.at(key)}: unknown key {key!r} in objects.",
-                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(OBJECT_KEYS)}.",
-            )
+    check_keys(raw, OBJECT_KEYS, "objects")
     policy = raw.get("on_malformed", "fail")
     if policy not in ON_MALFORMED:
         raise ConfigError(

@@ -1,70 +1,75 @@
-"""rules/*.yaml → :class:`SourceRules` per source, every rule parsed into an operator.
+"""rules/*.yaml → :class:`SourceRules` per source: every rule read as a :class:`RuleSpec`.
 
 All files are read and all problems collected before anything touches a database, so one run
-shows every mistake with its file and line.
+shows every mistake with its file and line. Reading stays inert: ``plan/rules.py`` builds the
+operators from the specs and reports their problems together with these, in reading order.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from sanitizer.config.keys import check_keys
 from sanitizer.config.object_rules import ObjectRule, read_object_rules
+from sanitizer.config.rule_spec import Problem, ReadLog, RuleSpec
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml, parse_yaml
-from sanitizer.errors import ConfigError, ConfigErrors
-from sanitizer.mask.operators import Operator, parse_rule
-from sanitizer.mask.operators.detect import Detect
-from sanitizer.mask.operators.redact import Redact
+from sanitizer.errors import ConfigError
 
 FILE_KEYS = ("source", "defaults", "tables", "vectors", "objects")
 UNKNOWN_POLICIES = ("fail", "redact", "detect")
 
+R = TypeVar("R")
+
 
 @dataclass
-class TableRules:
+class TableRules(Generic[R]):
     """The rules written for one table, by column."""
 
     name: str
     where: Location
-    columns: dict[str, Operator] = field(default_factory=dict)
+    columns: dict[str, R] = field(default_factory=dict)
     column_lines: dict[str, Location] = field(default_factory=dict)
 
 
 @dataclass
-class CollectionRules:
+class CollectionRules(Generic[R]):
     """The rules written for one vector collection: its document, each metadata key, or drop."""
 
     name: str
     where: Location
-    document: Operator | None = None
+    document: R | None = None
     document_where: Location | None = None
-    metadata: dict[str, Operator] = field(default_factory=dict)
+    metadata: dict[str, R] = field(default_factory=dict)
     metadata_lines: dict[str, Location] = field(default_factory=dict)
     drop: bool = False
 
 
 @dataclass
-class SourceRules:
-    """Everything the rule files say about one source."""
+class SourceRules(Generic[R]):
+    """Everything the rule files say about one source (specs when read, operators when built).
+
+    ``default`` is the rule a field with no rule gets (``defaults.unknown: redact|detect``), or
+    None when it must fail (fail closed).
+    """
 
     source: str
     files: list[str] = field(default_factory=list)
     unknown: str = "fail"
     unknown_where: Location | None = None
-    tables: dict[str, TableRules] = field(default_factory=dict)
-    objects: list[ObjectRule] = field(default_factory=list)  # in order: the first match wins
-    vectors: dict[str, CollectionRules] = field(default_factory=dict)
+    tables: dict[str, TableRules[R]] = field(default_factory=dict)
+    objects: list[ObjectRule[R]] = field(default_factory=list)  # in order: the first match wins
+    vectors: dict[str, CollectionRules[R]] = field(default_factory=dict)
+    default: R | None = None
 
-    def default_operator(self) -> Operator | None:
-        """The operator a field with no rule gets, or None when it must fail (fail closed)."""
-        where = self.unknown_where or Location(self.files[0] if self.files else "rules", 1)
-        if self.unknown == "redact":
-            return Redact(None, where)
-        if self.unknown == "detect":
-            return Detect(None, where)
-        return None
+
+@dataclass
+class ReadRules:
+    """What reading the rule files gave: the specs per source, and every problem met."""
+
+    sources: dict[str, SourceRules[RuleSpec]]
+    problems: list[Problem[Any]]
 
 
 def rule_files(rules_dir: Path) -> list[Path]:
@@ -81,80 +86,74 @@ def rule_files(rules_dir: Path) -> list[Path]:
     )
 
 
-def load_rules(rules_dir: Path, sources: list[str]) -> dict[str, SourceRules]:
-    """Read every rule file; raise ConfigErrors listing every problem found."""
+def read_rule_files(rules_dir: Path, sources: list[str]) -> ReadRules:
+    """Read every rule file of ``rules_dir`` (problems are collected, not raised)."""
     documents = [(str(path), load_yaml(path)) for path in rule_files(rules_dir)]
-    return rules_from_documents(documents, sources)
+    return read_documents(documents, sources)
 
 
-def rules_from_texts(texts: dict[str, str], sources: list[str]) -> dict[str, SourceRules]:
-    """Same as :func:`load_rules` for file contents held in memory (e.g. a git revision)."""
+def read_rule_texts(texts: dict[str, str], sources: list[str]) -> ReadRules:
+    """Same as :func:`read_rule_files` for contents held in memory (e.g. a git revision)."""
     documents = [(name, parse_yaml(text, name)) for name, text in sorted(texts.items())]
-    return rules_from_documents(documents, sources)
+    return read_documents(documents, sources)
 
 
-def rules_from_documents(
-    documents: list[tuple[str, Any]], sources: list[str]
-) -> dict[str, SourceRules]:
-    result: dict[str, SourceRules] = {}
-    errors: list[ConfigError] = []
+def read_documents(documents: list[tuple[str, Any]], sources: list[str]) -> ReadRules:
+    """Parsed YAML documents → the specs of each source and every problem, in reading order."""
+    result: dict[str, SourceRules[RuleSpec]] = {}
+    log = ReadLog()
     for name, document in documents:
         try:
-            _read_file(name, document, sources, result, errors)
+            _read_file(name, document, sources, result, log)
         except ConfigError as exc:
-            errors.append(exc)
-    if errors:
-        raise ConfigErrors(errors)
-    return result
+            log.add(exc)
+    for rules in result.values():
+        if rules.unknown != "fail" and rules.unknown_where is not None:
+            rules.default = RuleSpec(rules.unknown_where, (rules.unknown,))
+    return ReadRules(result, log.problems)
 
 
 def _read_file(
     name: str,
     doc: Any,
     sources: list[str],
-    result: dict[str, SourceRules],
-    errors: list[ConfigError],
+    result: dict[str, SourceRules[RuleSpec]],
+    log: ReadLog,
 ) -> None:
     if doc is None:
         return
     if not isinstance(doc, LocatedDict):
         raise ConfigError(f"{name}:1: a rule file must be a mapping with source: and tables:.")
-    for key in doc:
-        if key not in FILE_KEYS:
-            close = difflib.get_close_matches(str(key), FILE_KEYS, n=1)
-            raise ConfigError(
-                f"{doc.at(key)}: unknown top-level key {key!r}.",
-                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(FILE_KEYS)}.",
-            )
+    check_keys(doc, FILE_KEYS, "", kind="top-level key")
     source = doc.get("source")
     if source not in sources:
         raise ConfigError(
             f"{doc.at('source')}: source {source!r} is not named in sanitize.yaml.",
             hint=f"set source: to one of {', '.join(sources) or '(no sources configured)'}.",
         )
-    rules = result.setdefault(source, SourceRules(source=source))
+    rules = result.setdefault(source, SourceRules[RuleSpec](source=source))
     rules.files.append(name)
     _read_defaults(doc, rules)
     if doc.get("objects") is not None:
-        rules.objects.extend(read_object_rules(doc["objects"], doc.at("objects"), errors))
-    _read_vectors(doc, rules, errors)
+        rules.objects.extend(read_object_rules(doc["objects"], doc.at("objects"), log))
+    _read_vectors(doc, rules, log)
     tables = doc.get("tables") or LocatedDict()
     if not isinstance(tables, dict):
         raise ConfigError(f"{doc.at('tables')}: tables: must map table names to column rules.")
     for table, columns in tables.items():
         where = tables.at(table)
         if table in rules.tables:
-            errors.append(
+            log.add(
                 ConfigError(
                     f"{where}: table {table!r} already has rules in {rules.tables[table].where}.",
                     hint="keep each table's rules in one place.",
                 )
             )
             continue
-        rules.tables[table] = _read_table(str(table), columns, where, errors)
+        rules.tables[table] = _read_table(str(table), columns, where, log)
 
 
-def _read_defaults(doc: LocatedDict, rules: SourceRules) -> None:
+def _read_defaults(doc: LocatedDict, rules: SourceRules[RuleSpec]) -> None:
     defaults = doc.get("defaults")
     if defaults is None:
         return
@@ -171,25 +170,25 @@ def _read_defaults(doc: LocatedDict, rules: SourceRules) -> None:
     rules.unknown, rules.unknown_where = policy, defaults.at("unknown")
 
 
-def _read_table(name: str, columns: Any, where: Location, errors: list[ConfigError]) -> TableRules:
-    table = TableRules(name=name, where=where)
+def _read_table(name: str, columns: Any, where: Location, log: ReadLog) -> TableRules[RuleSpec]:
+    table = TableRules[RuleSpec](name=name, where=where)
     if not isinstance(columns, LocatedDict):
-        errors.append(ConfigError(f"{where}: table {name!r} must map column names to rules."))
+        log.add(ConfigError(f"{where}: table {name!r} must map column names to rules."))
         return table
     for column in columns:
         at = columns.at(column)
         try:
-            table.columns[str(column)] = parse_rule(columns.rule(column), at)
+            table.columns[str(column)] = log.rule(columns.rule(column), at)
             table.column_lines[str(column)] = at
         except ConfigError as exc:
-            errors.append(exc)
+            log.add(exc)
     return table
 
 
 COLLECTION_KEYS = ("document", "metadata")
 
 
-def _read_vectors(doc: LocatedDict, rules: SourceRules, errors: list[ConfigError]) -> None:
+def _read_vectors(doc: LocatedDict, rules: SourceRules[RuleSpec], log: ReadLog) -> None:
     """``vectors:`` → one :class:`CollectionRules` per collection (``drop`` removes one)."""
     vectors = doc.get("vectors")
     if vectors is None:
@@ -202,7 +201,7 @@ def _read_vectors(doc: LocatedDict, rules: SourceRules, errors: list[ConfigError
     for name, spec in vectors.items():
         where = vectors.at(name)
         if name in rules.vectors:
-            errors.append(
+            log.add(
                 ConfigError(
                     f"{where}: collection {name!r} already has rules in "
                     f"{rules.vectors[name].where}.",
@@ -210,38 +209,35 @@ def _read_vectors(doc: LocatedDict, rules: SourceRules, errors: list[ConfigError
                 )
             )
             continue
+        collection = CollectionRules[RuleSpec](name=str(name), where=where)
         try:
-            rules.vectors[str(name)] = _read_collection(str(name), spec, where, errors)
+            rules.vectors[str(name)] = _read_collection(collection, spec, log)
         except ConfigError as exc:
-            errors.append(exc)
+            log.add(exc, also=collection.document)  # a wrong document rule is reported too
 
 
 def _read_collection(
-    name: str, spec: Any, where: Location, errors: list[ConfigError]
-) -> CollectionRules:
+    collection: CollectionRules[RuleSpec], spec: Any, log: ReadLog
+) -> CollectionRules[RuleSpec]:
+    """Fill ``collection`` in reading order, so a document rule read before a problem is kept."""
+    name, where = collection.name, collection.where
     if spec == "drop":
-        return CollectionRules(name=name, where=where, drop=True)
+        collection.drop = True
+        return collection
     if not isinstance(spec, LocatedDict):
         raise ConfigError(
             f"{where}: collection {name!r} needs document: and metadata: rules, or drop.",
             hint=f"write {name}: {{document: detect, metadata: {{...}}}} or {name}: drop",
         )
-    for key in spec:
-        if key not in COLLECTION_KEYS:
-            close = difflib.get_close_matches(str(key), COLLECTION_KEYS, n=1)
-            raise ConfigError(
-                f"{spec.at(key)}: unknown key {key!r} in collection {name!r}.",
-                hint=f"did you mean {close[0]!r}?"
-                if close
-                else "a collection takes document: and metadata:.",
-            )
-    collection = CollectionRules(name=name, where=where)
+    check_keys(
+        spec, COLLECTION_KEYS, f"collection {name!r}", "a collection takes document: and metadata:."
+    )
     if "document" in spec:
         collection.document_where = spec.at("document")
         try:
-            collection.document = parse_rule(spec.rule("document"), spec.at("document"))
+            collection.document = log.rule(spec.rule("document"), spec.at("document"))
         except ConfigError as exc:
-            errors.append(exc)
+            log.add(exc)
     metadata = spec.get("metadata")
     if metadata is None:
         return collection
@@ -253,8 +249,8 @@ def _read_collection(
     for key in metadata:
         at = metadata.at(key)
         try:
-            collection.metadata[str(key)] = parse_rule(metadata.rule(key), at)
+            collection.metadata[str(key)] = log.rule(metadata.rule(key), at)
             collection.metadata_lines[str(key)] = at
         except ConfigError as exc:
-            errors.append(exc)
+            log.add(exc)
     return collection

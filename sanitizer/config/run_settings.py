@@ -4,10 +4,10 @@ transient failures and how long a lock outlives a run that was killed on another
 from __future__ import annotations
 
 import contextlib
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from sanitizer.config.keys import check_keys
 from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
 
@@ -63,13 +63,7 @@ def _section(raw: Any, where: Location, name: str, keys: tuple[str, ...]) -> Loc
         return None
     if not isinstance(raw, LocatedDict):
         raise ConfigError(f"{where}: {name} must be a mapping.", hint=f"write {name}: {{...}}")
-    for key in raw:
-        if key not in keys:
-            close = difflib.get_close_matches(str(key), keys, n=1)
-            raise ConfigError(
-                f"{raw.at(key)}: unknown key {key!r} in {name}.",
-                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(keys)}.",
-            )
+    check_keys(raw, keys, name)
     return raw
 
 

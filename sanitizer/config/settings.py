@@ -6,7 +6,6 @@ resolved against the file's own folder, so the tool behaves the same from any wo
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.config.env import expand_tree
+from sanitizer.config.keys import check_keys, closest
 from sanitizer.config.object_settings import (
     ObjectSettings,
     check_objects_url,
     object_settings,
     resolve_objects_url,
 )
+from sanitizer.config.recognizers import check_file, recognizer_files
 from sanitizer.config.run_settings import (
     LockSettings,
     RetrySettings,
@@ -28,7 +29,6 @@ from sanitizer.config.run_settings import (
 )
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
-from sanitizer.mask.text.custom import check_file, recognizer_files
 
 SOURCE_KINDS = ("sql", "objects", "lancedb", "chroma")
 VECTOR_KINDS = ("lancedb", "chroma")
@@ -130,10 +130,9 @@ def _endpoints(raw: Any, where: Location, section: str) -> dict[str, Endpoint]:
         spec = _require_mapping(spec, at, f"{section}.{name}")
         kind, url = spec.get("kind"), spec.get("url")
         if kind not in SOURCE_KINDS:
-            close = difflib.get_close_matches(str(kind), SOURCE_KINDS, n=1)
             raise ConfigError(
                 f"{at}: {section}.{name} has kind {kind!r}, which this version does not know.",
-                hint=f"use kind: {close[0] if close else SOURCE_KINDS[0]} "
+                hint=f"use kind: {closest(kind, SOURCE_KINDS) or SOURCE_KINDS[0]} "
                 f"(known kinds: {', '.join(SOURCE_KINDS)}).",
             )
         if not isinstance(url, str) or not url:
@@ -160,15 +159,7 @@ def load_settings(
         )
     raw = load_yaml(path)
     top = _require_mapping(raw, Location(str(path), 1), "sanitize.yaml")
-    for key in top:
-        if key not in TOP_LEVEL_KEYS:
-            close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1)
-            raise ConfigError(
-                f"{top.at(key)}: unknown key {key!r} in sanitize.yaml.",
-                hint=f"did you mean {close[0]!r}?"
-                if close
-                else f"known keys: {', '.join(TOP_LEVEL_KEYS)}.",
-            )
+    check_keys(top, TOP_LEVEL_KEYS, "sanitize.yaml", f"known keys: {', '.join(TOP_LEVEL_KEYS)}.")
     conf = expand_tree(top, top.where, environ, offline)
     base = path.parent
     if offline and ("${" in str(conf.get("key", "${")) or "key" not in conf):
@@ -230,15 +221,7 @@ def _embeddings(conf: LocatedDict) -> EmbeddingSettings:
     if conf.get("embeddings") is None:
         return EmbeddingSettings(where=conf.at("embeddings"))
     section = _require_mapping(conf["embeddings"], conf.at("embeddings"), "embeddings")
-    for key in section:
-        if key not in EMBEDDING_KEYS:
-            close = difflib.get_close_matches(str(key), EMBEDDING_KEYS, n=1)
-            raise ConfigError(
-                f"{section.at(key)}: unknown key {key!r} in embeddings.",
-                hint=f"did you mean {close[0]!r}?"
-                if close
-                else f"use {', '.join(EMBEDDING_KEYS)}.",
-            )
+    check_keys(section, EMBEDDING_KEYS, "embeddings")
     model = section.get("model", DEFAULT_EMBEDDING_MODEL)
     if not isinstance(model, str) or not model.strip():
         raise ConfigError(
@@ -276,13 +259,7 @@ def _nlp(conf: LocatedDict, rules_dir: Path) -> NlpSettings:
     if conf.get("nlp") is None:
         return NlpSettings(recognizers=default_recognizers)
     nlp = _require_mapping(conf["nlp"], conf.at("nlp"), "nlp")
-    for key in nlp:
-        if key not in NLP_KEYS:
-            close = difflib.get_close_matches(str(key), NLP_KEYS, n=1)
-            raise ConfigError(
-                f"{nlp.at(key)}: unknown key {key!r} in nlp.",
-                hint=f"did you mean {close[0]!r}?" if close else f"use {', '.join(NLP_KEYS)}.",
-            )
+    check_keys(nlp, NLP_KEYS, "nlp")
     raw = nlp.get("score_threshold", NlpSettings.score_threshold)
     try:
         threshold = -1.0 if isinstance(raw, bool) else float(raw)

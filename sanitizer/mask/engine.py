@@ -15,11 +15,11 @@ from typing import Any
 
 import polars as pl
 
-from sanitizer.config.plan import ColumnPlan, TablePlan
 from sanitizer.errors import MaskingError
 from sanitizer.mask.codecs import TextCodec, escape, unescape
 from sanitizer.mask.operators.base import MaskContext, mask_series, mask_uniques, unique_values
 from sanitizer.mask.operators.null import Null
+from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 
 MAX_ATTEMPTS = 64

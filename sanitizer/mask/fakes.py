@@ -309,3 +309,34 @@ FAKES: dict[str, FakeFn] = {
 
 # Kinds whose output space is large enough that a re-draw always finds a free value.
 UNIQUE_KINDS = frozenset({"email", "username", "url", "uuid", "iban", "postcode"})
+
+
+@cache
+def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words fakes are made of (names, city prefixes) and the city suffixes."""
+    from faker.providers.address.en_US import Provider as Address
+
+    names = {w.casefold() for w in (*_pool("first_names"), *_pool("last_names"))}
+    names |= {p.casefold() for p in Address.city_prefixes}
+    return frozenset(names), tuple(sorted(set(Address.city_suffixes), key=len, reverse=True))
+
+
+def could_be_fake(tokens: list[str]) -> bool:
+    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth),
+    or the value is an address from the few documentation networks fake IPs come from.
+
+    The leak check skips such values: finding one in staging proves nothing.
+    """
+    if not tokens:
+        return False
+    if tokens[0].startswith(_DOC_NETS_V4) or tokens[:2] == ["2001", "db8"]:
+        return True
+    pool, suffixes = _pool_words()
+    for token in tokens:
+        if token in pool:
+            continue
+        if not token.isalpha():  # an email, a number: no fake name or city is made of it
+            return False
+        if not any(token.endswith(s) and token[: -len(s)] in pool for s in suffixes):
+            return False
+    return True

@@ -18,10 +18,10 @@ from typing import Any
 
 import polars as pl
 
-from sanitizer.config.plan import TablePlan
 from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
+from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known import set_known
+from sanitizer.mask.text.known_values import set_known
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance

@@ -21,13 +21,13 @@ from typing import Any
 
 import polars as pl
 
-from sanitizer.config.vector_plan import CollectionPlan, FieldPlan
 from sanitizer.errors import MaskingError
 from sanitizer.extract.vectors.base import RecordBatch, value_kind
 from sanitizer.mask.engine import MEMO_LIMIT, ColumnStats
 from sanitizer.mask.operators.base import MaskContext, mask_series
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.null import Null
+from sanitizer.mask.plans import CollectionPlan, FieldPlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import BOOLEAN, FLOAT, INTEGER, JSON, STRING, ColumnInfo
 

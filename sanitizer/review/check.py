@@ -13,10 +13,12 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sanitizer.config.plan import SourcePlan, build_plan
-from sanitizer.config.rules import SourceRules, load_rules
+from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.rules import load_rules
+from sanitizer.plan.sql import build_plan
 from sanitizer.review.schema_file import Schemas
 from sanitizer.schema import STRING, TableInfo
 

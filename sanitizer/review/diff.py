@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sanitizer.config.rules import SourceRules, rule_files, rules_from_texts
+from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import NlpSettings, Settings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.detect import Detect
 from sanitizer.mask.operators.json import Json
+from sanitizer.plan.rules import rules_from_texts
 
 LOOSENED, TIGHTENED, CHANGED, REMOVED = "LOOSENED", "tightened", "changed", "removed"
 UNKNOWN_STRENGTH = {"fail": 2, "redact": 1, "detect": 0}

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sanitizer.config.settings import Settings
-from sanitizer.review.scan import Field
+from sanitizer.review.fields import Field
 
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
 RARE_FROM = 3  # documents sampled from which keys only one of them has can read as values

@@ -20,8 +20,8 @@ from typing import Any
 from sanitizer.config.settings import Endpoint, Settings
 from sanitizer.extract.objects import ObjectSource
 from sanitizer.mask.objects.keys import MIN_CHARS, split_name
+from sanitizer.review.fields import Field, propose_fields
 from sanitizer.review.proposals import ObjectProposal, Proposal
-from sanitizer.review.scan import Field, propose_fields
 from sanitizer.review.scan_json import (
     FIELD_NAME,
     as_words,

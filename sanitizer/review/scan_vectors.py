@@ -13,18 +13,20 @@ from typing import Any
 
 from sanitizer.config.settings import Endpoint, Settings
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
-from sanitizer.review.proposals import CollectionProposal, Paths, Proposal
-from sanitizer.review.scan import (
+from sanitizer.review.fields import (
     FREE_TEXT_CHARS,
     MATCH_SHARE,
     Field,
     count_findings,
     propose_fields,
 )
+from sanitizer.review.proposals import CollectionProposal, Paths, Proposal
 from sanitizer.review.scan_json import json_fields, keys_evidence, parse_document
 
 
-def scan_collections(settings: Settings, endpoint: Endpoint, rows: int) -> list[CollectionProposal]:
+def propose_collections(
+    settings: Settings, endpoint: Endpoint, rows: int
+) -> list[CollectionProposal]:
     """A proposal for every collection of the vector source, from its first ``rows`` records."""
     from sanitizer.extract.vectors import open_source
 

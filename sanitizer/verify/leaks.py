@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
+from sanitizer.mask.fakes import could_be_fake
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known import WORD, WordIndex, trackable, words
+from sanitizer.mask.text.known_values import WORD, WordIndex, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 
@@ -28,38 +28,6 @@ MAX_HITS = 20  # reported per run: enough to find the rule to fix
 def verification_key(keyring: Keyring) -> bytes:
     """The salt of a run's leak digests: derived from the pseudonym key, never the key."""
     return keyring.subkey("verify")
-
-
-@cache
-def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    """The words fakes are made of (names, city prefixes) and the city suffixes."""
-    from faker.providers.address.en_US import Provider as Address
-
-    from sanitizer.mask.fakes import _pool
-
-    names = {w.casefold() for w in (*_pool("first_names"), *_pool("last_names"))}
-    names |= {p.casefold() for p in Address.city_prefixes}
-    return frozenset(names), tuple(sorted(set(Address.city_suffixes), key=len, reverse=True))
-
-
-def could_be_fake(tokens: list[str]) -> bool:
-    """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth),
-    or the value is an address from the few documentation networks fake IPs come from."""
-    from sanitizer.mask.fakes import _DOC_NETS_V4
-
-    if not tokens:
-        return False
-    if tokens[0].startswith(_DOC_NETS_V4) or tokens[:2] == ["2001", "db8"]:
-        return True
-    pool, suffixes = _pool_words()
-    for token in tokens:
-        if token in pool:
-            continue
-        if not token.isalpha():  # an email, a number: no fake name or city is made of it
-            return False
-        if not any(token.endswith(s) and token[: -len(s)] in pool for s in suffixes):
-            return False
-    return True
 
 
 def first_seen(values: list[object], seen: set[int]) -> list[object]:
@@ -110,6 +78,10 @@ class LeakIndex(WordIndex):
     @property
     def key(self) -> bytes:
         return self.salt
+
+    def digest(self, value: str) -> int:
+        """The keyed digest of a whole value's words, as the index holds tracked values."""
+        return self._hash(words(value))
 
     def add_all(self, values: Iterable[object]) -> None:
         for value in values:

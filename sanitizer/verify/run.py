@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sanitizer.config.plan import TablePlan
 from sanitizer.extract.objects import ObjectSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key, words
+from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key
 from sanitizer.verify.objects import index_object, scan_store
 from sanitizer.verify.sql import index_batch, masked_values, scan_target
 from sanitizer.verify.tracker import Tracker
@@ -50,7 +50,7 @@ class RunLeakCheck:
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
-            self.fakes.add(self.index._hash(words(value)))  # type: ignore[arg-type]
+            self.fakes.add(self.index.digest(value))  # type: ignore[arg-type]
         return batch
 
     def check(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:

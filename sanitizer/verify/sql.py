@@ -9,9 +9,9 @@ from itertools import islice
 import polars as pl
 import sqlalchemy as sa
 
-from sanitizer.config.plan import TablePlan
 from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.json import Json
+from sanitizer.mask.plans import TablePlan
 from sanitizer.schema import JSON, OTHER, STRING
 from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen
 from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks

@@ -12,16 +12,18 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from sanitizer.config.plan import SourcePlan, TablePlan, build_plan
-from sanitizer.config.rules import SourceRules, load_rules
+from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, Settings
-from sanitizer.config.vector_plan import build_collection_plans
 from sanitizer.extract.objects import open_source as open_objects
 from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.extract.vectors import open_source as open_vectors
 from sanitizer.load.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
+from sanitizer.mask.plans import SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.rules import load_rules
+from sanitizer.plan.sql import build_plan
+from sanitizer.plan.vectors import build_collection_plans
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
 from sanitizer.verify.objects import scan_store

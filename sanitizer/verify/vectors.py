@@ -14,10 +14,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sanitizer.config.vector_plan import CollectionPlan
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
 from sanitizer.load.vectors.base import VectorTarget
+from sanitizer.mask.plans import CollectionPlan
 from sanitizer.verify.leaks import LeakIndex, LeakReport
 from sanitizer.verify.tracker import Tracker
 

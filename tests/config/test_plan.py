@@ -12,11 +12,13 @@ import textwrap
 import pytest
 import yaml
 
-from sanitizer.config.plan import SourcePlan, build_plan
-from sanitizer.config.rules import SourceRules, rules_from_texts
+from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors, ExitCode
 from sanitizer.mask.operators.detect import Detect
 from sanitizer.mask.operators.redact import Redact
+from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.rules import rules_from_texts
+from sanitizer.plan.sql import build_plan
 from sanitizer.schema import ColumnInfo, ForeignKey, TableInfo
 
 FILE = "rules/app.yaml"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from sanitizer.config.rules import load_rules, rule_files, rules_from_texts
+from sanitizer.config.rules import rule_files
 from sanitizer.errors import ConfigError, ConfigErrors, ExitCode
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.keep import Keep
 from sanitizer.mask.operators.null import Null
+from sanitizer.plan.rules import load_rules, rules_from_texts
 
 SOURCES = ["app"]
 VALID = """\

@@ -16,13 +16,14 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sanitizer.config.plan import SourcePlan, build_plan
-from sanitizer.config.rules import rules_from_texts
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import MaskingError
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.fakes import EMAIL_DOMAINS
+from sanitizer.mask.plans import SourcePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.rules import rules_from_texts
+from sanitizer.plan.sql import build_plan
 from sanitizer.schema import ColumnInfo, ForeignKey, TableInfo
 
 KEY = b"unit-test-key-0123456789abcdef"

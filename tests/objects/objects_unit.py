@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 from sanitizer.config.object_rules import ObjectRule
-from sanitizer.config.rules import rules_from_texts
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.handlers import HANDLERS
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.rules import rules_from_texts
 
 KEY = b"unit-test-key-0123456789abcdef"
 

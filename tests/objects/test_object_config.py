@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from objects_unit import rule
 
-from sanitizer.config.rules import rules_from_texts
 from sanitizer.config.settings import load_settings
 from sanitizer.errors import ConfigError
+from sanitizer.plan.rules import rules_from_texts
 
 KEY = "0123456789abcdef0123456789abcdef"
 

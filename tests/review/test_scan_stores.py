@@ -13,9 +13,9 @@ import yaml
 from review_harness import sanitize
 from scan_stores_harness import KEY, PLANTED, build_project
 
-from sanitizer.config.rules import load_rules
 from sanitizer.config.settings import load_settings
 from sanitizer.errors import ExitCode
+from sanitizer.plan.rules import load_rules
 
 EMAIL, NAME, PHONE = {"fake": "email"}, {"fake": "name"}, {"fake": "phone"}
 # parts of single keys (file names, numbered folders) that must not be spelled out in a glob

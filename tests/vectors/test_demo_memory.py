@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sanitizer.config.rules import load_rules
-from sanitizer.config.vector_plan import build_collection_plans
 from sanitizer.demo.generate import build_demo
 from sanitizer.demo.memory import build_memory, memory_records
 from sanitizer.extract.vectors import open_source
+from sanitizer.plan.rules import load_rules
+from sanitizer.plan.vectors import build_collection_plans
 
 ROOT = Path(__file__).resolve().parents[2]
 

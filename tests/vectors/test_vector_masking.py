@@ -8,15 +8,16 @@ import textwrap
 import polars as pl
 import pytest
 
-from sanitizer.config.rules import SourceRules, rules_from_texts
+from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import NlpSettings
-from sanitizer.config.vector_plan import build_collection_plans
 from sanitizer.errors import ConfigError, MaskingError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.mask.operators import parse_rule
 from sanitizer.mask.operators.base import MaskContext, mask_series
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.vectors import RecordMasker
+from sanitizer.plan.rules import rules_from_texts
+from sanitizer.plan.vectors import build_collection_plans
 from sanitizer.schema import ColumnInfo
 
 KEY = b"vector-masking-test-key-0123456789"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sanitizer.config.rules import rules_from_texts
 from sanitizer.config.settings import load_settings
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators.detect import Detect
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.json import Json
+from sanitizer.plan.rules import rules_from_texts
 
 RULES = """\
 source: memory

@@ -11,9 +11,9 @@ from __future__ import annotations
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
-from sanitizer.config.plan import ColumnPlan, TablePlan
 from sanitizer.mask.engine import ColumnStats, TableMasker
 from sanitizer.mask.objects import NLP_LOCK, ObjectContext, UncoveredFields
+from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.schema import (
     BOOLEAN,
     DATE,

@@ -1,15 +1,17 @@
 """The operator registry: one class per file, registered here by name.
 
-``parse_rule`` turns one YAML rule (``keep``, ``{fake: email, unique: true}``…) into an
-operator instance, with file:line errors that suggest the nearest operator name.
+``build`` turns one rule as read from YAML (a :class:`RuleSpec`: ``keep``,
+``{fake: email, unique: true}``…) into an operator instance, with file:line errors that
+suggest the nearest operator name.
 """
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from sanitizer.config.yamlfile import LocatedDict, Location
+from sanitizer.config.keys import closest
+from sanitizer.config.rule_spec import RuleSpec, read_rule
+from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.operators.constant import Constant
@@ -37,53 +39,46 @@ def _registry(*classes: type[Operator]) -> dict[str, type[Operator]]:
 OPERATORS = _registry(
     Keep, Null, Redact, Constant, Hash, Fake, Format, ShiftDate, Noise, Json, Detect
 )
-MODIFIERS = ("unique", "on_invalid")
 
 
 def _unknown(name: Any, where: Location) -> ConfigError:
-    close = difflib.get_close_matches(str(name), list(OPERATORS), n=1)
-    suggestion = f"did you mean {close[0]!r}? " if close else ""
+    close = closest(name, list(OPERATORS))
+    suggestion = f"did you mean {close!r}? " if close else ""
     return ConfigError(
         f"{where}: unknown operator {name!r}.",
         hint=f"{suggestion}Operators: {', '.join(OPERATORS)} (see `sanitize operators`).",
     )
 
 
-def parse_rule(spec: Any, where: Location) -> Operator:
+def parse_rule(value: Any, where: Location) -> Operator:
     """One rule from YAML → an operator; raises ConfigError naming ``where``."""
-    if isinstance(spec, str):
-        if spec not in OPERATORS:
-            raise _unknown(spec, where)
-        return OPERATORS[spec](None, where)
-    if not isinstance(spec, dict) or not spec:
-        raise ConfigError(
-            f"{where}: a rule must be an operator name or a mapping, not {spec!r}.",
-            hint="write e.g. keep, or {fake: email}.",
-        )
-    at = spec.at if isinstance(spec, LocatedDict) else (lambda _key: where)
-    names = [key for key in spec if key not in MODIFIERS]
-    if len(names) != 1:
-        unknown = [n for n in names if n not in OPERATORS]
+    return build(read_rule(value, where))
+
+
+def build(spec: RuleSpec) -> Operator:
+    """The operator a rule names, configured; raises ConfigError naming where it was written."""
+    if len(spec.names) != 1:
+        unknown = [n for n in spec.names if n not in OPERATORS]
         if unknown:
-            raise _unknown(unknown[0], at(unknown[0]))
+            raise _unknown(unknown[0], spec.at(unknown[0]))
         raise ConfigError(
-            f"{where}: a rule needs exactly one operator, found {names or 'none'}.",
+            f"{spec.where}: a rule needs exactly one operator, found {list(spec.names) or 'none'}.",
             hint="keep one operator per field; options go inside it, e.g. "
             "{shift_date: {max_days: 30}}.",
         )
-    name = names[0]
+    name = spec.names[0]
     if name not in OPERATORS:
-        raise _unknown(name, at(name))
-    op = OPERATORS[name](spec[name], at(name))
-    if "on_invalid" in spec:
+        raise _unknown(name, spec.at(name))
+    op = OPERATORS[name](spec.argument, spec.at(name))
+    if "on_invalid" in spec.modifiers:
         if not isinstance(op, Json):
             raise ConfigError(
-                f"{at('on_invalid')}: on_invalid applies to json rules only.",
+                f"{spec.at('on_invalid')}: on_invalid applies to json rules only.",
                 hint="remove on_invalid here.",
             )
-        op.set_on_invalid(spec["on_invalid"])
-    if "unique" in spec:
-        _set_unique(op, spec["unique"], at("unique"))
+        op.set_on_invalid(spec.modifiers["on_invalid"])
+    if "unique" in spec.modifiers:
+        _set_unique(op, spec.modifiers["unique"], spec.at("unique"))
     return op
 
 
@@ -102,4 +97,4 @@ def _set_unique(op: Operator, value: Any, where: Location) -> None:
     op.unique = value
 
 
-__all__ = ["OPERATORS", "Operator", "parse_rule"]
+__all__ = ["OPERATORS", "Operator", "build", "parse_rule"]

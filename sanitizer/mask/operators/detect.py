@@ -12,7 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake
-from sanitizer.mask.text.detector import ENTITY_FAKES, Finding, find_all
+from sanitizer.mask.text.detector import FAKE_FOR_ENTITY, Finding, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
 
@@ -70,7 +70,7 @@ class Detect(Operator):
 def _kind(finding: Finding) -> str | None:
     """How a finding is replaced: its known column's kind, its entity's fake, or None
     (a format-preserving scramble)."""
-    return finding.kind or ENTITY_FAKES.get(finding.entity)
+    return finding.kind or FAKE_FOR_ENTITY.get(finding.entity)
 
 
 def _replacements(

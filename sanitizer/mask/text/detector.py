@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from sanitizer.config.recognizers import check_file
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
-from sanitizer.mask.text.custom import check_file, load_recognizers
-from sanitizer.mask.text.known import known_in
+from sanitizer.mask.text.custom import load_recognizers
+from sanitizer.mask.text.known_values import known_in
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
-ENTITY_FAKES = {
+# entity Presidio finds by default → the fake kind that replaces it in free text
+FAKE_FOR_ENTITY = {
     "PERSON": "name",
     "EMAIL_ADDRESS": "email",
     "PHONE_NUMBER": "phone",
@@ -34,7 +36,7 @@ ENTITY_FAKES = {
     "US_SSN": "ssn",
 }
 DEFAULT_ENTITIES = (
-    *ENTITY_FAKES,
+    *FAKE_FOR_ENTITY,
     "US_BANK_NUMBER",
     "US_PASSPORT",
     "US_DRIVER_LICENSE",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanitizer.mask.text.known import WordIndex, known_in, set_known
+from sanitizer.mask.text.known_values import WordIndex, known_in, set_known
 
 KNOWN = {
     "name": ["伊藤 裕美子", "Jeffrey Schneider"],

@@ -1,7 +1,7 @@
 """Collect the run's known values: what columns masked with ``fake``/``format`` hold.
 
 ``detect`` uses them to find those exact values again in free text (see
-:mod:`sanitizer.mask.text.known`). Read from the same read-only snapshot as the run, one
+:mod:`sanitizer.mask.text.known_values`). Read from the same read-only snapshot as the run, one
 ``SELECT DISTINCT`` per column, bounded in total.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from sanitizer.config.plan import SourcePlan
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.format import Format
-from sanitizer.mask.text.known import ENTITY_OF_KIND, MAX_KNOWN
+from sanitizer.mask.plans import SourcePlan
+from sanitizer.mask.text.known_values import ENTITY_OF_KIND, MAX_KNOWN
 from sanitizer.schema import STRING
 
 log = logging.getLogger("sanitizer")

@@ -7,86 +7,28 @@ snippet. Foreign-key columns inherit the rule of the key they reference, so join
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from sanitizer.config.keys import did_you_mean
 from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.null import Null
+from sanitizer.mask.plans import ColumnPlan, SourcePlan, TablePlan
 from sanitizer.schema import ColumnInfo, TableInfo
 
 
-@dataclass
-class ColumnPlan:
-    """What happens to one column."""
-
-    column: ColumnInfo
-    operator: Operator
-    origin: str  # "rule", "inherited from T.c", "default"
-    unique: bool = False  # outputs must stay distinct (rule says so, or a constraint needs it)
-
-
-@dataclass
-class TablePlan:
-    table: TableInfo
-    columns: dict[str, ColumnPlan] = field(default_factory=dict)
-
-
-@dataclass
-class SourcePlan:
-    source: str
-    tables: dict[str, TablePlan] = field(default_factory=dict)
-
-
-def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
+def build_plan(rules: SourceRules[Operator], schema: list[TableInfo]) -> SourcePlan:
     """Check the rules against the schema; raise ConfigErrors with every problem at once."""
     errors: list[ConfigError] = []
     by_name = {t.name: t for t in schema}
     rules = _canonical_names(rules, schema)
     rule_file = rules.files[0] if rules.files else "rules/"
-    for name, table_rules in rules.tables.items():
-        if name not in by_name:
-            close = difflib.get_close_matches(name, list(by_name), n=1)
-            errors.append(
-                ConfigError(
-                    f"{table_rules.where}: table {name!r} is not in source {rules.source!r}.",
-                    hint=f"did you mean {close[0]!r}?" if close else "remove the rules or fix it.",
-                )
-            )
-            continue
-        for column in table_rules.columns:
-            if column not in by_name[name].columns:
-                close = difflib.get_close_matches(column, list(by_name[name].columns), n=1)
-                errors.append(
-                    ConfigError(
-                        f"{table_rules.column_lines[column]}: column {name}.{column} is unknown.",
-                        hint=f"did you mean {close[0]!r}?" if close else "remove the rule.",
-                    )
-                )
+    _check_names(rules, by_name, errors)
     plan = SourcePlan(source=rules.source)
     missing: dict[str, list[ColumnInfo]] = {}
     for table in schema:
-        table_plan = TablePlan(table=table)
-        for column in table.columns.values():
-            resolved = _resolve(rules, by_name, table, column.name, set(), errors)
-            if resolved is None:
-                missing.setdefault(table.name, []).append(column)
-                continue
-            op, origin, owner = resolved
-            problem = _check(op, column, table.name)
-            if problem:
-                errors.append(ConfigError(f"{op.where}: {problem[0]}", hint=problem[1]))
-                continue
-            table_plan.columns[column.name] = ColumnPlan(
-                column=column,
-                operator=op,
-                origin=origin,
-                # an inherited key is unique wherever its owner is, so both take the same
-                # collision re-draws and the foreign key still joins
-                unique=op.unique or (op.changes_values and (column.unique or owner.unique)),
-            )
-        plan.tables[table.name] = table_plan
+        plan.tables[table.name] = _plan_table(rules, by_name, table, missing, errors)
     if missing:
         errors.insert(0, _missing_error(missing, rules, rule_file))
     if errors:
@@ -94,7 +36,62 @@ def build_plan(rules: SourceRules, schema: list[TableInfo]) -> SourcePlan:
     return plan
 
 
-def _canonical_names(rules: SourceRules, schema: list[TableInfo]) -> SourceRules:
+def _check_names(
+    rules: SourceRules[Operator], by_name: dict[str, TableInfo], errors: list[ConfigError]
+) -> None:
+    """Rules for a table or column the source does not have: a typo, or a stale rule."""
+    for name, table_rules in rules.tables.items():
+        if name not in by_name:
+            errors.append(
+                ConfigError(
+                    f"{table_rules.where}: table {name!r} is not in source {rules.source!r}.",
+                    hint=did_you_mean(name, list(by_name), "remove the rules or fix it."),
+                )
+            )
+            continue
+        for column in table_rules.columns:
+            if column not in by_name[name].columns:
+                errors.append(
+                    ConfigError(
+                        f"{table_rules.column_lines[column]}: column {name}.{column} is unknown.",
+                        hint=did_you_mean(column, list(by_name[name].columns), "remove the rule."),
+                    )
+                )
+
+
+def _plan_table(
+    rules: SourceRules[Operator],
+    by_name: dict[str, TableInfo],
+    table: TableInfo,
+    missing: dict[str, list[ColumnInfo]],
+    errors: list[ConfigError],
+) -> TablePlan:
+    """Each column's operator; a column with none goes to ``missing``."""
+    table_plan = TablePlan(table=table)
+    for column in table.columns.values():
+        resolved = _resolve(rules, by_name, table, column.name, set(), errors)
+        if resolved is None:
+            missing.setdefault(table.name, []).append(column)
+            continue
+        op, origin, owner = resolved
+        problem = _check(op, column, table.name)
+        if problem:
+            errors.append(ConfigError(f"{op.where}: {problem[0]}", hint=problem[1]))
+            continue
+        table_plan.columns[column.name] = ColumnPlan(
+            column=column,
+            operator=op,
+            origin=origin,
+            # an inherited key is unique wherever its owner is, so both take the same
+            # collision re-draws and the foreign key still joins
+            unique=op.unique or (op.changes_values and (column.unique or owner.unique)),
+        )
+    return table_plan
+
+
+def _canonical_names(
+    rules: SourceRules[Operator], schema: list[TableInfo]
+) -> SourceRules[Operator]:
     """Accept ``public.customer`` for ``customer``: rules may qualify the default schema."""
     aliases = {alias: t.name for t in schema for alias in t.aliases}
     if not any(name in aliases for name in rules.tables):
@@ -104,7 +101,7 @@ def _canonical_names(rules: SourceRules, schema: list[TableInfo]) -> SourceRules
 
 
 def _resolve(
-    rules: SourceRules,
+    rules: SourceRules[Operator],
     tables: dict[str, TableInfo],
     table: TableInfo,
     column: str,
@@ -136,7 +133,7 @@ def _resolve(
     info = table.columns[column]
     if own is not None:
         return own, "rule", info
-    default = rules.default_operator()
+    default = rules.default
     if default is not None and info.kind in default.kinds:
         return default, "default", info
     return None
@@ -175,7 +172,7 @@ def _check(op: Operator, column: ColumnInfo, table: str) -> tuple[str, str] | No
 
 
 def _missing_error(
-    missing: dict[str, list[ColumnInfo]], rules: SourceRules, rule_file: str
+    missing: dict[str, list[ColumnInfo]], rules: SourceRules[Operator], rule_file: str
 ) -> ConfigError:
     count = sum(len(cols) for cols in missing.values())
     lines = ["tables:"]

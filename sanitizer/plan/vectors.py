@@ -7,104 +7,100 @@ collection and keys and carries a paste-ready ``vectors:`` snippet.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-
-from sanitizer.config.rules import SourceRules
+from sanitizer.config.keys import did_you_mean
+from sanitizer.config.rules import CollectionRules, SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.extract.vectors.base import CollectionInfo
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.keep import Keep
 from sanitizer.mask.operators.null import Null
+from sanitizer.mask.plans import CollectionPlan, FieldPlan
 from sanitizer.schema import JSON, ColumnInfo
 
 
-@dataclass
-class FieldPlan:
-    """What happens to the document or one metadata key."""
-
-    operator: Operator
-    origin: str  # "rule" or "default"
-
-
-@dataclass
-class CollectionPlan:
-    collection: CollectionInfo
-    drop: bool = False
-    document: FieldPlan | None = None
-    metadata: dict[str, FieldPlan] = field(default_factory=dict)
-
-
 def build_collection_plans(
-    rules: SourceRules, collections: list[CollectionInfo]
+    rules: SourceRules[Operator], collections: list[CollectionInfo]
 ) -> dict[str, CollectionPlan]:
     """Check ``vectors:`` rules against the source; ConfigErrors lists every problem."""
     errors: list[ConfigError] = []
     by_name = {c.name: c for c in collections}
     for name, written in rules.vectors.items():
         if name not in by_name:
-            close = difflib.get_close_matches(name, list(by_name), n=1)
             errors.append(
                 ConfigError(
                     f"{written.where}: collection {name!r} is not in source {rules.source!r}.",
-                    hint=f"did you mean {close[0]!r}?" if close else "remove the rules or fix it.",
+                    hint=did_you_mean(name, list(by_name), "remove the rules or fix it."),
                 )
             )
-    default = rules.default_operator()
     plans: dict[str, CollectionPlan] = {}
     missing: dict[str, list[str]] = {}
     for collection in collections:
         written = rules.vectors.get(collection.name)
         if written is not None and written.drop:
             plans[collection.name] = CollectionPlan(collection, drop=True)
-            continue
-        if not collection.has_documents:
-            errors.append(
-                ConfigError(
-                    f"{written.where if written else rules.source}: collection "
-                    f"{collection.name!r} has no document text, so its vectors cannot be "
-                    "re-embedded from sanitized text (and production vectors are never copied).",
-                    hint=f"add {collection.name}: drop under vectors:, or store the text in a "
-                    "document (or text, content) column.",
-                )
+        elif not collection.has_documents:
+            errors.append(_no_documents(collection, written, rules.source))
+        else:
+            plans[collection.name] = _plan_collection(
+                collection, written, rules.default, missing, errors
             )
-            continue
-        plan = CollectionPlan(collection)
-        wanted = ["document", *(f"metadata.{k}" for k in collection.metadata_keys)]
-        for field_name in wanted:
-            if field_name == "document":
-                op = written.document if written else None
-            else:
-                key = field_name.split(".", 1)[1]
-                op = written.metadata.get(key) if written else None
-            if op is not None:
-                resolved = FieldPlan(op, "rule")
-            elif default is not None:
-                resolved = FieldPlan(default, "default")
-            else:
-                missing.setdefault(collection.name, []).append(field_name)
-                continue
-            if field_name == "document":
-                plan.document = resolved
-            else:
-                key = field_name.split(".", 1)[1]
-                problem = _cannot_mask(resolved.operator, collection.key_kinds.get(key, ()))
-                if problem:
-                    errors.append(
-                        ConfigError(
-                            f"{resolved.operator.where}: {collection.name}.{field_name} holds "
-                            f"{problem[0]}, which {resolved.operator.label()} cannot mask.",
-                            hint=problem[1],
-                        )
-                    )
-                plan.metadata[key] = resolved
-        plans[collection.name] = plan
     if missing:
         errors.insert(0, _missing_error(missing, rules))
     if errors:
         raise ConfigErrors(errors)
     return plans
+
+
+def _no_documents(
+    collection: CollectionInfo, written: CollectionRules[Operator] | None, source: str
+) -> ConfigError:
+    return ConfigError(
+        f"{written.where if written else source}: collection "
+        f"{collection.name!r} has no document text, so its vectors cannot be "
+        "re-embedded from sanitized text (and production vectors are never copied).",
+        hint=f"add {collection.name}: drop under vectors:, or store the text in a "
+        "document (or text, content) column.",
+    )
+
+
+def _plan_collection(
+    collection: CollectionInfo,
+    written: CollectionRules[Operator] | None,
+    default: Operator | None,
+    missing: dict[str, list[str]],
+    errors: list[ConfigError],
+) -> CollectionPlan:
+    """The document's and each metadata key's operator; fields with none go to ``missing``."""
+    plan = CollectionPlan(collection)
+    wanted = ["document", *(f"metadata.{k}" for k in collection.metadata_keys)]
+    for field_name in wanted:
+        key = field_name.split(".", 1)[1] if field_name != "document" else ""
+        if written is None:
+            op = None
+        else:
+            op = written.document if field_name == "document" else written.metadata.get(key)
+        if op is not None:
+            resolved = FieldPlan(op, "rule")
+        elif default is not None:
+            resolved = FieldPlan(default, "default")
+        else:
+            missing.setdefault(collection.name, []).append(field_name)
+            continue
+        if field_name == "document":
+            plan.document = resolved
+            continue
+        problem = _cannot_mask(resolved.operator, collection.key_kinds.get(key, ()))
+        if problem:
+            errors.append(
+                ConfigError(
+                    f"{resolved.operator.where}: {collection.name}.{field_name} holds "
+                    f"{problem[0]}, which {resolved.operator.label()} cannot mask.",
+                    hint=problem[1],
+                )
+            )
+        plan.metadata[key] = resolved
+    return plan
 
 
 def _cannot_mask(op: Operator, kinds: frozenset[str] | tuple) -> tuple[str, str] | None:
@@ -123,7 +119,7 @@ def _cannot_mask(op: Operator, kinds: frozenset[str] | tuple) -> tuple[str, str]
     return None
 
 
-def _missing_error(missing: dict[str, list[str]], rules: SourceRules) -> ConfigError:
+def _missing_error(missing: dict[str, list[str]], rules: SourceRules[Operator]) -> ConfigError:
     lines = ["vectors:"]
     for collection, fields in missing.items():
         lines.append(f"  {collection}:")

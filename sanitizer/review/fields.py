@@ -1,0 +1,198 @@
+"""How a field's rule is proposed: its name and what Presidio finds in a sample of its values.
+
+Shared by every scan — SQL columns (:mod:`.scan`), vector metadata keys (:mod:`.scan_vectors`),
+JSON paths and CSV columns of objects (:mod:`.scan_objects`). Evidence is kept as counts
+("38/100 sampled values matched EMAIL_ADDRESS"), never as a sampled value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sanitizer.config.settings import Settings
+from sanitizer.extract.vectors.base import kinds_of
+from sanitizer.mask.fakes import UNIQUE_KINDS
+from sanitizer.mask.text.detector import FAKE_FOR_ENTITY
+from sanitizer.review.proposals import Proposal
+from sanitizer.schema import DATE, DATETIME, JSON, STRING, ColumnInfo, TableInfo
+
+SAMPLE_ROWS = 100
+SAMPLE_OBJECTS = 5  # objects read per key shape
+MATCH_SHARE = 0.3  # a column is an entity's when this share of its sampled values holds one
+WHOLE_VALUE = 0.8  # a finding covering this much of a value makes the value that entity
+FREE_TEXT_CHARS = 40  # average length from which text without findings still gets detect
+LINK = re.compile(r"://|^www\.|/")  # a URL finding worth counting ('billing.events' is not)
+# entity found in most of a column's sample → the fake proposed for the column: the table
+# detect replaces findings with, plus street addresses (found by our recognizer, not Presidio)
+PROPOSED_FAKE = {**FAKE_FOR_ENTITY, "STREET_ADDRESS": "street"}
+FAMILIES = [
+    {"name", "first_name", "last_name", "username", "company"},
+    {"city", "address", "street", "postcode"},
+]
+NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
+COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
+# (pattern on the column name, rule) — first match wins; the names people actually use
+NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(p, re.IGNORECASE), rule)
+    for p, rule in [
+        (r"e[-_]?mail", {"fake": "email"}),
+        (r"phone|mobile|^tel|fax|msisdn", {"fake": "phone"}),
+        (r"first[-_]?name|given[-_]?name|forename", {"fake": "first_name"}),
+        (r"last[-_]?name|surname|family[-_]?name", {"fake": "last_name"}),
+        (r"user[-_]?name|login|handle|nick", {"fake": "username"}),
+        (r"company|employer|organi[sz]ation", {"fake": "company"}),
+        (r"(^|_)name$|full[-_]?name|holder|contact[-_]?name|^name", {"fake": "name"}),
+        (r"street|address[-_]?line|^address$|(^|_)addr", {"fake": "address"}),
+        (r"city|town", {"fake": "city"}),
+        (r"zip|post[-_]?code|postal", {"fake": "postcode"}),
+        (r"(^|_)ip([-_]?addr(ess)?)?$", {"fake": "ip"}),
+        (r"iban", {"fake": "iban"}),
+        (r"card[-_]?(number|no|num)|^pan$|cc[-_]?num", {"fake": "credit_card"}),
+        (r"ssn|social[-_]?sec|tax[-_]?id|vat|national[-_]?id|passport|licen[cs]e[-_]?(no|num)",
+         {"format": "preserve"}),
+        (r"password|passwd|secret|token|api[-_]?key|hash", {"constant": "!staging-disabled"}),
+        (r"birth|dob", {"shift_date": {"max_days": 180}}),
+        (r"note|comment|body|message|description|bio|transcript|summary|content|text"
+         r"|subject|file[-_]?name", "detect"),
+    ]
+]  # fmt: skip
+
+
+@dataclass
+class Field:
+    """A field outside SQL — a metadata key, a JSON path, a CSV column — with its sample."""
+
+    name: str  # as the rule names it (``$.requester.email``)
+    values: list[Any]
+    kind: str | None = None  # None: read from the values
+    word: str | None = None  # what name heuristics read (``email``); None: the name
+    parent: str = ""  # the enclosing object (``company`` for ``$.company.name``)
+
+
+def propose_fields(fields: list[Field], settings: Settings) -> list[Proposal]:
+    """The SQL column logic for fields that have no schema: kinds come from the values."""
+    kinds = {f.name: f.kind or sampled_kind(f.values) for f in fields}
+    texts = {
+        f.name: [v for v in f.values if isinstance(v, str) and v.strip()]
+        for f in fields
+        if kinds[f.name] in (STRING, JSON)
+    }
+    found = count_findings(texts, settings)
+    proposals = []
+    for f in fields:
+        column = ColumnInfo(name=f.word or f.name, kind=kinds[f.name], sql_type=kinds[f.name])
+        table = TableInfo(name=f.parent, columns={column.name: column})
+        proposal = propose_column(table, column, f.values, found.get(f.name, {}))
+        proposal.column = f.name
+        proposals.append(proposal)
+    return proposals
+
+
+def sampled_kind(values: list[Any]) -> str:
+    """The kind most sampled values have; text when strings are among them."""
+    kinds = Counter(kind for v in values for kind in kinds_of(v))
+    if not kinds or STRING in kinds:
+        return STRING
+    return kinds.most_common(1)[0][0]
+
+
+def count_findings(
+    texts: dict[str, list[str]], settings: Settings
+) -> dict[str, dict[str, Counter]]:
+    """Per column: entity → counts of sampled values with a finding, and with a whole-value one."""
+    from sanitizer.mask.text.detector import find_all
+
+    flat = [(name, text) for name, items in texts.items() for text in items]
+    if not flat:
+        return {}
+    findings = find_all([text for _, text in flat], None, settings.nlp)
+    out: dict[str, dict[str, Counter]] = {}
+    for (name, text), found in zip(flat, findings, strict=True):
+        counts = out.setdefault(name, {"any": Counter(), "whole": Counter()})
+        found = [f for f in found if f.entity != "URL" or LINK.search(text[f.start : f.end])]
+        size = len(text.strip()) or 1
+        for entity in {f.entity for f in found}:
+            counts["any"][entity] += 1
+            covered = sum(f.end - f.start for f in found if f.entity == entity)
+            if covered / size >= WHOLE_VALUE:
+                counts["whole"][entity] += 1
+    return out
+
+
+def propose_column(
+    table: TableInfo, column: ColumnInfo, values: list[Any], found: dict[str, Counter]
+) -> Proposal:
+    sampled = [v for v in values if v is not None]
+    n = len(sampled)
+    named = _named_rule(table, column)
+    evidence: list[str] = []
+    rule: Any = None
+    if found and n:
+        whole, anywhere = found["whole"], found["any"]
+        entity, count = (whole.most_common(1) or [("", 0)])[0]
+        if count / n >= MATCH_SHARE and entity in PROPOSED_FAKE:
+            rule = {"fake": PROPOSED_FAKE[entity]}
+            evidence.append(f"{count}/{n} sampled values are {entity}")
+            numbered = sum(any(ch.isdigit() for ch in str(v)) for v in sampled)
+            if entity == "LOCATION" and numbered / n >= 0.5:  # a house number: a street
+                rule = {"fake": "street"}
+                evidence.append(f"{numbered}/{n} with a house number")
+        else:
+            hits = [e for e, c in anywhere.most_common() if c / n >= MATCH_SHARE]
+            if hits:
+                rule = "detect"
+                evidence.append(
+                    ", ".join(f"{anywhere[e]}/{n} sampled values contain {e}" for e in hits)
+                )
+    if named is not None and _fits(named, column):
+        evidence.append(f"the name {column.name!r} suggests it")
+        if rule is None or (rule == "detect" and named != "detect") or _same_family(rule, named):
+            rule = named  # the name is more specific: 'first_name' over a PERSON finding
+    if rule is None and column.kind == STRING and sampled:
+        average = sum(len(str(v)) for v in sampled) / n
+        if average >= FREE_TEXT_CHARS:
+            rule = "detect"
+            evidence.append(f"free text (average {average:.0f} characters)")
+    if rule is None:
+        rule = "keep"
+        if column.name in table.primary_key:
+            evidence.append("primary key")
+        evidence.append(f"0/{n} sampled values matched any entity" if n else "no sampled values")
+    return Proposal(table.name, column.name, _unique(rule, column), "; ".join(evidence))
+
+
+def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
+    """The rule a column's name suggests (``name`` in a companies table is a company)."""
+    if column.name.lower() == "name" and COMPANY_TABLE.search(table.name):
+        return {"fake": "company"}
+    rule = next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
+    if rule == "detect" and NOT_TEXT.search(column.name):
+        return None  # content_type, message_id, body_length: about the text, not the text
+    return rule
+
+
+def _same_family(found: Any, named: Any) -> bool:
+    """Whether a value-based fake and a name-based one describe the same kind of thing."""
+    kinds = [r.get("fake") for r in (found, named) if isinstance(r, dict)]
+    return len(kinds) == 2 and any(set(kinds) <= family for family in FAMILIES)
+
+
+def _fits(rule: Any, column: ColumnInfo) -> bool:
+    """A name-based rule only where it can work (a date rule on a date column, etc.)."""
+    if isinstance(rule, dict) and "shift_date" in rule:
+        return column.kind in (DATE, DATETIME)
+    return column.kind in (STRING, JSON) or (isinstance(rule, dict) and "format" in rule)
+
+
+def _unique(rule: Any, column: ColumnInfo) -> Any:
+    """Unique columns get a rule that keeps values distinct."""
+    if not column.unique or rule == "keep":
+        return rule
+    if isinstance(rule, dict) and rule.get("fake") in UNIQUE_KINDS:
+        return {**rule, "unique": True}
+    if isinstance(rule, dict) and ("hash" in rule or "format" in rule):
+        return rule
+    return {"format": "preserve"}  # distinct in, distinct out, same shape
