@@ -1,4 +1,4 @@
-"""Embedding models: the one way staging vectors come into being (DESIGN.md guarantee 8).
+"""Embedding models: the one way staging vectors come into being (docs/design.md, guarantee 8).
 
 Production vectors leak their text, so every staging vector is computed here from sanitized
 text. Three kinds of model sit behind :class:`Embedder`: the bundled offline

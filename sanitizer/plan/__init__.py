@@ -1,0 +1,1 @@
+"""Rules × live schema → per-store plans with operators built."""
