@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sanitizer.config.settings import load_settings  # noqa: E402
-from sanitizer.pipeline import run_snapshot  # noqa: E402
+from sanitizer.run.snapshot import run_snapshot  # noqa: E402
 
 FIRST = ["Ana", "Bob", "Chen", "Dana", "Émile", "Farah", "Gustav", "Hiro"]
 LAST = ["Silva", "Smith", "Wang", "Müller", "Okafor", "Tanaka", "Novak"]

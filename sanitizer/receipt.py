@@ -6,9 +6,20 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+
+class FieldCounts(Protocol):
+    """What masking counted for one field (``mask.engine.ColumnStats`` has this shape)."""
+
+    operator: str
+    origin: str
+    masked: int
+    unchanged: int
+    details: dict[str, int]
 
 
 @dataclass
@@ -18,6 +29,20 @@ class FieldReceipt:
     masked_values: int
     unchanged_values: int
     detected: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, counts: FieldCounts) -> FieldReceipt:
+        """A field's receipt from its masking counts: entities by type, never values."""
+        detected = {
+            key.split(":", 1)[1]: value
+            for key, value in counts.details.items()
+            if key.startswith("entity:")
+        }
+        return cls(counts.operator, counts.origin, counts.masked, counts.unchanged, detected)
+
+    @classmethod
+    def of_all(cls, stats: Mapping[str, FieldCounts]) -> dict[str, FieldReceipt]:
+        return {name: cls.of(counts) for name, counts in stats.items()}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from sanitizer.receipt import Receipt
 
 
-class Progress:
+class ProgressBar:
     """Rows loaded per table; silent when stderr is not a terminal (logs take over)."""
 
     def __init__(self, enabled: bool) -> None:
@@ -21,7 +21,7 @@ class Progress:
         self._bar: RichProgress | None = None
         self._tasks: dict[str, int] = {}
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> ProgressBar:
         if self.enabled:
             self._bar = RichProgress(
                 SpinnerColumn(),

@@ -270,7 +270,7 @@ def test_commands_start_without_loading_presidio_or_spacy():
     """Presidio and spaCy take seconds to import; only detection loads them (lazily), so
     `rules check`, `runs` and a run without `detect` start fast."""
     code = (
-        "import sys, sanitizer.cli, sanitizer.pipeline, sanitizer.mask.operators; "
+        "import sys, sanitizer.cli, sanitizer.run.snapshot, sanitizer.mask.operators; "
         "print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

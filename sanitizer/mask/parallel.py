@@ -9,11 +9,9 @@ batch and are merged.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import polars as pl
@@ -22,6 +20,7 @@ from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
 from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import set_known
+from sanitizer.mask.workers import core_count, process_pool
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
@@ -58,10 +57,7 @@ def worker_count(setting: int | None, uses_nlp: bool) -> int:
     """
     if setting:
         return setting
-    if not uses_nlp:
-        return 1
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return max(1, len(cores) if cores else os.cpu_count() or 1)
+    return core_count() if uses_nlp else 1
 
 
 class MaskPool:
@@ -75,18 +71,7 @@ class MaskPool:
         known: dict[str, list[str]] | None = None,
     ) -> None:
         self.workers = workers
-        # One BLAS thread per worker: the workers already fill the cores, and OpenBLAS
-        # threads on spaCy's small matrices cost more than they give (8% slower measured,
-        # single process). The user's own setting wins.
-        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(variable, "1")
-        context = multiprocessing.get_context("forkserver")
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(keyring, nlp, known or {}),
-        )
+        self._pool = process_pool(workers, _init_worker, (keyring, nlp, known or {}))
 
     def __enter__(self) -> MaskPool:
         return self

@@ -161,7 +161,7 @@ def check_stores(settings: Settings) -> str:
     collections"."""
     if all(endpoint.kind == "sql" for endpoint in settings.sources.values()):
         return ""
-    from sanitizer.pipeline import run_snapshot
+    from sanitizer.run.snapshot import run_snapshot
 
     receipt = run_snapshot(settings, dry_run=True)
     objects = sum(o.objects_in for o in receipt.objects.values())

@@ -39,7 +39,7 @@ ENCODED = ("base64", "quoted-printable")  # .eml parts whose raw lines hide thei
 
 def rule_for(rules: SourceRules, key: str) -> ObjectRule | None:
     """The rule a run gives ``key`` (first match, else ``defaults.unknown``)."""
-    from sanitizer.objects_run import default_rule
+    from sanitizer.plan.objects import default_rule
 
     return next((r for r in rules.objects if r.matches(key)), None) or default_rule(rules)
 

@@ -24,8 +24,8 @@ from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
 
 if TYPE_CHECKING:
-    from sanitizer.objects_run import ObjectRun
-    from sanitizer.vector_run import VectorRun
+    from sanitizer.run.objects import ObjectPart as ObjectRun
+    from sanitizer.run.vectors import VectorPart as VectorRun
 
 
 Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, plans)

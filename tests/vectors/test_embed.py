@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from sanitizer.config.settings import EmbeddingSettings
-from sanitizer.embed import HttpEmbedder, load_embedder
 from sanitizer.errors import ConfigError, TargetError
+from sanitizer.mask.embed import HttpEmbedder, load_embedder
 
 TEXTS = ["Call Ann at +1 415 555 0142.", "", "Refund approved for ticket 42."]
 

@@ -130,7 +130,7 @@ def test_a_vector_source_needs_a_target_of_the_same_kind(tmp_path):
 
 def test_rule_sections_must_match_the_source_kind():
     from sanitizer.config.settings import Endpoint
-    from sanitizer.vector_run import check_rule_sections
+    from sanitizer.run.vectors import check_rule_sections
 
     sources = {
         "app": Endpoint("app", "sql", "sqlite:///x.db", "sanitize.yaml:3"),

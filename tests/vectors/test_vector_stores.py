@@ -11,7 +11,7 @@ from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import RecordBatch
 from sanitizer.load.vectors import open_vector_target
-from sanitizer.vector_run import refuse_same_store
+from sanitizer.run.vectors import refuse_same_store
 
 
 def test_lancedb_source_reports_its_tables_and_reads_in_batches(tmp_path):

@@ -36,7 +36,7 @@ class CollectionInfo:
 class RecordBatch:
     """A batch of records; ``vectors`` is None once the batch has been masked.
 
-    Only :mod:`sanitizer.embed` fills vectors in again, from sanitized documents, so a source
+    Only :mod:`sanitizer.mask.embed` fills vectors in again, from sanitized documents, so a source
     vector has no path to a target.
     """
 

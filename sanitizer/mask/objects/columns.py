@@ -1,6 +1,6 @@
 """Column rules for tabular objects (CSV, Parquet): a table plan per object, SQL's masker.
 
-Each object gets a :class:`~sanitizer.config.plan.TablePlan` from its ``columns:`` rules and
+Each object gets a :class:`~sanitizer.mask.plans.TablePlan` from its ``columns:`` rules and
 is masked batch by batch by the same :class:`~sanitizer.mask.engine.TableMasker` as SQL
 tables, sharing the run's unique ledger, so pseudonyms match the database's exactly. A column
 with no rule and no ``"*"`` fallback stops the run (fail closed).

@@ -1,63 +1,56 @@
 """The nightly-job guard rails around a run's targets: lock, ownership, run history.
 
 Before anything is written every target is locked — SQL, object and vector ones alike — so a
-second run against the same staging stops with exit 8. A SQL target must be sanitizer's own
-(its marker) or new: an existing empty database is adopted only with ``--init``. The run is
-then recorded as ``running`` in each target's history, which also marks runs that were killed
-before they could finish; at the end the row gets the outcome and the receipt's counts (never
-values).
+second run against the same staging stops with exit 8. Every target must be sanitizer's own
+(its marker) or new: an existing empty one is adopted only with ``--init``. The run is then
+recorded as ``running`` in each staging database's history, which also marks runs that were
+killed before they could finish; at the end the row gets the outcome and the receipt's counts
+(never values).
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager, ExitStack
-from typing import Any, Protocol
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
 
 import sanitizer
 from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget
 from sanitizer.receipt import Receipt
 
+if TYPE_CHECKING:
+    from sanitizer.load.target import Target
+
 log = logging.getLogger("sanitizer")
 
 
-class StoreTarget(Protocol):
-    def describe(self) -> str: ...
-
-    def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]: ...
-
-    def claim(self, run_id: str, version: str, init: bool, write: bool) -> None: ...
-
-
-def lock_targets(stack: ExitStack, targets: list[SqlTarget]) -> None:
-    """Hold every target's lock until the run ends (in a stable order: no deadlock)."""
+def lock_all(stack: ExitStack, targets: list[Target], run_id: str, ttl: int) -> None:
+    """Hold every target's lock until the run ends, taken in a stable order (no deadlock)
+    before any target is cleaned or written."""
     for target in sorted(targets, key=lambda t: t.describe()):
-        stack.enter_context(target.lock())
+        stack.enter_context(
+            target.lock() if isinstance(target, SqlTarget) else target.lock(run_id, ttl)
+        )  # TEMP
 
 
-def lock_stores(stack: ExitStack, targets: list[StoreTarget], run_id: str, ttl: int) -> None:
-    """The same for object and vector targets (flock, or a lock record with an expiry in
-    S3 and Chroma), taken before any of them is cleaned or written."""
-    for target in sorted(targets, key=lambda t: t.describe()):
-        stack.enter_context(target.lock(run_id, ttl))
-
-
-def claim_stores(targets: list[StoreTarget], receipt: Receipt, init: bool, dry_run: bool) -> None:
-    """Check that every object and vector target is sanitizer's own (see
-    :mod:`sanitizer.load.ownership`), marking a new one; a dry run only checks."""
-    for target in targets:
+def claim_all(targets: list[Target], receipt: Receipt, init: bool, dry_run: bool) -> None:
+    """Check that every target is sanitizer's own (see :mod:`sanitizer.load.ownership`),
+    marking a new one; a dry run only checks. Object and vector stores first."""
+    stores = [t for t in targets if not isinstance(t, SqlTarget)]
+    databases = [t for t in targets if isinstance(t, SqlTarget)]
+    for target in [*stores, *databases]:
         target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
 
 
-def claim_targets(
-    targets: list[SqlTarget], receipt: Receipt, init: bool, dry_run: bool
-) -> list[History]:
-    """Check ownership (writing the marker on first use) and start each run-history row."""
+def start_histories(targets: list[Target], receipt: Receipt, dry_run: bool) -> list[History]:
+    """Record the run as ``running`` in each staging database's history; a run found still
+    ``running`` there was killed, and is reported."""
+    if dry_run:
+        return []
     histories = []
     for target in targets:
-        target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
-        if dry_run:
+        if not isinstance(target, SqlTarget):
             continue
         history = target.history
         with target.errors("recording the run"):

@@ -10,10 +10,8 @@ so rules that need one run in the main process instead (see :func:`process_count
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +21,12 @@ from sanitizer.extract.objects import ObjectSource, open_source
 from sanitizer.load.objects import ObjectTarget, open_target
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.objects_work import Outcome, PlannedObject, mask_one
+from sanitizer.mask.workers import core_count, process_pool
+from sanitizer.plan.objects import PlannedObject
+from sanitizer.run.object_work import Outcome, mask_one
 
 _WORKER: dict[str, Any] = {}
-MAX_BATCH = 32  # objects per task: enough to amortize the hop, small enough to balance
+OBJECTS_PER_TASK = 32  # objects per task: enough to amortize the hop, small enough to balance
 
 
 @dataclass
@@ -46,10 +46,7 @@ def process_count(setting: int, rules: list[ObjectRule]) -> int:
     )
     if needs_ledger:
         return 1
-    if setting:
-        return setting
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return max(1, len(cores) if cores else os.cpu_count() or 1)
+    return setting or core_count()
 
 
 def _init(
@@ -84,14 +81,7 @@ class ObjectPool:
         init: tuple[str, str, str, str, Keyring, Any],
     ) -> None:
         self.processes, self.threads = processes, threads
-        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(variable, "1")
-        self._pool = ProcessPoolExecutor(
-            max_workers=processes,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_init,
-            initargs=(retry.current(), *init),
-        )
+        self._pool = process_pool(processes, _init, (retry.current(), *init))
 
     def __enter__(self) -> ObjectPool:
         return self
@@ -102,7 +92,7 @@ class ObjectPool:
     def run(self, items: list[PlannedObject], stop: Any) -> Iterator[tuple[PlannedObject, Outcome]]:
         """Outcomes as batches finish, at most two batches per process in flight; nothing new
         is sent once ``stop`` is set."""
-        size = max(1, min(MAX_BATCH, len(items) // (4 * self.processes) or 1))
+        size = max(1, min(OBJECTS_PER_TASK, len(items) // (4 * self.processes) or 1))
         batches = [items[i : i + size] for i in range(0, len(items), size)]
         pending = []
         for batch in batches:

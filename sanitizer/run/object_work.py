@@ -10,14 +10,14 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sanitizer.config.object_rules import ObjectRule
-from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource
+from sanitizer.extract.objects import ObjectAttributes, ObjectSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.mask.engine import ColumnStats, UniqueLedger
 from sanitizer.mask.objects import MalformedObject, ObjectContext, UncoveredFields
 from sanitizer.mask.objects.fields import mask_fields
 from sanitizer.mask.objects.handlers import HANDLERS
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.objects import PlannedObject
 
 SPOOL_BYTES = 8 * 1024 * 1024  # a masked object larger than this is buffered on disk
 
@@ -25,13 +25,6 @@ SPOOL_BYTES = 8 * 1024 * 1024  # a masked object larger than this is buffered on
 class Stores(Protocol):
     source: ObjectSource
     target: ObjectTarget
-
-
-@dataclass
-class PlannedObject:
-    info: ObjectInfo
-    rule: ObjectRule
-    key_out: str = ""
 
 
 @dataclass

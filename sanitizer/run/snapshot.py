@@ -1,0 +1,242 @@
+"""The one place that runs a snapshot, as a short sequence of named steps.
+
+``open`` reads and validates every config and rule file and sets up each store's part of the
+run (SQL, objects, vectors) without writing; ``lock and claim`` locks every target — before
+anything is cleaned or written — then plans each part against its live source (schema,
+objects, collections: fail closed) and claims every target as sanitizer's own, recording the
+run in each staging database's history; ``load`` masks every source into its target's
+shadow; ``verify`` checks counts, unchanged values and leaks across all shadows; ``swap``
+makes every shadow live; the ``receipt`` is written whatever happened. Any failure discards
+every shadow, so the previous staging data stays as it was (docs/design.md, guarantee 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import uuid
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+import sanitizer
+from sanitizer import retry
+from sanitizer.config.rules import SourceRules, rule_files
+from sanitizer.config.settings import VECTOR_KINDS, Settings
+from sanitizer.errors import SanitizerError
+from sanitizer.extract.faked_values import collect_known
+from sanitizer.mask.parallel import MaskPool, worker_count
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known_values import set_known
+from sanitizer.plan.rules import load_rules
+from sanitizer.receipt import Receipt
+from sanitizer.run.context import Progress, RunContext
+from sanitizer.run.guard import claim_all, finish_histories, lock_all, start_histories
+from sanitizer.run.objects import ObjectPart
+from sanitizer.run.sql import SqlPart
+from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embedder
+from sanitizer.verify.checks import check_counts, record_leaks
+from sanitizer.verify.run import RunLeakCheck
+
+if TYPE_CHECKING:
+    from sanitizer.load.target import Target
+
+log = logging.getLogger("sanitizer")
+P = TypeVar("P")
+LOAD_ORDER = (SqlPart, ObjectPart, VectorPart)
+SWAP_ORDER = (ObjectPart, SqlPart, VectorPart)  # objects first: an S3 swap can fail midway
+
+
+class Part(Protocol):
+    """A store's part of a run: the same verbs for SQL, objects and vectors."""
+
+    name: str
+    target: Target
+
+    def open(self, ctx: RunContext) -> None: ...
+    def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None: ...
+    def uses_nlp(self) -> bool: ...
+    def record_plan(self, ctx: RunContext) -> None: ...
+    def load(self, ctx: RunContext) -> None: ...
+
+
+def run_snapshot(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    init: bool = False,
+    progress: Progress | None = None,
+) -> Receipt:
+    """Run the whole snapshot; returns the receipt (also written to the receipts folder).
+
+    ``init`` adopts an existing, empty staging database that sanitizer has not written to.
+    """
+    started = time.monotonic()
+    receipt = new_receipt(settings, dry_run)
+    ctx = RunContext(settings, receipt, Keyring(settings.key), ExitStack(), dry_run, init, progress)
+    try:
+        with ctx.stack:  # locks, connections and pools are released before the outcome is kept
+            _run(ctx)
+        receipt.status = "dry-run" if dry_run else "succeeded"
+    except SanitizerError as exc:
+        receipt.status, receipt.error = "failed", f"{type(exc).__name__}: {exc.message}"
+        raise
+    except BaseException as exc:  # interrupted, or a bug: recorded without its message
+        receipt.status, receipt.error = "failed", type(exc).__name__
+        raise
+    finally:
+        _write_receipt(ctx, started)
+    return receipt
+
+
+def _run(ctx: RunContext) -> None:
+    parts, rules = open_parts(ctx)
+    lock_and_claim(ctx, parts, rules)
+    if ctx.dry_run:
+        for part in parts:
+            part.record_plan(ctx)
+        return
+    _start_masking(ctx, parts)
+    try:
+        load(ctx, parts)
+        verify(ctx, parts)
+        swap(parts)
+    except BaseException:
+        discard(parts)
+        raise
+    ctx.receipt.verification["swapped"] = True
+
+
+def open_parts(ctx: RunContext) -> tuple[list[Part], dict[str, SourceRules]]:
+    """Read every rule file, then set up each source's part (nothing connects yet)."""
+    settings = ctx.settings
+    retry.configure(settings.retries, ctx.run_id)
+    rules = load_rules(settings.rules_dir, list(settings.sources))
+    check_rule_sections(settings.sources, rules)
+    parts: list[Part] = []
+    for name, source in settings.sources.items():
+        target = settings.targets[name]
+        if source.kind == "objects":
+            parts.append(ObjectPart(name, source, target))
+        elif source.kind in VECTOR_KINDS:
+            parts.append(VectorPart(name, source, target))
+        else:
+            parts.append(SqlPart(name, source.url, target.url))
+    for part in parts:
+        part.open(ctx)
+    return parts, rules
+
+
+def lock_and_claim(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> None:
+    """Lock every target, plan every part against its live source, claim every target."""
+    targets = [part.target for part in parts]
+    if not ctx.dry_run:
+        lock_all(ctx.stack, targets, ctx.run_id, ctx.settings.locks.ttl_seconds)
+    for part in parts:
+        part.plan_run(ctx, rules.get(part.name))
+    claim_all(targets, ctx.receipt, ctx.init, ctx.dry_run)
+    ctx.histories += start_histories(targets, ctx.receipt, ctx.dry_run)
+    ctx.embedder = prepare_embedder(of_kind(parts, VectorPart), ctx.settings.embeddings)
+    tables = sum(len(part.tables) for part in of_kind(parts, SqlPart))
+    log.info("plan checked", extra={"run_id": ctx.run_id, "tables": tables})
+
+
+def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
+    """The SQL masking pool (when detection needs the cores) and the run's leak index."""
+    settings = ctx.settings
+    uses_nlp = any(part.uses_nlp() for part in parts)
+    known = _known_values(parts) if uses_nlp else {}
+    workers = worker_count(settings.workers, uses_nlp)
+    if workers > 1:
+        pool = MaskPool(workers, ctx.keyring, settings.nlp, known)
+        ctx.pool = ctx.stack.enter_context(pool)
+    ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size)
+
+
+def _known_values(parts: list[Part]) -> dict[str, list[str]]:
+    """Values of fake/format columns, for ``detect`` to find again in free text."""
+    sql = of_kind(parts, SqlPart)
+    known = collect_known([(part.source, part.tables, part.plan) for part in sql])
+    log.info("known values collected", extra={"values": set_known(known)})
+    return known
+
+
+def load(ctx: RunContext, parts: list[Part]) -> None:
+    """Every source into its target's shadow: SQL first, then objects, then vectors."""
+    for part in in_order(parts, LOAD_ORDER):
+        part.load(ctx)
+
+
+def verify(ctx: RunContext, parts: list[Part]) -> None:
+    """Before the swap: counts and unchanged values, then no production value of a masked
+    field anywhere in the shadows (docs/design.md, guarantees 4 and 7)."""
+    assert ctx.leaks is not None
+    check_counts(ctx.receipt)
+    tables = [
+        (part.target, part.name, [part.plan.tables[t.info.name] for t in part.tables])
+        for part in of_kind(parts, SqlPart)
+        if part.plan is not None
+    ]
+    # SQL values were indexed as they were read; objects and vectors are read again
+    ctx.leaks.check(tables, of_kind(parts, ObjectPart), of_kind(parts, VectorPart))
+    record_leaks(ctx.receipt, ctx.leaks.report, len(ctx.leaks.index))
+
+
+def swap(parts: list[Part]) -> None:
+    """Every shadow made live, objects first."""
+    for part in in_order(parts, SWAP_ORDER):
+        (
+            getattr(part.target, "promote", None) and part.target.promote()
+        ) or part.target.swap() if not hasattr(
+            part.target, "promote"
+        ) else part.target.promote()  # TEMP
+
+
+def discard(parts: list[Part]) -> None:
+    """Remove every shadow after a failure; the live staging data is untouched."""
+    for part in in_order(parts, LOAD_ORDER):
+        try:
+            part.target.discard()
+        except Exception:  # the original failure matters more
+            log.exception("discarding the shadow of %s failed", part.target.name)
+
+
+def of_kind(parts: list[Part], kind: type[P]) -> list[P]:
+    """The parts of one store kind, in sanitize.yaml's order."""
+    return [part for part in parts if isinstance(part, kind)]
+
+
+def in_order(parts: list[Part], kinds: tuple[type, ...]) -> list[Part]:
+    return [part for kind in kinds for part in of_kind(parts, kind)]
+
+
+def new_receipt(settings: Settings, dry_run: bool) -> Receipt:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Receipt(
+        run_id=f"{stamp}-{uuid.uuid4().hex[:6]}",
+        tool_version=sanitizer.__version__,
+        started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        rules_digest=rules_digest(settings),
+        key_id=settings.key_id,
+        key_fingerprint=settings.key_fingerprint,
+        dry_run=dry_run,
+    )
+
+
+def rules_digest(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    for path in rule_files(settings.rules_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _write_receipt(ctx: RunContext, started: float) -> None:
+    """Finish the receipt and the run history; a dry run writes neither."""
+    receipt = ctx.receipt
+    receipt.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    receipt.duration_seconds = round(time.monotonic() - started, 3)
+    finish_histories(ctx.histories, receipt)
+    if not ctx.dry_run:
+        path = receipt.write(ctx.settings.receipts_dir)
+        log.info("receipt written", extra={"path": str(path), "run_id": receipt.run_id})

@@ -1,0 +1,139 @@
+"""A SQL source's part of a run: open, plan, then extract → mask → load into the shadow.
+
+The source is read in one consistent, read-only snapshot; its live schema is checked
+against the rules before anything is written (fail closed). Loading streams each table's
+batches through the masker — in worker processes when the run has a pool — into the
+target's shadow, noting production and masked values for the leak check as they pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+
+from sanitizer.config.rules import SourceRules
+from sanitizer.errors import ConfigError
+from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.load.sql import SqlTarget, open_target
+from sanitizer.mask.engine import TableMasker
+from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.sql import build_plan
+from sanitizer.receipt import FieldReceipt, TableReceipt
+from sanitizer.run.context import RunContext
+
+log = logging.getLogger("sanitizer")
+
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+
+
+class SqlPart:
+    """One ``kind: sql`` source and its staging database during a run."""
+
+    def __init__(self, name: str, source_url: str, target_url: str) -> None:
+        self.name = name
+        self.source = SqlSource(name, source_url)
+        self.target: SqlTarget = open_target(name, target_url)
+        self.tables: list[SourceTable] = []
+        self.plan: SourcePlan | None = None
+
+    def open(self, ctx: RunContext) -> None:
+        """Nothing connects to the target before it is known not to be the source."""
+        ctx.stack.callback(self.target.dispose)
+        refuse_same_database(self.source, self.target)
+        target_dialect = self.target.url.get_backend_name()
+        both_postgres = self.source.dialect == "postgresql" and target_dialect == "postgresql"
+        self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
+
+    def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
+        """Open the snapshot and check every live table and column against the rules."""
+        ctx.stack.enter_context(self.source.snapshot())
+        self.tables = self.source.reflect()
+        self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
+        ctx.receipt.sources[self.name] = {
+            "kind": "sql",
+            "url": self.source.describe(),
+            "tables": len(self.tables),
+        }
+        ctx.receipt.targets[self.name] = self.target.describe()
+
+    def uses_nlp(self) -> bool:
+        assert self.plan is not None
+        return any(
+            column.operator.uses_nlp
+            for table in self.plan.tables.values()
+            for column in table.columns.values()
+        )
+
+    def record_plan(self, ctx: RunContext) -> None:
+        """A dry run's receipt: the operator each column would get, nothing read."""
+        assert self.plan is not None
+        for table in self.tables:
+            columns = self.plan.tables[table.info.name].columns
+            ctx.receipt.tables[self.key(table)] = TableReceipt(
+                fields={
+                    name: FieldReceipt(cp.operator.label(), cp.origin, 0, 0)
+                    for name, cp in columns.items()
+                }
+            )
+
+    def load(self, ctx: RunContext) -> None:
+        """Every table masked into the shadow; indexes and keys after the data."""
+        self.target.prepare(ctx.run_id, self.tables)
+        for table in self.tables:
+            self._load_table(ctx, table)
+        self.target.finalize()
+        for table in self.tables:
+            ctx.receipt.tables[self.key(table)].rows_out = self.target.count(table.info.name)
+
+    def _load_table(self, ctx: RunContext, table: SourceTable) -> None:
+        assert self.plan is not None and ctx.leaks is not None
+        plan, leaks = self.plan.tables[table.info.name], ctx.leaks
+        masker = TableMasker(
+            plan, ctx.keyring, ctx.settings.nlp, ctx.ledger, copy_text=self.source.copy_text
+        )
+        table_receipt = TableReceipt()
+        batches = self._read_counted(ctx, table, table_receipt)
+        batches = (leaks.observe_source(plan, b) or b for b in batches)
+        masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+        self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
+        table_receipt.fields = FieldReceipt.of_all(masker.stats)
+        ctx.receipt.tables[self.key(table)] = table_receipt
+        log.info(
+            "table masked",
+            extra={"run_id": ctx.run_id, "table": table.info.name, "rows": table_receipt.rows_in},
+        )
+
+    def _read_counted(
+        self, ctx: RunContext, table: SourceTable, counts: TableReceipt
+    ) -> Iterator[pl.DataFrame]:
+        """Read one table lazily, counting rows in (the target streams it: bounded memory)."""
+        for batch in self.source.batches(table, ctx.settings.batch_size):
+            counts.rows_in += batch.height
+            ctx.advance(self.key(table), batch.height)
+            yield batch
+
+    def key(self, table: SourceTable) -> str:
+        return f"{self.name}.{table.info.name}"
+
+
+def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:
+    """A target on the same server and database as its source would overwrite production
+    (docs/design.md, guarantee 2)."""
+    if _identity(source.url) == _identity(target.url):
+        raise ConfigError(
+            f"target {target.name!r} ({target.describe()}) is the same database as its source.",
+            hint="point the target at a separate staging database.",
+        )
+
+
+def _identity(url: sa.URL) -> tuple[object, ...]:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return (backend, Path(url.database or "").resolve())
+    port = url.port or DEFAULT_PORTS.get(backend, 0)  # "no port" means the default one
+    host = "localhost" if url.host in (None, "", "127.0.0.1", "::1", "localhost") else url.host
+    return (backend, host, port, url.database)

@@ -1,0 +1,205 @@
+"""A vector source's part of a run: open, plan, then mask → re-embed → load into the shadow.
+
+Everything is opened and checked (rules, dimensions) before anything is written; the shadow
+collections are swapped in with the other targets only after the whole run verified, and
+discarded on any failure, so SQL, object and vector staging change together. Stored vectors
+are never copied: each one is computed from the sanitized document (docs/design.md,
+guarantee 8).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from sanitizer.config.rules import SourceRules
+from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint
+from sanitizer.errors import ConfigError
+from sanitizer.extract.vectors import open_source
+from sanitizer.extract.vectors.base import RecordBatch
+from sanitizer.load.vectors import open_vector_target
+from sanitizer.load.vectors.base import DIMENSION_KEY, METRIC_KEY, MODEL_KEY, RUN_KEY
+from sanitizer.mask.embed import Embedder, load_embedder
+from sanitizer.mask.plans import CollectionPlan
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.vectors import RecordMasker
+from sanitizer.plan.vectors import build_collection_plans
+from sanitizer.receipt import CollectionReceipt, FieldReceipt
+from sanitizer.run.context import RunContext
+from sanitizer.verify.checks import check_reembedded
+
+log = logging.getLogger("sanitizer")
+
+RECORDS_PER_READ = 512  # bounded memory while embedding
+
+
+class VectorPart:
+    """One vector source, its staging target and the plan for each collection."""
+
+    def __init__(self, name: str, source: Endpoint, target: Endpoint) -> None:
+        refuse_same_store(source, target)
+        self.name = name
+        self.endpoints = (source, target)
+        self.plans: dict[str, CollectionPlan] = {}
+
+    def open(self, ctx: RunContext) -> None:
+        """Connect both sides (closed when the run ends)."""
+        source, target = self.endpoints
+        self.source = open_source(self.name, source.kind, source.url)
+        ctx.stack.callback(self.source.close)
+        self.target = open_vector_target(self.name, target.kind, target.url)
+        ctx.stack.callback(self.target.close)
+
+    def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
+        """Check the rules against every collection; nothing is written."""
+        self.plans = build_collection_plans(
+            rules or SourceRules(self.name), self.source.collections()
+        )
+        self.target.managed = list(self.plans)  # the staging collections a run replaces
+        source, target = self.endpoints
+        ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
+        ctx.receipt.targets[self.name] = target.url
+
+    def uses_nlp(self) -> bool:
+        return False  # records are masked here, not by the SQL pool
+
+    def kept(self) -> list[CollectionPlan]:
+        return [plan for plan in self.plans.values() if not plan.drop]
+
+    def record_plan(self, ctx: RunContext) -> None:
+        """A dry run's receipt: the operator each field would get."""
+        for name, plan in self.plans.items():
+            masker = RecordMasker(plan, Keyring(b"dry-run-only-not-a-key"), None)
+            ctx.receipt.collections[f"{self.name}.{name}"] = CollectionReceipt(
+                dropped=plan.drop,
+                fields={
+                    n: FieldReceipt(s.operator, s.origin, 0, 0) for n, s in masker.stats.items()
+                },
+            )
+
+    def load(self, ctx: RunContext) -> None:
+        """Mask, re-embed and write every kept collection into the target's shadow."""
+        self.target.prepare(ctx.run_id, list(self.plans))
+        for name, plan in self.plans.items():
+            key = f"{self.name}.{name}"
+            if plan.drop or ctx.embedder is None:
+                rows = plan.collection.count
+                ctx.receipt.collections[key] = CollectionReceipt(rows_in=rows, dropped=True)
+                continue
+            ctx.receipt.collections[key] = self._load_collection(ctx, name, plan, ctx.embedder)
+            log.info(
+                "collection masked and re-embedded",
+                extra={
+                    "run_id": ctx.run_id,
+                    "collection": key,
+                    "records": ctx.receipt.collections[key].rows_in,
+                },
+            )
+
+    def _load_collection(
+        self, ctx: RunContext, name: str, plan: CollectionPlan, embedder: Embedder
+    ) -> CollectionReceipt:
+        key, info = f"{self.name}.{name}", plan.collection
+        stamp = {
+            MODEL_KEY: embedder.name,
+            DIMENSION_KEY: str(embedder.dimension),
+            METRIC_KEY: info.metric,
+            RUN_KEY: ctx.run_id,
+        }
+        self.target.create(info, embedder.dimension, stamp)
+        masker = RecordMasker(plan, ctx.keyring, ctx.settings.nlp)
+        counts = CollectionReceipt(
+            embedding_model=embedder.name, dimension=embedder.dimension, metric=info.metric
+        )
+        copied = 0
+        for batch in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+            counts.rows_in += len(batch)
+            masked = masker.mask(batch)
+            vectors = embedder.embed([doc or "" for doc in masked.documents])
+            copied += copied_vectors(batch, masked, vectors)
+            self.target.write(name, masked, vectors)
+            ctx.advance(key, len(batch))
+        check_reembedded(key, copied)
+        counts.fields = FieldReceipt.of_all(masker.stats)
+        counts.rows_out = self.target.count(name)
+        return counts
+
+
+def check_rule_sections(sources: dict[str, Endpoint], rules: dict[str, SourceRules]) -> None:
+    """tables: rules belong to SQL sources, vectors: rules to vector sources."""
+    for name, written in rules.items():
+        kind = sources[name].kind
+        if kind in VECTOR_KINDS and written.tables:
+            first = next(iter(written.tables.values()))
+            raise ConfigError(
+                f"{first.where}: source {name!r} is a {kind} vector index, so it takes "
+                "vectors: rules, not tables:.",
+                hint="move these rules under vectors: COLLECTION: {document: ..., metadata: ...}.",
+            )
+        if kind not in VECTOR_KINDS and written.vectors:
+            first_collection = next(iter(written.vectors.values()))
+            raise ConfigError(
+                f"{first_collection.where}: source {name!r} is a {kind} database, so it takes "
+                "tables: rules, not vectors:.",
+                hint="put vectors: rules in a file whose source: is a lancedb or chroma source.",
+            )
+
+
+def refuse_same_store(source: Endpoint, target: Endpoint) -> None:
+    """A staging target that is the production store would overwrite production."""
+    if _store_identity(source.url) == _store_identity(target.url):
+        raise ConfigError(
+            f"{target.where}: target {target.name!r} ({target.url}) is the same vector store "
+            "as its source.",
+            hint="point the target at a separate staging directory or server.",
+        )
+
+
+def _store_identity(url: str) -> tuple[str, ...]:
+    if url.startswith(("http://", "https://")):
+        parsed = urlparse(url)
+        host = parsed.hostname or ""
+        host = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
+        return ("http", host, str(parsed.port or 8000), parsed.path.rstrip("/"))
+    if "://" in url:
+        return ("uri", url.rstrip("/"))
+    return ("path", str(Path(url).resolve()))
+
+
+def prepare_embedder(parts: list[VectorPart], settings: EmbeddingSettings) -> Embedder | None:
+    """Load the model and refuse any collection whose dimension differs from it."""
+    kept = [(part, plan) for part in parts for plan in part.kept()]
+    if not kept:
+        return None
+    embedder = load_embedder(settings)
+    problems = []
+    for part, plan in kept:
+        info = plan.collection
+        live = part.target.live_dimension(info.name)
+        for side, dimension in (("source", info.dimension), ("staging", live)):
+            if dimension is not None and dimension != embedder.dimension:
+                problems.append(f"{part.name}.{info.name} ({side}: {dimension})")
+    if problems:
+        raise ConfigError(
+            f"{settings.where or 'sanitize.yaml'}: the embedding model {embedder.name!r} makes "
+            f"{embedder.dimension}-dimensional vectors, but these collections hold another "
+            f"dimension: {', '.join(problems)}.",
+            hint="set embeddings.model (or embeddings.url) in sanitize.yaml to a model of that "
+            "dimension — ideally the one production uses — so staging queries behave alike.",
+        )
+    return embedder
+
+
+def copied_vectors(source: RecordBatch, masked: RecordBatch, vectors: np.ndarray) -> int:
+    """Changed documents whose new vector equals the production one (must be none)."""
+    if source.vectors is None:
+        return 0
+    count = 0
+    for i, (before, after) in enumerate(zip(source.documents, masked.documents, strict=True)):
+        old = source.vectors[i]
+        if before != after and old is not None and len(old) == vectors.shape[1]:
+            count += bool(np.allclose(np.asarray(old, dtype=np.float32), vectors[i]))
+    return count
