@@ -15,8 +15,8 @@ from contextlib import AbstractContextManager, ExitStack
 from typing import Any, Protocol
 
 import sanitizer
-from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget
+from sanitizer.load.sql.history import History
 from sanitizer.receipt import Receipt
 
 log = logging.getLogger("sanitizer")

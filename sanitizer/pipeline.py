@@ -38,8 +38,8 @@ from sanitizer.guard import (
     lock_stores,
     lock_targets,
 )
-from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget, open_target
+from sanitizer.load.sql.history import History
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.parallel import MaskPool, worker_count

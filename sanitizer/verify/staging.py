@@ -19,7 +19,7 @@ from sanitizer.config.vector_plan import build_collection_plans
 from sanitizer.extract.objects import open_source as open_objects
 from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.extract.vectors import open_source as open_vectors
-from sanitizer.load.history import META_TABLES
+from sanitizer.load.sql.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key

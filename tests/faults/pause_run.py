@@ -63,7 +63,7 @@ def inside_batch(table: str, count: int) -> None:
     ``COPY`` about to start."""
     import sqlalchemy as sa
 
-    from sanitizer.load.postgres import PostgresTarget
+    from sanitizer.load.sql.postgres import PostgresTarget
 
     armed = threading.local()
     insert, execute = PostgresTarget.insert_batch, sa.Connection.exec_driver_sql
@@ -93,7 +93,7 @@ def install() -> None:
     if kind == "batch":
         inside_batch(rest[0], int(rest[1]))
     elif kind == "sql":
-        from sanitizer.load.postgres import PostgresTarget
+        from sanitizer.load.sql.postgres import PostgresTarget
 
         table, count = rest
         after_calls(PostgresTarget, "insert_batch", int(count), lambda t, _b: t.name == table)

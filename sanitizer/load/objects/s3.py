@@ -17,15 +17,9 @@ from typing import Any, BinaryIO
 
 from sanitizer.errors import TargetError
 from sanitizer.extract.objects import ObjectAttributes
-from sanitizer.extract.objects.s3 import (
-    missing_object,
-    s3_client,
-    s3_errors,
-    split_url,
-    where,
-)
 from sanitizer.load.locks import S3Lock
 from sanitizer.load.ownership import SHOWN, foreign_store, marker_body
+from sanitizer.stores.s3 import missing_object, s3_client, s3_errors, split_url, where
 
 SHADOW_MARK = ".sanitize-"
 LOCK_SUFFIX = ".sanitize-lock"  # beside the prefix; never listed as staging or a shadow

@@ -19,10 +19,10 @@ import numpy as np
 from sanitizer import retry
 from sanitizer.errors import TargetError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
-from sanitizer.extract.vectors.chroma import connect
 from sanitizer.load.locks import ChromaLock, file_lock, lock_file_for
 from sanitizer.load.ownership import foreign_store
 from sanitizer.load.vectors.base import RUN_KEY, VectorTarget, check_batch, target_errors
+from sanitizer.stores.chroma import connect, is_server
 
 SHADOW_MARK = "__sz_"
 
@@ -39,7 +39,7 @@ class ChromaTarget(VectorTarget):
     @contextlib.contextmanager
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """A server: a lock collection with an expiry; a local directory: ``flock``."""
-        if not self.url.startswith(("http://", "https://")):
+        if not is_server(self.url):
             with file_lock(lock_file_for(Path(self.url).resolve()), self.name, self.url, run_id):
                 yield
             return

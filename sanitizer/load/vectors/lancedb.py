@@ -20,10 +20,10 @@ import pyarrow as pa
 
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
-from sanitizer.extract.vectors.lancedb import layout, table_names
 from sanitizer.load.locks import file_lock, lock_file_for
 from sanitizer.load.ownership import claim_folder
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
+from sanitizer.stores.lancedb import layout, table_names
 
 SHADOW_MARK = "__sz_"
 

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.history import META_TABLES
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.base import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.history import META_TABLES
 
 
 class MysqlTarget(SqlTarget):

@@ -18,7 +18,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.extract.sql import SourceTable
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
+from sanitizer.load.sql.base import SHADOW_MARK, SqlTarget, rows
 
 NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::regclass)?\)")
 

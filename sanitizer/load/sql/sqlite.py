@@ -14,8 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.history import META_TABLES
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.base import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.history import META_TABLES
 
 
 class SqliteTarget(SqlTarget):
