@@ -11,54 +11,40 @@ values).
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager, ExitStack
-from typing import Any, Protocol
+from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import Any
 
 import sanitizer
 from sanitizer.load.sql import SqlTarget
 from sanitizer.load.sql.history import History
+from sanitizer.load.target import Target
 from sanitizer.receipt import Receipt
 
 log = logging.getLogger("sanitizer")
 
 
-class StoreTarget(Protocol):
-    def describe(self) -> str: ...
-
-    def lock(self, run_id: str, ttl: int) -> AbstractContextManager[None]: ...
-
-    def claim(self, run_id: str, version: str, init: bool, write: bool) -> None: ...
-
-
-def lock_targets(stack: ExitStack, targets: list[SqlTarget]) -> None:
-    """Hold every target's lock until the run ends (in a stable order: no deadlock)."""
-    for target in sorted(targets, key=lambda t: t.describe()):
-        stack.enter_context(target.lock())
-
-
-def lock_stores(stack: ExitStack, targets: list[StoreTarget], run_id: str, ttl: int) -> None:
-    """The same for object and vector targets (flock, or a lock record with an expiry in
-    S3 and Chroma), taken before any of them is cleaned or written."""
+def lock_all(stack: ExitStack, targets: Sequence[Target], run_id: str, ttl: int) -> None:
+    """Hold every target's lock until the run ends (in a stable order: no deadlock). A
+    database or folder lock dies with the process; S3 and a Chroma server get a lock record
+    with an expiry of ``ttl`` seconds, renewed while the run lasts."""
     for target in sorted(targets, key=lambda t: t.describe()):
         stack.enter_context(target.lock(run_id, ttl))
 
 
-def claim_stores(targets: list[StoreTarget], receipt: Receipt, init: bool, dry_run: bool) -> None:
-    """Check that every object and vector target is sanitizer's own (see
-    :mod:`sanitizer.load.ownership`), marking a new one; a dry run only checks."""
+def claim_all(targets: Sequence[Target], receipt: Receipt, init: bool, dry_run: bool) -> None:
+    """Check that every target is sanitizer's own (SQL: its marker table; objects and
+    vectors: :mod:`sanitizer.load.ownership`), marking a new one; a dry run only checks."""
     for target in targets:
         target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
 
 
-def claim_targets(
-    targets: list[SqlTarget], receipt: Receipt, init: bool, dry_run: bool
-) -> list[History]:
-    """Check ownership (writing the marker on first use) and start each run-history row."""
+def start_histories(targets: list[SqlTarget], receipt: Receipt, dry_run: bool) -> list[History]:
+    """Start each SQL target's run-history row (which marks runs found killed)."""
+    if dry_run:
+        return []
     histories = []
     for target in targets:
-        target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
-        if dry_run:
-            continue
         history = target.history
         with target.errors("recording the run"):
             stale = history.start(receipt.run_id, _info(receipt))

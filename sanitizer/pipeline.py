@@ -31,13 +31,7 @@ from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import ConfigError, LeakError, SanitizerError, TargetError
 from sanitizer.extract.known import collect_known
 from sanitizer.extract.sql import SourceTable, SqlSource
-from sanitizer.guard import (
-    claim_stores,
-    claim_targets,
-    finish_histories,
-    lock_stores,
-    lock_targets,
-)
+from sanitizer.guard import claim_all, finish_histories, lock_all, start_histories
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.load.sql.history import History
 from sanitizer.mask.engine import TableMasker, UniqueLedger
@@ -147,10 +141,11 @@ def _run(
         sources = {name: SqlSource(name, settings.sources[name].url) for name in sql}
         targets = {name: open_target(name, settings.targets[name].url) for name in sql}
         for name, target in targets.items():
-            stack.callback(target.dispose)
+            stack.callback(target.close)
             refuse_same_database(sources[name], target)  # before anything connects to it
         if not dry_run:
-            lock_targets(stack, list(targets.values()))  # before anything is cleaned or written
+            ttl = settings.locks.ttl_seconds  # before anything is cleaned or written:
+            lock_all(stack, list(targets.values()), receipt.run_id, ttl)
         runs = []
         object_runs: list[ObjectRun] = []
         vector_runs: list[VectorRun] = []
@@ -179,9 +174,10 @@ def _run(
         _select(runs, only)
         stores = [r.target for r in [*object_runs, *vector_runs]]
         if not dry_run:  # object and vector targets: locked before any is cleaned or written
-            lock_stores(stack, stores, receipt.run_id, settings.locks.ttl_seconds)
-        claim_stores(stores, receipt, init, dry_run)
-        histories += claim_targets([run.target for run in runs], receipt, init, dry_run)
+            lock_all(stack, stores, receipt.run_id, settings.locks.ttl_seconds)
+        claim_all(stores, receipt, init, dry_run)
+        claim_all([run.target for run in runs], receipt, init, dry_run)
+        histories += start_histories([run.target for run in runs], receipt, dry_run)
         embedder = prepare_embedder(vector_runs, settings.embeddings)
         log.info(
             "plan checked",
@@ -220,8 +216,8 @@ def _run(
                 load_vector_run(vector_run, settings, keyring, embedder, receipt, progress)
             _verify(receipt)
             _check_leaks(leaks, runs, object_runs, vector_runs, receipt)
-            for object_run in object_runs:  # first: an S3 promotion can fail midway
-                object_run.target.promote()
+            for object_run in object_runs:  # first: an S3 swap can fail midway
+                object_run.target.swap()
             for run in runs:
                 run.target.swap()
             for vector_run in vector_runs:

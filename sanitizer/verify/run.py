@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from sanitizer.config.plan import TablePlan
-from sanitizer.extract.objects import ObjectSource
-from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key, words
 from sanitizer.verify.objects import index_object, scan_store
 from sanitizer.verify.sql import index_batch, masked_values, scan_target
 from sanitizer.verify.tracker import Tracker
-from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
+from sanitizer.verify.vectors import index_collections, scan_collections
 
 if TYPE_CHECKING:
     from sanitizer.objects_run import ObjectRun
@@ -81,30 +79,14 @@ class RunLeakCheck:
         for fake in self.fakes:  # a masked SQL value that equals a production value
             self.index.labels.pop(fake, None)
         for target, source, plans in tables:
-            scan_target(target, source, plans, self.index, self.report)
+            scan_target(target.shadow_reader(), source, plans, self.index, self.report)
         for run in objects:
-            scan_store(shadow_objects(run.target), run.name, self.index, self.report)
+            scan_store(run.target.shadow_reader(), run.name, self.index, self.report)
         for vector_run in vectors:
             if all(plan.drop for plan in vector_run.plans.values()):
                 continue  # nothing was loaded, so there is no shadow to read
-            reader, collections = shadow_reader(vector_run.target)
+            reader, collections = vector_run.target.shadow_reader()
             try:
                 scan_collections(reader, collections, vector_run.name, self.index, self.report)
             finally:
                 reader.close()
-
-
-def shadow_objects(target: ObjectTarget) -> ObjectSource:
-    """A run's object shadow as a read-only source (keys as they will be in staging)."""
-    from sanitizer.load.objects.local import LocalTarget
-    from sanitizer.load.objects.s3 import S3Target
-
-    if isinstance(target, LocalTarget):
-        from sanitizer.extract.objects.local import LocalSource
-
-        return LocalSource(target.name, str(target.shadow))
-    if isinstance(target, S3Target):
-        from sanitizer.extract.objects.s3 import S3Source
-
-        return S3Source(target.name, f"s3://{target.bucket}/{target.shadow}")
-    raise TypeError(f"no leak scan for {type(target).__name__}")

@@ -108,7 +108,7 @@ def install() -> None:
     elif kind == "swap":
         from sanitizer.load.objects.s3 import S3Target
 
-        before_call(S3Target, "promote")  # the first step of the swap (objects go first)
+        before_call(S3Target, "swap")  # the first step of the swap (objects go first)
     else:
         raise SystemExit(f"unknown FAULT_PAUSE_AT {AT!r}")
 

@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from sanitizer.extract.objects import ObjectAttributes, ObjectInfo
+from sanitizer.extract.objects.base import ObjectAttributes, ObjectInfo
 from sanitizer.stores.s3 import s3_client, s3_errors, split_url, unsupported, where
 
 HEADERS = (

@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from sanitizer import retry
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource, kinds_of
+from sanitizer.extract.vectors.base import (
+    CollectionInfo,
+    Collections,
+    RecordBatch,
+    VectorSource,
+    kinds_of,
+)
 from sanitizer.stores.chroma import connect
 
 SCAN_BATCH = 1000
@@ -67,6 +73,20 @@ class ChromaSource(VectorSource):
                 )
             )
         return infos
+
+    def collection_names(self) -> list[str]:
+        return [c.name for c in self.client.list_collections()]
+
+    def open_collections(self, names: dict[str, str]) -> Collections:
+        """Chroma collections opened by name: listing them all would first read every
+        metadata of every collection on the server (to learn their keys), which a scan does
+        not need."""
+        found = []
+        for name, shown in sorted(names.items()):
+            handle = self.client.get_collection(name, embedding_function=None)
+            self.handles[name] = handle  # what batches() reads through
+            found.append((CollectionInfo(name, handle.count(), None, "cosine", ()), shown))
+        return found
 
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         handle = self.handles[collection.name]

@@ -104,6 +104,9 @@ class LanceSource(VectorSource):
             )
         return infos
 
+    def collection_names(self) -> list[str]:
+        return table_names(self.db)
+
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         table = self.tables[collection.name]
         reader = table.search().limit(None).to_batches(size)

@@ -9,7 +9,7 @@ leaves yesterday's staging untouched.
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -22,14 +22,13 @@ from sanitizer import retry
 from sanitizer.errors import ConfigError, LockedError, TargetError
 from sanitizer.extract.sql import SourceTable
 from sanitizer.load.sql.history import META_TABLES, History
+from sanitizer.load.target import SHADOW_MARK, Target
 from sanitizer.stores.sql import create_engine, psycopg_errors, reason, safe_url
 
 log = logging.getLogger(__name__)
 
-SHADOW_MARK = "__sz_"
 
-
-class SqlTarget(ABC):
+class SqlTarget(Target):
     """A staging database. Subclasses own the dialect's shadow and swap mechanics."""
 
     def __init__(self, name: str, url: sa.URL) -> None:
@@ -91,8 +90,9 @@ class SqlTarget(ABC):
                 self.history.create(run_id, version)
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the staging lock for the run; a second run gets a LockedError at once."""
+    def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
+        """Hold the staging lock for the run; a second run gets a LockedError at once.
+        A database lock dies with its session, so neither argument is needed here."""
         yield
 
     def locked(self) -> LockedError:
@@ -191,7 +191,12 @@ class SqlTarget(ABC):
     def after_load(self, conn: sa.Connection) -> None:
         """Dialect work after the data is in (e.g. sequences past the max)."""
 
-    def dispose(self) -> None:
+    def shadow_reader(self) -> SqlTarget:
+        """The shadow tables are read back through the target itself (``tables``,
+        ``stream_rows``, ``count``): verification reads exactly what landed."""
+        return self
+
+    def close(self) -> None:
         self.engine.dispose()
         self.live_engine.dispose()
 
