@@ -286,7 +286,7 @@ def runs(config_path: Path, limit: int) -> None:
             with target.errors("reading the run history"):
                 history = [] if target.fresh() else target.history.recent(limit)
         finally:
-            target.dispose()
+            target.close()
         click.echo(f"{name} ({target.describe()}): {len(history)} run(s)")
         for run in history:
             line = f"  {run['run_id']}  {run['status']:<9} {run['started_at']} → "

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from sanitizer.errors import ExitCode
-from sanitizer.load.history import History
+from sanitizer.load.sql.history import History
 
 SANITIZE = Path(sys.executable).with_name("sanitize")
 KEY = "0123456789abcdef0123456789abcdef"

@@ -204,4 +204,4 @@ def test_a_target_batch_that_failed_is_retried_whole(tmp_path: Path, monkeypatch
         target.write(tables[0], source.batches(tables[0], 10))
         assert target.count("t") == 25 and not failures
     target.discard()
-    target.dispose()
+    target.close()

@@ -21,12 +21,13 @@ from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from sanitizer import retry
-from sanitizer.errors import ConfigError, SourceError
+from sanitizer.errors import SourceError
 from sanitizer.schema import TableInfo, table_info
+from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -44,33 +45,6 @@ PG_NATIVE = (
     sa.LargeBinary,
     sa.Interval,
 )
-
-
-def parse_url(url: str, where: str) -> sa.URL:
-    """A SQLAlchemy URL, or a ConfigError that says what is wrong with it."""
-    try:
-        return make_url(url)
-    except ArgumentError:
-        raise ConfigError(
-            f"{where}: {url.split('@')[-1]!r} is not a database URL.",
-            hint="use e.g. postgresql+psycopg://user@host/db, mysql+pymysql://user@host/db "
-            "or sqlite:///path/to/file.db",
-        ) from None
-
-
-def safe_url(url: sa.URL) -> str:
-    """The URL for messages and receipts: never the password."""
-    return url.render_as_string(hide_password=True)
-
-
-def create_engine(url: sa.URL, where: str, **kwargs: Any) -> sa.Engine:
-    try:
-        return sa.create_engine(url, **kwargs)
-    except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise ConfigError(
-            f"{where}: no driver for {url.drivername!r} ({exc}).",
-            hint="use postgresql+psycopg, mysql+pymysql or sqlite.",
-        ) from None
 
 
 @dataclass
@@ -109,7 +83,7 @@ class SqlSource:
         except SQLAlchemyError as exc:
             self.close()
             raise SourceError(
-                f"source {self.name!r} ({self.describe()}) cannot be opened: {_reason(exc)}.",
+                f"source {self.name!r} ({self.describe()}) cannot be opened: {reason(exc)}.",
                 hint="check the URL, that the server is running and that the role may connect.",
             ) from None
         try:
@@ -192,7 +166,7 @@ class SqlSource:
             return self._reflect()
         except SQLAlchemyError as exc:
             raise SourceError(
-                f"source {self.name!r}: the schema cannot be read: {_reason(exc)}.",
+                f"source {self.name!r}: the schema cannot be read: {reason(exc)}.",
                 hint="the role needs to read the catalog (information_schema).",
             ) from None
 
@@ -315,8 +289,7 @@ class SqlSource:
         transient = retry.is_transient(exc)
         tried = f" (gave up after {tries} attempts)" if transient and tries > 1 else ""
         return SourceError(
-            f"source {self.name!r}: reading {source_table.info.name} failed: "
-            f"{_reason(exc)}{tried}.",
+            f"source {self.name!r}: reading {source_table.info.name} failed: {reason(exc)}{tried}.",
             hint="check the connection and the role's SELECT privilege"
             + ("; raise retries.attempts in sanitize.yaml to wait longer" if transient else "")
             + ". Staging was left as it was.",
@@ -333,7 +306,7 @@ class SqlSource:
         except (SQLAlchemyError, psycopg_errors()) as exc:
             raise SourceError(
                 f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
-                f"{_reason(exc)}.",
+                f"{reason(exc)}.",
                 hint="check the connection and the role's SELECT privilege.",
                 transient=True,
             ) from None
@@ -488,23 +461,6 @@ COPY_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"
 def copy_unescape(text: str) -> str:
     """A COPY text field back to its value (PostgreSQL writes only these escapes)."""
     return re.sub(r"\\(.)", lambda m: COPY_ESCAPES.get(m.group(1), m.group(1)), text)
-
-
-def psycopg_errors() -> type[Exception]:
-    """psycopg's base error when it is installed (COPY bypasses SQLAlchemy's wrapping)."""
-    try:
-        import psycopg
-
-        return psycopg.Error
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return SQLAlchemyError
-
-
-def _reason(exc: Exception) -> str:
-    """The driver's first line, without the SQL or parameters (which may hold values)."""
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
-    return text[:300]
 
 
 def open_snapshots(

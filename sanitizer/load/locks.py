@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.errors import LockedError
-from sanitizer.extract.objects.s3 import missing_object
+from sanitizer.stores.chroma import already_exists, not_found
+from sanitizer.stores.s3 import condition_failed, missing_object
 
 log = logging.getLogger("sanitizer")
 
@@ -227,11 +228,7 @@ class S3Lock(LeaseLock):
                 **condition,
             )  # fmt: skip
         except ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status in (409, 412) or exc.response.get("Error", {}).get("Code") in (
-                "PreconditionFailed",
-                "ConditionalRequestConflict",
-            ):
+            if condition_failed(exc):
                 return False
             raise
         self.etag = answer["ETag"]
@@ -287,7 +284,7 @@ class ChromaLock(LeaseLock):
                 LOCK_COLLECTION, metadata=asdict(holder), embedding_function=None
             )
         except Exception as exc:
-            if "exist" in str(exc).lower() or type(exc).__name__ == "UniqueConstraintError":
+            if already_exists(exc):
                 return False
             raise
         self.id = str(collection.id)
@@ -297,7 +294,7 @@ class ChromaLock(LeaseLock):
         try:
             return self.client.get_collection(LOCK_COLLECTION, embedding_function=None)
         except Exception as exc:
-            if "not exist" in str(exc).lower() or type(exc).__name__ == "NotFoundError":
+            if not_found(exc):
                 return None
             raise
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sanitizer.config.settings import Settings
-from sanitizer.load.history import History
+from sanitizer.load.sql.history import History
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.receipt import Receipt

@@ -11,47 +11,40 @@ killed before they could finish; at the end the row gets the outcome and the rec
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sanitizer
-from sanitizer.load.history import History
 from sanitizer.load.sql import SqlTarget
+from sanitizer.load.sql.history import History
+from sanitizer.load.target import Target
 from sanitizer.receipt import Receipt
-
-if TYPE_CHECKING:
-    from sanitizer.load.target import Target
 
 log = logging.getLogger("sanitizer")
 
 
-def lock_all(stack: ExitStack, targets: list[Target], run_id: str, ttl: int) -> None:
-    """Hold every target's lock until the run ends, taken in a stable order (no deadlock)
-    before any target is cleaned or written."""
+def lock_all(stack: ExitStack, targets: Sequence[Target], run_id: str, ttl: int) -> None:
+    """Hold every target's lock until the run ends (in a stable order: no deadlock). A
+    database or folder lock dies with the process; S3 and a Chroma server get a lock record
+    with an expiry of ``ttl`` seconds, renewed while the run lasts."""
     for target in sorted(targets, key=lambda t: t.describe()):
-        stack.enter_context(
-            target.lock() if isinstance(target, SqlTarget) else target.lock(run_id, ttl)
-        )  # TEMP
+        stack.enter_context(target.lock(run_id, ttl))
 
 
-def claim_all(targets: list[Target], receipt: Receipt, init: bool, dry_run: bool) -> None:
-    """Check that every target is sanitizer's own (see :mod:`sanitizer.load.ownership`),
-    marking a new one; a dry run only checks. Object and vector stores first."""
-    stores = [t for t in targets if not isinstance(t, SqlTarget)]
-    databases = [t for t in targets if isinstance(t, SqlTarget)]
-    for target in [*stores, *databases]:
+def claim_all(targets: Sequence[Target], receipt: Receipt, init: bool, dry_run: bool) -> None:
+    """Check that every target is sanitizer's own (SQL: its marker table; objects and
+    vectors: :mod:`sanitizer.load.ownership`), marking a new one; a dry run only checks."""
+    for target in targets:
         target.claim(receipt.run_id, sanitizer.__version__, init, write=not dry_run)
 
 
-def start_histories(targets: list[Target], receipt: Receipt, dry_run: bool) -> list[History]:
-    """Record the run as ``running`` in each staging database's history; a run found still
-    ``running`` there was killed, and is reported."""
+def start_histories(targets: list[SqlTarget], receipt: Receipt, dry_run: bool) -> list[History]:
+    """Start each SQL target's run-history row (which marks runs found killed)."""
     if dry_run:
         return []
     histories = []
     for target in targets:
-        if not isinstance(target, SqlTarget):
-            continue
         history = target.history
         with target.errors("recording the run"):
             stale = history.start(receipt.run_id, _info(receipt))

@@ -18,7 +18,7 @@ import logging
 import time
 import uuid
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import sanitizer
 from sanitizer import retry
@@ -26,6 +26,7 @@ from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import SanitizerError
 from sanitizer.extract.faked_values import collect_known
+from sanitizer.load.target import Target
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import set_known
@@ -39,13 +40,11 @@ from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embed
 from sanitizer.verify.checks import check_counts, record_leaks
 from sanitizer.verify.run import RunLeakCheck
 
-if TYPE_CHECKING:
-    from sanitizer.load.target import Target
-
 log = logging.getLogger("sanitizer")
 P = TypeVar("P")
 LOAD_ORDER = (SqlPart, ObjectPart, VectorPart)
 SWAP_ORDER = (ObjectPart, SqlPart, VectorPart)  # objects first: an S3 swap can fail midway
+CLAIM_ORDER = (ObjectPart, VectorPart, SqlPart)  # stores, then databases with their history
 
 
 class Part(Protocol):
@@ -135,8 +134,10 @@ def lock_and_claim(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRu
         lock_all(ctx.stack, targets, ctx.run_id, ctx.settings.locks.ttl_seconds)
     for part in parts:
         part.plan_run(ctx, rules.get(part.name))
-    claim_all(targets, ctx.receipt, ctx.init, ctx.dry_run)
-    ctx.histories += start_histories(targets, ctx.receipt, ctx.dry_run)
+    claimed = [part.target for part in in_order(parts, CLAIM_ORDER)]
+    claim_all(claimed, ctx.receipt, ctx.init, ctx.dry_run)
+    databases = [part.target for part in of_kind(parts, SqlPart)]
+    ctx.histories += start_histories(databases, ctx.receipt, ctx.dry_run)
     ctx.embedder = prepare_embedder(of_kind(parts, VectorPart), ctx.settings.embeddings)
     tables = sum(len(part.tables) for part in of_kind(parts, SqlPart))
     log.info("plan checked", extra={"run_id": ctx.run_id, "tables": tables})
@@ -186,11 +187,7 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
 def swap(parts: list[Part]) -> None:
     """Every shadow made live, objects first."""
     for part in in_order(parts, SWAP_ORDER):
-        (
-            getattr(part.target, "promote", None) and part.target.promote()
-        ) or part.target.swap() if not hasattr(
-            part.target, "promote"
-        ) else part.target.promote()  # TEMP
+        part.target.swap()
 
 
 def discard(parts: list[Part]) -> None:

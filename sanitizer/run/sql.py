@@ -42,7 +42,7 @@ class SqlPart:
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
-        ctx.stack.callback(self.target.dispose)
+        ctx.stack.callback(self.target.close)
         refuse_same_database(self.source, self.target)
         target_dialect = self.target.url.get_backend_name()
         both_postgres = self.source.dialect == "postgresql" and target_dialect == "postgresql"

@@ -8,24 +8,41 @@ scanned against the one index, so a value from any store is looked for in every 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 
 from sanitizer.extract.objects import ObjectSource
+from sanitizer.extract.vectors.base import VectorSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
-from sanitizer.mask.plans import TablePlan
+from sanitizer.load.vectors.base import VectorTarget
+from sanitizer.mask.plans import CollectionPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.plan.objects import PlannedObject
 from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key
 from sanitizer.verify.objects import index_object, scan_store
 from sanitizer.verify.sql import index_batch, masked_values, scan_target
 from sanitizer.verify.tracker import Tracker
-from sanitizer.verify.vectors import index_collections, scan_collections, shadow_reader
+from sanitizer.verify.vectors import index_collections, scan_collections
 
-if TYPE_CHECKING:
-    from sanitizer.run.objects import ObjectPart as ObjectRun
-    from sanitizer.run.vectors import VectorPart as VectorRun
+
+class ObjectRun(Protocol):
+    """An object source's part of a run, as the leak check reads it."""
+
+    name: str
+    source: ObjectSource
+    target: ObjectTarget
+    planned: list[PlannedObject]
+
+
+class VectorRun(Protocol):
+    """A vector source's part of a run, as the leak check reads it."""
+
+    name: str
+    source: VectorSource
+    target: VectorTarget
+    plans: dict[str, CollectionPlan]
 
 
 Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, plans)
@@ -81,30 +98,14 @@ class RunLeakCheck:
         for fake in self.fakes:  # a masked SQL value that equals a production value
             self.index.labels.pop(fake, None)
         for target, source, plans in tables:
-            scan_target(target, source, plans, self.index, self.report)
+            scan_target(target.shadow_reader(), source, plans, self.index, self.report)
         for run in objects:
-            scan_store(shadow_objects(run.target), run.name, self.index, self.report)
+            scan_store(run.target.shadow_reader(), run.name, self.index, self.report)
         for vector_run in vectors:
             if all(plan.drop for plan in vector_run.plans.values()):
                 continue  # nothing was loaded, so there is no shadow to read
-            reader, collections = shadow_reader(vector_run.target)
+            reader, collections = vector_run.target.shadow_reader()
             try:
                 scan_collections(reader, collections, vector_run.name, self.index, self.report)
             finally:
                 reader.close()
-
-
-def shadow_objects(target: ObjectTarget) -> ObjectSource:
-    """A run's object shadow as a read-only source (keys as they will be in staging)."""
-    from sanitizer.load.objects.local import LocalTarget
-    from sanitizer.load.objects.s3 import S3Target
-
-    if isinstance(target, LocalTarget):
-        from sanitizer.extract.objects.local import LocalSource
-
-        return LocalSource(target.name, str(target.shadow))
-    if isinstance(target, S3Target):
-        from sanitizer.extract.objects.s3 import S3Source
-
-        return S3Source(target.name, f"s3://{target.bucket}/{target.shadow}")
-    raise TypeError(f"no leak scan for {type(target).__name__}")

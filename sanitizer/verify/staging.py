@@ -17,7 +17,7 @@ from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.extract.objects import open_source as open_objects
 from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.extract.vectors import open_source as open_vectors
-from sanitizer.load.history import META_TABLES
+from sanitizer.load.sql.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.plans import SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring

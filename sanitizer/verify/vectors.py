@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from sanitizer.extract.vectors import open_source
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource
-from sanitizer.load.vectors.base import VectorTarget
+from sanitizer.extract.vectors.base import Collections, RecordBatch, VectorSource
+from sanitizer.load.target import SHADOW_MARK
 from sanitizer.mask.plans import CollectionPlan
 from sanitizer.verify.leaks import LeakIndex, LeakReport
 from sanitizer.verify.tracker import Tracker
 
-SHADOW_MARK = "__sz_"  # the shadow suffix both vector targets use
 SCAN_BATCH = 512
 
 
@@ -39,44 +38,11 @@ def index_collections(
                 tracker.values(field_plan.operator, [m.get(key) for m in batch.metadatas])
 
 
-Collections = list[tuple[CollectionInfo, str]]  # what to read, and the name to report
-
-
 def live_reader(name: str, kind: str, url: str) -> tuple[VectorSource, Collections]:
     """Live staging as a read-only source, and its collections (shadows left out)."""
     reader = open_source(name, kind, url)
-    if kind == "chroma":
-        listed = [c.name for c in reader.client.list_collections()]  # type: ignore[attr-defined]
-        live = {n: n for n in listed if SHADOW_MARK not in n}
-        return reader, _chroma_collections(reader, live)
-    return reader, [(c, c.name) for c in reader.collections() if SHADOW_MARK not in c.name]
-
-
-def shadow_reader(target: VectorTarget) -> tuple[VectorSource, Collections]:
-    """A run's shadow collections as a read-only source, each with its staging name."""
-    from sanitizer.load.vectors.chroma import ChromaTarget
-    from sanitizer.load.vectors.lancedb import LanceTarget
-
-    if isinstance(target, LanceTarget):  # a shadow directory beside the live one
-        reader = open_source(target.name, target.kind, str(target.shadow))
-        return reader, [(c, c.name) for c in reader.collections()]
-    if isinstance(target, ChromaTarget):  # shadow collections on the staging server
-        reader = open_source(target.name, target.kind, target.url)
-        shadows = {handle.name: name for name, (handle, _) in target.shadows.items()}
-        return reader, _chroma_collections(reader, shadows)
-    raise TypeError(f"no leak scan for {type(target).__name__}")
-
-
-def _chroma_collections(reader: Any, names: dict[str, str]) -> Collections:
-    """Chroma collections opened by name: listing them all would first read every
-    metadata of every collection on the server (to learn their keys), which a scan does
-    not need."""
-    found = []
-    for name, shown in sorted(names.items()):
-        handle = reader.client.get_collection(name, embedding_function=None)
-        reader.handles[name] = handle  # what ChromaSource.batches reads through
-        found.append((CollectionInfo(name, handle.count(), None, "cosine", ()), shown))
-    return found
+    live = {n: n for n in reader.collection_names() if SHADOW_MARK not in n}
+    return reader, reader.open_collections(live)
 
 
 def scan_collections(

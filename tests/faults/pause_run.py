@@ -63,7 +63,7 @@ def inside_batch(table: str, count: int) -> None:
     ``COPY`` about to start."""
     import sqlalchemy as sa
 
-    from sanitizer.load.postgres import PostgresTarget
+    from sanitizer.load.sql.postgres import PostgresTarget
 
     armed = threading.local()
     insert, execute = PostgresTarget.insert_batch, sa.Connection.exec_driver_sql
@@ -93,7 +93,7 @@ def install() -> None:
     if kind == "batch":
         inside_batch(rest[0], int(rest[1]))
     elif kind == "sql":
-        from sanitizer.load.postgres import PostgresTarget
+        from sanitizer.load.sql.postgres import PostgresTarget
 
         table, count = rest
         after_calls(PostgresTarget, "insert_batch", int(count), lambda t, _b: t.name == table)
@@ -108,7 +108,7 @@ def install() -> None:
     elif kind == "swap":
         from sanitizer.load.objects.s3 import S3Target
 
-        before_call(S3Target, "promote")  # the first step of the swap (objects go first)
+        before_call(S3Target, "swap")  # the first step of the swap (objects go first)
     else:
         raise SystemExit(f"unknown FAULT_PAUSE_AT {AT!r}")
 

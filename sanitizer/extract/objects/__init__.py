@@ -1,47 +1,10 @@
-"""Object sources: one small interface, one module per store (``local.py``, ``s3.py``).
-
-A source lists keys (relative to its prefix) and opens each object as a byte stream, so a
-large object is read as it is masked, never loaded whole. Sources only ever read.
+"""Object sources: the interface (``base.py``), one module per store (``local.py``, ``s3.py``),
+and the factory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
-
-
-@dataclass(frozen=True)
-class ObjectInfo:
-    """One object as listed: its key below the source's prefix and its size in bytes."""
-
-    key: str
-    size: int
-
-
-@dataclass
-class ObjectAttributes:
-    """What travels with an object besides its bytes: user metadata, tags, content headers."""
-
-    metadata: dict[str, str] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)  # ContentType, ContentEncoding…
-
-
-class ObjectSource(Protocol):
-    name: str
-
-    def describe(self) -> str:
-        """Where the objects come from, without credentials."""
-
-    def list(self) -> Iterator[ObjectInfo]:
-        """Every object below the prefix, in key order."""
-
-    def open(self, key: str) -> BinaryIO:
-        """A readable byte stream of one object (the caller closes it)."""
-
-    def attributes(self, key: str) -> ObjectAttributes:
-        """The object's metadata and tags (empty where the store has none)."""
+from sanitizer.extract.objects.base import ObjectAttributes, ObjectInfo, ObjectSource
 
 
 def open_source(name: str, url: str) -> ObjectSource:
@@ -53,3 +16,6 @@ def open_source(name: str, url: str) -> ObjectSource:
     from sanitizer.extract.objects.local import LocalSource
 
     return LocalSource(name, url)
+
+
+__all__ = ["ObjectAttributes", "ObjectInfo", "ObjectSource", "open_source"]

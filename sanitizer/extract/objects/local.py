@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sanitizer.errors import SourceError
-from sanitizer.extract.objects import ObjectAttributes, ObjectInfo
+from sanitizer.extract.objects.base import ObjectAttributes, ObjectInfo
 
 
 class LocalSource:

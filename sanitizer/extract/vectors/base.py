@@ -32,6 +32,9 @@ class CollectionInfo:
     details: dict[str, Any] = field(default_factory=dict, compare=False)  # store-specific
 
 
+Collections = list[tuple[CollectionInfo, str]]  # what to read, and the name to report
+
+
 @dataclass
 class RecordBatch:
     """A batch of records; ``vectors`` is None once the batch has been masked.
@@ -95,6 +98,15 @@ class VectorSource(ABC):
     @abstractmethod
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         """Every record of ``collection``, ``size`` at a time, vectors included."""
+
+    def collection_names(self) -> list[str]:
+        """The names of every collection, without reading them."""
+        return [c.name for c in self.collections()]
+
+    def open_collections(self, names: dict[str, str]) -> Collections:
+        """The collections named in ``names`` (store name → the name to report), ready for
+        :meth:`batches`; only what reading them needs is learnt."""
+        return [(c, names[c.name]) for c in self.collections() if c.name in names]
 
     def close(self) -> None:
         """Release the client (the default has nothing to release)."""

@@ -7,60 +7,20 @@ before anything is written (fail closed needs them). Collections are always open
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlparse
 
 from sanitizer import retry
-from sanitizer.errors import ConfigError, SourceError
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch, VectorSource, kinds_of
+from sanitizer.extract.vectors.base import (
+    CollectionInfo,
+    Collections,
+    RecordBatch,
+    VectorSource,
+    kinds_of,
+)
+from sanitizer.stores.chroma import connect
 
 SCAN_BATCH = 1000
-
-
-def connect(name: str, url: str, section: str = "sources") -> Any:
-    """A Chroma client for a server URL or a local path; a clear error when unreachable."""
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # no phoning home from a snapshot
-    import chromadb
-
-    server = url.startswith(("http://", "https://"))
-    try:
-        if server:
-            parsed = urlparse(url)
-            if not parsed.hostname:
-                raise ConfigError(f"{section}.{name}: {url!r} names no host.")
-            client = chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-            )
-            client.heartbeat()
-            return client
-        return chromadb.PersistentClient(path=url)
-    except ConfigError:
-        raise
-    except Exception as exc:
-        error = SourceError if section == "sources" else _target_error()
-        if server:
-            raise error(
-                f"{section}.{name}: cannot reach the Chroma server at {url} "
-                f"({type(exc).__name__}).",
-                hint="start it (e.g. chroma run --path DIR --host 127.0.0.1 --port 8000) or fix "
-                "the url in sanitize.yaml.",
-                transient=True,
-            ) from None
-        raise error(
-            f"{section}.{name}: cannot open the local Chroma directory {url} "
-            f"({type(exc).__name__}).",
-            hint="check the path in sanitize.yaml and that no other program holds it open.",
-        ) from None
-
-
-def _target_error() -> type:
-    from sanitizer.errors import TargetError
-
-    return TargetError
 
 
 def metric_of(collection: Any) -> str:
@@ -113,6 +73,20 @@ class ChromaSource(VectorSource):
                 )
             )
         return infos
+
+    def collection_names(self) -> list[str]:
+        return [c.name for c in self.client.list_collections()]
+
+    def open_collections(self, names: dict[str, str]) -> Collections:
+        """Chroma collections opened by name: listing them all would first read every
+        metadata of every collection on the server (to learn their keys), which a scan does
+        not need."""
+        found = []
+        for name, shown in sorted(names.items()):
+            handle = self.client.get_collection(name, embedding_function=None)
+            self.handles[name] = handle  # what batches() reads through
+            found.append((CollectionInfo(name, handle.count(), None, "cosine", ()), shown))
+        return found
 
     def batches(self, collection: CollectionInfo, size: int) -> Iterator[RecordBatch]:
         handle = self.handles[collection.name]

@@ -1,6 +1,6 @@
 """A local folder as an object target: the run writes a sibling shadow folder, then renames.
 
-Promotion is two renames on the same filesystem (current → old, shadow → current) and then
+The swap is two renames on the same filesystem (current → old, shadow → current) and then
 the old folder is removed, so readers see either the previous snapshot or the new one.
 """
 
@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sanitizer.errors import TargetError
-from sanitizer.extract.objects import ObjectAttributes
+from sanitizer.extract.objects import ObjectAttributes, ObjectSource
+from sanitizer.extract.objects.local import LocalSource
 from sanitizer.load.locks import file_lock, lock_file_for
+from sanitizer.load.objects.base import ObjectTarget
 from sanitizer.load.ownership import claim_folder
+from sanitizer.load.target import OBJECT_SHADOW_MARK
 
 CHUNK = 1 << 20
 
 
-class LocalTarget:
+class LocalTarget(ObjectTarget):
     """Writes objects below a folder (metadata and tags have no place on disk: not kept)."""
 
     def __init__(self, name: str, path: str) -> None:
@@ -45,7 +48,7 @@ class LocalTarget:
 
     def attach(self, run_id: str) -> None:
         self.run_id = run_id
-        self.shadow = self.root.parent / f".{self.root.name}.sanitize-{run_id}"
+        self.shadow = self.root.parent / f".{self.root.name}{OBJECT_SHADOW_MARK}{run_id}"
 
     def prepare(self, run_id: str) -> None:
         self.attach(run_id)
@@ -61,13 +64,14 @@ class LocalTarget:
 
     def _remove_leftovers(self) -> None:
         """Shadows of runs that were killed (no chance to discard) go before a new one; a run
-        killed between promotion's two renames left the previous copy aside: it goes back."""
+        killed between the swap's two renames left the previous copy aside: it goes back."""
         if not self.root.parent.is_dir():
             return
         aside = sorted(self.root.parent.glob(f".{self.root.name}.previous-*"))
         if not self.root.exists() and aside:
             os.rename(aside[-1], self.root)
-        for pattern in (f".{self.root.name}.sanitize-*", f".{self.root.name}.previous-*"):
+        shadows = f".{self.root.name}{OBJECT_SHADOW_MARK}*"
+        for pattern in (shadows, f".{self.root.name}.previous-*"):
             for stale in self.root.parent.glob(pattern):
                 shutil.rmtree(stale, ignore_errors=True)
 
@@ -104,7 +108,11 @@ class LocalTarget:
             if p.is_file() and not p.name.startswith(".part-")
         }
 
-    def promote(self) -> None:
+    def shadow_reader(self) -> ObjectSource:
+        assert self.shadow is not None, "prepare() first"
+        return LocalSource(self.name, str(self.shadow))
+
+    def swap(self) -> None:
         assert self.shadow is not None, "prepare() first"
         old = self.root.parent / f".{self.root.name}.previous-{self.run_id}"
         try:

@@ -1,9 +1,9 @@
 """S3 (or any S3-compatible server) as an object target.
 
 The run uploads below a sibling prefix ``<prefix>.sanitize-<run id>/``, never under the
-staging prefix itself. Promotion copies each object server-side onto the staging prefix,
+staging prefix itself. The swap copies each object server-side onto the staging prefix,
 deletes the staging objects the run did not produce, then deletes the shadow. S3 has no
-multi-object rename, so promotion is the one step that is not all-or-nothing; a failure there
+multi-object rename, so the swap is the one step that is not all-or-nothing; a failure there
 is reported, and the next run rewrites the whole prefix.
 """
 
@@ -16,25 +16,21 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, BinaryIO
 
 from sanitizer.errors import TargetError
-from sanitizer.extract.objects import ObjectAttributes
-from sanitizer.extract.objects.s3 import (
-    missing_object,
-    s3_client,
-    s3_errors,
-    split_url,
-    where,
-)
+from sanitizer.extract.objects import ObjectAttributes, ObjectSource
+from sanitizer.extract.objects.s3 import S3Source
 from sanitizer.load.locks import S3Lock
+from sanitizer.load.objects.base import ObjectTarget
 from sanitizer.load.ownership import SHOWN, foreign_store, marker_body
+from sanitizer.load.target import OBJECT_SHADOW_MARK as SHADOW_MARK
+from sanitizer.stores.s3 import missing_object, s3_client, s3_errors, split_url, where
 
-SHADOW_MARK = ".sanitize-"
-LOCK_SUFFIX = ".sanitize-lock"  # beside the prefix; never listed as staging or a shadow
-MARKER_SUFFIX = ".sanitize-marker"  # beside the prefix too: this prefix is sanitizer's
+LOCK_SUFFIX = f"{SHADOW_MARK}lock"  # beside the prefix; never listed as staging or a shadow
+MARKER_SUFFIX = f"{SHADOW_MARK}marker"  # beside the prefix too: this prefix is sanitizer's
 COPY_LIMIT = 5 * 1024**3  # larger objects need a multipart copy
 WORKERS = 16
 
 
-class S3Target:
+class S3Target(ObjectTarget):
     """Writes objects below ``s3://bucket/prefix`` through a run-scoped shadow prefix."""
 
     def __init__(self, name: str, url: str) -> None:
@@ -127,7 +123,11 @@ class S3Target:
         )
         return [item for page in pages for item in page.get("Contents", [])]
 
-    def promote(self) -> None:
+    def shadow_reader(self) -> ObjectSource:
+        assert self.shadow is not None, "prepare() first"
+        return S3Source(self.name, f"s3://{self.bucket}/{self.shadow}")
+
+    def swap(self) -> None:
         assert self.shadow is not None, "prepare() first"
         if self.lease is not None:
             self.lease.check()

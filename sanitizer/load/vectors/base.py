@@ -6,14 +6,15 @@ sanitized documents as separate arguments, so a source vector cannot reach a tar
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
 from sanitizer.errors import TargetError
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
+from sanitizer.extract.vectors.base import CollectionInfo, Collections, RecordBatch, VectorSource
+from sanitizer.load.target import Target
 
 MODEL_KEY = "sanitizer.embedding_model"
 DIMENSION_KEY = "sanitizer.embedding_dimension"
@@ -21,7 +22,7 @@ METRIC_KEY = "sanitizer.metric"
 RUN_KEY = "sanitizer.run_id"
 
 
-class VectorTarget(ABC):
+class VectorTarget(Target):
     kind: str
 
     def __init__(self, name: str, url: str) -> None:
@@ -61,6 +62,11 @@ class VectorTarget(ABC):
     @abstractmethod
     def count(self, collection: str) -> int:
         """Records in the shadow (verification compares it with the source's count)."""
+
+    @abstractmethod
+    def shadow_reader(self) -> tuple[VectorSource, Collections]:
+        """The run's shadow collections as a read-only source, each with its staging name
+        (the caller closes the source)."""
 
     @abstractmethod
     def swap(self) -> None:

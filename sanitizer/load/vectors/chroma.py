@@ -18,13 +18,13 @@ import numpy as np
 
 from sanitizer import retry
 from sanitizer.errors import TargetError
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
-from sanitizer.extract.vectors.chroma import connect
+from sanitizer.extract.vectors.base import CollectionInfo, Collections, RecordBatch, VectorSource
+from sanitizer.extract.vectors.chroma import ChromaSource
 from sanitizer.load.locks import ChromaLock, file_lock, lock_file_for
 from sanitizer.load.ownership import foreign_store
+from sanitizer.load.target import SHADOW_MARK
 from sanitizer.load.vectors.base import RUN_KEY, VectorTarget, check_batch, target_errors
-
-SHADOW_MARK = "__sz_"
+from sanitizer.stores.chroma import connect, is_server
 
 
 class ChromaTarget(VectorTarget):
@@ -39,7 +39,7 @@ class ChromaTarget(VectorTarget):
     @contextlib.contextmanager
     def lock(self, run_id: str, ttl: int) -> Iterator[None]:
         """A server: a lock collection with an expiry; a local directory: ``flock``."""
-        if not self.url.startswith(("http://", "https://")):
+        if not is_server(self.url):
             with file_lock(lock_file_for(Path(self.url).resolve()), self.name, self.url, run_id):
                 yield
             return
@@ -109,6 +109,12 @@ class ChromaTarget(VectorTarget):
 
     def count(self, collection: str) -> int:
         return self.shadows[collection][0].count()
+
+    def shadow_reader(self) -> tuple[VectorSource, Collections]:
+        """The shadow collections on the staging server, opened by name."""
+        reader = ChromaSource(self.name, self.url)
+        shadows = {handle.name: name for name, (handle, _) in self.shadows.items()}
+        return reader, reader.open_collections(shadows)
 
     def swap(self) -> None:
         if self.lease is not None:

@@ -19,13 +19,13 @@ import numpy as np
 import pyarrow as pa
 
 from sanitizer.errors import ConfigError
-from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
-from sanitizer.extract.vectors.lancedb import layout, table_names
+from sanitizer.extract.vectors.base import CollectionInfo, Collections, RecordBatch, VectorSource
+from sanitizer.extract.vectors.lancedb import LanceSource
 from sanitizer.load.locks import file_lock, lock_file_for
 from sanitizer.load.ownership import claim_folder
+from sanitizer.load.target import SHADOW_MARK
 from sanitizer.load.vectors.base import VectorTarget, check_batch, target_errors
-
-SHADOW_MARK = "__sz_"
+from sanitizer.stores.lancedb import layout, table_names
 
 
 class LanceTarget(VectorTarget):
@@ -136,6 +136,11 @@ class LanceTarget(VectorTarget):
 
     def count(self, collection: str) -> int:
         return self.tables[collection][0].count_rows()
+
+    def shadow_reader(self) -> tuple[VectorSource, Collections]:
+        """The shadow directory beside the live one, as a LanceDB source."""
+        reader = LanceSource(self.name, str(self.shadow))
+        return reader, [(c, c.name) for c in reader.collections()]
 
     def swap(self) -> None:
         old = self.path.with_name(f"{self.path.name}{SHADOW_MARK}old_{self.run_id}")

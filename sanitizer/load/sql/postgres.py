@@ -18,7 +18,8 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.extract.sql import SourceTable
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget, rows
+from sanitizer.load.sql.base import SqlTarget, rows
+from sanitizer.load.target import SHADOW_MARK
 
 NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::regclass)?\)")
 
@@ -50,7 +51,7 @@ class PostgresTarget(SqlTarget):
             return sorted(f"{s}.{t}" for s in schemas for t in inspector.get_table_names(s))
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
         """A session-level advisory lock on its own connection: released by the server when
         the process dies, so a killed run never leaves a stale lock."""
         digest = hashlib.blake2b(f"sanitizer:{self.url.database}".encode(), digest_size=8).digest()

@@ -14,8 +14,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.history import META_TABLES
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.base import SqlTarget
+from sanitizer.load.sql.history import META_TABLES
+from sanitizer.load.target import SHADOW_MARK
 
 
 class SqliteTarget(SqlTarget):
@@ -49,7 +50,7 @@ class SqliteTarget(SqlTarget):
         return not self.path.exists()
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
         """An exclusive ``flock`` on the staging file's folder (no lock file is left behind):
         the kernel drops it with the process, so a killed run never leaves a stale lock."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,9 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.history import META_TABLES
-from sanitizer.load.sql import SHADOW_MARK, SqlTarget
+from sanitizer.load.sql.base import SqlTarget
+from sanitizer.load.sql.history import META_TABLES
+from sanitizer.load.target import SHADOW_MARK
 
 
 class MysqlTarget(SqlTarget):
@@ -52,7 +53,7 @@ class MysqlTarget(SqlTarget):
         )
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
         """``GET_LOCK`` on its own connection: released by the server when the process dies,
         so a killed run never leaves a stale lock."""
         name = f"sanitizer:{self.database}"[:64]

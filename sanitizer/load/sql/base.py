@@ -1,4 +1,4 @@
-"""The SQL target interface, shared by the dialect adapters (postgres, mysql, sqlite).
+"""The SQL target base class, shared by the dialect adapters (postgres, mysql, sqlite).
 
 A run calls ``prepare`` (create the shadow and its tables, without foreign keys or secondary
 indexes so the bulk load is fast), ``write`` per batch, ``finalize`` (indexes, foreign keys,
@@ -9,7 +9,7 @@ leaves yesterday's staging untouched.
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -20,22 +20,15 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 from sanitizer import retry
 from sanitizer.errors import ConfigError, LockedError, TargetError
-from sanitizer.extract.sql import (
-    SourceTable,
-    _reason,
-    create_engine,
-    parse_url,
-    psycopg_errors,
-    safe_url,
-)
-from sanitizer.load.history import META_TABLES, History
+from sanitizer.extract.sql import SourceTable
+from sanitizer.load.sql.history import META_TABLES, History
+from sanitizer.load.target import SHADOW_MARK, Target
+from sanitizer.stores.sql import create_engine, psycopg_errors, reason, safe_url
 
 log = logging.getLogger(__name__)
 
-SHADOW_MARK = "__sz_"
 
-
-class SqlTarget(ABC):
+class SqlTarget(Target):
     """A staging database. Subclasses own the dialect's shadow and swap mechanics."""
 
     def __init__(self, name: str, url: sa.URL) -> None:
@@ -97,8 +90,9 @@ class SqlTarget(ABC):
                 self.history.create(run_id, version)
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the staging lock for the run; a second run gets a LockedError at once."""
+    def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
+        """Hold the staging lock for the run; a second run gets a LockedError at once.
+        A database lock dies with its session, so neither argument is needed here."""
         yield
 
     def locked(self) -> LockedError:
@@ -197,7 +191,12 @@ class SqlTarget(ABC):
     def after_load(self, conn: sa.Connection) -> None:
         """Dialect work after the data is in (e.g. sequences past the max)."""
 
-    def dispose(self) -> None:
+    def shadow_reader(self) -> SqlTarget:
+        """The shadow tables are read back through the target itself (``tables``,
+        ``stream_rows``, ``count``): verification reads exactly what landed."""
+        return self
+
+    def close(self) -> None:
         self.engine.dispose()
         self.live_engine.dispose()
 
@@ -210,7 +209,7 @@ class SqlTarget(ABC):
         except (SQLAlchemyError, psycopg_errors()) as exc:  # COPY errors come unwrapped
             transient = retry.is_transient(exc)
             raise TargetError(
-                f"target {self.name!r} ({self.describe()}): {doing} failed: {_reason(exc)}"
+                f"target {self.name!r} ({self.describe()}): {doing} failed: {reason(exc)}"
                 + (" (the connection failed)" if transient else "")
                 + ".",
                 hint="the previous staging data is intact; fix the cause and run again"
@@ -229,28 +228,6 @@ class SqlTarget(ABC):
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         marks = ", ".join([marker] * len(table.columns))
         return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
-
-
-def open_target(name: str, url: str) -> SqlTarget:
-    """The adapter for a target URL's dialect."""
-    parsed = parse_url(url, f"targets.{name}")
-    dialect = parsed.get_backend_name()
-    if dialect == "postgresql":
-        from sanitizer.load.postgres import PostgresTarget
-
-        return PostgresTarget(name, parsed)
-    if dialect in ("mysql", "mariadb"):
-        from sanitizer.load.mysql import MysqlTarget
-
-        return MysqlTarget(name, parsed)
-    if dialect == "sqlite":
-        from sanitizer.load.sqlite import SqliteTarget
-
-        return SqliteTarget(name, parsed)
-    raise ConfigError(
-        f"targets.{name}: the {dialect!r} dialect is not supported as a target yet.",
-        hint="use postgresql+psycopg, mysql+pymysql or sqlite.",
-    )
 
 
 def rows(batch: pl.DataFrame) -> Iterator[tuple]:
