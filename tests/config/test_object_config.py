@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from objects_unit import rule
+from helpers.object_handlers import rule
 
 from sanitizer.config.rules import rules_from_texts
 from sanitizer.config.settings import load_settings

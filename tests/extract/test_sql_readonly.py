@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from it_harness import Runs, World
+from helpers.snapshot_runs import Runs, World
 
 from sanitizer.extract.sql import SqlSource
 

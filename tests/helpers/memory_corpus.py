@@ -1,6 +1,6 @@
 """A small memory corpus with PII in documents and metadata, and helpers to store it.
 
-Shared by the vector tests (imported by module name: tests have no packages).
+Shared by the vector tests and the fault-injection suite.
 """
 
 from __future__ import annotations

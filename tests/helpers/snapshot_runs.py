@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import it_fixture as fx
 import sqlalchemy as sa
+
+from helpers import fixture_db as fx
 
 SANITIZE = Path(sys.executable).with_name("sanitize")
 PG_HOST, PG_PORT = "127.0.0.1", 5432

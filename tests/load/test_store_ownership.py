@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from objects_world import KEY, OBJECTS, SANITIZE, run, write_config
+from helpers.object_world import KEY, OBJECTS, SANITIZE, run, write_config
 
 from sanitizer.errors import ConfigError, ExitCode
 from sanitizer.load.objects.local import LocalTarget

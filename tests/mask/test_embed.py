@@ -49,7 +49,7 @@ def test_a_rejected_key_is_one_clear_error(endpoint):
 
 
 def test_an_endpoint_that_is_not_there_is_one_clear_error():
-    from servers_harness import free_port
+    from helpers.servers import free_port
 
     url = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(TargetError, match="no usable answer") as info:

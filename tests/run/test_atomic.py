@@ -8,7 +8,7 @@ no shadow behind. Production is put back as it was in ``finally`` blocks.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from it_harness import (
+from helpers.snapshot_runs import (
     CliResult,
     Runs,
     World,

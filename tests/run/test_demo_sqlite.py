@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import it_fixture as fx
 import pytest
-from it_harness import CliResult, cli_env
-from it_harness import run_cli as harness_run_cli
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import CliResult, cli_env
+from helpers.snapshot_runs import run_cli as harness_run_cli
 
 from sanitizer.errors import ExitCode
 

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 import yaml
-from it_harness import Runs, World
+from helpers.snapshot_runs import Runs, World
 
 from sanitizer.errors import ExitCode
 

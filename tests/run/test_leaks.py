@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import it_fixture as fx
 import sqlalchemy as sa
-from it_harness import CliResult, Runs, World, column, json_path
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import CliResult, Runs, World, column, json_path
 
 MASKED_JSON_PATHS = (("contact", "email"), ("contact", "phone"))
 

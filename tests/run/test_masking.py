@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-import it_fixture as fx
-from it_harness import Runs, World, column, is_blank, json_path, pairs
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import Runs, World, column, is_blank, json_path, pairs
 
 RESERVED = ("example.com", "example.org", "example.net", "invalid")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import it_fixture as fx
-from it_harness import SANITIZE, Runs, World, column, kill_group, wait_for
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import SANITIZE, Runs, World, column, kill_group, wait_for
 from test_atomic import assert_recovers, create_bulk_table, rows_being_loaded
 
 from sanitizer.errors import ExitCode

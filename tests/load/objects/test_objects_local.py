@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from objects_world import JANE_EMAIL, OBJECTS, leaks, run, write_config
+from helpers.object_world import JANE_EMAIL, OBJECTS, leaks, run, write_config
 
 from sanitizer.errors import ExitCode
 
@@ -164,7 +164,7 @@ def test_defaults_unknown_covers_unmatched_objects(tmp_path: Path) -> None:
 def test_rules_check_counts_objects(world: dict) -> None:
     import subprocess
 
-    from objects_world import KEY, SANITIZE
+    from helpers.object_world import KEY, SANITIZE
 
     proc = subprocess.run(
         [str(SANITIZE), "rules", "check", "--live", "--config", str(world["config"])],

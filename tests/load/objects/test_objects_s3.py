@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from objects_world import JANE_EMAIL, METADATA, OBJECTS, OMAR_EMAIL, TAGS, leaks, run, write_config
+from helpers.object_world import (
+    JANE_EMAIL,
+    METADATA,
+    OBJECTS,
+    OMAR_EMAIL,
+    TAGS,
+    leaks,
+    run,
+    write_config,
+)
 
 from sanitizer.errors import ExitCode
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import it_fixture as fx
-from it_harness import Runs, World
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import Runs, World
 
 # table → an INSERT that leaves the id to the database (serial, identity, AUTO_INCREMENT)
 NEW_ROWS = {

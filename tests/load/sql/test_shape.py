@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-import it_fixture as fx
-from it_harness import Runs, World, column, is_blank, pairs, text_diff
+from helpers import fixture_db as fx
+from helpers.snapshot_runs import Runs, World, column, is_blank, pairs, text_diff
 
 
 def test_schema_is_identical(world: World, runs: Runs) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-import vec_corpus as vc
+from helpers import memory_corpus as vc
 
 COLLECTION = "agent_memory"
 
@@ -309,7 +309,7 @@ def test_a_failing_vector_collection_also_leaves_the_sql_staging_as_it_was(
 
 
 def test_an_unreachable_chroma_server_is_one_clear_error(tmp_path):
-    from servers_harness import free_port
+    from helpers.servers import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     config = vc.write_config(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import vec_corpus as vc
+from helpers import memory_corpus as vc
 
 from sanitizer.config.settings import Endpoint
 from sanitizer.errors import ConfigError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from objects_unit import KEY, context, mask, rule
+from helpers.object_handlers import KEY, context, mask, rule
 
 from sanitizer.config.yamlfile import Location
 from sanitizer.mask.objects import MalformedObject, UncoveredFields

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.object_handlers import mask, rule
 from hypothesis import given
 from hypothesis import strategies as st
-from objects_unit import mask, rule
 
 from sanitizer.mask.objects import MalformedObject
 from sanitizer.mask.objects.jsontext import leaf_spans, write_back

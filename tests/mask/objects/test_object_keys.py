@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from objects_unit import context
+from helpers.object_handlers import context
 
 from sanitizer.config.yamlfile import Location
 from sanitizer.mask.objects.keys import mask_keys, split_name

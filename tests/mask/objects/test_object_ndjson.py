@@ -7,7 +7,7 @@ import json
 import tracemalloc
 
 import pytest
-from objects_unit import context, mask, rule
+from helpers.object_handlers import context, mask, rule
 
 from sanitizer.mask.objects import MalformedObject
 from sanitizer.mask.objects.ndjson import mask_ndjson

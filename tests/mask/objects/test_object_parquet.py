@@ -7,7 +7,7 @@ import io
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from objects_unit import mask, rule
+from helpers.object_handlers import mask, rule
 
 from sanitizer.mask.objects import MalformedObject
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from objects_unit import mask, rule
+from helpers.object_handlers import mask, rule
 
 DETECT = rule("**", "detect")
 EMAIL = "jane.doe@corp-mail.com"

@@ -1,5 +1,5 @@
 """Fixtures for the fault-injection tests: real PostgreSQL, a real S3 server (moto) behind a
-fault proxy, LanceDB directories and a ``chroma run`` server, all on loopback.
+fault proxy and LanceDB directories, all on loopback.
 
 One module-scoped world per test file: the prod stores are filled once, a first run puts a
 good snapshot into staging, and each test breaks a run and checks that snapshot is intact.
@@ -11,24 +11,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from servers_harness import serve_chroma
-
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "vectors"))  # vec_corpus: the memory records
-
-import fault_world as fw  # noqa: E402
-import vec_corpus as vc  # noqa: E402
-from fault_proxy import FaultProxy  # noqa: E402
+from helpers import fault_world as fw
+from helpers import memory_corpus as vc
+from helpers.fault_proxy import FaultProxy
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 PG = "postgresql+psycopg://{user}@127.0.0.1:5432/{db}"
@@ -171,9 +163,3 @@ def world(
             for role in (reader, staging):
                 conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
         server.dispose()
-
-
-@pytest.fixture(scope="module")
-def chroma_staging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A ``chroma run`` server on a free loopback port: a Chroma staging store."""
-    yield from serve_chroma(tmp_path_factory.mktemp("chroma-staging"))

@@ -10,9 +10,9 @@ import os
 import signal
 import time
 
-import fault_world as fw
 import pytest
-from fault_proxy import Fault
+from helpers import fault_world as fw
+from helpers.fault_proxy import Fault
 
 from sanitizer.errors import ExitCode
 
