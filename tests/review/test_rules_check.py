@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import yaml
-from review_harness import SECRET_VALUES, sanitize
+from helpers.review_project import SECRET_VALUES, sanitize
 
 from sanitizer.errors import ExitCode
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from review_harness import git, sanitize
+from helpers.review_project import git, sanitize
 
 from sanitizer.errors import ExitCode
 

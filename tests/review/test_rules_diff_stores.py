@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from review_harness import git, sanitize
+from helpers.review_project import git, sanitize
 
 from sanitizer.errors import ExitCode
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import yaml
-from review_harness import sanitize
+from helpers.review_project import sanitize
 
 from sanitizer.errors import ExitCode
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from review_harness import sanitize
-from scan_servers_harness import chroma_url, s3_env  # noqa: F401  (fixtures, found by name)
-from scan_stores_harness import PLANTED, file_objects, memory_rows, person
+from helpers.review_project import sanitize
+from helpers.scan_stores import PLANTED, file_objects, memory_rows, person
 
 EMAIL, NAME, PHONE = {"fake": "email"}, {"fake": "name"}, {"fake": "phone"}
 CONFIG = """\
@@ -28,8 +27,8 @@ targets:
 @pytest.fixture(scope="module")
 def servers(
     tmp_path_factory: pytest.TempPathFactory,
-    chroma_url: str,  # noqa: F811
-    s3_env: dict[str, str],  # noqa: F811
+    chroma_url: str,
+    s3_env: dict[str, str],
 ) -> Path:
     _fill_chroma(chroma_url)
     _fill_bucket(s3_env)
@@ -82,7 +81,7 @@ def test_chroma_scan_proposes_fakes_for_pii_metadata(servers):
         assert value not in result.stdout + result.stderr
 
 
-def test_s3_scan_proposes_rules_per_shape_and_for_user_metadata(servers, s3_env):  # noqa: F811
+def test_s3_scan_proposes_rules_per_shape_and_for_user_metadata(servers, s3_env):
     result = sanitize(servers, "scan", "bucket", **s3_env)
     assert result.code == 0, result.stderr
     objects = yaml.safe_load(result.stdout)["objects"]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from review_harness import sanitize
-from scan_stores_harness import KEY, PLANTED, build_project
+from helpers.review_project import sanitize
+from helpers.scan_stores import KEY, PLANTED, build_project
 
 from sanitizer.config.settings import load_settings
 from sanitizer.errors import ExitCode

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_harness import sanitize
+from helpers.review_project import sanitize
 
 from sanitizer.errors import ExitCode
 from sanitizer.review.schema_file import key_shape

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import leak_harness as lh
 import pytest
+from helpers import leak_world as lh
 
 from sanitizer.errors import ExitCode
 

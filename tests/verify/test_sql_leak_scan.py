@@ -10,10 +10,10 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import leak_harness as lh
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from helpers import leak_world as lh
 
 from sanitizer.errors import ExitCode
 from sanitizer.verify.leaks import LeakIndex, LeakReport

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import leak_harness as lh
 import pytest
+from helpers import leak_world as lh
 
 from sanitizer.errors import ExitCode
 

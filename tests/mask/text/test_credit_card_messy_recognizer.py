@@ -4,8 +4,8 @@ fail Luhn, ids, dates and amounts are not cards."""
 from __future__ import annotations
 
 import pytest
+from helpers.recognizers import engine_with, spans
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.credit_card_messy import issuer_plausible, luhn_valid

@@ -6,8 +6,8 @@ from __future__ import annotations
 import socket
 
 import pytest
+from helpers.recognizers import engine_with, spans
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import public_suffix

@@ -4,8 +4,8 @@ first names that are English words ('May', 'Will', 'Mark'…) stay words."""
 from __future__ import annotations
 
 import pytest
+from helpers.recognizers import engine_with
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import engine_with
 
 from sanitizer.mask.text.recognizers import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.person_names import name_lists

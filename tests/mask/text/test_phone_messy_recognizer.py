@@ -4,8 +4,8 @@ times, amounts, ids, versions, UUID pieces and IPs are not phones."""
 from __future__ import annotations
 
 import pytest
+from helpers.recognizers import engine_with, spans
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import engine_with, spans
 
 from sanitizer.mask.text.recognizers import MessyPhoneRecognizer
 

@@ -4,8 +4,8 @@ plus one run through the default analyzer with every extra recognizer."""
 from __future__ import annotations
 
 import pytest
+from helpers.recognizers import engine_with
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
-from recognizer_harness import engine_with
 
 from sanitizer.mask.text.recognizers import extra_recognizers
 from sanitizer.mask.text.recognizers.filters import (

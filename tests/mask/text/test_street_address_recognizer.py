@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from helpers.recognizers import engine_with
 from presidio_analyzer import AnalyzerEngine
-from recognizer_harness import engine_with
 
 from sanitizer.mask.text.recognizers import StreetAddressRecognizer
 
