@@ -25,7 +25,6 @@ from sanitizer import retry
 from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.errors import SanitizerError
-from sanitizer.extract.faked_values import collect_known
 from sanitizer.load.target import Target
 from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
@@ -33,6 +32,7 @@ from sanitizer.mask.text.known_values import set_known
 from sanitizer.plan.rules import load_rules
 from sanitizer.receipt import Receipt
 from sanitizer.run.context import Progress, RunContext
+from sanitizer.run.faked_values import collect_known
 from sanitizer.run.guard import claim_all, finish_histories, lock_all, start_histories
 from sanitizer.run.objects import ObjectPart
 from sanitizer.run.sql import SqlPart

@@ -82,6 +82,9 @@ def build(spec: RuleSpec) -> Operator:
     return op
 
 
+Json.parse_rule = staticmethod(parse_rule)  # a json rule's paths hold rules of their own
+
+
 def _set_unique(op: Operator, value: Any, where: Location) -> None:
     if not isinstance(value, bool):
         raise ConfigError(

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sanitizer.config.yamlfile import LocatedDict
 from sanitizer.mask.fpe import scramble
@@ -86,10 +87,11 @@ class Json(Operator):
     summary = "Rules by path inside JSON documents; unlisted paths follow the '$.**' fallback."
     example = 'profile: {json: {"$.contact.email": {fake: email}, "$.bio": detect, "$.**": keep}}'
     kinds = frozenset({JSON, STRING, OTHER})
+    # How a path's own rule becomes an operator: the registry sets it (it knows every
+    # operator; importing it here would make a cycle).
+    parse_rule: ClassVar[Callable[[Any, Any], Operator]]
 
     def configure(self, argument: Any) -> None:
-        from sanitizer.mask.operators import parse_rule
-
         if not isinstance(argument, dict) or not argument:
             raise self.invalid(
                 "needs a mapping of paths to rules",
@@ -107,7 +109,7 @@ class Json(Operator):
                     f"{text!r} is not a path",
                     'paths look like "$.contact.email", "$.items[*].name", "$.**"',
                 )
-            op = parse_rule(spec, where(text))
+            op = type(self).parse_rule(spec, where(text))
             if isinstance(op, Json):
                 raise self.invalid(f"{text!r} nests json inside json", "list the inner paths")
             self.paths.append(PathRule(str(text), tokens, op))
