@@ -152,52 +152,16 @@ def load_settings(
     variables are tolerated and the key may be missing.
     """
     path = path.resolve()
-    if not path.exists():
-        raise ConfigError(
-            f"{path}: no such config file.",
-            hint="run from the project folder or pass --config FILE.",
-        )
-    raw = load_yaml(path)
-    top = _require_mapping(raw, Location(str(path), 1), "sanitize.yaml")
-    check_keys(top, TOP_LEVEL_KEYS, "sanitize.yaml", f"known keys: {', '.join(TOP_LEVEL_KEYS)}.")
-    conf = expand_tree(top, top.where, environ, offline)
+    conf = _read(path, environ, offline)
     base = path.parent
-    if offline and ("${" in str(conf.get("key", "${")) or "key" not in conf):
-        conf["key"] = OFFLINE_KEY
-
-    if "key" not in conf:
-        raise ConfigError(
-            f"{top.where}: sanitize.yaml has no 'key'.",
-            hint="add key: ${SANITIZE_KEY} and export SANITIZE_KEY=$(openssl rand -hex 32).",
-        )
-    key = str(conf["key"])
-    if len(key) < 16:
-        raise ConfigError(
-            f"{conf.at('key')}: the pseudonym key is shorter than 16 characters.",
-            hint="use a long random secret, e.g. export SANITIZE_KEY=$(openssl rand -hex 32).",
-        )
-    batch_size = _number(conf.get("batch_size", 5000))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ConfigError(
-            f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
-        )
+    key = _key(conf)
+    batch_size = _batch_size(conf)
     workers = _workers(conf)
     nlp = _nlp(conf, base / str(conf.get("rules", "rules/")))
     embeddings = _embeddings(conf)
     sources = _endpoints(conf.get("sources"), conf.at("sources"), "sources")
     targets = _endpoints(conf.get("targets"), conf.at("targets"), "targets")
-    for name in sources:
-        if name not in targets:
-            raise ConfigError(
-                f"{conf.at('sources')}: source {name!r} has no target of the same name.",
-                hint=f"add targets.{name} pointing at its staging copy.",
-            )
-        if targets[name].kind != sources[name].kind:
-            raise ConfigError(
-                f"{targets[name].where}: target {name!r} has kind {targets[name].kind!r} but its "
-                f"source has kind {sources[name].kind!r}.",
-                hint=f"use kind: {sources[name].kind} for targets.{name}.",
-            )
+    _check_pairs(conf, sources, targets)
     return Settings(
         path=path,
         rules_dir=base / str(conf.get("rules", "rules/")),
@@ -214,6 +178,64 @@ def load_settings(
         retries=retry_settings(conf.get("retries"), conf.at("retries")),
         locks=lock_settings(conf.get("locks"), conf.at("locks")),
     )
+
+
+def _read(path: Path, environ: Mapping[str, str] | None, offline: bool) -> LocatedDict:
+    """The file's top-level mapping, known keys only, with ``${VAR}`` expanded."""
+    if not path.exists():
+        raise ConfigError(
+            f"{path}: no such config file.",
+            hint="run from the project folder or pass --config FILE.",
+        )
+    top = _require_mapping(load_yaml(path), Location(str(path), 1), "sanitize.yaml")
+    check_keys(top, TOP_LEVEL_KEYS, "sanitize.yaml", f"known keys: {', '.join(TOP_LEVEL_KEYS)}.")
+    conf = expand_tree(top, top.where, environ, offline)
+    if offline and ("${" in str(conf.get("key", "${")) or "key" not in conf):
+        conf["key"] = OFFLINE_KEY
+    return conf
+
+
+def _key(conf: LocatedDict) -> str:
+    """The pseudonym key: required, and long enough to be a secret."""
+    if "key" not in conf:
+        raise ConfigError(
+            f"{conf.where}: sanitize.yaml has no 'key'.",
+            hint="add key: ${SANITIZE_KEY} and export SANITIZE_KEY=$(openssl rand -hex 32).",
+        )
+    key = str(conf["key"])
+    if len(key) < 16:
+        raise ConfigError(
+            f"{conf.at('key')}: the pseudonym key is shorter than 16 characters.",
+            hint="use a long random secret, e.g. export SANITIZE_KEY=$(openssl rand -hex 32).",
+        )
+    return key
+
+
+def _batch_size(conf: LocatedDict) -> int:
+    batch_size = _number(conf.get("batch_size", 5000))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(
+            f"{conf.at('batch_size')}: batch_size must be a positive integer, not {batch_size!r}."
+        )
+    return batch_size
+
+
+def _check_pairs(
+    conf: LocatedDict, sources: dict[str, Endpoint], targets: dict[str, Endpoint]
+) -> None:
+    """Every source has a target of the same name and kind."""
+    for name in sources:
+        if name not in targets:
+            raise ConfigError(
+                f"{conf.at('sources')}: source {name!r} has no target of the same name.",
+                hint=f"add targets.{name} pointing at its staging copy.",
+            )
+        if targets[name].kind != sources[name].kind:
+            raise ConfigError(
+                f"{targets[name].where}: target {name!r} has kind {targets[name].kind!r} but its "
+                f"source has kind {sources[name].kind!r}.",
+                hint=f"use kind: {sources[name].kind} for targets.{name}.",
+            )
 
 
 def _embeddings(conf: LocatedDict) -> EmbeddingSettings:
