@@ -1,10 +1,11 @@
 """The one place that runs a snapshot, as a short sequence of named steps.
 
 ``open`` reads and validates every config and rule file and sets up each store's part of the
-run (SQL, objects, vectors) without writing; ``lock and claim`` locks every target — before
-anything is cleaned or written — then plans each part against its live source (schema,
-objects, collections: fail closed) and claims every target as sanitizer's own, recording the
-run in each staging database's history; ``load`` masks every source into its target's
+run (SQL, objects, vectors) without writing; ``lock`` locks every target before anything is
+cleaned or written; ``plan`` checks each part against its live source (schema, objects,
+collections: fail closed); ``claim`` makes sure every target is sanitizer's own and records
+the run in each staging database's history; ``load_model`` loads the embedding model for the
+vector parts; ``load`` masks every source into its target's
 shadow; ``verify`` checks counts, unchanged values and leaks across all shadows; ``swap``
 makes every shadow live; the ``receipt`` is written whatever happened. Any failure discards
 every shadow, so the previous staging data stays as it was (docs/design.md, guarantee 6).
@@ -91,7 +92,10 @@ def run_snapshot(
 
 def _run(ctx: RunContext) -> None:
     parts, rules = open_parts(ctx)
-    lock_and_claim(ctx, parts, rules)
+    lock(ctx, parts)
+    plan(ctx, parts, rules)
+    claim(ctx, parts)
+    load_model(ctx, parts)
     if ctx.dry_run:
         for part in parts:
             part.record_plan(ctx)
@@ -127,17 +131,33 @@ def open_parts(ctx: RunContext) -> tuple[list[Part], dict[str, SourceRules]]:
     return parts, rules
 
 
-def lock_and_claim(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> None:
-    """Lock every target, plan every part against its live source, claim every target."""
-    targets = [part.target for part in parts]
+def lock(ctx: RunContext, parts: list[Part]) -> None:
+    """Every target locked before anything is read from production or written to staging;
+    a dry run writes nothing, so it takes no lock."""
     if not ctx.dry_run:
+        targets = [part.target for part in parts]
         lock_all(ctx.stack, targets, ctx.run_id, ctx.settings.locks.ttl_seconds)
+
+
+def plan(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> None:
+    """Every part checked against its live source (fail closed: docs/design.md, guarantee 1);
+    nothing is written."""
     for part in parts:
         part.plan_run(ctx, rules.get(part.name))
+
+
+def claim(ctx: RunContext, parts: list[Part]) -> None:
+    """Every target is sanitizer's own (or new, or adopted with --init); the run is recorded
+    in each staging database's history."""
     claimed = [part.target for part in in_order(parts, CLAIM_ORDER)]
     claim_all(claimed, ctx.receipt, ctx.init, ctx.dry_run)
     databases = [part.target for part in of_kind(parts, SqlPart)]
     ctx.histories += start_histories(databases, ctx.receipt, ctx.dry_run)
+
+
+def load_model(ctx: RunContext, parts: list[Part]) -> None:
+    """The embedding model, checked against every kept collection's dimension — after the
+    claim, so a store that is not sanitizer's is refused before a model is loaded."""
     ctx.embedder = prepare_embedder(of_kind(parts, VectorPart), ctx.settings.embeddings)
     tables = sum(len(part.tables) for part in of_kind(parts, SqlPart))
     log.info("plan checked", extra={"run_id": ctx.run_id, "tables": tables})
