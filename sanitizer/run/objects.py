@@ -43,17 +43,17 @@ class ObjectPart:
     def __init__(self, name: str, source: Endpoint, target: Endpoint) -> None:
         self.name = name
         self.source_url, self.target_url = source.url, target.url
-        refuse_same_store(name, source.url, target.url)
-        self.source = open_source(name, source.url)
-        self.target = open_target(name, target.url)
         self.rules = SourceRules(name)
         self.planned: list[PlannedObject] = []
 
     def open(self, ctx: RunContext) -> None:
-        """Nothing to connect yet: listing is part of the plan."""
+        """Nothing yet: the store is opened and listed when the plan is made."""
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
         """List the source and give every object its rule; unmatched keys fail the run."""
+        refuse_same_store(self.name, self.source_url, self.target_url)
+        self.source = open_source(self.name, self.source_url)
+        self.target = open_target(self.name, self.target_url)
         self.rules = rules or SourceRules(self.name)
         plan_ctx = ObjectContext(ctx.keyring, ctx.settings.nlp, UniqueLedger())
         self.planned = plan_objects(self.name, self.rules, self.source.list(), plan_ctx)

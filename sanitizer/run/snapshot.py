@@ -2,7 +2,8 @@
 
 ``open`` reads and validates every config and rule file and sets up each store's part of the
 run (SQL, objects, vectors) without writing; ``lock`` locks every target before anything is
-cleaned or written; ``plan`` checks each part against its live source (schema, objects,
+cleaned or written (databases before their snapshots open, object and vector stores once their
+sources are listed); ``plan`` checks each part against its live source (schema, objects,
 collections: fail closed); ``claim`` makes sure every target is sanitizer's own and records
 the run in each staging database's history; ``load_model`` loads the embedding model for the
 vector parts; ``load`` masks every source into its target's
@@ -18,6 +19,7 @@ import hashlib
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Protocol, TypeVar
 
@@ -92,8 +94,11 @@ def run_snapshot(
 
 def _run(ctx: RunContext) -> None:
     parts, rules = open_parts(ctx)
-    lock(ctx, parts)
+    databases = of_kind(parts, SqlPart)
+    stores = [part for part in parts if not isinstance(part, SqlPart)]
+    lock(ctx, databases)  # before their sources' snapshots are opened
     plan(ctx, parts, rules)
+    lock(ctx, stores)  # after their sources are listed: an unreachable source is its own fault
     claim(ctx, parts)
     load_model(ctx, parts)
     if ctx.dry_run:
@@ -131,8 +136,8 @@ def open_parts(ctx: RunContext) -> tuple[list[Part], dict[str, SourceRules]]:
     return parts, rules
 
 
-def lock(ctx: RunContext, parts: list[Part]) -> None:
-    """Every target locked before anything is read from production or written to staging;
+def lock(ctx: RunContext, parts: Sequence[Part]) -> None:
+    """Lock the parts' targets until the run ends, before anything is cleaned or written;
     a dry run writes nothing, so it takes no lock."""
     if not ctx.dry_run:
         targets = [part.target for part in parts]

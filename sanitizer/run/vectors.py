@@ -40,26 +40,25 @@ class VectorPart:
     """One vector source, its staging target and the plan for each collection."""
 
     def __init__(self, name: str, source: Endpoint, target: Endpoint) -> None:
-        refuse_same_store(source, target)
         self.name = name
         self.endpoints = (source, target)
         self.plans: dict[str, CollectionPlan] = {}
 
     def open(self, ctx: RunContext) -> None:
-        """Connect both sides (closed when the run ends)."""
+        """Nothing yet: both sides are opened when the plan is made."""
+
+    def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
+        """Connect both sides (closed when the run ends) and check the rules against every
+        collection; nothing is written."""
         source, target = self.endpoints
+        refuse_same_store(source, target)
         self.source = open_source(self.name, source.kind, source.url)
         ctx.stack.callback(self.source.close)
         self.target = open_vector_target(self.name, target.kind, target.url)
         ctx.stack.callback(self.target.close)
-
-    def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
-        """Check the rules against every collection; nothing is written."""
-        self.plans = build_collection_plans(
-            rules or SourceRules(self.name), self.source.collections()
-        )
+        collections = self.source.collections()
+        self.plans = build_collection_plans(rules or SourceRules(self.name), collections)
         self.target.managed = list(self.plans)  # the staging collections a run replaces
-        source, target = self.endpoints
         ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
         ctx.receipt.targets[self.name] = target.url
 
