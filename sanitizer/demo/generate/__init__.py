@@ -18,7 +18,6 @@ import os
 import random
 import sqlite3
 import string
-import sys
 import time
 import unicodedata
 import uuid
@@ -1339,6 +1338,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
