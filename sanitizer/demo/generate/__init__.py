@@ -19,10 +19,8 @@ import random
 import sqlite3
 import string
 import time
-import unicodedata
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,351 +28,52 @@ from typing import Any, TypeVar
 from faker import Faker
 
 from sanitizer.demo.files import build_files
+from sanitizer.demo.generate.model import (
+    Company,
+    Person,
+    Row,
+    Ticket,
+    ascii_fold,
+    display_name,
+    luhn_complete,
+    truncate_json,
+    ts,
+)
+from sanitizer.demo.generate.texts import (
+    ERRORS,
+    LINE_ITEMS,
+    LINES,
+    LOG_MESSAGES,
+    REFUND_REASONS,
+    SUBJECTS,
+)
+from sanitizer.demo.generate.vocabulary import (
+    AGENTS,
+    AUDIT_ACTIONS,
+    BASE_COUNTS,
+    CALLING_CODE,
+    CLOSED,
+    CONTACT_STATUS,
+    COUNTRY,
+    CURRENCY,
+    END,
+    INVOICE_STATUS,
+    LOCALE_WEIGHTS,
+    LOCALES,
+    PLANS,
+    RUN_STATUS,
+    SPECIAL_CONTACTS,
+    STAFF_DOMAIN,
+    START,
+    TAX_ID_PATTERN,
+    TICKET_STATUS,
+    TLD,
+    VAT_PATTERN,
+    WHITESPACE,
+)
 
 T = TypeVar("T")
-Row = tuple[Any, ...]
-
 DEFAULT_PATH = Path("demo/prod/app.db")
-START = datetime(2019, 1, 1)
-END = datetime(2025, 6, 30, 23, 59, 59)
-TS_FORMAT = "%Y-%m-%d %H:%M:%S"
-STAFF_DOMAIN = "relaydesk.io"
-
-LOCALE_WEIGHTS = {"en_US": 4, "de_DE": 2, "fr_FR": 1.5, "pt_BR": 1.5, "ja_JP": 1, "es_MX": 1}
-LOCALES = tuple(LOCALE_WEIGHTS)
-COUNTRY = {"en_US": "US", "de_DE": "DE", "fr_FR": "FR", "pt_BR": "BR", "ja_JP": "JP", "es_MX": "MX"}
-CALLING_CODE = {
-    "US": "1",
-    "GB": "44",
-    "CA": "1",
-    "DE": "49",
-    "FR": "33",
-    "BR": "55",
-    "JP": "81",
-    "MX": "52",
-}
-CURRENCY = {
-    "US": "USD",
-    "GB": "GBP",
-    "CA": "CAD",
-    "DE": "EUR",
-    "FR": "EUR",
-    "BR": "BRL",
-    "JP": "JPY",
-    "MX": "MXN",
-}
-TLD = {
-    "US": "com",
-    "GB": "co.uk",
-    "CA": "ca",
-    "DE": "de",
-    "FR": "fr",
-    "BR": "com.br",
-    "JP": "co.jp",
-    "MX": "com.mx",
-}
-VAT_PATTERN = {
-    "US": "##-#######",
-    "GB": "GB### #### ##",
-    "CA": "#########RT0001",
-    "DE": "DE#########",
-    "FR": "FR## #########",
-    "BR": "##.###.###/0001-##",
-    "JP": "T#############",
-    "MX": "???######??#",
-}
-TAX_ID_PATTERN = {
-    "en_US": "###-##-####",
-    "de_DE": "###########",
-    "fr_FR": "# ## ## ## ### ### ##",
-    "pt_BR": "###.###.###-##",
-    "ja_JP": "#### #### ####",
-    "es_MX": "????######???",
-}
-
-# Row counts at scale 1; messages, invoice lines, refunds and subscriptions follow from these.
-BASE_COUNTS = {
-    "companies": 150,
-    "contacts": 1200,
-    "tickets": 1500,
-    "invoices": 900,
-    "payment_methods": 900,
-    "agent_runs": 1200,
-    "audit_log": 1450,
-    "retry_queue": 200,
-    "dead_letters": 150,
-}
-
-WHITESPACE = (" ", "   ", "\t", " \n ")
-PLANS = {
-    "free": 30,
-    "starter": 25,
-    "pro": 25,
-    "enterprise": 10,
-    "Enterprise": 3,
-    "legacy_2019": 5,
-    "PRO ": 2,
-}
-CONTACT_STATUS = {
-    "active": 70,
-    "inactive": 10,
-    "Active": 3,
-    "ACTIVE": 2,
-    "pending": 5,
-    "deleted": 4,
-    "banned ": 1,
-    "": 2,
-    None: 3,
-}
-TICKET_STATUS = {
-    "open": 20,
-    "pending": 10,
-    "solved": 25,
-    "closed": 30,
-    "escalated": 4,
-    "Open": 3,
-    "open ": 2,
-    "PENDING_LEGACY": 3,
-    "closed_v1": 1,
-    None: 1,
-}
-INVOICE_STATUS = {
-    "paid": 60,
-    "open": 15,
-    "overdue": 8,
-    "void": 4,
-    "draft": 3,
-    "Paid": 3,
-    "PAID ": 1,
-    "uncollectible": 2,
-}
-RUN_STATUS = {
-    "succeeded": 70,
-    "failed": 12,
-    "timeout": 5,
-    "running": 3,
-    "cancelled": 3,
-    "SUCCESS": 4,
-    "error ": 3,
-}
-AGENTS = (
-    "triage-bot",
-    "refund-agent",
-    "kb-answerer",
-    "escalation-v2",
-    "summarizer",
-    "TriageBot (old)",
-)
-AUDIT_ACTIONS = (
-    "login",
-    "login_failed",
-    "password_reset",
-    "export_data",
-    "update_contact",
-    "refund.issue",
-    "agent.run",
-    "api_key.rotate",
-    "LOGIN",
-    "delete_request",
-)
-CLOSED = ("solved", "closed", "closed_v1")
-
-# Hand-placed rows that the test (and a human browsing the demo) can find by value.
-SPECIAL_CONTACTS: tuple[dict[str, Any], ...] = (
-    {
-        "locale": "de_DE",
-        "first_name": "José",
-        "last_name": "Müller",
-        "full_name": "José Müller",
-        "phone": "+49 30 901820",
-        "postcode": "10115",
-        "city": "Berlin",
-    },
-    {
-        "locale": "en_US",
-        "first_name": "Zoë",
-        "last_name": "Ångström",
-        "full_name": "Zoë Ångström",
-        "postcode": "SW1A 1AA",
-        "city": "London",
-        "phone": "+44 20 7946 0958",
-    },
-    {"locale": "ja_JP", "first_name": "太郎", "last_name": "山田", "full_name": "山田 太郎"},
-    {
-        "locale": "pt_BR",
-        "first_name": "Ólafur",
-        "last_name": "Þórsson",
-        "full_name": "Ólafur Þórsson",
-        "phone": "+55 (12) 3923-5555",
-    },
-    {
-        "locale": "fr_FR",
-        "first_name": "Émilie",
-        "last_name": "Tremblay",
-        "full_name": "Émilie Tremblay",
-        "postcode": "H2G 1A7",
-        "city": "Montréal",
-        "phone": "(555) 010-4477 x12",
-    },
-    {"locale": "en_US", "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@"},
-    {"locale": "en_US", "first_name": "John", "last_name": "Smith", "email": "JOHN@EXAMPLE"},
-    {"locale": "en_US", "full_name": None, "email": "no-at-sign"},
-    # Unique in SQL (case-sensitive) but the same mailbox: a classic legacy-signup duplicate.
-    {
-        "locale": "pt_BR",
-        "first_name": "Maria",
-        "last_name": "Silva",
-        "email": "maria.silva@example.com",
-    },
-    {
-        "locale": "pt_BR",
-        "first_name": "Maria",
-        "last_name": "Silva",
-        "email": "Maria.Silva@Example.com",
-    },
-)
-
-CUSTOMER_LINES = (
-    "Hi, this is {name}. Please call me back on {phone}.",
-    "My email is {email} and I never got the password reset link.",
-    "I moved to {address}. Please update my billing details.",
-    "My colleague {other_name} ({other_email}) needs access to our workspace too.",
-    "The bot told me my refund was processed but nothing arrived 😡",
-    "Thanks {agent}, that worked! 🙏👍",
-    "Why was my card ending {card4} charged twice???",
-    "{local}",
-    "Здравствуйте, не могу войти в аккаунт. {name}",
-    "مرحبا، لم أستلم الفاتورة. {email}",
-)
-AGENT_LINES = (
-    "Hi {first}, thanks for reaching out. I've escalated ticket #{ticket} to billing.",
-    "Dear {name}, the refund to the card ending in {card4} has been issued.",
-    "I've updated the address on file to: {address}",
-    "Could you confirm that {phone} is still the best number to reach you?",
-    "I've added {other_name} <{other_email}> as a second admin.",
-    "Best regards,\n{agent}\nRelayDesk Support",
-)
-BOT_LINES = (
-    "🤖 Auto-reply: we received your request #{ticket}. Expected response time: 24h.",
-    "Summary for agent: {name} <{email}> reports a login problem. Phone on file: {phone}.",
-    "Detected language: {lang}. Routing to queue '{queue}'.",
-    "I found 3 articles that might help, {first}: https://help.relaydesk.io/a/{ticket}",
-)
-LINES = {"customer": CUSTOMER_LINES, "agent": AGENT_LINES, "bot": BOT_LINES}
-SUBJECTS = (
-    "Can't log in",
-    "Refund request",
-    "Invoice {invoice} is wrong",
-    "Please delete my data (GDPR)",
-    "Bot gave me a wrong answer",
-    "Change billing address",
-    "Urgent!!! account locked",
-    "RE: RE: Fwd: your agent keeps replying",
-    "Question from {name}",
-    "Call me back at {phone}",
-    "Rechnung doppelt belastet",
-    "Problème de connexion",
-    "Não consigo acessar minha conta",
-    "ログインできません",
-    "No puedo descargar la factura",
-    "",
-)
-LINE_ITEMS = (
-    "Agent seats ({plan})",
-    "Overage: {n}k tokens",
-    "Premium support",
-    "Onboarding",
-    "Workflow add-on",
-    "Credit: service outage {month}",
-)
-LOG_MESSAGES = (
-    "widget loaded",
-    "auth token expired",
-    "retrying websocket",
-    "payment declined",
-    "agent handoff",
-    "upload failed: file too large",
-)
-REFUND_REASONS = (
-    "Duplicate charge",
-    "Customer {name} cancelled within trial",
-    "Goodwill credit approved by {agent}",
-    "Chargeback filed by {email}",
-    "",
-)
-ERRORS = (
-    "SMTP 550 5.1.1 <{email}>: Recipient address rejected",
-    "HTTP 429 Too Many Requests",
-    "Timeout after 30s calling CRM for {name}",
-    "ValidationError: phone '{phone}' is not a valid number",
-    "JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
-)
-
-
-@dataclass(frozen=True)
-class Company:
-    """What contacts and invoices need to know about a company."""
-
-    id: int
-    locale: str
-    country: str
-    mail_domain: str
-
-
-@dataclass(frozen=True)
-class Person:
-    """A contact as other tables see it: its email, name and phone reappear elsewhere."""
-
-    id: int
-    company_id: int | None
-    email: str
-    first: str
-    last: str
-    name: str
-    phone: str
-    address: str
-    locale: str
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A ticket that agent runs and messages refer back to."""
-
-    id: int
-    person: Person
-    subject: str
-    body: str
-    created: datetime
-
-
-def _ts(moment: datetime) -> str:
-    return moment.strftime(TS_FORMAT)
-
-
-def _ascii(text: str) -> str:
-    """Fold accents (José → jose) and drop what has no ASCII form, for emails and domains."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in folded.lower() if ch.isalnum())
-
-
-def _full_name(first: str, last: str, locale: str) -> str:
-    """Japanese names are written family name first."""
-    return f"{last} {first}" if locale == "ja_JP" else f"{first} {last}"
-
-
-def _luhn_complete(prefix_and_body: str) -> str:
-    """Append the Luhn check digit, so card numbers look like real ones to validators."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix_and_body)):
-        digit = int(ch) * (2 if i % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return prefix_and_body + str((10 - total % 10) % 10)
-
-
-def _truncate_json(value: Any, rng: random.Random) -> str:
-    """Serialize and cut short: what a crashed writer leaves behind (never valid JSON)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text[: rng.randint(1, len(text) - 1)]
 
 
 class _Demo:
@@ -447,11 +146,11 @@ class _Demo:
 
     def staff_member(self, faker: Faker) -> tuple[str, str]:
         first, last = faker.first_name(), faker.last_name()
-        return f"{first} {last}", f"{_ascii(first)}.{_ascii(last)}@{STAFF_DOMAIN}"
+        return f"{first} {last}", f"{ascii_fold(first)}.{ascii_fold(last)}@{STAFF_DOMAIN}"
 
     def email_for(self, first: str, last: str, domain: str, faker: Faker) -> str:
         """A unique address derived from the name, sometimes mixed-case or slightly malformed."""
-        a, b = _ascii(first), _ascii(last)
+        a, b = ascii_fold(first), ascii_fold(last)
         if a and b:
             local = self.pick((f"{a}.{b}", f"{a[0]}{b}", f"{a}_{b}", f"{b}.{a}"))
         else:
@@ -506,7 +205,7 @@ class _Demo:
         """Luhn-valid numbers in the formats people type, plus some that are plain broken."""
         prefix, length = self.pick((("4", 16), ("5", 16), ("37", 15), ("6011", 16)))
         body = "".join(str(self.rng.randrange(10)) for _ in range(length - len(prefix) - 1))
-        digits = _luhn_complete(prefix + body)
+        digits = luhn_complete(prefix + body)
         groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
         roll = self.rng.random()
         if roll < 0.4:
@@ -568,13 +267,13 @@ class _Demo:
             if thread:
                 lines += [
                     f"> From: {person.name} <{person.email}>",
-                    f"> Sent: {_ts(moment)}",
+                    f"> Sent: {ts(moment)}",
                     f"> {self.fakers[person.locale].paragraph()}",
                     ">",
                 ]
             else:
                 lines.append(
-                    f"{_ts(moment)} WARN session={self.uuid()} user={person.email} "
+                    f"{ts(moment)} WARN session={self.uuid()} user={person.email} "
                     f'phone={person.phone} msg="{self.pick(LOG_MESSAGES)}"'
                 )
         return "\n".join(lines)
@@ -591,7 +290,7 @@ class _Demo:
             if locale == "en_US" and self.chance(0.25):
                 country = self.pick(("GB", "CA"))
             name = faker.company()
-            slug = _ascii(name.split()[0].split("-")[0])
+            slug = ascii_fold(name.split()[0].split("-")[0])
             domain = f"{slug}.{TLD[country]}" if slug else faker.domain_name()
             self.companies.append(Company(cid, locale, country, domain))
             vat = self.vat_number(country, faker, vats) if self.chance(0.75) else None
@@ -603,7 +302,7 @@ class _Demo:
                     vat,
                     None if self.chance(0.03) else country,
                     self.weighted(PLANS),
-                    _ts(self.moment(START, datetime(2024, 12, 31))),
+                    ts(self.moment(START, datetime(2024, 12, 31))),
                 )
             )
         return rows
@@ -624,7 +323,7 @@ class _Demo:
         twin = self.pick(self.people) if self.people and not special and self.chance(0.03) else None
         first = special.get("first_name", twin.first if twin else faker.first_name())
         last = special.get("last_name", twin.last if twin else faker.last_name())
-        full = twin.name if twin else _full_name(first, last, locale)  # twin: a namesake
+        full = twin.name if twin else display_name(first, last, locale)  # twin: a namesake
         domain = company.mail_domain if company and self.chance(0.6) else faker.free_email_domain()
         email = special.get("email") or self.email_for(first, last, domain, faker)
         shared_phone = self.pick(self.people).phone if self.people and self.chance(0.03) else None
@@ -678,7 +377,7 @@ class _Demo:
             self.profile(person, values),
             referred_by,
             self.weighted(CONTACT_STATUS),
-            _ts(created),
+            ts(created),
         )
 
     def profile(self, person: Person, values: dict[str, Any]) -> str | None:
@@ -693,7 +392,7 @@ class _Demo:
             bio = f"{person.last}です。{city}在住。連絡先: {person.email}"
         else:
             bio = f"Hi, I'm {person.name} from {city}. " + self.fakers[person.locale].sentence()
-        handle = _ascii(person.first + person.last) or self.fakers[person.locale].user_name()
+        handle = ascii_fold(person.first + person.last) or self.fakers[person.locale].user_name()
         social = [{"url": f"https://www.linkedin.com/in/{handle}"}]
         if self.chance(0.4):
             social.append({"url": f"https://x.com/{handle}{self.rng.randint(1, 99)}"})
@@ -714,7 +413,7 @@ class _Demo:
         return [
             (
                 p.email,
-                None if self.chance(0.1) else _ts(self.moment()),
+                None if self.chance(0.1) else ts(self.moment()),
                 self.pick(("footer", "checkout", "import_2019", "webinar", "", None)),
             )
             for p in chosen
@@ -741,8 +440,8 @@ class _Demo:
                     status,
                     self.priority(),
                     self.requester_email(person),
-                    _ts(created),
-                    _ts(closed) if status in CLOSED else None,
+                    ts(created),
+                    ts(closed) if status in CLOSED else None,
                 )
             )
         return rows
@@ -784,7 +483,7 @@ class _Demo:
                         reply_to,
                         author,
                         self.say(author, ticket.person, ticket.id),
-                        _ts(sent),
+                        ts(sent),
                     )
                 )
         return rows
@@ -895,7 +594,7 @@ class _Demo:
                     holder,
                     expiry,
                     self.iban(person),
-                    _ts(self.moment()),
+                    ts(self.moment()),
                 )
             )
         return rows
@@ -934,8 +633,8 @@ class _Demo:
                     status,
                     tokens,
                     round(tokens * 0.000_002_5, 6),
-                    _ts(started),
-                    _ts(finished) if finished else None,
+                    ts(started),
+                    ts(finished) if finished else None,
                 )
             )
         return rows
@@ -946,7 +645,7 @@ class _Demo:
         if roll < null:
             return None
         if roll < null + broken:
-            return _truncate_json(value, self.rng)
+            return truncate_json(value, self.rng)
         return json.dumps(value, ensure_ascii=False)
 
     def run_input(self, person: Person, ticket: Ticket | None) -> dict[str, Any]:
@@ -1028,7 +727,7 @@ class _Demo:
                     ("", 5),
                 )
             )
-            rows.append((_ts(self.moment()), actor, self.pick(AUDIT_ACTIONS), ip, details))
+            rows.append((ts(self.moment()), actor, self.pick(AUDIT_ACTIONS), ip, details))
         return rows
 
     def retry_rows(self) -> list[Row]:
@@ -1057,7 +756,7 @@ class _Demo:
                     self.rng.randint(1, 12),
                     self.blankish(error, empty=0.01),
                     self.json_or_broken(payload, null=0.02),
-                    _ts(self.moment(datetime(2025, 6, 1), datetime(2025, 7, 31))),
+                    ts(self.moment(datetime(2025, 6, 1), datetime(2025, 7, 31))),
                 )
             )
         return rows
@@ -1103,7 +802,7 @@ class _Demo:
             error = self.pick(ERRORS).format(
                 email=person.email, name=person.name, phone=person.phone
             )
-            rows.append((did, topic, text, error, _ts(self.moment())))
+            rows.append((did, topic, text, error, ts(self.moment())))
         return rows
 
     def tables(self) -> dict[str, list[Row]]:
@@ -1337,4 +1036,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"-> {args.path}"
     )
     return 0
-
