@@ -15,18 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import string
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from faker import Faker
 
 from sanitizer.demo.files import build_files
+from sanitizer.demo.generate.draws import Demo
 from sanitizer.demo.generate.model import (
     Company,
     Person,
@@ -35,7 +34,6 @@ from sanitizer.demo.generate.model import (
     ascii_fold,
     display_name,
     luhn_complete,
-    truncate_json,
     ts,
 )
 from sanitizer.demo.generate.schema import write
@@ -50,103 +48,30 @@ from sanitizer.demo.generate.texts import (
 from sanitizer.demo.generate.vocabulary import (
     AGENTS,
     AUDIT_ACTIONS,
-    BASE_COUNTS,
     CALLING_CODE,
     CLOSED,
     CONTACT_STATUS,
     COUNTRY,
     CURRENCY,
-    END,
     INVOICE_STATUS,
     LOCALE_WEIGHTS,
-    LOCALES,
     PLANS,
     RUN_STATUS,
     SPECIAL_CONTACTS,
-    STAFF_DOMAIN,
     START,
     TAX_ID_PATTERN,
     TICKET_STATUS,
     TLD,
     VAT_PATTERN,
-    WHITESPACE,
 )
 
-T = TypeVar("T")
 DEFAULT_PATH = Path("demo/prod/app.db")
 
 
-class _Demo:
-    """Seeded randomness plus the entities later tables refer back to."""
-
-    def __init__(self, seed: int, scale: int) -> None:
-        self.rng = random.Random(seed)
-        self.scale = scale
-        self.fakers = {loc: Faker(loc) for loc in LOCALES}
-        for i, faker in enumerate(self.fakers.values()):
-            faker.seed_instance(seed * 101 + i)
-        self.companies: list[Company] = []
-        self.people: list[Person] = []
-        self.tickets: list[Ticket] = []
-        self.invoice_numbers: list[str] = []
-        self.run_ids: list[int] = []
-        self.failed_run_ids: list[int] = []
-        self.staff = [self.staff_member(self.fakers[loc]) for loc in ("en_US", "de_DE") * 6]
-        self._emails = {str(s["email"]).lower() for s in SPECIAL_CONTACTS if "email" in s}
-
-    # -- random helpers -------------------------------------------------------------------
-
-    def count(self, table: str) -> int:
-        return BASE_COUNTS[table] * self.scale
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def pick(self, options: Sequence[T]) -> T:
-        return options[self.rng.randrange(len(options))]
-
-    def weighted(self, options: dict[Any, float] | Sequence[tuple[Any, float]]) -> Any:
-        """One value by weight. Pass (value, weight) pairs when values may coincide."""
-        pairs = list(options.items()) if isinstance(options, dict) else list(options)
-        return self.rng.choices([v for v, _ in pairs], weights=[w for _, w in pairs])[0]
-
-    def moment(self, lo: datetime = START, hi: datetime = END) -> datetime:
-        return lo + timedelta(seconds=self.rng.randrange(int((hi - lo).total_seconds())))
-
-    def day(self, lo: date, hi: date) -> date:
-        return lo + timedelta(days=self.rng.randrange((hi - lo).days))
-
-    def blankish(
-        self, value: T, null: float = 0.05, empty: float = 0.02, blank: float = 0.01
-    ) -> T | str | None:
-        """Optional text as production has it: sometimes NULL, '' or whitespace-only."""
-        roll = self.rng.random()
-        if roll < null:
-            return None
-        if roll < null + empty:
-            return ""
-        if roll < null + empty + blank:
-            return self.pick(WHITESPACE)
-        return value
-
-    def money(self, low: float, high: float) -> float:
-        """A two-decimal amount that is never whole.
-
-        SQLite's NUMERIC affinity stores 12.0 as INTEGER 12; NUMERIC columns should hold REALs.
-        """
-        value = round(self.rng.uniform(low, high), 2)
-        while value == int(value):
-            value = round(self.rng.uniform(low, high), 2)
-        return value
-
-    def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+class _Demo(Demo):
+    """The table builders, drawing on the shared seeded state."""
 
     # -- value makers ---------------------------------------------------------------------
-
-    def staff_member(self, faker: Faker) -> tuple[str, str]:
-        first, last = faker.first_name(), faker.last_name()
-        return f"{first} {last}", f"{ascii_fold(first)}.{ascii_fold(last)}@{STAFF_DOMAIN}"
 
     def email_for(self, first: str, last: str, domain: str, faker: Faker) -> str:
         """A unique address derived from the name, sometimes mixed-case or slightly malformed."""
@@ -156,9 +81,9 @@ class _Demo:
         else:
             local = faker.user_name()
         email = f"{local}@{domain}"
-        while email.lower() in self._emails:
+        while email.lower() in self.taken_emails:
             email = f"{local}{self.rng.randint(2, 999)}@{domain}"
-        self._emails.add(email.lower())
+        self.taken_emails.add(email.lower())
         roll = self.rng.random()
         if roll < 0.04:
             user, _, host = email.partition("@")
@@ -638,15 +563,6 @@ class _Demo:
                 )
             )
         return rows
-
-    def json_or_broken(self, value: Any, null: float, broken: float = 0.02) -> str | None:
-        """JSON text, or NULL, or a truncated document: agents crash mid-write."""
-        roll = self.rng.random()
-        if roll < null:
-            return None
-        if roll < null + broken:
-            return truncate_json(value, self.rng)
-        return json.dumps(value, ensure_ascii=False)
 
     def run_input(self, person: Person, ticket: Ticket | None) -> dict[str, Any]:
         faker = self.fakers[person.locale]
