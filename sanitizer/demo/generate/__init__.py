@@ -26,6 +26,7 @@ from faker import Faker
 
 from sanitizer.demo.files import build_files
 from sanitizer.demo.generate.draws import Demo
+from sanitizer.demo.generate.free_text import context, say
 from sanitizer.demo.generate.model import (
     Company,
     Person,
@@ -40,8 +41,6 @@ from sanitizer.demo.generate.schema import write
 from sanitizer.demo.generate.texts import (
     ERRORS,
     LINE_ITEMS,
-    LINES,
-    LOG_MESSAGES,
     REFUND_REASONS,
     SUBJECTS,
 )
@@ -148,60 +147,6 @@ class _Demo(Demo):
                 digits + "0",
             )
         )
-
-    def context(self, person: Person, ticket_id: int) -> dict[str, Any]:
-        """Values free-text templates draw from: mostly the ticket's own contact."""
-        other = self.pick(self.people)
-        agent_name = self.pick(self.staff)[0]
-        return {
-            "name": person.name,
-            "first": person.first,
-            "email": person.email,
-            "phone": person.phone,
-            "address": person.address.replace("\n", ", "),
-            "other_name": other.name,
-            "other_email": other.email,
-            "agent": agent_name,
-            "ticket": ticket_id,
-            "card4": f"{self.rng.randrange(10000):04d}",
-            "local": self.fakers[person.locale].text(max_nb_chars=160),
-            "lang": person.locale[:2],
-            "queue": self.pick(("billing", "tier-2", "vip")),
-            "invoice": self.pick(self.invoice_numbers or ["INV-2024-000001"]),
-        }
-
-    def say(self, author: str, person: Person, ticket_id: int) -> str | None:
-        """A message body: prose mixing names, emails, phones and addresses, or the odd blob."""
-        roll = self.rng.random()
-        if roll < 0.01:
-            return self.long_blob(person)
-        if self.chance(0.05):
-            return self.blankish("", null=0.2, empty=0.4, blank=0.4)
-        ctx = self.context(person, ticket_id)
-        templates = self.rng.sample(LINES[author], self.rng.randint(1, 3))
-        parts = [template.format(**ctx) for template in templates]
-        return self.pick((" ", "\n", "\n\n")).join(parts)
-
-    def long_blob(self, person: Person) -> str:
-        """A pasted console log or a quoted email thread: >5 KB with PII sprinkled through."""
-        moment = self.moment()
-        thread = self.chance(0.5)
-        lines = ["Forwarded thread below" if thread else "Pasted from the widget console:"]
-        while sum(len(line) + 1 for line in lines) < 5600:
-            moment += timedelta(seconds=self.rng.randint(1, 3600))
-            if thread:
-                lines += [
-                    f"> From: {person.name} <{person.email}>",
-                    f"> Sent: {ts(moment)}",
-                    f"> {self.fakers[person.locale].paragraph()}",
-                    ">",
-                ]
-            else:
-                lines.append(
-                    f"{ts(moment)} WARN session={self.uuid()} user={person.email} "
-                    f'phone={person.phone} msg="{self.pick(LOG_MESSAGES)}"'
-                )
-        return "\n".join(lines)
 
     # -- tables ---------------------------------------------------------------------------
 
@@ -349,9 +294,9 @@ class _Demo(Demo):
         regulars = self.people[: len(self.people) // 10]
         for tid in range(1, self.count("tickets") + 1):
             person = self.pick(regulars if self.chance(0.3) else self.people)
-            ctx = self.context(person, tid)
+            ctx = context(self, person, tid)
             subject = self.pick(SUBJECTS).format(**ctx)
-            body = self.say("customer", person, tid)
+            body = say(self, "customer", person, tid)
             created = self.moment(START, datetime(2025, 6, 1))
             status = self.weighted(TICKET_STATUS)
             closed = created + timedelta(minutes=self.rng.randint(5, 60 * 24 * 20))
@@ -407,7 +352,7 @@ class _Demo(Demo):
                         ticket.id,
                         reply_to,
                         author,
-                        self.say(author, ticket.person, ticket.id),
+                        say(self, author, ticket.person, ticket.id),
                         ts(sent),
                     )
                 )
@@ -571,7 +516,7 @@ class _Demo(Demo):
             history.append(
                 {
                     "role": "assistant",
-                    "content": self.say("bot", person, ticket.id if ticket else 0) or "",
+                    "content": say(self, "bot", person, ticket.id if ticket else 0) or "",
                 }
             )
         return {
