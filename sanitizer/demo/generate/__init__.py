@@ -15,53 +15,28 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import string
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from faker import Faker
-
 from sanitizer.demo.files import build_files
 from sanitizer.demo.generate.draws import Demo
 from sanitizer.demo.generate.free_text import context, say
-from sanitizer.demo.generate.model import (
-    Company,
-    Person,
-    Row,
-    Ticket,
-    ascii_fold,
-    display_name,
-    luhn_complete,
-    ts,
-)
+from sanitizer.demo.generate.model import Person, Row, Ticket, luhn_complete, ts
+from sanitizer.demo.generate.people import companies_rows, contacts_rows, newsletter_rows
 from sanitizer.demo.generate.schema import write
-from sanitizer.demo.generate.texts import (
-    ERRORS,
-    LINE_ITEMS,
-    REFUND_REASONS,
-    SUBJECTS,
-)
+from sanitizer.demo.generate.texts import ERRORS, LINE_ITEMS, REFUND_REASONS, SUBJECTS
 from sanitizer.demo.generate.vocabulary import (
     AGENTS,
     AUDIT_ACTIONS,
-    CALLING_CODE,
     CLOSED,
-    CONTACT_STATUS,
-    COUNTRY,
     CURRENCY,
     INVOICE_STATUS,
-    LOCALE_WEIGHTS,
-    PLANS,
     RUN_STATUS,
-    SPECIAL_CONTACTS,
     START,
-    TAX_ID_PATTERN,
     TICKET_STATUS,
-    TLD,
-    VAT_PATTERN,
 )
 
 DEFAULT_PATH = Path("demo/prod/app.db")
@@ -71,59 +46,6 @@ class _Demo(Demo):
     """The table builders, drawing on the shared seeded state."""
 
     # -- value makers ---------------------------------------------------------------------
-
-    def email_for(self, first: str, last: str, domain: str, faker: Faker) -> str:
-        """A unique address derived from the name, sometimes mixed-case or slightly malformed."""
-        a, b = ascii_fold(first), ascii_fold(last)
-        if a and b:
-            local = self.pick((f"{a}.{b}", f"{a[0]}{b}", f"{a}_{b}", f"{b}.{a}"))
-        else:
-            local = faker.user_name()
-        email = f"{local}@{domain}"
-        while email.lower() in self.taken_emails:
-            email = f"{local}{self.rng.randint(2, 999)}@{domain}"
-        self.taken_emails.add(email.lower())
-        roll = self.rng.random()
-        if roll < 0.04:
-            user, _, host = email.partition("@")
-            return f"{user.title()}@{host}"  # Jane.Doe@gmail.com
-        if roll < 0.05:
-            return email.upper()
-        if roll < 0.06:
-            return self.pick((email.replace("@", "@@"), email + ".", email.replace("@", " @")))
-        return email
-
-    def phone(self, faker: Faker, country: str) -> str:
-        """Faker's local format, or the digits-only / E.164 / extension variants CRMs collect."""
-        native = faker.phone_number()
-        digits = "".join(ch for ch in native.split("x")[0] if ch.isdigit())
-        roll = self.rng.random()
-        if roll < 0.1:
-            return digits
-        if roll < 0.2:
-            return f"+{CALLING_CODE[country]}{digits.lstrip('0')}"
-        if roll < 0.25:
-            return f"{native} ext. {self.rng.randint(10, 999)}"
-        return native
-
-    def vat_number(self, country: str, faker: Faker, taken: set[str]) -> str:
-        vat = faker.bothify(VAT_PATTERN[country], letters=string.ascii_uppercase)
-        while vat in taken:
-            vat = faker.bothify(VAT_PATTERN[country], letters=string.ascii_uppercase)
-        taken.add(vat)
-        return vat.lower() if self.chance(0.05) else vat
-
-    def password_hash(self) -> str:
-        alphabet = "./" + string.ascii_letters + string.digits
-        salt = "".join(self.rng.choices(alphabet, k=22))
-        roll = self.rng.random()
-        if roll < 0.8:
-            return f"$2b$12${salt}" + "".join(self.rng.choices(alphabet, k=31))
-        if roll < 0.95:
-            return f"$argon2id$v=19$m=65536,t=3,p=4${salt}$" + "".join(
-                self.rng.choices(alphabet, k=43)
-            )
-        return "".join(self.rng.choices("0123456789abcdef", k=32))  # legacy unsalted md5
 
     def card_number(self) -> str:
         """Luhn-valid numbers in the formats people type, plus some that are plain broken."""
@@ -149,145 +71,6 @@ class _Demo(Demo):
         )
 
     # -- tables ---------------------------------------------------------------------------
-
-    def companies_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        vats: set[str] = set()
-        for cid in range(1, self.count("companies") + 1):
-            locale = self.weighted(LOCALE_WEIGHTS)
-            faker = self.fakers[locale]
-            country = COUNTRY[locale]
-            if locale == "en_US" and self.chance(0.25):
-                country = self.pick(("GB", "CA"))
-            name = faker.company()
-            slug = ascii_fold(name.split()[0].split("-")[0])
-            domain = f"{slug}.{TLD[country]}" if slug else faker.domain_name()
-            self.companies.append(Company(cid, locale, country, domain))
-            vat = self.vat_number(country, faker, vats) if self.chance(0.75) else None
-            rows.append(
-                (
-                    cid,
-                    name,
-                    None if self.chance(0.08) else domain,
-                    vat,
-                    None if self.chance(0.03) else country,
-                    self.weighted(PLANS),
-                    ts(self.moment(START, datetime(2024, 12, 31))),
-                )
-            )
-        return rows
-
-    def contacts_rows(self) -> list[Row]:
-        n = self.count("contacts")
-        slots = self.rng.sample(range(1, n + 1), len(SPECIAL_CONTACTS))
-        specials = dict(zip(slots, SPECIAL_CONTACTS, strict=True))
-        return [self.contact_row(cid, specials.get(cid, {})) for cid in range(1, n + 1)]
-
-    def contact_row(self, cid: int, special: dict[str, Any]) -> Row:
-        """One contact; `special` pins hand-picked values and keeps them from being blanked."""
-        company = self.pick(self.companies) if self.chance(0.8) else None
-        locale = special.get("locale") or (
-            company.locale if company and self.chance(0.85) else self.weighted(LOCALE_WEIGHTS)
-        )
-        faker = self.fakers[locale]
-        twin = self.pick(self.people) if self.people and not special and self.chance(0.03) else None
-        first = special.get("first_name", twin.first if twin else faker.first_name())
-        last = special.get("last_name", twin.last if twin else faker.last_name())
-        full = twin.name if twin else display_name(first, last, locale)  # twin: a namesake
-        domain = company.mail_domain if company and self.chance(0.6) else faker.free_email_domain()
-        email = special.get("email") or self.email_for(first, last, domain, faker)
-        shared_phone = self.pick(self.people).phone if self.people and self.chance(0.03) else None
-        phone = shared_phone or self.phone(faker, COUNTRY[locale])
-        address = faker.address()
-
-        def messy(key: str, value: Any, **rates: float) -> Any:
-            return special[key] if key in special else self.blankish(value, **rates)
-
-        values = {
-            "full_name": messy("full_name", full, null=0.04, empty=0.01, blank=0),
-            "first_name": messy("first_name", first, null=0.03, empty=0.01, blank=0),
-            "last_name": messy("last_name", last, null=0.03, empty=0.01, blank=0),
-            "phone": messy("phone", phone, null=0.06, empty=0.03, blank=0.01),
-            "address": messy("address", address, null=0.05, empty=0.02, blank=0.01),
-            "city": messy("city", faker.city(), null=0.05, empty=0.02, blank=0.01),
-            "postcode": messy("postcode", faker.postcode(), null=0.05, empty=0.02, blank=0),
-        }
-        person = Person(
-            cid,
-            company.id if company else None,
-            email,
-            first,
-            last,
-            values["full_name"] or full,
-            phone,
-            address,
-            locale,
-        )
-        self.people.append(person)
-        created = self.moment()
-        birth = None if self.chance(0.15) else self.day(date(1940, 1, 1), date(2006, 1, 1))
-        tax_id = self.blankish(
-            faker.bothify(TAX_ID_PATTERN[locale], letters=string.ascii_uppercase), null=0.3
-        )
-        referred_by = self.rng.randint(1, cid - 1) if cid > 1 and self.chance(0.1) else None
-        return (
-            cid,
-            person.company_id,
-            email,
-            values["full_name"],
-            values["first_name"],
-            values["last_name"],
-            values["phone"],
-            values["address"],
-            values["city"],
-            values["postcode"],
-            birth.isoformat() if birth else None,
-            tax_id,
-            self.password_hash(),
-            self.profile(person, values),
-            referred_by,
-            self.weighted(CONTACT_STATUS),
-            ts(created),
-        )
-
-    def profile(self, person: Person, values: dict[str, Any]) -> str | None:
-        """The user-editable profile JSON: contact details, a bio naming the person, links."""
-        roll = self.rng.random()
-        if roll < 0.1:
-            return None
-        if roll < 0.13:
-            return "{}"
-        city = values["city"] or "somewhere"
-        if person.locale == "ja_JP":
-            bio = f"{person.last}です。{city}在住。連絡先: {person.email}"
-        else:
-            bio = f"Hi, I'm {person.name} from {city}. " + self.fakers[person.locale].sentence()
-        handle = ascii_fold(person.first + person.last) or self.fakers[person.locale].user_name()
-        social = [{"url": f"https://www.linkedin.com/in/{handle}"}]
-        if self.chance(0.4):
-            social.append({"url": f"https://x.com/{handle}{self.rng.randint(1, 99)}"})
-        document = {
-            "contact": {"email": person.email, "phone": values["phone"]},
-            "bio": bio,
-            "prefs": {
-                "language": person.locale[:2],
-                "newsletter": self.chance(0.4),
-                "timezone": self.pick(("UTC", "Europe/Berlin", "Asia/Tokyo", "America/Sao_Paulo")),
-            },
-            "social": social,
-        }
-        return json.dumps(document, ensure_ascii=False)
-
-    def newsletter_rows(self) -> list[Row]:
-        chosen = self.rng.sample(self.people, len(self.people) // 3)
-        return [
-            (
-                p.email,
-                None if self.chance(0.1) else ts(self.moment()),
-                self.pick(("footer", "checkout", "import_2019", "webinar", "", None)),
-            )
-            for p in chosen
-        ]
 
     def ticket_rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -668,8 +451,8 @@ class _Demo(Demo):
 
     def tables(self) -> dict[str, list[Row]]:
         """All rows, built parents first (later tables draw on earlier entities)."""
-        out = {"companies": self.companies_rows(), "contacts": self.contacts_rows()}
-        out["newsletter_subscriptions"] = self.newsletter_rows()
+        out = {"companies": companies_rows(self), "contacts": contacts_rows(self)}
+        out["newsletter_subscriptions"] = newsletter_rows(self)
         out["invoices"], out["invoice_lines"] = self.invoice_rows()
         out["refunds"] = self.refund_rows(out["invoice_lines"])
         out["tickets"] = self.ticket_rows()
