@@ -23,20 +23,18 @@ from typing import Any
 
 from sanitizer.demo.files import build_files
 from sanitizer.demo.generate.draws import Demo
-from sanitizer.demo.generate.free_text import context, say
+from sanitizer.demo.generate.free_text import say
 from sanitizer.demo.generate.model import Person, Row, Ticket, luhn_complete, ts
 from sanitizer.demo.generate.people import companies_rows, contacts_rows, newsletter_rows
 from sanitizer.demo.generate.schema import write
-from sanitizer.demo.generate.texts import ERRORS, LINE_ITEMS, REFUND_REASONS, SUBJECTS
+from sanitizer.demo.generate.texts import ERRORS, LINE_ITEMS, REFUND_REASONS
+from sanitizer.demo.generate.tickets import message_rows, ticket_rows
 from sanitizer.demo.generate.vocabulary import (
     AGENTS,
     AUDIT_ACTIONS,
-    CLOSED,
     CURRENCY,
     INVOICE_STATUS,
     RUN_STATUS,
-    START,
-    TICKET_STATUS,
 )
 
 DEFAULT_PATH = Path("demo/prod/app.db")
@@ -71,75 +69,6 @@ class _Demo(Demo):
         )
 
     # -- tables ---------------------------------------------------------------------------
-
-    def ticket_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        regulars = self.people[: len(self.people) // 10]
-        for tid in range(1, self.count("tickets") + 1):
-            person = self.pick(regulars if self.chance(0.3) else self.people)
-            ctx = context(self, person, tid)
-            subject = self.pick(SUBJECTS).format(**ctx)
-            body = say(self, "customer", person, tid)
-            created = self.moment(START, datetime(2025, 6, 1))
-            status = self.weighted(TICKET_STATUS)
-            closed = created + timedelta(minutes=self.rng.randint(5, 60 * 24 * 20))
-            self.tickets.append(Ticket(tid, person, subject, body or "", created))
-            rows.append(
-                (
-                    tid,
-                    person.id,
-                    subject,
-                    body,
-                    status,
-                    self.priority(),
-                    self.requester_email(person),
-                    ts(created),
-                    ts(closed) if status in CLOSED else None,
-                )
-            )
-        return rows
-
-    def priority(self) -> int | None:
-        return self.weighted({1: 10, 2: 40, 3: 30, 4: 10, 0: 1, 99: 1, None: 8})
-
-    def requester_email(self, person: Person) -> str | None:
-        """Usually the contact's own address; sometimes re-cased, a colleague's, or missing."""
-        return self.weighted(
-            (
-                (person.email, 80),
-                (person.email.upper(), 5),
-                (person.email.lower(), 3),
-                (self.pick(self.people).email, 5),
-                (None, 5),
-                ("", 2),
-            )
-        )
-
-    def message_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for ticket in self.tickets:
-            previous: int | None = None
-            sent = ticket.created
-            for turn in range(self.weighted({1: 20, 2: 25, 3: 25, 4: 15, 5: 10, 6: 5})):
-                author = (
-                    "customer"
-                    if turn == 0
-                    else self.weighted({"customer": 4, "agent": 4, "bot": 2})
-                )
-                sent += timedelta(minutes=self.rng.randint(1, 60 * 48))
-                reply_to = previous if self.chance(0.85) else None
-                previous = len(rows) + 1
-                rows.append(
-                    (
-                        previous,
-                        ticket.id,
-                        reply_to,
-                        author,
-                        say(self, author, ticket.person, ticket.id),
-                        ts(sent),
-                    )
-                )
-        return rows
 
     def invoice_rows(self) -> tuple[list[Row], list[Row]]:
         invoices: list[Row] = []
@@ -455,8 +384,8 @@ class _Demo(Demo):
         out["newsletter_subscriptions"] = newsletter_rows(self)
         out["invoices"], out["invoice_lines"] = self.invoice_rows()
         out["refunds"] = self.refund_rows(out["invoice_lines"])
-        out["tickets"] = self.ticket_rows()
-        out["messages"] = self.message_rows()
+        out["tickets"] = ticket_rows(self)
+        out["messages"] = message_rows(self)
         out["payment_methods"] = self.payment_rows()
         out["agent_runs"] = self.agent_run_rows()
         out["audit_log"] = self.audit_rows()
