@@ -17,25 +17,20 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sanitizer.demo.files import build_files
+from sanitizer.demo.generate.billing import invoice_rows, payment_rows, refund_rows
 from sanitizer.demo.generate.draws import Demo
 from sanitizer.demo.generate.free_text import say
-from sanitizer.demo.generate.model import Person, Row, Ticket, luhn_complete, ts
+from sanitizer.demo.generate.model import Person, Row, Ticket, ts
 from sanitizer.demo.generate.people import companies_rows, contacts_rows, newsletter_rows
 from sanitizer.demo.generate.schema import write
-from sanitizer.demo.generate.texts import ERRORS, LINE_ITEMS, REFUND_REASONS
+from sanitizer.demo.generate.texts import ERRORS
 from sanitizer.demo.generate.tickets import message_rows, ticket_rows
-from sanitizer.demo.generate.vocabulary import (
-    AGENTS,
-    AUDIT_ACTIONS,
-    CURRENCY,
-    INVOICE_STATUS,
-    RUN_STATUS,
-)
+from sanitizer.demo.generate.vocabulary import AGENTS, AUDIT_ACTIONS, RUN_STATUS
 
 DEFAULT_PATH = Path("demo/prod/app.db")
 
@@ -45,149 +40,7 @@ class _Demo(Demo):
 
     # -- value makers ---------------------------------------------------------------------
 
-    def card_number(self) -> str:
-        """Luhn-valid numbers in the formats people type, plus some that are plain broken."""
-        prefix, length = self.pick((("4", 16), ("5", 16), ("37", 15), ("6011", 16)))
-        body = "".join(str(self.rng.randrange(10)) for _ in range(length - len(prefix) - 1))
-        digits = luhn_complete(prefix + body)
-        groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
-        roll = self.rng.random()
-        if roll < 0.4:
-            return " ".join(groups)
-        if roll < 0.65:
-            return "-".join(groups)
-        if roll < 0.92:
-            return digits
-        return self.pick(
-            (
-                " ".join(groups[:3]),
-                "*" * 12 + digits[-4:],
-                f"xxxx-xxxx-xxxx-{digits[-4:]}",
-                "see notes",
-                digits + "0",
-            )
-        )
-
     # -- tables ---------------------------------------------------------------------------
-
-    def invoice_rows(self) -> tuple[list[Row], list[Row]]:
-        invoices: list[Row] = []
-        lines: list[Row] = []
-        staff_of = {c.id: [p for p in self.people if p.company_id == c.id] for c in self.companies}
-        for iid in range(1, self.count("invoices") + 1):
-            company = self.pick(self.companies)
-            issued = self.day(date(2019, 1, 1), date(2025, 6, 1))
-            number = (
-                f"inv-{issued.year}-{iid}" if self.chance(0.02) else f"INV-{issued.year}-{iid:06d}"
-            )
-            self.invoice_numbers.append(number)
-            items, amount = self.invoice_lines(iid, issued)
-            lines += items
-            status = self.weighted(INVOICE_STATUS)
-            contacts = staff_of[company.id]
-            billing = (
-                self.pick(contacts).email
-                if contacts and self.chance(0.7)
-                else f"billing@{company.mail_domain}"
-            )
-            address = self.fakers[company.locale].address()
-            due = None if status == "draft" else issued + timedelta(days=self.pick((14, 30, 45)))
-            invoices.append(
-                (
-                    iid,
-                    company.id,
-                    number,
-                    amount,
-                    CURRENCY[company.country],
-                    status,
-                    self.blankish(billing, null=0.05, empty=0.05, blank=0),
-                    self.blankish(address, null=0.1, empty=0.05, blank=0),
-                    issued.isoformat(),
-                    due.isoformat() if due else None,
-                )
-            )
-        return invoices, lines
-
-    def invoice_lines(self, invoice_id: int, issued: date) -> tuple[list[Row], float]:
-        """Lines and their total, redrawn in the rare case the total is whole (see money)."""
-        while True:
-            count = self.rng.randint(1, 4)
-            items = [self.invoice_line(invoice_id, n, issued) for n in range(1, count + 1)]
-            total = round(sum(qty * price for *_, qty, price in items), 2)
-            if total != int(total):
-                return items, total
-
-    def invoice_line(self, invoice_id: int, line_no: int, issued: date) -> Row:
-        if self.chance(0.03):
-            person = self.pick(self.people)
-            description = f"Custom onboarding for {person.name} ({person.email})"
-        else:
-            description = self.pick(LINE_ITEMS).format(
-                plan=self.pick(("Pro", "Enterprise")),
-                n=self.rng.randint(10, 900),
-                month=issued.strftime("%B %Y"),
-            )
-        credit = description.startswith("Credit")
-        price = self.money(5, 900) * (-1 if credit else 1)
-        return (invoice_id, line_no, description, self.rng.randint(1, 50), price)
-
-    def refund_rows(self, lines: list[Row]) -> list[Row]:
-        chargeable = [line for line in lines if line[4] > 0]
-        chosen = sorted(self.rng.sample(chargeable, len(chargeable) // 14))
-        rows: list[Row] = []
-        for rid, (invoice_id, line_no, _, qty, price) in enumerate(chosen, start=1):
-            person = self.pick(self.people)
-            reason = self.pick(REFUND_REASONS).format(
-                name=person.name, email=person.email, agent=self.pick(self.staff)[0]
-            )
-            total = round(qty * price, 2)
-            full = total != int(total) and self.chance(0.5)
-            amount = total if full else self.money(1, total)
-            rows.append((rid, invoice_id, line_no, amount, self.blankish(reason, empty=0)))
-        return rows
-
-    def payment_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for pid in range(1, self.count("payment_methods") + 1):
-            person = self.pick(self.people)
-            holder = self.weighted(
-                (
-                    (person.name, 70),
-                    (person.name.upper(), 15),
-                    (self.pick(self.people).name, 5),
-                    (None, 5),
-                    ("", 5),
-                )
-            )
-            month, year = self.rng.randint(1, 12), self.rng.randint(2019, 2031)
-            expiry = self.weighted(
-                (
-                    (f"{month:02d}/{year % 100:02d}", 70),
-                    (f"{month:02d}/{year}", 20),
-                    ("", 5),
-                    (None, 5),
-                )
-            )
-            rows.append(
-                (
-                    pid,
-                    person.id,
-                    self.card_number(),
-                    holder,
-                    expiry,
-                    self.iban(person),
-                    ts(self.moment()),
-                )
-            )
-        return rows
-
-    def iban(self, person: Person) -> str | None:
-        if person.locale not in ("de_DE", "fr_FR", "pt_BR") or self.chance(0.4):
-            return None
-        iban = self.fakers[person.locale].iban()
-        if self.chance(0.3):
-            return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-        return iban
 
     def agent_run_rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -382,11 +235,11 @@ class _Demo(Demo):
         """All rows, built parents first (later tables draw on earlier entities)."""
         out = {"companies": companies_rows(self), "contacts": contacts_rows(self)}
         out["newsletter_subscriptions"] = newsletter_rows(self)
-        out["invoices"], out["invoice_lines"] = self.invoice_rows()
-        out["refunds"] = self.refund_rows(out["invoice_lines"])
+        out["invoices"], out["invoice_lines"] = invoice_rows(self)
+        out["refunds"] = refund_rows(self, out["invoice_lines"])
         out["tickets"] = ticket_rows(self)
         out["messages"] = message_rows(self)
-        out["payment_methods"] = self.payment_rows()
+        out["payment_methods"] = payment_rows(self)
         out["agent_runs"] = self.agent_run_rows()
         out["audit_log"] = self.audit_rows()
         out["retry_queue"] = self.retry_rows()
