@@ -13,24 +13,24 @@ window (never "now"), and every random draw goes through seeded generators.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sanitizer.demo.files import build_files
 from sanitizer.demo.generate.billing import invoice_rows, payment_rows, refund_rows
 from sanitizer.demo.generate.draws import Demo
-from sanitizer.demo.generate.free_text import say
-from sanitizer.demo.generate.model import Person, Row, Ticket, ts
+from sanitizer.demo.generate.model import Row
+from sanitizer.demo.generate.operations import (
+    agent_run_rows,
+    audit_rows,
+    dead_letter_rows,
+    retry_rows,
+)
 from sanitizer.demo.generate.people import companies_rows, contacts_rows, newsletter_rows
 from sanitizer.demo.generate.schema import write
-from sanitizer.demo.generate.texts import ERRORS
 from sanitizer.demo.generate.tickets import message_rows, ticket_rows
-from sanitizer.demo.generate.vocabulary import AGENTS, AUDIT_ACTIONS, RUN_STATUS
 
 DEFAULT_PATH = Path("demo/prod/app.db")
 
@@ -42,195 +42,6 @@ class _Demo(Demo):
 
     # -- tables ---------------------------------------------------------------------------
 
-    def agent_run_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for rid in range(1, self.count("agent_runs") + 1):
-            ticket = self.pick(self.tickets) if self.chance(0.85) else None
-            person = ticket.person if ticket else self.pick(self.people)
-            status = self.weighted(RUN_STATUS)
-            started = self.moment()
-            tokens = self.rng.randint(200, 60_000)
-            finished = (
-                None
-                if status == "running"
-                else started + timedelta(seconds=self.rng.randint(2, 900))
-            )
-            self.run_ids.append(rid)
-            if status in ("failed", "timeout", "error "):
-                self.failed_run_ids.append(rid)
-            rows.append(
-                (
-                    rid,
-                    ticket.id if ticket else None,
-                    self.pick(AGENTS),
-                    self.json_or_broken(self.run_input(person, ticket), null=0.02),
-                    self.json_or_broken(self.tool_calls(person), null=0.03, broken=0.01),
-                    status,
-                    tokens,
-                    round(tokens * 0.000_002_5, 6),
-                    ts(started),
-                    ts(finished) if finished else None,
-                )
-            )
-        return rows
-
-    def run_input(self, person: Person, ticket: Ticket | None) -> dict[str, Any]:
-        faker = self.fakers[person.locale]
-        history = [{"role": "user", "content": ticket.body if ticket else faker.sentence()}]
-        for _ in range(self.rng.randint(0, 3)):
-            history.append(
-                {
-                    "role": "assistant",
-                    "content": say(self, "bot", person, ticket.id if ticket else 0) or "",
-                }
-            )
-        return {
-            "customer": {"email": person.email, "name": person.name, "phone": person.phone},
-            "ticket": {"id": ticket.id, "subject": ticket.subject, "body": ticket.body}
-            if ticket
-            else None,
-            "context": {
-                "ip": faker.ipv4_public() if self.chance(0.8) else faker.ipv6(),
-                "user_agent": faker.user_agent(),
-                "locale": person.locale,
-            },
-            "history": history,
-        }
-
-    def tool_calls(self, person: Person) -> list[dict[str, Any]]:
-        calls = {
-            "lookup_customer": (
-                {"email": person.email},
-                f"Found {person.name}, plan pro, phone {person.phone}",
-            ),
-            "search_tickets": (
-                {"query": f"login issue {person.name}", "customer_name": person.name},
-                "2 similar tickets",
-            ),
-            "issue_refund": (
-                {
-                    "invoice_number": self.pick(self.invoice_numbers),
-                    "amount": round(self.rng.uniform(5, 500), 2),
-                    "reason": f"requested by {person.email}",
-                },
-                "refund queued",
-            ),
-            "send_reply": ({"to": person.email, "body": f"Hi {person.first}, all sorted!"}, "sent"),
-        }
-        names = self.rng.sample(list(calls), self.rng.randint(0, 3))
-        return [{"tool": name, "args": calls[name][0], "result": calls[name][1]} for name in names]
-
-    def audit_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        while len(rows) < self.count("audit_log"):
-            if rows and self.chance(0.04):
-                rows.append(self.pick(rows))  # exact duplicates: the logger double-writes
-                continue
-            person = self.pick(self.people)
-            actor = self.weighted(
-                (
-                    (person.email, 60),
-                    (self.pick(self.staff)[1], 30),
-                    ("system", 5),
-                    (None, 3),
-                    ("", 2),
-                )
-            )
-            faker = self.fakers[person.locale]
-            ip = self.weighted(
-                ((faker.ipv4_public(), 75), (faker.ipv6(), 10), ("10.0.0.1", 5), (None, 8), ("", 2))
-            )
-            details = self.weighted(
-                (
-                    (f"User {person.email} changed phone to {person.phone}", 30),
-                    (
-                        json.dumps({"field": "address", "new": person.address}, ensure_ascii=False),
-                        20,
-                    ),
-                    (f"Export requested by {person.name}", 15),
-                    ("ok", 20),
-                    (None, 10),
-                    ("", 5),
-                )
-            )
-            rows.append((ts(self.moment()), actor, self.pick(AUDIT_ACTIONS), ip, details))
-        return rows
-
-    def retry_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for qid in range(1, self.count("retry_queue") + 1):
-            person = self.pick(self.people)
-            run_id = None if self.chance(0.05) else self.pick(self.failed_run_ids or self.run_ids)
-            error = self.pick(ERRORS).format(
-                email=person.email, name=person.name, phone=person.phone
-            )
-            payload = self.pick(
-                (
-                    {
-                        "kind": "send_reply",
-                        "to": person.email,
-                        "ticket_id": self.pick(self.tickets).id,
-                        "body": f"Hello {person.first}, your refund is on its way.",
-                    },
-                    {"kind": "crm_sync", "contact": {"email": person.email, "phone": person.phone}},
-                )
-            )
-            rows.append(
-                (
-                    qid,
-                    run_id,
-                    self.rng.randint(1, 12),
-                    self.blankish(error, empty=0.01),
-                    self.json_or_broken(payload, null=0.02),
-                    ts(self.moment(datetime(2025, 6, 1), datetime(2025, 7, 31))),
-                )
-            )
-        return rows
-
-    def dead_letter_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for did in range(1, self.count("dead_letters") + 1):
-            person = self.pick(self.people)
-            topic, payload = self.pick(
-                (
-                    (
-                        "crm.contact.updated",
-                        {
-                            "contact": {
-                                "id": person.id,
-                                "email": person.email,
-                                "name": person.name,
-                                "phone": person.phone,
-                            }
-                        },
-                    ),
-                    (
-                        "ticket.created",
-                        {
-                            "ticket_id": self.rng.randint(1, 9999),
-                            "requester": {"email": person.email, "name": person.name},
-                            "subject": f"Help needed, call {person.phone}",
-                        },
-                    ),
-                    (
-                        "invoice.paid",
-                        {
-                            "invoice": self.pick(self.invoice_numbers),
-                            "billing_email": person.email,
-                            "amount": 49.0,
-                        },
-                    ),
-                )
-            )
-            text = self.json_or_broken(payload, null=0, broken=0.1)
-            if self.chance(0.05):
-                text = self.pick(("<html>502 Bad Gateway</html>", "", "null"))
-            error = self.pick(ERRORS).format(
-                email=person.email, name=person.name, phone=person.phone
-            )
-            rows.append((did, topic, text, error, ts(self.moment())))
-        return rows
-
     def tables(self) -> dict[str, list[Row]]:
         """All rows, built parents first (later tables draw on earlier entities)."""
         out = {"companies": companies_rows(self), "contacts": contacts_rows(self)}
@@ -240,10 +51,10 @@ class _Demo(Demo):
         out["tickets"] = ticket_rows(self)
         out["messages"] = message_rows(self)
         out["payment_methods"] = payment_rows(self)
-        out["agent_runs"] = self.agent_run_rows()
-        out["audit_log"] = self.audit_rows()
-        out["retry_queue"] = self.retry_rows()
-        out["dead_letters"] = self.dead_letter_rows()
+        out["agent_runs"] = agent_run_rows(self)
+        out["audit_log"] = audit_rows(self)
+        out["retry_queue"] = retry_rows(self)
+        out["dead_letters"] = dead_letter_rows(self)
         return out
 
 
