@@ -2,6 +2,6 @@
 
 import sys
 
-from sanitizer.demo.generate import main
+from sanitizer.demo.generate.cli import main
 
 sys.exit(main())
