@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -115,57 +116,96 @@ def contacts_rows(demo: Demo) -> list[Row]:
     return [contact_row(demo, cid, specials.get(cid, {})) for cid in range(1, n + 1)]
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A contact's true values, before production's mess is applied to what is stored."""
+
+    company: Company | None
+    locale: str
+    first: str
+    last: str
+    full: str
+    email: str
+    phone: str
+    address: str
+
+
 def contact_row(demo: Demo, cid: int, special: dict[str, Any]) -> Row:
     """One contact; `special` pins hand-picked values and keeps them from being blanked."""
+    draft = _draft_contact(demo, special)
+    values = _stored_values(demo, draft, special)
+    person = Person(
+        cid,
+        draft.company.id if draft.company else None,
+        draft.email,
+        draft.first,
+        draft.last,
+        values["full_name"] or draft.full,
+        draft.phone,
+        draft.address,
+        draft.locale,
+    )
+    demo.people.append(person)
+    return _contact_record(demo, person, values)
+
+
+def _draft_contact(demo: Demo, special: dict[str, Any]) -> _Draft:
     company = demo.pick(demo.companies) if demo.chance(0.8) else None
     locale = special.get("locale") or (
         company.locale if company and demo.chance(0.85) else demo.weighted(LOCALE_WEIGHTS)
     )
     faker = demo.fakers[locale]
-    twin = demo.pick(demo.people) if demo.people and not special and demo.chance(0.03) else None
-    first = special.get("first_name", twin.first if twin else faker.first_name())
-    last = special.get("last_name", twin.last if twin else faker.last_name())
-    full = twin.name if twin else display_name(first, last, locale)  # twin: a namesake
+    first, last, full = _contact_name(demo, special, faker, locale)
     domain = company.mail_domain if company and demo.chance(0.6) else faker.free_email_domain()
     email = special.get("email") or email_for(demo, first, last, domain, faker)
     shared_phone = demo.pick(demo.people).phone if demo.people and demo.chance(0.03) else None
     phone = shared_phone or phone_number(demo, faker, COUNTRY[locale])
-    address = faker.address()
+    return _Draft(company, locale, first, last, full, email, phone, faker.address())
+
+
+def _contact_name(
+    demo: Demo, special: dict[str, Any], faker: Faker, locale: str
+) -> tuple[str, str, str]:
+    """(first, last, full); now and then a namesake of an earlier contact (a twin)."""
+    twin = demo.pick(demo.people) if demo.people and not special and demo.chance(0.03) else None
+    # the faker draws happen even when `special` pins the name, keeping later draws in step
+    first = special.get("first_name", twin.first if twin else faker.first_name())
+    last = special.get("last_name", twin.last if twin else faker.last_name())
+    full = twin.name if twin else display_name(first, last, locale)
+    return first, last, full
+
+
+def _stored_values(demo: Demo, draft: _Draft, special: dict[str, Any]) -> dict[str, Any]:
+    """The contact's optional columns as stored: special values as given, others messed up."""
+    faker = demo.fakers[draft.locale]
 
     def messy(key: str, value: Any, **rates: float) -> Any:
         return special[key] if key in special else demo.blankish(value, **rates)
 
-    values = {
-        "full_name": messy("full_name", full, null=0.04, empty=0.01, blank=0),
-        "first_name": messy("first_name", first, null=0.03, empty=0.01, blank=0),
-        "last_name": messy("last_name", last, null=0.03, empty=0.01, blank=0),
-        "phone": messy("phone", phone, null=0.06, empty=0.03, blank=0.01),
-        "address": messy("address", address, null=0.05, empty=0.02, blank=0.01),
+    return {
+        "full_name": messy("full_name", draft.full, null=0.04, empty=0.01, blank=0),
+        "first_name": messy("first_name", draft.first, null=0.03, empty=0.01, blank=0),
+        "last_name": messy("last_name", draft.last, null=0.03, empty=0.01, blank=0),
+        "phone": messy("phone", draft.phone, null=0.06, empty=0.03, blank=0.01),
+        "address": messy("address", draft.address, null=0.05, empty=0.02, blank=0.01),
         "city": messy("city", faker.city(), null=0.05, empty=0.02, blank=0.01),
         "postcode": messy("postcode", faker.postcode(), null=0.05, empty=0.02, blank=0),
     }
-    person = Person(
-        cid,
-        company.id if company else None,
-        email,
-        first,
-        last,
-        values["full_name"] or full,
-        phone,
-        address,
-        locale,
-    )
-    demo.people.append(person)
+
+
+def _contact_record(demo: Demo, person: Person, values: dict[str, Any]) -> Row:
+    """The contacts row: stored values plus the columns no other table refers to."""
+    cid, faker = person.id, demo.fakers[person.locale]
     created = demo.moment()
     birth = None if demo.chance(0.15) else demo.day(date(1940, 1, 1), date(2006, 1, 1))
     tax_id = demo.blankish(
-        faker.bothify(TAX_ID_PATTERN[locale], letters=string.ascii_uppercase), null=0.3
+        faker.bothify(TAX_ID_PATTERN[person.locale], letters=string.ascii_uppercase), null=0.3
     )
     referred_by = demo.rng.randint(1, cid - 1) if cid > 1 and demo.chance(0.1) else None
     return (
         cid,
         person.company_id,
-        email,
+        person.email,
         values["full_name"],
         values["first_name"],
         values["last_name"],
