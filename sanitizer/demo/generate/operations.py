@@ -98,35 +98,44 @@ def audit_rows(demo: Demo) -> list[Row]:
         if rows and demo.chance(0.04):
             rows.append(demo.pick(rows))  # exact duplicates: the logger double-writes
             continue
-        person = demo.pick(demo.people)
-        actor = demo.weighted(
-            (
-                (person.email, 60),
-                (demo.pick(demo.staff)[1], 30),
-                ("system", 5),
-                (None, 3),
-                ("", 2),
-            )
-        )
-        faker = demo.fakers[person.locale]
-        ip = demo.weighted(
-            ((faker.ipv4_public(), 75), (faker.ipv6(), 10), ("10.0.0.1", 5), (None, 8), ("", 2))
-        )
-        details = demo.weighted(
-            (
-                (f"User {person.email} changed phone to {person.phone}", 30),
-                (
-                    json.dumps({"field": "address", "new": person.address}, ensure_ascii=False),
-                    20,
-                ),
-                (f"Export requested by {person.name}", 15),
-                ("ok", 20),
-                (None, 10),
-                ("", 5),
-            )
-        )
-        rows.append((ts(demo.moment()), actor, demo.pick(AUDIT_ACTIONS), ip, details))
+        rows.append(_audit_row(demo, demo.pick(demo.people)))
     return rows
+
+
+def _audit_row(demo: Demo, person: Person) -> Row:
+    actor = demo.weighted(
+        (
+            (person.email, 60),
+            (demo.pick(demo.staff)[1], 30),
+            ("system", 5),
+            (None, 3),
+            ("", 2),
+        )
+    )
+    faker = demo.fakers[person.locale]
+    ip = demo.weighted(
+        ((faker.ipv4_public(), 75), (faker.ipv6(), 10), ("10.0.0.1", 5), (None, 8), ("", 2))
+    )
+    details = demo.weighted(_audit_details(person))
+    return (ts(demo.moment()), actor, demo.pick(AUDIT_ACTIONS), ip, details)
+
+
+def _audit_details(person: Person) -> tuple[tuple[str | None, float], ...]:
+    """What the details column may say about `person`, with weights."""
+    address_change = json.dumps({"field": "address", "new": person.address}, ensure_ascii=False)
+    return (
+        (f"User {person.email} changed phone to {person.phone}", 30),
+        (address_change, 20),
+        (f"Export requested by {person.name}", 15),
+        ("ok", 20),
+        (None, 10),
+        ("", 5),
+    )
+
+
+def _error_text(demo: Demo, person: Person) -> str:
+    """An integration error message that quotes the person's details."""
+    return demo.pick(ERRORS).format(email=person.email, name=person.name, phone=person.phone)
 
 
 def retry_rows(demo: Demo) -> list[Row]:
@@ -134,18 +143,8 @@ def retry_rows(demo: Demo) -> list[Row]:
     for qid in range(1, demo.count("retry_queue") + 1):
         person = demo.pick(demo.people)
         run_id = None if demo.chance(0.05) else demo.pick(demo.failed_run_ids or demo.run_ids)
-        error = demo.pick(ERRORS).format(email=person.email, name=person.name, phone=person.phone)
-        payload = demo.pick(
-            (
-                {
-                    "kind": "send_reply",
-                    "to": person.email,
-                    "ticket_id": demo.pick(demo.tickets).id,
-                    "body": f"Hello {person.first}, your refund is on its way.",
-                },
-                {"kind": "crm_sync", "contact": {"email": person.email, "phone": person.phone}},
-            )
-        )
+        error = _error_text(demo, person)
+        payload = _retry_payload(demo, person)
         rows.append(
             (
                 qid,
@@ -159,44 +158,53 @@ def retry_rows(demo: Demo) -> list[Row]:
     return rows
 
 
+def _retry_payload(demo: Demo, person: Person) -> dict[str, Any]:
+    return demo.pick(
+        (
+            {
+                "kind": "send_reply",
+                "to": person.email,
+                "ticket_id": demo.pick(demo.tickets).id,
+                "body": f"Hello {person.first}, your refund is on its way.",
+            },
+            {"kind": "crm_sync", "contact": {"email": person.email, "phone": person.phone}},
+        )
+    )
+
+
 def dead_letter_rows(demo: Demo) -> list[Row]:
     rows: list[Row] = []
     for did in range(1, demo.count("dead_letters") + 1):
         person = demo.pick(demo.people)
-        topic, payload = demo.pick(
-            (
-                (
-                    "crm.contact.updated",
-                    {
-                        "contact": {
-                            "id": person.id,
-                            "email": person.email,
-                            "name": person.name,
-                            "phone": person.phone,
-                        }
-                    },
-                ),
-                (
-                    "ticket.created",
-                    {
-                        "ticket_id": demo.rng.randint(1, 9999),
-                        "requester": {"email": person.email, "name": person.name},
-                        "subject": f"Help needed, call {person.phone}",
-                    },
-                ),
-                (
-                    "invoice.paid",
-                    {
-                        "invoice": demo.pick(demo.invoice_numbers),
-                        "billing_email": person.email,
-                        "amount": 49.0,
-                    },
-                ),
-            )
-        )
+        topic, payload = _dead_letter(demo, person)
         text = demo.json_or_broken(payload, null=0, broken=0.1)
         if demo.chance(0.05):
             text = demo.pick(("<html>502 Bad Gateway</html>", "", "null"))
-        error = demo.pick(ERRORS).format(email=person.email, name=person.name, phone=person.phone)
-        rows.append((did, topic, text, error, ts(demo.moment())))
+        rows.append((did, topic, text, _error_text(demo, person), ts(demo.moment())))
     return rows
+
+
+def _dead_letter(demo: Demo, person: Person) -> tuple[str, dict[str, Any]]:
+    """(topic, payload) of an event no consumer could handle; every option is drawn first."""
+    contact = {"id": person.id, "email": person.email, "name": person.name, "phone": person.phone}
+    return demo.pick(
+        (
+            ("crm.contact.updated", {"contact": contact}),
+            (
+                "ticket.created",
+                {
+                    "ticket_id": demo.rng.randint(1, 9999),
+                    "requester": {"email": person.email, "name": person.name},
+                    "subject": f"Help needed, call {person.phone}",
+                },
+            ),
+            (
+                "invoice.paid",
+                {
+                    "invoice": demo.pick(demo.invoice_numbers),
+                    "billing_email": person.email,
+                    "amount": 49.0,
+                },
+            ),
+        )
+    )
