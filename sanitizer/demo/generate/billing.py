@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sanitizer.demo.generate.draws import Demo
-from sanitizer.demo.generate.model import Person, Row, luhn_complete, ts
+from sanitizer.demo.generate.model import Company, Person, Row, luhn_complete, ts
 from sanitizer.demo.generate.texts import LINE_ITEMS, REFUND_REASONS
 from sanitizer.demo.generate.vocabulary import CURRENCY, INVOICE_STATUS
 
@@ -35,40 +35,47 @@ def card_number(demo: Demo) -> str:
 
 
 def invoice_rows(demo: Demo) -> tuple[list[Row], list[Row]]:
+    """(invoices, invoice_lines); each invoice's number is kept for later references."""
     invoices: list[Row] = []
     lines: list[Row] = []
     staff_of = {c.id: [p for p in demo.people if p.company_id == c.id] for c in demo.companies}
     for iid in range(1, demo.count("invoices") + 1):
-        company = demo.pick(demo.companies)
-        issued = demo.day(date(2019, 1, 1), date(2025, 6, 1))
-        number = f"inv-{issued.year}-{iid}" if demo.chance(0.02) else f"INV-{issued.year}-{iid:06d}"
-        demo.invoice_numbers.append(number)
-        items, amount = invoice_lines(demo, iid, issued)
+        invoice, items = _invoice(demo, iid, staff_of)
+        invoices.append(invoice)
         lines += items
-        status = demo.weighted(INVOICE_STATUS)
-        contacts = staff_of[company.id]
-        billing = (
-            demo.pick(contacts).email
-            if contacts and demo.chance(0.7)
-            else f"billing@{company.mail_domain}"
-        )
-        address = demo.fakers[company.locale].address()
-        due = None if status == "draft" else issued + timedelta(days=demo.pick((14, 30, 45)))
-        invoices.append(
-            (
-                iid,
-                company.id,
-                number,
-                amount,
-                CURRENCY[company.country],
-                status,
-                demo.blankish(billing, null=0.05, empty=0.05, blank=0),
-                demo.blankish(address, null=0.1, empty=0.05, blank=0),
-                issued.isoformat(),
-                due.isoformat() if due else None,
-            )
-        )
     return invoices, lines
+
+
+def _invoice(demo: Demo, iid: int, staff_of: dict[int, list[Person]]) -> tuple[Row, list[Row]]:
+    company = demo.pick(demo.companies)
+    issued = demo.day(date(2019, 1, 1), date(2025, 6, 1))
+    number = f"inv-{issued.year}-{iid}" if demo.chance(0.02) else f"INV-{issued.year}-{iid:06d}"
+    demo.invoice_numbers.append(number)
+    items, amount = invoice_lines(demo, iid, issued)
+    status = demo.weighted(INVOICE_STATUS)
+    billing = _billing_email(demo, company, staff_of[company.id])
+    address = demo.fakers[company.locale].address()
+    due = None if status == "draft" else issued + timedelta(days=demo.pick((14, 30, 45)))
+    invoice = (
+        iid,
+        company.id,
+        number,
+        amount,
+        CURRENCY[company.country],
+        status,
+        demo.blankish(billing, null=0.05, empty=0.05, blank=0),
+        demo.blankish(address, null=0.1, empty=0.05, blank=0),
+        issued.isoformat(),
+        due.isoformat() if due else None,
+    )
+    return invoice, items
+
+
+def _billing_email(demo: Demo, company: Company, contacts: list[Person]) -> str:
+    """Mostly one of the company's contacts, else its generic billing mailbox."""
+    if contacts and demo.chance(0.7):
+        return demo.pick(contacts).email
+    return f"billing@{company.mail_domain}"
 
 
 def invoice_lines(demo: Demo, invoice_id: int, issued: date) -> tuple[list[Row], float]:
@@ -116,24 +123,8 @@ def payment_rows(demo: Demo) -> list[Row]:
     rows: list[Row] = []
     for pid in range(1, demo.count("payment_methods") + 1):
         person = demo.pick(demo.people)
-        holder = demo.weighted(
-            (
-                (person.name, 70),
-                (person.name.upper(), 15),
-                (demo.pick(demo.people).name, 5),
-                (None, 5),
-                ("", 5),
-            )
-        )
-        month, year = demo.rng.randint(1, 12), demo.rng.randint(2019, 2031)
-        expiry = demo.weighted(
-            (
-                (f"{month:02d}/{year % 100:02d}", 70),
-                (f"{month:02d}/{year}", 20),
-                ("", 5),
-                (None, 5),
-            )
-        )
+        holder = _card_holder(demo, person)
+        expiry = _expiry(demo)
         rows.append(
             (
                 pid,
@@ -146,6 +137,32 @@ def payment_rows(demo: Demo) -> list[Row]:
             )
         )
     return rows
+
+
+def _card_holder(demo: Demo, person: Person) -> str | None:
+    """Usually the contact's name as printed on the card; sometimes someone else's, or none."""
+    return demo.weighted(
+        (
+            (person.name, 70),
+            (person.name.upper(), 15),
+            (demo.pick(demo.people).name, 5),
+            (None, 5),
+            ("", 5),
+        )
+    )
+
+
+def _expiry(demo: Demo) -> str | None:
+    """MM/YY mostly, MM/YYYY sometimes, and the odd blank."""
+    month, year = demo.rng.randint(1, 12), demo.rng.randint(2019, 2031)
+    return demo.weighted(
+        (
+            (f"{month:02d}/{year % 100:02d}", 70),
+            (f"{month:02d}/{year}", 20),
+            ("", 5),
+            (None, 5),
+        )
+    )
 
 
 def iban_for(demo: Demo, person: Person) -> str | None:
