@@ -24,6 +24,7 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.extract.objects import ObjectInfo, ObjectSource
 from sanitizer.mask.objects.csv import DELIMITERS
 from sanitizer.mask.objects.fields import WILDCARD
+from sanitizer.plan.objects import default_rule
 from sanitizer.verify.leaks import LeakIndex, LeakReport
 from sanitizer.verify.tracker import Tracker, tracks
 
@@ -39,8 +40,6 @@ ENCODED = ("base64", "quoted-printable")  # .eml parts whose raw lines hide thei
 
 def rule_for(rules: SourceRules, key: str) -> ObjectRule | None:
     """The rule a run gives ``key`` (first match, else ``defaults.unknown``)."""
-    from sanitizer.plan.objects import default_rule
-
     return next((r for r in rules.objects if r.matches(key)), None) or default_rule(rules)
 
 
