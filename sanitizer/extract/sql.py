@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sanitizer import retry
 from sanitizer.errors import SourceError
+from sanitizer.extract.ddl import postgres as pg_ddl
 from sanitizer.schema import TableInfo, table_info
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
@@ -69,6 +70,13 @@ class SqlSource:
         self._reads: list[Generator[pl.DataFrame, None, None]] = []
         # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
         self.copy_text = False
+        # The target is of the same dialect: staging's schema is production's own DDL.
+        self.same_dialect_target = False
+        self._snapshot_id = ""  # PostgreSQL: the exported snapshot pg_dump reads in
+        self._schema_dump: object | None = None
+        # PostgreSQL: partitions (read through their parent) and inheritance parents (ONLY)
+        self.partitions: dict[str, str] = {}  # partition's rule name → its parent's
+        self._only: set[tuple[str, str]] = set()
 
     def describe(self) -> str:
         return safe_url(self.url)
@@ -138,7 +146,8 @@ class SqlSource:
         if self.dialect == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             conn.begin()
-            conn.exec_driver_sql("SELECT 1")  # take the snapshot now
+            # Take the snapshot now, and export it: pg_dump reads the schema in it.
+            self._snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
         elif self.dialect in ("mysql", "mariadb"):
             conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             # Session-wide too: DDL implicitly commits a READ ONLY transaction and would then
@@ -175,12 +184,20 @@ class SqlSource:
         inspector = sa.inspect(conn)
         default = inspector.default_schema_name
         schemas = [default]
+        skip: set[tuple[str, str]] = set()
         if self.dialect == "postgresql":
             schemas = [
                 s
                 for s in inspector.get_schema_names()
                 if s not in SYSTEM_SCHEMAS and not s.startswith("pg_")
             ]
+            # A partition's rows are read once, through its partitioned parent (and masked by
+            # the parent's rule); a plain inheritance parent is read without its children.
+            parts = pg_ddl.partitions(conn)
+            skip = set(parts)
+            rule_name = lambda s, t: t if s == default else f"{s}.{t}"  # noqa: E731
+            self.partitions = {rule_name(*p): rule_name(*parent) for p, parent in parts.items()}
+            self._only = pg_ddl.inheritance_parents(conn)
         metadata = sa.MetaData()
         for schema in schemas:
             metadata.reflect(
@@ -188,6 +205,7 @@ class SqlSource:
                 schema=None if schema == default else schema,
                 resolve_fks=True,
                 views=False,
+                only=lambda name, _md, s=schema: (s, name) not in skip,
             )
         if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
             _mariadb_json(conn, metadata)
@@ -198,6 +216,28 @@ class SqlSource:
             t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
         }
         return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
+
+    def schema_dump(self) -> object | None:
+        """Production's schema as the dialect's own tools print it, read in this snapshot —
+        for a target of the same dialect (None otherwise: staging is built from reflection).
+
+        PostgreSQL: a :class:`~sanitizer.extract.ddl.postgres.PgSchema` (pg_dump's sections).
+        """
+        if not self.same_dialect_target:
+            return None
+        if self._schema_dump is None and self.dialect == "postgresql":
+            conn = self.connection
+            try:
+                schemas = pg_ddl.user_schemas(conn)
+                self._schema_dump = pg_ddl.read_schema(
+                    conn, self.url, self._snapshot_id, self.name, schemas
+                )
+            except SQLAlchemyError as exc:
+                raise SourceError(
+                    f"source {self.name!r}: the schema cannot be read: {reason(exc)}.",
+                    hint="the role needs to read the catalog and its sequences.",
+                ) from None
+        return self._schema_dump
 
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
@@ -350,12 +390,16 @@ class SqlSource:
                 columns.append(f"{quoted}::text AS {quoted}")
             else:
                 columns.append(quoted)
-        sql = f"SELECT {', '.join(columns)} FROM {preparer.format_table(table)}"
+        only = "ONLY " if (table.schema or self._default(), table.name) in self._only else ""
+        sql = f"SELECT {', '.join(columns)} FROM {only}{preparer.format_table(table)}"
         order = [preparer.quote(c.name) for c in table.primary_key.columns]
         if after and order:
             mark = "?" if dialect.paramstyle == "qmark" else "%s"
             sql += f" WHERE ({', '.join(order)}) > ({', '.join([mark] * len(order))})"
         return f"{sql} ORDER BY {', '.join(order)}" if order else sql
+
+    def _default(self) -> str:
+        return self.connection.dialect.default_schema_name or "public"
 
 
 TEXT_TYPE_NAMES = {

@@ -47,11 +47,16 @@ class SqlPart:
         target_dialect = self.target.url.get_backend_name()
         both_postgres = self.source.dialect == "postgresql" and target_dialect == "postgresql"
         self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
+        # Same dialect: staging's schema is production's own DDL (docs/stores.md)
+        self.source.same_dialect_target = self.source.dialect == target_dialect or (
+            {self.source.dialect, target_dialect} <= {"mysql", "mariadb"}
+        )
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
         """Open the snapshot and check every live table and column against the rules."""
         ctx.stack.enter_context(self.source.snapshot())
         self.tables = self.source.reflect()
+        refuse_partition_rules(self.source, rules)
         self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
@@ -82,7 +87,7 @@ class SqlPart:
 
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
-        self.target.prepare(ctx.run_id, self.tables)
+        self.target.prepare(ctx.run_id, self.tables, self.source.schema_dump())
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()
@@ -118,6 +123,21 @@ class SqlPart:
 
     def key(self, table: SourceTable) -> str:
         return f"{self.name}.{table.info.name}"
+
+
+def refuse_partition_rules(source: SqlSource, rules: SourceRules | None) -> None:
+    """A partition's rows are read and masked through its partitioned parent, so a rule for
+    the partition itself would never apply: say so instead of ignoring it."""
+    if rules is None or not source.partitions:
+        return
+    for name, table_rules in rules.tables.items():
+        parent = source.partitions.get(name)
+        if parent is not None:
+            raise ConfigError(
+                f"{table_rules.where}: table {name!r} is a partition of {parent!r}; its rows "
+                f"are read once through {parent!r} and masked by that table's rules.",
+                hint=f"move these rules to {parent!r} and remove the section for {name!r}.",
+            )
 
 
 def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:

@@ -111,9 +111,19 @@ class SqlTarget(Target):
             return []
 
     # -- the interface -------------------------------------------------------------------
-    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
-        """Create the shadow and its tables (primary keys, unique and check constraints)."""
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
+        """Create the shadow and its tables (primary keys, unique and check constraints).
+
+        ``schema``: production's own DDL (``SqlSource.schema_dump``) when source and target
+        share a dialect — the dialect replays it (:meth:`create_from_dump`); with None the
+        tables are made from reflection (SQLite, or a target of another dialect).
+        """
         self.run_id = run_id
+        if schema is not None:
+            self.create_from_dump(schema, source_tables)
+            return
         with self.errors("preparing the shadow copy"):
             self.create_shadow()
             metadata = sa.MetaData()
@@ -126,6 +136,10 @@ class SqlTarget(Target):
                             table, include_foreign_key_constraints=self.inline_foreign_keys(table)
                         )
                     )
+
+    def create_from_dump(self, schema: object, source_tables: list[SourceTable]) -> None:
+        """The shadow from production's own DDL (dialects that read one override this)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot replay a schema dump")
 
     def write(self, source_table: SourceTable, batches: Iterable[pl.DataFrame]) -> None:
         """Bulk-append a table's masked batches to its shadow table, streaming."""

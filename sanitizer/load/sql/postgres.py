@@ -5,11 +5,18 @@ on a transient failure). The swap renames each live schema aside and each shadow
 its place inside one transaction — PostgreSQL's DDL is transactional, so readers see
 yesterday's schema or today's, never a mix — then drops the old ones.
 Sequences (``serial``) are recreated inside the shadow and identities set past the max.
+
+From a PostgreSQL source the shadow is production's own DDL (``pg_dump``'s pre-data before the
+data, post-data after it; see sanitizer/extract/ddl/postgres.py and docs/stores.md): every
+schema-qualified name is pointed at the shadow, extensions move into the shadow with the
+schema that holds them, sequences continue at production's position, materialized views are
+refreshed from the masked rows and trigger-maintained tsvectors are derived from them again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +24,8 @@ from contextlib import contextmanager
 import polars as pl
 import sqlalchemy as sa
 
+from sanitizer.errors import TargetError
+from sanitizer.extract.ddl.postgres import Entry, PgSchema, quote, rewrite
 from sanitizer.extract.sql import SourceTable
 from sanitizer.load.sql.base import SqlTarget, rows
 from sanitizer.load.target import SHADOW_MARK
@@ -25,6 +34,17 @@ NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::reg
 
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
+# pg_dump's own session settings: names are schema-qualified, function bodies checked when run
+DUMP_SESSION = (
+    "SELECT pg_catalog.set_config('search_path', '', true)",
+    "SET LOCAL check_function_bodies = false",
+    "SET LOCAL xmloption = content",
+    "SET LOCAL client_min_messages = warning",
+    "SET LOCAL row_security = off",
+    "SET LOCAL standard_conforming_strings = on",
+)
+DERIVE_TRIGGER = "sanitizer_derive_{}"  # a tsvector derived from the masked rows as they load
+log = logging.getLogger(__name__)
 
 
 class PostgresTarget(SqlTarget):
@@ -35,6 +55,7 @@ class PostgresTarget(SqlTarget):
         self.shadows: dict[str | None, str] = {}  # source schema (None = default) → shadow
         self.default_schema = "public"
         self.sequences: list[tuple[str, str, str]] = []  # (schema, sequence, table.column)
+        self.dump: PgSchema | None = None  # production's DDL, when the source is PostgreSQL
 
     # -- ownership and the lock ------------------------------------------------------------
     def foreign_tables(self) -> list[str]:
@@ -69,8 +90,11 @@ class PostgresTarget(SqlTarget):
             conn.close()  # ends the session, which releases the lock
 
     # -- shadow ----------------------------------------------------------------------------
-    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
-        schemas = {st.table.schema for st in source_tables}
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
+        self.dump = None
+        schemas: set[str | None] = {st.table.schema for st in source_tables}
         schemas |= {
             c.type.schema
             for st in source_tables
@@ -80,7 +104,174 @@ class PostgresTarget(SqlTarget):
         with self.errors("reading the target"), self.engine.connect() as conn:
             self.default_schema = sa.inspect(conn).default_schema_name or "public"
         self.shadows = {s: f"{s or self.default_schema}{SHADOW_MARK}{run_id}"[:63] for s in schemas}
-        super().prepare(run_id, source_tables)
+        if isinstance(schema, PgSchema):  # every schema production's users made, by name
+            names = {s or self.default_schema for s in schemas} | set(schema.schemas)
+            self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
+        super().prepare(run_id, source_tables, schema)
+
+    def shadow_of(self, schema: str | None) -> str:
+        return self.shadows[schema or self.default_schema]
+
+    # -- the shadow from production's own DDL ------------------------------------------------
+    def create_from_dump(self, schema: object, source_tables: list[SourceTable]) -> None:
+        """pg_dump's pre-data in the shadow (extensions first); the tables to load are the
+        reflected ones, pointed at the shadow (nothing is created from reflection)."""
+        assert isinstance(schema, PgSchema)
+        self.dump = schema
+        with self.errors("preparing the shadow copy"):
+            self.create_shadow()
+            with self.engine.begin() as conn:
+                self._extensions(conn, schema)
+        self._replay([e for e in schema.pre if e.kind not in ("SCHEMA", "EXTENSION")])
+        with self.errors("preparing the shadow copy"), self.engine.begin() as conn:
+            for i, (table, call) in enumerate(schema.tsvector_triggers()):
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {DERIVE_TRIGGER.format(i)} BEFORE INSERT ON "
+                    f"{self._names(table)} FOR EACH ROW EXECUTE FUNCTION pg_catalog.{call}"
+                )
+        metadata = sa.MetaData()
+        for source_table in source_tables:
+            table = source_table.table
+            self.tables[source_table.info.name] = table.to_metadata(
+                metadata, schema=self.shadow_of(table.schema)
+            )
+
+    def _names(self, sql: str) -> str:
+        """Production's DDL with each user schema's name replaced by its shadow's."""
+        return rewrite(sql, {s: shadow for s, shadow in self.shadows.items() if s})
+
+    def _replay(self, entries: list[Entry]) -> None:
+        """Entries run in dump order in one transaction, as pg_dump's session would run them.
+
+        A failure names the object: production accepted this DDL, so the cause is in
+        sanitizer's copy of it, not in the data or the rules.
+        """
+        with self.errors("preparing the shadow copy"), self.engine.begin() as conn:
+            for setting in DUMP_SESSION:
+                conn.exec_driver_sql(setting)
+            cursor = conn.connection.dbapi_connection.cursor()
+            for entry in entries:
+                conn.exec_driver_sql("SAVEPOINT sanitizer_entry")
+                try:
+                    cursor.execute(self._names(entry.sql))
+                except Exception as exc:  # the driver's error: named, without the SQL text
+                    raise self._replay_error(entry, exc) from None
+                conn.exec_driver_sql("RELEASE SAVEPOINT sanitizer_entry")
+
+    def _replay_error(self, entry: Entry, exc: Exception) -> TargetError:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        return TargetError(
+            f"target {self.name!r} ({self.describe()}): recreating production's "
+            f"{entry.describe()} in the shadow failed: {first}. The cause is in sanitizer's "
+            "copy of production's schema, not in the data or the rules.",
+            hint="report this message; the previous staging data is intact and nothing of "
+            "this run was made live.",
+        )
+
+    def _extensions(self, conn: sa.Connection, dump: PgSchema) -> None:
+        """Each extension production's schemas hold is made (or moved) into the shadow of its
+        schema, so the shadow's DDL finds it and the swap takes it along (docs/stores.md)."""
+        here = {
+            name: (schema, bool(relocatable))
+            for name, schema, relocatable in conn.exec_driver_sql(
+                "SELECT e.extname, n.nspname, e.extrelocatable FROM pg_catalog.pg_extension e "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
+            )
+        }
+        for extension in dump.extensions:
+            shadow = self.shadows[extension.schema]
+            where, relocatable = here.get(extension.name, (None, extension.relocatable))
+            if where == shadow:
+                continue
+            if not relocatable:
+                raise TargetError(
+                    f"target {self.name!r} ({self.describe()}): production's extension "
+                    f"{extension.name!r} lives in schema {extension.schema!r} and cannot be "
+                    "moved between schemas (it is not relocatable), so it cannot follow the "
+                    "schema through the swap. The cause is a limit of sanitizer, not the data.",
+                    hint="install the extension in a schema of its own in production (one "
+                    "the rules do not cover), or skip it in the rule file's schema.skip.",
+                )
+            if where is None:
+                conn.exec_driver_sql(
+                    f"CREATE EXTENSION IF NOT EXISTS {quote(extension.name)} "
+                    f"WITH SCHEMA {quote(shadow)} CASCADE"
+                )
+            else:
+                conn.exec_driver_sql(
+                    f"ALTER EXTENSION {quote(extension.name)} SET SCHEMA {quote(shadow)}"
+                )
+
+    def _rescue_extensions(self, conn: sa.Connection, schemas: list[str]) -> None:
+        """Extensions in a shadow about to be dropped go back to its live schema first: live
+        staging's columns may use their types, and a cascading drop would take them along."""
+        existing = set(conn.exec_driver_sql("SELECT nspname FROM pg_namespace").scalars())
+        found = conn.exec_driver_sql(
+            "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE n.nspname = ANY(%(s)s)",
+            {"s": schemas},
+        ).all()
+        for name, schema in found:
+            live = schema.split(SHADOW_MARK)[0]
+            if f"{SHADOW_MARK}old_" not in schema and live in existing:
+                conn.exec_driver_sql(f"ALTER EXTENSION {quote(name)} SET SCHEMA {quote(live)}")
+
+    def finalize(self) -> None:
+        if self.dump is None:
+            super().finalize()
+            return
+        dump = self.dump
+        with self.errors("creating indexes and constraints"), self.engine.begin() as conn:
+            for i, (table, _call) in enumerate(dump.tsvector_triggers()):
+                conn.exec_driver_sql(
+                    f"DROP TRIGGER {DERIVE_TRIGGER.format(i)} ON {self._names(table)}"
+                )
+        self._replay(dump.post)
+        with self.errors("setting sequences and refreshing views"), self.engine.begin() as conn:
+            for setting in DUMP_SESSION:
+                conn.exec_driver_sql(setting)
+            self._sequence_positions(conn, dump)
+            for entry in dump.pre:
+                populated = (entry.schema, entry.name) in dump.populated
+                if entry.kind == "MATERIALIZED VIEW" and populated:
+                    shadow = self.shadow_of(entry.schema)
+                    conn.exec_driver_sql(
+                        f"REFRESH MATERIALIZED VIEW {quote(shadow)}.{quote(entry.name)}"
+                    )
+
+    def _sequence_positions(self, conn: sa.Connection, dump: PgSchema) -> None:
+        """Each sequence continues where production's does; one the source role may not read
+        continues past the largest value of the column that owns it."""
+        for (schema, name), position in dump.sequences.items():
+            sequence = f"{quote(self.shadow_of(schema))}.{quote(name)}"
+            if position is not None:
+                conn.exec_driver_sql(
+                    "SELECT pg_catalog.setval(%(s)s::regclass, %(v)s, %(c)s)",
+                    {"s": sequence, "v": position[0], "c": position[1]},
+                )
+                continue
+            owner = conn.exec_driver_sql(
+                "SELECT n.nspname, c.relname, a.attname FROM pg_catalog.pg_depend d "
+                "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+                "AND a.attnum = d.refobjsubid "
+                "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = %(s)s::regclass "
+                "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')",
+                {"s": sequence},
+            ).first()
+            log.warning(
+                "sequence position not readable by the source role; continuing past the max",
+                extra={"sequence": f"{schema}.{name}"},
+            )
+            if owner is not None:
+                table, column = f"{quote(owner[0])}.{quote(owner[1])}", quote(owner[2])
+                conn.exec_driver_sql(
+                    f"SELECT pg_catalog.setval(%(s)s::regclass, coalesce(max({column}), 1), "
+                    f"max({column}) IS NOT NULL) FROM {table}",
+                    {"s": sequence},
+                )
 
     def create_shadow(self) -> None:
         with self.engine.begin() as conn:
@@ -98,6 +289,7 @@ class PostgresTarget(SqlTarget):
             .scalars()
             .all()
         )
+        self._rescue_extensions(conn, list(names))
         for name in names:
             conn.exec_driver_sql(f"DROP SCHEMA {self._q(name)} CASCADE")
 
@@ -157,7 +349,12 @@ class PostgresTarget(SqlTarget):
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """One ``COPY`` per batch in its own transaction, so a batch whose connection dropped
         is rolled back whole and retried (see :meth:`SqlTarget.bulk_insert`)."""
-        names = ", ".join(self._q(c.name) for c in table.columns)
+        # Generated columns are read (their rules count for coverage) but never written:
+        # the database derives them again from the masked columns (docs/stores.md).
+        columns = [c.name for c in table.columns if c.computed is None]
+        if len(columns) < len(table.columns):
+            batch = batch.select(columns)
+        names = ", ".join(self._q(c) for c in columns)
         target = f"{self._q(table.schema)}.{self._q(table.name)}"
         with self.engine.begin() as conn:
             # Only the swap's commit must be durable; a crash before it discards the shadow.
@@ -215,6 +412,7 @@ class PostgresTarget(SqlTarget):
 
     def discard(self) -> None:
         with self.errors("discarding the shadow"), self.engine.begin() as conn:
+            self._rescue_extensions(conn, list(self.shadows.values()))
             for shadow in self.shadows.values():
                 conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self._q(shadow)} CASCADE")
 

@@ -1,0 +1,1 @@
+"""Production schema definitions as the database's own tools print them, per dialect."""

@@ -1,0 +1,412 @@
+"""PostgreSQL's schema through ``pg_dump --schema-only``, read in the source's snapshot.
+
+``pg_dump`` is the best source of truth for PostgreSQL DDL: it knows every object kind and
+the order their dependencies need. It runs twice (``--section=pre-data`` and
+``--section=post-data``, in parallel) with ``--snapshot`` set to the snapshot the source
+session exported, so schema and data come from the same instant (docs/stores.md). The plain
+output is cut into entries by its table-of-contents comments (``-- Name: …; Type: …;
+Schema: …``); the target replays them into its shadow schemas after :func:`rewrite` has
+pointed every schema-qualified name at the shadow.
+
+Besides the DDL, the snapshot's catalog gives what ``pg_dump --schema-only`` leaves out and
+staging needs: each sequence's position, which materialized views production has populated,
+the extensions the schemas hold, and which tables are partitions (read through their parent).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sanitizer.errors import SourceError
+
+SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
+HEADER = re.compile(r"^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: .*$")
+# What the target makes itself: its own shadow schemas and the extensions (docs/stores.md).
+HANDLED_KINDS = {"SCHEMA", "EXTENSION"}
+TSVECTOR_TRIGGER = re.compile(
+    r"EXECUTE (?:FUNCTION|PROCEDURE) (?:pg_catalog\.)?(tsvector_update_trigger(?:_column)?)"
+    r"\((.*)\);?\s*$",
+    re.S,
+)
+NAME = r'(?:"(?:[^"]|"")*"|[\w$]+)'
+TRIGGER_TABLE = re.compile(rf"\sON\s+({NAME}\.{NAME})\s")
+REG_TYPES = {
+    "regclass",
+    "regtype",
+    "regproc",
+    "regprocedure",
+    "regoper",
+    "regoperator",
+    "regconfig",
+    "regdictionary",
+    "regcollation",
+}
+
+
+@dataclass
+class Entry:
+    """One table-of-contents entry of pg_dump's output: its SQL, as production names it."""
+
+    name: str
+    kind: str  # pg_dump's Type: TABLE, INDEX, FK CONSTRAINT, TRIGGER, …
+    schema: str  # "-" for objects outside a schema
+    sql: str
+
+    def describe(self) -> str:
+        where = "" if self.schema == "-" else f"{self.schema}."
+        return f"{self.kind.lower()} {where}{self.name}"
+
+
+@dataclass
+class Extension:
+    name: str
+    schema: str
+    relocatable: bool
+
+
+@dataclass
+class PgSchema:
+    """Production's schema: pg_dump's entries and what the catalog adds to them."""
+
+    schemas: list[str]
+    pre: list[Entry]
+    post: list[Entry]
+    # (schema, sequence) → (last_value, is_called); None where the role may not read it
+    sequences: dict[tuple[str, str], tuple[int, bool] | None] = field(default_factory=dict)
+    populated: set[tuple[str, str]] = field(default_factory=set)  # materialized views
+    extensions: list[Extension] = field(default_factory=list)
+
+    def tsvector_triggers(self) -> list[tuple[str, str]]:
+        """(table, function call) of every trigger that keeps a tsvector from other columns,
+        as production names them: the loaded rows derive it again (docs/stores.md)."""
+        found = []
+        for entry in self.post:
+            if entry.kind != "TRIGGER":
+                continue
+            call, table = TSVECTOR_TRIGGER.search(entry.sql), TRIGGER_TABLE.search(entry.sql)
+            if call and table:
+                found.append((table.group(1), f"{call.group(1)}({call.group(2)})"))
+        return found
+
+
+# -- reading -------------------------------------------------------------------------------
+def user_schemas(conn: Connection) -> list[str]:
+    """Every schema production's users made (not the system's, not an extension's)."""
+    return list(
+        conn.exec_driver_sql(
+            "SELECT nspname FROM pg_catalog.pg_namespace n "
+            "WHERE nspname NOT IN ('information_schema', 'pg_catalog', 'pg_toast') "
+            "AND left(nspname, 3) <> 'pg_' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+            "WHERE d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid "
+            "AND d.deptype = 'e') ORDER BY nspname"
+        ).scalars()
+    )
+
+
+def partitions(conn: Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each partition (schema, table) → its top partitioned parent (schema, table)."""
+    rows = conn.exec_driver_sql(
+        "WITH RECURSIVE up(child, parent) AS ("
+        " SELECT i.inhrelid, i.inhparent FROM pg_catalog.pg_inherits i"
+        " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid WHERE c.relispartition"
+        " UNION ALL SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i"
+        " ON i.inhrelid = up.parent JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+        " WHERE c.relispartition) "
+        "SELECT cn.nspname, c.relname, pn.nspname, p.relname FROM up"
+        " JOIN pg_catalog.pg_class c ON c.oid = up.child"
+        " JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
+        " JOIN pg_catalog.pg_class p ON p.oid = up.parent"
+        " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+        " WHERE NOT p.relispartition"
+    ).all()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def inheritance_parents(conn: Connection) -> set[tuple[str, str]]:
+    """Plain tables other tables INHERIT from (not partitioning): read ``FROM ONLY``."""
+    rows = conn.exec_driver_sql(
+        "SELECT DISTINCT pn.nspname, p.relname FROM pg_catalog.pg_inherits i"
+        " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+        " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+        " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+        " WHERE NOT c.relispartition AND p.relkind = 'r'"
+    ).all()
+    return {(r[0], r[1]) for r in rows}
+
+
+def read_schema(
+    conn: Connection, url: sa.URL, snapshot: str, source: str, schemas: list[str]
+) -> PgSchema:
+    """pg_dump's pre- and post-data of ``schemas`` in ``snapshot``, plus the catalog's part."""
+    pre, post = run_pg_dump(conn, url, snapshot, source, schemas)
+    dump = PgSchema(schemas, parse(pre), parse(post))
+    _catalog(conn, dump)
+    return dump
+
+
+def _catalog(conn: Connection, dump: PgSchema) -> None:
+    not_extension = (
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+        "'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+    )
+    rows = conn.exec_driver_sql(
+        "SELECT n.nspname, c.relname, pg_catalog.has_sequence_privilege(c.oid, 'SELECT') "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE c.relkind = 'S' AND n.nspname = ANY(%(s)s) AND {not_extension} ORDER BY 1, 2",
+        {"s": dump.schemas},
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote_identifier
+    for schema, name, readable in rows:
+        position = None
+        if readable:
+            last, called = conn.exec_driver_sql(
+                f"SELECT last_value, is_called FROM {quote(schema)}.{quote(name)}"
+            ).one()
+            position = (int(last), bool(called))
+        dump.sequences[(schema, name)] = position
+    dump.populated = {
+        (r[0], r[1])
+        for r in conn.exec_driver_sql(
+            "SELECT schemaname, matviewname FROM pg_catalog.pg_matviews "
+            "WHERE ispopulated AND schemaname = ANY(%(s)s)",
+            {"s": dump.schemas},
+        )
+    }
+    dump.extensions = [
+        Extension(r[0], r[1], bool(r[2]))
+        for r in conn.exec_driver_sql(
+            "SELECT e.extname, n.nspname, e.extrelocatable FROM pg_catalog.pg_extension e "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE n.nspname = ANY(%(s)s) ORDER BY e.oid",
+            {"s": dump.schemas},
+        )
+    ]
+
+
+def pg_dump_env(url: sa.URL) -> dict[str, str]:
+    """The connection for pg_dump, through libpq's environment: never on its command line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    values = {
+        "PGHOST": url.host,
+        "PGPORT": str(url.port) if url.port else None,
+        "PGUSER": url.username,
+        "PGPASSWORD": url.password,
+        "PGDATABASE": url.database,
+        "PGSSLMODE": url.query.get("sslmode"),
+        "PGAPPNAME": "sanitizer",
+    }
+    env.update({k: str(v) for k, v in values.items() if v})
+    return env
+
+
+def pattern(schema: str) -> str:
+    """A pg_dump ``-n`` pattern that matches exactly this schema name."""
+    return '"' + schema.replace('"', '""') + '"'
+
+
+def run_pg_dump(
+    conn: Connection, url: sa.URL, snapshot: str, source: str, schemas: list[str]
+) -> tuple[str, str]:
+    binary = shutil.which("pg_dump")
+    server = int(conn.exec_driver_sql("SHOW server_version_num").scalar_one()) // 10000
+    where = f"source {source!r}"
+    if binary is None:
+        raise SourceError(
+            f"{where}: pg_dump is not installed; sanitizer copies PostgreSQL's schema with it.",
+            hint=f"install the PostgreSQL {server} client tools (e.g. postgresql-client-{server}) "
+            "so that pg_dump is on PATH.",
+        )
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False)
+    found = re.search(r"(\d+)(?:\.\d+)?", version.stdout)
+    if not found or int(found.group(1)) < server:
+        raise SourceError(
+            f"{where}: {binary} ({version.stdout.strip() or 'unknown version'}) is older than "
+            f"the server (PostgreSQL {server}); it cannot dump this server's schema.",
+            hint=f"install pg_dump {server} or newer and put it first on PATH.",
+        )
+    if not schemas:
+        return "", ""
+    base = [
+        binary,
+        "--schema-only",
+        "--no-owner",
+        "--no-privileges",
+        "--no-publications",
+        "--no-subscriptions",
+        "--no-security-labels",
+        "--no-tablespaces",  # staging's tablespaces are its own (docs/stores.md)
+        f"--snapshot={snapshot}",
+    ]
+    for schema in schemas:
+        base += ["-n", pattern(schema)]
+    env = pg_dump_env(url)
+    procs = [
+        subprocess.Popen(
+            [*base, f"--section={section}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for section in ("pre-data", "post-data")
+    ]
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=3600)
+        if proc.returncode != 0:
+            first = (err.decode(errors="replace").strip().splitlines() or ["no message"])[0]
+            raise SourceError(
+                f"{where}: pg_dump --schema-only failed: {first[:300]}.",
+                hint="the role needs to read every table's definition (and SELECT, for pg_dump's "
+                "lock on each table); nothing was written to staging.",
+            )
+        outputs.append(out.decode())
+    return outputs[0], outputs[1]
+
+
+def parse(text: str) -> list[Entry]:
+    """pg_dump's plain output → its entries, in dump order (preamble and meta-commands out)."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    body: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        header = HEADER.match(line)
+        if header and i > 0 and lines[i - 1] == "--":
+            if current is not None:
+                current.sql = _body(body)
+                entries.append(current)
+            current, body = Entry(header.group(1), header.group(2), header.group(3), ""), []
+            i += 2  # the closing "--"
+            continue
+        if current is not None and not line.startswith("\\"):
+            body.append(line)
+        i += 1
+    if current is not None:
+        current.sql = _body(body)
+        entries.append(current)
+    return [e for e in entries if e.sql]
+
+
+def _body(lines: list[str]) -> str:
+    while lines and lines[-1] in ("", "--"):
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+# -- the schema-name rewrite ---------------------------------------------------------------
+TOKEN = re.compile(
+    r"""
+     (?P<space>\s+)
+    |(?P<comment>--[^\n]*)
+    |(?P<block>/\*)
+    |(?P<dollar>\$(?:[^\W\d]\w*)?\$)
+    |(?P<estring>[Ee]'(?:[^'\\]|\\.|'')*')
+    |(?P<string>(?:[BbXxNn]|[Uu]&)?'(?:[^']|'')*')
+    |(?P<quoted>(?:[Uu]&)?"(?:[^"]|"")*")
+    |(?P<word>[^\W\d][\w$]*)
+    |(?P<other>.)
+    """,
+    re.X | re.S,
+)
+
+
+def tokens(sql: str) -> list[tuple[str, str]]:
+    """(kind, text) tokens: enough of PostgreSQL's lexer to tell names from literals."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(sql):
+        match = TOKEN.match(sql, pos)
+        assert match is not None  # "other" matches any character
+        kind, text = match.lastgroup or "other", match.group()
+        end = match.end()
+        if kind == "block":  # nested /* */ comments
+            depth, end = 1, pos + 2
+            while depth and end < len(sql):
+                if sql.startswith("/*", end):
+                    depth, end = depth + 1, end + 2
+                elif sql.startswith("*/", end):
+                    depth, end = depth - 1, end + 2
+                else:
+                    end += 1
+            kind, text = "comment", sql[pos:end]
+        elif kind == "dollar":  # a dollar-quoted body runs to the same tag
+            close = sql.find(text, end)
+            end = len(sql) if close < 0 else close + len(text)
+            kind, text = "body", sql[pos:end]
+        out.append((kind, text))
+        pos = end
+    return out
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _ident(kind: str, text: str) -> str | None:
+    if kind == "word":
+        return text.lower()
+    if kind == "quoted" and text.startswith('"'):
+        return text[1:-1].replace('""', '"')
+    return None
+
+
+def rewrite(sql: str, shadows: dict[str, str]) -> str:
+    """``sql`` with every schema name in ``shadows`` replaced by its shadow.
+
+    Rewritten: an identifier (quoted or not) that qualifies a name (``public.`` /
+    ``"My Schema".``), the name after the keyword SCHEMA (``COMMENT ON SCHEMA public``), and
+    string literals cast to a reg* type (``'public.x_seq'::regclass``). Left alone: other
+    literals, comments and dollar-quoted bodies (a function body resolves names when it runs:
+    after the swap the shadow carries the live name).
+    """
+    toks = tokens(sql)
+    out: list[str] = []
+    significant: list[tuple[str, str]] = []  # the significant tokens seen so far
+    for i, (kind, text) in enumerate(toks):
+        name = _ident(kind, text)
+        following = toks[i + 1][1] if i + 1 < len(toks) else ""
+        previous = significant[-1] if significant else ("", "")
+        if name is not None and name in shadows:
+            qualifies = following == "." and previous[1] != "."
+            after_schema = previous[0] == "word" and previous[1].lower() == "schema"
+            if qualifies or after_schema:
+                text = quote(shadows[name])
+        elif kind in ("string", "estring") and _reg_cast(toks, i):
+            text = _rewrite_literal(text, shadows)
+        out.append(text)
+        if kind not in ("space", "comment"):
+            significant.append((kind, text))
+    return "".join(out)
+
+
+def _reg_cast(toks: list[tuple[str, str]], i: int) -> bool:
+    """Whether the literal at ``i`` is cast to a reg* type: ``'…'::[pg_catalog.]regclass``."""
+    rest = [t for _, t in toks[i + 1 : i + 7]]
+    if rest[:2] != [":", ":"]:
+        return False
+    if len(rest) > 4 and rest[2].lower() == "pg_catalog" and rest[3] == ".":
+        return rest[4].lower() in REG_TYPES
+    return len(rest) > 2 and rest[2].lower() in REG_TYPES
+
+
+def _rewrite_literal(text: str, shadows: dict[str, str]) -> str:
+    if not text.startswith("'"):
+        return text  # E'' / U&'' literals of reg* casts do not occur in pg_dump's output
+    inner = text[1:-1].replace("''", "'")
+    toks = tokens(inner)
+    if len(toks) > 1 and toks[1][1] == ".":
+        name = _ident(*toks[0])
+        if name is not None and name in shadows:
+            inner = quote(shadows[name]) + "".join(t for _, t in toks[1:])
+    return "'" + inner.replace("'", "''") + "'"
