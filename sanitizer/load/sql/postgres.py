@@ -198,9 +198,29 @@ class PostgresTarget(SqlTarget):
                     f"WITH SCHEMA {quote(shadow)} CASCADE"
                 )
             else:
-                conn.exec_driver_sql(
-                    f"ALTER EXTENSION {quote(extension.name)} SET SCHEMA {quote(shadow)}"
-                )
+                self._move_extension(conn, extension.name, extension.schema, shadow)
+
+    def _move_extension(self, conn: sa.Connection, name: str, schema: str, shadow: str) -> None:
+        """Staging's copy of the extension goes into the shadow, so it survives the swap.
+
+        PostgreSQL lets only the owner of the extension's objects move it: a trusted
+        extension installed by a non-superuser has a superuser's objects (docs/stores.md).
+        """
+        try:
+            with conn.begin_nested():
+                conn.exec_driver_sql(f"ALTER EXTENSION {quote(name)} SET SCHEMA {quote(shadow)}")
+        except sa.exc.ProgrammingError as exc:
+            if "must be owner" not in str(exc.orig):
+                raise
+            raise TargetError(
+                f"target {self.name!r} ({self.describe()}): production's extension {name!r} "
+                f"lives in schema {schema!r}, so staging's copy of it must move into the new "
+                f"copy of {schema!r} at each run, and the staging role may not move it: its "
+                "objects belong to the superuser that installed it. Nothing was made live.",
+                hint="run staging as a role that owns the extension's objects (e.g. a "
+                "superuser of the staging server), or install the extension in a schema of its "
+                "own in production.",
+            ) from None
 
     def _rescue_extensions(self, conn: sa.Connection, schemas: list[str]) -> None:
         """Extensions in a shadow about to be dropped go back to its live schema first: live
