@@ -74,8 +74,12 @@ class SqlPart:
         )
 
     def record_plan(self, ctx: RunContext) -> None:
-        """A dry run's receipt: the operator each column would get, nothing read."""
+        """A dry run's receipt: the operator each column would get, nothing read; production's
+        DDL is tried on the target in a transaction that is rolled back."""
         assert self.plan is not None
+        schema = self.source.schema_dump()
+        if schema is not None and not self.target.fresh():
+            self.target.check_schema(ctx.run_id, self.tables, schema)
         for table in self.tables:
             columns = self.plan.tables[table.info.name].columns
             ctx.receipt.tables[self.key(table)] = TableReceipt(

@@ -141,6 +141,10 @@ class SqlTarget(Target):
         """The shadow from production's own DDL (dialects that read one override this)."""
         raise NotImplementedError(f"{type(self).__name__} cannot replay a schema dump")
 
+    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
+        """``--dry-run``: try production's DDL on the target without keeping anything
+        (dialects that replay a schema dump override this)."""
+
     def write(self, source_table: SourceTable, batches: Iterable[pl.DataFrame]) -> None:
         """Bulk-append a table's masked batches to its shadow table, streaming."""
         with self.errors(f"loading {source_table.info.name}"):

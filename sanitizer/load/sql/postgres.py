@@ -43,6 +43,7 @@ DUMP_SESSION = (
     "SET LOCAL row_security = off",
     "SET LOCAL standard_conforming_strings = on",
 )
+SKIPPED = ("SCHEMA", "EXTENSION")  # the target makes its own shadow schemas and extensions
 DERIVE_TRIGGER = "sanitizer_derive_{}"  # a tsvector derived from the masked rows as they load
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,28 @@ class PostgresTarget(SqlTarget):
             self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
         super().prepare(run_id, source_tables, schema)
 
+    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
+        """``--dry-run``: production's DDL applied to the target in a transaction that is
+        rolled back, so DDL the tool cannot reproduce fails the dry run, not the real one."""
+        if not isinstance(schema, PgSchema):
+            return
+        with self.errors("checking production's schema on the target"):
+            with self.engine.connect() as conn:
+                self.default_schema = sa.inspect(conn).default_schema_name or "public"
+            names = {st.table.schema or self.default_schema for st in source_tables}
+            names |= set(schema.schemas)
+            self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
+            with self.engine.connect() as conn:
+                conn.begin()
+                try:
+                    for shadow in self.shadows.values():
+                        conn.exec_driver_sql(f"CREATE SCHEMA {self._q(shadow)}")
+                    self._extensions(conn, schema)
+                    self._run_entries(conn, [e for e in schema.pre if e.kind not in SKIPPED])
+                    self._run_entries(conn, schema.post)
+                finally:
+                    conn.rollback()
+
     def shadow_of(self, schema: str | None) -> str:
         return self.shadows[schema or self.default_schema]
 
@@ -122,7 +145,7 @@ class PostgresTarget(SqlTarget):
             self.create_shadow()
             with self.engine.begin() as conn:
                 self._extensions(conn, schema)
-        self._replay([e for e in schema.pre if e.kind not in ("SCHEMA", "EXTENSION")])
+        self._replay([e for e in schema.pre if e.kind not in SKIPPED])
         with self.errors("preparing the shadow copy"), self.engine.begin() as conn:
             for i, (table, call) in enumerate(schema.tsvector_triggers()):
                 conn.exec_driver_sql(
@@ -147,16 +170,17 @@ class PostgresTarget(SqlTarget):
         sanitizer's copy of it, not in the data or the rules.
         """
         with self.errors("preparing the shadow copy"), self.engine.begin() as conn:
-            for setting in DUMP_SESSION:
-                conn.exec_driver_sql(setting)
-            cursor = conn.connection.dbapi_connection.cursor()
-            for entry in entries:
-                conn.exec_driver_sql("SAVEPOINT sanitizer_entry")
-                try:
-                    cursor.execute(self._names(entry.sql))
-                except Exception as exc:  # the driver's error: named, without the SQL text
-                    raise self._replay_error(entry, exc) from None
-                conn.exec_driver_sql("RELEASE SAVEPOINT sanitizer_entry")
+            self._run_entries(conn, entries)
+
+    def _run_entries(self, conn: sa.Connection, entries: list[Entry]) -> None:
+        for setting in DUMP_SESSION:
+            conn.exec_driver_sql(setting)
+        cursor = conn.connection.dbapi_connection.cursor()
+        for entry in entries:
+            try:
+                cursor.execute(self._names(entry.sql))
+            except Exception as exc:  # the driver's error: named, without the SQL text
+                raise self._replay_error(entry, exc) from None
 
     def _replay_error(self, entry: Entry, exc: Exception) -> TargetError:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]

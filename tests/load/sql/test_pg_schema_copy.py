@@ -13,13 +13,22 @@ be production's, and derived data must come from the masked rows.
 from __future__ import annotations
 
 import secrets
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env, pg_schema, pg_url, run_cli, text_diff
+from helpers.snapshot_runs import (
+    SANITIZE,
+    CliResult,
+    cli_env,
+    pg_schema,
+    pg_url,
+    run_cli,
+    text_diff,
+)
 
 PROD_DDL = """
 CREATE EXTENSION citext;
@@ -155,7 +164,9 @@ PRODUCTION_WORDS = ("zebediah", "morwenna", "ignatius", "alpaca", "harpsichord",
 
 
 class PgWorld:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(
+        self, tmp: Path, ddl: str = PROD_DDL, rows: str = PROD_ROWS, rules: str = RULES
+    ) -> None:
         prefix = f"sz_ddl_{secrets.token_hex(3)}"
         self.reader, self.staging = f"{prefix}_reader", f"{prefix}_staging"
         self.prod_db, self.staging_db = f"{prefix}_prod", f"{prefix}_staging"
@@ -172,8 +183,8 @@ class PgWorld:
         raw = self.prod.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(PROD_DDL)
-            cursor.execute(PROD_ROWS)
+            cursor.execute(ddl)
+            cursor.execute(rows)
             for grant in (
                 "USAGE ON SCHEMA public, shop",
                 "SELECT ON ALL TABLES IN SCHEMA public, shop",
@@ -185,7 +196,7 @@ class PgWorld:
             raw.close()
         self.config = tmp / "sanitize.yaml"
         (tmp / "rules").mkdir()
-        (tmp / "rules" / "app.yaml").write_text(RULES, encoding="utf-8")
+        (tmp / "rules" / "app.yaml").write_text(rules, encoding="utf-8")
         self.config.write_text(
             "rules: rules/\nkey: ${SANITIZE_KEY}\nkey_id: integration\nreceipts: receipts\n"
             "batch_size: 2\n"
@@ -195,14 +206,28 @@ class PgWorld:
         )
 
     def run(self, key: str = fx.KEY_A, *args: str) -> CliResult:
-        env = cli_env(
+        env = self.env(key)
+        return run_cli(self.config, env)
+
+    def dry_run(self) -> subprocess.CompletedProcess[str]:
+        command = [str(SANITIZE), "snapshot", "--config", str(self.config), "--dry-run", "--init"]
+        return subprocess.run(
+            command,
+            cwd=self.config.parent,
+            env=self.env(fx.KEY_A),
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    def env(self, key: str) -> dict[str, str]:
+        return cli_env(
             key,
             {
                 "SZ_IT_PROD_URL": pg_url(self.reader, self.prod_db),
                 "SZ_IT_STAGING_URL": pg_url(self.staging, self.staging_db),
             },
         )
-        return run_cli(self.config, env)
 
     def query(self, engine: sa.Engine, sql: str) -> list[tuple]:
         with engine.connect() as conn:
@@ -354,3 +379,60 @@ def test_triggers_and_checks_work_in_staging(pg: tuple[PgWorld, list]) -> None:
                 "VALUES (1, '[2024-01-01 12:00,2024-01-03)')"
             )
         conn.rollback()
+
+
+EDGE_DDL = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.event (id integer NOT NULL, at date NOT NULL, PRIMARY KEY (id, at))
+    PARTITION BY RANGE (at);
+CREATE TABLE shop.event_2024 PARTITION OF shop.event
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE SCHEMA fdw;
+CREATE EXTENSION postgres_fdw WITH SCHEMA fdw;
+CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1');
+CREATE FOREIGN TABLE shop.remote_orders (id integer) SERVER elsewhere;
+"""
+EDGE_RULES = """
+source: app
+tables:
+  shop.event:
+    id: keep
+    at: keep
+"""
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgWorld]:
+    world = PgWorld(
+        tmp_path_factory.mktemp("pg-ddl-edge"),
+        EDGE_DDL,
+        "INSERT INTO shop.event VALUES (1, '2024-05-05');",
+        EDGE_RULES,
+    )
+    try:
+        yield world
+    finally:
+        world.close()
+
+
+def test_a_dry_run_tries_the_ddl_and_names_what_cannot_be_reproduced(edge: PgWorld) -> None:
+    """The foreign table's server is not in staging: the dry run fails on it, by name."""
+    result = edge.dry_run()
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "remote_orders" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    left = edge.query(
+        edge.stage, "SELECT count(*) FROM pg_namespace WHERE left(nspname, 4) = 'shop'"
+    )
+    assert left == [(0,)]  # nothing was kept
+
+
+def test_a_rule_for_a_partition_is_refused_by_name(edge: PgWorld, tmp_path: Path) -> None:
+    rules = EDGE_RULES + "  shop.event_2024:\n    id: keep\n    at: keep\n"
+    (edge.config.parent / "rules" / "app.yaml").write_text(rules, encoding="utf-8")
+    try:
+        result = edge.dry_run()
+    finally:
+        (edge.config.parent / "rules" / "app.yaml").write_text(EDGE_RULES, encoding="utf-8")
+    assert result.returncode == 2, result.stderr
+    assert "'shop.event_2024' is a partition of 'shop.event'" in result.stderr, result.stderr
