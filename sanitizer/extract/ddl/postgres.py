@@ -279,6 +279,8 @@ def parse(text: str) -> list[Entry]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line == "-- PostgreSQL database dump complete":
+            break
         header = HEADER.match(line)
         if header and i > 0 and lines[i - 1] == "--":
             if current is not None:
