@@ -437,6 +437,20 @@ class PostgresTarget(SqlTarget):
                     {"t": qualified, "c": column.name},
                 )
 
+    def count(self, rule_name: str) -> int:
+        """Rows of a shadow table; a plain table is counted ``ONLY``: an inheritance parent's
+        children are tables of their own (a partitioned table counts its partitions)."""
+        if self.dump is None:
+            return super().count(rule_name)
+        table = self.tables[rule_name]
+        name = f"{self._q(table.schema)}.{self._q(table.name)}"
+        with self.errors(f"counting {rule_name}"), self.engine.connect() as conn:
+            kind = conn.exec_driver_sql(
+                "SELECT relkind FROM pg_catalog.pg_class WHERE oid = %(t)s::regclass", {"t": name}
+            ).scalar_one()
+            only = "ONLY " if kind == "r" else ""
+            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {only}{name}").scalar_one())
+
     # -- swap ------------------------------------------------------------------------------
     def swap(self) -> None:
         old = {}
