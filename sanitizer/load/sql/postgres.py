@@ -57,6 +57,7 @@ class PostgresTarget(SqlTarget):
         self.default_schema = "public"
         self.sequences: list[tuple[str, str, str]] = []  # (schema, sequence, table.column)
         self.dump: PgSchema | None = None  # production's DDL, when the source is PostgreSQL
+        self.moved: set[str] = set()  # extensions moved from live staging into the shadow
 
     # -- ownership and the lock ------------------------------------------------------------
     def foreign_tables(self) -> list[str]:
@@ -233,6 +234,7 @@ class PostgresTarget(SqlTarget):
         try:
             with conn.begin_nested():
                 conn.exec_driver_sql(f"ALTER EXTENSION {quote(name)} SET SCHEMA {quote(shadow)}")
+            self.moved.add(name)
         except sa.exc.ProgrammingError as exc:
             if "must be owner" not in str(exc.orig):
                 raise
@@ -246,9 +248,12 @@ class PostgresTarget(SqlTarget):
                 "own in production.",
             ) from None
 
-    def _rescue_extensions(self, conn: sa.Connection, schemas: list[str]) -> None:
+    def _rescue_extensions(
+        self, conn: sa.Connection, schemas: list[str], only: set[str] | None = None
+    ) -> None:
         """Extensions in a shadow about to be dropped go back to its live schema first: live
-        staging's columns may use their types, and a cascading drop would take them along."""
+        staging's columns may use their types, and a cascading drop would take them along.
+        ``only``: the ones this run moved (one it created goes with its shadow)."""
         existing = set(conn.exec_driver_sql("SELECT nspname FROM pg_namespace").scalars())
         found = conn.exec_driver_sql(
             "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e "
@@ -257,6 +262,8 @@ class PostgresTarget(SqlTarget):
             {"s": schemas},
         ).all()
         for name, schema in found:
+            if only is not None and name not in only:
+                continue
             live = schema.split(SHADOW_MARK)[0]
             if f"{SHADOW_MARK}old_" not in schema and live in existing:
                 conn.exec_driver_sql(f"ALTER EXTENSION {quote(name)} SET SCHEMA {quote(live)}")
@@ -470,7 +477,7 @@ class PostgresTarget(SqlTarget):
 
     def discard(self) -> None:
         with self.errors("discarding the shadow"), self.engine.begin() as conn:
-            self._rescue_extensions(conn, list(self.shadows.values()))
+            self._rescue_extensions(conn, list(self.shadows.values()), self.moved)
             for shadow in self.shadows.values():
                 conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self._q(shadow)} CASCADE")
 

@@ -165,7 +165,12 @@ PRODUCTION_WORDS = ("zebediah", "morwenna", "ignatius", "alpaca", "harpsichord",
 
 class PgWorld:
     def __init__(
-        self, tmp: Path, ddl: str = PROD_DDL, rows: str = PROD_ROWS, rules: str = RULES
+        self,
+        tmp: Path,
+        ddl: str = PROD_DDL,
+        rows: str = PROD_ROWS,
+        rules: str = RULES,
+        superuser: bool = True,
     ) -> None:
         prefix = f"sz_ddl_{secrets.token_hex(3)}"
         self.reader, self.staging = f"{prefix}_reader", f"{prefix}_staging"
@@ -175,7 +180,8 @@ class PgWorld:
             conn.exec_driver_sql(f'CREATE ROLE "{self.reader}" LOGIN')
             # Moving an extension's objects into the new copy of its schema needs their owner
             # (see test_a_staging_role_that_cannot_move_an_extension_is_told_so).
-            conn.exec_driver_sql(f'CREATE ROLE "{self.staging}" LOGIN SUPERUSER')
+            power = " SUPERUSER" if superuser else ""
+            conn.exec_driver_sql(f'CREATE ROLE "{self.staging}" LOGIN{power}')
             conn.exec_driver_sql(f'CREATE DATABASE "{self.prod_db}"')
             conn.exec_driver_sql(f'CREATE DATABASE "{self.staging_db}" OWNER "{self.staging}"')
         self.prod = sa.create_engine(pg_url("postgres", self.prod_db))
@@ -185,10 +191,15 @@ class PgWorld:
             cursor = raw.cursor()
             cursor.execute(ddl)
             cursor.execute(rows)
+            cursor.execute(
+                "SELECT string_agg(quote_ident(nspname), ', ') FROM pg_namespace "
+                "WHERE nspname IN ('public', 'shop')"
+            )
+            schemas = cursor.fetchone()[0]
             for grant in (
-                "USAGE ON SCHEMA public, shop",
-                "SELECT ON ALL TABLES IN SCHEMA public, shop",
-                "SELECT ON ALL SEQUENCES IN SCHEMA public, shop",
+                f"USAGE ON SCHEMA {schemas}",
+                f"SELECT ON ALL TABLES IN SCHEMA {schemas}",
+                f"SELECT ON ALL SEQUENCES IN SCHEMA {schemas}",
             ):
                 cursor.execute(f'GRANT {grant} TO "{self.reader}"')
             raw.commit()
@@ -436,3 +447,31 @@ def test_a_rule_for_a_partition_is_refused_by_name(edge: PgWorld, tmp_path: Path
         (edge.config.parent / "rules" / "app.yaml").write_text(EDGE_RULES, encoding="utf-8")
     assert result.returncode == 2, result.stderr
     assert "'shop.event_2024' is a partition of 'shop.event'" in result.stderr, result.stderr
+
+
+def test_a_staging_role_that_cannot_move_an_extension_is_told_so(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A trusted extension a non-superuser installs has a superuser's objects: the next run
+    cannot move it into the new copy of its schema, and says so; staging stays as it was."""
+    world = PgWorld(
+        tmp_path_factory.mktemp("pg-ddl-ext"),
+        "CREATE EXTENSION citext; CREATE TABLE note (id integer PRIMARY KEY, body citext);",
+        "INSERT INTO note VALUES (1, 'hello');",
+        "source: app\ntables:\n  note:\n    id: keep\n    body: keep\n",
+        superuser=False,
+    )
+    try:
+        first = world.run()
+        assert first.returncode == 0, first.describe()  # created in the shadow: fine
+        second = world.run()
+        assert second.returncode == 4, second.describe()
+        assert "extension 'citext'" in second.stderr and "may not move it" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert world.query(world.stage, "SELECT id, body::text FROM note") == [(1, "hello")]
+        assert world.query(
+            world.stage,
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'citext'",
+        ) == [("public",)]
+    finally:
+        world.close()
