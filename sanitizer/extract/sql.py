@@ -199,6 +199,15 @@ class SqlSource:
         }
         return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
 
+    def schema_dump(self) -> object | None:
+        """Production's schema in its own database's terms, for a staging database of the same
+        dialect (docs/stores.md, "Schema objects"); None where staging is built from reflection."""
+        if self.dialect == "sqlite":
+            from sanitizer.extract.ddl import sqlite
+
+            return sqlite.dump(self.connection)
+        return None
+
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
         """Stream a table in primary-key order, ``batch_size`` rows per polars frame.

@@ -111,8 +111,13 @@ class SqlTarget(Target):
             return []
 
     # -- the interface -------------------------------------------------------------------
-    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
-        """Create the shadow and its tables (primary keys, unique and check constraints)."""
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
+        """Create the shadow and its tables (primary keys, unique and check constraints).
+
+        ``schema`` is production's schema as the source dialect states it (``extract/ddl``);
+        this base builds tables from reflection and ignores it, a dialect may use it."""
         self.run_id = run_id
         with self.errors("preparing the shadow copy"):
             self.create_shadow()
