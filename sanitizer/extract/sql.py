@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sanitizer import retry
 from sanitizer.errors import SourceError
+from sanitizer.extract.ddl import mysql as mysql_ddl
 from sanitizer.schema import TableInfo, table_info
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
@@ -191,6 +192,8 @@ class SqlSource:
             )
         if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
             _mariadb_json(conn, metadata)
+        if conn.dialect.name == "mysql":
+            _mysql_geometry(conn, metadata)
         if self.dialect == "sqlite":
             _sqlite_uniques(conn, metadata)
         tables = [t for t in metadata.sorted_tables]
@@ -198,6 +201,21 @@ class SqlSource:
             t: t.name if t.schema in (None, default) else f"{t.schema}.{t.name}" for t in tables
         }
         return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
+
+    def schema_dump(self) -> object | None:
+        """Production's schema as the dialect's own tools write it, read in the snapshot
+        (MySQL/MariaDB: SHOW CREATE …, see extract/ddl/mysql.py); None where the target builds
+        tables from the reflected ones."""
+        if self.dialect not in ("mysql", "mariadb"):
+            return None
+        try:
+            return mysql_ddl.read_schema(self.connection, self.name)
+        except SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: the schema definitions cannot be read: {reason(exc)}.",
+                hint="the source role needs SELECT, SHOW VIEW, TRIGGER and EVENT on the "
+                "database (see docs/stores.md).",
+            ) from None
 
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
@@ -385,6 +403,14 @@ def _mariadb_json(conn: Connection, metadata: sa.MetaData) -> None:
         table = metadata.tables.get(table_name)
         if table is not None and column_name in table.c:
             table.c[column_name].type = sa.JSON()
+
+
+def _mysql_geometry(conn: Connection, metadata: sa.MetaData) -> None:
+    """Spatial columns reflect as NullType (no DDL, no kind): type them as what they are."""
+    for (table_name, column_name), data_type in mysql_ddl.geometry_columns(conn).items():
+        table = metadata.tables.get(table_name)
+        if table is not None and column_name in table.c:
+            table.c[column_name].type = mysql_ddl.Geometry(data_type)
 
 
 def _sqlite_uniques(conn: Connection, metadata: sa.MetaData) -> None:

@@ -82,7 +82,7 @@ class SqlPart:
 
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
-        self.target.prepare(ctx.run_id, self.tables)
+        self.target.prepare(ctx.run_id, self.tables, self.source.schema_dump())
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()

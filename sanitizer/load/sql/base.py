@@ -111,8 +111,11 @@ class SqlTarget(Target):
             return []
 
     # -- the interface -------------------------------------------------------------------
-    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
-        """Create the shadow and its tables (primary keys, unique and check constraints)."""
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
+        """Create the shadow and its tables (primary keys, unique and check constraints).
+        ``schema``: production's own definitions where the dialect reads them (unused here)."""
         self.run_id = run_id
         with self.errors("preparing the shadow copy"):
             self.create_shadow()

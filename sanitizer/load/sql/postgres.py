@@ -69,7 +69,9 @@ class PostgresTarget(SqlTarget):
             conn.close()  # ends the session, which releases the lock
 
     # -- shadow ----------------------------------------------------------------------------
-    def prepare(self, run_id: str, source_tables: list[SourceTable]) -> None:
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
         schemas = {st.table.schema for st in source_tables}
         schemas |= {
             c.type.schema
