@@ -191,8 +191,9 @@ TOKEN = re.compile(
 
 
 def rename_database(sql: str, old: str, new: str) -> str:
-    """``old`` where it qualifies a name (``old.t``, ```old`.`t```) becomes ```new```;
-    string literals and comments are left as written."""
+    """``old`` where it qualifies a name (``old.t``, ```old`.`t```) becomes ``new``, quoted
+    as it was (a bare name stays bare where ``new`` can be); string literals and comments are
+    left as written."""
     if not old:
         return sql
     tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(sql)]
@@ -204,7 +205,8 @@ def rename_database(sql: str, old: str, new: str) -> str:
         elif kind == "quoted":
             name = text[1:-1].replace("``", "`")
         if name == old and _qualifies(tokens, i):
-            out.append("`" + new.replace("`", "``") + "`")
+            bare = kind == "word" and re.fullmatch(r"[A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*", new)
+            out.append(new if bare else "`" + new.replace("`", "``") + "`")
         else:
             out.append(text)
     return "".join(out)
