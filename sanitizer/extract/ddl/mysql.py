@@ -14,6 +14,7 @@ See docs/stores.md ("MySQL and MariaDB: the schema").
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sanitizer.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 # Object kinds in the order they are created: routines first (a view may call a function),
 # then views (in dependency order), triggers (on tables) and events last.
@@ -101,12 +104,9 @@ def read_schema(conn: Connection, source: str) -> MysqlSchema:
     )
     for name in tables:
         schema.tables[name] = _show(conn, "TABLE", name)[1]
+    routines = _routines(conn)
     for kind in ("PROCEDURE", "FUNCTION"):
-        for name in _names(
-            conn,
-            "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = "
-            f"DATABASE() AND ROUTINE_TYPE = '{kind}' ORDER BY ROUTINE_NAME",
-        ):
+        for name in sorted(n for n, k in routines if k == kind):
             row = _show(conn, kind, name)
             schema.objects.append(_definition(source, kind.lower(), name, row[2], row[1:5]))
     views = []
@@ -138,6 +138,34 @@ def read_schema(conn: Connection, source: str) -> MysqlSchema:
         definition.time_zone = row[2]
         schema.objects.append(definition)
     return schema
+
+
+def _routines(conn: Connection) -> list[tuple[str, str]]:
+    """(name, PROCEDURE|FUNCTION) of the database's routines. MariaDB's information_schema
+    hides routines from a role with some privileges but not others; its mysql.proc, where
+    the role may read it (docs/stores.md), lists them all."""
+    if getattr(conn.dialect, "is_mariadb", False):
+        try:
+            with conn.begin_nested():
+                return [
+                    (str(n), str(k))
+                    for n, k in conn.exec_driver_sql(
+                        "SELECT name, type FROM mysql.proc WHERE db = DATABASE() "
+                        "AND type IN ('PROCEDURE', 'FUNCTION')"
+                    ).all()
+                ]
+        except sa.exc.SQLAlchemyError:
+            log.warning(
+                "the source role cannot read mysql.proc: routines information_schema hides "
+                "from it would be missed (grant SELECT ON mysql.proc, see docs/stores.md)"
+            )
+    return [
+        (str(n), str(k))
+        for n, k in conn.exec_driver_sql(
+            "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES "
+            "WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')"
+        ).all()
+    ]
 
 
 def _names(conn: Connection, sql: str) -> list[str]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import subprocess
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import SHADOW_MARK, World, grant_pattern, my_url
+from helpers.snapshot_runs import SHADOW_MARK, World, command, grant_pattern, my_url
 
 pytestmark = pytest.mark.mysql
 
@@ -152,7 +153,7 @@ tables:
 def ddl_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     prefix = f"sz_it_{secrets.token_hex(3)}"
     password = secrets.token_urlsafe(12)
-    reader, staging = f"{prefix}_reader", f"{prefix}_staging"
+    reader, staging, limited = f"{prefix}_reader", f"{prefix}_staging", f"{prefix}_limited"
     prod_db, staging_db = f"{prefix}_prod", f"{prefix}_staging"
     server = sa.create_engine(my_url("root", "", ""), isolation_level="AUTOCOMMIT")
     try:
@@ -162,10 +163,13 @@ def ddl_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             )
             conn.exec_driver_sql(f"CREATE DATABASE `{staging_db}`")  # server default charset
             for host in ("127.0.0.1", "localhost"):
-                for user in (reader, staging):
+                for user in (reader, staging, limited):
                     conn.exec_driver_sql(
                         f"CREATE USER '{user}'@'{host}' IDENTIFIED BY '{password}'"
                     )
+                conn.exec_driver_sql(  # can read the rows and list routines, not their bodies
+                    f"GRANT SELECT ON `{prod_db}`.* TO '{limited}'@'{host}'"
+                )
                 # a reader that can read definitions (docs/stores.md), and nothing else
                 conn.exec_driver_sql(
                     f"GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON `{grant_pattern(prod_db)}`.* "
@@ -218,6 +222,7 @@ def ddl_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             staging_admin=staging_admin,
             rules=RULES,
         )
+        world.limited_url = my_url(limited, password, prod_db)  # type: ignore[attr-defined]
         yield world
         prod_admin.dispose()
         staging_admin.dispose()
@@ -229,7 +234,7 @@ def ddl_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             ).scalars()
             for database in list(leftovers):
                 conn.exec_driver_sql(f"DROP DATABASE `{database}`")
-            for user in (reader, staging):
+            for user in (reader, staging, limited):
                 for host in ("127.0.0.1", "localhost"):
                     conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'{host}'")
         server.dispose()
@@ -367,4 +372,28 @@ def test_staging_gets_productions_schema_object_for_object(ddl_world: World) -> 
     prod = assert_same_schema(world)
     assert "view v_named" not in prod and "trigger people_bd" in prod
     assert "DISABLE" in prod["event purge_audit"]
+    assert world.shadows() == []
+
+
+def test_a_definition_the_source_role_cannot_read_stops_the_run_before_any_write(
+    ddl_world: World,
+) -> None:
+    world = ddl_world
+    env = world.env(fx.KEY_A, {"SZ_IT_PROD_URL": world.limited_url})  # type: ignore[attr-defined]
+    before = definitions(world.staging_admin, world.staging_db)
+    for extra in (["--dry-run"], []):
+        proc = subprocess.run(
+            [*command(world.config), *extra],
+            cwd=world.config.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert proc.returncode == 3, proc.stdout + proc.stderr  # a SourceError
+        output = proc.stdout + proc.stderr
+        # the object the role cannot read is named (here a view: no SHOW VIEW), with the fix
+        assert "v_busy" in output or re.search(r"definition of \w+ \w+ cannot be read", output)
+        assert "docs/stores.md" in output and "Traceback" not in output, output
+    assert definitions(world.staging_admin, world.staging_db) == before  # nothing written
     assert world.shadows() == []
