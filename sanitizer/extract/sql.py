@@ -26,6 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sanitizer import retry
 from sanitizer.errors import SourceError
+from sanitizer.extract.ddl import mysql as mysql_ddl
+from sanitizer.extract.ddl import sqlite as sqlite_ddl
 from sanitizer.schema import TableInfo, table_info
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
@@ -191,6 +193,8 @@ class SqlSource:
             )
         if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
             _mariadb_json(conn, metadata)
+        if conn.dialect.name == "mysql":
+            _mysql_geometry(conn, metadata)
         if self.dialect == "sqlite":
             _sqlite_uniques(conn, metadata)
         tables = [t for t in metadata.sorted_tables]
@@ -200,12 +204,21 @@ class SqlSource:
         return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
 
     def schema_dump(self) -> object | None:
-        """Production's schema in its own database's terms, for a staging database of the same
-        dialect (docs/stores.md, "Schema objects"); None where staging is built from reflection."""
-        if self.dialect == "sqlite":
-            from sanitizer.extract.ddl import sqlite
-
-            return sqlite.dump(self.connection)
+        """Production's schema in its own database's terms, read in the snapshot, for a staging
+        database of the same dialect (docs/stores.md): MySQL/MariaDB from SHOW CREATE …
+        (extract/ddl/mysql.py), SQLite from sqlite_master (extract/ddl/sqlite.py); None where
+        the target builds tables from the reflected ones."""
+        try:
+            if self.dialect in ("mysql", "mariadb"):
+                return mysql_ddl.read_schema(self.connection, self.name)
+            if self.dialect == "sqlite":
+                return sqlite_ddl.dump(self.connection)
+        except SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: the schema definitions cannot be read: {reason(exc)}.",
+                hint="the source role needs SELECT, SHOW VIEW, TRIGGER and EVENT on the "
+                "database (see docs/stores.md).",
+            ) from None
         return None
 
     # -- rows ----------------------------------------------------------------------------
@@ -394,6 +407,14 @@ def _mariadb_json(conn: Connection, metadata: sa.MetaData) -> None:
         table = metadata.tables.get(table_name)
         if table is not None and column_name in table.c:
             table.c[column_name].type = sa.JSON()
+
+
+def _mysql_geometry(conn: Connection, metadata: sa.MetaData) -> None:
+    """Spatial columns reflect as NullType (no DDL, no kind): type them as what they are."""
+    for (table_name, column_name), data_type in mysql_ddl.geometry_columns(conn).items():
+        table = metadata.tables.get(table_name)
+        if table is not None and column_name in table.c:
+            table.c[column_name].type = mysql_ddl.Geometry(data_type)
 
 
 def _sqlite_uniques(conn: Connection, metadata: sa.MetaData) -> None:

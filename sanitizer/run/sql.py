@@ -39,6 +39,7 @@ class SqlPart:
         self.target: SqlTarget = open_target(name, target_url)
         self.tables: list[SourceTable] = []
         self.plan: SourcePlan | None = None
+        self.schema: object | None = None  # production's own definitions (schema_dump)
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
@@ -52,6 +53,8 @@ class SqlPart:
         """Open the snapshot and check every live table and column against the rules."""
         ctx.stack.enter_context(self.source.snapshot())
         self.tables = self.source.reflect()
+        # read in the plan step, so a definition the run cannot read fails a dry run too
+        self.schema = self.source.schema_dump()
         self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
@@ -82,7 +85,7 @@ class SqlPart:
 
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
-        self.target.prepare(ctx.run_id, self.tables, self.source.schema_dump())
+        self.target.prepare(ctx.run_id, self.tables, self.schema)
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()
