@@ -16,11 +16,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.errors import ConfigError
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
 from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
@@ -39,6 +41,7 @@ class SqlPart:
         self.target: SqlTarget = open_target(name, target_url)
         self.tables: list[SourceTable] = []
         self.plan: SourcePlan | None = None
+        self.schema = SchemaPlan()  # production's schema objects and those skipped
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
@@ -49,10 +52,19 @@ class SqlPart:
         self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
-        """Open the snapshot and check every live table and column against the rules."""
+        """Open the snapshot and check every live table and column against the rules, and
+        every schema object: one staging cannot reproduce is refused unless skipped."""
         ctx.stack.enter_context(self.source.snapshot())
         self.tables = self.source.reflect()
-        self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
+        rules = rules or SourceRules(self.name)
+        self.schema, problems = plan_schema(rules, source_inventory(self.source))
+        try:
+            self.plan = build_plan(rules, [t.info for t in self.tables])
+        except ConfigErrors as exc:
+            problems += exc.errors
+        if problems:
+            raise ConfigErrors(problems)
+        ctx.receipt.schema[self.name] = self.schema.counts()
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
             "url": self.source.describe(),
