@@ -23,11 +23,17 @@ SELECT TABLE_NAME, INDEX_NAME, MIN(NON_UNIQUE), MIN(INDEX_TYPE)
   FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %s
  GROUP BY TABLE_NAME, INDEX_NAME
 """
+# KEY_COLUMN_USAGE and CHECK_CONSTRAINTS are visible to a role with SELECT only, where
+# TABLE_CONSTRAINTS and REFERENTIAL_CONSTRAINTS show such a role nothing (MariaDB).
 FOREIGN_KEYS = """
-SELECT TABLE_NAME, CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS
- WHERE CONSTRAINT_SCHEMA = %s
+SELECT DISTINCT TABLE_NAME, CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE
+ WHERE CONSTRAINT_SCHEMA = %s AND REFERENCED_TABLE_NAME IS NOT NULL
 """
 CHECKS = """
+SELECT TABLE_NAME, CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS
+ WHERE CONSTRAINT_SCHEMA = %s
+"""
+MYSQL_CHECKS = """
 SELECT TABLE_NAME, CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS
  WHERE CONSTRAINT_SCHEMA = %s AND CONSTRAINT_TYPE = 'CHECK'
 """
@@ -76,7 +82,8 @@ def inventory(
         found.add(SchemaObject(kind, f"{index} on {table}"))
     for table, name in rows(FOREIGN_KEYS):
         found.add(SchemaObject("foreign key", f"{name} on {table}"))
-    for table, name in rows(CHECKS):
+    mariadb = getattr(conn.dialect, "is_mariadb", False)  # MySQL's CHECK_CONSTRAINTS: no table
+    for table, name in rows(CHECKS if mariadb else MYSQL_CHECKS):
         found.add(SchemaObject("check constraint", f"{name} on {table}"))
     for table, partition, sub in rows(PARTITIONS):
         found.add(SchemaObject("partition", f"{sub or partition} of {table}"))
