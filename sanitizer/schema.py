@@ -140,3 +140,23 @@ def table_info(
         if default_schema and "." not in rule_name
         else (),
     )
+
+
+@dataclass(frozen=True, order=True)
+class SchemaObject:
+    """One schema object of a SQL database, as production names it (docs/stores.md).
+
+    ``kind`` is a catalog kind in words (``table``, ``view``, ``trigger``, ``foreign key``…);
+    ``name`` is schema-qualified on PostgreSQL (``public.film``; a trigger, constraint, rule or
+    policy as ``name on public.film``) and plain on MySQL/MariaDB and SQLite, where a source is
+    one database. ``supported`` is False for what staging cannot reproduce safely (``why``
+    says so); the run refuses such an object unless the rule file skips it knowingly.
+    """
+
+    kind: str
+    name: str
+    supported: bool = field(default=True, compare=False)
+    why: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

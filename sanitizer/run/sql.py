@@ -16,11 +16,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.errors import ConfigError
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
 from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
@@ -39,7 +41,8 @@ class SqlPart:
         self.target: SqlTarget = open_target(name, target_url)
         self.tables: list[SourceTable] = []
         self.plan: SourcePlan | None = None
-        self.schema: object | None = None  # production's own definitions (schema_dump)
+        self.schema = SchemaPlan()  # production's schema objects and those skipped
+        self.ddl: object | None = None  # production's own definitions (schema_dump)
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
@@ -50,12 +53,21 @@ class SqlPart:
         self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
-        """Open the snapshot and check every live table and column against the rules."""
+        """Open the snapshot and check every live table and column against the rules, and
+        every schema object: one staging cannot reproduce is refused unless skipped."""
         ctx.stack.enter_context(self.source.snapshot())
         self.tables = self.source.reflect()
+        rules = rules or SourceRules(self.name)
+        self.schema, problems = plan_schema(rules, source_inventory(self.source))
+        try:
+            self.plan = build_plan(rules, [t.info for t in self.tables])
+        except ConfigErrors as exc:
+            problems += exc.errors
+        if problems:
+            raise ConfigErrors(problems)
+        ctx.receipt.schema[self.name] = self.schema.counts()
         # read in the plan step, so a definition the run cannot read fails a dry run too
-        self.schema = self.source.schema_dump()
-        self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
+        self.ddl = self.source.schema_dump()
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
             "url": self.source.describe(),
@@ -85,7 +97,7 @@ class SqlPart:
 
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
-        self.target.prepare(ctx.run_id, self.tables, self.schema)
+        self.target.prepare(ctx.run_id, self.tables, self.ddl)
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()
