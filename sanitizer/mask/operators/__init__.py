@@ -17,6 +17,7 @@ from sanitizer.mask.fakes import FAKES
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.operators.constant import Constant
 from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.operators.each import Each
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.format import Format
 from sanitizer.mask.operators.hash import Hash
@@ -40,7 +41,19 @@ def _registry(*classes: type[Operator]) -> dict[str, type[Operator]]:
 
 
 OPERATORS = _registry(
-    Keep, Null, Placeholder, Redact, Constant, Hash, Fake, Format, ShiftDate, Noise, Json, Detect
+    Keep,
+    Null,
+    Placeholder,
+    Redact,
+    Constant,
+    Hash,
+    Fake,
+    Format,
+    ShiftDate,
+    Noise,
+    Json,
+    Each,
+    Detect,
 )
 
 
@@ -94,12 +107,17 @@ def operators_for(column: ColumnInfo) -> list[str]:
             kinds = [k for k in FAKES if Fake(k, where).applies_to(column)]
             if kinds:
                 names.append("fake: KIND" if len(kinds) > 3 else f"fake: {'/'.join(kinds)}")
+        elif name == "each":
+            continue  # arrays only: listed with the element rule it takes
         elif name == "constant" or column.kind in cls.kinds:
             names.append(name)
     return names
 
 
-Json.parse_rule = staticmethod(parse_rule)  # a json rule's paths hold rules of their own
+Json.parse_rule = staticmethod(parse_rule)
+Each.parse_rule = staticmethod(
+    parse_rule
+)  # and an each rule, the rule for its elements  # a json rule's paths hold rules of their own
 
 
 def _set_unique(op: Operator, value: Any, where: Location) -> None:
