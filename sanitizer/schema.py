@@ -15,6 +15,12 @@ from sqlalchemy.sql import sqltypes
 STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN = "string", "integer", "decimal", "float", "boolean"
 DATE, DATETIME, TIME, INTERVAL = "date", "datetime", "time", "interval"
 JSON, BINARY, OTHER = "json", "binary", "other"
+GEOMETRY = "geometry"  # points and shapes (PostgreSQL geometric types, spatial columns)
+GEOMETRY_TYPES = frozenset(
+    {"GEOMETRY", "GEOGRAPHY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT"}
+    | {"MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "GEOMCOLLECTION"}
+    | {"LINE", "LSEG", "BOX", "PATH", "CIRCLE"}
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class TableInfo:
 
 def value_kind(sql_type: sa.types.TypeEngine) -> str:
     """Map a reflected SQL type onto the kinds operators accept."""
+    if type(sql_type).__name__.upper() in GEOMETRY_TYPES:  # before binary: MySQL's are bytes
+        return GEOMETRY
     checks: tuple[tuple[type, str], ...] = (
         (sqltypes.Boolean, BOOLEAN),
         (sqltypes.Integer, INTEGER),

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+import sanitizer.extract.types  # noqa: F401  (names PostgreSQL's geometric types)
 from sanitizer import retry
 from sanitizer.errors import SourceError
 from sanitizer.extract.ddl import mysql as mysql_ddl
