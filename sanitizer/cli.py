@@ -125,14 +125,14 @@ def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: st
     """
     from sanitizer.config.settings import load_settings
     from sanitizer.review import schema_file
-    from sanitizer.review.check import check, check_stores, drift, render
+    from sanitizer.review.check import check, check_stores, drift, render, schema_objects
 
     settings = load_settings(config_path, offline=not live)
     path = schema_path or schema_file.default_path(settings)
     stores = ""
     if live:
         schemas = schema_file.live_schemas(settings)
-        problems = check(settings, schemas)
+        problems = check(settings, schemas) + schema_objects(settings)
         if path.exists():
             problems += drift(schema_file.load(path), schemas)
         if not problems:
@@ -247,13 +247,15 @@ def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool)
 @config_option
 @handle_errors
 def verify(config_path: Path) -> None:
-    """Look for production values of masked fields anywhere in staging (read-only).
+    """Look for production values of masked fields anywhere in staging (read-only), and
+    check staging holds every schema object of production.
 
-    Exit 5 (leak) names each place as field and row key, never the value.
+    Exit 5 (leak) names each place as field and row key, never the value; exit 4 names the
+    schema objects staging lacks (or holds beyond production's).
     """
     from sanitizer.config.settings import load_settings
     from sanitizer.errors import LeakError
-    from sanitizer.verify.staging import verify_staging
+    from sanitizer.verify.staging import verify_schemas, verify_staging
 
     settings = load_settings(config_path)
     index, report = verify_staging(settings)
@@ -262,9 +264,11 @@ def verify(config_path: Path) -> None:
             report.describe() + ".",
             hint="tighten the rules for those fields and run sanitize snapshot again.",
         )
+    objects = verify_schemas(settings)  # a staging without production's tables is not "ok"
     click.echo(
         f"ok: {len(index)} production values of masked fields looked for in "
-        f"{report.scanned} staging text values; none found."
+        f"{report.scanned} staging text values; none found. {objects} schema objects of "
+        "production are in staging."
     )
 
 

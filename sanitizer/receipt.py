@@ -97,6 +97,8 @@ class Receipt:
     objects: dict[str, ObjectReceipt] = field(default_factory=dict)  # "source:glob" → counts
     collections: dict[str, CollectionReceipt] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
+    # SQL source → schema-object kind → {"production": n, "staging": n, "skipped": n}
+    schema: dict[str, dict[str, dict[str, int | None]]] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
     killed_runs: list[str] = field(default_factory=list)  # stale runs this run found
 

@@ -15,6 +15,12 @@ from sqlalchemy.sql import sqltypes
 STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN = "string", "integer", "decimal", "float", "boolean"
 DATE, DATETIME, TIME, INTERVAL = "date", "datetime", "time", "interval"
 JSON, BINARY, OTHER = "json", "binary", "other"
+GEOMETRY = "geometry"  # points and shapes (PostgreSQL geometric types, spatial columns)
+GEOMETRY_TYPES = frozenset(
+    {"GEOMETRY", "GEOGRAPHY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT"}
+    | {"MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "GEOMCOLLECTION"}
+    | {"LINE", "LSEG", "BOX", "PATH", "CIRCLE"}
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class TableInfo:
 
 def value_kind(sql_type: sa.types.TypeEngine) -> str:
     """Map a reflected SQL type onto the kinds operators accept."""
+    if type(sql_type).__name__.upper() in GEOMETRY_TYPES:  # before binary: MySQL's are bytes
+        return GEOMETRY
     checks: tuple[tuple[type, str], ...] = (
         (sqltypes.Boolean, BOOLEAN),
         (sqltypes.Integer, INTEGER),
@@ -140,3 +148,23 @@ def table_info(
         if default_schema and "." not in rule_name
         else (),
     )
+
+
+@dataclass(frozen=True, order=True)
+class SchemaObject:
+    """One schema object of a SQL database, as production names it (docs/stores.md).
+
+    ``kind`` is a catalog kind in words (``table``, ``view``, ``trigger``, ``foreign key``…);
+    ``name`` is schema-qualified on PostgreSQL (``public.film``; a trigger, constraint, rule or
+    policy as ``name on public.film``) and plain on MySQL/MariaDB and SQLite, where a source is
+    one database. ``supported`` is False for what staging cannot reproduce safely (``why``
+    says so); the run refuses such an object unless the rule file skips it knowingly.
+    """
+
+    kind: str
+    name: str
+    supported: bool = field(default=True, compare=False)
+    why: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

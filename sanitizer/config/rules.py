@@ -17,7 +17,8 @@ from sanitizer.config.rule_spec import Problem, ReadLog, RuleSpec
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml, parse_yaml
 from sanitizer.errors import ConfigError
 
-FILE_KEYS = ("source", "defaults", "tables", "vectors", "objects")
+FILE_KEYS = ("source", "defaults", "schema", "tables", "vectors", "objects")
+SCHEMA_KEYS = ("skip",)
 UNKNOWN_POLICIES = ("fail", "redact", "detect")
 
 R = TypeVar("R")
@@ -46,6 +47,15 @@ class CollectionRules(Generic[R]):
     drop: bool = False
 
 
+@dataclass(frozen=True)
+class SkipEntry:
+    """One ``schema: skip:`` entry: a production object (``KIND NAME``, e.g. ``foreign table
+    public.remote_orders``) staging leaves out, knowingly."""
+
+    text: str
+    where: Location
+
+
 @dataclass
 class SourceRules(Generic[R]):
     """Everything the rule files say about one source (specs when read, operators when built).
@@ -62,6 +72,7 @@ class SourceRules(Generic[R]):
     objects: list[ObjectRule[R]] = field(default_factory=list)  # in order: the first match wins
     vectors: dict[str, CollectionRules[R]] = field(default_factory=dict)
     default: R | None = None
+    skip: list[SkipEntry] = field(default_factory=list)  # schema objects left out knowingly
 
 
 @dataclass
@@ -134,6 +145,7 @@ def _read_file(
     rules = result.setdefault(source, SourceRules[RuleSpec](source=source))
     rules.files.append(name)
     _read_defaults(doc, rules)
+    _read_schema(doc, rules, log)
     if doc.get("objects") is not None:
         rules.objects.extend(read_object_rules(doc["objects"], doc.at("objects"), log))
     _read_vectors(doc, rules, log)
@@ -168,6 +180,35 @@ def _read_defaults(doc: LocatedDict, rules: SourceRules[RuleSpec]) -> None:
             hint=f"use one of {', '.join(UNKNOWN_POLICIES)} (fail is the safe default).",
         )
     rules.unknown, rules.unknown_where = policy, defaults.at("unknown")
+
+
+def _read_schema(doc: LocatedDict, rules: SourceRules[RuleSpec], log: ReadLog) -> None:
+    """``schema: skip:`` → the production objects staging leaves out (docs/stores.md)."""
+    schema = doc.get("schema")
+    if schema is None:
+        return
+    example = "write schema: {skip: [foreign table public.remote_orders]}"
+    if not isinstance(schema, LocatedDict):
+        raise ConfigError(f"{doc.at('schema')}: schema: takes skip: (a list).", hint=example)
+    check_keys(schema, SCHEMA_KEYS, "schema", "schema: takes only skip:.")
+    entries = schema.get("skip") or []
+    where = schema.at("skip")
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: schema.skip must be a list of objects.", hint=example)
+    for entry in entries:
+        text = " ".join(str(entry).split()) if isinstance(entry, str) else ""
+        if " " not in text:
+            log.add(
+                ConfigError(
+                    f"{where}: schema.skip entry {entry!r} is not a kind and a name.",
+                    hint="write it as the error that refused the object names it, e.g. "
+                    "foreign table public.remote_orders",
+                )
+            )
+        elif any(text == known.text for known in rules.skip):
+            log.add(ConfigError(f"{where}: schema.skip names {text!r} twice."))
+        else:
+            rules.skip.append(SkipEntry(text, where))
 
 
 def _read_table(name: str, columns: Any, where: Location, log: ReadLog) -> TableRules[RuleSpec]:

@@ -24,9 +24,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+import sanitizer.extract.types  # noqa: F401  (names PostgreSQL's geometric types)
 from sanitizer import retry
 from sanitizer.errors import SourceError
+from sanitizer.extract.ddl import mysql as mysql_ddl
 from sanitizer.extract.ddl import postgres as pg_ddl
+from sanitizer.extract.ddl import sqlite as sqlite_ddl
 from sanitizer.schema import TableInfo, table_info
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
@@ -209,6 +212,8 @@ class SqlSource:
             )
         if conn.dialect.name == "mysql" and getattr(conn.dialect, "is_mariadb", False):
             _mariadb_json(conn, metadata)
+        if conn.dialect.name == "mysql":
+            _mysql_geometry(conn, metadata)
         if self.dialect == "sqlite":
             _sqlite_uniques(conn, metadata)
         tables = [t for t in metadata.sorted_tables]
@@ -218,14 +223,29 @@ class SqlSource:
         return [SourceTable(t, table_info(t, names[t], names, default)) for t in tables]
 
     def schema_dump(self) -> object | None:
-        """Production's schema as the dialect's own tools print it, read in this snapshot —
-        for a target of the same dialect (None otherwise: staging is built from reflection).
+        """Production's schema in its own database's terms, read in the snapshot, for a staging
+        database of the same dialect (docs/stores.md): MySQL/MariaDB from SHOW CREATE …
+        (extract/ddl/mysql.py), PostgreSQL from pg_dump's sections (extract/ddl/postgres.py, only
+        for a PostgreSQL target), SQLite from sqlite_master (extract/ddl/sqlite.py); None where
+        the target builds tables from the reflected ones."""
+        if self.dialect == "postgresql":
+            return self._pg_schema() if self.same_dialect_target else None
+        try:
+            if self.dialect in ("mysql", "mariadb"):
+                return mysql_ddl.read_schema(self.connection, self.name)
+            if self.dialect == "sqlite":
+                return sqlite_ddl.dump(self.connection)
+        except SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: the schema definitions cannot be read: {reason(exc)}.",
+                hint="the source role needs SELECT, SHOW VIEW, TRIGGER and EVENT on the "
+                "database (see docs/stores.md).",
+            ) from None
+        return None
 
-        PostgreSQL: a :class:`~sanitizer.extract.ddl.postgres.PgSchema` (pg_dump's sections).
-        """
-        if not self.same_dialect_target:
-            return None
-        if self._schema_dump is None and self.dialect == "postgresql":
+    def _pg_schema(self) -> object:
+        """pg_dump's pre- and post-data in this snapshot (read once per run)."""
+        if self._schema_dump is None:
             conn = self.connection
             try:
                 schemas = pg_ddl.user_schemas(conn)
@@ -429,6 +449,14 @@ def _mariadb_json(conn: Connection, metadata: sa.MetaData) -> None:
         table = metadata.tables.get(table_name)
         if table is not None and column_name in table.c:
             table.c[column_name].type = sa.JSON()
+
+
+def _mysql_geometry(conn: Connection, metadata: sa.MetaData) -> None:
+    """Spatial columns reflect as NullType (no DDL, no kind): type them as what they are."""
+    for (table_name, column_name), data_type in mysql_ddl.geometry_columns(conn).items():
+        table = metadata.tables.get(table_name)
+        if table is not None and column_name in table.c:
+            table.c[column_name].type = mysql_ddl.Geometry(data_type)
 
 
 def _sqlite_uniques(conn: Connection, metadata: sa.MetaData) -> None:

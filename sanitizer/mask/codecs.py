@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from sanitizer.schema import BOOLEAN, DATE, DATETIME, DECIMAL, FLOAT, INTEGER
+from sanitizer.schema import BINARY, BOOLEAN, DATE, DATETIME, DECIMAL, FLOAT, INTEGER
 
 COPY_NULL = "\\N"
 # PostgreSQL's COPY text escapes, applied in this order (backslash first when escaping).
@@ -57,6 +57,13 @@ def _bool(text: str) -> bool:
     return text in ("t", "true")
 
 
+def _bytea(text: str) -> bytes:
+    """bytea's hex text (``\\x0102ff``, COPY's default output) → bytes."""
+    if not text.startswith("\\x"):
+        raise ValueError("not bytea hex output")
+    return bytes.fromhex(text[2:])
+
+
 _DECODERS: dict[str, Callable[[str], Any]] = {
     INTEGER: int,
     DECIMAL: Decimal,
@@ -64,12 +71,15 @@ _DECODERS: dict[str, Callable[[str], Any]] = {
     DATE: dt.date.fromisoformat,
     DATETIME: dt.datetime.fromisoformat,
     BOOLEAN: _bool,
+    BINARY: _bytea,
 }
 
 
 def _encode(value: Any) -> str:
     if isinstance(value, bool):
         return "t" if value else "f"
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "\\x" + bytes(value).hex()
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):

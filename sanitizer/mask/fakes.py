@@ -9,6 +9,7 @@ card numbers, documentation IP ranges, reserved URLs.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from functools import cache
 
 from faker import Faker
 
+from sanitizer.mask import geometry
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.pseudonyms import Draw
 
@@ -227,10 +229,59 @@ def fake_uuid(original: str, draw: Draw, key: bytes) -> str:
 
 
 def fake_ip(original: str, draw: Draw, key: bytes) -> str:
-    """Addresses from the documentation ranges (RFC 5737, RFC 3849)."""
-    if ":" in original:
-        return f"2001:db8:{draw.below(65536):x}:{draw.below(65536):x}::{draw.below(65536):x}"
-    return f"{draw.pick(_DOC_NETS_V4)}{1 + draw.below(254)}"
+    """Addresses from the documentation ranges (RFC 5737, RFC 3849); a ``/prefix`` (inet,
+    cidr) is kept, with the host bits cleared when the original's were (a network stays one).
+    """
+    address, slash, prefix = original.strip().partition("/")
+    if ":" in address:
+        fake = f"2001:db8:{draw.below(65536):x}:{draw.below(65536):x}::{draw.below(65536):x}"
+    else:
+        fake = f"{draw.pick(_DOC_NETS_V4)}{1 + draw.below(254)}"
+    if not slash or not prefix.isdigit():
+        return fake
+    try:
+        if (
+            ipaddress.ip_interface(original.strip()).ip
+            == ipaddress.ip_network(original.strip(), strict=False).network_address
+        ):
+            fake = str(ipaddress.ip_network(f"{fake}/{prefix}", strict=False).network_address)
+    except ValueError:  # not an address after all: the documentation address alone
+        return fake
+    return f"{fake}/{prefix}"
+
+
+def fake_mac(original: str, draw: Draw, key: bytes) -> str:
+    """A locally administered unicast MAC address (never a vendor's), of the original's
+    length (6 or 8 bytes) and layout: separators, grouping and letter case are kept.
+    """
+    hexdigits = [ch for ch in original if ch in "0123456789abcdefABCDEF"]
+    if not hexdigits:
+        return scramble(original, key, "mac")
+    octets = [draw.below(256) for _ in range((len(hexdigits) + 1) // 2)]
+    octets[0] = (octets[0] & 0xFC) | 0x02  # locally administered, unicast
+    new = iter("".join(f"{o:02x}" for o in octets))
+    upper = any(ch.isupper() for ch in hexdigits)
+    out = []
+    for ch in original:
+        if ch in "0123456789abcdefABCDEF":
+            digit = next(new, "0")
+            out.append(digit.upper() if upper else digit)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def fake_point(original: str, draw: Draw, key: bytes) -> str:
+    """A keyed point in the original's format and SRID: PostgreSQL ``(x,y)``, WKT
+    ``POINT(x y)``, EWKT ``SRID=4326;POINT(x y)``, hex (E)WKB as PostGIS prints it, and (in
+    a binary or geometry column) MySQL/MariaDB's internal bytes (SRID + WKB) or plain WKB.
+    Geographic SRIDs (4326…) get a valid longitude/latitude; other systems keep each
+    coordinate's sign and size. Z/M values are kept. The same point gives the same fake in
+    every format. Other geometries (lines, polygons) are an error: use ``null`` for them.
+    """
+    point = geometry.parse(original)
+    fake = point.moved(*geometry.fake_coordinates(point, draw.unit(), draw.unit()))
+    return fake if isinstance(fake, str) else fake.hex()
 
 
 def fake_url(original: str, draw: Draw, key: bytes) -> str:
@@ -300,6 +351,8 @@ FAKES: dict[str, FakeFn] = {
     "username": fake_username,
     "url": fake_url,
     "ip": fake_ip,
+    "mac": fake_mac,
+    "point": fake_point,
     "iban": fake_iban,
     "credit_card": fake_credit_card,
     "ssn": fake_ssn,
@@ -308,7 +361,7 @@ FAKES: dict[str, FakeFn] = {
 }
 
 # Kinds whose output space is large enough that a re-draw always finds a free value.
-UNIQUE_KINDS = frozenset({"email", "username", "url", "uuid", "iban", "postcode"})
+UNIQUE_KINDS = frozenset({"email", "username", "url", "uuid", "iban", "postcode", "mac", "point"})
 
 
 @cache

@@ -12,7 +12,7 @@ from dataclasses import replace
 from sanitizer.config.keys import did_you_mean
 from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
-from sanitizer.mask.operators import Operator
+from sanitizer.mask.operators import Operator, operators_for
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, SourcePlan, TablePlan
 from sanitizer.schema import ColumnInfo, TableInfo
@@ -153,8 +153,9 @@ def _check(op: Operator, column: ColumnInfo, table: str) -> tuple[str, str] | No
     field_name = f"{table}.{column.name}"
     if not op.applies_to(column):
         return (
-            f"{op.label()} cannot apply to {field_name}, a {column.sql_type} column.",
-            f"pick an operator for {column.kind} values (see `sanitize operators`).",
+            f"{op.label()} cannot apply to {field_name}, a {column.sql_type} column "
+            f"({column.kind} values).",
+            f"operators for it: {', '.join(operators_for(column))} (see `sanitize operators`).",
         )
     if isinstance(op, Null) and not column.nullable:
         return (

@@ -18,6 +18,7 @@ from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.plans import SourcePlan
 from sanitizer.plan.rules import load_rules
+from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.review.schema_file import Schemas
 from sanitizer.schema import STRING, TableInfo
@@ -173,6 +174,28 @@ def check_stores(settings: Settings) -> str:
 def _problems(exc: ConfigError) -> list[Problem]:
     errors = exc.errors if isinstance(exc, ConfigErrors) else [exc]
     return [Problem.from_error(e) for e in errors]
+
+
+def schema_objects(settings: Settings) -> list[Problem]:
+    """Production objects staging cannot reproduce and the rule files do not skip, and skip
+    entries that match nothing (the run's own plan step, read-only; docs/stores.md)."""
+    from sanitizer.extract.catalog import source_inventory
+    from sanitizer.extract.sql import SqlSource
+
+    try:
+        rules = load_rules(settings.rules_dir, list(settings.sources))
+    except ConfigError:
+        return []  # check() reports them
+    problems: list[Problem] = []
+    for name, endpoint in settings.sources.items():
+        if endpoint.kind != "sql":
+            continue
+        source = SqlSource(name, endpoint.url)
+        with source.snapshot():
+            objects = source_inventory(source)
+        _, errors = plan_schema(rules.get(name) or SourceRules(name), objects)
+        problems += [Problem.from_error(e) for e in errors]
+    return problems
 
 
 def length_conflicts(plan: SourcePlan) -> list[Problem]:

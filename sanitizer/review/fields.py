@@ -8,16 +8,30 @@ JSON paths and CSV columns of objects (:mod:`.scan_objects`). Evidence is kept a
 from __future__ import annotations
 
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from sanitizer.config.settings import Settings
 from sanitizer.extract.vectors.base import kinds_of
+from sanitizer.mask import geometry
 from sanitizer.mask.fakes import UNIQUE_KINDS
 from sanitizer.mask.text.detector import FAKE_FOR_ENTITY
 from sanitizer.review.proposals import Proposal
-from sanitizer.schema import DATE, DATETIME, JSON, STRING, ColumnInfo, TableInfo
+from sanitizer.schema import (
+    BINARY,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    FLOAT,
+    GEOMETRY,
+    JSON,
+    OTHER,
+    STRING,
+    ColumnInfo,
+    TableInfo,
+)
 
 SAMPLE_ROWS = 100
 SAMPLE_OBJECTS = 5  # objects read per key shape
@@ -34,6 +48,23 @@ FAMILIES = [
 ]
 NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
 COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
+# tables about people: there a bare ``name`` is a person's name without further evidence
+PERSON_TABLE = re.compile(
+    r"person|people|user|customer|client|staff|employee|member|contact|author|actor|patient"
+    r"|student|teacher|driver|owner|guest|passenger|subscriber|recipient|sender|profile"
+    r"|applicant|candidate|lead|tenant|resident|volunteer|donor|buyer|seller|agent",
+    re.I,
+)
+# binary columns that hold a picture of someone (or their signature, their scanned papers)
+PHOTO_NAME = re.compile(
+    r"photo|picture|pic$|avatar|image|img|portrait|headshot|selfie|face|signature|thumbnail"
+    r"|scan|passport|licen[cs]e|document",
+    re.I,
+)
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
+POINT_NAME = re.compile(r"location|coord|geo|lat[-_]?lo?ng|position|point|home|where", re.I)
+LATITUDE = re.compile(r"(^|_)lat(itude)?$", re.I)
+LONGITUDE = re.compile(r"(^|_)(lng|lon|long|longitude)$", re.I)
 # (pattern on the column name, rule) — first match wins; the names people actually use
 NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(p, re.IGNORECASE), rule)
@@ -49,6 +80,7 @@ NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
         (r"city|town", {"fake": "city"}),
         (r"zip|post[-_]?code|postal", {"fake": "postcode"}),
         (r"(^|_)ip([-_]?addr(ess)?)?$", {"fake": "ip"}),
+        (r"(^|_)mac([-_]?addr(ess)?)?$", {"fake": "mac"}),
         (r"iban", {"fake": "iban"}),
         (r"card[-_]?(number|no|num)|^pan$|cc[-_]?num", {"fake": "credit_card"}),
         (r"ssn|social[-_]?sec|tax[-_]?id|vat|national[-_]?id|passport|licen[cs]e[-_]?(no|num)",
@@ -127,6 +159,11 @@ def propose_column(
 ) -> Proposal:
     sampled = [v for v in values if v is not None]
     n = len(sampled)
+    special = _typed_rule(column, sampled)
+    if special is not None:
+        rule, why = special
+        rule = _unique(rule, column) if isinstance(rule, dict) else rule
+        return Proposal(table.name, column.name, rule, why)
     named = _named_rule(table, column)
     evidence: list[str] = []
     rule: Any = None
@@ -164,10 +201,70 @@ def propose_column(
     return Proposal(table.name, column.name, _unique(rule, column), "; ".join(evidence))
 
 
+def _typed_rule(column: ColumnInfo, sampled: list[Any]) -> tuple[Any, str] | None:
+    """Photos, coordinates: columns whose type says more than any text detection could.
+
+    A picture column (by name, or holding image bytes) is masked whole: ``null`` where the
+    column allows it, else ``placeholder``. A point (geometry/point column, or text or bytes
+    that parse as points under a location-like name) takes ``fake: point``; numeric
+    latitude/longitude columns take ``noise`` (a point rule needs one column holding both).
+    """
+    if column.kind == BINARY:
+        images = sum(bytes(v[:8]).startswith(IMAGE_MAGIC) for v in sampled)
+        named = PHOTO_NAME.search(column.name)
+        if named or (sampled and images / len(sampled) >= MATCH_SHARE):
+            why = f"{images}/{len(sampled)} sampled values are images" if images else ""
+            why = why or f"the name {column.name!r} suggests a picture of a person"
+            return ("null" if column.nullable else "placeholder"), why
+        if sampled and _points(sampled) == len(sampled):
+            return {"fake": "point"}, f"{len(sampled)}/{len(sampled)} sampled values are points"
+        return None
+    if column.kind == GEOMETRY:
+        points = _points(sampled)
+        if column.sql_type.upper() in ("POINT", "GEOMETRY", "GEOGRAPHY") and points == len(sampled):
+            evidence = f"{points}/{len(sampled)} sampled values are points" if sampled else ""
+            return {"fake": "point"}, evidence or f"a {column.sql_type} column: coordinates"
+        return ("null" if column.nullable else "keep"), (
+            f"a {column.sql_type} column that is not only points"
+            + ("" if column.nullable else ": NOT NULL, choose a rule (no fake for shapes)")
+        )
+    if column.kind in (STRING, OTHER) and sampled and POINT_NAME.search(column.name):
+        points = _points(sampled)
+        if points / len(sampled) >= WHOLE_VALUE:
+            return {"fake": "point"}, f"{points}/{len(sampled)} sampled values are points"
+    if column.kind in (FLOAT, DECIMAL) and (
+        LATITUDE.search(column.name) or LONGITUDE.search(column.name)
+    ):
+        return {"noise": {"ratio": 0.1}}, (
+            f"the name {column.name!r} suggests a coordinate (moved by up to 10%; "
+            "fake: point needs one column holding the point)"
+        )
+    return None
+
+
+def _points(values: list[Any]) -> int:
+    """How many sampled values are points (any format fake: point reads)."""
+    count = 0
+    for value in values:
+        try:
+            geometry.parse(value)
+            count += 1
+        except (geometry.NotAPoint, ValueError, TypeError, struct.error):
+            continue
+    return count
+
+
 def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
-    """The rule a column's name suggests (``name`` in a companies table is a company)."""
+    """The rule a column's name suggests (``name`` in a companies table is a company).
+
+    A bare ``name`` is a person's only in a table about people (customers, staff…); in
+    ``category`` or ``language`` it names a thing, and only the sampled values (PERSON
+    findings) can make it a person's name.
+    """
     if column.name.lower() == "name" and COMPANY_TABLE.search(table.name):
         return {"fake": "company"}
+    if column.name.lower() == "name" and not PERSON_TABLE.search(table.name.rsplit(".")[-1]):
+        return None
     rule = next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
     if rule == "detect" and NOT_TEXT.search(column.name):
         return None  # content_type, message_id, body_length: about the text, not the text

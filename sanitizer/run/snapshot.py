@@ -42,6 +42,7 @@ from sanitizer.run.sql import SqlPart
 from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embedder
 from sanitizer.verify.checks import check_counts, record_leaks
 from sanitizer.verify.run import RunLeakCheck
+from sanitizer.verify.schema import check_schema, shadow_inventory
 
 log = logging.getLogger("sanitizer")
 P = TypeVar("P")
@@ -195,10 +196,15 @@ def load(ctx: RunContext, parts: list[Part]) -> None:
 
 
 def verify(ctx: RunContext, parts: list[Part]) -> None:
-    """Before the swap: counts and unchanged values, then no production value of a masked
-    field anywhere in the shadows (docs/design.md, guarantees 4 and 7)."""
+    """Before the swap: counts and unchanged values, every schema object of production in
+    the shadow (docs/stores.md), then no production value of a masked field anywhere in the
+    shadows (docs/design.md, guarantees 4 and 7)."""
     assert ctx.leaks is not None
     check_counts(ctx.receipt)
+    for part in of_kind(parts, SqlPart):  # production's schema, object for object
+        staging = shadow_inventory(part.target)
+        where = f"target {part.target.name!r} ({part.target.describe()})"
+        check_schema(ctx.receipt, part.name, part.schema, staging, where)
     tables = [
         (part.target, part.name, [part.plan.tables[t.info.name] for t in part.tables])
         for part in of_kind(parts, SqlPart)

@@ -16,11 +16,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.errors import ConfigError
+from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
 from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
@@ -39,6 +41,8 @@ class SqlPart:
         self.target: SqlTarget = open_target(name, target_url)
         self.tables: list[SourceTable] = []
         self.plan: SourcePlan | None = None
+        self.schema = SchemaPlan()  # production's schema objects and those skipped
+        self.ddl: object | None = None  # production's own definitions (schema_dump)
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
@@ -53,11 +57,22 @@ class SqlPart:
         )
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
-        """Open the snapshot and check every live table and column against the rules."""
+        """Open the snapshot and check every live table and column against the rules, and
+        every schema object: one staging cannot reproduce is refused unless skipped."""
         ctx.stack.enter_context(self.source.snapshot())
         self.tables = self.source.reflect()
-        refuse_partition_rules(self.source, rules)
-        self.plan = build_plan(rules or SourceRules(self.name), [t.info for t in self.tables])
+        rules = rules or SourceRules(self.name)
+        self.schema, problems = plan_schema(rules, source_inventory(self.source))
+        problems += partition_rules(self.source, rules)
+        try:
+            self.plan = build_plan(rules, [t.info for t in self.tables])
+        except ConfigErrors as exc:
+            problems += exc.errors
+        if problems:
+            raise ConfigErrors(problems)
+        ctx.receipt.schema[self.name] = self.schema.counts()
+        # read in the plan step, so a definition the run cannot read fails a dry run too
+        self.ddl = self.source.schema_dump()
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
             "url": self.source.describe(),
@@ -77,9 +92,8 @@ class SqlPart:
         """A dry run's receipt: the operator each column would get, nothing read; production's
         DDL is tried on the target in a transaction that is rolled back."""
         assert self.plan is not None
-        schema = self.source.schema_dump()
-        if schema is not None and not self.target.fresh():
-            self.target.check_schema(ctx.run_id, self.tables, schema)
+        if self.ddl is not None and not self.target.fresh():
+            self.target.check_schema(ctx.run_id, self.tables, self.ddl)
         for table in self.tables:
             columns = self.plan.tables[table.info.name].columns
             ctx.receipt.tables[self.key(table)] = TableReceipt(
@@ -91,7 +105,7 @@ class SqlPart:
 
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
-        self.target.prepare(ctx.run_id, self.tables, self.source.schema_dump())
+        self.target.prepare(ctx.run_id, self.tables, self.ddl)
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()
@@ -129,19 +143,21 @@ class SqlPart:
         return f"{self.name}.{table.info.name}"
 
 
-def refuse_partition_rules(source: SqlSource, rules: SourceRules | None) -> None:
+def partition_rules(source: SqlSource, rules: SourceRules) -> list[ConfigError]:
     """A partition's rows are read and masked through its partitioned parent, so a rule for
     the partition itself would never apply: say so instead of ignoring it."""
-    if rules is None or not source.partitions:
-        return
+    errors = []
     for name, table_rules in rules.tables.items():
         parent = source.partitions.get(name)
         if parent is not None:
-            raise ConfigError(
-                f"{table_rules.where}: table {name!r} is a partition of {parent!r}; its rows "
-                f"are read once through {parent!r} and masked by that table's rules.",
-                hint=f"move these rules to {parent!r} and remove the section for {name!r}.",
+            errors.append(
+                ConfigError(
+                    f"{table_rules.where}: table {name!r} is a partition of {parent!r}; its rows "
+                    f"are read once through {parent!r} and masked by that table's rules.",
+                    hint=f"move these rules to {parent!r} and remove the section for {name!r}.",
+                )
             )
+    return errors
 
 
 def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, Settings
+from sanitizer.errors import ConfigErrors, TargetError
+from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.objects import open_source as open_objects
 from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.extract.vectors import open_source as open_vectors
@@ -22,11 +26,14 @@ from sanitizer.mask.engine import TableMasker, UniqueLedger
 from sanitizer.mask.plans import SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.plan.rules import load_rules
+from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.plan.vectors import build_collection_plans
+from sanitizer.stores.sql import reason
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
 from sanitizer.verify.objects import scan_store
+from sanitizer.verify.schema import compare, schema_error, staging_inventory
 from sanitizer.verify.sql import (
     TEXT_KINDS,
     index_batch,
@@ -147,3 +154,43 @@ def scan_all(settings: Settings, index: LeakIndex) -> LeakReport:
     scan_staging(settings, index, report)
     scan_stores(settings, index, report)
     return report
+
+
+def verify_schemas(settings: Settings) -> int:
+    """Every schema object of each SQL source (minus what its rule file skips) is in its live
+    staging database, and staging holds no other; returns how many objects were compared.
+    Raises a TargetError naming what differs (a staging without production's tables too)."""
+    rules = load_rules(settings.rules_dir, list(settings.sources))
+    errors: list[TargetError] = []
+    compared = 0
+    for name, endpoint in settings.sources.items():
+        target = settings.targets.get(name)
+        if endpoint.kind != "sql" or target is None or target.kind != "sql":
+            continue
+        source = SqlSource(name, endpoint.url)
+        with source.snapshot():
+            source_rules = rules.get(name) or SourceRules(name)
+            plan, problems = plan_schema(source_rules, source_inventory(source))
+        stale = problems[1:] if plan.refused else problems  # refused: reported as missing
+        if stale:
+            raise ConfigErrors(stale)
+        staging = SqlSource(name, target.url)
+        with staging.snapshot():
+            try:
+                objects = staging_inventory(staging.connection)
+            except SQLAlchemyError as exc:
+                raise TargetError(
+                    f"target {name!r} ({staging.describe()}): listing its schema objects "
+                    f"failed: {reason(exc)}.",
+                    hint="the staging role needs to read the catalog.",
+                ) from None
+        missing, extra = compare(plan.expected, objects)
+        compared += len(plan.expected)
+        if missing or extra:
+            where = f"target {name!r} ({staging.describe()})"
+            errors.append(schema_error(name, where, missing, extra, in_run=False))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise TargetError("\n\n".join(e.message for e in errors), hint=errors[0].hint)
+    return compared

@@ -45,7 +45,10 @@ def layout(text: str) -> str:
     return "".join("d" if ch.isdigit() else ch for ch in text)
 
 
-@given(st.sampled_from(sorted(FAKES)), st.text(max_size=40).filter(lambda s: s.strip()))
+@given(
+    st.sampled_from(sorted(set(FAKES) - {"point"})),  # points: tests/mask/operators/test_point.py
+    st.text(max_size=40).filter(lambda s: s.strip()),
+)
 @settings(max_examples=300, deadline=None)
 def test_every_kind_masks_arbitrary_text_without_errors(mask_one, kind, text):
     out = mask_one({"fake": kind}, text)

@@ -319,3 +319,40 @@ def test_defaults_do_not_cover_columns_they_cannot_mask():
 def test_no_rule_file_for_the_source_fails_closed():
     with pytest.raises(ConfigError, match="have no rule"):
         build_plan(SourceRules("app"), SCHEMA)
+
+
+STAFF = table(
+    "staff",
+    col("id", "integer", nullable=False, unique=True),
+    ColumnInfo("picture", "binary", "BYTEA"),
+    ColumnInfo("home", "geometry", "POINT"),
+    pk=("id",),
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        (
+            "picture: {fake: email}",
+            "fake: email cannot apply to staff.picture, a BYTEA column (binary values)",
+        ),
+        ("picture: redact", "operators for it: keep, null, placeholder, constant, fake: point"),
+        ("home: {fake: address}", "fake: address cannot apply to staff.home, a POINT column"),
+        ("home: detect", "operators for it: keep, null, constant, fake: point"),
+    ],
+)
+def test_binary_and_geometry_columns_name_the_operators_that_apply(rule, fragment):
+    rules = {"id": "keep", "picture": "placeholder", "home": "{fake: point}"}
+    name, _, written = rule.partition(": ")
+    rules[name] = written
+    text = "tables:\n  staff:\n" + "".join(f"    {k}: {v}\n" for k, v in rules.items())
+    messages = plan_errors(text, [STAFF])
+    assert any(fragment in m for m in messages), messages
+
+
+def test_placeholder_and_point_fit_binary_and_geometry_columns():
+    rules = "tables:\n  staff:\n    id: keep\n    picture: placeholder\n    home: {fake: point}\n"
+    result = plan(rules, [STAFF]).tables["staff"].columns
+    assert result["picture"].operator.label() == "placeholder"
+    assert result["home"].operator.label() == "fake: point"

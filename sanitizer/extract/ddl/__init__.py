@@ -1,1 +1,1 @@
-"""Production schema definitions as the database's own tools print them, per dialect."""
+"""Production's schema as its own database states it, per dialect (docs/stores.md)."""

@@ -116,14 +116,9 @@ class SqlTarget(Target):
     ) -> None:
         """Create the shadow and its tables (primary keys, unique and check constraints).
 
-        ``schema``: production's own DDL (``SqlSource.schema_dump``) when source and target
-        share a dialect — the dialect replays it (:meth:`create_from_dump`); with None the
-        tables are made from reflection (SQLite, or a target of another dialect).
-        """
+        ``schema`` is production's schema as the source dialect states it (``extract/ddl``);
+        this base builds tables from reflection and ignores it, a dialect may use it."""
         self.run_id = run_id
-        if schema is not None:
-            self.create_from_dump(schema, source_tables)
-            return
         with self.errors("preparing the shadow copy"):
             self.create_shadow()
             metadata = sa.MetaData()
@@ -136,10 +131,6 @@ class SqlTarget(Target):
                             table, include_foreign_key_constraints=self.inline_foreign_keys(table)
                         )
                     )
-
-    def create_from_dump(self, schema: object, source_tables: list[SourceTable]) -> None:
-        """The shadow from production's own DDL (dialects that read one override this)."""
-        raise NotImplementedError(f"{type(self).__name__} cannot replay a schema dump")
 
     def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
         """``--dry-run``: try production's DDL on the target without keeping anything

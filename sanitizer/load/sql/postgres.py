@@ -109,6 +109,9 @@ class PostgresTarget(SqlTarget):
         if isinstance(schema, PgSchema):  # every schema production's users made, by name
             names = {s or self.default_schema for s in schemas} | set(schema.schemas)
             self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
+            self.run_id = run_id
+            self.create_from_dump(schema, source_tables)
+            return
         super().prepare(run_id, source_tables, schema)
 
     def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
@@ -137,10 +140,9 @@ class PostgresTarget(SqlTarget):
         return self.shadows[schema or self.default_schema]
 
     # -- the shadow from production's own DDL ------------------------------------------------
-    def create_from_dump(self, schema: object, source_tables: list[SourceTable]) -> None:
+    def create_from_dump(self, schema: PgSchema, source_tables: list[SourceTable]) -> None:
         """pg_dump's pre-data in the shadow (extensions first); the tables to load are the
         reflected ones, pointed at the shadow (nothing is created from reflection)."""
-        assert isinstance(schema, PgSchema)
         self.dump = schema
         with self.errors("preparing the shadow copy"):
             self.create_shadow()

@@ -1,6 +1,10 @@
 """SQLite staging: build a shadow file beside the live one, then ``os.replace`` it in.
 
 ``os.replace`` is atomic on POSIX, so readers see yesterday's file or today's, never a mix.
+From a SQLite source, the shadow is built from the statements production stored
+(``extract/ddl/sqlite.py``): tables before the data, then indexes, views and triggers in
+production's order, so triggers do not fire on the loaded rows. Generated columns are not
+written: SQLite derives them again from the masked columns.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
-from sanitizer.load.sql.base import SqlTarget
+from sanitizer.extract.ddl.sqlite import SqliteSchema
+from sanitizer.extract.sql import SourceTable
+from sanitizer.load.sql.base import SqlTarget, rows
 from sanitizer.load.sql.history import META_TABLES
 from sanitizer.load.target import SHADOW_MARK
 
@@ -31,6 +38,47 @@ class SqliteTarget(SqlTarget):
         self.path = Path(database).resolve()
         self.shadow_path = self.path
         self.live_engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
+        self.after_data: list[tuple[str, str, str]] | None = None  # production's, when known
+
+    def prepare(
+        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
+    ) -> None:
+        if not isinstance(schema, SqliteSchema):  # another dialect's source: from reflection
+            super().prepare(run_id, source_tables)
+            return
+        self.run_id = run_id
+        self.after_data = schema.after_data
+        with self.errors("preparing the shadow copy"):
+            self.create_shadow()
+            metadata = sa.MetaData()
+            with self.engine.begin() as conn:
+                for source_table in source_tables:
+                    conn.exec_driver_sql(schema.tables[source_table.table.name])
+                    copy = self.copy_table(source_table.table, metadata)
+                    self.tables[source_table.info.name] = copy
+
+    def finalize(self) -> None:
+        if self.after_data is None:
+            super().finalize()
+            return
+        with self.errors("creating indexes, views and triggers"), self.engine.begin() as conn:
+            for _kind, _name, sql in self.after_data:
+                conn.exec_driver_sql(sql)
+
+    def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
+        """Generated columns are left out: SQLite computes them from the masked values."""
+        derived = [c.name for c in table.columns if c.computed is not None]
+        if not derived:
+            super().insert_batch(table, batch)
+            return
+        stored = sa.Table(
+            table.name,
+            sa.MetaData(),
+            *(sa.Column(c.name) for c in table.columns if c.computed is None),
+            schema=table.schema,
+        )
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(self.insert_sql(stored, conn), list(rows(batch.drop(derived))))
 
     def create_shadow(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

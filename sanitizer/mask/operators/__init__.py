@@ -13,9 +13,11 @@ from sanitizer.config.keys import closest
 from sanitizer.config.rule_spec import RuleSpec, read_rule
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
+from sanitizer.mask.fakes import FAKES
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.operators.constant import Constant
 from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.operators.each import Each
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.format import Format
 from sanitizer.mask.operators.hash import Hash
@@ -23,8 +25,10 @@ from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.keep import Keep
 from sanitizer.mask.operators.noise import Noise
 from sanitizer.mask.operators.null import Null
+from sanitizer.mask.operators.placeholder import Placeholder
 from sanitizer.mask.operators.redact import Redact
 from sanitizer.mask.operators.shift_date import ShiftDate
+from sanitizer.schema import ColumnInfo
 
 
 def _registry(*classes: type[Operator]) -> dict[str, type[Operator]]:
@@ -37,7 +41,19 @@ def _registry(*classes: type[Operator]) -> dict[str, type[Operator]]:
 
 
 OPERATORS = _registry(
-    Keep, Null, Redact, Constant, Hash, Fake, Format, ShiftDate, Noise, Json, Detect
+    Keep,
+    Null,
+    Placeholder,
+    Redact,
+    Constant,
+    Hash,
+    Fake,
+    Format,
+    ShiftDate,
+    Noise,
+    Json,
+    Each,
+    Detect,
 )
 
 
@@ -82,7 +98,26 @@ def build(spec: RuleSpec) -> Operator:
     return op
 
 
-Json.parse_rule = staticmethod(parse_rule)  # a json rule's paths hold rules of their own
+def operators_for(column: ColumnInfo) -> list[str]:
+    """The operators a column of this kind takes, as a rule check lists them in an error."""
+    where = Location("(operators)", 0)
+    names = []
+    for name, cls in OPERATORS.items():
+        if name == "fake":
+            kinds = [k for k in FAKES if Fake(k, where).applies_to(column)]
+            if kinds:
+                names.append("fake: KIND" if len(kinds) > 3 else f"fake: {'/'.join(kinds)}")
+        elif name == "each":
+            continue  # arrays only: listed with the element rule it takes
+        elif name == "constant" or column.kind in cls.kinds:
+            names.append(name)
+    return names
+
+
+Json.parse_rule = staticmethod(parse_rule)
+Each.parse_rule = staticmethod(
+    parse_rule
+)  # and an each rule, the rule for its elements  # a json rule's paths hold rules of their own
 
 
 def _set_unique(op: Operator, value: Any, where: Location) -> None:
@@ -100,4 +135,4 @@ def _set_unique(op: Operator, value: Any, where: Location) -> None:
     op.unique = value
 
 
-__all__ = ["OPERATORS", "Operator", "build", "parse_rule"]
+__all__ = ["OPERATORS", "Operator", "build", "operators_for", "parse_rule"]

@@ -33,6 +33,7 @@ ALL_KINDS = frozenset(
         "interval",
         "json",
         "binary",
+        "geometry",
         "other",
     }
 )

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from typing import Any
 
+from sanitizer.errors import MaskingError
+from sanitizer.mask import geometry
 from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw, normalize
-from sanitizer.schema import DATE, DATETIME, OTHER, STRING, ColumnInfo
+from sanitizer.schema import BINARY, DATE, DATETIME, GEOMETRY, OTHER, STRING, ColumnInfo
+
+# PostgreSQL's other geometric types: a point fake would not be a valid value of them.
+NOT_POINTS = frozenset({"LINE", "LSEG", "BOX", "PATH", "POLYGON", "CIRCLE"})
 
 
 class Fake(Operator):
@@ -24,7 +30,7 @@ class Fake(Operator):
     summary = "A consistent fake of the given kind: " + ", ".join(FAKES) + "."
     example = "email: {fake: email, unique: true}"
     replaces_every_value = True
-    kinds = frozenset({STRING, OTHER, DATE, DATETIME})
+    kinds = frozenset({STRING, OTHER, DATE, DATETIME, GEOMETRY, BINARY})
 
     def configure(self, argument: Any) -> None:
         if argument not in FAKES:
@@ -40,13 +46,24 @@ class Fake(Operator):
         return self.kind in UNIQUE_KINDS
 
     def applies_to(self, column: ColumnInfo) -> bool:
-        """Date columns take ``fake: date`` only; an email cannot be stored as a date."""
-        return column.kind in (self.kinds if self.kind == "date" else {STRING, OTHER})
+        """Date columns take ``fake: date`` only; an email cannot be stored as a date.
+
+        Geometry and binary columns take ``fake: point`` only (a point is stored as bytes in
+        MySQL/MariaDB), and ``fake: point`` goes nowhere a point cannot be stored.
+        """
+        if self.kind == "point":
+            points = column.kind in (GEOMETRY, BINARY, STRING, OTHER)
+            return points and column.sql_type.upper() not in NOT_POINTS
+        if self.kind == "date":
+            return column.kind in (STRING, OTHER, DATE, DATETIME)
+        return column.kind in (STRING, OTHER)
 
     def label(self) -> str:
         return f"fake: {self.kind}"
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
+        if self.kind == "point":
+            return fake_points(values, ctx)
         generate = FAKES[self.kind]
         # a unique column's re-draw needs a fresh permutation for the kinds that scramble
         # (postcode, iban), or the same collision would come back on every attempt
@@ -119,3 +136,31 @@ def take_shape(original: str, fake: str) -> str:
         trail = original[len(original.rstrip()) :]
         return f"{lead}{fake}{trail}"
     return fake
+
+
+def fake_points(values: list[Any], ctx: MaskContext) -> list[Any]:
+    """Keyed points, each in its original's format (text or bytes) and SRID.
+
+    The digest is keyed on the point itself (SRID and coordinates), so the same place gives
+    the same fake whether it came as WKT, hex EWKB or MySQL bytes. An empty point stays empty.
+    """
+    points = []
+    for value in values:
+        try:
+            points.append(geometry.parse(value))
+        except geometry.NotAPoint as exc:
+            raise MaskingError(
+                f"fake: point cannot mask column {ctx.column.name!r} ({ctx.column.sql_type}): "
+                f"a value is {exc}, not a point.",
+                hint="fake: point masks points (PostgreSQL point, WKT/EWKT, (E)WKB, "
+                "MySQL/MariaDB geometry values); use null for other geometries.",
+            ) from None
+    digests = ctx.keyring.digests("point", [p.identity for p in points], ctx.attempt)
+    out: list[Any] = []
+    for value, point, digest in zip(values, points, digests, strict=True):
+        if not (math.isfinite(point.x) and math.isfinite(point.y)):
+            out.append(value)  # POINT EMPTY: nothing to hide
+            continue
+        draw = Draw(digest)
+        out.append(point.moved(*geometry.fake_coordinates(point, draw.unit(), draw.unit())))
+    return out

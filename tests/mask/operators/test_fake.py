@@ -65,6 +65,12 @@ SHAPES = [
     ("credit_card", "3714-496353-98431", r"\d{4}-\d{6}-\d{5}"),
     ("ip", "10.1.2.3", DOC_V4),
     ("ip", "fe80::1ff:fe23:4567:890a", r"2001:db8:[0-9a-f]{1,4}:[0-9a-f]{1,4}::[0-9a-f]{1,4}"),
+    ("ip", "10.1.2.3/24", rf"{DOC_V4}/24"),  # inet keeps its prefix
+    ("ip", "10.1.0.0/16", r"(?:192\.0|198\.51|203\.0)\.0\.0/16"),  # cidr: still a network
+    ("mac", "08:00:2b:01:02:03", r"[0-9a-f][26ae](?::[0-9a-f]{2}){5}"),  # locally administered
+    ("mac", "08-00-2B-01-02-03-04-05", r"[0-9A-F][26AE](?:-[0-9A-F]{2}){7}"),
+    ("point", "(1.5,-2.25)", r"\(-?\d+\.\d,-?\d+\.\d\d\)"),
+    ("point", "SRID=4326;POINT(-73.5673 45.5017)", r"SRID=4326;POINT\(-?\d+\.\d{4} -?\d+\.\d{4}\)"),
     ("url", "https://shop.corp.com/u/jane", rf"https://{DOMAIN}/[a-z]+/[a-z0-9]{{8}}"),
     ("url", "corp.com/jane", rf"{DOMAIN}/[a-z]+/[a-z0-9]{{8}}"),
     ("ssn", "123-45-6789", r"9\d\d-\d\d-\d{4}"),

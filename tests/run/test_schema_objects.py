@@ -1,0 +1,306 @@
+"""Staging's schema is production's, object for object — or the run says which object is not.
+
+Each test builds its own production on the real server (PostgreSQL, MariaDB), runs the real
+``sanitize`` command and looks at what it said, what the receipt counts and what landed:
+an object staging cannot reproduce is refused in the plan step (nothing written, also under
+``--dry-run`` and ``rules check --live``) until the rule file skips it; a shadow that lacks
+an object of production fails verification before the swap; ``sanitize verify`` fails on a
+staging that lacks production's tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from helpers.snapshot_runs import SANITIZE, cli_env, my_url, pg_url
+
+KEY = "schema-objects-test-key-0123456789abcdef"
+
+PG_TABLES = """
+COMMENT ON SCHEMA public IS NULL;  -- the template's comment: today's shadow does not copy it
+CREATE TABLE person (id integer PRIMARY KEY, email text UNIQUE, born integer CHECK (born > 1900));
+CREATE TABLE payment (id serial PRIMARY KEY, person_id integer REFERENCES person (id),
+                      amount numeric(8, 2));
+CREATE INDEX payment_person ON payment (person_id);
+INSERT INTO person VALUES (1, 'ann@example.com', 1950), (2, 'bob@example.com', 1960);
+INSERT INTO payment (person_id, amount) VALUES (1, 9.5), (2, 3.25);
+"""
+MY_TABLES = [
+    "CREATE TABLE person (id INT PRIMARY KEY, email VARCHAR(80) UNIQUE, born INT, "
+    "CONSTRAINT born_check CHECK (born > 1900))",
+    "CREATE TABLE payment (id INT AUTO_INCREMENT PRIMARY KEY, person_id INT, "
+    "amount DECIMAL(8,2), KEY payment_person (person_id), "
+    "CONSTRAINT payment_person_fk FOREIGN KEY (person_id) REFERENCES person (id))",
+    "INSERT INTO person VALUES (1, 'ann@example.com', 1950), (2, 'bob@example.com', 1960)",
+    "INSERT INTO payment (person_id, amount) VALUES (1, 9.5), (2, 3.25)",
+]
+
+
+@dataclass
+class Project:
+    """A production and a staging database of one dialect, and a project folder for them."""
+
+    dialect: str
+    folder: Path
+    prod: sa.Engine  # an admin engine on production (the test builds it)
+    staging: sa.Engine  # an admin engine on staging (the test inspects it)
+    prod_url: str
+    staging_url: str
+
+    def write(self, rules_extra: str = "") -> None:
+        """sanitize.yaml and a rule file keeping every column of production."""
+        (self.folder / "rules").mkdir(parents=True, exist_ok=True)
+        (self.folder / "sanitize.yaml").write_text(
+            f"rules: rules/\nkey: ${{SANITIZE_KEY}}\nreceipts: receipts\n"
+            f'sources:\n  app: {{kind: sql, url: "{self.prod_url}"}}\n'
+            f'targets:\n  app: {{kind: sql, url: "{self.staging_url}"}}\n'
+        )
+        lines = ["source: app", "tables:"]
+        with self.prod.connect() as conn:
+            inspector = sa.inspect(conn)
+            for table in inspector.get_table_names():
+                lines.append(f"  {table}:")
+                lines += [f"    {c['name']}: keep" for c in inspector.get_columns(table)]
+        (self.folder / "rules" / "app.yaml").write_text("\n".join(lines) + "\n" + rules_extra)
+
+    def sanitize(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(SANITIZE), *args, "--config", str(self.folder / "sanitize.yaml")],
+            cwd=self.folder,
+            env=cli_env(KEY),
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    def snapshot(self, *flags: str) -> subprocess.CompletedProcess[str]:
+        return self.sanitize("snapshot", "--init", *flags)
+
+    def receipts(self) -> list[Path]:
+        return sorted((self.folder / "receipts").glob("*.json"))
+
+    def staging_tables(self) -> list[str]:
+        with self.staging.connect() as conn:
+            if self.dialect == "postgres":
+                sql = (
+                    "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                )
+            else:
+                sql = (
+                    "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES "
+                    f"WHERE TABLE_SCHEMA LIKE '{self.staging.url.database}%%'"
+                )
+            return sorted(conn.exec_driver_sql(sql).scalars())
+
+
+@pytest.fixture
+def pg(tmp_path: Path) -> Iterator[Project]:
+    names = [f"inventory_{secrets.token_hex(3)}_{side}" for side in ("prod", "staging")]
+    server = sa.create_engine(pg_url("postgres", "postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engines = [sa.create_engine(pg_url("postgres", name)) for name in names]
+    with engines[0].begin() as conn:
+        conn.exec_driver_sql(PG_TABLES)
+    try:
+        yield Project("postgres", tmp_path, *engines, *(pg_url("postgres", n) for n in names))
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with server.connect() as conn:
+            for name in names:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture
+def my(tmp_path: Path) -> Iterator[Project]:
+    names = [f"inventory_{secrets.token_hex(3)}_{side}" for side in ("prod", "staging")]
+    server = sa.create_engine(my_url("root", "", ""), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql(f"CREATE DATABASE `{name}`")
+    engines = [sa.create_engine(my_url("root", "", name)) for name in names]
+    with engines[0].begin() as conn:
+        for statement in MY_TABLES:
+            conn.exec_driver_sql(statement)
+    try:
+        yield Project("mysql", tmp_path, *engines, *(my_url("root", "", n) for n in names))
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with server.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{names[0]}`")
+            pattern = names[1].replace("_", "\\_") + "%"
+            for (name,) in conn.exec_driver_sql("SHOW DATABASES LIKE %s", (pattern,)).all():
+                conn.exec_driver_sql(f"DROP DATABASE `{name}`")
+        server.dispose()
+
+
+def _receipt(project: Project) -> dict:
+    import json
+
+    return json.loads(project.receipts()[-1].read_text())
+
+
+# -- what today's shadow reproduces: tables, keys, indexes, checks ----------------------------
+@pytest.mark.parametrize("name", ["pg", "my"])
+def test_tables_keys_and_indexes_verify_and_are_counted(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    project: Project = request.getfixturevalue(name)
+    project.write()
+    result = project.snapshot()
+    assert result.returncode == 0, result.stderr
+    receipt = _receipt(project)
+    schema = receipt["schema"]["app"]
+    assert schema["table"] == {"production": 2, "staging": 2, "skipped": 0}
+    assert schema["foreign key"]["staging"] == 1
+    assert all(k["production"] == k["staging"] for k in schema.values()), schema
+    assert receipt["verification"]["schema_objects"]["app"]["match"] is True
+    ok = project.sanitize("verify")
+    assert ok.returncode == 0, ok.stderr
+
+
+# -- what it does not (yet): the run fails before the swap, naming the object ----------------
+PG_VIEW = "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000"
+PG_TRIGGER = (
+    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+    "CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch()"
+)
+MY_VIEW = "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000"
+MY_TRIGGER = "CREATE TRIGGER person_born BEFORE INSERT ON person FOR EACH ROW SET NEW.born = 1901"
+
+
+@pytest.mark.parametrize(
+    ("name", "ddl", "named"),
+    [
+        (
+            "pg",
+            [PG_VIEW, PG_TRIGGER],
+            [
+                "function public.touch()",
+                "trigger person_touch on public.person",
+                "view public.adults",
+            ],
+        ),
+        ("my", [MY_VIEW, MY_TRIGGER], ["trigger person_born on person", "view adults"]),
+    ],
+)
+def test_a_shadow_missing_an_object_fails_before_the_swap(
+    name: str, ddl: list[str], named: list[str], request: pytest.FixtureRequest
+) -> None:
+    project: Project = request.getfixturevalue(name)
+    project.write()
+    first = project.snapshot()
+    assert first.returncode == 0, first.stderr
+    before = project.staging_tables()
+    with project.prod.begin() as conn:
+        for statement in ddl:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("UPDATE person SET email = 'carl@example.com' WHERE id = 2")
+    result = project.snapshot()
+    # Today's SQLAlchemy shadow copies tables only: when the DDL of views and triggers lands
+    # (pg_dump / SHOW CREATE), this run succeeds and this test asserts the opposite.
+    if result.returncode == 0:
+        pytest.xfail("the shadow now holds views and triggers: turn this test around")
+    assert result.returncode == 4, result.stderr
+    for obj in named:
+        assert obj in result.stderr
+    assert "the cause is in the tool" in result.stderr
+    receipt = _receipt(project)
+    assert receipt["status"] == "failed"
+    assert receipt["verification"]["schema_objects"]["app"]["missing"] == sorted(named)
+    assert project.staging_tables() == before  # the shadow was discarded, staging untouched
+    with project.staging.connect() as conn:
+        emails = conn.exec_driver_sql("SELECT email FROM person ORDER BY id").scalars().all()
+    assert emails == ["ann@example.com", "bob@example.com"]  # yesterday's data
+
+
+def test_sanitize_verify_fails_on_a_staging_without_productions_tables(pg: Project) -> None:
+    pg.write()
+    assert pg.snapshot().returncode == 0
+    with pg.staging.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE payment")
+    result = pg.sanitize("verify")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "table public.payment" in result.stderr
+    assert "ok" not in result.stdout
+
+
+def test_sanitize_verify_fails_on_an_empty_staging(my: Project) -> None:
+    my.write()
+    result = my.sanitize("verify")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "table person" in result.stderr and "table payment" in result.stderr
+
+
+# -- refusal: an object staging cannot reproduce stops the run before anything is written ----
+PG_FOREIGN = [
+    "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
+    "CREATE SERVER orders_db FOREIGN DATA WRAPPER postgres_fdw "
+    "OPTIONS (host '127.0.0.1', dbname 'postgres')",
+    "CREATE USER MAPPING FOR postgres SERVER orders_db",
+    "CREATE FOREIGN TABLE remote_orders (id integer) SERVER orders_db",
+]
+REFUSED = [
+    "foreign table public.remote_orders",
+    "foreign server orders_db",
+    "user mapping postgres on server orders_db",
+]
+
+
+def test_unsupported_objects_are_refused_by_name_before_anything_is_written(pg: Project) -> None:
+    with pg.prod.begin() as conn:
+        for statement in PG_FOREIGN:
+            conn.exec_driver_sql(statement)
+    pg.write()
+    for args in (
+        ("snapshot", "--init", "--dry-run"),
+        ("snapshot", "--init"),
+        ("rules", "check", "--live"),
+    ):
+        result = pg.sanitize(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        said = result.stdout + result.stderr
+        for obj in REFUSED:
+            assert obj in said, (args, said)
+        assert "schema:" in said and "skip:" in said
+    assert pg.staging_tables() == []  # no shadow, no marker, no history
+    assert pg.receipts() == [] or _receipt(pg)["status"] == "failed"
+
+
+def test_skipped_objects_run_and_are_counted(pg: Project) -> None:
+    with pg.prod.begin() as conn:
+        for statement in PG_FOREIGN:
+            conn.exec_driver_sql(statement)
+    # the extension is supported, but today's shadow does not create extensions: skip it too
+    skipped = [*REFUSED, "extension postgres_fdw"]
+    pg.write("schema:\n  skip:\n" + "".join(f"    - {obj}\n" for obj in skipped))
+    dry = pg.snapshot("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    result = pg.snapshot()
+    assert result.returncode == 0, result.stderr
+    counts = _receipt(pg)["schema"]["app"]
+    assert counts["foreign table"] == {"production": 1, "staging": 0, "skipped": 1}
+    assert counts["foreign server"] == {"production": 1, "staging": 0, "skipped": 1}
+    assert counts["table"] == {"production": 2, "staging": 2, "skipped": 0}
+    assert "public.remote_orders" not in pg.staging_tables()
+    ok = pg.sanitize("verify")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_a_skip_entry_that_matches_nothing_is_an_error(pg: Project) -> None:
+    pg.write("schema:\n  skip:\n    - foreign table public.remote_order\n")
+    result = pg.snapshot("--dry-run")
+    assert result.returncode == 2
+    assert "rules/app.yaml" in result.stderr
+    assert "'foreign table public.remote_order' matches no object" in result.stderr
