@@ -73,6 +73,9 @@ class SqlPart:
         ctx.receipt.schema[self.name] = self.schema.counts()
         # read in the plan step, so a definition the run cannot read fails a dry run too
         self.ddl = self.source.schema_dump()
+        leave_out = getattr(self.ddl, "leave_out", None)
+        if leave_out is not None:  # what schema: skip: names is not recreated either
+            leave_out(self.schema.skipped)
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
             "url": self.source.describe(),

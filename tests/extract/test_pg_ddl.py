@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sanitizer.extract.ddl.postgres import parse, rewrite
+from sanitizer.extract.ddl.postgres import Entry, Extension, PgSchema, parse, rewrite
+from sanitizer.schema import SchemaObject
 
 SHADOWS = {"public": "public__sz_r-1", "My Schema": "My Schema__sz_r-1"}
 
@@ -94,3 +95,27 @@ def test_entries_are_cut_at_the_table_of_contents_comments() -> None:
     ]
     assert entries[0].sql == "CREATE TABLE public.t (\n    a integer\n);"
     assert "unrestrict" not in entries[1].sql and "dump complete" not in entries[1].sql
+
+
+def test_skipped_objects_and_what_hangs_off_them_are_left_out() -> None:
+    dump = PgSchema(
+        ["public"],
+        [
+            Entry("remote", "FOREIGN TABLE", "public", "CREATE FOREIGN TABLE public.remote ();"),
+            Entry("COLUMN remote.id", "COMMENT", "public", "COMMENT ON COLUMN …;"),
+            Entry("f(a integer)", "FUNCTION", "public", "CREATE FUNCTION public.f …;"),
+            Entry("t", "TABLE", "public", "CREATE TABLE public.t ();"),
+        ],
+        [Entry("t audit", "TRIGGER", "public", "CREATE TRIGGER audit …;")],
+        extensions=[Extension("postgres_fdw", "public", True)],
+    )
+    dump.leave_out(
+        [
+            SchemaObject("foreign table", "public.remote", False),
+            SchemaObject("function", "public.f(integer)"),
+            SchemaObject("trigger", "audit on public.t"),
+            SchemaObject("extension", "postgres_fdw"),
+        ]
+    )
+    assert [e.name for e in dump.pre] == ["t"]
+    assert dump.post == [] and dump.extensions == []

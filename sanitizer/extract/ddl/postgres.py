@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -37,6 +38,8 @@ TSVECTOR_TRIGGER = re.compile(
 )
 NAME = r'(?:"(?:[^"]|"")*"|[\w$]+)'
 TRIGGER_TABLE = re.compile(rf"\sON\s+({NAME}\.{NAME})\s")
+RELATIONS = {"table", "partitioned table", "partition", "foreign table", "view", "sequence"}
+RELATIONS |= {"materialized view"}
 REG_TYPES = {
     "regclass",
     "regtype",
@@ -82,6 +85,38 @@ class PgSchema:
     sequences: dict[tuple[str, str], tuple[int, bool] | None] = field(default_factory=dict)
     populated: set[tuple[str, str]] = field(default_factory=set)  # materialized views
     extensions: list[Extension] = field(default_factory=list)
+
+    def leave_out(self, objects: list[Any]) -> None:
+        """Drop the entries of objects the rule file's ``schema: skip:`` leaves out (and those
+        that hang off a skipped table: its defaults, constraints, triggers, comments…)."""
+        names: set[tuple[str, str, str]] = set()  # (kind, schema, name)
+        relations: set[tuple[str, str]] = set()  # (schema, table) of skipped relations
+        for obj in objects:
+            if obj.kind == "extension":
+                self.extensions = [e for e in self.extensions if e.name != obj.name]
+                continue
+            text, table = obj.name, ""
+            if obj.kind not in RELATIONS and " on " in text:  # trigger, constraint, rule…
+                text, table = text.split(" on ", 1)
+            schema, name = _split(table or text)
+            if table:
+                for kind in (obj.kind, "constraint", "fk constraint"):
+                    names.add((kind, schema, f"{name} {_split(text)[1]}"))
+                continue
+            names.add((obj.kind, schema, name))
+            if obj.kind in RELATIONS:
+                relations.add((schema, name))
+        self.sequences = {k: v for k, v in self.sequences.items() if ("sequence", *k) not in names}
+
+        def kept(entry: Entry) -> bool:
+            kind, bare = entry.kind.lower(), entry.name.split("(")[0]
+            if (kind, entry.schema, bare) in names or (kind, entry.schema, entry.name) in names:
+                return False
+            first = entry.name.split(" ")[-1] if kind == "comment" else entry.name.split(" ")[0]
+            return (entry.schema, first.split(".")[0]) not in relations
+
+        self.pre = [e for e in self.pre if kept(e)]
+        self.post = [e for e in self.post if kept(e)]
 
     def tsvector_triggers(self) -> list[tuple[str, str]]:
         """(table, function call) of every trigger that keeps a tsvector from other columns,
@@ -349,6 +384,15 @@ def tokens(sql: str) -> list[tuple[str, str]]:
         out.append((kind, text))
         pos = end
     return out
+
+
+def _split(identity: str) -> tuple[str, str]:
+    """``schema.name`` as pg_identify_object quotes it → its two names, unquoted."""
+    parts = [t for t in tokens(identity) if t[0] in ("word", "quoted")]
+    names = [t[1] if t[0] == "word" else t[1][1:-1].replace('""', '"') for t in parts]
+    if len(names) >= 2:
+        return names[0], names[1]
+    return "-", names[0] if names else identity
 
 
 def quote(name: str) -> str:
