@@ -73,8 +73,6 @@ class SqlSource:
         self._reads: list[Generator[pl.DataFrame, None, None]] = []
         # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
         self.copy_text = False
-        # The target is of the same dialect: staging's schema is production's own DDL.
-        self.same_dialect_target = False
         self._snapshot_id = ""  # PostgreSQL: the exported snapshot pg_dump reads in
         self._schema_dump: object | None = None
         # PostgreSQL: partitions (read through their parent) and inheritance parents (ONLY)
@@ -225,11 +223,10 @@ class SqlSource:
     def schema_dump(self) -> object | None:
         """Production's schema in its own database's terms, read in the snapshot, for a staging
         database of the same dialect (docs/stores.md): MySQL/MariaDB from SHOW CREATE …
-        (extract/ddl/mysql.py), PostgreSQL from pg_dump's sections (extract/ddl/postgres.py, only
-        for a PostgreSQL target), SQLite from sqlite_master (extract/ddl/sqlite.py); None where
-        the target builds tables from the reflected ones."""
+        (extract/ddl/mysql.py), PostgreSQL from pg_dump's sections (extract/ddl/postgres.py),
+        SQLite from sqlite_master (extract/ddl/sqlite.py); None for other dialects."""
         if self.dialect == "postgresql":
-            return self._pg_schema() if self.same_dialect_target else None
+            return self._pg_schema()
         try:
             if self.dialect in ("mysql", "mariadb"):
                 return mysql_ddl.read_schema(self.connection, self.name)

@@ -51,10 +51,7 @@ class SqlPart:
         target_dialect = self.target.url.get_backend_name()
         both_postgres = self.source.dialect == "postgresql" and target_dialect == "postgresql"
         self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
-        # Same dialect: staging's schema is production's own DDL (docs/stores.md)
-        self.source.same_dialect_target = self.source.dialect == target_dialect or (
-            {self.source.dialect, target_dialect} <= {"mysql", "mariadb"}
-        )
+        refuse_other_engine(self.name, self.source.dialect, target_dialect)
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:
         """Open the snapshot and check every live table and column against the rules, and
@@ -171,6 +168,20 @@ def refuse_same_database(source: SqlSource, target: SqlTarget) -> None:
             f"target {target.name!r} ({target.describe()}) is the same database as its source.",
             hint="point the target at a separate staging database.",
         )
+
+
+def refuse_other_engine(name: str, source: str, target: str) -> None:
+    """Staging's schema is production's own DDL (docs/stores.md, guarantee 10), which only the
+    same engine can replay: a PostgreSQL production needs a PostgreSQL staging, and so on."""
+    engines = {source, target}
+    if source == target or engines <= {"mysql", "mariadb"}:
+        return
+    raise ConfigError(
+        f"target {name!r} is a {target} database but its source is {source}: staging keeps "
+        "production's schema object for object (tables, views, triggers, functions…), which "
+        "only the same database engine can reproduce, so nothing was written.",
+        hint=f"point targets.{name} at a {source} database.",
+    )
 
 
 def _identity(url: sa.URL) -> tuple[object, ...]:

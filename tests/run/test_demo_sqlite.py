@@ -233,6 +233,21 @@ def test_demo_refuses_to_write_over_its_source(demo: Demo) -> None:
     assert demo.prod.read_bytes() == before
 
 
+def test_demo_refuses_a_staging_of_another_engine(demo: Demo) -> None:
+    """Staging replays production's own DDL (guarantee 10): a PostgreSQL staging for a SQLite
+    production is refused before anything connects (port 1: nothing listens there)."""
+    config = write_config(demo.folder, "unused.db", name="other_engine.yaml")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('"sqlite:///unused.db"', '"postgresql+psycopg://nobody@127.0.0.1:1/staging"'),
+        encoding="utf-8",
+    )
+    result = run_cli(config)
+    assert result.returncode == ExitCode.CONFIG, result.describe()
+    assert "is a postgresql database but its source is sqlite" in result.stderr
+    assert "point targets.app at a sqlite database" in result.stderr
+
+
 def test_demo_bucket_shares_pseudonyms_with_the_database(demo: Demo, dbs: tuple) -> None:
     """An avatar under users/<email>/ lands under users/<that contact's staging email>/, and
     a ticket attachment's requester gets the same fake as the contacts table."""
