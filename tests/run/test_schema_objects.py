@@ -4,8 +4,9 @@ Each test builds its own production on the real server (PostgreSQL, MariaDB), ru
 ``sanitize`` command and looks at what it said, what the receipt counts and what landed:
 an object staging cannot reproduce is refused in the plan step (nothing written, also under
 ``--dry-run`` and ``rules check --live``) until the rule file skips it; a shadow that lacks
-an object of production fails verification before the swap; ``sanitize verify`` fails on a
-staging that lacks production's tables.
+an object of production (one view, trigger or index dropped from it by a broken target step,
+the run made in-process) fails verification before the swap, leaving staging exactly as it
+was; ``sanitize verify`` fails on a staging that lacks production's tables.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers.snapshot_runs import SANITIZE, cli_env, my_url, pg_url
+from helpers.snapshot_runs import PG_HOST, PG_PORT, SANITIZE, cli_env, my_url, pg_url
 
 KEY = "schema-objects-test-key-0123456789abcdef"
 
@@ -99,6 +101,67 @@ class Project:
                 )
             return sorted(conn.exec_driver_sql(sql).scalars())
 
+    def state(self) -> str:
+        """Staging as text: every object's definition and every row (PostgreSQL: pg_dump), and
+        any shadow or old copy beside it; the run history's rows are left out (each run adds
+        one). Equal text means staging was left exactly as it was."""
+        database = self.staging.url.database
+        assert database
+        if self.dialect == "postgres":
+            dump = subprocess.run(
+                ["pg_dump", "-h", PG_HOST, "-p", str(PG_PORT), "-U", "postgres",
+                 "--exclude-table-data=sanitizer_meta.sanitizer_runs", database],
+                capture_output=True, text=True, check=True, timeout=60,
+            ).stdout  # fmt: skip
+            # pg_dump's \restrict line carries a random key, different in every dump
+            return "\n".join(line for line in dump.splitlines() if "restrict " not in line)
+        parts = []
+        with self.staging.connect() as conn:
+            run = conn.exec_driver_sql
+            pattern = database.replace("_", "\\_") + "%"
+            parts += [f"database {n}" for (n,) in run("SHOW DATABASES LIKE %s", (pattern,))]
+            objects = run(
+                "SELECT 'TABLE', TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s "
+                "UNION ALL SELECT 'TRIGGER', TRIGGER_NAME FROM information_schema.TRIGGERS "
+                "WHERE TRIGGER_SCHEMA = %s UNION ALL SELECT ROUTINE_TYPE, ROUTINE_NAME "
+                "FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s UNION ALL "
+                "SELECT 'EVENT', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s "
+                "ORDER BY 1, 2",
+                (database,) * 4,
+            ).all()
+            for kind, name in objects:
+                parts += [str(tuple(run(f"SHOW CREATE {kind} `{name}`").one()))]
+            tables = run(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s "
+                "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> 'sanitizer_runs' ORDER BY 1",
+                (database,),
+            ).scalars()
+            for table in list(tables):
+                parts += [f"{table}: {r}" for r in run(f"SELECT * FROM `{table}` ORDER BY 1")]
+        return "\n".join(parts)
+
+    def lock_is_free(self) -> bool:
+        """Nobody holds the staging lock (docs/operations.md: an advisory lock / GET_LOCK)."""
+        with self.staging.connect() as conn:
+            if self.dialect == "postgres":
+                held = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                    "WHERE l.locktype = 'advisory' AND d.datname = current_database()"
+                ).scalar()
+                return held == 0
+            name = f"sanitizer:{self.staging.url.database}"[:64]
+            return conn.exec_driver_sql("SELECT IS_FREE_LOCK(%s)", (name,)).scalar() == 1
+
+    def history(self) -> list[tuple[str, str, str]]:
+        """The run history in staging: (run id, status, error), oldest first."""
+        table = "sanitizer_meta.sanitizer_runs" if self.dialect == "postgres" else "sanitizer_runs"
+        with self.staging.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT run_id, status, COALESCE(error, '') FROM {table} "
+                "ORDER BY started_at, finished_at"
+            ).all()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
 
 @pytest.fixture
 def pg(tmp_path: Path) -> Iterator[Project]:
@@ -170,59 +233,155 @@ def test_tables_keys_and_indexes_verify_and_are_counted(
     assert ok.returncode == 0, ok.stderr
 
 
-# -- what it does not (yet): the run fails before the swap, naming the object ----------------
-PG_VIEW = "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000"
-PG_TRIGGER = (
-    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
-    "CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch()"
-)
-MY_VIEW = "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000"
-MY_TRIGGER = "CREATE TRIGGER person_born BEFORE INSERT ON person FOR EACH ROW SET NEW.born = 1901"
+# -- a shadow that lacks one of production's objects: the run fails before the swap --------
+# Today's shadow reproduces views, triggers and indexes, so a test cannot wait for one to be
+# missing: the run is made in-process and the target step is broken on purpose — right after
+# the target created production's objects in the shadow, one of them is dropped from it
+# (fault injection, as in tests/run/faults). Guarantee 10's check must then stop the run.
+PG_OBJECTS = [
+    "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000",
+    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
+    "CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch()",
+]
+MY_OBJECTS = [
+    "CREATE VIEW adults AS SELECT id FROM person WHERE born < 2000",
+    "CREATE TRIGGER person_born BEFORE INSERT ON person FOR EACH ROW SET NEW.born = 1901",
+    "CREATE INDEX person_born_year ON person (born)",
+]
+DROPPED = [  # fixture, what the fault drops from the shadow, how the run names it, its DDL
+    ("pg", 'DROP VIEW "{shadow}".adults', "view public.adults", "CREATE VIEW public.adults "),
+    (
+        "pg",
+        'DROP TRIGGER person_touch ON "{shadow}".person',
+        "trigger person_touch on public.person",
+        "CREATE TRIGGER person_touch ",
+    ),
+    (
+        "pg",
+        'DROP INDEX "{shadow}".payment_person',
+        "index public.payment_person",
+        "CREATE INDEX payment_person ",
+    ),
+    ("my", "DROP VIEW `{shadow}`.adults", "view adults", " VIEW `adults` AS "),
+    (
+        "my",
+        "DROP TRIGGER `{shadow}`.person_born",
+        "trigger person_born on person",
+        " TRIGGER person_born BEFORE ",
+    ),
+    (
+        "my",
+        "DROP INDEX person_born_year ON `{shadow}`.person",
+        "index person_born_year on person",
+        "KEY `person_born_year` ",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("name", "ddl", "named"),
-    [
-        (
-            "pg",
-            [PG_VIEW, PG_TRIGGER],
-            [
-                "function public.touch()",
-                "trigger person_touch on public.person",
-                "view public.adults",
-            ],
-        ),
-        ("my", [MY_VIEW, MY_TRIGGER], ["trigger person_born on person", "view adults"]),
-    ],
-)
+def drop_from_the_shadow(
+    monkeypatch: pytest.MonkeyPatch, project: Project, statement: str
+) -> list[str]:
+    """Break the target step: once the target has created production's objects in its shadow
+    (``finalize``: PostgreSQL's post-data, MySQL's views and triggers), run ``statement`` there."""
+    from sanitizer.load.sql.mysql import MysqlTarget
+    from sanitizer.load.sql.postgres import PostgresTarget
+
+    owner = PostgresTarget if project.dialect == "postgres" else MysqlTarget
+    original = owner.finalize
+    dropped: list[str] = []
+
+    def finalize(self: Any) -> None:
+        original(self)
+        shadow = self.shadow_of(None) if project.dialect == "postgres" else self.shadow
+        with project.staging.begin() as conn:
+            conn.exec_driver_sql(statement.format(shadow=shadow))
+        dropped.append(shadow)
+
+    monkeypatch.setattr(owner, "finalize", finalize)
+    return dropped
+
+
+@pytest.fixture
+def in_process() -> Iterator[None]:
+    """The CLI's logging set up in-process goes to CliRunner's stream: put it back after."""
+    import logging
+
+    logger = logging.getLogger("sanitizer")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    try:
+        yield
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
+
+
+@pytest.mark.parametrize(("name", "statement", "missing", "created"), DROPPED)
 def test_a_shadow_missing_an_object_fails_before_the_swap(
-    name: str, ddl: list[str], named: list[str], request: pytest.FixtureRequest
+    name: str,
+    statement: str,
+    missing: str,
+    created: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    in_process: None,
 ) -> None:
+    from click.testing import CliRunner
+
+    from sanitizer.cli import main
+
     project: Project = request.getfixturevalue(name)
+    with project.prod.begin() as conn:
+        for ddl in PG_OBJECTS if name == "pg" else MY_OBJECTS:
+            conn.exec_driver_sql(ddl)
     project.write()
     first = project.snapshot()
     assert first.returncode == 0, first.stderr
-    before = project.staging_tables()
-    with project.prod.begin() as conn:
-        for statement in ddl:
-            conn.exec_driver_sql(statement)
+    assert _receipt(project)["verification"]["schema_objects"]["app"]["match"] is True
+    with project.prod.begin() as conn:  # tonight's production differs from last night's
         conn.exec_driver_sql("UPDATE person SET email = 'carl@example.com' WHERE id = 2")
-    result = project.snapshot()
-    # Today's SQLAlchemy shadow copies tables only: when the DDL of views and triggers lands
-    # (pg_dump / SHOW CREATE), this run succeeds and this test asserts the opposite.
-    if result.returncode == 0:
-        pytest.xfail("the shadow now holds views and triggers: turn this test around")
-    assert result.returncode == 4, result.stderr
-    for obj in named:
-        assert obj in result.stderr
-    assert "the cause is in the tool" in result.stderr
+    before = project.state()
+    assert created in before  # last night's staging has the object
+
+    dropped = drop_from_the_shadow(monkeypatch, project, statement)  # the shadows it broke
+    monkeypatch.chdir(project.folder)
+    config = str(project.folder / "sanitize.yaml")
+    result = CliRunner().invoke(
+        main,
+        ["snapshot", "--init", "--log-format", "json", "--config", config],
+        env={"SANITIZE_KEY": KEY, "SANITIZE_DEBUG": None},
+    )
+    monkeypatch.undo()  # the fault was for that run only
+
+    assert dropped, "the fault never ran: the target step changed"
+    assert result.exit_code == 4, result.output + result.stderr
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert f"lacks 1 of production's schema objects: {missing}." in error
+    assert "the cause is in the tool" in error
+    assert "staging was left as it was" in error
     receipt = _receipt(project)
     assert receipt["status"] == "failed"
-    assert receipt["verification"]["schema_objects"]["app"]["missing"] == sorted(named)
-    assert project.staging_tables() == before  # the shadow was discarded, staging untouched
+    assert receipt["verification"]["schema_objects"]["app"] == {
+        "match": False,
+        "missing": [missing],
+        "unexpected": [],
+    }
+    assert "swapped" not in receipt["verification"]
+    # staging exactly as last night's run left it (the shadow is gone too)...
+    assert project.state() == before
     with project.staging.connect() as conn:
         emails = conn.exec_driver_sql("SELECT email FROM person ORDER BY id").scalars().all()
-    assert emails == ["ann@example.com", "bob@example.com"]  # yesterday's data
+    assert emails == ["ann@example.com", "bob@example.com"]
+    # ...its lock released, and its history says what happened
+    assert project.lock_is_free()
+    runs = project.history()
+    assert [status for _, status, _ in runs] == ["succeeded", "failed"]
+    assert runs[-1][0] == receipt["run_id"] and missing in runs[-1][2]
+
+    again = project.snapshot()  # a run in another process takes the lock and succeeds
+    assert again.returncode == 0, again.stderr
+    with project.staging.connect() as conn:
+        emails = conn.exec_driver_sql("SELECT email FROM person ORDER BY id").scalars().all()
+    assert emails == ["ann@example.com", "carl@example.com"]
+    assert created in project.state()
 
 
 def test_sanitize_verify_fails_on_a_staging_without_productions_tables(pg: Project) -> None:
