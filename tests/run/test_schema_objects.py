@@ -25,7 +25,7 @@ from helpers.snapshot_runs import PG_HOST, PG_PORT, SANITIZE, cli_env, my_url, p
 KEY = "schema-objects-test-key-0123456789abcdef"
 
 PG_TABLES = """
-COMMENT ON SCHEMA public IS NULL;  -- the template's comment: today's shadow does not copy it
+COMMENT ON SCHEMA public IS NULL;  -- the fixture's inventory is exactly what it declares
 CREATE TABLE person (id integer PRIMARY KEY, email text UNIQUE, born integer CHECK (born > 1900));
 CREATE TABLE payment (id serial PRIMARY KEY, person_id integer REFERENCES person (id),
                       amount numeric(8, 2));
@@ -214,7 +214,7 @@ def _receipt(project: Project) -> dict:
     return json.loads(project.receipts()[-1].read_text())
 
 
-# -- what today's shadow reproduces: tables, keys, indexes, checks ----------------------------
+# -- tables, keys, indexes, checks --------------------------------------------------------------
 @pytest.mark.parametrize("name", ["pg", "my"])
 def test_tables_keys_and_indexes_verify_and_are_counted(
     name: str, request: pytest.FixtureRequest
@@ -441,7 +441,7 @@ def test_skipped_objects_run_and_are_counted(pg: Project) -> None:
     with pg.prod.begin() as conn:
         for statement in PG_FOREIGN:
             conn.exec_driver_sql(statement)
-    # the extension is supported, but today's shadow does not create extensions: skip it too
+    # postgres_fdw is there only for the foreign server: staging leaves it out too
     skipped = [*REFUSED, "extension postgres_fdw"]
     pg.write("schema:\n  skip:\n" + "".join(f"    - {obj}\n" for obj in skipped))
     dry = pg.snapshot("--dry-run")
