@@ -200,7 +200,7 @@ def test_a_target_batch_that_failed_is_retried_whole(tmp_path: Path, monkeypatch
     monkeypatch.setattr(type(target), "insert_batch", insert_batch)
     with source.snapshot():
         tables = source.reflect()
-        target.prepare("run1", tables)
+        target.prepare("run1", tables, source.schema_dump())
         target.write(tables[0], source.batches(tables[0], 10))
         assert target.count("t") == 25 and not failures
     target.discard()

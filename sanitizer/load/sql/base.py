@@ -1,9 +1,10 @@
 """The SQL target base class, shared by the dialect adapters (postgres, mysql, sqlite).
 
-A run calls ``prepare`` (create the shadow and its tables, without foreign keys or secondary
-indexes so the bulk load is fast), ``write`` per batch, ``finalize`` (indexes, foreign keys,
-sequences past the max), then ``swap`` — one atomic step — or ``discard`` on any failure, which
-leaves yesterday's staging untouched.
+A run calls ``prepare`` (the shadow from production's own DDL, the source's ``schema_dump``:
+what the data needs first), ``write`` per batch, ``finalize`` (the rest of production's DDL,
+after the data: indexes, keys, triggers…), then ``swap`` — one atomic step — or ``discard`` on
+any failure, which leaves yesterday's staging untouched. Source and target are the same
+engine (run/sql.py refuses any other pair), so each dialect has one way to build its shadow.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import logging
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 from sanitizer import retry
 from sanitizer.errors import ConfigError, LockedError, TargetError
@@ -111,47 +112,30 @@ class SqlTarget(Target):
             return []
 
     # -- the interface -------------------------------------------------------------------
-    def prepare(
-        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
-    ) -> None:
-        """Create the shadow and its tables (primary keys, unique and check constraints).
+    @abstractmethod
+    def prepare(self, run_id: str, source_tables: list[SourceTable], schema: Any) -> None:
+        """Create the shadow from ``schema``, production's own DDL as the source's engine
+        states it (``extract/ddl``), up to what the data needs (see each dialect)."""
 
-        ``schema`` is production's schema as the source dialect states it (``extract/ddl``);
-        this base builds tables from reflection and ignores it, a dialect may use it."""
-        self.run_id = run_id
-        with self.errors("preparing the shadow copy"):
-            self.create_shadow()
-            metadata = sa.MetaData()
-            for source_table in source_tables:
-                self.tables[source_table.info.name] = self.copy_table(source_table.table, metadata)
-            with self.engine.begin() as conn:
-                for table in self.tables.values():
-                    conn.execute(
-                        CreateTable(
-                            table, include_foreign_key_constraints=self.inline_foreign_keys(table)
-                        )
-                    )
+    def address(self, source_tables: list[SourceTable]) -> None:
+        """The reflected tables, pointed at the shadow's (nothing is created from them): they
+        name the tables the load writes, ``count`` counts and ``stream_rows`` reads back."""
+        metadata = sa.MetaData()
+        for source_table in source_tables:
+            self.tables[source_table.info.name] = self.copy_table(source_table.table, metadata)
 
-    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
+    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: Any) -> None:
         """``--dry-run``: try production's DDL on the target without keeping anything
-        (dialects that replay a schema dump override this)."""
+        (PostgreSQL does; elsewhere a real run proves every definition in the shadow)."""
 
     def write(self, source_table: SourceTable, batches: Iterable[pl.DataFrame]) -> None:
         """Bulk-append a table's masked batches to its shadow table, streaming."""
         with self.errors(f"loading {source_table.info.name}"):
             self.bulk_insert(self.tables[source_table.info.name], batches)
 
+    @abstractmethod
     def finalize(self) -> None:
-        """Indexes and foreign keys after the data (faster, and order-independent)."""
-        with self.errors("creating indexes and foreign keys"), self.engine.begin() as conn:
-            for table in self.tables.values():
-                for index in sorted(table.indexes, key=lambda i: i.name or ""):
-                    conn.execute(CreateIndex(index))
-            for table in self.tables.values():
-                for fk in table.foreign_key_constraints:
-                    if fk not in self.inline_foreign_keys(table):
-                        conn.execute(AddConstraint(fk))
-            self.after_load(conn)
+        """The rest of production's DDL, after the data (faster, and triggers do not fire)."""
 
     def count(self, rule_name: str) -> int:
         table = self.tables[rule_name]
@@ -169,10 +153,8 @@ class SqlTarget(Target):
             yield from result
 
     @abstractmethod
-    def create_shadow(self) -> None: ...
-
-    @abstractmethod
-    def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table: ...
+    def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table:
+        """A source table as its shadow table's address (see :meth:`address`)."""
 
     def bulk_insert(self, table: sa.Table, batches: Iterable[pl.DataFrame]) -> None:
         """One transaction per batch, retried on a transient failure: a failed batch rolled
@@ -192,13 +174,6 @@ class SqlTarget(Target):
     @abstractmethod
     def discard(self) -> None:
         """Remove the shadow after a failure; the live staging data is untouched."""
-
-    def inline_foreign_keys(self, table: sa.Table) -> list[sa.ForeignKeyConstraint]:
-        """Foreign keys created with the table (SQLite cannot add them later)."""
-        return []
-
-    def after_load(self, conn: sa.Connection) -> None:
-        """Dialect work after the data is in (e.g. sequences past the max)."""
 
     def shadow_reader(self) -> SqlTarget:
         """The shadow tables are read back through the target itself (``tables``,

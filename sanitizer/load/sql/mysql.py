@@ -4,16 +4,16 @@ A multi-table ``RENAME TABLE`` is atomic in InnoDB: every live table moves to an
 database and every shadow table into the live one in a single step, foreign keys following
 their tables. The staging role needs CREATE and DROP on databases named ``<db>__sz_*``.
 
-From a MySQL/MariaDB source the shadow is built from production's own ``SHOW CREATE``
-statements (extract/ddl/mysql.py): tables exactly as production declares them (indexes,
-FULLTEXT, SPATIAL, generated columns, charsets, ``AUTO_INCREMENT`` position), loaded with
-foreign-key checks off, generated columns left out of the INSERT (the server derives them
-again from the masked columns). Routines, views, triggers and events are then created in the
-shadow, which proves every definition against the masked tables before anything is swapped.
-Triggers cannot move between databases with ``RENAME TABLE`` and routines cannot be renamed,
-so the swap drops yesterday's triggers, renames the tables, and creates production's
-routines, views, triggers and events in the live database, dropping the ones production no
-longer has (docs/stores.md: the short window without triggers).
+The shadow is built from production's own ``SHOW CREATE`` statements (extract/ddl/mysql.py):
+tables exactly as production declares them (indexes, FULLTEXT, SPATIAL, generated columns,
+charsets, ``AUTO_INCREMENT`` position), loaded with foreign-key checks off, generated columns
+left out of the INSERT (the server derives them again from the masked columns). Routines,
+views, triggers and events are then created in the shadow, which proves every definition
+against the masked tables before anything is swapped. Triggers cannot move between databases
+with ``RENAME TABLE`` and routines cannot be renamed, so the swap drops yesterday's triggers,
+renames the tables, and creates production's routines, views, triggers and events in the live
+database, dropping the ones production no longer has (docs/stores.md: the short window without
+triggers).
 """
 
 from __future__ import annotations
@@ -43,49 +43,33 @@ class MysqlTarget(SqlTarget):
             )
         self.database: str = url.database
         self.shadow = ""
-        self.schema: MysqlSchema | None = None  # production's definitions (MySQL sources)
+        self.schema: MysqlSchema | None = None  # production's definitions (prepare)
 
-    def prepare(
-        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
-    ) -> None:
-        """From a MySQL/MariaDB source: the shadow's tables from production's SHOW CREATE
-        TABLE; otherwise (e.g. a SQLite source) from the reflected tables."""
-        if not isinstance(schema, MysqlSchema):
-            super().prepare(run_id, source_tables)
-            return
+    def prepare(self, run_id: str, source_tables: list[SourceTable], schema: MysqlSchema) -> None:
+        """The shadow's tables from production's SHOW CREATE TABLE."""
         self.run_id, self.schema = run_id, schema
         with self.errors("preparing the shadow copy"):
-            self.create_shadow()
-            metadata = sa.MetaData()
-            for source_table in source_tables:
-                self.tables[source_table.info.name] = self.copy_table(source_table.table, metadata)
+            self.create_shadow(schema)
+            self.address(source_tables)
             with self._session(self.shadow) as conn:
                 conn.exec_driver_sql("SET SESSION FOREIGN_KEY_CHECKS = 0")  # any order
                 for source_table in source_tables:
                     ddl(conn, schema.tables[source_table.table.name])
 
-    def create_shadow(self) -> None:
+    def create_shadow(self, schema: MysqlSchema) -> None:
+        """With production's default charset and collation (routine parameters use them)."""
         self.shadow = f"{self.database}{SHADOW_MARK}{self.run_id}"[:64]
         with self.engine.begin() as conn:
             self._drop_leftovers(conn)
-            if self.schema is not None:  # production's defaults (routine parameters use them)
-                charset = (self.schema.charset, self.schema.collation)
-            else:
-                charset = conn.exec_driver_sql(
-                    "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
-                    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s",
-                    (self.database,),
-                ).first()
-            options = f" CHARACTER SET {charset[0]} COLLATE {charset[1]}" if charset else ""
-            conn.exec_driver_sql(f"CREATE DATABASE {self._q(self.shadow)}{options}")
+            conn.exec_driver_sql(
+                f"CREATE DATABASE {self._q(self.shadow)} "
+                f"CHARACTER SET {schema.charset} COLLATE {schema.collation}"
+            )
 
     # -- loading -------------------------------------------------------------------------
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """Generated columns are left out (the server derives them from the masked columns);
         with production's DDL the foreign keys exist already, so their checks are off."""
-        if self.schema is None:
-            super().insert_batch(table, batch)
-            return
         names = [c.name for c in table.columns if c.computed is None]
         with self.engine.begin() as conn:
             conn.exec_driver_sql("SET SESSION FOREIGN_KEY_CHECKS = 0")
@@ -103,9 +87,7 @@ class MysqlTarget(SqlTarget):
         """Production's routines, views, triggers and events, created in the shadow after
         the data (so triggers do not fire on loaded rows): every definition is proved on
         the masked tables before the swap; events are created DISABLED here."""
-        if self.schema is None:
-            super().finalize()
-            return
+        assert self.schema is not None, "prepare comes first"
         for definition in self.schema.objects:
             sql = disabled(definition.sql) if definition.kind == "event" else definition.sql
             self._create(definition, self.shadow, sql)
@@ -146,9 +128,7 @@ class MysqlTarget(SqlTarget):
             conn.exec_driver_sql(f"DROP DATABASE {self._q(name)}")
 
     def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table:
-        return table.to_metadata(
-            metadata, schema=self.shadow, referred_schema_fn=lambda *_: self.shadow
-        )
+        return table.to_metadata(metadata, schema=self.shadow)
 
     @contextmanager
     def lock(self, run_id: str = "", ttl: int = 0) -> Iterator[None]:
@@ -169,8 +149,7 @@ class MysqlTarget(SqlTarget):
     def swap(self) -> None:
         old = f"{self.database}{SHADOW_MARK}old_{self.run_id}"[:64]
         incoming = [t.name for t in self.tables.values()]
-        if self.schema is not None:
-            self._before_rename(incoming)
+        self._before_rename(incoming)
         with self.errors("swapping the shadow in"), self.engine.begin() as conn:
             live = (
                 conn.exec_driver_sql(
@@ -192,8 +171,7 @@ class MysqlTarget(SqlTarget):
                 for t in incoming
             ]
             conn.exec_driver_sql("RENAME TABLE " + ", ".join(moves))
-        if self.schema is not None:
-            self._after_rename()
+        self._after_rename()
         with self.errors("dropping yesterday's tables"), self.engine.begin() as conn:
             conn.exec_driver_sql("SET SESSION FOREIGN_KEY_CHECKS = 0")
             conn.exec_driver_sql(f"DROP DATABASE {self._q(old)}")

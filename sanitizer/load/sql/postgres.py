@@ -4,20 +4,18 @@ Tables are bulk-loaded with ``COPY … FROM STDIN``, one transaction per batch (
 on a transient failure). The swap renames each live schema aside and each shadow schema into
 its place inside one transaction — PostgreSQL's DDL is transactional, so readers see
 yesterday's schema or today's, never a mix — then drops the old ones.
-Sequences (``serial``) are recreated inside the shadow and identities set past the max.
 
-From a PostgreSQL source the shadow is production's own DDL (``pg_dump``'s pre-data before the
-data, post-data after it; see sanitizer/extract/ddl/postgres.py and docs/stores.md): every
-schema-qualified name is pointed at the shadow, extensions move into the shadow with the
-schema that holds them, sequences continue at production's position, materialized views are
-refreshed from the masked rows and trigger-maintained tsvectors are derived from them again.
+The shadow is production's own DDL (``pg_dump``'s pre-data before the data, post-data after
+it; see sanitizer/extract/ddl/postgres.py and docs/stores.md): every schema-qualified name is
+pointed at the shadow, extensions move into the shadow with the schema that holds them,
+sequences continue at production's position, materialized views are refreshed from the
+masked rows and trigger-maintained tsvectors are derived from them again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,9 +27,6 @@ from sanitizer.extract.ddl.postgres import Entry, PgSchema, quote, rewrite
 from sanitizer.extract.sql import SourceTable
 from sanitizer.load.sql.base import SqlTarget, rows
 from sanitizer.load.target import SHADOW_MARK
-
-NEXTVAL = re.compile(r"nextval\('(?:\"?([^.'\"]+)\"?\.)?\"?([^'\"]+)\"?'(?:::regclass)?\)")
-
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
 # pg_dump's own session settings: names are schema-qualified, function bodies checked when run
@@ -53,10 +48,9 @@ class PostgresTarget(SqlTarget):
 
     def __init__(self, name: str, url: sa.URL) -> None:
         super().__init__(name, url)
-        self.shadows: dict[str | None, str] = {}  # source schema (None = default) → shadow
+        self.shadows: dict[str, str] = {}  # production's schema → its shadow
         self.default_schema = "public"
-        self.sequences: list[tuple[str, str, str]] = []  # (schema, sequence, table.column)
-        self.dump: PgSchema | None = None  # production's DDL, when the source is PostgreSQL
+        self.dump: PgSchema | None = None  # production's DDL (prepare)
         self.moved: set[str] = set()  # extensions moved from live staging into the shadow
 
     # -- ownership and the lock ------------------------------------------------------------
@@ -92,58 +86,12 @@ class PostgresTarget(SqlTarget):
             conn.close()  # ends the session, which releases the lock
 
     # -- shadow ----------------------------------------------------------------------------
-    def prepare(
-        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
-    ) -> None:
-        self.dump = None
-        schemas: set[str | None] = {st.table.schema for st in source_tables}
-        schemas |= {
-            c.type.schema
-            for st in source_tables
-            for c in st.table.columns
-            if isinstance(c.type, sa.Enum) and c.type.name
-        }
-        with self.errors("reading the target"), self.engine.connect() as conn:
-            self.default_schema = sa.inspect(conn).default_schema_name or "public"
-        self.shadows = {s: f"{s or self.default_schema}{SHADOW_MARK}{run_id}"[:63] for s in schemas}
-        if isinstance(schema, PgSchema):  # every schema production's users made, by name
-            names = {s or self.default_schema for s in schemas} | set(schema.schemas)
-            self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
-            self.run_id = run_id
-            self.create_from_dump(schema, source_tables)
-            return
-        super().prepare(run_id, source_tables, schema)
-
-    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: object) -> None:
-        """``--dry-run``: production's DDL applied to the target in a transaction that is
-        rolled back, so DDL the tool cannot reproduce fails the dry run, not the real one."""
-        if not isinstance(schema, PgSchema):
-            return
-        with self.errors("checking production's schema on the target"):
-            with self.engine.connect() as conn:
-                self.default_schema = sa.inspect(conn).default_schema_name or "public"
-            names = {st.table.schema or self.default_schema for st in source_tables}
-            names |= set(schema.schemas)
-            self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
-            with self.engine.connect() as conn:
-                conn.begin()
-                try:
-                    for shadow in self.shadows.values():
-                        conn.exec_driver_sql(f"CREATE SCHEMA {self._q(shadow)}")
-                    self._extensions(conn, schema)
-                    self._run_entries(conn, [e for e in schema.pre if e.kind not in SKIPPED])
-                    self._run_entries(conn, schema.post)
-                finally:
-                    conn.rollback()
-
-    def shadow_of(self, schema: str | None) -> str:
-        return self.shadows[schema or self.default_schema]
-
-    # -- the shadow from production's own DDL ------------------------------------------------
-    def create_from_dump(self, schema: PgSchema, source_tables: list[SourceTable]) -> None:
+    def prepare(self, run_id: str, source_tables: list[SourceTable], schema: PgSchema) -> None:
         """pg_dump's pre-data in the shadow (extensions first); the tables to load are the
         reflected ones, pointed at the shadow (nothing is created from reflection)."""
-        self.dump = schema
+        self.run_id, self.dump = run_id, schema
+        with self.errors("reading the target"):
+            self._name_shadows(run_id, source_tables, schema)
         with self.errors("preparing the shadow copy"):
             self.create_shadow()
             with self.engine.begin() as conn:
@@ -155,16 +103,40 @@ class PostgresTarget(SqlTarget):
                     f"CREATE TRIGGER {DERIVE_TRIGGER.format(i)} BEFORE INSERT ON "
                     f"{self._names(table)} FOR EACH ROW EXECUTE FUNCTION pg_catalog.{call}"
                 )
-        metadata = sa.MetaData()
-        for source_table in source_tables:
-            table = source_table.table
-            self.tables[source_table.info.name] = table.to_metadata(
-                metadata, schema=self.shadow_of(table.schema)
-            )
+        self.address(source_tables)
+
+    def check_schema(self, run_id: str, source_tables: list[SourceTable], schema: PgSchema) -> None:
+        """``--dry-run``: production's DDL applied to the target in a transaction that is
+        rolled back, so DDL the tool cannot reproduce fails the dry run, not the real one."""
+        with self.errors("checking production's schema on the target"):
+            self._name_shadows(run_id, source_tables, schema)
+            with self.engine.connect() as conn:
+                conn.begin()
+                try:
+                    for shadow in self.shadows.values():
+                        conn.exec_driver_sql(f"CREATE SCHEMA {self._q(shadow)}")
+                    self._extensions(conn, schema)
+                    self._run_entries(conn, [e for e in schema.pre if e.kind not in SKIPPED])
+                    self._run_entries(conn, schema.post)
+                finally:
+                    conn.rollback()
+
+    def _name_shadows(
+        self, run_id: str, source_tables: list[SourceTable], schema: PgSchema
+    ) -> None:
+        """A shadow for every schema production's users made (and each loaded table's)."""
+        with self.engine.connect() as conn:
+            self.default_schema = sa.inspect(conn).default_schema_name or "public"
+        names = {st.table.schema or self.default_schema for st in source_tables}
+        names |= set(schema.schemas)
+        self.shadows = {s: f"{s}{SHADOW_MARK}{run_id}"[:63] for s in sorted(names)}
+
+    def shadow_of(self, schema: str | None) -> str:
+        return self.shadows[schema or self.default_schema]
 
     def _names(self, sql: str) -> str:
         """Production's DDL with each user schema's name replaced by its shadow's."""
-        return rewrite(sql, {s: shadow for s, shadow in self.shadows.items() if s})
+        return rewrite(sql, self.shadows)
 
     def _replay(self, entries: list[Entry]) -> None:
         """Entries run in dump order in one transaction, as pg_dump's session would run them.
@@ -271,10 +243,10 @@ class PostgresTarget(SqlTarget):
                 conn.exec_driver_sql(f"ALTER EXTENSION {quote(name)} SET SCHEMA {quote(live)}")
 
     def finalize(self) -> None:
-        if self.dump is None:
-            super().finalize()
-            return
+        """pg_dump's post-data after the data; then sequences at production's position and
+        populated materialized views refreshed from the masked rows."""
         dump = self.dump
+        assert dump is not None, "prepare comes first"
         with self.errors("creating indexes and constraints"), self.engine.begin() as conn:
             for i, (table, _call) in enumerate(dump.tsvector_triggers()):
                 conn.exec_driver_sql(
@@ -347,57 +319,7 @@ class PostgresTarget(SqlTarget):
             conn.exec_driver_sql(f"DROP SCHEMA {self._q(name)} CASCADE")
 
     def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table:
-        shadow = self.shadows[table.schema]
-        copy = table.to_metadata(
-            metadata,
-            schema=shadow,
-            referred_schema_fn=lambda _t, _s, _c, referred: self.shadows.get(referred, referred),
-        )
-        for column in copy.columns:
-            if isinstance(column.type, sa.Enum) and column.type.name:
-                self._own_enum(column, table.c[column.name].type.schema)
-            self._own_sequence(copy, column, shadow, metadata)
-        return copy
-
-    def _own_enum(self, column: sa.Column, source_schema: str | None) -> None:
-        """An enum type lives in its own schema: recreate it in that schema's shadow."""
-        column.type = column.type.copy()
-        column.type.schema = self.shadows[source_schema]
-        with self.engine.begin() as conn:
-            column.type.create(conn, checkfirst=True)
-        # A default such as 'active'::status names the live type: point it at the shadow's,
-        # or it fails on a first run and is dropped with yesterday's schema on the next.
-        default = column.server_default
-        text = str(getattr(default, "arg", "")) if default is not None else ""
-        live = re.escape(source_schema or self.default_schema)
-        cast = re.compile(rf'::(?:"?{live}"?\.)?"?{re.escape(column.type.name)}"?(?![\w"])')
-        if cast.search(text):
-            shadow_type = f"::{self._q(column.type.schema)}.{self._q(column.type.name)}"
-            column.server_default = sa.DefaultClause(
-                sa.text(cast.sub(lambda _m: shadow_type, text))
-            )
-
-    def _own_sequence(
-        self, table: sa.Table, column: sa.Column, shadow: str, metadata: sa.MetaData
-    ) -> None:
-        """A ``serial`` default names a sequence in the live schema: recreate it in the shadow."""
-        default = column.server_default
-        text = str(getattr(default, "arg", "")) if default is not None else ""
-        match = NEXTVAL.search(text)
-        if not match:
-            return
-        # serial/smallserial/bigserial make their sequence AS the column's type, not bigint
-        data_type = column.type if isinstance(column.type, sa.Integer) else None
-        sequence = sa.Sequence(
-            match.group(2), schema=shadow, metadata=metadata, data_type=data_type
-        )
-        column.autoincrement = False  # else the DDL says SERIAL and makes a second sequence
-        column.server_default = sa.DefaultClause(
-            sa.text(f"nextval('{self._q(shadow)}.{self._q(match.group(2))}'::regclass)")
-        )
-        self.sequences.append((shadow, match.group(2), f"{table.name}.{column.name}"))
-        with self.engine.begin() as conn:
-            conn.execute(sa.schema.CreateSequence(sequence))
+        return table.to_metadata(metadata, schema=self.shadow_of(table.schema))
 
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """One ``COPY`` per batch in its own transaction, so a batch whose connection dropped
@@ -423,34 +345,9 @@ class PostgresTarget(SqlTarget):
                     for row in rows(batch):
                         cp.write_row(row)
 
-    def after_load(self, conn: sa.Connection) -> None:
-        """Sequences and identities continue after the largest loaded value."""
-        for shadow, sequence, owner in self.sequences:
-            table, column = owner.split(".", 1)
-            conn.exec_driver_sql(
-                f"ALTER SEQUENCE {self._q(shadow)}.{self._q(sequence)} OWNED BY "
-                f"{self._q(shadow)}.{self._q(table)}.{self._q(column)}"
-            )
-        for table in self.tables.values():
-            for column in table.columns:
-                if column.identity is None and not any(
-                    s == table.schema and o == f"{table.name}.{column.name}"
-                    for s, _, o in self.sequences
-                ):
-                    continue
-                qualified = f"{self._q(table.schema)}.{self._q(table.name)}"
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence(%(t)s, %(c)s), "
-                    f"coalesce(max({self._q(column.name)}), 1), "
-                    f"max({self._q(column.name)}) IS NOT NULL) FROM {qualified}",
-                    {"t": qualified, "c": column.name},
-                )
-
     def count(self, rule_name: str) -> int:
         """Rows of a shadow table; a plain table is counted ``ONLY``: an inheritance parent's
         children are tables of their own (a partitioned table counts its partitions)."""
-        if self.dump is None:
-            return super().count(rule_name)
         table = self.tables[rule_name]
         name = f"{self._q(table.schema)}.{self._q(table.name)}"
         with self.errors(f"counting {rule_name}"), self.engine.connect() as conn:

@@ -1,10 +1,10 @@
 """SQLite staging: build a shadow file beside the live one, then ``os.replace`` it in.
 
 ``os.replace`` is atomic on POSIX, so readers see yesterday's file or today's, never a mix.
-From a SQLite source, the shadow is built from the statements production stored
-(``extract/ddl/sqlite.py``): tables before the data, then indexes, views and triggers in
-production's order, so triggers do not fire on the loaded rows. Generated columns are not
-written: SQLite derives them again from the masked columns.
+The shadow is built from the statements production stored (``extract/ddl/sqlite.py``):
+tables before the data, then indexes, views and triggers in production's order, so triggers
+do not fire on the loaded rows. Generated columns are not written: SQLite derives them again
+from the masked columns.
 """
 
 from __future__ import annotations
@@ -38,29 +38,21 @@ class SqliteTarget(SqlTarget):
         self.path = Path(database).resolve()
         self.shadow_path = self.path
         self.live_engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
-        self.after_data: list[tuple[str, str, str]] | None = None  # production's, when known
+        self.after_data: list[tuple[str, str, str]] = []  # production's (prepare)
 
-    def prepare(
-        self, run_id: str, source_tables: list[SourceTable], schema: object | None = None
-    ) -> None:
-        if not isinstance(schema, SqliteSchema):  # another dialect's source: from reflection
-            super().prepare(run_id, source_tables)
-            return
+    def prepare(self, run_id: str, source_tables: list[SourceTable], schema: SqliteSchema) -> None:
+        """The tables production stored, before the data."""
         self.run_id = run_id
         self.after_data = schema.after_data
         with self.errors("preparing the shadow copy"):
             self.create_shadow()
-            metadata = sa.MetaData()
             with self.engine.begin() as conn:
                 for source_table in source_tables:
                     conn.exec_driver_sql(schema.tables[source_table.table.name])
-                    copy = self.copy_table(source_table.table, metadata)
-                    self.tables[source_table.info.name] = copy
+        self.address(source_tables)
 
     def finalize(self) -> None:
-        if self.after_data is None:
-            super().finalize()
-            return
+        """Production's indexes, views and triggers, in its order, after the data."""
         with self.errors("creating indexes, views and triggers"), self.engine.begin() as conn:
             for _kind, _name, sql in self.after_data:
                 conn.exec_driver_sql(sql)
@@ -90,9 +82,6 @@ class SqliteTarget(SqlTarget):
 
     def copy_table(self, table: sa.Table, metadata: sa.MetaData) -> sa.Table:
         return table.to_metadata(metadata)
-
-    def inline_foreign_keys(self, table: sa.Table) -> list[sa.ForeignKeyConstraint]:
-        return list(table.foreign_key_constraints)
 
     def fresh(self) -> bool:
         return not self.path.exists()
