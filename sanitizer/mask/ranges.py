@@ -40,7 +40,7 @@ SUBTYPES = {
 INTEGER_LIMITS = {"INT4": 2**31, "INT8": 2**63}  # bounds lie in [-limit, limit)
 _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?![\d])(.*)", re.DOTALL)
 # bounds that hold no moment or number to move; kept as they are
-_FIXED = {"infinity", "-infinity", "+infinity"}
+INFINITY = frozenset({"infinity", "-infinity", "+infinity"})
 _MUST_QUOTE = re.compile(r'[\s"\\,()\[\]]')
 
 
@@ -205,6 +205,19 @@ def is_range_text(text: Any, column: ColumnInfo) -> bool:
     return True
 
 
+def nothing_to_move(text: str, column: ColumnInfo) -> bool:
+    """Whether a value has no bound to move (``empty``, ``(,)``, ``[-infinity,infinity]``):
+    such a value stays as it is, and holds nothing of anyone."""
+    kind = subtype(column)
+    try:
+        bounds = _bounds(parse(text, is_multi(column)))
+        if kind in (DATE, DATETIME):
+            return all(_day(b, column, "shift_date") is None for b in bounds)
+        return all(_number(b, kind == INTEGER, column) is None for b in bounds)
+    except (NotARange, MaskingError):
+        return False
+
+
 # -- moving bounds -----------------------------------------------------------------------
 def _parse_all(values: list[Any], column: ColumnInfo, operator: str) -> list[list[Range]]:
     multi, out = is_multi(column), []
@@ -251,7 +264,7 @@ def _bad_bound(column: ColumnInfo, operator: str, what: str) -> MaskingError:
 def _day(bound: str, column: ColumnInfo, operator: str) -> tuple[dt.date, str] | None:
     """(the calendar day, the rest of the text) of a date/timestamp bound; None for one that
     holds no day the calendar has (``infinity``, a BC date, a year past 9999)."""
-    if bound.strip().lower() in _FIXED or bound.rstrip().upper().endswith(" BC"):
+    if bound.strip().lower() in INFINITY or bound.rstrip().upper().endswith(" BC"):
         return None
     match = _DAY.fullmatch(bound)
     if match is None:

@@ -109,6 +109,11 @@ class Operator:
         """Whether this rule can mask ``column``: by default, whether it takes the value kind."""
         return self.takes(column)
 
+    def stays(self, value: str, column: ColumnInfo) -> bool:
+        """Whether ``value`` may come out unchanged although this rule replaces every value
+        (it holds nothing to mask: an ``infinity`` date, an ``empty`` range)."""
+        return False
+
     def label(self) -> str:
         """How receipts and reports name this rule, e.g. ``fake: email``."""
         return self.name

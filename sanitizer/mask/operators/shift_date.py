@@ -60,6 +60,12 @@ class ShiftDate(Operator):
     def label(self) -> str:
         return f"shift_date: {self.max_days}"
 
+    def stays(self, value: str, column: ColumnInfo) -> bool:
+        """PostgreSQL's ``infinity`` dates, and ranges with no day to move (``empty``, ``(,)``)."""
+        if column.kind == RANGE:
+            return ranges.nothing_to_move(value, column)
+        return value.strip().lower() in ranges.INFINITY
+
     def offset(self, digest: bytes) -> dt.timedelta:
         draw = Draw(digest)
         days = 1 + draw.below(self.max_days)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import MaskingError
 from sanitizer.mask import ranges
+from sanitizer.mask.engine import _unchanged
 from sanitizer.mask.operators import operators_for, parse_rule
 from sanitizer.mask.operators.base import MaskContext
 from sanitizer.mask.ranges import Range
@@ -328,3 +330,28 @@ def test_noise_on_int8_ranges_may_go_past_int4(mask):
     big = 2**40
     [out] = mask({"noise": {"ratio": 0.5}}, [f"[{big},{big * 2})"], INT8RANGE)
     assert int(ranges.parse(out)[0].lower) > 2**31
+
+
+# -- what may come out unchanged -----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "col", "stays"),
+    [
+        ("empty", DATERANGE, True),
+        ("(,)", TSTZRANGE, True),
+        ("[-infinity,infinity]", DATERANGE, True),
+        ("{}", DATEMULTI, True),
+        ("[2024-01-01,)", DATERANGE, False),
+        ("{[2024-01-01,2024-01-02)}", DATEMULTI, False),
+        ("not a range", DATERANGE, False),
+        ("infinity", DATE_COLUMN, True),  # PostgreSQL's infinite date, in a date column
+        ("2024-01-01", DATE_COLUMN, False),
+    ],
+)
+def test_shift_date_lets_values_with_no_day_through_unchanged(value, col, stays):
+    assert parse_rule(SHIFT, WHERE).stays(value, col) is stays
+
+
+def test_the_unchanged_count_leaves_out_what_holds_nothing_to_shift():
+    before = pl.Series(["empty", "(,)", "[2024-01-01,2024-01-05)", "empty", None])
+    after = pl.Series(["empty", "(,)", "[2024-01-01,2024-01-05)", "empty", None])
+    assert _unchanged(before, after, parse_rule(SHIFT, WHERE), DATERANGE) == 1
