@@ -355,3 +355,13 @@ def test_the_unchanged_count_leaves_out_what_holds_nothing_to_shift():
     before = pl.Series(["empty", "(,)", "[2024-01-01,2024-01-05)", "empty", None])
     after = pl.Series(["empty", "(,)", "[2024-01-01,2024-01-05)", "empty", None])
     assert _unchanged(before, after, parse_rule(SHIFT, WHERE), DATERANGE) == 1
+
+
+def test_each_masks_an_array_of_ranges_as_ranges(mask):
+    col = ColumnInfo("stays", "other", "DATERANGE[]")
+    assert not parse_rule({"each": "redact"}, WHERE).applies_to(col)
+    rule = {"each": SHIFT}
+    assert parse_rule(rule, WHERE).applies_to(col)
+    [out] = mask(rule, ['{"[2024-01-01,2024-01-05)",empty,NULL}'], col)
+    [shifted] = _shift(mask, ["[2024-01-01,2024-01-05)"], DATERANGE)
+    assert out == '{"' + shifted + '",empty,NULL}'
