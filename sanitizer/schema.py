@@ -113,6 +113,8 @@ def column_info(column: sa.Column, unique_columns: set[str]) -> ColumnInfo:
 
 
 def _type_text(sql_type: sa.types.TypeEngine) -> str:
+    if isinstance(sql_type, sa.ARRAY):  # TEXT[], DATERANGE[]: what an each rule's elements are
+        return f"{_type_text(sql_type.item_type)}[]"
     try:
         return str(sql_type.compile())
     except Exception:  # a dialect-specific type the default dialect cannot render

@@ -29,7 +29,8 @@ CREATE TABLE public.booking (
     price numrange,
     rooms int4range,
     visits datemultirange,
-    kept daterange
+    kept daterange,
+    history daterange[]
 );
 """
 
@@ -37,16 +38,17 @@ ROWS = """
 INSERT INTO public.booking VALUES
     (1, '2024-03-10', '[2024-03-10,2024-03-17)', '["2024-03-10 14:00:00.25+00",
      "2024-03-17 10:30:00+00"]', '[99.90,149.50)', '[2,5)',
-     '{[2024-03-10,2024-03-12),[2024-04-01,2024-04-03)}', '[2024-03-10,2024-03-17)'),
+     '{[2024-03-10,2024-03-12),[2024-04-01,2024-04-03)}', '[2024-03-10,2024-03-17)',
+     '{"[2024-03-10,2024-03-17)",empty,NULL,"(,2020-01-01)"}'),
     (2, '2023-12-31', '[2023-12-31,2024-01-01]', '(,"2024-01-01 00:00:00+00")', '(,100]',
-     '[1000,)', '{}', 'empty'),
-    (3, NULL, 'empty', 'empty', 'empty', 'empty', '{[2020-02-29,infinity)}', '(,)'),
+     '[1000,)', '{}', 'empty', '{}'),
+    (3, NULL, 'empty', 'empty', 'empty', 'empty', '{[2020-02-29,infinity)}', '(,)', NULL),
     (4, '2025-06-01', '[2025-06-01,)', '("2025-06-01 08:00:00+00",)', '[0.5,Infinity)',
-     '(,0)', '{[2025-06-01,2025-06-02)}', NULL),
-    (5, NULL, '(,2022-02-02)', '(,)', '[7,7]', '[-3,3)', NULL, '[-infinity,infinity]'),
+     '(,0)', '{[2025-06-01,2025-06-02)}', NULL, NULL),
+    (5, NULL, '(,2022-02-02)', '(,)', '[7,7]', '[-3,3)', NULL, '[-infinity,infinity]', NULL),
     (6, '1999-01-01', '[1999-01-01,infinity]', '["1999-01-01 00:00:00+00",infinity)', NULL,
      NULL, '{[1999-01-01,1999-01-02),[1999-01-03,1999-01-04),[1999-01-05,1999-01-06)}',
-     '[1999-01-01,1999-01-02)');
+     '[1999-01-01,1999-01-02)', NULL);
 """
 
 RULES = """
@@ -61,6 +63,7 @@ tables:
     rooms: {noise: {ratio: 0.2}}
     visits: {shift_date: {max_days: 30}}
     kept: keep
+    history: {each: {shift_date: {max_days: 30}}}
 """
 
 # (id, column) → its text, in production and in staging
@@ -156,6 +159,18 @@ def test_numeric_bounds_keep_their_order_and_a_non_empty_range_stays_so(ranges):
     assert changed >= 4
     types = world.query(world.stage, "SELECT pg_typeof(lower(rooms))::text FROM public.booking")
     assert {t for (t,) in types} == {"integer"}
+
+
+def test_each_shifts_the_ranges_of_a_daterange_array(ranges):
+    world, _ = ranges
+    sql = (
+        "SELECT id, array_length(history, 1), isempty(history[2]), history[3] IS NULL, "
+        "upper(history[1]) - lower(history[1]), lower(history[1]), upper(history[4]) "
+        "FROM public.booking WHERE history <> '{}' ORDER BY id"
+    )
+    [(prod, staging)] = both(world, sql)
+    assert staging[:5] == prod[:5] == (1, 4, True, True, 7)
+    assert staging[5] != prod[5] and staging[6] != prod[6]  # each element shifted
 
 
 def test_kept_ranges_are_productions_text(ranges):
