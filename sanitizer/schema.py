@@ -21,6 +21,8 @@ GEOMETRY_TYPES = frozenset(
     | {"MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "GEOMCOLLECTION"}
     | {"LINE", "LSEG", "BOX", "PATH", "CIRCLE"}
 )
+# PostgreSQL ranges and multiranges (int4range, daterange, tstzmultirange…), as their text form
+RANGE = "range"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ def value_kind(sql_type: sa.types.TypeEngine) -> str:
     """Map a reflected SQL type onto the kinds operators accept."""
     if type(sql_type).__name__.upper() in GEOMETRY_TYPES:  # before binary: MySQL's are bytes
         return GEOMETRY
+    if type(sql_type).__name__.upper().endswith("RANGE"):  # …RANGE and …MULTIRANGE
+        return RANGE
     checks: tuple[tuple[type, str], ...] = (
         (sqltypes.Boolean, BOOLEAN),
         (sqltypes.Integer, INTEGER),
@@ -109,6 +113,8 @@ def column_info(column: sa.Column, unique_columns: set[str]) -> ColumnInfo:
 
 
 def _type_text(sql_type: sa.types.TypeEngine) -> str:
+    if isinstance(sql_type, sa.ARRAY):  # TEXT[], DATERANGE[]: what an each rule's elements are
+        return f"{_type_text(sql_type.item_type)}[]"
     try:
         return str(sql_type.compile())
     except Exception:  # a dialect-specific type the default dialect cannot render

@@ -17,10 +17,17 @@ import polars as pl
 
 from sanitizer.errors import MaskingError
 from sanitizer.mask.codecs import TextCodec, escape, unescape
-from sanitizer.mask.operators.base import MaskContext, mask_series, mask_uniques, unique_values
+from sanitizer.mask.operators.base import (
+    MaskContext,
+    Operator,
+    mask_series,
+    mask_uniques,
+    unique_values,
+)
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.schema import ColumnInfo
 
 MAX_ATTEMPTS = 64
 MEMO_LIMIT = 100_000  # values remembered per column across batches (bounded memory)
@@ -124,7 +131,7 @@ class TableMasker:
         stats.details.update(ctx.stats)
         stats.masked += series.len() - series.null_count()
         if op.replaces_every_value:
-            stats.unchanged += _unchanged(series, out)
+            stats.unchanged += _unchanged(series, out, op, column_plan.column)
         return escape(out) if codec is not None else out
 
     def _mask_unique(
@@ -167,9 +174,19 @@ class TableMasker:
         )
 
 
-def _unchanged(before: pl.Series, after: pl.Series) -> int:
-    """Non-blank values of 4+ characters a masking rule left equal to the original."""
+def _unchanged(before: pl.Series, after: pl.Series, op: Operator, column: ColumnInfo) -> int:
+    """Non-blank values of 4+ characters a masking rule left equal to the original (but not
+    those the rule keeps by design: an ``empty`` range holds nothing to shift)."""
     if before.dtype != pl.String or after.dtype != pl.String:
         return 0
     same = (before == after) & (before.str.strip_chars().str.len_chars() >= 4)
-    return int(same.sum() or 0)
+    count = int(same.sum() or 0)
+    if count:
+        counts = before.filter(same).value_counts()
+        value, n = counts.columns
+        count -= sum(
+            times
+            for text, times in zip(counts[value], counts[n], strict=True)
+            if op.stays(text, column)
+        )
+    return count

@@ -15,7 +15,7 @@ from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators import Operator, operators_for
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, SourcePlan, TablePlan
-from sanitizer.schema import ColumnInfo, TableInfo
+from sanitizer.schema import RANGE, ColumnInfo, TableInfo
 
 
 def build_plan(rules: SourceRules[Operator], schema: list[TableInfo]) -> SourcePlan:
@@ -152,10 +152,17 @@ def _check(op: Operator, column: ColumnInfo, table: str) -> tuple[str, str] | No
     """A rule that cannot work on this column: (problem, fix), else None."""
     field_name = f"{table}.{column.name}"
     if not op.applies_to(column):
+        fix = f"operators for it: {', '.join(operators_for(column))} (see `sanitize operators`)"
+        if column.kind == RANGE:  # PostgreSQL checks a range's text: nothing else loads
+            empty = "{}" if "MULTIRANGE" in column.sql_type.upper() else "empty"
+            fix += (
+                f"; a constant must be PostgreSQL's text for a {column.sql_type} value, "
+                f'e.g. "{empty}"'
+            )
         return (
             f"{op.label()} cannot apply to {field_name}, a {column.sql_type} column "
             f"({column.kind} values).",
-            f"operators for it: {', '.join(operators_for(column))} (see `sanitize operators`).",
+            fix + ".",
         )
     if isinstance(op, Null) and not column.nullable:
         return (

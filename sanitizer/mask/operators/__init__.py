@@ -109,7 +109,7 @@ def operators_for(column: ColumnInfo) -> list[str]:
                 names.append("fake: KIND" if len(kinds) > 3 else f"fake: {'/'.join(kinds)}")
         elif name == "each":
             continue  # arrays only: listed with the element rule it takes
-        elif name == "constant" or column.kind in cls.kinds:
+        elif name == "constant" or cls.takes(column):
             names.append(name)
     return names
 

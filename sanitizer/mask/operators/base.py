@@ -34,6 +34,7 @@ ALL_KINDS = frozenset(
         "json",
         "binary",
         "geometry",
+        "range",
         "other",
     }
 )
@@ -99,9 +100,19 @@ class Operator:
         """Whether masking runs NLP (worth spreading over processes)."""
         return False
 
+    @classmethod
+    def takes(cls, column: ColumnInfo) -> bool:
+        """Whether the operator (whatever its argument) takes values like ``column``'s."""
+        return column.kind in cls.kinds
+
     def applies_to(self, column: ColumnInfo) -> bool:
         """Whether this rule can mask ``column``: by default, whether it takes the value kind."""
-        return column.kind in self.kinds
+        return self.takes(column)
+
+    def stays(self, value: str, column: ColumnInfo) -> bool:
+        """Whether ``value`` may come out unchanged although this rule replaces every value
+        (it holds nothing to mask: an ``infinity`` date, an ``empty`` range)."""
+        return False
 
     def label(self) -> str:
         """How receipts and reports name this rule, e.g. ``fake: email``."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sanitizer.mask import ranges
 from sanitizer.mask.operators.base import ALL_KINDS, MaskContext, Operator
-from sanitizer.schema import BOOLEAN, DATE, DATETIME, DECIMAL, FLOAT, INTEGER, ColumnInfo
+from sanitizer.schema import BOOLEAN, DATE, DATETIME, DECIMAL, FLOAT, INTEGER, RANGE, ColumnInfo
 
 
 class Constant(Operator):
@@ -30,6 +31,8 @@ class Constant(Operator):
             return isinstance(value, bool)
         if column.kind in (DATE, DATETIME):
             return isinstance(value, dt.date)
+        if column.kind == RANGE:  # PostgreSQL's text for the type: "[2024-01-01,)", "empty"
+            return ranges.is_range_text(value, column)
         return super().applies_to(column)
 
     def label(self) -> str:

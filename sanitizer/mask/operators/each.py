@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from sanitizer.errors import MaskingError
 from sanitizer.mask.operators.base import MaskContext, Operator, is_blank
-from sanitizer.schema import JSON, OTHER, STRING, ColumnInfo
+from sanitizer.schema import JSON, OTHER, RANGE, STRING, ColumnInfo
 
 _DIMENSIONS = re.compile(r"(?:\[-?\d+:-?\d+\])+=")
 _MUST_QUOTE = re.compile(r'[{}",\\\s]')
@@ -143,9 +143,10 @@ class Each(Operator):
         return f"each: {self.inner.label()}"
 
     def element(self, column: ColumnInfo) -> ColumnInfo:
-        """The column an element would be: ``JSONB[]`` → JSON values, else text."""
+        """The column an element would be: ``JSONB[]`` → JSON values, ``DATERANGE[]`` →
+        ranges, else text."""
         base = column.sql_type.upper().removesuffix("[]")
-        kind = JSON if "JSON" in base else STRING
+        kind = JSON if "JSON" in base else RANGE if base.endswith("RANGE") else STRING
         return replace(column, kind=kind, sql_type=base, max_length=None, unique=False)
 
     def applies_to(self, column: ColumnInfo) -> bool:

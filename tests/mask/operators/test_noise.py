@@ -83,5 +83,6 @@ def test_noise_needs_a_ratio_between_0_and_1(argument):
 
 
 def test_noise_applies_to_numbers_only():
-    assert parse_rule(RULE, WHERE).kinds == {"integer", "decimal", "float"}
+    # and to ranges of numbers (tests/mask/operators/test_ranges.py)
+    assert parse_rule(RULE, WHERE).kinds == {"integer", "decimal", "float", "range"}
     assert parse_rule(RULE, WHERE).label() == "noise: 0.1"
