@@ -32,7 +32,10 @@ TEXT_FORMATS = (
 class ShiftDate(Operator):
     """Time of day and text formats are kept. On date/timestamp ranges and multiranges
     (``daterange``, ``tstzrange``…) all bounds of a value move by one offset (its first
-    bound's), so lengths, inclusivity, unbounded sides, ``infinity`` and ``empty`` are kept."""
+    bound's), so lengths, inclusivity, unbounded sides, ``infinity`` and ``empty`` are kept.
+    Each value has its own offset: two adjacent ranges may overlap afterwards, so a range column
+    under an exclusion constraint (``EXCLUDE USING gist (room WITH =, during WITH &&)``) can fail
+    when the constraint is recreated after the data; keep such a column."""
 
     name = "shift_date"
     summary = "Shift dates/timestamps by a keyed, non-zero number of days within ±max_days."
