@@ -79,7 +79,8 @@ def keep_grants(rules: SourceRules, dump: Any, staging: StagingRoles) -> None:
     if missing:
         problems.append(_missing(rules, missing))
     elif may_become is not None:
-        barred = sorted(r for r in production if grants.staging_role(r) not in may_become)
+        owners: set[str] = dump.roles(owners=True)
+        barred = sorted(r for r in owners if grants.staging_role(r) not in may_become)
         if barred:
             problems.append(_barred(rules, barred))
     if problems:
@@ -115,10 +116,10 @@ def _barred(rules: SourceRules, barred: list[str]) -> ConfigError:
     grants = rules.grants
     roles = ", ".join(repr(grants.staging_role(r)) for r in barred)
     return ConfigError(
-        f"{grants.where}: schema.grants: keep gives staging's objects to {roles}, and the "
-        "staging role is not a member of "
-        f"{'it' if len(barred) == 1 else 'them'}: PostgreSQL lets only a member (or a "
-        "superuser) give an object to a role. Nothing was written.",
+        f"{grants.where}: schema.grants: keep gives staging's objects (or their default "
+        f"privileges, or grants they made) to {roles}, and the staging role is not a member "
+        f"of {'it' if len(barred) == 1 else 'them'}: PostgreSQL lets only a member (or a "
+        "superuser) act for a role. Nothing was written.",
         hint="grant each of them to the staging role (GRANT <role> TO <staging role>), map "
         "them to other roles in schema.roles, or set schema.grants: skip.",
     )

@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 from sanitizer.errors import SourceError
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
-HEADER = re.compile(r"^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: .*$")
+HEADER = re.compile(r"^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: (.*)$")
 # What the target makes itself: its own shadow schemas and the extensions (docs/stores.md).
 HANDLED_KINDS = {"SCHEMA", "EXTENSION"}
 TSVECTOR_TRIGGER = re.compile(
@@ -67,6 +67,7 @@ class Entry:
     kind: str  # pg_dump's Type: TABLE, INDEX, FK CONSTRAINT, TRIGGER, …
     schema: str  # "-" for objects outside a schema
     sql: str
+    owner: str = ""  # the object's owner, as pg_dump names it ("" without owners)
 
     def describe(self) -> str:
         where = "" if self.schema == "-" else f"{self.schema}."
@@ -140,11 +141,13 @@ class PgSchema:
         self.post = [e for e in self.post if kept(e)]
         self.grants = [e for e in self.grants if kept(e) and acl_kept(e)]
 
-    def roles(self) -> set[str]:
-        """Every role staging's owners, grants and policies name (after :meth:`map_roles`)."""
+    def roles(self, owners: bool = False) -> set[str]:
+        """Every role staging's owners, grants and policies name (after :meth:`map_roles`);
+        with ``owners``, only those that own objects or grant as themselves."""
         named: set[str] = set()
         for entry in self._role_entries():
-            named |= set(rename_roles(entry.sql, {}, entry.kind == "POLICY")[1])
+            found = rename_roles(entry.sql, {}, entry.kind == "POLICY")[1]
+            named |= {role for role, owning in found if owning or not owners}
         return named
 
     def map_roles(self, mapping: dict[str, str]) -> None:
@@ -245,8 +248,12 @@ def split_privileges(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     schema's own owner and ACL come from the catalog (:func:`schema_privileges`)."""
     ddl, privileges = [], []
     for entry in entries:
+        if entry.kind == "ACL" and not entry.name.startswith("SCHEMA "):
+            sql = as_owner(entry.owner, statements(entry.sql))
+            privileges.append(Entry(entry.name, entry.kind, entry.schema, sql, entry.owner))
+            continue
         if entry.kind in ACL_KINDS:
-            if not (entry.kind == "ACL" and entry.name.startswith("SCHEMA ")):
+            if entry.kind == "DEFAULT ACL":
                 privileges.append(entry)
             continue
         kept = []
@@ -272,6 +279,23 @@ def statements(sql: str) -> list[str]:
     return [*out, rest] if rest else out
 
 
+def as_owner(owner: str, grants: list[str]) -> str:
+    """Grants run as the object's owner (``SET ROLE``), so each is recorded as the owner's,
+    as in production, whichever of its roles the staging role is; pg_dump's ``SET SESSION
+    AUTHORIZATION`` for a grant another role made becomes ``SET ROLE`` of that role."""
+    if not owner:
+        return "\n".join(grants)
+    out = [f"SET ROLE {quote(owner)};"]
+    for statement in grants:
+        words = [t.lower() for k, t in tokens(statement) if k not in ("space", "comment")]
+        if words[:3] == ["set", "session", "authorization"]:
+            statement = "SET ROLE " + statement.split(None, 3)[3]
+        elif words[:3] == ["reset", "session", "authorization"]:
+            statement = f"SET ROLE {quote(owner)};"
+        out.append(statement)
+    return "\n".join([*out, "RESET ROLE;"])
+
+
 def _is_owner_statement(statement: str) -> bool:
     words = [t.lower() for k, t in tokens(statement) if k not in ("space", "comment")]
     words = words[:-1] if words and words[-1] == ";" else words
@@ -286,19 +310,18 @@ def schema_privileges(conn: Connection, schemas: list[str]) -> list[Entry]:
         "pg_catalog.pg_get_userbyid(a.grantor), "
         "CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, "
         "a.privilege_type, a.is_grantable FROM pg_catalog.pg_namespace n "
-        "LEFT JOIN LATERAL pg_catalog.aclexplode(n.nspacl) a ON true "
-        "WHERE n.nspname = ANY(%(s)s) ORDER BY n.nspname",
+        "LEFT JOIN LATERAL pg_catalog.aclexplode(n.nspacl) WITH ORDINALITY a ON true "
+        "WHERE n.nspname = ANY(%(s)s) ORDER BY n.nspname, a.ordinality",
         {"s": schemas},
     ).all()
-    entries: dict[str, Entry] = {}
+    owners: dict[str, str] = {}
+    grants: dict[str, list[str]] = {}
     for schema, owner, default, grantor, grantee, privilege, grantable in rows:
         name = quote(schema)
-        entry = entries.get(schema)
-        if entry is None:
-            sql = [f"ALTER SCHEMA {name} OWNER TO {quote(owner)};"]
+        if schema not in owners:
+            owners[schema], grants[schema] = owner, []
             if not default:  # an ACL of its own: start from nothing, then grant each item
-                sql.append(f"REVOKE ALL ON SCHEMA {name} FROM {quote(owner)};")
-            entry = entries[schema] = Entry(f"SCHEMA {schema}", "ACL", "-", "\n".join(sql))
+                grants[schema].append(f"REVOKE ALL ON SCHEMA {name} FROM {quote(owner)};")
         if privilege is None:
             continue
         to = "PUBLIC" if grantee is None else quote(grantee)
@@ -307,12 +330,26 @@ def schema_privileges(conn: Connection, schemas: list[str]) -> list[Entry]:
         if grantor != owner:  # as pg_dump does: granted by the role that granted it
             grant = f"SET SESSION AUTHORIZATION {quote(grantor)};\n{grant}\n"
             grant += "RESET SESSION AUTHORIZATION;"
-        entry.sql += "\n" + grant
-    return list(entries.values())
+        grants[schema].append(grant)
+    return [
+        Entry(
+            f"SCHEMA {schema}",
+            "ACL",
+            "-",
+            f"ALTER SCHEMA {quote(schema)} OWNER TO {quote(owner)};\n"
+            + as_owner(owner, statements("\n".join(grants[schema]))),
+            owner,
+        )
+        for schema, owner in owners.items()
+    ]
 
 
-def rename_roles(sql: str, mapping: dict[str, str], policy: bool = False) -> tuple[str, list[str]]:
-    """``sql`` with each role it names renamed by ``mapping``, and the roles it then names.
+def rename_roles(
+    sql: str, mapping: dict[str, str], policy: bool = False
+) -> tuple[str, list[tuple[str, bool]]]:
+    """``sql`` with each role it names renamed by ``mapping``, and the roles it then names,
+    each with whether it is an owning one (``OWNER TO``, ``FOR ROLE``, ``SESSION
+    AUTHORIZATION``, ``GRANTED BY``: the staging role must be a member) or a grantee.
 
     A role is the name after ``TO``, ``FROM``, ``FOR ROLE``/``FOR USER``, ``GRANTED BY`` and
     ``SESSION AUTHORIZATION`` (and each one after a comma in such a list), never a qualified
@@ -321,8 +358,8 @@ def rename_roles(sql: str, mapping: dict[str, str], policy: bool = False) -> tup
     """
     toks = tokens(sql)
     out: list[str] = []
-    named: list[str] = []
-    expect, after_role, previous = False, False, ""
+    named: list[tuple[str, bool]] = []
+    expect, after_role, previous, owning = False, False, "", False
     for i, (kind, text) in enumerate(toks):
         if kind in ("space", "comment"):
             out.append(text)
@@ -336,15 +373,18 @@ def rename_roles(sql: str, mapping: dict[str, str], policy: bool = False) -> tup
         if expect and name is not None and following != ".":
             if word not in PSEUDO_ROLES:
                 role = mapping.get(name, name)
-                named.append(role)
+                named.append((role, owning))
                 text = quote(role) if role != name else text
             expect, after_role = False, True
         else:
             comma = after_role and text == ","
-            lead = word in ("to", "from", "authorization")
-            lead |= word in ("role", "user") and previous == "for"
-            lead |= word == "by" and previous == "granted"
-            expect, after_role = comma or lead, False
+            lead = word in ("to", "from")
+            owns = word == "authorization" or (word == "to" and previous == "owner")
+            owns |= word in ("role", "user") and previous == "for"
+            owns |= word == "role" and previous == "set"
+            owns |= word == "by" and previous == "granted"
+            owning = owns or (comma and owning)
+            expect, after_role = comma or lead or owns, False
         previous = word
         out.append(text)
     return "".join(out), named
@@ -501,7 +541,8 @@ def parse(text: str) -> list[Entry]:
             if current is not None:
                 current.sql = _body(body)
                 entries.append(current)
-            current, body = Entry(header.group(1), header.group(2), header.group(3), ""), []
+            owner = header.group(4) if header.group(4) != "-" else ""
+            current, body = Entry(header.group(1), header.group(2), header.group(3), "", owner), []
             i += 2  # the closing "--"
             continue
         if current is not None and not line.startswith("\\"):
