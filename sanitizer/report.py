@@ -68,6 +68,9 @@ def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
         f"  {len(receipt.tables)} tables, {rows:,} rows, {masked} masked fields, "
         f"{receipt.duration_seconds}s"
     )
+    for name, source in receipt.sources.items():
+        if source.get("grants"):
+            click.echo(f"  {name}: {source['grants']}")
     if receipt.objects:
         counts = list(receipt.objects.values())
         quarantined = sum(len(o.quarantined) for o in counts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from sanitizer.config.grants import SchemaGrants, read_grants
 from sanitizer.config.keys import check_keys
 from sanitizer.config.object_rules import ObjectRule, read_object_rules
 from sanitizer.config.rule_spec import Problem, ReadLog, RuleSpec
@@ -18,7 +19,7 @@ from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml, parse_ya
 from sanitizer.errors import ConfigError
 
 FILE_KEYS = ("source", "defaults", "schema", "tables", "vectors", "objects")
-SCHEMA_KEYS = ("skip",)
+SCHEMA_KEYS = ("skip", "grants", "roles")
 UNKNOWN_POLICIES = ("fail", "redact", "detect")
 
 R = TypeVar("R")
@@ -73,6 +74,7 @@ class SourceRules(Generic[R]):
     vectors: dict[str, CollectionRules[R]] = field(default_factory=dict)
     default: R | None = None
     skip: list[SkipEntry] = field(default_factory=list)  # schema objects left out knowingly
+    grants: SchemaGrants = field(default_factory=SchemaGrants)  # owners and grants
 
 
 @dataclass
@@ -183,14 +185,20 @@ def _read_defaults(doc: LocatedDict, rules: SourceRules[RuleSpec]) -> None:
 
 
 def _read_schema(doc: LocatedDict, rules: SourceRules[RuleSpec], log: ReadLog) -> None:
-    """``schema: skip:`` → the production objects staging leaves out (docs/stores.md)."""
+    """``schema: skip:`` → the production objects staging leaves out (docs/stores.md);
+    ``grants:`` and ``roles:`` → production's owners and grants (config/grants.py)."""
     schema = doc.get("schema")
     if schema is None:
         return
     example = "write schema: {skip: [foreign table public.remote_orders]}"
     if not isinstance(schema, LocatedDict):
-        raise ConfigError(f"{doc.at('schema')}: schema: takes skip: (a list).", hint=example)
-    check_keys(schema, SCHEMA_KEYS, "schema", "schema: takes only skip:.")
+        raise ConfigError(
+            f"{doc.at('schema')}: schema: takes skip: (a list), grants: and roles:.",
+            hint=example,
+        )
+    check_keys(schema, SCHEMA_KEYS, "schema", "schema: takes only skip:, grants: and roles:.")
+    for problem in read_grants(schema, rules.grants):
+        log.add(problem)
     entries = schema.get("skip") or []
     where = schema.at("skip")
     if not isinstance(entries, list):

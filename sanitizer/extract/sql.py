@@ -75,6 +75,7 @@ class SqlSource:
         self.copy_text = False
         self._snapshot_id = ""  # PostgreSQL: the exported snapshot pg_dump reads in
         self._schema_dump: object | None = None
+        self.privileges = False  # PostgreSQL: owners and grants too (schema.grants: keep)
         # PostgreSQL: partitions (read through their parent) and inheritance parents (ONLY)
         self.partitions: dict[str, str] = {}  # partition's rule name → its parent's
         self._only: set[tuple[str, str]] = set()
@@ -247,7 +248,7 @@ class SqlSource:
             try:
                 schemas = pg_ddl.user_schemas(conn)
                 self._schema_dump = pg_ddl.read_schema(
-                    conn, self.url, self._snapshot_id, self.name, schemas
+                    conn, self.url, self._snapshot_id, self.name, schemas, self.privileges
                 )
             except SQLAlchemyError as exc:
                 raise SourceError(

@@ -68,6 +68,7 @@ def _build_source(
     out = SourceRules[Operator](rules.source, list(rules.files), rules.unknown, rules.unknown_where)
     out.default = build(rules.default) if rules.default is not None else None
     out.skip = list(rules.skip)
+    out.grants = rules.grants
     for name, table in rules.tables.items():
         out.tables[name] = _build_table(table, problems)
     for name, collection in rules.vectors.items():

@@ -17,6 +17,7 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Settings
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.grants import grant_rule_problems
 from sanitizer.plan.rules import load_rules
 from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
@@ -193,7 +194,9 @@ def schema_objects(settings: Settings) -> list[Problem]:
         source = SqlSource(name, endpoint.url)
         with source.snapshot():
             objects = source_inventory(source)
-        _, errors = plan_schema(rules.get(name) or SourceRules(name), objects)
+        source_rules = rules.get(name) or SourceRules(name)
+        _, errors = plan_schema(source_rules, objects)
+        errors += grant_rule_problems(source_rules, source.dialect)  # grants: keep on MySQL
         problems += [Problem.from_error(e) for e in errors]
     return problems
 

@@ -18,10 +18,12 @@ import sqlalchemy as sa
 from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.extract.catalog import source_inventory
+from sanitizer.extract.ddl.postgres import staging_roles
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
 from sanitizer.mask.plans import SourcePlan
+from sanitizer.plan.grants import grant_rule_problems, grants_note, keep_grants
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, TableReceipt
@@ -61,6 +63,7 @@ class SqlPart:
         rules = rules or SourceRules(self.name)
         self.schema, problems = plan_schema(rules, source_inventory(self.source))
         problems += partition_rules(self.source, rules)
+        problems += grant_rule_problems(rules, self.source.dialect)
         try:
             self.plan = build_plan(rules, [t.info for t in self.tables])
         except ConfigErrors as exc:
@@ -69,16 +72,26 @@ class SqlPart:
             raise ConfigErrors(problems)
         ctx.receipt.schema[self.name] = self.schema.counts()
         # read in the plan step, so a definition the run cannot read fails a dry run too
+        self.source.privileges = rules.grants.keep
         self.ddl = self.source.schema_dump()
         leave_out = getattr(self.ddl, "leave_out", None)
         if leave_out is not None:  # what schema: skip: names is not recreated either
             leave_out(self.schema.skipped)
+        keep_grants(rules, self.ddl, self._staging_roles)  # every role staging must have
         ctx.receipt.sources[self.name] = {
             "kind": "sql",
             "url": self.source.describe(),
             "tables": len(self.tables),
         }
+        note = grants_note(rules, self.source.dialect)
+        if note is not None:
+            ctx.receipt.sources[self.name]["grants"] = note
         ctx.receipt.targets[self.name] = self.target.describe()
+
+    def _staging_roles(self) -> tuple[set[str], set[str] | None]:
+        """Staging's roles, read (nothing written) for ``schema: grants: keep``."""
+        with self.target.errors("reading staging's roles"), self.target.engine.connect() as conn:
+            return staging_roles(conn)
 
     def uses_nlp(self) -> bool:
         assert self.plan is not None

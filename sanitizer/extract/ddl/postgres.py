@@ -11,6 +11,12 @@ pointed every schema-qualified name at the shadow.
 Besides the DDL, the snapshot's catalog gives what ``pg_dump --schema-only`` leaves out and
 staging needs: each sequence's position, which materialized views production has populated,
 the extensions the schemas hold, and which tables are partitions (read through their parent).
+
+Owners and grants are left out (``--no-owner --no-privileges``) unless the rule file says
+``schema: grants: keep``: then pg_dump prints them, and they are taken out of the DDL into
+:attr:`PgSchema.grants` — every ``ALTER … OWNER TO``, ACL and default-privileges entry, plus
+the owner and ACL of each schema itself from the catalog — to be replayed last, with each
+role renamed by ``schema: roles:`` (docs/rules.md).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from sqlalchemy.engine import Connection
 from sanitizer.errors import SourceError
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
-HEADER = re.compile(r"^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: .*$")
+HEADER = re.compile(r"^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: (.*)$")
 # What the target makes itself: its own shadow schemas and the extensions (docs/stores.md).
 HANDLED_KINDS = {"SCHEMA", "EXTENSION"}
 TSVECTOR_TRIGGER = re.compile(
@@ -61,6 +67,7 @@ class Entry:
     kind: str  # pg_dump's Type: TABLE, INDEX, FK CONSTRAINT, TRIGGER, …
     schema: str  # "-" for objects outside a schema
     sql: str
+    owner: str = ""  # the object's owner, as pg_dump names it ("" without owners)
 
     def describe(self) -> str:
         where = "" if self.schema == "-" else f"{self.schema}."
@@ -85,6 +92,9 @@ class PgSchema:
     sequences: dict[tuple[str, str], tuple[int, bool] | None] = field(default_factory=dict)
     populated: set[tuple[str, str]] = field(default_factory=set)  # materialized views
     extensions: list[Extension] = field(default_factory=list)
+    # with schema.grants: keep, owners and grants (ALTER … OWNER TO, ACL, DEFAULT ACL), in
+    # dump order, replayed after everything else; empty otherwise
+    grants: list[Entry] = field(default_factory=list)
 
     def leave_out(self, objects: list[Any]) -> None:
         """Drop the entries of objects the rule file's ``schema: skip:`` leaves out (and those
@@ -115,8 +125,38 @@ class PgSchema:
             first = entry.name.split(" ")[-1] if kind == "comment" else entry.name.split(" ")[0]
             return (entry.schema, first.split(".")[0]) not in relations
 
+        def acl_kept(entry: Entry) -> bool:  # an ACL entry is named "TABLE t", "COLUMN t.c"…
+            if entry.kind not in ACL_KINDS or " " not in entry.name:
+                return True
+            what, rest = entry.name.split(" ", 1)
+            bare = rest.split("(")[0]
+            if {(what.lower(), entry.schema, rest), (what.lower(), entry.schema, bare)} & names:
+                return False
+            relation = rest.split(".")[0] if what == "COLUMN" else rest
+            return what not in ("TABLE", "SEQUENCE", "COLUMN") or (
+                (entry.schema, relation) not in relations
+            )
+
         self.pre = [e for e in self.pre if kept(e)]
         self.post = [e for e in self.post if kept(e)]
+        self.grants = [e for e in self.grants if kept(e) and acl_kept(e)]
+
+    def roles(self, owners: bool = False) -> set[str]:
+        """Every role staging's owners, grants and policies name (after :meth:`map_roles`);
+        with ``owners``, only those that own objects or grant as themselves."""
+        named: set[str] = set()
+        for entry in self._role_entries():
+            found = rename_roles(entry.sql, {}, entry.kind == "POLICY")[1]
+            named |= {role for role, owning in found if owning or not owners}
+        return named
+
+    def map_roles(self, mapping: dict[str, str]) -> None:
+        """Each production role renamed to its staging role in owners, grants and policies."""
+        for entry in self._role_entries():
+            entry.sql = rename_roles(entry.sql, mapping, entry.kind == "POLICY")[0]
+
+    def _role_entries(self) -> list[Entry]:
+        return [*self.grants, *(e for e in self.post if e.kind == "POLICY")]
 
     def tsvector_triggers(self) -> list[tuple[str, str]]:
         """(table, function call) of every trigger that keeps a tsvector from other columns,
@@ -177,13 +217,189 @@ def inheritance_parents(conn: Connection) -> set[tuple[str, str]]:
 
 
 def read_schema(
-    conn: Connection, url: sa.URL, snapshot: str, source: str, schemas: list[str]
+    conn: Connection,
+    url: sa.URL,
+    snapshot: str,
+    source: str,
+    schemas: list[str],
+    privileges: bool = False,
 ) -> PgSchema:
-    """pg_dump's pre- and post-data of ``schemas`` in ``snapshot``, plus the catalog's part."""
-    pre, post = run_pg_dump(conn, url, snapshot, source, schemas)
+    """pg_dump's pre- and post-data of ``schemas`` in ``snapshot``, plus the catalog's part;
+    with ``privileges`` (``schema: grants: keep``) also owners and grants, apart."""
+    pre, post = run_pg_dump(conn, url, snapshot, source, schemas, privileges)
     dump = PgSchema(schemas, parse(pre), parse(post))
     _catalog(conn, dump)
+    if privileges:
+        dump.grants = schema_privileges(conn, schemas)
+        dump.pre, owned_pre = split_privileges(dump.pre)
+        dump.post, owned_post = split_privileges(dump.post)
+        dump.grants += owned_pre + owned_post
     return dump
+
+
+# -- owners and grants (schema: grants: keep) ----------------------------------------------
+ACL_KINDS = ("ACL", "DEFAULT ACL")
+PSEUDO_ROLES = {"public", "current_user", "session_user", "current_role"}
+
+
+def split_privileges(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The entries without their owners and grants, and those apart (in dump order): each
+    ``ALTER … OWNER TO`` statement keeps its object's entry name, ACL entries go whole. A
+    schema's own owner and ACL come from the catalog (:func:`schema_privileges`)."""
+    ddl, privileges = [], []
+    for entry in entries:
+        if entry.kind == "ACL" and not entry.name.startswith("SCHEMA "):
+            sql = as_owner(entry.owner, statements(entry.sql))
+            privileges.append(Entry(entry.name, entry.kind, entry.schema, sql, entry.owner))
+            continue
+        if entry.kind in ACL_KINDS:
+            if entry.kind == "DEFAULT ACL":
+                privileges.append(entry)
+            continue
+        kept = []
+        for statement in statements(entry.sql):
+            if not _is_owner_statement(statement):
+                kept.append(statement)
+            elif entry.kind != "SCHEMA":
+                privileges.append(Entry(entry.name, entry.kind, entry.schema, statement))
+        if kept:
+            ddl.append(Entry(entry.name, entry.kind, entry.schema, "\n".join(kept)))
+    return ddl, privileges
+
+
+def statements(sql: str) -> list[str]:
+    """``sql`` cut at each ``;`` outside literals, comments and bodies (each keeps its ``;``)."""
+    out, current = [], []
+    for kind, text in tokens(sql):
+        current.append(text)
+        if kind == "other" and text == ";":
+            out.append("".join(current).strip())
+            current = []
+    rest = "".join(current).strip()
+    return [*out, rest] if rest else out
+
+
+def as_owner(owner: str, grants: list[str]) -> str:
+    """Grants run as the object's owner (``SET ROLE``), so each is recorded as the owner's,
+    as in production, whichever of its roles the staging role is; pg_dump's ``SET SESSION
+    AUTHORIZATION`` for a grant another role made becomes ``SET ROLE`` of that role."""
+    if not owner:
+        return "\n".join(grants)
+    out = [f"SET ROLE {quote(owner)};"]
+    for statement in grants:
+        words = [t.lower() for k, t in tokens(statement) if k not in ("space", "comment")]
+        if words[:3] == ["set", "session", "authorization"]:
+            statement = "SET ROLE " + statement.split(None, 3)[3]
+        elif words[:3] == ["reset", "session", "authorization"]:
+            statement = f"SET ROLE {quote(owner)};"
+        out.append(statement)
+    return "\n".join([*out, "RESET ROLE;"])
+
+
+def _is_owner_statement(statement: str) -> bool:
+    words = [t.lower() for k, t in tokens(statement) if k not in ("space", "comment")]
+    words = words[:-1] if words and words[-1] == ";" else words
+    return len(words) > 3 and words[0] == "alter" and words[-3:-1] == ["owner", "to"]
+
+
+def schema_privileges(conn: Connection, schemas: list[str]) -> list[Entry]:
+    """Each schema's owner and exact ACL as statements: the target creates the shadow schemas
+    itself, so pg_dump's grants relative to a schema's initial ACL would not fit them."""
+    rows = conn.exec_driver_sql(
+        "SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), n.nspacl IS NULL, "
+        "pg_catalog.pg_get_userbyid(a.grantor), "
+        "CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, "
+        "a.privilege_type, a.is_grantable FROM pg_catalog.pg_namespace n "
+        "LEFT JOIN LATERAL pg_catalog.aclexplode(n.nspacl) WITH ORDINALITY a ON true "
+        "WHERE n.nspname = ANY(%(s)s) ORDER BY n.nspname, a.ordinality",
+        {"s": schemas},
+    ).all()
+    owners: dict[str, str] = {}
+    grants: dict[str, list[str]] = {}
+    for schema, owner, default, grantor, grantee, privilege, grantable in rows:
+        name = quote(schema)
+        if schema not in owners:
+            owners[schema], grants[schema] = owner, []
+            if not default:  # an ACL of its own: start from nothing, then grant each item
+                grants[schema].append(f"REVOKE ALL ON SCHEMA {name} FROM {quote(owner)};")
+        if privilege is None:
+            continue
+        to = "PUBLIC" if grantee is None else quote(grantee)
+        grant = f"GRANT {privilege} ON SCHEMA {name} TO {to}"
+        grant += " WITH GRANT OPTION;" if grantable else ";"
+        if grantor != owner:  # as pg_dump does: granted by the role that granted it
+            grant = f"SET SESSION AUTHORIZATION {quote(grantor)};\n{grant}\n"
+            grant += "RESET SESSION AUTHORIZATION;"
+        grants[schema].append(grant)
+    return [
+        Entry(
+            f"SCHEMA {schema}",
+            "ACL",
+            "-",
+            f"ALTER SCHEMA {quote(schema)} OWNER TO {quote(owner)};\n"
+            + as_owner(owner, statements("\n".join(grants[schema]))),
+            owner,
+        )
+        for schema, owner in owners.items()
+    ]
+
+
+def rename_roles(
+    sql: str, mapping: dict[str, str], policy: bool = False
+) -> tuple[str, list[tuple[str, bool]]]:
+    """``sql`` with each role it names renamed by ``mapping``, and the roles it then names,
+    each with whether it is an owning one (``OWNER TO``, ``FOR ROLE``, ``SESSION
+    AUTHORIZATION``, ``GRANTED BY``: the staging role must be a member) or a grantee.
+
+    A role is the name after ``TO``, ``FROM``, ``FOR ROLE``/``FOR USER``, ``GRANTED BY`` and
+    ``SESSION AUTHORIZATION`` (and each one after a comma in such a list), never a qualified
+    name; ``PUBLIC`` and ``CURRENT_USER`` are no roles. In a ``CREATE POLICY`` only the role
+    list before ``USING``/``WITH CHECK`` is read.
+    """
+    toks = tokens(sql)
+    out: list[str] = []
+    named: list[tuple[str, bool]] = []
+    expect, after_role, previous, owning = False, False, "", False
+    for i, (kind, text) in enumerate(toks):
+        if kind in ("space", "comment"):
+            out.append(text)
+            continue
+        word = text.lower() if kind == "word" else ""
+        if policy and word in ("using", "with"):
+            out.append("".join(t for _, t in toks[i:]))
+            break
+        name = _ident(kind, text)
+        following = next((t for k, t in toks[i + 1 :] if k not in ("space", "comment")), "")
+        if expect and name is not None and following != ".":
+            if word not in PSEUDO_ROLES:
+                role = mapping.get(name, name)
+                named.append((role, owning))
+                text = quote(role) if role != name else text
+            expect, after_role = False, True
+        else:
+            comma = after_role and text == ","
+            lead = word in ("to", "from")
+            owns = word == "authorization" or (word == "to" and previous == "owner")
+            owns |= word in ("role", "user") and previous == "for"
+            owns |= word == "role" and previous == "set"
+            owns |= word == "by" and previous == "granted"
+            owning = owns or (comma and owning)
+            expect, after_role = comma or lead or owns, False
+        previous = word
+        out.append(text)
+    return "".join(out), named
+
+
+def staging_roles(conn: Connection) -> tuple[set[str], set[str] | None]:
+    """The roles of the server ``conn`` is on, and those its user may give objects to
+    (``ALTER … OWNER TO`` needs membership); None when the user is a superuser (any)."""
+    rows = conn.exec_driver_sql(
+        "SELECT rolname, pg_catalog.pg_has_role(rolname, 'MEMBER') FROM pg_catalog.pg_roles"
+    ).all()
+    superuser = conn.exec_driver_sql(
+        "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user"
+    ).scalar()
+    return {r[0] for r in rows}, None if superuser else {r[0] for r in rows if r[1]}
 
 
 def _catalog(conn: Connection, dump: PgSchema) -> None:
@@ -247,7 +463,12 @@ def pattern(schema: str) -> str:
 
 
 def run_pg_dump(
-    conn: Connection, url: sa.URL, snapshot: str, source: str, schemas: list[str]
+    conn: Connection,
+    url: sa.URL,
+    snapshot: str,
+    source: str,
+    schemas: list[str],
+    privileges: bool = False,
 ) -> tuple[str, str]:
     binary = shutil.which("pg_dump")
     server = int(conn.exec_driver_sql("SHOW server_version_num").scalar_one()) // 10000
@@ -271,8 +492,7 @@ def run_pg_dump(
     base = [
         binary,
         "--schema-only",
-        "--no-owner",
-        "--no-privileges",
+        *(() if privileges else ("--no-owner", "--no-privileges")),  # schema.grants
         "--no-publications",
         "--no-subscriptions",
         "--no-security-labels",
@@ -321,7 +541,8 @@ def parse(text: str) -> list[Entry]:
             if current is not None:
                 current.sql = _body(body)
                 entries.append(current)
-            current, body = Entry(header.group(1), header.group(2), header.group(3), ""), []
+            owner = header.group(4) if header.group(4) != "-" else ""
+            current, body = Entry(header.group(1), header.group(2), header.group(3), "", owner), []
             i += 2  # the closing "--"
             continue
         if current is not None and not line.startswith("\\"):

@@ -118,6 +118,7 @@ class PostgresTarget(SqlTarget):
                     self._extensions(conn, schema)
                     self._run_entries(conn, [e for e in schema.pre if e.kind not in SKIPPED])
                     self._run_entries(conn, schema.post)
+                    self._run_entries(conn, schema.grants)  # schema.grants: keep
                 finally:
                     conn.rollback()
 
@@ -264,6 +265,7 @@ class PostgresTarget(SqlTarget):
                     conn.exec_driver_sql(
                         f"REFRESH MATERIALIZED VIEW {quote(shadow)}.{quote(entry.name)}"
                     )
+        self._replay(dump.grants)  # owners and grants last (schema.grants: keep)
 
     def _sequence_positions(self, conn: sa.Connection, dump: PgSchema) -> None:
         """Each sequence continues where production's does; one the source role may not read
