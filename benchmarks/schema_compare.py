@@ -10,8 +10,8 @@ schema copy or its inventory check, so a bug there cannot hide here.
   table-of-contents entries (``Name: …; Type: …; Schema: …``); each entry's statement text
   must be the same in staging. Sequence positions (``pg_sequences.last_value``) are compared.
 - MySQL/MariaDB: ``mysqldump --no-data --routines --triggers --events`` of both, split into
-  statements; DEFINER clauses and the database name are normalised, ``AUTO_INCREMENT=N`` is
-  compared separately (staging must continue where production does).
+  statements; DEFINER clauses are dropped and staging's database name is read as production's;
+  ``AUTO_INCREMENT=N`` is compared separately (staging must continue where production does).
 
 Prints one line per missing or different object and a summary; exits 1 when any differs.
 """
@@ -75,8 +75,9 @@ def pg_sequences(url: sa.URL) -> dict[str, object]:
     return dict(rows)
 
 
-def my_statements(url: sa.URL) -> dict[str, str]:
-    """Object → its CREATE statement from mysqldump, definer and database names normalised."""
+def my_statements(url: sa.URL, as_name: str = "") -> dict[str, str]:
+    """Object → its CREATE statement from mysqldump, definers dropped (``as_name``: the name
+    to write for this database, so staging compares with production)."""
     args = ["mysqldump", "--no-data", "--routines", "--triggers", "--events", "--skip-comments"]
     args += ["--skip-dump-date", "-h", url.host or "127.0.0.1", "-P", str(url.port or 3306)]
     args += ["-u", url.username or "root"]
@@ -88,7 +89,8 @@ def my_statements(url: sa.URL) -> dict[str, str]:
     ).stdout
     dump = re.sub(r"DEFINER=`[^`]*`@`[^`]*`\s*", "", dump)
     dump = re.sub(r"/\*!\d+\s*(.*?)\*/", r"\1", dump, flags=re.S)
-    dump = dump.replace(f"`{url.database}`.", "")
+    if as_name:  # staging's database name where production's would be
+        dump = re.sub(rf"\b{re.escape(url.database or '')}\b", as_name, dump)
     objects: dict[str, str] = {}
     for statement in re.split(r";;|;\n", dump):
         text = " ".join(statement.split())
@@ -132,7 +134,7 @@ def main(source: str, target: str) -> int:
         problems = compare(production, staging, "object")
         problems += compare(pg_sequences(src), pg_sequences(dst), "sequence position")
     else:
-        production, staging = my_statements(src), my_statements(dst)
+        production, staging = my_statements(src), my_statements(dst, src.database or "")
         kinds = Counter(key.split(" ", 1)[0] for key in production)
         problems = compare(production, staging, "object")
         ai_src, ai_dst = my_auto_increments(src), my_auto_increments(dst)

@@ -47,6 +47,20 @@ def test_database_name_is_rewritten_where_it_qualifies_a_name() -> None:
     )
 
 
+def test_a_table_named_like_its_database_is_not_mistaken_for_it() -> None:
+    """SHOW CREATE VIEW leaves out the current database: in the `employees` database,
+    `employees`.`emp_no` is table employees' column, `employees`.`v` a qualified view."""
+    sql = (
+        "VIEW `v` AS select `employees`.`emp_no` AS `emp_no`, `employees`.`employees`.`x`, "
+        "f(`employees`.`emp_no`) from `employees` join employees.v"
+    )
+    names = {"employees", "v", "f"}
+    assert rename_database(sql, "employees", "s", names) == (
+        "VIEW `v` AS select `employees`.`emp_no` AS `emp_no`, `s`.`employees`.`x`, "
+        "f(`employees`.`emp_no`) from `employees` join s.v"
+    )
+
+
 def test_views_come_after_the_views_they_read() -> None:
     def view(name: str, body: str) -> Definition:
         return Definition("view", name, f"CREATE VIEW `{name}` AS select {body}")

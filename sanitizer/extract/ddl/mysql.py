@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -88,6 +89,10 @@ class MysqlSchema:
 
     def of_kind(self, *kinds: str) -> list[Definition]:
         return [d for d in self.objects if d.kind in kinds]
+
+    def names(self) -> set[str]:
+        """Every table, view and routine a definition may qualify with the database."""
+        return set(self.tables) | {d.name for d in self.objects}
 
 
 def read_schema(conn: Connection, source: str) -> MysqlSchema:
@@ -218,21 +223,23 @@ TOKEN = re.compile(
 )
 
 
-def rename_database(sql: str, old: str, new: str) -> str:
+def rename_database(sql: str, old: str, new: str, names: Collection[str] = ()) -> str:
     """``old`` where it qualifies a name (``old.t``, ```old`.`t```) becomes ``new``, quoted
     as it was (a bare name stays bare where ``new`` can be); string literals and comments are
-    left as written."""
+    left as written.
+
+    ``old.x`` is ambiguous when a table is named like its database: SHOW CREATE VIEW leaves
+    out the current database, so ```shop`.`id``` may be table ``shop``'s column. With the
+    database's object ``names`` given, a two-part ``old.x`` is renamed only when ``x`` is one
+    of them; ``old.x.y`` always is (a database, a table and a column)."""
     if not old:
         return sql
     tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(sql)]
+    known = {n.lower() for n in names}
     out = []
     for i, (kind, text) in enumerate(tokens):
-        name = None
-        if kind == "word":
-            name = text
-        elif kind == "quoted":
-            name = text[1:-1].replace("``", "`")
-        if name == old and _qualifies(tokens, i):
+        name = _name(kind, text)
+        if name == old and _qualifies(tokens, i, known):
             bare = kind == "word" and re.fullmatch(r"[A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*", new)
             out.append(new if bare else "`" + new.replace("`", "``") + "`")
         else:
@@ -240,11 +247,27 @@ def rename_database(sql: str, old: str, new: str) -> str:
     return "".join(out)
 
 
-def _qualifies(tokens: list[tuple[str | None, str]], i: int) -> bool:
-    """Whether token ``i`` is followed by a dot (a qualifier) and not preceded by one."""
+def _name(kind: str | None, text: str) -> str | None:
+    if kind == "word":
+        return text
+    if kind == "quoted":
+        return text[1:-1].replace("``", "`")
+    return None
+
+
+def _qualifies(tokens: list[tuple[str | None, str]], i: int, known: set[str]) -> bool:
+    """Whether token ``i`` qualifies a database object: followed by a dot, not preceded by
+    one, and (with ``known`` names) naming one of the database's objects or a three-part name."""
+    rest = [(j, t) for j, (k, t) in enumerate(tokens) if j > i and k != "space"][:3]
     before = next((t for k, t in reversed(tokens[:i]) if k != "space"), "")
-    after = next((t for k, t in tokens[i + 1 :] if k != "space"), "")
-    return after == "." and before != "."
+    if not rest or rest[0][1] != "." or before == ".":
+        return False
+    if not known or len(rest) < 2:
+        return True
+    following = rest[1][0]
+    member = _name(*tokens[following])
+    three_part = len(rest) > 2 and rest[2][1] == "."
+    return three_part or (member is not None and member.lower() in known)
 
 
 NAME = re.compile(r"`((?:[^`]|``)*)`")

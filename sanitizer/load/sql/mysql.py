@@ -119,7 +119,7 @@ class MysqlTarget(SqlTarget):
             for name, value in settings:
                 if value is not None:
                     conn.exec_driver_sql(f"SET SESSION {name} = %s", (value,))
-            ddl(conn, rename_database(sql, self.schema.database, database))
+            ddl(conn, rename_database(sql, self.schema.database, database, self.schema.names()))
 
     def _drop_leftovers(self, conn: sa.Connection) -> None:
         """Shadow and old databases of runs that were killed before they could clean up."""
