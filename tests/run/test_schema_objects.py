@@ -85,7 +85,8 @@ class Project:
         return self.sanitize("snapshot", "--init", *flags)
 
     def receipts(self) -> list[Path]:
-        return sorted((self.folder / "receipts").glob("*.json"))
+        """Oldest first, by when each was written (two runs' ids can share a second)."""
+        return sorted((self.folder / "receipts").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
 
     def staging_tables(self) -> list[str]:
         with self.staging.connect() as conn:
