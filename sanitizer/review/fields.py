@@ -162,7 +162,7 @@ def propose_column(
     special = _typed_rule(column, sampled)
     if special is not None:
         rule, why = special
-        rule = _unique(rule, column) if isinstance(rule, dict) else rule
+        rule = unique_rule(rule, column) if isinstance(rule, dict) else rule
         return Proposal(table.name, column.name, rule, why)
     named = _named_rule(table, column)
     evidence: list[str] = []
@@ -198,7 +198,7 @@ def propose_column(
         if column.name in table.primary_key:
             evidence.append("primary key")
         evidence.append(f"0/{n} sampled values matched any entity" if n else "no sampled values")
-    return Proposal(table.name, column.name, _unique(rule, column), "; ".join(evidence))
+    return Proposal(table.name, column.name, unique_rule(rule, column), "; ".join(evidence))
 
 
 def _typed_rule(column: ColumnInfo, sampled: list[Any]) -> tuple[Any, str] | None:
@@ -284,7 +284,7 @@ def _fits(rule: Any, column: ColumnInfo) -> bool:
     return column.kind in (STRING, JSON) or (isinstance(rule, dict) and "format" in rule)
 
 
-def _unique(rule: Any, column: ColumnInfo) -> Any:
+def unique_rule(rule: Any, column: ColumnInfo) -> Any:
     """Unique columns get a rule that keeps values distinct."""
     if not column.unique or rule == "keep":
         return rule

@@ -5,7 +5,8 @@ path or CSV column of an object (:mod:`.scan_objects`) — combines two kinds of
 name (``email``, ``phone``, ``first_name``, ``notes``…) and what Presidio finds in a sample of
 its values. Proposals are commented with the evidence as counts ("38/100 sampled values
 matched EMAIL_ADDRESS") and never with a sampled value. Columns that reference another
-table's key are left out: they inherit that key's rule.
+table's key are left out: they inherit that key's rule. A text column that would be kept but
+holds the values of a masked column is masked like it (:mod:`.scan_overlap`).
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ def scan(
 def scan_tables(settings: Settings, endpoint: Endpoint, rows: int) -> list[Proposal]:
     """A rule proposal for every column of every table of a SQL source."""
     from sanitizer.extract.sql import SqlSource
+    from sanitizer.review.scan_overlap import mask_shared
 
     proposals = []
+    computed: set[tuple[str, str]] = set()  # (table, column) the database derives
     with SqlSource(endpoint.name, endpoint.url).snapshot() as sql:
         tables = sql.reflect()
         searches = search_triggers(sql.connection) if sql.dialect == "postgresql" else {}
@@ -68,9 +71,12 @@ def scan_tables(settings: Settings, endpoint: Endpoint, rows: int) -> list[Propo
             }
             key = (table.table.schema, table.table.name)
             derived = {**derived_columns(table.table), **searches.get(key, {})}
+            computed |= {(table.info.name, c) for c in derived}
             proposals += propose_table(
                 table.info, values, settings, derived, expression_uniques(table.table)
             )
+        # a kept column holding a masked column's values would leak them (scan_overlap.py)
+        proposals = mask_shared(sql, tables, proposals, computed)
     return proposals
 
 
