@@ -159,7 +159,13 @@ def test_missing_environment_variable(project):
 
 
 def test_unreachable_source_server(project):
-    result = sanitize(project, PROD_URL="postgresql+psycopg://nobody@127.0.0.1:1/x")
+    # staging must be the same engine: the real server's maintenance database, which the run
+    # only locks (an advisory lock) before the source fails
+    result = sanitize(
+        project,
+        PROD_URL="postgresql+psycopg://nobody@127.0.0.1:1/x",
+        STAGING_URL="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    )
     assert result.code == ExitCode.SOURCE
     message = error_paragraph(result)
     assert "source 'app'" in message and "127.0.0.1" in message
@@ -167,7 +173,13 @@ def test_unreachable_source_server(project):
 
 
 def test_unreachable_target_server(project):
-    result = sanitize(project, STAGING_URL="postgresql+psycopg://nobody@127.0.0.1:1/x")
+    # the target is locked before the source is read, so an unreachable source (port 2) is
+    # never reached; both PostgreSQL, as staging must be production's engine
+    result = sanitize(
+        project,
+        PROD_URL="postgresql+psycopg://nobody@127.0.0.1:2/x",
+        STAGING_URL="postgresql+psycopg://nobody@127.0.0.1:1/x",
+    )
     assert result.code == ExitCode.TARGET
     message = error_paragraph(result)
     assert "target 'app'" in message
