@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-import sanitizer.extract.types  # noqa: F401  (names PostgreSQL's geometric types)
 from sanitizer import retry
 from sanitizer.errors import SourceError
+from sanitizer.extract import types  # importing it names PostgreSQL's geometric types
 from sanitizer.extract.ddl import mysql as mysql_ddl
 from sanitizer.extract.ddl import postgres as pg_ddl
 from sanitizer.extract.ddl import sqlite as sqlite_ddl
@@ -454,7 +454,7 @@ def _mysql_geometry(conn: Connection, metadata: sa.MetaData) -> None:
     for (table_name, column_name), data_type in mysql_ddl.geometry_columns(conn).items():
         table = metadata.tables.get(table_name)
         if table is not None and column_name in table.c:
-            table.c[column_name].type = mysql_ddl.Geometry(data_type)
+            table.c[column_name].type = types.named(data_type.upper())()
 
 
 def _sqlite_uniques(conn: Connection, metadata: sa.MetaData) -> None:

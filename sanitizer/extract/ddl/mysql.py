@@ -23,39 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sanitizer.errors import SourceError
+from sanitizer.schema import GEOMETRY_TYPES
 
 log = logging.getLogger(__name__)
 
 # Object kinds in the order they are created: routines first (a view may call a function),
 # then views (in dependency order), triggers (on tables) and events last.
 KINDS = ("procedure", "function", "view", "trigger", "event")
-
-
-class Geometry(sa.types.UserDefinedType):
-    """A MySQL/MariaDB spatial column (GEOMETRY, POINT, POLYGON, …), which SQLAlchemy does
-    not reflect. Its values travel as the server's internal bytes — a 4-byte little-endian
-    SRID followed by the WKB — which insert back as they are."""
-
-    cache_ok = True
-
-    def __init__(self, name: str = "GEOMETRY") -> None:
-        self.name = name.upper()
-
-    def get_col_spec(self, **kw: object) -> str:
-        return self.name
-
-
-GEOMETRY_TYPES = {
-    "geometry",
-    "point",
-    "linestring",
-    "polygon",
-    "multipoint",
-    "multilinestring",
-    "multipolygon",
-    "geometrycollection",
-    "geomcollection",
-}
 
 
 @dataclass
@@ -303,4 +277,4 @@ def geometry_columns(conn: Connection) -> dict[tuple[str, str], str]:
         "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS "
         "WHERE TABLE_SCHEMA = DATABASE()"
     ).all()
-    return {(t, c): d for t, c, d in rows if str(d).lower() in GEOMETRY_TYPES}
+    return {(t, c): d for t, c, d in rows if str(d).upper() in GEOMETRY_TYPES}
