@@ -26,24 +26,11 @@ SHOWN = 25  # objects named in a message; the receipt lists them all
 DATABASE_LEVEL = {"extension"}  # staging may have more of these than production
 
 
-def shadow_schemas(target: SqlTarget) -> dict[str, str] | None:
-    """The shadow's schemas (PostgreSQL) or database (MySQL) → production's name for each;
-    None when the target's engine reads the shadow itself (SQLite's shadow file)."""
-    shadows = getattr(target, "shadows", None)
-    if isinstance(shadows, dict):  # PostgreSQL: source schema (None: the default) → shadow
-        default = getattr(target, "default_schema", "public")
-        return {shadow: schema or default for schema, shadow in shadows.items()}
-    shadow = getattr(target, "shadow", None)
-    if isinstance(shadow, str) and shadow:  # MySQL/MariaDB: one shadow database
-        return {shadow: getattr(target, "database", shadow)}
-    return None
-
-
 def shadow_inventory(target: SqlTarget) -> list[SchemaObject]:
     """The shadow's schema objects, named as production names them."""
     with target.errors("listing the shadow's schema objects"), target.engine.connect() as conn:
         return read_inventory(
-            conn, shadow_schemas(target), whole_database=False, leave_out=META_TABLES
+            conn, target.shadow_names(), whole_database=False, leave_out=META_TABLES
         )
 
 

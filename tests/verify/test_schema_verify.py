@@ -20,7 +20,7 @@ from sanitizer.plan.rules import rules_from_texts
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.receipt import Receipt
 from sanitizer.schema import SchemaObject
-from sanitizer.verify.schema import SHOWN, check_schema, compare, schema_error, shadow_schemas
+from sanitizer.verify.schema import SHOWN, check_schema, compare, schema_error
 
 TABLE = SchemaObject("table", "public.orders")
 VIEW = SchemaObject("view", "public.open_orders")
@@ -139,21 +139,21 @@ def test_a_postgres_targets_shadow_schemas_map_back_to_productions() -> None:
     target = open_target("app", "postgresql+psycopg://staging@127.0.0.1/staging")
     assert isinstance(target, PostgresTarget)
     target.shadows = {"public": "public__sz_r1", "My Shop": "My Shop__sz_r1"}
-    assert shadow_schemas(target) == {"public__sz_r1": "public", "My Shop__sz_r1": "My Shop"}
+    assert target.shadow_names() == {"public__sz_r1": "public", "My Shop__sz_r1": "My Shop"}
     target.shadows = {None: "public__sz_r1"}  # the target's default schema
-    assert shadow_schemas(target) == {"public__sz_r1": "public"}
+    assert target.shadow_names() == {"public__sz_r1": "public"}
 
 
 def test_a_mysql_targets_shadow_database_maps_back_to_staging() -> None:
     target = open_target("app", "mysql+pymysql://root@127.0.0.1/staging")
     assert isinstance(target, MysqlTarget)
     target.shadow = "staging__sz_r1"
-    assert shadow_schemas(target) == {"staging__sz_r1": "staging"}
+    assert target.shadow_names() == {"staging__sz_r1": "staging"}
 
 
 def test_sqlite_reads_its_shadow_through_the_target_itself(tmp_path: Path) -> None:
     target = open_target("app", f"sqlite:///{tmp_path / 'staging.db'}")
-    assert shadow_schemas(target) is None
+    assert target.shadow_names() is None
 
 
 def test_names_read_in_a_shadow_schema_are_renamed_where_they_name_the_schema() -> None:

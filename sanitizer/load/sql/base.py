@@ -165,7 +165,12 @@ class SqlTarget(Target):
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """Multi-row INSERTs in one transaction (PostgreSQL overrides with COPY)."""
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch)))
+            self.insert_rows(conn, table, batch)
+
+    def insert_rows(self, conn: sa.Connection, table: sa.Table, batch: pl.DataFrame) -> None:
+        """The batch's stored columns as one multi-row INSERT on ``conn``."""
+        rows_in = list(rows(batch.select(stored_columns(table))))
+        conn.exec_driver_sql(self.insert_sql(table, conn), rows_in)
 
     @abstractmethod
     def swap(self) -> None:
@@ -174,6 +179,12 @@ class SqlTarget(Target):
     @abstractmethod
     def discard(self) -> None:
         """Remove the shadow after a failure; the live staging data is untouched."""
+
+    def shadow_names(self) -> dict[str, str] | None:
+        """The shadow's schemas or database → production's name for each, so the shadow's
+        inventory reads as production's; None where the shadow is read as itself (SQLite's
+        shadow file)."""
+        return None
 
     def shadow_reader(self) -> SqlTarget:
         """The shadow tables are read back through the target itself (``tables``,
@@ -208,10 +219,18 @@ class SqlTarget(Target):
 
     def insert_sql(self, table: sa.Table, conn: sa.Connection) -> str:
         preparer = conn.dialect.identifier_preparer
-        names = ", ".join(preparer.quote(c.name) for c in table.columns)
+        columns = stored_columns(table)
+        names = ", ".join(preparer.quote(name) for name in columns)
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        marks = ", ".join([marker] * len(table.columns))
+        marks = ", ".join([marker] * len(columns))
         return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
+
+
+def stored_columns(table: sa.Table) -> list[str]:
+    """The columns a load writes. Generated columns are read (their rules count for coverage)
+    but never written: the database derives them again from the masked columns
+    (docs/stores.md)."""
+    return [c.name for c in table.columns if c.computed is None]
 
 
 def rows(batch: pl.DataFrame) -> Iterator[tuple]:

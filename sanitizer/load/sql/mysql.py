@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sanitizer.errors import ConfigError
 from sanitizer.extract.ddl.mysql import Definition, MysqlSchema, rename_database
 from sanitizer.extract.sql import SourceTable
-from sanitizer.load.sql.base import SqlTarget, rows
+from sanitizer.load.sql.base import SqlTarget
 from sanitizer.load.sql.history import META_TABLES
 from sanitizer.load.target import SHADOW_MARK
 
@@ -70,18 +70,10 @@ class MysqlTarget(SqlTarget):
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """Generated columns are left out (the server derives them from the masked columns);
         with production's DDL the foreign keys exist already, so their checks are off."""
-        names = [c.name for c in table.columns if c.computed is None]
         with self.engine.begin() as conn:
             conn.exec_driver_sql("SET SESSION FOREIGN_KEY_CHECKS = 0")
-            conn.exec_driver_sql(self.insert_sql(table, conn), list(rows(batch.select(names))))
+            self.insert_rows(conn, table, batch)
             conn.exec_driver_sql("SET SESSION FOREIGN_KEY_CHECKS = 1")
-
-    def insert_sql(self, table: sa.Table, conn: sa.Connection) -> str:
-        preparer = conn.dialect.identifier_preparer
-        columns = [c for c in table.columns if c.computed is None]
-        names = ", ".join(preparer.quote(c.name) for c in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
 
     def finalize(self) -> None:
         """Production's routines, views, triggers and events, created in the shadow after
@@ -120,6 +112,9 @@ class MysqlTarget(SqlTarget):
                 if value is not None:
                     conn.exec_driver_sql(f"SET SESSION {name} = %s", (value,))
             ddl(conn, rename_database(sql, self.schema.database, database, self.schema.names()))
+
+    def shadow_names(self) -> dict[str, str] | None:
+        return {self.shadow: self.database} if self.shadow else None
 
     def _drop_leftovers(self, conn: sa.Connection) -> None:
         """Shadow and old databases of runs that were killed before they could clean up."""

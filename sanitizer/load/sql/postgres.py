@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sanitizer.errors import TargetError
 from sanitizer.extract.ddl.postgres import Entry, PgSchema, quote, rewrite
 from sanitizer.extract.sql import SourceTable
-from sanitizer.load.sql.base import SqlTarget, rows
+from sanitizer.load.sql.base import SqlTarget, rows, stored_columns
 from sanitizer.load.target import SHADOW_MARK
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
@@ -134,6 +134,9 @@ class PostgresTarget(SqlTarget):
 
     def shadow_of(self, schema: str | None) -> str:
         return self.shadows[schema or self.default_schema]
+
+    def shadow_names(self) -> dict[str, str]:
+        return {shadow: schema or self.default_schema for schema, shadow in self.shadows.items()}
 
     def _names(self, sql: str) -> str:
         """Production's DDL with each user schema's name replaced by its shadow's."""
@@ -326,9 +329,7 @@ class PostgresTarget(SqlTarget):
     def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
         """One ``COPY`` per batch in its own transaction, so a batch whose connection dropped
         is rolled back whole and retried (see :meth:`SqlTarget.bulk_insert`)."""
-        # Generated columns are read (their rules count for coverage) but never written:
-        # the database derives them again from the masked columns (docs/stores.md).
-        columns = [c.name for c in table.columns if c.computed is None]
+        columns = stored_columns(table)
         if len(columns) < len(table.columns):
             batch = batch.select(columns)
         names = ", ".join(self._q(c) for c in columns)

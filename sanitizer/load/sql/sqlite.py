@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.errors import ConfigError
 from sanitizer.extract.ddl.sqlite import SqliteSchema
 from sanitizer.extract.sql import SourceTable
-from sanitizer.load.sql.base import SqlTarget, rows
+from sanitizer.load.sql.base import SqlTarget
 from sanitizer.load.sql.history import META_TABLES
 from sanitizer.load.target import SHADOW_MARK
 
@@ -56,21 +55,6 @@ class SqliteTarget(SqlTarget):
         with self.errors("creating indexes, views and triggers"), self.engine.begin() as conn:
             for _kind, _name, sql in self.after_data:
                 conn.exec_driver_sql(sql)
-
-    def insert_batch(self, table: sa.Table, batch: pl.DataFrame) -> None:
-        """Generated columns are left out: SQLite computes them from the masked values."""
-        derived = [c.name for c in table.columns if c.computed is not None]
-        if not derived:
-            super().insert_batch(table, batch)
-            return
-        stored = sa.Table(
-            table.name,
-            sa.MetaData(),
-            *(sa.Column(c.name) for c in table.columns if c.computed is None),
-            schema=table.schema,
-        )
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(self.insert_sql(stored, conn), list(rows(batch.drop(derived))))
 
     def create_shadow(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
