@@ -61,7 +61,9 @@ def _plain_words() -> tuple[frozenset[str], frozenset[str]]:
     )
 
     names = name_lists()
-    words = (names.common | STOP_WORDS) - names.first - AMBIGUOUS_NAMES - NOT_ALONE
+    # a name that is also a word ("can", "made": names somewhere) stays plain unless listed
+    plain_names = names.first - names.ambiguous
+    words = (names.everyday | STOP_WORDS) - plain_names - AMBIGUOUS_NAMES - NOT_ALONE
     return frozenset(words | SUPPORT_WORDS), SHORT_CAPITALS
 
 

@@ -72,6 +72,34 @@ POSITIVE = [
     ("山本翔太様\n\nいつもご利用いただきありがとうございます。", "山本翔太"),
     ("您好 姜凯，\n您的订单已发货", "姜凯"),
     ("مرحبا عاقل يشكر،\nشكرا لتواصلك معنا.", "عاقل يشكر"),
+    # names of every Faker locale, in their own scripts
+    ("Jana Hamanová called twice about the invoice", "Jana Hamanová"),
+    ("Guðrún Jónsdóttir is on leave until Monday", "Guðrún Jónsdóttir"),
+    ("Aslan Umarov replied to the survey", "Aslan Umarov"),
+    ("Наталья Смирнова оплатила заказ", "Наталья Смирнова"),
+    ("Σάββας Παπαδόπουλος called", "Σάββας Παπαδόπουλος"),
+    ("さゆり was frustrated about the outage", "さゆり"),
+    ("Customer 山口 さゆり asked for a refund", "山口 さゆり"),
+    ("山口さゆりさんから連絡がありました", "山口さゆり"),
+    ("お問い合わせありがとうございます。担当の鈴木がご連絡します。", "鈴木"),
+    ("김민준님 안녕하세요", "김민준"),
+    ("王伟 called about the order", "王伟"),
+    # speakers and the roles a name takes
+    ("Oliver: Did you call me?\nEmma: Not yet.", "Emma"),
+    ("Grace: Are you there?\nGrace: Hello?", "Grace"),
+    ("Victoria was frustrated about the outage.", "Victoria"),
+    ("Please ask Victoria about the refund.", "Victoria"),
+    ("Christian said he would call back.", "Christian"),
+    ("Her maiden name is Okonkwo.", "Okonkwo"),
+    ("We named him Tsubasa.", "Tsubasa"),
+    ("mikko is a very helpful person", "mikko"),
+    ("Remember me, Sarah?", "Sarah"),
+    ("Sofia, can you check my order?", "Sofia"),
+    ("Is there a better example than early Zhang?", "Zhang"),
+    ("This song is about Nadezhda's brother", "Nadezhda"),
+    ("Yorick Vandersloot\n12 Mill Road", "Yorick Vandersloot"),
+    # literal escapes are separators
+    ("Name: Eduard Kvarda\\nPhone: 961 52 200", "Eduard Kvarda"),
 ]
 
 NEGATIVE = [
@@ -117,6 +145,18 @@ NEGATIVE = [
     "Chase the vendor for the missing parts.",
     "Paris office hours have changed.",
     "The Claude integration summarizes tickets.",
+    "The Princess Royal arrived at the hotel.",
+    "Date: 2024-01-01\nName: Refund policy\nStatus: open",
+    "Summer was great this year.",
+    "Victoria was founded in 1843.",
+    "I moved to 山梨県三鷹市浅草29丁目22番19号",
+    "東京都千代田区で会議があります",
+    "고객님이 전화했습니다",
+    "Answer: yes\nQuestion: why not",
+    "Will: call the vendor tomorrow",
+    "Paris, France is lovely in spring.",
+    "Guilty Pleasures is a great album.",
+    "Tube Snake Boogie was released in 1981.",
 ]
 
 
@@ -145,7 +185,15 @@ def test_first_names_that_are_english_words_are_ambiguous():
 
 def test_name_lists_are_built_once():
     assert name_lists() is name_lists()
-    assert len(name_lists().first) > 3000 and len(name_lists().last) > 3000
+    assert len(name_lists().first) > 25_000 and len(name_lists().last) > 25_000
+
+
+def test_ordinary_words_come_from_frequencies_and_names_used_as_names_are_not_words():
+    lists = name_lists()
+    assert {"answer", "tube", "guilty", "refund", "will", "hope"} <= lists.common
+    assert not {"john", "sarah", "william", "lukas", "smith", "fred"} & lists.common
+    assert {"christian", "grace", "server", "media"} <= lists.ambiguous
+    assert {"さゆり", "翔太"} <= lists.unspaced_first and "山口" in lists.unspaced_last
 
 
 def test_only_asked_for_person():

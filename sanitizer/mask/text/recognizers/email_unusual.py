@@ -115,7 +115,7 @@ class UnusualEmailRecognizer(PatternRecognizer):
         if _BRACKETED_OR_UPPER_AT.search(text):
             return True
         # a spoken lower-case ' at ': the part before must be a mailbox name, not a word
-        words = name_lists().common | FUNCTION_WORDS
+        words = name_lists().everyday | FUNCTION_WORDS
         if local.lower() in words:
             return False
         return bool(_MAILBOX_LIKE.search(local) or _SPOKEN_DOT.search(text))

@@ -1,55 +1,63 @@
-"""PERSON from first/last-name lists, for the names spaCy's small model misses.
+"""PERSON from the names lexicon and from the roles names take, for what spaCy's small model misses.
 
 ``en_core_web_sm`` misses a large share of names in support text: non-English names ('Priya
-Raman', 'Katarzyna Nowak'), lower- or upper-case names ('john smith', 'JOSÉ FERNÁNDEZ'), and
-first names on their own ('Thanks, Lukas', 'FYI Giulia is out today'). This recognizer looks
-tokens up in Faker's first- and last-name lists (en_US, en_GB, de_DE, fr_FR, es_ES, pt_BR, it_IT,
-nl_NL, pl_PL, plus en_IN, es_MX, pt_PT, sv_SE, da_DK, cs_CZ and the romanised ja_JP / zh_CN
-names): about 5,000 first and 10,000 last names, as sets built once per process.
+Raman', 'Katarzyna Nowak', 'Σάββας', '山口 さゆり'), lower- or upper-case names ('john smith',
+'JOSÉ FERNÁNDEZ'), first names on their own ('Thanks, Lukas', 'Victoria was frustrated') and
+dialogue speakers ('William: Remember me, Sarah?'). This recognizer looks tokens up in the
+names of every Faker locale (``lexicon``: about 31,000 given and 33,000 family names, built once
+per process), and names in scripts written without spaces ('さゆり', '山本翔太', '김민준')
+inside runs of those scripts.
 
 Why ordinary words stay untouched:
-- First names that are English words ('Will', 'May', 'Bill', 'Grant', 'Mark', 'Job', 'Lot'…:
-  every name found in ``wordlists.COMMON_WORDS``, Faker's English lorem words or
-  ``wordlists.AMBIGUOUS_NAMES``) count only with a capitalised, known, non-word last name after
-  them ('Mark Johnson', not 'Mark Green as done'), or capitalised right after a greeting and
-  followed by punctuation or the end of the line ('Hi Mark,' / 'Thanks,\\nMax').
+- Which words are ordinary comes from wordfreq's English frequencies, minus names whose
+  frequency their use as names explains (``lexicon``). A first name that is an ordinary word
+  ('Will', 'May', 'Grace', 'Christian'; or in ``wordlists.AMBIGUOUS_NAMES``) counts only with
+  a known, non-word last name or a capitalised non-English word after it ('Mark Johnson',
+  'Christian Nobbs'; not 'Mark Green as done'), right after a greeting ('Hi Mark,'), or in a
+  role only a person takes (below).
 - A first name alone must be capitalised, at least three letters, not ambiguous and not a
-  place, brand or product (``wordlists.NOT_ALONE``: 'Paris', 'Mercedes', 'Alexa', 'Ruby'…);
-  it scores 0.5, just above the default threshold.
+  place, brand or product (``wordlists.NOT_ALONE``, Faker's countries and US states); it scores
+  0.5, just above the default threshold.
+- Roles: a word that is a known name or no English word at all is a person as the subject of
+  what only people do ('was frustrated', 'said', 'is a very sympathetic person'; 'arrived' or
+  'lives' only for words that are no ordinary word), after 'her maiden name is', 'named him',
+  'assistant to', 'starring'; a known name also after 'asked', 'tell', 'thanks', addressed at
+  a clause's end ('Remember me, Sarah?') or opening a request ('Sofia, can I …'); a known
+  family name that is no word alone ('early Zhang?'); and two or three non-English
+  capitalised words as a line of their own (an address's or signature's first line).
+- Speakers at a line's start ('William:') are a known first name, or, in a dialogue (a speaker
+  speaking twice, or a plain first name among them), any known name; form labels ('Date:',
+  'Name:') are neither.
 - Lower-case names need a known last name that is not an ordinary word after them ('john
-  smith', not 'roman font') or a greeting before them; an upper-case name ('KATARZYNA NOWAK')
-  needs a second upper-case word that is not an ordinary word.
+  smith', not 'roman font'), a greeting before them, or a person's role; an upper-case name
+  ('KATARZYNA NOWAK') needs a second upper-case word that is not an ordinary word.
 - Right after a greeting, capitalised words that are in no list still count if they are not
   ordinary words and end the clause ('Dear Priya,', 'Regards,\nAiko Tanaka'; not 'Hi team,');
   a dash sign-off ('- Lukas') takes known first names only, since '- Normal' is a list item.
-- A capitalised unknown word extends a name only if it is not a common English word
-  ('Priya Raman', not 'Olivia Support'); function words ('will', 'and', 'please') never do.
+- Unspaced scripts: a whole run that is a known given or family name, or a known family name
+  and a short given name, maybe before an honorific or particle ('さゆりさん'); two runs one
+  space apart of which one is known; a one-character name only as a run set apart by spaces
+  (never '29丁目22').
 - Tokens glued to an email, URL, handle or number ('maria.gonzalez@…', '@sarah', 'Maria2')
-  are skipped: those belong to other recognizers.
+  are skipped: those belong to other recognizers. Literal escapes ('Kvarda\\nPhone') are read
+  as the separators they stand for.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from functools import cache
 from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
+from sanitizer.mask.text.recognizers.lexicon import NameLists, name_lists
 from sanitizer.mask.text.recognizers.wordlists import (
-    AMBIGUOUS_NAMES,
-    COMMON_WORDS,
     FUNCTION_WORDS,
-    NOT_ALONE,
     NOT_NAMES_AFTER_GREETING,
 )
 
-LOCALES = (
-    *("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "pt_BR", "it_IT", "nl_NL", "pl_PL"),
-    *("en_IN", "es_MX", "pt_PT", "sv_SE", "da_DK", "cs_CZ", "tr_TR", "ja_JP", "zh_CN"),
-)
+__all__ = ["NameLists", "PersonNameRecognizer", "name_lists"]
 
 # Name particles inside a full name ('Emma de Vries', 'Ludwig van Beethoven').
 PARTICLES = frozenset(
@@ -120,6 +128,10 @@ SPEAKER = re.compile(
     rf"(?P<name>{NAME_TOKEN}(?:[ \t]{NAME_TOKEN}){{0,2}})(?:[ \t]*\([^)\n]{{1,20}}\))?:[ \t]",
     re.MULTILINE,
 )
+# 'William: Remember me, Sarah?', 'Λητώ: …', '篤司: …': a speaker opening a line.
+LINE_SPEAKER = re.compile(
+    rf"^[ \t>]*(?P<name>{NAME_TOKEN}(?:[ \t]{NAME_TOKEN}){{0,2}}):[ \t]+(?=\S)", re.MULTILINE
+)
 ROLE_WORDS = frozenset(
     "agent customer caller visitor user bot system support assistant me you operator rep admin "
     "moderator guest client staff team auto automated note internal chatbot ai".split()
@@ -128,7 +140,8 @@ ROLE_WORDS = frozenset(
 INTRODUCTION = re.compile(
     r"(?:\b(?:(?:my|his|her|their|your)\s+(?:full\s+)?name(?:\s+is|'s)|me\s+llamo"
     r"|mi\s+nombre\s+es|meu\s+nome\s+é|je\s+m'appelle|ich\s+heiße|mein\s+name\s+ist"
-    r"|ik\s+heet|mijn\s+naam\s+is|mi\s+chiamo|mister|mr\.?|mrs\.?)[ \t]+)$",
+    r"|ik\s+heet|mijn\s+naam\s+is|mi\s+chiamo|mister|mr\.?|mrs\.?|ms\.|maiden\s+name\s+is)"
+    r"[ \t]+)$",
     re.IGNORECASE,
 )
 # 'hey its thomas again', "this is Priya from billing": a known first name must follow.
@@ -146,9 +159,98 @@ CJK_NAME = re.compile(
     r"(?:様|さん|殿|先生|女士|小姐)"
     r"|(?:尊敬的|亲爱的|您好|你好)[ 　,，]*(?P<name2>\p{Han}{2,4})(?=[，,：:！!。\s]|$)"
 )
+HAN = re.compile(r"\p{Han}+")
+UNSPACED_RUN = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々]+")
+# Honorifics and particles written right after a name: 'さゆりさん', '山口様', '김민준님'.
+UNSPACED_SUFFIXES = tuple(
+    sorted(
+        "さん 様 さま 君 くん ちゃん 氏 先生 殿 は が の を に と も へ で から "
+        "님 씨 은 는 이 가 을 를 의 에게 과 와 도 女士 小姐 老师 先生".split(),
+        key=len,
+        reverse=True,
+    )
+)
+HONORIFICS_UNSPACED = ("さん", "様", "さま", "君", "くん", "ちゃん", "氏", "先生", "殿", "님", "씨")
 CJK_NOT_NAMES = frozenset(
     "担当者 担当 利用者 関係者 会員 顧客 管理者 責任者 各位 客户 用户".split()
 )
+
+# What only a person does, right after the word: 'Victoria was frustrated', 'Cinzia had given
+# …', 'mikko is a very sympathetic person', 'Lothair spent a year', 'Sarah's laptop was …' is
+# not one ('was' needs a feeling or a person's noun after it).
+_FEELING = (
+    r"frustrated|happy|unhappy|upset|angry|annoyed|pleased|confused|worried|surprised"
+    r"|disappointed|excited|thrilled|sad|satisfied|impressed|relieved|furious|grateful|born"
+    r"|married|divorced|promoted|hired|fired|injured|sick|ill|rude|polite|helpful|impulsive"
+    r"|sympathetic|nice|kind|friendly|nervous|scared|afraid|tired|busy|sorry|right|wrong"
+    r"|a[ \t]+(?:[\w\-]+[ \t]+){0,3}(?:person|man|woman|fan|customer|client|friend|guy|girl"
+    r"|boy|colleague|manager|engineer|teacher|doctor|student|listener|lawyer|singer|player"
+    r"|member|mother|father|wife|husband|son|daughter|sister|brother)"
+)
+AFTER_PERSON = re.compile(
+    r"(?:['’]s)?[ \t]+(?:"
+    r"(?:has|had|have)[ \t]+(?:just[ \t]+|already[ \t]+|also[ \t]+)?(?:given|told|said|asked"
+    r"|called|written|sent|spent|lived|worked|been[ \t]+(?:a|an|the|my|our|very|so)\b)"
+    r"|(?:was|is|were|seems|seemed|felt|feels|looked|looks|sounded|sounds|got|gets|became"
+    r"|remained)[ \t]+(?:(?:very|so|really|quite|not|also|always|a[ \t]+bit|extremely|pretty"
+    rf"|still|too)[ \t]+)*(?:{_FEELING})"
+    r"|said|says|asked|asks|told|tells|wrote|writes|replied|replies|emailed|texted|mentioned"
+    r"|mentions|complained|complains|wants|wanted|prefers|preferred|thinks|thought|agreed"
+    r"|decided|explained"
+    r"|noticed|promised|answered|apologi[sz]ed|insisted|claimed|loves|loved|likes|liked|hates"
+    r"|hated|knows|knew|just[ \t]+has|just[ \t]+called|just[ \t]+said)\b"
+)
+# What a person does, and a thing may too ('The Princess Royal arrived'): after words that are
+# no ordinary English word only.
+AFTER_SOMEONE = re.compile(
+    r"(?:['’]s)?[ \t]+(?:works|worked|needs|needed|spent|joined|listed|confirmed|requested"
+    r"|visited|moved|arrived|went|came|left|lives|lived)\b"
+)
+# Before the word, marking a person whatever the word: 'her maiden name is Genovese', 'named
+# him Tsubasa', 'the assistant to Lothair Quirion', 'starring Ladeck', 'What's your name?
+# Seid Globelnik'.
+PERSON_BEFORE = re.compile(
+    r"(?:\b(?:(?:maiden|last|first|family|given|middle|full|real|legal|birth)[ \t]+)?name"
+    r"[ \t]+(?:is|was)[ \t]+|\bnamed[ \t]+(?:(?:him|her|them|it|the[ \t]+\w+)[ \t]+)?"
+    r"|\b(?:assistant|married|engaged|spoke|spoken|speaking|talked|talking|replied|introduced)"
+    r"[ \t]+(?:with|to)[ \t]+|\bstarring[ \t]+|\b(?:directed|written|signed|approved|sent)"
+    r"[ \t]+by[ \t]+|\bon[ \t]+behalf[ \t]+of[ \t]+|\bname\?[ \t]*(?:\r?\n[ \t]*)?"
+    r"|\b(?:had|has|have)[ \t]+given[ \t]+"
+    r"|\b(?i:why|how|where|when)[ \t]+(?:is|was|does|did|has)[ \t]+)$"
+)
+# Before a known name only, place-names too ('asked Victoria', 'tell Grace').
+PERSON_BEFORE_KNOWN = re.compile(
+    r"\b(?:ask|asked|asking|tell|told|telling|thank|thanked|call|called|email|emailed|text"
+    r"|texted|ping|pinged|remind|reminded|meet|met|contact|contacted|inform|informed|let|cc"
+    r"|dear)[ \t]+$"
+)
+# Before a known name that is no place ('and Grace', 'with Hope').
+NAME_BEFORE = re.compile(r"\b(?:and|with|for|by|to|from)[ \t]+$")
+NAME_IS = re.compile(r"\bname[ \t]+(?:is|was)[ \t]+$", re.IGNORECASE)
+OWNED = re.compile(r"[ \t]+\p{Ll}")
+OPENS_ADDRESS = re.compile(
+    r",[ \t]*(?:can|could|would|will|please|i|you|we|do|did|have|are|is|thanks|thank|sorry"
+    r"|listen|look|remember|wait|welcome|let|let's)\b",
+    re.IGNORECASE,
+)
+# 'Remember me, Sarah?', 'Don't go to town, Rościsław!': a name addressed at a clause's end.
+ADDRESSED_BEFORE = re.compile(r"\w[ \t]*,[ \t]*$")
+ADDRESSED_AFTER = re.compile(r"[ \t]*(?:[?!]|\.(?:[ \t]|$)|$)")
+# Words that take a name's roles without being one.
+NEVER_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday god jesus christ "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat "
+    "sun "
+    # labels that open a line like a speaker ('Date: …', 'Note: …')
+    "date name note notes phone email address subject total status summary answer question "
+    "reply result time type comment comments description title price amount order item "
+    "message reason update step tip warning error info source mobile fax desk office".split()
+)
+# Literal escapes in exported text ('Eduard Kvarda\\nPhone: …'): seen as the separators
+# they stand for, so a name never runs into the next line's label.
+LITERAL_ESCAPE = re.compile(r"(?<!\\)\\[ntr]")
+_ESCAPED = {"\\n": "\n ", "\\t": "\t ", "\\r": "\r "}
 
 JOINERS_BEFORE = "@./\\_:#=+"
 JOINERS_AFTER = "@/\\_=+"
@@ -160,52 +262,6 @@ HONORIFIC_SCORE = 0.7
 ALONE_SCORE = 0.5
 LABEL_SCORE = 0.7  # 'first_name: …', chat speaker labels
 MENTION_SCORE = 0.6
-
-
-@dataclass(frozen=True)
-class NameLists:
-    first: frozenset[str]
-    last: frozenset[str]
-    ambiguous: frozenset[str]
-    common: frozenset[str]
-
-
-@cache
-def name_lists() -> NameLists:
-    """Faker's first/last names of all ``LOCALES``, lower-cased, built once per process."""
-    first: set[str] = set()
-    last: set[str] = set()
-    # Faker's name tuples: first_names, first_names_female, last_names, unisex_last_names,
-    # first_romanized_names…; not the kana / kanji pairs.
-    for locale in LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attr in dir(provider):
-            if attr.startswith("_") or not ("first_" in attr or "last_" in attr):
-                continue
-            if "kana" in attr or "pair" in attr or not attr.endswith(("names", "_male", "_female")):
-                continue
-            values = getattr(provider, attr)
-            if callable(values) or not isinstance(values, (tuple, list, dict)):
-                continue
-            target = first if attr.startswith("first_") else last
-            for value in values:
-                for part in str(value).split():
-                    if _latin(part):
-                        target.add(part.lower())
-    from faker.providers.lorem.en_US import Provider as Lorem
-
-    common = frozenset(COMMON_WORDS | {w.lower() for w in Lorem.word_list})
-    ambiguous = frozenset(
-        name
-        for name in first
-        if name in common or name in AMBIGUOUS_NAMES or name in FUNCTION_WORDS
-    )
-    return NameLists(frozenset(first), frozenset(last - FUNCTION_WORDS), ambiguous, common)
-
-
-def _latin(word: str) -> bool:
-    """Latin letters with accents ('Fernández', 'Łukasz'); not kanji, hanzi or Cyrillic."""
-    return len(word) > 1 and all((c.isalpha() and ord(c) < 0x250) or c in "-'’" for c in word)
 
 
 @dataclass(frozen=True)
@@ -262,6 +318,7 @@ class PersonNameRecognizer(EntityRecognizer):
     def find(self, text: str) -> list[tuple[int, int, float, str]]:
         """(start, end, score, rule) for every name in ``text``; overlaps resolved to the
         longest span."""
+        text = _unescaped(text)  # same length: offsets hold
         tokens = [_Token.make(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
         tokens = [t for t in tokens if _free_standing(text, t)]
         found: list[tuple[int, int, float, str]] = []
@@ -291,6 +348,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 words = m.group("name").split()
                 if not any(w.lower() in ROLE_WORDS or w.lower() in FUNCTION_WORDS for w in words):
                     out.append((m.start("name"), m.end("name"), LABEL_SCORE, "chat speaker"))
+            out.extend(self._dialogue(text))
         if "@" in text:
             for m in MENTION.finditer(text):
                 handle = m.group("handle")
@@ -299,16 +357,154 @@ class PersonNameRecognizer(EntityRecognizer):
                 if known and head not in lists.ambiguous and handle.lower() not in NOT_HANDLES:
                     out.append((m.start("handle"), m.end("handle"), MENTION_SCORE, "mention"))
         if CASELESS.search(text):
+            out.extend(self._unspaced(text))
             for m in CJK_NAME.finditer(text):
                 group = "name" if m.group("name") else "name2"
                 if m.group(group) not in CJK_NOT_NAMES:
                     out.append((m.start(group), m.end(group), GREETING_SCORE, "cjk honorific"))
         return out
 
+    def _unspaced(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Names in scripts written without spaces, within runs of those scripts: a whole run
+        that is a known name or a family name and a given name ('さゆり', '山本翔太', '김민준'),
+        maybe with an honorific or particle after it ('さゆりさん'); two runs one space apart
+        of which one is known ('山口 さゆり', '佐藤 京助'); a one-character name only as a
+        run of its own in other text ('She named him 翼')."""
+        runs = list(UNSPACED_RUN.finditer(text))
+        out: list[tuple[int, int, float, str]] = []
+        i = 0
+        while i < len(runs):
+            run = runs[i]
+            if i + 1 < len(runs) and text[run.end() : runs[i + 1].start()] in (" ", "\u3000"):
+                pair = self._unspaced_pair(run.group(), runs[i + 1].group())
+                if pair:
+                    end = runs[i + 1].start() + pair
+                    out.append((run.start(), end, GREETING_SCORE, "family and given name"))
+                    i += 2
+                    continue
+            length = self._unspaced_name(run.group(), _isolated(text, run.start(), run.end()))
+            if length:
+                out.append((run.start(), run.start() + length, GREETING_SCORE, "unspaced name"))
+            else:
+                out.extend(self._inside_run(run.group(), run.start()))
+            i += 1
+        return out
+
+    def _inside_run(self, run: str, offset: int) -> list[tuple[int, int, float, str]]:
+        """Names inside a sentence of unspaced script ('山口さゆりさんから連絡'): a known
+        family name and a known given name, or a known name of two characters or more before
+        an honorific ('さゆりさん'); either one followed by an honorific, a particle or the
+        end of the run."""
+        lists = self.lists
+        longest = lists.unspaced_longest
+        out: list[tuple[int, int, float, str]] = []
+        p = 0
+        while p < len(run):
+            end = 0
+            for k in range(min(longest, len(run) - p), 0, -1):
+                head = run[p : p + k]
+                if head in lists.unspaced_last:
+                    end = self._given_after(run, p, p + k)
+                elif (
+                    k > 1 and head in lists.unspaced_first and _suffixed(run, p + k, honorific=True)
+                ):
+                    end = p + k
+                if end:
+                    break
+            if end:
+                out.append((offset + p, offset + end, GREETING_SCORE, "name in a sentence"))
+                p = end
+            else:
+                p += 1
+        return out
+
+    def _given_after(self, run: str, family: int, start: int) -> int:
+        """End of a known given name at ``start`` (after a family name at ``family``) that a
+        suffix or the run's end follows, or of a family name of two characters or more alone
+        before one ('担当の鈴木が'); else 0."""
+        lists = self.lists
+        for k in range(min(lists.unspaced_longest, len(run) - start), 0, -1):
+            if run[start : start + k] in lists.unspaced_first and _suffixed(run, start + k):
+                return start + k
+        return start if start - family > 1 and _suffixed(run, start) else 0
+
+    def _unspaced_name(self, run: str, isolated: bool = True) -> int:
+        """Length of the name ``run`` is, before honorifics or particles ('さゆりさん' → 3);
+        0 when it is none. A run glued to letters or digits ('29丁目22') must be a known name
+        of two characters or more, or a known family and given name; an unknown given name
+        is taken only in Han script, one or two characters after a known family name ('姜凯')."""
+        lists = self.lists
+        stems = _stems(run)[::-1]  # shortest first: '佐藤様' is '佐藤'
+        for stem in stems:
+            known = stem in lists.unspaced_first or stem in lists.unspaced_last
+            if known and (len(stem) > 1 or isolated):
+                return len(stem)
+        for stem in stems:
+            for k in range(1, min(3, len(stem) - 1) + 1):
+                family, given = stem[:k], stem[k:]
+                if family not in lists.unspaced_last:
+                    continue
+                short_han = isolated and len(given) <= 2 and HAN.fullmatch(given) is not None
+                if given in lists.unspaced_first or short_han:
+                    return len(stem)
+        return 0
+
+    def _unspaced_pair(self, family: str, given: str) -> int:
+        """'山口 さゆり', '佐藤 京助', '林 幹': the given part's length when the two runs are a
+        family name (known, or one to three characters) and a given name (known, or one to
+        three characters before an honorific), at least one of them known; else 0."""
+        lists = self.lists
+        family_known = family in lists.unspaced_last
+        if not family_known and len(family) > 3:
+            return 0
+        for stem in _stems(given):
+            known = stem in lists.unspaced_first
+            if (known or len(stem) <= 3) and (known or family_known):
+                return len(stem)
+        return 0
+
+    def _dialogue(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Speakers at the start of a line ('William: Remember me, Sarah?'). A known first
+        name speaks on its own; any other known name ('Christian', a surname, 'Paris') only
+        in a dialogue, where two lines or more start with a speaker."""
+        lines = list(LINE_SPEAKER.finditer(text))
+        names = [m.group("name") for m in lines]
+        # a dialogue: a speaker speaks twice, or one of them is plainly a first name (form
+        # labels 'Date:', 'Name:', 'Phone:' each come once and are words)
+        dialogue = len(set(names)) < len(names) or any(
+            self._speaker(name.split(), dialogue=False) for name in names
+        )
+        return [
+            (m.start("name"), m.end("name"), LABEL_SCORE, "speaker")
+            for m in lines
+            if self._speaker(m.group("name").split(), dialogue, names.count(m.group("name")) > 1)
+        ]
+
+    def _speaker(self, words: list[str], dialogue: bool, repeated: bool = False) -> bool:
+        """Whether a line's opening words are a speaker: a known first name; in a dialogue,
+        any known name, or a word that is no English word when it speaks twice ('Eser')."""
+        lists = self.lists
+        tokens = [_Token.make(0, len(w), w) for w in words]
+        if any(t.lower in ROLE_WORDS or t.lower in FUNCTION_WORDS for t in tokens):
+            return False
+        if any(t.case not in ("title", "upper") and not CASELESS.match(t.text) for t in tokens):
+            return False
+        head = tokens[0]
+        if self._unspaced_name(head.text):
+            return True
+        plain_first = head.lower not in lists.ambiguous and head.lower not in lists.places
+        if self._is_first(head) and plain_first:
+            return True
+        return dialogue and all(
+            (self._is_first(t) or self._is_last(t) or (repeated and self._unheard(t)))
+            and t.lower not in NEVER_NAMES
+            for t in tokens
+        )
+
     def _plausible_value(self, words: list[str], generic: bool) -> bool:
         """A labelled value that can be a name: every word a known name, or neither an
         ordinary word nor camel-cased ('TestJob'); after a bare 'name:' label, a known first
-        name first (not 'Name: Refund policy')."""
+        name first, or several words none of which is English (not 'Name: Refund policy')."""
         lists = self.lists
         if not words:
             return False
@@ -323,16 +519,26 @@ class PersonNameRecognizer(EntityRecognizer):
             shaped = word.islower() or word.isupper() or _TITLE_CASE.fullmatch(word)
             if not (shaped or SURNAME_PREFIX.fullmatch(word) or CASELESS.match(word)):
                 return False
-        return not generic or (
-            words[0].lower() in lists.first and words[0].lower() not in lists.ambiguous
-        )
+        if not generic:
+            return True
+        head = words[0].lower()
+        if head in lists.first and head not in lists.ambiguous:
+            return True
+        # 'Name: erzebet budai': two words or more, none of them English
+        return len(words) > 1 and not any(w.lower() in lists.english for w in words)
 
     def _at(self, text: str, tokens: list[_Token], i: int):
+        """The name starting at token ``i``, from the lists or, failing that, from the role
+        the word takes in its sentence."""
+        hit = self._listed(text, tokens, i)
+        return hit if hit is not None else self._in_role(text, tokens, i)
+
+    def _listed(self, text: str, tokens: list[_Token], i: int):
         lists = self.lists
         tok = tokens[i]
         if tok.lower in HONORIFICS or tok.lower in WEAK_HONORIFICS:
             return self._after_honorific(text, tokens, i)
-        introduced = INTRODUCTION.search(text, max(0, tok.start - 24), tok.start) is not None
+        introduced = INTRODUCTION.search(text, max(0, tok.start - 30), tok.start) is not None
         if introduced and tok.lower not in lists.common and tok.lower not in FUNCTION_WORDS:
             return self._introduced(text, tokens, i)
         if not self._is_first(tok):
@@ -350,7 +556,10 @@ class PersonNameRecognizer(EntityRecognizer):
         end_index, has_last, common_last = self._extend(text, tokens, i)
         if end_index > i:
             if ambiguous and not (
-                tok.case in ("title", "upper") and has_last and (greeted or not common_last)
+                tok.case in ("title", "upper")
+                and (
+                    (has_last and (greeted or not common_last)) or self._unheard(tokens[end_index])
+                )
             ):
                 return None
             score = LAST_AND_SCORE if has_last else UNKNOWN_LAST_SCORE
@@ -364,10 +573,129 @@ class PersonNameRecognizer(EntityRecognizer):
                 return None
             return tok.start, tok.end, GREETING_SCORE, "greeting", i
         alone_ok = tok.case == "title" and not ambiguous and len(tok.text) >= 3
-        if alone_ok and tok.lower not in NOT_ALONE:
+        if alone_ok and tok.lower not in lists.places:
             return tok.start, tok.end, ALONE_SCORE, "first name", i
         if tok.case == "upper" and not ambiguous and _alone_on_line(text, tok):
             return tok.start, tok.end, ALONE_SCORE, "first name on its own line", i
+        return None
+
+    def _unheard(self, tok: _Token) -> bool:
+        """A capitalised word that is no English word at all ('Nobbs', 'Kowalczyk'): after a
+        first name that is also a word ('Christian Nobbs'), it makes a full name."""
+        return (
+            tok.case == "title"
+            and len(tok.text) >= 3
+            and tok.lower not in self.lists.english
+            and tok.lower not in self.lists.places
+        )
+
+    def _in_role(self, text: str, tokens: list[_Token], i: int):
+        """A word the lists leave out or hold back ('Victoria', 'Christian', 'Cinzia',
+        'mikko', 'Zhang') in a place only a person takes: the subject of 'was frustrated',
+        'said', 'lives'…, the object of 'asked', 'assistant to', 'her maiden name is', the
+        owner of something ('Μανουσιάδης's song'), addressed ('Remember me, Sarah?', 'Sofia,
+        can I …'), or a line of its own with a second name ('Harwin Galesloot' heading an
+        address)."""
+        lists = self.lists
+        tok = tokens[i]
+        lower = tok.lower
+        if lower in FUNCTION_WORDS or lower in NEVER_NAMES or len(tok.text) < 3:
+            return None
+        if tok.case == "lower":
+            return self._lower_in_role(text, tokens, i)
+        if tok.case not in ("title", "upper"):
+            return None
+        known = self._is_first(tok) or self._is_last(tok)
+        unheard = lower not in lists.english and lower not in lists.places
+        if not (known or unheard):
+            return None
+        before = text[max(0, tok.start - 40) : tok.start]
+        strong = (
+            _does(text, tok, lower not in lists.common)
+            or PERSON_BEFORE.search(before) is not None
+            or (_owns(text, tok) and lower not in lists.places)
+        )
+        if not strong and known:
+            strong = PERSON_BEFORE_KNOWN.search(before) is not None or _opens_address(text, tok)
+            strong = strong or (
+                lower not in lists.places
+                and (NAME_BEFORE.search(before) is not None or _addressed(text, tok))
+            )
+        if not strong:
+            card = self._card_line(text, tokens, i)
+            if card is not None:
+                return tok.start, tokens[card].end, UNKNOWN_LAST_SCORE, "name line", card
+            plain = lower not in lists.common and lower not in lists.places
+            plain = plain and lower not in lists.ambiguous
+            if not (plain and self._is_last(tok) and tok.case == "title"):
+                return None  # a family name alone that is no word: 'early Zhang?'
+        end_index = self._unheard_tail(text, tokens, i)
+        return tok.start, tokens[end_index].end, UNKNOWN_LAST_SCORE, "in a person's role", end_index
+
+    def _unheard_tail(self, text: str, tokens: list[_Token], i: int) -> int:
+        """Index of the last of up to two capitalised family names or non-words after ``i``
+        ('Lothair Quirion')."""
+        end_index = i
+        for k in range(i + 1, min(i + 3, len(tokens))):
+            nxt = tokens[k]
+            if not _adjacent(text, tokens[k - 1], nxt) or nxt.case != "title":
+                break
+            if not (self._is_last(nxt) or self._unheard(nxt)) or nxt.lower in self.lists.common:
+                break
+            end_index = k
+        return end_index
+
+    def _card_line(self, text: str, tokens: list[_Token], i: int) -> int | None:
+        """'Harwin Galesloot' as a line of its own (a signature, an address's first line):
+        two or three capitalised words, none of them English."""
+        tok = tokens[i]
+        line_start = text.rfind("\n", 0, tok.start) + 1
+        if any(c.isalnum() for c in text[line_start : tok.start]):
+            return None
+        end_index = i
+        for k in range(i + 1, min(i + 3, len(tokens))):
+            nxt = tokens[k]
+            if not _adjacent(text, tokens[k - 1], nxt):
+                break
+            if nxt.case != "title" or not (self._unheard(nxt) or self._is_last(nxt)):
+                return None
+            if nxt.lower in self.lists.common or len(nxt.text) < 3:
+                return None
+            end_index = k
+        end = tokens[end_index].end
+        line_end = text.find("\n", end)
+        rest = text[end : line_end if line_end >= 0 else len(text)]
+        return end_index if end_index > i and not rest.strip() else None
+
+    def _lower_in_role(self, text: str, tokens: list[_Token], i: int):
+        """'mikko is a very sympathetic person', "here's aloisia's address", 'her maiden
+        name is kamei', 'samuel, can I …', 'gregory kudryashov': lower-case names need a
+        known given or family name that is no ordinary word, or 'name is' before them."""
+        lists = self.lists
+        tok = tokens[i]
+        before = text[max(0, tok.start - 40) : tok.start]
+        known = self._is_first(tok) or self._is_last(tok)
+        if not known or tok.lower in lists.common:
+            if tok.lower not in lists.english and NAME_IS.search(before) is not None:
+                return tok.start, tok.end, UNKNOWN_LAST_SCORE, "after 'name is'", i
+            return None
+        if i + 1 < len(tokens) and self._is_first(tok) and tok.lower not in lists.ambiguous:
+            nxt = tokens[i + 1]
+            if (
+                nxt.case == "lower"
+                and _adjacent(text, tok, nxt)
+                and len(nxt.text) > 2
+                and nxt.lower not in lists.english
+                and nxt.lower not in FUNCTION_WORDS
+            ):
+                return tok.start, nxt.end, UNKNOWN_LAST_SCORE, "given and family name", i + 1
+        if (
+            _does(text, tok)
+            or PERSON_BEFORE.search(before) is not None
+            or _owns(text, tok)
+            or _opens_address(text, tok)
+        ):
+            return tok.start, tok.end, UNKNOWN_LAST_SCORE, "in a person's role", i
         return None
 
     def _introduced(self, text: str, tokens: list[_Token], i: int):
@@ -469,6 +797,8 @@ class PersonNameRecognizer(EntityRecognizer):
                 ok = nxt.case == "upper" and (
                     is_last or is_first or (nxt.lower not in lists.common and len(nxt.text) > 2)
                 )
+            elif len(nxt.text) == 1 and nxt.case == "title":  # an initial: 'Fred L. Drake'
+                ok = k + 1 < len(tokens) and _adjacent(text, nxt, tokens[k + 1])
             else:
                 ok = (is_last or is_first) and nxt.case != "lower"
                 ok = ok or (
@@ -546,6 +876,73 @@ def _longest_first(found: list[tuple[int, int, float, str]]) -> list[tuple[int, 
         if all(hit[1] <= k[0] or hit[0] >= k[1] for k in kept):
             kept.append(hit)
     return sorted(kept)
+
+
+def _stems(run: str) -> list[str]:
+    """A run of unspaced script, and the run without up to two honorifics or particles
+    after it ('さゆりさんから' → 'さゆりさん', 'さゆり')."""
+    stems = [run]
+    for _ in range(2):
+        stem = stems[-1]
+        suffix = next((x for x in UNSPACED_SUFFIXES if stem.endswith(x) and stem != x), None)
+        if suffix is None:
+            break
+        stems.append(stem[: -len(suffix)])
+    return stems
+
+
+def _suffixed(run: str, end: int, honorific: bool = False) -> bool:
+    """The run ends at ``end`` or goes on with an honorific (or, unless ``honorific``, a
+    particle)."""
+    if end == len(run):
+        return not honorific
+    suffixes = HONORIFICS_UNSPACED if honorific else UNSPACED_SUFFIXES
+    return run.startswith(suffixes, end)
+
+
+def _isolated(text: str, start: int, end: int) -> bool:
+    """A run set apart by spaces or punctuation, in text of another script."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with each literal ``\\n``, ``\\t``, ``\\r`` made the separator it stands for
+    (plus a space: the same length)."""
+    if "\\" not in text:
+        return text
+    return LITERAL_ESCAPE.sub(lambda m: _ESCAPED[m.group()], text)
+
+
+def _does(text: str, tok: _Token, plain: bool = True) -> bool:
+    """What follows the word is something only a person does or is; for a ``plain`` word (no
+    ordinary English word), also what a person or a thing does ('Cinzia arrived')."""
+    if AFTER_PERSON.match(text, tok.end) is not None:
+        return True
+    return plain and AFTER_SOMEONE.match(text, tok.end) is not None
+
+
+def _owns(text: str, tok: _Token) -> bool:
+    """'Μανουσιάδης's song', "aloisia's address": a possessive before a lower-case word."""
+    return tok.possessive and OWNED.match(text, tok.end + 2) is not None
+
+
+def _opens_address(text: str, tok: _Token) -> bool:
+    """'Sofia, can I please speak to your boss?': a name opening a line, then a request."""
+    start = text.rfind("\n", 0, tok.start) + 1
+    if text[start : tok.start].strip():
+        return False
+    return OPENS_ADDRESS.match(text, tok.end) is not None
+
+
+def _addressed(text: str, tok: _Token) -> bool:
+    """'…, Sarah?' / '…, Rościsław!': addressed at the end of a clause."""
+    before = text[max(0, tok.start - 4) : tok.start]
+    return (
+        ADDRESSED_BEFORE.search(before) is not None
+        and ADDRESSED_AFTER.match(text, tok.end) is not None
+    )
 
 
 def _alone_on_line(text: str, tok: _Token) -> bool:

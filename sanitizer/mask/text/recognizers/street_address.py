@@ -217,7 +217,7 @@ class StreetAddressRecognizer(PatternRecognizer):
     def invalidate_result(self, pattern_text: str) -> bool:
         named = _NAMED_TYPE.search(pattern_text)
         if named is not None and named.group("type").lower() not in STREET_TYPES:
-            words = name_lists().common
+            words = name_lists().everyday
             names = named.group("names").split()
             if any(w.strip(".").lower() in words for w in names):
                 return True

@@ -1,17 +1,17 @@
 """Word lists the name recognizer uses to keep ordinary words out of PERSON findings.
 
-Written by hand (nothing is downloaded): ``COMMON_WORDS`` is a list of frequent English words,
-joined at build time with the ~1,000 everyday words Faker ships for ``en_US`` lorem text. A first
-name whose lower-case form is one of them ('Will', 'May', 'Bill', 'Grant', 'Job', 'Lot'…) counts
-as *ambiguous*: it is a PERSON only next to a known last name or right after a greeting.
-``AMBIGUOUS_NAMES`` adds names that are words too rare for the frequency list (virtues, flowers,
-months, verbs); ``NOT_ALONE`` names places, brands and products that are also first names, which
-are never a PERSON on their own.
+Which English words are ordinary comes from wordfreq's frequencies (see ``lexicon``); what is
+here is what a frequency list cannot tell: ``AMBIGUOUS_NAMES``, names that are words too often
+to stand alone (virtues, flowers, months, verbs); ``NOT_ALONE``, places, brands and products
+that are also first names, never a PERSON on their own; ``FUNCTION_WORDS``, which never
+continue a name. ``EVERYDAY_WORDS`` (frequent English words that are never a name or a place
+when capitalized) is no name list: it gates spaCy's recognizer (``ner_segments``) and the
+street and email checks, where a frequency list would not do, since it holds every city too.
 """
 
 from __future__ import annotations
 
-COMMON_WORDS = frozenset(
+EVERYDAY_WORDS = frozenset(
     """
     a about above across act action actually add address after again against age ago agree ahead
     air all allow almost alone along already also although always am among an and another answer
@@ -132,8 +132,9 @@ COMMON_WORDS = frozenset(
     """.split()
 )
 
-# Names that are ordinary words (or months, verbs, virtues…) beyond the list above; each is a
-# PERSON only when a known last name follows it or a greeting comes right before it.
+# Names that are ordinary words (or months, verbs, virtues…) that the frequencies let through;
+# each is a PERSON only with a known last name after it, a greeting before it, or in a role only
+# a person takes.
 AMBIGUOUS_NAMES = frozenset(
     """
     april august june may jan mar jun jul sept dec will bill mark grant rich sunny hope faith joy
@@ -148,7 +149,7 @@ AMBIGUOUS_NAMES = frozenset(
     pim cas isa sole gioia sage raven robin sterling marina rosa bella luna stella nova aurora
     hero victor young page dev min del sep ping dom tilde dag sine forum lone gang aria sys edu
     pam maj mai ize sil kick mille bent cord mart owe harsh valentine dick isis uno nacho eta
-    toy tan nas baba tali
+    toy tan nas baba tali van von mac sierra corona aura nada mare heather rock wolf swift angel
     """.split()
 )
 
