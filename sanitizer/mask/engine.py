@@ -24,9 +24,11 @@ from sanitizer.mask.operators.base import (
     mask_uniques,
     unique_values,
 )
+from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known_values import PERSON_KINDS, people_by_text
 from sanitizer.schema import ColumnInfo
 
 MAX_ATTEMPTS = 64
@@ -100,15 +102,40 @@ class TableMasker:
 
     def mask(self, batch: pl.DataFrame, only: set[str] | None = None) -> pl.DataFrame:
         """Mask every column, or just ``only`` (the rest pass through, uncounted)."""
+        people = self._people(batch)
         columns = [
-            self._mask_column(batch.get_column(name))
+            self._mask_column(batch.get_column(name), people)
             if only is None or name in only
             else batch.get_column(name)
             for name in batch.columns
         ]
         return pl.DataFrame(columns)
 
-    def _mask_column(self, series: pl.Series) -> pl.Series:
+    def _people(self, batch: pl.DataFrame) -> list[tuple[tuple[str, str], ...]] | None:
+        """Per row, the (kind, value) of its person columns (``fake: name``, ``first_name``,
+        ``last_name``), when a column of the table runs ``detect``: a ticket's body then knows
+        its customer's given and family names (see mask.text.known_values)."""
+        if not any(cp.operator.uses_nlp for cp in self.plan.columns.values()):
+            return None
+        columns = []
+        for name, cp in self.plan.columns.items():
+            op = cp.operator
+            if isinstance(op, Fake) and op.kind in PERSON_KINDS and name in batch.columns:
+                series = batch.get_column(name)
+                if self.copy_text:
+                    series = unescape(series)
+                columns.append((op.kind, series.to_list()))
+        if not columns:
+            return None
+        return [
+            tuple((kind, v) for kind, v in zip(kinds, row, strict=True) if _named(v))
+            for row in zip(*(values for _, values in columns), strict=True)
+            for kinds in [[kind for kind, _ in columns]]
+        ]
+
+    def _mask_column(
+        self, series: pl.Series, people: list[tuple[tuple[str, str], ...]] | None = None
+    ) -> pl.Series:
         column_plan = self.plan.columns[series.name]
         op = column_plan.operator
         stats = self.stats[series.name]
@@ -119,6 +146,8 @@ class TableMasker:
         codec = TextCodec(column_plan.column.kind) if self.copy_text else None
         if codec is not None:
             series = unescape(series)
+        if people is not None and op.uses_nlp:
+            ctx.people = people_by_text(series.to_list(), people)
         if isinstance(op, Null):
             out = op.mask_whole(series)
         elif column_plan.unique:
@@ -127,7 +156,8 @@ class TableMasker:
             memo = self.memos.setdefault(series.name, {})
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
-            out = mask_series(op, series, ctx, codec, memo)
+            # a text masked with its record's people may come out differently in another row
+            out = mask_series(op, series, ctx, codec, None if ctx.people else memo)
         stats.details.update(ctx.stats)
         stats.masked += series.len() - series.null_count()
         if op.replaces_every_value:
@@ -172,6 +202,10 @@ class TableMasker:
         return series.replace(
             keys, pl.Series([mapping[k] for k in keys], dtype=series.dtype, strict=False)
         )
+
+
+def _named(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _unchanged(before: pl.Series, after: pl.Series, op: Operator, column: ColumnInfo) -> int:

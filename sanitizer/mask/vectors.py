@@ -25,10 +25,12 @@ from sanitizer.errors import MaskingError
 from sanitizer.extract.vectors.base import RecordBatch, value_kind
 from sanitizer.mask.engine import MEMO_LIMIT, ColumnStats
 from sanitizer.mask.operators.base import MaskContext, mask_series
+from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import CollectionPlan, FieldPlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known_values import PERSON_KINDS, people_by_text
 from sanitizer.schema import BOOLEAN, FLOAT, INTEGER, JSON, STRING, ColumnInfo
 
 MIN_CARRIED = 4  # shorter masked values are not searched for in documents (too many hits)
@@ -78,7 +80,8 @@ class RecordMasker:
     def mask(self, batch: RecordBatch) -> RecordBatch:
         documents = list(batch.documents)
         if self.plan.document is not None:
-            documents = self._mask_values("document", self.plan.document, documents)
+            people = self._people(batch.metadatas)
+            documents = self._mask_values("document", self.plan.document, documents, people)
         metadatas = [dict(meta) for meta in batch.metadatas]
         for key, field_plan in self.plan.metadata.items():
             present = [i for i, meta in enumerate(metadatas) if key in meta]
@@ -113,8 +116,38 @@ class RecordMasker:
             self.stats["document"].details["metadata_values_in_text"] += replaced
         return out
 
-    def _mask_values(self, name: str, field_plan: FieldPlan, values: list[Any]) -> list[Any]:
-        """Mask one field's values (None stays None), grouped by value kind."""
+    def _people(self, metadatas: list[dict[str, Any]]) -> list[tuple[tuple[str, str], ...]] | None:
+        """Per record, the (kind, value) of its person metadata (``customer_name: {fake:
+        name}``), when the document runs ``detect``: a memory that says 'さゆり was
+        frustrated' knows that 'さゆり' is its customer's given name."""
+        document = self.plan.document
+        if document is None or not document.operator.uses_nlp:
+            return None
+        keys = [
+            (key, fp.operator.kind)
+            for key, fp in self.plan.metadata.items()
+            if isinstance(fp.operator, Fake) and fp.operator.kind in PERSON_KINDS
+        ]
+        if not keys:
+            return None
+        return [
+            tuple(
+                (kind, meta[key])
+                for key, kind in keys
+                if isinstance(meta.get(key), str) and meta[key].strip()
+            )
+            for meta in metadatas
+        ]
+
+    def _mask_values(
+        self,
+        name: str,
+        field_plan: FieldPlan,
+        values: list[Any],
+        people: list[tuple[tuple[str, str], ...]] | None = None,
+    ) -> list[Any]:
+        """Mask one field's values (None stays None), grouped by value kind; ``people`` (per
+        value) are the person metadata of each value's record."""
         stats = self.stats[name]
         stats.rows += len(values)
         op = field_plan.operator
@@ -135,7 +168,9 @@ class RecordMasker:
                 continue
             groups[value_kind(value)].append(i)
         for kind, indexes in groups.items():
-            masked = self._mask_kind(name, op, kind, [values[i] for i in indexes])
+            group = [values[i] for i in indexes]
+            known = people_by_text(group, [people[i] for i in indexes]) if people else None
+            masked = self._mask_kind(name, op, kind, group, known)
             for i, value in zip(indexes, masked, strict=True):
                 out[i] = value
         if flat:
@@ -162,9 +197,16 @@ class RecordMasker:
                 out[i] = value
         return out
 
-    def _mask_kind(self, name: str, op: Any, kind: str, values: list[Any]) -> list[Any]:
+    def _mask_kind(
+        self,
+        name: str,
+        op: Any,
+        kind: str,
+        values: list[Any],
+        people: dict[Any, tuple[tuple[str, str], ...]] | None = None,
+    ) -> list[Any]:
         column = ColumnInfo(name=name, kind=kind, sql_type=f"vector {kind}")
-        ctx = MaskContext(self.keyring, column, nlp=self.nlp)
+        ctx = MaskContext(self.keyring, column, nlp=self.nlp, people=people or None)
         try:
             if isinstance(op, Null):
                 return [None] * len(values)
@@ -180,7 +222,8 @@ class RecordMasker:
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
             series = pl.Series(name, values, dtype=DTYPES.get(kind), strict=False)
-            return mask_series(op, series, ctx, memo=memo).to_list()
+            # a document masked with its record's people may differ in another record
+            return mask_series(op, series, ctx, memo=None if ctx.people else memo).to_list()
         finally:
             self.stats[name].details.update(ctx.stats)
 

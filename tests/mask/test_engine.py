@@ -342,3 +342,25 @@ def test_stats_count_rows_and_masked_values_never_values():
     assert (stats.rows, stats.masked, stats.unchanged) == (4, 3, 0)
     assert stats.operator == "fake: email" and stats.origin == "rule"
     assert "a@x.com" not in repr(stats)
+
+
+def test_a_rows_text_knows_the_given_and_family_names_of_its_person_columns():
+    """'さゆり was frustrated' in the row of '山口 さゆり' takes the given name of that name's
+    fake; another row's 'さゆり' is not this person's part (but still a name)."""
+    columns = {c.name: c for c in (ID, text_column("full_name"), text_column("body"))}
+    plan = plan_for(
+        "tables:\n  tickets:\n    id: keep\n    full_name: {fake: name}\n    body: detect\n",
+        [TableInfo("tickets", columns)],
+    )
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2],
+            "full_name": ["山口 さゆり", "Victoria Lindqvist"],
+            "body": ["さゆり was frustrated about the outage", "Ask Lindqvist; Victoria was upset"],
+        }
+    )
+    out = run_masker(plan, "tickets", frame)
+    sayuri, victoria = out["full_name"].to_list()
+    first, second = out["body"].to_list()
+    assert first == f"{sayuri.split()[0]} was frustrated about the outage"
+    assert second == f"Ask {victoria.split()[-1]}; {victoria.split()[0]} was upset"

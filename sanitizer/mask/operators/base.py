@@ -58,6 +58,9 @@ class MaskContext:
     attempt: int = 0
     nlp: Any = None
     stats: dict[str, int] = field(default_factory=dict)
+    # text → (kind, value) of the person columns of the records it is in: their names' parts
+    # are known in that text (``detect``; see mask.text.known_values)
+    people: dict[Any, tuple[tuple[str, str], ...]] | None = None
 
     def count(self, name: str, amount: int = 1) -> None:
         self.stats[name] = self.stats.get(name, 0) + amount

@@ -11,7 +11,7 @@ from typing import Any
 
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
-from sanitizer.mask.operators.fake import Fake
+from sanitizer.mask.operators.fake import Fake, take_shape
 from sanitizer.mask.text.detector import FAKE_FOR_ENTITY, Finding, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
@@ -51,20 +51,35 @@ class Detect(Operator):
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
         texts = [str(v) for v in values]
-        findings = find_all(texts, self.entities, ctx.nlp)
+        people = [ctx.people.get(v, ()) for v in values] if ctx.people else None
+        findings = find_all(texts, self.entities, ctx.nlp, people)
         by_kind: dict[str | None, set[str]] = defaultdict(set)
         for text, found in zip(texts, findings, strict=True):
             for f in found:
-                by_kind[_kind(f)].add(text[f.start : f.end])
+                if f.part is not None:  # a part of a known full name: from that name's fake
+                    by_kind["name"].add(f.part[0])
+                else:
+                    by_kind[_kind(f)].add(text[f.start : f.end])
                 ctx.count(f"entity:{f.entity}")
         replacement = _replacements(by_kind, ctx)
         out = []
         for text, found in zip(texts, findings, strict=True):
             for f in reversed(found):
                 span = text[f.start : f.end]
-                text = text[: f.start] + replacement[(_kind(f), span)] + text[f.end :]
+                if f.part is not None:
+                    new = part_of_fake(replacement[("name", f.part[0])], f.part[1], span)
+                else:
+                    new = replacement[(_kind(f), span)]
+                text = text[: f.start] + new + text[f.end :]
             out.append(text)
         return out
+
+
+def part_of_fake(fake: str, part: str, span: str) -> str:
+    """The given (first word) or family (last word) name of a full name's fake, shaped like
+    the span it replaces ('さゆり' → 'Jane', 'YAMAGUCHI' → 'ROE')."""
+    words = fake.split() or [fake]
+    return take_shape(span, words[0] if part == "given" else words[-1])
 
 
 def _kind(finding: Finding) -> str | None:

@@ -18,7 +18,7 @@ from sanitizer.config.recognizers import check_file
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import load_recognizers
-from sanitizer.mask.text.known_values import known_in
+from sanitizer.mask.text.known_values import known_in, name_parts
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
 
@@ -52,6 +52,7 @@ class Finding:
     entity: str
     score: float
     kind: str | None = None  # a known value's own fake kind (its column's rule), else None
+    part: tuple[str, str] | None = None  # (full name, "given"/"family"): that part of its fake
 
 
 def analyzer_for(nlp: NlpSettings):
@@ -200,12 +201,17 @@ def lowercase_lemmas(doc):
 
 
 def find_all(
-    texts: Sequence[str], entities: Sequence[str] | None, nlp: NlpSettings
+    texts: Sequence[str],
+    entities: Sequence[str] | None,
+    nlp: NlpSettings,
+    people: Sequence[Sequence[tuple[str, str]]] | None = None,
 ) -> list[list[Finding]]:
     """Findings for many texts; spaCy runs them through ``nlp.pipe`` in batches.
 
     Texts longer than :data:`CHUNK_CHARS` are cut at whitespace into pieces analysed
     separately (so spaCy's ``max_length`` never bites), and findings are mapped back.
+    ``people`` (one entry per text) are the (kind, value) of the person columns of each
+    text's record, whose parts are known in that text (:mod:`known_values`).
     """
     from sanitizer.mask.text.recognizers.filters import apply_all  # imports Presidio
 
@@ -235,14 +241,18 @@ def find_all(
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)
     entities = None if entities is None else set(wanted)
+    people = people if people is not None else [()] * len(texts)
     return [
         everywhere(
             text,
             merge_adjacent(
-                text, with_known(text, _non_overlapping(trim_lines(text, results)), entities)
+                text,
+                with_known(
+                    text, _non_overlapping(trim_lines(text, results)), entities, record_people
+                ),
             ),
         )
-        for text, results in zip(texts, found, strict=True)
+        for text, results, record_people in zip(texts, found, people, strict=True)
     ]
 
 
@@ -255,10 +265,19 @@ def _docs(pipeline, pieces: list[str], wanted: Sequence[str]) -> list:
         return list(pipeline.pipe(pieces, batch_size=SPACY_BATCH))
 
 
-def with_known(text: str, findings: list[Finding], entities: set[str] | None) -> list[Finding]:
-    """Add the run's known values (see :mod:`known`): they win over any finding they
-    overlap unless that finding is longer, and keep their column's fake kind."""
-    known = [Finding(s, e, entity, 1.0, kind) for s, e, entity, kind in known_in(text, entities)]
+def with_known(
+    text: str,
+    findings: list[Finding],
+    entities: set[str] | None,
+    people: Sequence[tuple[str, str]] = (),
+) -> list[Finding]:
+    """Add the run's known values (see :mod:`known_values`), and the parts of the record's
+    ``people``: they win over any finding they overlap unless that finding is longer, and
+    keep their column's fake kind (a part, the matching part of its full name's fake)."""
+    known = [
+        Finding(s, e, entity, 1.0, kind, part)
+        for s, e, entity, kind, part in known_in(text, entities, people)
+    ]
     if not known:
         return findings
     kept = [
@@ -315,23 +334,36 @@ def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
     """
     if not findings:
         return findings
-    values: dict[str, str] = {}
+    values: dict[str, Finding] = {}  # lower-case span → how its occurrences are replaced
     for f in findings:
         span = text[f.start : f.end]
-        values.setdefault(span.lower(), f.entity)
+        values.setdefault(span.lower(), f)
         if f.entity == "PERSON":
-            for part in NAME_PART.findall(span):
-                if part[0].isupper():
-                    values.setdefault(part.lower(), "PERSON")
+            for name, part in _name_parts(span, f):
+                values.setdefault(name.lower(), Finding(0, 0, "PERSON", 0.5, f.kind, part))
     extra = [
-        Finding(start, end, entity, 0.5)
-        for start, end, entity in _occurrences(text, values)
+        Finding(start, end, like.entity, 0.5, like.kind, like.part)
+        for start, end, like in _occurrences(text, values)
         if all(end <= f.start or start >= f.end for f in findings)
     ]
     return sorted(findings + extra, key=lambda f: f.start) if extra else findings
 
 
-def _occurrences(text: str, values: dict[str, str]) -> list[tuple[int, int, str]]:
+def _name_parts(span: str, finding: Finding) -> list[tuple[str, tuple[str, str] | None]]:
+    """The capitalized parts of a found name worth finding alone, each with the part of the
+    name's fake it takes: for a known full name (``fake: name``), its given and family name
+    take those parts of its fake; for other findings, each part gets a fake of its own."""
+    if finding.kind == "name" and finding.part is None:
+        parts = name_parts(span)
+        if parts is not None:
+            given, family = parts
+            return [(given, (span, "given")), (family, (span, "family"))]
+    if finding.kind is not None:
+        return []
+    return [(part, None) for part in NAME_PART.findall(span) if part[0].isupper()]
+
+
+def _occurrences(text: str, values: dict[str, Finding]) -> list[tuple[int, int, Finding]]:
     """Whole-word, any-case occurrences of each value, longest values first, no overlaps.
 
     Plain ``str.find`` on the lowercased text: compiling a regex per text cost more than
@@ -340,7 +372,7 @@ def _occurrences(text: str, values: dict[str, str]) -> list[tuple[int, int, str]
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lowercase is longer: offsets differ
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, Finding]] = []
     for needle in sorted(values, key=len, reverse=True):
         start = lowered.find(needle)
         while start >= 0:

@@ -10,12 +10,23 @@ with exactly what their column rule made of them, so a ticket body and the colum
 The values live only in the memory of the run's processes, looked up through per-process
 hashes of their normalised words; values too short or too common to identify anyone are not
 collected (the same rule as the leak check).
+
+People are known by their parts too. A full name masked by ``fake: name`` ('山口 さゆり' →
+'Jane Roe') gives its given name ('さゆり') and family name ('山口'), each replaced by the
+matching part of that fake ('Jane', 'Roe'):
+- in a text of the same record (a row's other columns, a memory's metadata), the given or
+  the family name alone, as are the values of ``fake: first_name`` / ``last_name`` columns
+  there (``people``: the caller passes them);
+- anywhere, a rare given name: one person's only among the known names, and rare in English
+  text ('さゆり', 'Ngozi'; not 'Jeffrey', nor 'Will', nor a name two known people share).
+Names in a script written without spaces are family name first ('山口 さゆり'); others are
+given name first, unless written 'Family, Given'.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 WORD = re.compile(r"[^\W_]+(?:[@.+'’\-][^\W_]+)*")  # jane.doe@corp.com, o'neil, 555-0132
@@ -23,6 +34,10 @@ MAX_WORDS = 8
 MIN_CHARS = 6
 MIN_SINGLE_WORD = 8
 MAX_KNOWN = 2_000_000  # distinct values held per run: bounded memory
+
+PERSON_KINDS = ("name", "first_name", "last_name")
+UNSPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+MIN_GIVEN = 3  # letters a rare given name needs to be looked for anywhere (2 in CJK scripts)
 
 # fake kind → the Presidio entity its values are (for counts and ``detect: [...]`` filters)
 ENTITY_OF_KIND = {
@@ -119,23 +134,140 @@ class WordIndex:
 
 
 _KNOWN = WordIndex()
+_RARE_GIVEN: dict[str, str] = {}  # case-folded rare given name → the full name it is part of
+
+Part = tuple[str, str]  # (full name, "given" or "family"): a finding replaced by that part
+Known = tuple[int, int, str, str, Part | None]  # start, end, entity, kind, part of a name
 
 
 def set_known(values: dict[str, list[str]]) -> int:
-    """Make ``values`` (fake kind → production values) this process's known values."""
-    global _KNOWN
+    """Make ``values`` (fake kind → production values) this process's known values, and the
+    rare given names of the full names among them."""
+    global _KNOWN, _RARE_GIVEN
     index = WordIndex()
     for kind, items in values.items():
         for value in items:
             index.add(value, kind)
     _KNOWN = index
+    _RARE_GIVEN = rare_given_names(values.get("name", []))
     return len(index)
 
 
-def known_in(text: str, entities: set[str] | None) -> list[tuple[int, int, str, str]]:
-    """(start, end, entity, kind) of known values in ``text``; ``entities`` None means all."""
-    return [
-        (start, end, ENTITY_OF_KIND[kind], kind)
+def name_parts(full: str) -> tuple[str, str] | None:
+    """(given, family) of a full name, or None for one word: 'Jane Mary Doe' → ('Jane',
+    'Doe'); 'Doe, Jane' and '山口 さゆり' (unspaced script: family first) the other way."""
+    if "," in full:
+        family, _, given = full.partition(",")
+        given_words, family_words = given.split(), family.split()
+        if given_words and family_words:
+            return given_words[0], family_words[-1]
+        return None
+    parts = full.split()
+    if len(parts) < 2:
+        return None
+    if UNSPACED.match(parts[0]):
+        return parts[-1], parts[0]
+    return parts[0], parts[-1]
+
+
+def rare_given_names(full_names: Iterable[str]) -> dict[str, str]:
+    """Given names that identify one known person: no other known full name has it, and
+    English text rarely holds it (less than once in a million words: 'Ngozi', 'さゆり'; not
+    'Jeffrey', 'Will'). The word list is the name recognizer's (imported here: it is built
+    only when names are known)."""
+    from sanitizer.mask.text.recognizers.lexicon import name_lists
+
+    common = name_lists().english
+    owners: dict[str, set[str]] = {}
+    for full in full_names:
+        parts = name_parts(full)
+        if parts is None:
+            continue
+        given = parts[0].casefold()
+        shortest = 2 if UNSPACED.match(given) else MIN_GIVEN
+        if len(given) >= shortest and given not in common:
+            owners.setdefault(given, set()).add(full)
+            if len(owners) > MAX_KNOWN:
+                break
+    return {given: next(iter(names)) for given, names in owners.items() if len(names) == 1}
+
+
+def people_by_text(
+    texts: Sequence[object], people: Sequence[tuple[tuple[str, str], ...]]
+) -> dict[object, tuple[tuple[str, str], ...]]:
+    """Each text → the people of every record it is in (a text shared by two records knows
+    both records' people)."""
+    out: dict[object, tuple[tuple[str, str], ...]] = {}
+    for text, record in zip(texts, people, strict=True):
+        if record and isinstance(text, str):
+            out[text] = tuple(dict.fromkeys((*out.get(text, ()), *record)))
+    return out
+
+
+def known_in(
+    text: str, entities: set[str] | None, people: Iterable[tuple[str, str]] = ()
+) -> list[Known]:
+    """(start, end, entity, kind, part) of known values in ``text``; ``entities`` None means
+    all. ``people`` are the (kind, value) of the same record's person columns; their parts,
+    and rare given names of anyone known, come after the whole values and never overlap them."""
+    found: list[Known] = [
+        (start, end, ENTITY_OF_KIND[kind], kind, None)
         for start, end, kind in _KNOWN.find(text)
         if entities is None or ENTITY_OF_KIND[kind] in entities
     ]
+    if entities is not None and "PERSON" not in entities:
+        return found
+    taken = [(start, end) for start, end, *_ in found]
+    for start, end, kind, part in _parts_in(text, list(people)):
+        if all(end <= s or start >= e for s, e in taken):
+            found.append((start, end, "PERSON", kind, part))
+            taken.append((start, end))
+    return sorted(found)
+
+
+def _rare_given_at(word: str) -> str:
+    """The rare given name ``word`` is, or (unspaced script) starts with: 'さゆりは'."""
+    if word in _RARE_GIVEN:
+        return word
+    if UNSPACED.match(word):
+        for k in range(min(5, len(word) - 1), 1, -1):
+            if word[:k] in _RARE_GIVEN:
+                return word[:k]
+    return ""
+
+
+def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, str, Part | None]]:
+    """Where the same record's people, by their parts, and rare given names are in ``text``.
+
+    Words are compared whole and case-folded; a part in a script written without spaces is
+    found anywhere ('さゆりさんから')."""
+    wanted: dict[str, tuple[str, Part | None]] = {}  # case-folded part → (kind, part of)
+    for kind, value in people:
+        if kind not in PERSON_KINDS or not isinstance(value, str) or not value.strip():
+            continue
+        parts = name_parts(value) if kind == "name" else None
+        if parts is None:
+            wanted.setdefault(value.strip().casefold(), (kind, None))
+            continue
+        given, family = parts
+        wanted.setdefault(given.casefold(), ("name", (value, "given")))
+        wanted.setdefault(family.casefold(), ("name", (value, "family")))
+    found: list[tuple[int, int, str, Part | None]] = []
+    for match in WORD.finditer(text):
+        word = match.group().casefold()
+        hit = wanted.get(word)
+        if hit is not None:
+            found.append((match.start(), match.end(), *hit))
+        elif _RARE_GIVEN:
+            given = _rare_given_at(word)
+            if given:
+                end = match.start() + len(given)
+                found.append((match.start(), end, "name", (_RARE_GIVEN[given], "given")))
+    folded = text.casefold() if len(text.casefold()) == len(text) else text
+    for needle, hit in wanted.items():
+        if len(needle) > 1 and UNSPACED.match(needle):
+            start = folded.find(needle)
+            while start >= 0:
+                found.append((start, start + len(needle), *hit))
+                start = folded.find(needle, start + len(needle))
+    return found

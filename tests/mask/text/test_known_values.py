@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from sanitizer.mask.text.known_values import WordIndex, known_in, set_known
+from sanitizer.config.settings import NlpSettings
+from sanitizer.mask.operators.base import MaskContext
+from sanitizer.mask.operators.detect import Detect
+from sanitizer.mask.text.known_values import WordIndex, known_in, name_parts, set_known
+from tests.mask.conftest import TEXT, WHERE
 
 KNOWN = {
     "name": ["伊藤 裕美子", "Jeffrey Schneider"],
@@ -40,7 +44,7 @@ def test_only_requested_entities_are_replaced(known, mask):
 
 
 def test_whole_words_only_and_any_case(known):
-    assert known_in("mail A.B@CORP.COM now", None) == [(5, 17, "EMAIL_ADDRESS", "email")]
+    assert known_in("mail A.B@CORP.COM now", None) == [(5, 17, "EMAIL_ADDRESS", "email", None)]
     assert known_in("xa.b@corp.com", None) == []
     assert known_in("Jeffrey Schneiderman", None) == []
     assert known_in("I love Paris", None) == []
@@ -57,3 +61,48 @@ def test_longest_value_wins_and_values_do_not_overlap():
 def test_without_known_values_nothing_is_added():
     set_known({})
     assert known_in("伊藤 裕美子", None) == []
+
+
+# -- people, by their parts ------------------------------------------------------------------
+
+
+def test_a_full_name_has_a_given_and_a_family_name():
+    assert name_parts("Jane Mary Doe") == ("Jane", "Doe")
+    assert name_parts("Doe, Jane") == ("Jane", "Doe")
+    assert name_parts("山口 さゆり") == ("さゆり", "山口")  # written family name first
+    assert name_parts("Cher") is None
+
+
+def test_a_rare_given_name_is_known_anywhere_a_shared_or_ordinary_one_is_not():
+    set_known({"name": ["山口 さゆり", "John Smith", "John Doe", "Will Turner", "Ngozi Okafor"]})
+    try:
+        text = "さゆりは and Ngozi called; John and Will did not"
+        found = [(text[s:e], kind, part) for s, e, _, kind, part in known_in(text, None)]
+        assert ("さゆり", "name", ("山口 さゆり", "given")) in found
+        assert ("Ngozi", "name", ("Ngozi Okafor", "given")) in found
+        assert not {"John", "Will"} & {span for span, _, _ in found}
+    finally:
+        set_known({})
+
+
+def test_the_parts_of_a_records_people_are_known_in_its_text():
+    set_known({})
+    people = [("name", "Victoria Lindqvist"), ("first_name", "Hannah")]
+    text = "Victoria was frustrated; LINDQVIST family account; Hannah too"
+    found = [(text[s:e], kind, part) for s, e, _, kind, part in known_in(text, None, people)]
+    assert found == [
+        ("Victoria", "name", ("Victoria Lindqvist", "given")),
+        ("LINDQVIST", "name", ("Victoria Lindqvist", "family")),
+        ("Hannah", "first_name", None),
+    ]
+    assert known_in("Victorian houses", None, people) == []  # whole words only
+
+
+def test_a_part_gets_the_matching_part_of_its_full_names_fake(mask, keyring):
+    [fake] = mask({"fake": "name"}, ["山口 さゆり"])
+    given, family = fake.split()[0], fake.split()[-1]
+    text = "さゆり was frustrated; 山口さんにも連絡"
+    ctx = MaskContext(keyring, TEXT, nlp=NlpSettings(), people={text: (("name", "山口 さゆり"),)})
+    [masked] = Detect(None, WHERE).mask_values([text], ctx)
+    assert masked.startswith(f"{given} was frustrated; ")
+    assert family in masked and "さゆり" not in masked and "山口" not in masked

@@ -128,8 +128,15 @@ def _faker_names() -> _Names:
     import faker.providers.person as person
 
     names = _Names()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+    modules = [
+        ("", person),
+        *(
+            (m.name, importlib.import_module(f"{person.__name__}.{m.name}"))
+            for m in pkgutil.iter_modules(person.__path__)
+        ),
+    ]  # the base provider's own names first ('John', 'Jane', 'Doe')
+    for locale, module in modules:
+        provider = module.Provider
         seen: set[str] = set()
         for attr, values in vars(provider).items():
             target = _target(attr, names)
@@ -145,9 +152,9 @@ def _faker_names() -> _Names:
                         if (len(part) > 1 or UNSPACED.match(part)) and _LETTERS.match(part):
                             target.add(part)
                             seen.add(part)
-                            if module.name in ANGLO_LOCALES:
+                            if locale in ANGLO_LOCALES:
                                 names.anglo.add(part)
-            if module.name == "en_US" and isinstance(values, dict):
+            if locale == "en_US" and isinstance(values, dict):
                 for value, weight in values.items():
                     key = value.lower()
                     names.weights[key] = names.weights.get(key, 0.0) + weight / 2

@@ -778,6 +778,7 @@ class PersonNameRecognizer(EntityRecognizer):
         and whether every known last name in it is also a common word."""
         lists = self.lists
         case = tokens[i].case
+        plain_first = tokens[i].lower in lists.first and tokens[i].lower not in lists.ambiguous
         end_index, has_last, common_last = i, False, True
         k = i + 1
         while k < len(tokens) and k - i <= 4 and _adjacent(text, tokens[k - 1], tokens[k]):
@@ -793,6 +794,13 @@ class PersonNameRecognizer(EntityRecognizer):
             is_first = self._is_first(nxt) and nxt.lower not in lists.ambiguous
             if case == "lower":  # 'john smith', not 'roman font'
                 ok = nxt.case == "lower" and (is_last or is_first) and nxt.lower not in lists.common
+                # 'jane doe': a surname that is a rarer word, after a plain first name
+                ok = ok or (
+                    nxt.case == "lower"
+                    and is_last
+                    and plain_first
+                    and nxt.lower not in lists.everyday
+                )
             elif case == "upper":
                 ok = nxt.case == "upper" and (
                     is_last or is_first or (nxt.lower not in lists.common and len(nxt.text) > 2)
