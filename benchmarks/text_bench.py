@@ -27,7 +27,7 @@ Scored per entity type and overall, on the same documents:
   boundaries (``41`` inside a fake ``4127`` is not a leak; a literal ``\\n`` counts as a
   boundary). A value that also occurs in its document outside any labeled span is not scored.
 - partial leak: the value leaked, or one of its alphanumeric tokens of 3+ characters (that is
-  not also a word of the document's own text, nor ``com``, ``www``, ``https``...) is still a
+  not also a word of the document's own text, nor ``example``, ``com``, ``https``...) is still a
   whole word of the output: a street
   masked but its city kept, ``Via`` and ``Venezia`` of ``Via Venezia 88``, half a phone number.
 - ordinary words kept: words of the text outside every span still present as whole words.
@@ -84,8 +84,10 @@ CORE = (
     "US_DRIVER_LICENSE",
 )
 TOKEN = re.compile(r"[^\W_]{3,}")
-# Tokens every email or URL has, a fake one too: never a partial leak on their own.
-GENERIC = frozenset({"com", "net", "org", "info", "biz", "edu", "gov", "www", "http", "https"})
+# Tokens every email or URL has, a fake one too (Faker's are @example.*): never a partial leak.
+GENERIC = frozenset(
+    {"example", "com", "net", "org", "info", "biz", "edu", "gov", "www", "http", "https"}
+)
 TOKENS = (re.compile(r"\w+"), re.compile(r"[^\W_]+"), re.compile(r"[^\W\d_]{2,}"))
 TROUBLE = re.compile(
     r"Traceback|ConnectionError|Max retries|NewConnectionError|urlopen|Name or service not known"
