@@ -97,7 +97,7 @@ def in_order(text: str, pieces: list[str]) -> bool:
     return True
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FIELD, min_size=1, max_size=5))
 @example([("Name:", " ", "Eduard Kvarda", "\\n"), ("Phone:", " ", "961 52 200", "")])
 @example([("E-mail:", "\\n", "Cinzia@x.com", "\\n"), ("Website:", "\\n", "x.example.com", "")])
