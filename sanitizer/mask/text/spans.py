@@ -265,7 +265,7 @@ SEPARATOR = re.compile(
     r"|\\+[nrt]"  # literal escapes, as JSON and CSV exports write them
     r"|<!--|-->"
     r"|&(?:[A-Za-z][A-Za-z0-9]{1,9}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"  # &nbsp; &#39;
-    r"|\*\*|__|~~|`+"  # markdown emphasis and code
+    r"|\*\*|~~|`+"  # markdown bold, strike-through and code (not `__`: in identifiers)
 )
 # A tag is a separator but for its attributes' values: `<a href="mailto:jane@x.com">` keeps
 # the address a finding; `<a`, ` href="` and `">` are cuts.
