@@ -58,13 +58,25 @@ class Detect(Operator):
                 by_kind[_kind(f)].add(text[f.start : f.end])
                 ctx.count(f"entity:{f.entity}")
         replacement = _replacements(by_kind, ctx)
-        out = []
-        for text, found in zip(texts, findings, strict=True):
-            for f in reversed(found):
-                span = text[f.start : f.end]
-                text = text[: f.start] + replacement[(_kind(f), span)] + text[f.end :]
-            out.append(text)
-        return out
+        return [
+            _replaced(text, found, replacement) for text, found in zip(texts, findings, strict=True)
+        ]
+
+
+def _replaced(
+    text: str, found: list[Finding], replacement: dict[tuple[str | None, str], str]
+) -> str:
+    """``text`` with each finding's span replaced; every character outside the spans is
+    copied as it was (a finding overlapping an earlier one, which find_all never returns,
+    would be skipped rather than cut into the text around it)."""
+    out, position = [], 0
+    for f in sorted(found, key=lambda f: f.start):
+        if f.start < position:
+            continue
+        out += [text[position : f.start], replacement[(_kind(f), text[f.start : f.end])]]
+        position = f.end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _kind(finding: Finding) -> str | None:

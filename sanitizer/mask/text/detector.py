@@ -21,6 +21,7 @@ from sanitizer.mask.text.custom import load_recognizers
 from sanitizer.mask.text.known_values import known_in
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.spans import bounded
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
 # entity Presidio finds by default → the fake kind that replaces it in free text
@@ -236,10 +237,13 @@ def find_all(
         found[index].extend(results)
     entities = None if entities is None else set(wanted)
     return [
-        everywhere(
+        bounded(  # again: merged and known spans too stop at separators (see spans)
             text,
-            merge_adjacent(
-                text, with_known(text, _non_overlapping(trim_lines(text, results)), entities)
+            everywhere(
+                text,
+                merge_adjacent(
+                    text, with_known(text, _non_overlapping(bounded(text, results)), entities)
+                ),
             ),
         )
         for text, results in zip(texts, found, strict=True)
@@ -283,27 +287,6 @@ def chunks(text: str, size: int) -> list[tuple[int, str]]:
         start = cut
     out.append((start, text[start:]))
     return out
-
-
-def trim_lines(text: str, results: list) -> list:
-    """Keep a finding within one line: spaCy may tag "Ming Pan\nEmail" as one PERSON.
-
-    The line with the most letters and digits is kept, so the text around the finding —
-    line breaks and the next line's label — stays byte-identical.
-    """
-    for r in results:
-        span = text[r.start : r.end]
-        if "\n" not in span:
-            continue
-        best, offset, position = "", 0, 0
-        for line in span.split("\n"):
-            if sum(c.isalnum() for c in line) > sum(c.isalnum() for c in best):
-                best, offset = line, position
-            position += len(line) + 1
-        stripped = best.rstrip()
-        lead = len(stripped) - len(stripped.lstrip())
-        r.start, r.end = r.start + offset + lead, r.start + offset + len(stripped)
-    return [r for r in results if r.end > r.start]
 
 
 def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
