@@ -16,7 +16,8 @@ named groups), then cheap checks in Python. How each form stays off ordinary tex
   never make a name ('5 May 2024'), nor do names made only of common English words
   ('2 Windows 10').
 - 'on Harcerska Street': a street type after a name that is not common English ('the Main
-  Street team' stays).
+  Street team' stays); the name alone is the finding, and takes a surname ('on Johnson
+  Street').
 - Military: 'USS Walker' / 'USNS …' (the ship's name), 'FPO AE 67601' / 'APO' / 'DPO' (the
   postcode); 'PSC 7245, Box 8033' and 'Unit 1234 Box 5678' are in :mod:`street_address`.
 - Japanese: a prefecture, city or ward followed by 丁目 / 番 / 号 numbers, with the building.
@@ -63,12 +64,13 @@ CUE = (
     r"(?:it[ \t]+|them[ \t]+)?to|\bside[ \t]+of|\bcorner[ \t]+of|\brefers[ \t]+to)[ \t]+"
     r"(?:the[ \t]+)?"
 )
-MONTHS_DAYS = frozenset(
+NOT_STREET_NAMES = frozenset(
     "january february march april may june july august september october november december jan "
     "feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
     "saturday sunday mon tue wed thu fri sat sun q1 q2 q3 q4 week day version chapter page "
     "step level room floor phase part season episode volume section figure table windows "
-    "gate terminal platform track".split()
+    "gate terminal platform track apt apartment suite ste unit flat box po building block "
+    "model type size grade class tier".split()
 )
 # kinds of fakes (mask/fakes.py) a finding takes instead of its entity's (city for LOCATION)
 STREET, POSTCODE, FORMAT, LAST_NAME = "street", "postcode", "format", "last_name"
@@ -117,7 +119,7 @@ def _finder() -> re.Pattern:
         rf"(?P<typed>{NO_WORD_BEFORE}(?P<name>{NAME_SEQ})[ \t]+{number}(?=[ \t]+{EN_TYPE_AFTER}\b))",
         # 'on Harcerska Street', 'on 前田 Street'
         rf"(?P<bare>(?<=\b(?:on|at|to|from|of|in|along|off|near)[ \t]+)"
-        rf"(?P<name>{NAME_SEQ}|{CJK}{{1,8}})[ \t]+{EN_TYPE_AFTER}(?![\w\-]))",
+        rf"(?P<name>{NAME_SEQ}|{CJK}{{1,8}})(?=[ \t]+{EN_TYPE_AFTER}(?![\w\-])))",
         rf"(?P<ship>{NO_WORD_BEFORE}(?:USS|USNS|USNV|USCGC)[ \t]+(?P<shipname>\p{{Lu}}[\p{{L}}'’\-]+))",
         rf"(?P<military>{NO_WORD_BEFORE}(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+"
         rf"(?P<milzip>\d{{5}}(?:-\d{{4}})?)\b)",
@@ -158,6 +160,8 @@ def _checked(match: re.Match) -> Part | None:
         _all_common(name) or _has_month(name)
     ):
         return None
+    if kind == "bare":  # the name alone: 'on Johnson Street' reads right
+        return Part(*match.span(kind), LAST_NAME)
     return Part(*match.span(kind), STREET)
 
 
@@ -170,9 +174,17 @@ def _japanese(match: re.Match) -> Part | None:
     return Part(match.start("ja") + first.start(), match.end("ja"), STREET, 0.7)
 
 
+# English words ending in -ring / -pad ('Spring 2024', 'Engineering 101', 'Keypad 2', 'iPad 3')
+ENGLISH_RING_PAD = re.compile(
+    r"(?i:(?:sp|st|b|e|i|u|o|a|r)ring|(?:key|note|touch|track|launch|scratch|mouse|lily|i)pad)$"
+)
+
+
 def _glued_ok(word: str) -> bool:
     """'Rynkebyvej' yes; 'Brigade', 'Julia' (a name), 'Spring' and a bare ending no."""
     lower = word.casefold()
+    if ENGLISH_RING_PAD.search(lower):
+        return False
     ending = next((g for g in street_words().glued if lower.endswith(g)), "")
     if len(lower) - len(ending) < 2:
         return False
@@ -183,7 +195,7 @@ def _known_word(lower: str) -> bool:
     from sanitizer.mask.text.recognizers.person_names import name_lists  # imports Presidio
 
     names = name_lists()
-    return lower in names.common or lower in names.first or lower in MONTHS_DAYS
+    return lower in names.common or lower in names.first or lower in NOT_STREET_NAMES
 
 
 def _common_word(word: str) -> bool:
@@ -195,11 +207,11 @@ def _common_word(word: str) -> bool:
 def _all_common(name: str) -> bool:
     """Every capitalised word of the name is an ordinary English word ('Main', 'Windows')."""
     words = [w.strip(".'’") for w in name.split() if w[:1].isupper()]
-    return all(_common_word(w) or w.casefold() in MONTHS_DAYS for w in words)
+    return all(_common_word(w) or w.casefold() in NOT_STREET_NAMES for w in words)
 
 
 def _has_month(name: str) -> bool:
-    return any(w.strip(".").casefold() in MONTHS_DAYS for w in name.split())
+    return any(w.strip(".").casefold() in NOT_STREET_NAMES for w in name.split())
 
 
 # --- address blocks -----------------------------------------------------------------------

@@ -32,7 +32,9 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
 
+from sanitizer.mask.text.detector import FAKE_KIND
 from sanitizer.mask.text.recognizers.address_lines import (
+    ENGLISH_RING_PAD,
     FORMAT,
     STREET,
     Part,
@@ -43,7 +45,6 @@ from sanitizer.mask.text.recognizers.address_lines import (
 )
 from sanitizer.mask.text.recognizers.person_names import name_lists
 
-FAKE_KIND = "sanitizer_fake_kind"  # recognition_metadata key: the fake kind a finding takes
 
 ESCAPE_BEFORE = r"(?<=\\[nrt])"  # a literal '\n' escape before: a line break, not a word
 NO_LEAD = (
@@ -199,13 +200,10 @@ PATTERNS = [
     ),
 ]
 
-_UNIT_AFTER = re.compile(rf"\b{EN_TYPES}\b{DIRECTION}{UNIT}$")
+_UNIT_AFTER = re.compile(rf"\b{EN_TYPES}\b{DIRECTION}{UNIT.removesuffix('?')}$")  # ', Apt 4'
+
 _NAMED_TYPE = re.compile(rf"(?P<names>(?:{TITLE_WORD}[ \t]+){{1,4}})(?P<type>{EN_TYPES})\b")
 _COMPOUND = re.compile(r"(?P<word>\p{Lu}[\p{L}\-]*?)(?P<suffix>(?i:ring|pad))[ \t]*\d")
-# English words ending in -ring / -pad ('Spring 2024', 'Engineering 101', 'Keypad 2', 'iPad 3')
-_ENGLISH_RING_PAD = re.compile(
-    r"(?i:(?:sp|st|b|e|i|u|o|a|r)ring|(?:key|note|touch|track|launch|scratch|mouse|lily|i)pad)$"
-)
 
 CONTEXT = [
     "address", "street", "ship", "deliver", "billing", "mailing", "live", "reside", "located",
@@ -266,7 +264,7 @@ class StreetAddressRecognizer(PatternRecognizer):
                 return True
         compound = _COMPOUND.match(pattern_text)
         if compound is not None:
-            return bool(_ENGLISH_RING_PAD.search(compound.group("word") + compound.group("suffix")))
+            return bool(ENGLISH_RING_PAD.search(compound.group("word") + compound.group("suffix")))
         return False
 
 
