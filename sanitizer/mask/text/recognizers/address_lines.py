@@ -46,7 +46,7 @@ END = r"(?![\w\-/]|[.,]\d)"
 CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*"
 PARTICLE = (
     r"(?:(?:de|del|de la|de los|de las|da|do|dos|das|di|della|delle|dei|du|des|la|le|les|y|e"
-    r"|van|von|der|den|het|ter|te|al|el|i)[ \t]+|[dlDL]['’])"
+    r"|van|von|der|den|het|ter|te|al|el|i|à|au|aux)[ \t]+|[dlDL]['’])"
 )
 NAME_ABBREVIATION = r"(?:Brig|Gen|Dr|Dra|Prof|Pres|Sr|Sra|St|Sta|Ste|Sto|Mt|Ft|Św|Sv|Ag|Kpt|Gen)\."
 NAME_WORD = rf"(?:{NAME_ABBREVIATION}|{CAP})"
@@ -57,7 +57,9 @@ NOT_A_QUANTITY = (
     r"|units?|pcs|x\b|%|gb|mb|kb|tb|ms|euros?|usd|eur|dollars?|people|users?|percent))"
 )
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}ー々ヶ]"
-EN_TYPE_AFTER = r"(?:Street|street|St\.|Road|road|Avenue|avenue|Ave\.|Boulevard|Lane|Drive)"
+EN_TYPE_AFTER = (
+    r"(?:Street|street|St\.|Road|road|Avenue|avenue|Ave\.|Boulevard|Lane|Drive)(?![\w\-])"
+)
 CUE = (
     r"(?i:\b(?:live[sd]?|living|reside[sd]?|moved|located|situated|based)[ \t]+(?:on|at|in|to)"
     r"|\baddress(?:[ \t]+is)?[ \t]*:?|\b(?:ship|deliver|send|mail|post)(?:ped|ed|s)?[ \t]+"
@@ -116,10 +118,16 @@ def _finder() -> re.Pattern:
         # 'lives on Hrútafjörður 34', 'address: Dunajska 56'
         rf"(?P<cued>(?<={CUE})(?P<name>{NAME_SEQ}),?[ \t]+{number})",
         # 'Dobrovského 634 street'
-        rf"(?P<typed>{NO_WORD_BEFORE}(?P<name>{NAME_SEQ})[ \t]+{number}(?=[ \t]+{EN_TYPE_AFTER}\b))",
+        rf"(?P<typed>{NO_WORD_BEFORE}(?P<name>{NAME_SEQ})[ \t]+{number}(?=[ \t]+{EN_TYPE_AFTER}))",
         # 'on Harcerska Street', 'on 前田 Street'
         rf"(?P<bare>(?<=\b(?:on|at|to|from|of|in|along|off|near)[ \t]+)"
-        rf"(?P<name>{NAME_SEQ}|{CJK}{{1,8}})(?=[ \t]+{EN_TYPE_AFTER}(?![\w\-])))",
+        rf"(?P<name>{NAME_SEQ}|{CJK}{{1,8}})(?=[ \t]+{EN_TYPE_AFTER}))",
+        # '42 Calle de Marina Pablo', '9-2 Mariola-Heinz-Platz', '830 小川 Street'
+        rf"(?P<numfirst>{NO_LEAD}(?P<lead>{HOUSE})[ \t]+(?:(?P<bw>(?i:{before}))[ \t]+"
+        rf"(?P<name>{NAME_SEQ})|(?P<gw>\p{{Lu}}[\p{{L}}\-]*?(?i:{glued}))|{CJK}{{1,8}}[ \t]+"
+        rf"{EN_TYPE_AFTER}){END})",
+        # 'his address: 79/25 Miarki', 'lives on the north side of Linkeweg.'
+        rf"(?P<cuedname>(?<={CUE})(?:{HOUSE}[ \t]+)?(?P<name>{NAME_SEQ})(?=[ \t]*(?:[.,;!?]|$)))",
         rf"(?P<ship>{NO_WORD_BEFORE}(?:USS|USNS|USNV|USCGC)[ \t]+(?P<shipname>\p{{Lu}}[\p{{L}}'’\-]+))",
         rf"(?P<military>{NO_WORD_BEFORE}(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+"
         rf"(?P<milzip>\d{{5}}(?:-\d{{4}})?)\b)",
@@ -140,7 +148,10 @@ def street_parts(text: str) -> list[Part]:
     return found
 
 
-FORMS = ("before", "after", "glued", "numbered", "cued", "typed", "bare", "ship", "military", "ja")
+FORMS = (
+    "before", "after", "glued", "numbered", "cued", "typed", "bare", "numfirst", "cuedname",
+    "ship", "military", "ja",
+)  # fmt: skip
 
 
 def _checked(match: re.Match) -> Part | None:
@@ -152,10 +163,19 @@ def _checked(match: re.Match) -> Part | None:
     if kind == "ja":
         return _japanese(match)
     name = match.group("name") or ""
-    if kind == "glued" and not _glued_ok(match.group("gw")):
+    if match.group("gw") and not _glued_ok(match.group("gw")):
         return None
-    if kind == "before" and _common_word(match.group("bw")) and _all_common(name):
+    if match.group("bw") and _common_word(match.group("bw")) and _all_common(name):
         return None  # 'Via Slack 2', 'Route Table 3'
+    word = match.group("aw") or ""
+    if kind == "after" and _common_word(word) and (word[0].isupper() or _all_common(name)):
+        return None  # 'Boarding Gate 8'; 'Opplands gate 8' is a street
+
+    if kind == "cuedname":  # a place after 'address:' or 'lives on': a street or a town
+        if _all_common(name) or _has_month(name):
+            return None
+        numbered = any(c.isdigit() for c in match.group(kind))
+        return Part(*match.span(kind), STREET if numbered else None)
     if kind in ("numbered", "cued", "typed", "bare") and (
         _all_common(name) or _has_month(name)
     ):
@@ -233,7 +253,7 @@ PLACE_TOKEN = re.compile(
     rf"|(?P<particle>(?:de|la|le|du|des|da|do|dos|das|di|del|van|von|der|den|am|an|im|of"
     rf"|upon|on|sur|en|y|i|u|pri|nad|pod)(?=[ \t]))"
 )
-SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
+SEPARATOR = re.compile(r"[ \t]*(?:[,()][ \t]*)*")
 LEAD = re.compile(r"[ \t,;·•*?\-–—|>]*")  # spaces, commas and bullets before a line's text
 UNIT_LINE = re.compile(
     rf"[ \t]*{UNIT_WORD}\.?[ \t]*#?[ \t]*(?P<unitno>[A-Za-z]?\d{{1,5}}[A-Za-z]?)[ \t]*,?"

@@ -50,7 +50,9 @@ ESCAPE_BEFORE = r"(?<=\\[nrt])"  # a literal '\n' escape before: a line break, n
 NO_LEAD = (
     rf"(?:{ESCAPE_BEFORE}|(?<![\w$€£¥.,/#\-]))"
     r"(?<!\b(?i:the|a|an|these|those|our|their|all|only|over|under|about|around|nearly|top"
-    r"|first|last|next|every|per|of)[ \t])"
+    r"|first|last|next|every|per)[ \t])"
+    r"(?<!(?<!\b(?i:side|corner)[ \t])\b(?i:of)[ \t])"  # 'one of 3 Main…'; 'side of 45 Ridge Road'
+
 )
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?"
 TITLE_WORD = r"(?:\p{Lu}[\p{L}'’\-]*\.?|\d{1,3}(?:st|nd|rd|th))"

@@ -37,7 +37,10 @@ EXTRA_GLUED = frozenset(
     "vegur gata stræti braut stígur vangur tröð gatvej straße strasse str. gasse weg allee "
     "platz damm ufer gracht straat laan plein kade dijk tänav maantee gade vej".split()
 )
-EXTRA_AFTER = frozenset("utca u. út tér köz körút sétány kapu ulica cesta ulice nám. tänav".split())
+EXTRA_AFTER = frozenset(
+    "utca u. út tér köz körút sétány kapu ulica cesta ulice nám. tänav põik puiestee maantee "
+    "gate gata gade vei veien vej vegur".split()
+)
 # shorter endings ('lia', 'roa', 'tie') end too many names and words ('Julia', 'Bowtie')
 MIN_GLUED = 4
 SHORT_GLUED = frozenset({"vej", "weg"})
