@@ -11,10 +11,10 @@ named groups), then cheap checks in Python. How each form stays off ordinary tex
   Tasso 21', not 'Via Slack 2'); a glued ending must leave a stem and the word must not be a
   name or an English word ('Brigade 3', 'Julia 4').
 - Streets without a street word ('Dunajska 56', 'Ποσειδώνος 254') only with a house number
-  before them ('54303 Ilichova 83': number, name, number), a cue before them ('lives on', 'address:',
-  'side of'), 'street' after them, or a postcode line under them. Month and weekday names
-  never make a name ('5 May 2024'), nor do names made only of common English words
-  ('2 Windows 10').
+  before them ('54303 Ilichova 83': number, name, number), a cue before them ('lives on',
+  'address:', 'side of'), 'street' after them, or a postcode line under them. Month and
+  weekday names never make a name ('5 May 2024'), nor do names made only of common English
+  words ('2 Windows 10').
 - 'on Harcerska Street': a street type after a name that is not common English ('the Main
   Street team' stays); the name alone is the finding, and takes a surname ('on Johnson
   Street').
@@ -128,7 +128,8 @@ def _finder() -> re.Pattern:
         rf"{EN_TYPE_AFTER}){END})",
         # 'his address: 79/25 Miarki', 'lives on the north side of Linkeweg.'
         rf"(?P<cuedname>(?<={CUE})(?:{HOUSE}[ \t]+)?(?P<name>{NAME_SEQ})(?=[ \t]*(?:[.,;!?]|$)))",
-        rf"(?P<ship>{NO_WORD_BEFORE}(?:USS|USNS|USNV|USCGC)[ \t]+(?P<shipname>\p{{Lu}}[\p{{L}}'’\-]+))",
+        rf"(?P<ship>{NO_WORD_BEFORE}(?:USS|USNS|USNV|USCGC)[ \t]+"
+        rf"(?P<shipname>\p{{Lu}}[\p{{L}}'’\-]+))",
         rf"(?P<military>{NO_WORD_BEFORE}(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+"
         rf"(?P<milzip>\d{{5}}(?:-\d{{4}})?)\b)",
         # 山梨県三鷹市浅草29丁目22番19号 (and a building after a space)
@@ -165,8 +166,8 @@ def _checked(match: re.Match) -> Part | None:
     name = match.group("name") or ""
     if match.group("gw") and not _glued_ok(match.group("gw")):
         return None
-    if match.group("bw") and _common_word(match.group("bw")) and _all_common(name):
-        return None  # 'Via Slack 2', 'Route Table 3'
+    if match.group("bw") and _common_word(match.group("bw")) and not _named(name):
+        return None  # 'Via Slack 2', 'Route Planner 2'; 'Via Tasso 21' is a street
     word = match.group("aw") or ""
     if kind == "after" and _common_word(word) and (word[0].isupper() or _all_common(name)):
         return None  # 'Boarding Gate 8'; 'Opplands gate 8' is a street
@@ -176,9 +177,7 @@ def _checked(match: re.Match) -> Part | None:
             return None
         numbered = any(c.isdigit() for c in match.group(kind))
         return Part(*match.span(kind), STREET if numbered else None)
-    if kind in ("numbered", "cued", "typed", "bare") and (
-        _all_common(name) or _has_month(name)
-    ):
+    if kind in ("numbered", "cued", "typed", "bare") and (_all_common(name) or _has_month(name)):
         return None
     if kind == "bare":  # the name alone: 'on Johnson Street' reads right
         return Part(*match.span(kind), LAST_NAME)
@@ -224,10 +223,40 @@ def _common_word(word: str) -> bool:
     return word.strip(".").casefold() in name_lists().common
 
 
+def _named(name: str) -> bool:
+    """A street's name: a person's name, a word with an accent or in another script, or a
+    particle ('de la'); not only English words ('Planner', 'Slack')."""
+    from sanitizer.mask.text.recognizers.person_names import name_lists
+
+    lists = name_lists()
+    words = [w.strip(".'’").casefold() for w in name.split()]
+    return any(
+        not w.isascii() or w in lists.first or w in lists.last or w in ("de", "da", "do", "di")
+        for w in words
+    ) and not _all_common(name)
+
+
 def _all_common(name: str) -> bool:
     """Every capitalised word of the name is an ordinary English word ('Main', 'Windows')."""
     words = [w.strip(".'’") for w in name.split() if w[:1].isupper()]
     return all(_common_word(w) or w.casefold() in NOT_STREET_NAMES for w in words)
+
+
+def _plain(words: list[str]) -> bool:
+    """Only common English or support words ('Thanks', 'Best Regards')."""
+    from sanitizer.mask.text.recognizers.wordlists import SUPPORT_WORDS
+
+    return all(
+        w.casefold() in SUPPORT_WORDS or _common_word(w) or w.casefold() in NOT_STREET_NAMES
+        for w in words
+    )
+
+
+@cache
+def _countries() -> frozenset[str]:
+    from faker.providers.address.en_US import Provider
+
+    return frozenset(c.casefold() for c in Provider.countries)
 
 
 def _has_month(name: str) -> bool:
@@ -345,6 +374,7 @@ def _lines_below(
 ) -> list[Part]:
     out: list[Part] = []
     empty = taken = 0
+    ended = False
     for i in range(index + 1, min(len(spans), index + 1 + MAX_PLACE_LINES + MAX_EMPTY_LINES)):
         if i in streets:
             break  # the next street line starts its own block
@@ -356,8 +386,11 @@ def _lines_below(
             continue
         empty = 0
         parts, whole = place_parts(text, start, end)
+        if ended and not (whole and text[start:end].strip(" \t,.").casefold() in _countries()):
+            break  # after the postcode line only a country ('Germany') belongs to the address
         out.extend(parts)
         taken += 1
+        ended = any(p.kind == POSTCODE for p in parts)
         if not whole or taken >= MAX_PLACE_LINES:
             break
     return out
@@ -404,8 +437,8 @@ def _pieces(text: str, tokens: list[tuple[str, int, int]], whole: bool) -> list[
         return []
     words = [text[s:e] for kind, s, e in tokens if kind == "word"]
     has_code = any(kind in ("pc", "unit", "abbr") for kind, _, _ in tokens)
-    if not has_code and (not words or _all_common(" ".join(words))):
-        return []  # 'Thanks', 'Best Regards', 'NOTE'
+    if not has_code and (not words or _plain(words) or max(map(len, words)) < 3):
+        return []  # 'Thanks', 'Best Regards', 'B'
     if not has_code and not whole and len(words) > 3:
         return []  # a title-case phrase running into prose
     out: list[Part] = []

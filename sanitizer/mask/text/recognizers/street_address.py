@@ -45,14 +45,13 @@ from sanitizer.mask.text.recognizers.address_lines import (
 )
 from sanitizer.mask.text.recognizers.person_names import name_lists
 
-
 ESCAPE_BEFORE = r"(?<=\\[nrt])"  # a literal '\n' escape before: a line break, not a word
+WORD_START = rf"(?:{ESCAPE_BEFORE}|(?<![\w\-]))"
 NO_LEAD = (
     rf"(?:{ESCAPE_BEFORE}|(?<![\w$€£¥.,/#\-]))"
     r"(?<!\b(?i:the|a|an|these|those|our|their|all|only|over|under|about|around|nearly|top"
     r"|first|last|next|every|per)[ \t])"
     r"(?<!(?<!\b(?i:side|corner)[ \t])\b(?i:of)[ \t])"  # 'one of 3 Main…'; 'side of 45 Ridge Road'
-
 )
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?"
 TITLE_WORD = r"(?:\p{Lu}[\p{L}'’\-]*\.?|\d{1,3}(?:st|nd|rd|th))"
@@ -143,7 +142,8 @@ PATTERNS = [
     ),
     Pattern(
         "street name under a flat/studio line (British)",
-        rf"(?<=(?:^|\n|\\n)[ \t]*(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]*\d{{1,4}}[A-Za-z]?"
+        rf"(?<=(?:^|\n|\\n)[ \t]*(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]*"
+        rf"\d{{1,4}}[A-Za-z]?"
         rf"[ \t]*\r?\n[ \t]*)(?:{TITLE_WORD}[ \t]+){{1,3}}{EN_TYPES}\b",
         0.6,
     ),
@@ -164,18 +164,18 @@ PATTERNS = [
     ),
     Pattern(
         "street-type name number (Spanish, Portuguese, Italian, French)",
-        rf"(?:{ESCAPE_BEFORE}|(?<![\w\-]))(?:{TYPE_FIRST}[ \t]+{NAME_SEQ}|Gran[ \t]+V[ií]a),?[ \t]*{NUMBER_MARK}"
+        rf"{WORD_START}(?:{TYPE_FIRST}[ \t]+{NAME_SEQ}|Gran[ \t]+V[ií]a),?[ \t]*{NUMBER_MARK}"
         rf"\d{{1,5}}[A-Za-z]?{NOT_A_QUANTITY}{END}{UNIT}",
         0.6,
     ),
     Pattern(
         "compound street name + number (German, Dutch)",
-        rf"(?:{ESCAPE_BEFORE}|(?<![\w\-]))\p{{Lu}}[\p{{L}}\-]*{DE_NL_SUFFIX}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        rf"{WORD_START}\p{{Lu}}[\p{{L}}\-]*{DE_NL_SUFFIX}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
         0.6,
     ),
     Pattern(
         "adjective + street word + number (German)",
-        rf"(?:{ESCAPE_BEFORE}|(?<![\w\-]))\p{{Lu}}\p{{Ll}}+[ \t]+{DE_WORDS}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        rf"{WORD_START}\p{{Lu}}\p{{Ll}}+[ \t]+{DE_WORDS}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
         0.6,
     ),
     Pattern(
@@ -233,7 +233,9 @@ class StreetAddressRecognizer(PatternRecognizer):
         address block each street line heads; a house number, box or unit number alone is
         the finding where the words around it are not personal ('PO Box 123')."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        parts = [_with_house_number(p, text) for p in [*_as_parts(results, text), *street_parts(text)]]
+        parts = [
+            _with_house_number(p, text) for p in [*_as_parts(results, text), *street_parts(text)]
+        ]
         streets = [(p.start, p.end) for p in parts if p.kind == STREET and p.score >= 0.5]
         more = streets_over_codes(text, streets)
         streets += [(p.start, p.end) for p in more]

@@ -86,9 +86,7 @@ def street_words() -> StreetWords:
     )
 
 
-def _classify(
-    locale: str, attrs: dict, before: set[str], after: set[str], glued: set[str]
-) -> None:
+def _classify(locale: str, attrs: dict, before: set[str], after: set[str], glued: set[str]) -> None:
     """Sort one provider's street word lists by how its formats use them. English words
     after a name ('Street', 'Part', 'Line') are the English patterns' business: written
     name-then-word-then-number they are chapters and sequels ('Toy Story Part 3')."""
