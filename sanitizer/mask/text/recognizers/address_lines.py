@@ -112,7 +112,7 @@ def _finder() -> re.Pattern:
         rf"[ \t]*,?[ \t]*{number})",
         # 'Rynkebyvej 21', 'Johannes van Vlotenlaan 14', 'Laugavegur 12'
         rf"(?P<glued>{NO_LEAD}{lead}(?P<name>(?:{NAME_WORD}[ \t]+{PARTICLE}*){{0,3}})"
-        rf"(?P<gw>\p{{Lu}}[\p{{L}}\-]*?(?i:{glued}))[ \t]*,?[ \t]*{number})",
+        rf"(?P<gw>\p{{Lu}}[\p{{L}}\-]*+(?<=(?i:{glued})))[ \t]*,?[ \t]*{number})",
         # '54303 Ilichova 83'
         rf"(?P<numbered>{NO_LEAD}(?P<lead>{HOUSE})[ \t]+(?P<name>{NAME_SEQ})[ \t]+{number})",
         # 'lives on Hrútafjörður 34', 'address: Dunajska 56'
@@ -124,7 +124,7 @@ def _finder() -> re.Pattern:
         rf"(?P<name>{NAME_SEQ}|{CJK}{{1,8}})(?=[ \t]+{EN_TYPE_AFTER}))",
         # '42 Calle de Marina Pablo', '9-2 Mariola-Heinz-Platz', '830 小川 Street'
         rf"(?P<numfirst>{NO_LEAD}(?P<lead>{HOUSE})[ \t]+(?:(?P<bw>(?i:{before}))[ \t]+"
-        rf"(?P<name>{NAME_SEQ})|(?P<gw>\p{{Lu}}[\p{{L}}\-]*?(?i:{glued}))|{CJK}{{1,8}}[ \t]+"
+        rf"(?P<name>{NAME_SEQ})|(?P<gw>\p{{Lu}}[\p{{L}}\-]*+(?<=(?i:{glued})))|{CJK}{{1,8}}[ \t]+"
         rf"{EN_TYPE_AFTER}){END})",
         # 'his address: 79/25 Miarki', 'lives on the north side of Linkeweg.'
         rf"(?P<cuedname>(?<={CUE})(?:{HOUSE}[ \t]+)?(?P<name>{NAME_SEQ})(?=[ \t]*(?:[.,;!?]|$)))",
