@@ -23,6 +23,8 @@ from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.spans import bounded
 
+FAKE_KIND = "sanitizer_fake_kind"  # a result's metadata key: the fake kind it takes
+
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
 # entity Presidio finds by default → the fake kind that replaces it in free text
 FAKE_FOR_ENTITY = {
@@ -52,7 +54,9 @@ class Finding:
     end: int
     entity: str
     score: float
-    kind: str | None = None  # a known value's own fake kind (its column's rule), else None
+    # the fake kind when not the entity's: a known value's column rule, or a piece of a
+    # street address (a street line takes a street, a postcode keeps its format)
+    kind: str | None = None
 
 
 def analyzer_for(nlp: NlpSettings):
@@ -121,6 +125,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
 
 
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
+MIN_NUMBER_AGAIN = 6  # shorter numbers found once are not looked for again in the text
 SPACY_BATCH = 64  # texts per nlp.pipe batch
 CHUNK_CHARS = 20_000
 # Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
@@ -298,23 +303,25 @@ def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
     """
     if not findings:
         return findings
-    values: dict[str, str] = {}
+    values: dict[str, tuple[str, str | None]] = {}
     for f in findings:
         span = text[f.start : f.end]
-        values.setdefault(span.lower(), f.entity)
+        if len(span) < MIN_NUMBER_AGAIN and not any(c.isalpha() for c in span):
+            continue  # a house or box number ('Apt. 12') is no reason to mask every '12'
+        values.setdefault(span.lower(), (f.entity, f.kind))
         if f.entity == "PERSON":
             for part in NAME_PART.findall(span):
                 if part[0].isupper():
-                    values.setdefault(part.lower(), "PERSON")
+                    values.setdefault(part.lower(), ("PERSON", None))
     extra = [
-        Finding(start, end, entity, 0.5)
-        for start, end, entity in _occurrences(text, values)
+        Finding(start, end, entity, 0.5, kind)
+        for start, end, (entity, kind) in _occurrences(text, values)
         if all(end <= f.start or start >= f.end for f in findings)
     ]
     return sorted(findings + extra, key=lambda f: f.start) if extra else findings
 
 
-def _occurrences(text: str, values: dict[str, str]) -> list[tuple[int, int, str]]:
+def _occurrences(text: str, values: dict[str, tuple]) -> list[tuple[int, int, tuple]]:
     """Whole-word, any-case occurrences of each value, longest values first, no overlaps.
 
     Plain ``str.find`` on the lowercased text: compiling a regex per text cost more than
@@ -323,7 +330,7 @@ def _occurrences(text: str, values: dict[str, str]) -> list[tuple[int, int, str]
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lowercase is longer: offsets differ
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, tuple]] = []
     for needle in sorted(values, key=len, reverse=True):
         start = lowered.find(needle)
         while start >= 0:
@@ -364,5 +371,6 @@ def _non_overlapping(results: list) -> list[Finding]:
     taken: list[Finding] = []
     for r in ordered:
         if all(r.end <= t.start or r.start >= t.end for t in taken):
-            taken.append(Finding(r.start, r.end, r.entity_type, r.score))
+            kind = (r.recognition_metadata or {}).get(FAKE_KIND)
+            taken.append(Finding(r.start, r.end, r.entity_type, r.score, kind))
     return sorted(taken, key=lambda f: f.start)
