@@ -62,17 +62,35 @@ class Detect(Operator):
                     by_kind[_kind(f)].add(text[f.start : f.end])
                 ctx.count(f"entity:{f.entity}")
         replacement = _replacements(by_kind, ctx)
-        out = []
-        for text, found in zip(texts, findings, strict=True):
-            for f in reversed(found):
-                span = text[f.start : f.end]
-                if f.part is not None:
-                    new = part_of_fake(replacement[("name", f.part[0])], f.part[1], span)
-                else:
-                    new = replacement[(_kind(f), span)]
-                text = text[: f.start] + new + text[f.end :]
-            out.append(text)
-        return out
+        return [
+            _replaced(text, found, replacement) for text, found in zip(texts, findings, strict=True)
+        ]
+
+
+def _replaced(
+    text: str, found: list[Finding], replacement: dict[tuple[str | None, str], str]
+) -> str:
+    """``text`` with each finding's span replaced; every character outside the spans is
+    copied as it was (a finding overlapping an earlier one, which find_all never returns,
+    would be skipped rather than cut into the text around it)."""
+    out, position = [], 0
+    for f in sorted(found, key=lambda f: f.start):
+        if f.start < position:
+            continue
+        out += [text[position : f.start], _replacement(text[f.start : f.end], f, replacement)]
+        position = f.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _replacement(
+    span: str, finding: Finding, replacement: dict[tuple[str | None, str], str]
+) -> str:
+    """What a finding's span becomes: a part of a known full name takes that part of the
+    name's fake; anything else its kind's fake of the span."""
+    if finding.part is not None:
+        return part_of_fake(replacement[("name", finding.part[0])], finding.part[1], span)
+    return replacement[(_kind(finding), span)]
 
 
 def part_of_fake(fake: str, part: str, span: str) -> str:

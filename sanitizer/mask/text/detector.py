@@ -21,6 +21,9 @@ from sanitizer.mask.text.custom import load_recognizers
 from sanitizer.mask.text.known_values import known_in, name_parts
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.offline import use_offline_suffix_list
+from sanitizer.mask.text.spans import bounded
+
+FAKE_KIND = "sanitizer_fake_kind"  # a result's metadata key: the fake kind it takes
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
 # entity Presidio finds by default → the fake kind that replaces it in free text
@@ -51,7 +54,9 @@ class Finding:
     end: int
     entity: str
     score: float
-    kind: str | None = None  # a known value's own fake kind (its column's rule), else None
+    # the fake kind when not the entity's: a known value's column rule, or a piece of a
+    # street address (a street line takes a street, a postcode keeps its format)
+    kind: str | None = None
     part: tuple[str, str] | None = None  # (full name, "given"/"family"): that part of its fake
 
 
@@ -121,6 +126,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
 
 
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
+MIN_NUMBER_AGAIN = 6  # shorter numbers found once are not looked for again in the text
 SPACY_BATCH = 64  # texts per nlp.pipe batch
 CHUNK_CHARS = 20_000
 # Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
@@ -243,12 +249,15 @@ def find_all(
     entities = None if entities is None else set(wanted)
     people = people if people is not None else [()] * len(texts)
     return [
-        everywhere(
+        bounded(  # again: merged and known spans too stop at separators (see spans)
             text,
-            merge_adjacent(
+            everywhere(
                 text,
-                with_known(
-                    text, _non_overlapping(trim_lines(text, results)), entities, record_people
+                merge_adjacent(
+                    text,
+                    with_known(
+                        text, _non_overlapping(bounded(text, results)), entities, record_people
+                    ),
                 ),
             ),
         )
@@ -304,27 +313,6 @@ def chunks(text: str, size: int) -> list[tuple[int, str]]:
     return out
 
 
-def trim_lines(text: str, results: list) -> list:
-    """Keep a finding within one line: spaCy may tag "Ming Pan\nEmail" as one PERSON.
-
-    The line with the most letters and digits is kept, so the text around the finding —
-    line breaks and the next line's label — stays byte-identical.
-    """
-    for r in results:
-        span = text[r.start : r.end]
-        if "\n" not in span:
-            continue
-        best, offset, position = "", 0, 0
-        for line in span.split("\n"):
-            if sum(c.isalnum() for c in line) > sum(c.isalnum() for c in best):
-                best, offset = line, position
-            position += len(line) + 1
-        stripped = best.rstrip()
-        lead = len(stripped) - len(stripped.lstrip())
-        r.start, r.end = r.start + offset + lead, r.start + offset + len(stripped)
-    return [r for r in results if r.end > r.start]
-
-
 def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
     """Mask every occurrence of what was found once in the same text.
 
@@ -337,6 +325,8 @@ def everywhere(text: str, findings: list[Finding]) -> list[Finding]:
     values: dict[str, Finding] = {}  # lower-case span → how its occurrences are replaced
     for f in findings:
         span = text[f.start : f.end]
+        if len(span) < MIN_NUMBER_AGAIN and not any(c.isalpha() for c in span):
+            continue  # a house or box number ('Apt. 12') is no reason to mask every '12'
         values.setdefault(span.lower(), f)
         if f.entity == "PERSON":
             for name, part in _name_parts(span, f):
@@ -413,5 +403,6 @@ def _non_overlapping(results: list) -> list[Finding]:
     taken: list[Finding] = []
     for r in ordered:
         if all(r.end <= t.start or r.start >= t.end for t in taken):
-            taken.append(Finding(r.start, r.end, r.entity_type, r.score))
+            kind = (r.recognition_metadata or {}).get(FAKE_KIND)
+            taken.append(Finding(r.start, r.end, r.entity_type, r.score, kind))
     return sorted(taken, key=lambda f: f.start)

@@ -113,3 +113,15 @@ def test_an_unknown_spacy_model_is_a_config_error(network_attempts):
     with pytest.raises(ConfigError, match="the spaCy model 'no_such_model_xx' for detection"):
         detector.analyzer("no_such_model_xx", "en")
     assert network_attempts == []
+
+
+ADDRESS = "Mail it to:\\nUSS Hartley\\nFPO AE 67601\\nor P.O. Box 255, Nuuk\nApt. 584"
+
+
+def test_address_pieces_take_fakes_that_keep_their_words_and_separators(network_attempts, keyring):
+    ctx = MaskContext(keyring, NOTES, nlp=NlpSettings())
+    out = parse_rule("detect", WHERE).mask_values([ADDRESS], ctx)[0]
+    assert out.startswith("Mail it to:\\nUSS ") and "\\nFPO AE " in out
+    assert "\\nor P.O. Box " in out and "\nApt. " in out
+    for secret in ("Hartley", "67601", "255", "584"):
+        assert secret not in out

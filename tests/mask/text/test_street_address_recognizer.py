@@ -36,11 +36,8 @@ POSITIVE = [
     ("Endereço: Av. Brigadeiro Faria Lima, 2170 - São Paulo", "Av. Brigadeiro Faria Lima, 2170"),
     ("Mi dirección es Calle Mayor 5, Madrid", "Calle Mayor 5"),
     ("Het adres is Keizersgracht 123 in Amsterdam", "Keizersgracht 123"),
-    ("Send the cheque to PO Box 123, Springfield", "PO Box 123"),
-    ("Send the cheque to P.O. Box 4521", "P.O. Box 4521"),
     ("billing: 350 Fifth Ave, Suite 3300, New York", "350 Fifth Ave, Suite 3300"),
     ("Deliver to 55 Main St Apt 4B tomorrow", "55 Main St Apt 4B"),
-    ("she lives in Apt 4B now", "Apt 4B"),
     ("HQ: 1600 Pennsylvania Avenue NW, Washington", "1600 Pennsylvania Avenue NW"),
     ("Bonjour, j'habite au 12 rue de la Paix.", "12 rue de la Paix"),
     ("Guten Tag, Hauptstraße 5a, 10115 Berlin", "Hauptstraße 5a"),
@@ -52,13 +49,20 @@ POSITIVE = [
     ("send it to Berliner Allee 12, Düsseldorf", "Berliner Allee 12"),
     ("Address: 070 Cindy Flat Apt. 375, Lake Mary", "070 Cindy Flat Apt. 375"),
     ("ship to 4823 Chavez Loaf", "4823 Chavez Loaf"),
-    ("Flat 56\nPotts Vista\nLondon", "Flat 56\nPotts Vista"),
+    ("Flat 56\nPotts Vista\nLondon", "Potts Vista"),
     ("Stretto Cheda, 65 Appartamento 9", "Stretto Cheda, 65 Appartamento 9"),
     ("Pohlring 953, 12345 Köln", "Pohlring 953"),
-    ("PSC 1234, Box 5678", "PSC 1234, Box 5678"),
     # lower-case and unit-only forms count next to a context word
     ("my address is 742 evergreen terrace", "742 evergreen terrace"),
-    ("billing address: Suite 3300", "Suite 3300"),
+]
+
+# boxes and units: the number alone is the finding, the words stay ('PO Box 482')
+NUMBERS_ONLY = [
+    ("Send the cheque to PO Box 123, Springfield", ["123"]),
+    ("Send the cheque to P.O. Box 4521", ["4521"]),
+    ("her flat is Apt. 4B now", ["4B"]),
+    ("PSC 1234, Box 5678", ["1234", "5678"]),
+    ("Unit 4410 Box 2209", ["4410", "2209"]),
 ]
 
 NEGATIVE = [
@@ -89,6 +93,15 @@ NEGATIVE = [
 @pytest.mark.parametrize(("text", "address"), POSITIVE)
 def test_addresses_are_found_with_their_exact_span(engine, text, address):
     assert address in found(engine, text)
+
+
+@pytest.mark.parametrize(("text", "numbers"), NUMBERS_ONLY)
+def test_boxes_and_units_are_found_as_their_numbers(engine, text, numbers):
+    assert mine(engine, text) == numbers
+
+
+def test_a_unit_after_a_context_word_is_found_as_its_number(engine):
+    assert "3300" in found(engine, "billing address: Suite 3300")
 
 
 @pytest.mark.parametrize("text", NEGATIVE)

@@ -30,14 +30,28 @@ numbers with a decimal part never start an address.
 from __future__ import annotations
 
 import regex as re
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
 
+from sanitizer.mask.text.detector import FAKE_KIND
+from sanitizer.mask.text.recognizers.address_lines import (
+    ENGLISH_RING_PAD,
+    FORMAT,
+    STREET,
+    Part,
+    block_parts,
+    lines,
+    street_parts,
+    streets_over_codes,
+)
 from sanitizer.mask.text.recognizers.person_names import name_lists
 
+ESCAPE_BEFORE = r"(?<=\\[nrt])"  # a literal '\n' escape before: a line break, not a word
+WORD_START = rf"(?:{ESCAPE_BEFORE}|(?<![\w\-]))"
 NO_LEAD = (
-    r"(?<![\w$€£¥.,/#\-])"
+    rf"(?:{ESCAPE_BEFORE}|(?<![\w$€£¥.,/#\-]))"
     r"(?<!\b(?i:the|a|an|these|those|our|their|all|only|over|under|about|around|nearly|top"
-    r"|first|last|next|every|per|of)[ \t])"
+    r"|first|last|next|every|per)[ \t])"
+    r"(?<!(?<!\b(?i:side|corner)[ \t])\b(?i:of)[ \t])"  # 'one of 3 Main…'; 'side of 45 Ridge Road'
 )
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?"
 TITLE_WORD = r"(?:\p{Lu}[\p{L}'’\-]*\.?|\d{1,3}(?:st|nd|rd|th))"
@@ -127,9 +141,10 @@ PATTERNS = [
         0.6,
     ),
     Pattern(
-        "flat/studio line, then street name (British)",
-        rf"(?<![\w])(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]*\d{{1,4}}[A-Za-z]?[ \t]*\r?\n"
-        rf"[ \t]*(?:{TITLE_WORD}[ \t]+){{1,3}}{EN_TYPES}\b",
+        "street name under a flat/studio line (British)",
+        rf"(?<=(?:^|\n|\\n)[ \t]*(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]*"
+        rf"\d{{1,4}}[A-Za-z]?"
+        rf"[ \t]*\r?\n[ \t]*)(?:{TITLE_WORD}[ \t]+){{1,3}}{EN_TYPES}\b",
         0.6,
     ),
     Pattern(
@@ -149,49 +164,48 @@ PATTERNS = [
     ),
     Pattern(
         "street-type name number (Spanish, Portuguese, Italian, French)",
-        rf"(?<![\w\-])(?:{TYPE_FIRST}[ \t]+{NAME_SEQ}|Gran[ \t]+V[ií]a),?[ \t]*{NUMBER_MARK}"
+        rf"{WORD_START}(?:{TYPE_FIRST}[ \t]+{NAME_SEQ}|Gran[ \t]+V[ií]a),?[ \t]*{NUMBER_MARK}"
         rf"\d{{1,5}}[A-Za-z]?{NOT_A_QUANTITY}{END}{UNIT}",
         0.6,
     ),
     Pattern(
         "compound street name + number (German, Dutch)",
-        rf"(?<![\w\-])\p{{Lu}}[\p{{L}}\-]*{DE_NL_SUFFIX}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        rf"{WORD_START}\p{{Lu}}[\p{{L}}\-]*{DE_NL_SUFFIX}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
         0.6,
     ),
     Pattern(
         "adjective + street word + number (German)",
-        rf"(?<![\w\-])\p{{Lu}}\p{{Ll}}+[ \t]+{DE_WORDS}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
+        rf"{WORD_START}\p{{Lu}}\p{{Ll}}+[ \t]+{DE_WORDS}[ \t]*{HOUSE}{NOT_A_QUANTITY}{END}",
         0.6,
     ),
     Pattern(
         "PO box",
-        rf"(?<![\w]){PO_BOX}[ \t]*#?[ \t]*\d{{1,7}}\b",
+        rf"(?:{ESCAPE_BEFORE}|(?<![\w])){PO_BOX}[ \t]*#?[ \t]*\d{{1,7}}\b",
         0.7,
     ),
     Pattern(
         "military address (PSC / Unit … Box …)",
-        r"(?<![\w])(?:PSC|Unit)[ \t]+\d{4},?[ \t]+Box[ \t]+\d{4}\b",
+        rf"(?:{ESCAPE_BEFORE}|(?<![\w]))(?:PSC|Unit)[ \t]+\d{{4}},?[ \t]+Box[ \t]+\d{{4}}\b",
         0.7,
     ),
     Pattern(
         "apartment",
-        r"(?<![\w])(?:Apt\.?|APT\.|apt\.|Apartment|apartment)[ \t]*#?[ \t]*"
+        rf"(?:{ESCAPE_BEFORE}|(?<![\w]))(?:Apt\.?|APT\.|apt\.|Apartment|apartment)[ \t]*#?[ \t]*"
         r"(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})(?![\w%])(?![.,]\d)",
         0.5,
     ),
     Pattern(
         "unit, suite or flat (needs context)",
-        r"(?<![\w])(?i:suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?(?![\w%.,])",
+        rf"(?:{ESCAPE_BEFORE}|(?<![\w]))(?i:suite|ste|unit|flat)\.?[ \t]*#?[ \t]*"
+        r"\d{1,5}[A-Za-z]?(?![\w%.,])",
         0.2,
     ),
 ]
 
+_UNIT_AFTER = re.compile(rf"\b{EN_TYPES}\b{DIRECTION}{UNIT.removesuffix('?')}$")  # ', Apt 4'
+
 _NAMED_TYPE = re.compile(rf"(?P<names>(?:{TITLE_WORD}[ \t]+){{1,4}})(?P<type>{EN_TYPES})\b")
 _COMPOUND = re.compile(r"(?P<word>\p{Lu}[\p{L}\-]*?)(?P<suffix>(?i:ring|pad))[ \t]*\d")
-# English words ending in -ring / -pad ('Spring 2024', 'Engineering 101', 'Keypad 2', 'iPad 3')
-_ENGLISH_RING_PAD = re.compile(
-    r"(?i:(?:sp|st|b|e|i|u|o|a|r)ring|(?:key|note|touch|track|launch|scratch|mouse|lily|i)pad)$"
-)
 
 CONTEXT = [
     "address", "street", "ship", "deliver", "billing", "mailing", "live", "reside", "located",
@@ -214,14 +228,93 @@ class StreetAddressRecognizer(PatternRecognizer):
             global_regex_flags=re.MULTILINE,  # case matters: capitals mark street names
         )
 
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        """The patterns above, the international forms of :mod:`address_lines`, then the
+        address block each street line heads; a house number, box or unit number alone is
+        the finding where the words around it are not personal ('PO Box 123')."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        parts = [
+            _with_house_number(p, text) for p in [*_as_parts(results, text), *street_parts(text)]
+        ]
+        streets = [(p.start, p.end) for p in parts if p.kind == STREET and p.score >= 0.5]
+        more = streets_over_codes(text, streets)
+        streets += [(p.start, p.end) for p in more]
+        parts = _longest_first([*parts, *more, *block_parts(text, streets)])
+        return [self._result(p) for p in parts]
+
+    def _result(self, part: Part) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=part.score,
+            textual_explanation="street address or a line of its block",
+        )
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            FAKE_KIND: part.kind,
+        }
+        return RecognizerResult("LOCATION", part.start, part.end, part.score, explanation, metadata)
+
     def invalidate_result(self, pattern_text: str) -> bool:
         named = _NAMED_TYPE.search(pattern_text)
         if named is not None and named.group("type").lower() not in STREET_TYPES:
-            words = name_lists().everyday
-            names = named.group("names").split()
-            if any(w.strip(".").lower() in words for w in names):
+            lists = name_lists()
+            names = [w.strip(".").lower() for w in named.group("names").split()]
+            common = [w for w in names if w in lists.everyday]
+            # '4823 Brown Cove': a surname that is a word too, after a long house number
+            surnames = all(w in lists.last or w in lists.first for w in common)
+            long_number = bool(re.match(r"\d{3}", pattern_text))
+            if common and not (surnames and long_number) and not _UNIT_AFTER.search(pattern_text):
                 return True
         compound = _COMPOUND.match(pattern_text)
         if compound is not None:
-            return bool(_ENGLISH_RING_PAD.search(compound.group("word") + compound.group("suffix")))
+            return bool(ENGLISH_RING_PAD.search(compound.group("word") + compound.group("suffix")))
         return False
+
+
+# patterns whose number alone is the finding: the words around it name no one
+NUMBER_ONLY = frozenset({"PO box", "military address (PSC / Unit … Box …)", "apartment",
+                         "unit, suite or flat (needs context)"})  # fmt: skip
+_NUMBER = re.compile(r"\d+[A-Za-z]?|(?<![A-Za-z])[A-Za-z]\d+")
+
+
+def _as_parts(results: list, text: str) -> list[Part]:
+    """The patterns' findings as parts: boxes and units as their numbers (kept in place:
+    'PO Box 482'), the rest as street lines cut at line breaks."""
+    parts: list[Part] = []
+    for r in results:
+        pattern = r.analysis_explanation.pattern_name if r.analysis_explanation else ""
+        if pattern in NUMBER_ONLY:
+            parts.extend(
+                Part(r.start + m.start(), r.start + m.end(), FORMAT, r.score)
+                for m in _NUMBER.finditer(text[r.start : r.end])
+            )
+            continue
+        for start, end in lines(text[r.start : r.end]):
+            piece = text[r.start + start : r.start + end]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                begin, stop = r.start + start + lead, r.start + start + len(piece.rstrip())
+                parts.append(Part(begin, stop, STREET, r.score))
+    return parts
+
+
+_HOUSE_NUMBER_BEFORE = re.compile(rf"{NO_LEAD}\d{{1,5}}[A-Za-z]?[ \t]+$")
+
+
+def _with_house_number(part: Part, text: str) -> Part:
+    """A street line with its house number in front ('106 1420 Lillooet Street', the
+    street of a unit numbered first)."""
+    if part.kind != STREET:
+        return part
+    match = _HOUSE_NUMBER_BEFORE.search(text, max(0, part.start - 12), part.start)
+    return Part(match.start(), part.end, part.kind, part.score) if match else part
+
+
+def _longest_first(parts: list[Part]) -> list[Part]:
+    """One part per stretch of text: the longest, then the strongest."""
+    kept: list[Part] = []
+    for part in sorted(parts, key=lambda p: (-(p.end - p.start), -p.score, p.start)):
+        if part.end > part.start and all(part.end <= k.start or part.start >= k.end for k in kept):
+            kept.append(part)
+    return sorted(kept, key=lambda p: p.start)
