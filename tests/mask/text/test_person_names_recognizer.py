@@ -95,7 +95,15 @@ POSITIVE = [
     ("mikko is a very helpful person", "mikko"),
     ("Remember me, Sarah?", "Sarah"),
     ("Sofia, can you check my order?", "Sofia"),
-    ("Is there a better example than early Zhang?", "Zhang"),
+    ("Unfortunately, as regular commenter Ysolde Varga points out, it fails", "Ysolde Varga"),
+    ("'Not again,' said Tomomi to Jacob", "Tomomi"),
+    ("The song was sung by Tomomi Nishiyama in 2004", "Tomomi Nishiyama"),
+    ("Acme was started by our founders: Czerwinski, Møller and Abrahamsson.", "Abrahamsson"),
+    ("Wisław, can I please speak to your manager?", "Wisław"),
+    ("Sandina: What a day.\nImmanuel: Indeed.\nTeruyoshi: Yes.", "Teruyoshi"),
+    ("marcella: what a day.\nmiroslav: indeed.", "miroslav"),
+    ("Fiammetta is from the Lisbon office.", "Fiammetta"),
+    ("In case of my account, we need to add 石井 聡太郎 as guardian", "石井 聡太郎"),
     ("This song is about Nadezhda's brother", "Nadezhda"),
     ("Yorick Vandersloot\n12 Mill Road", "Yorick Vandersloot"),
     # literal escapes are separators
@@ -157,6 +165,8 @@ NEGATIVE = [
     "Paris, France is lovely in spring.",
     "Guilty Pleasures is a great album.",
     "Tube Snake Boogie was released in 1981.",
+    "The invoice for Pollard PLC and Heintze KG is attached.",
+    "Our suppliers: Petrucci, Anguillara e Travia s.r.l. and Knoers & Huijs B.V.",
 ]
 
 

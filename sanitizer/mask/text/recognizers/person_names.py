@@ -22,9 +22,11 @@ Why ordinary words stay untouched:
   what only people do ('was frustrated', 'said', 'is a very sympathetic person'; 'arrived' or
   'lives' only for words that are no ordinary word), after 'her maiden name is', 'named him',
   'assistant to', 'starring'; a known name also after 'asked', 'tell', 'thanks', addressed at
-  a clause's end ('Remember me, Sarah?') or opening a request ('Sofia, can I …'); a known
-  family name that is no word alone ('early Zhang?'); and two or three non-English
-  capitalised words as a line of their own (an address's or signature's first line).
+  a clause's end ('Remember me, Sarah?') or opening a request ('Sofia, can I …'), listed
+  after 'founders:'; and two or three non-English capitalised words as a line of their own
+  (an address's or signature's first line). A family name alone without such a role is not
+  taken: it as often names a company ('the contract for Carvalho'), and a name followed by a
+  company's legal form ('Pollard PLC', 'Petrucci, Anguillara e Travia s.r.l.') never is.
 - Speakers at a line's start ('William:') are a known first name, or, in a dialogue (a speaker
   speaking twice, or a plain first name among them), any known name; form labels ('Date:',
   'Name:') are neither.
@@ -160,6 +162,15 @@ CJK_NAME = re.compile(
     r"|(?:尊敬的|亲爱的|您好|你好)[ 　,，]*(?P<name2>\p{Han}{2,4})(?=[，,：:！!。\s]|$)"
 )
 HAN = re.compile(r"\p{Han}+")
+# Legal forms after a company named after people ('Heintze KG', 'Knoers & Huijs B.V.').
+COMPANY_AFTER = re.compile(
+    r"(?:[ \t]*(?:,|&|\band\b|\be\b|\bund\b|\bet\b|\by\b)[ \t]*\p{Lu}[\p{L}'’\-]*)*"
+    r",?[ \t]+(?:PLC|plc|GmbH|gGmbH|KG|AG|OHG|GbR|S\.?A\.?|S\.?p\.?A\.?|SPA|S\.?r\.?l\.?"
+    r"|s\.?r\.?l\.?|Srl|SRL|S\.?L\.?|S\.?A\.?S\.?|SARL|Inc\.?|Ltd\.?|LLC|LLP|L\.?P\.?"
+    r"|Corp\.?|Corporation|Group|Holdings?|e\.?V\.?|B\.?V\.?|N\.?V\.?|Oy|Oyj|AB|A/S|ASA"
+    r"|Ltda\.?|S\.?C\.?|Sp\.?[ \t]?z[ \t]?o\.?o\.?|s\.r\.o\.|a\.s\.|Kft\.?|Zrt\.?"
+    r"|e[ \t]+figli|&[ \t]+(?:Sons|Co\.?|Partners)|and[ \t]+Sons|Partners|Co\.)(?![\p{L}])"
+)
 UNSPACED_RUN = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々]+")
 # Honorifics and particles written right after a name: 'さゆりさん', '山口様', '김민준님'.
 UNSPACED_SUFFIXES = tuple(
@@ -183,7 +194,7 @@ _FEELING = (
     r"|disappointed|excited|thrilled|sad|satisfied|impressed|relieved|furious|grateful|born"
     r"|married|divorced|promoted|hired|fired|injured|sick|ill|rude|polite|helpful|impulsive"
     r"|sympathetic|nice|kind|friendly|nervous|scared|afraid|tired|busy|sorry|right|wrong"
-    r"|a[ \t]+(?:[\w\-]+[ \t]+){0,3}(?:person|man|woman|fan|customer|client|friend|guy|girl"
+    r"|a[ \t]+(?:[\w\-]+[ \t]+){0,4}(?:person|man|woman|fan|customer|client|friend|guy|girl"
     r"|boy|colleague|manager|engineer|teacher|doctor|student|listener|lawyer|singer|player"
     r"|member|mother|father|wife|husband|son|daughter|sister|brother)"
 )
@@ -204,7 +215,7 @@ AFTER_PERSON = re.compile(
 # no ordinary English word only.
 AFTER_SOMEONE = re.compile(
     r"(?:['’]s)?[ \t]+(?:works|worked|needs|needed|spent|joined|listed|confirmed|requested"
-    r"|visited|moved|arrived|went|came|left|lives|lived)\b"
+    r"|visited|moved|arrived|went|came|left|lives|lived|(?:is|was|comes|came)[ \t]+from)\b"
 )
 # Before the word, marking a person whatever the word: 'her maiden name is Genovese', 'named
 # him Tsubasa', 'the assistant to Lothair Quirion', 'starring Ladeck', 'What's your name?
@@ -216,7 +227,24 @@ PERSON_BEFORE = re.compile(
     r"[ \t]+(?:with|to)[ \t]+|\bstarring[ \t]+|\b(?:directed|written|signed|approved|sent)"
     r"[ \t]+by[ \t]+|\bon[ \t]+behalf[ \t]+of[ \t]+|\bname\?[ \t]*(?:\r?\n[ \t]*)?"
     r"|\b(?:had|has|have)[ \t]+given[ \t]+"
-    r"|\b(?i:why|how|where|when)[ \t]+(?:is|was|does|did|has)[ \t]+)$"
+    r"|\b(?i:why|how|where|when)[ \t]+(?:is|was|does|did|has)[ \t]+"
+    # 'sung by Tomomi Nishiyama', 'said Frej to Ewan', 'my partner's name Bulat Butusov'
+    r"|\b(?:sung|performed|played|composed|produced|arranged|painted|founded|created|run"
+    r"|managed|led|hosted|presented|narrated|voiced|owned|reported|posted|shared)[ \t]+by[ \t]+"
+    r"|\b(?:said|asked|replied|shouted|whispered|cried|added|explained)[ \t]+"
+    r"(?:\S+[ \t]+to[ \t]+)?"
+    r"|(?:['’]s|\bmy|\bhis|\bher|\btheir|\byour)[ \t]+name[ \t]+|\bcalls?[ \t]+me[ \t]+"
+    # a person's role or occupation, then the name: 'commenter Cerys Holt'
+    r"|\b(?:commenter|user|customer|member|songwriter|singer|author|writer|reporter|editor"
+    r"|spokesperson|spokesman|spokeswoman|colleague|director|founder|coach|actor|actress"
+    r"|artist|musician|composer|journalist|blogger|poet|novelist|lawyer|doctor|nurse|teacher"
+    r"|professor|student|neighbou?r|landlord|tenant|witness|victim|suspect|patient)[ \t]+)$"
+)
+# 'founders: Czerwinski, Møller and Abrahamsson': names listed after a word for people.
+LISTED_AFTER = re.compile(
+    r"\b(?:founders|co-founders|partners|authors|members|speakers|attendees|participants"
+    r"|guests|winners|owners|directors|employees|colleagues|friends|children|parents)"
+    r"[^\n.:]{0,30}:[ \t]*(?:[\p{L}'’\-]+(?:[ \t]+[\p{L}'’\-]+)?[ \t]*(?:,|and|&)[ \t]*)*$"
 )
 # Before a known name only, place-names too ('asked Victoria', 'tell Grace').
 PERSON_BEFORE_KNOWN = re.compile(
@@ -332,7 +360,7 @@ class PersonNameRecognizer(EntityRecognizer):
             found.append((start, end, score, rule))
             i = last_index + 1
         found.extend(self._cued(text))
-        return _longest_first(found)
+        return [hit for hit in _longest_first(found) if not _names_a_company(text, hit[1])]
 
     def _cued(self, text: str) -> list[tuple[int, int, float, str]]:
         """Names marked by what surrounds them rather than by the lists: labelled fields,
@@ -474,6 +502,10 @@ class PersonNameRecognizer(EntityRecognizer):
         dialogue = len(set(names)) < len(names) or any(
             self._speaker(name.split(), dialogue=False) for name in names
         )
+        dialogue = dialogue or (
+            len(names) > 1
+            and all(n.islower() and self._is_first(_Token.make(0, len(n), n)) for n in names[:2])
+        )
         return [
             (m.start("name"), m.end("name"), LABEL_SCORE, "speaker")
             for m in lines
@@ -482,21 +514,26 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def _speaker(self, words: list[str], dialogue: bool, repeated: bool = False) -> bool:
         """Whether a line's opening words are a speaker: a known first name; in a dialogue,
-        any known name, or a word that is no English word when it speaks twice ('Eser')."""
+        any known name or word that is no English word ('Eser'), or a lower-case known given
+        name that is no ordinary word ('marcella:')."""
         lists = self.lists
         tokens = [_Token.make(0, len(w), w) for w in words]
         if any(t.lower in ROLE_WORDS or t.lower in FUNCTION_WORDS for t in tokens):
             return False
+        head = tokens[0]
+        if all(t.case == "lower" for t in tokens):  # 'marcella: what a wife.' in a dialogue
+            return dialogue and all(
+                self._is_first(t) and t.lower not in lists.common for t in tokens
+            )
         if any(t.case not in ("title", "upper") and not CASELESS.match(t.text) for t in tokens):
             return False
-        head = tokens[0]
         if self._unspaced_name(head.text):
             return True
         plain_first = head.lower not in lists.ambiguous and head.lower not in lists.places
         if self._is_first(head) and plain_first:
             return True
         return dialogue and all(
-            (self._is_first(t) or self._is_last(t) or (repeated and self._unheard(t)))
+            (self._is_first(t) or self._is_last(t) or self._unheard(t))
             and t.lower not in NEVER_NAMES
             for t in tokens
         )
@@ -539,7 +576,8 @@ class PersonNameRecognizer(EntityRecognizer):
         if tok.lower in HONORIFICS or tok.lower in WEAK_HONORIFICS:
             return self._after_honorific(text, tokens, i)
         introduced = INTRODUCTION.search(text, max(0, tok.start - 30), tok.start) is not None
-        if introduced and tok.lower not in lists.common and tok.lower not in FUNCTION_WORDS:
+        plain = tok.lower not in lists.common or self._is_first(tok)
+        if introduced and plain and tok.lower not in FUNCTION_WORDS:
             return self._introduced(text, tokens, i)
         if not self._is_first(tok):
             if tok.case == "other" and CASELESS.match(tok.text) and _greeted(text, tok.start):
@@ -591,7 +629,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def _in_role(self, text: str, tokens: list[_Token], i: int):
         """A word the lists leave out or hold back ('Victoria', 'Christian', 'Cinzia',
-        'mikko', 'Zhang') in a place only a person takes: the subject of 'was frustrated',
+        'mikko') in a place only a person takes: the subject of 'was frustrated',
         'said', 'lives'…, the object of 'asked', 'assistant to', 'her maiden name is', the
         owner of something ('Μανουσιάδης's song'), addressed ('Remember me, Sarah?', 'Sofia,
         can I …'), or a line of its own with a second name ('Harwin Galesloot' heading an
@@ -614,6 +652,8 @@ class PersonNameRecognizer(EntityRecognizer):
             _does(text, tok, lower not in lists.common)
             or PERSON_BEFORE.search(before) is not None
             or (_owns(text, tok) and lower not in lists.places)
+            or (unheard and _opens_address(text, tok))
+            or LISTED_AFTER.search(text, max(0, tok.start - 120), tok.start) is not None
         )
         if not strong and known:
             strong = PERSON_BEFORE_KNOWN.search(before) is not None or _opens_address(text, tok)
@@ -625,10 +665,7 @@ class PersonNameRecognizer(EntityRecognizer):
             card = self._card_line(text, tokens, i)
             if card is not None:
                 return tok.start, tokens[card].end, UNKNOWN_LAST_SCORE, "name line", card
-            plain = lower not in lists.common and lower not in lists.places
-            plain = plain and lower not in lists.ambiguous
-            if not (plain and self._is_last(tok) and tok.case == "title"):
-                return None  # a family name alone that is no word: 'early Zhang?'
+            return None  # a family name alone may name a company ('invoice for Carvalho')
         end_index = self._unheard_tail(text, tokens, i)
         return tok.start, tokens[end_index].end, UNKNOWN_LAST_SCORE, "in a person's role", end_index
 
@@ -653,10 +690,12 @@ class PersonNameRecognizer(EntityRecognizer):
         if any(c.isalnum() for c in text[line_start : tok.start]):
             return None
         end_index = i
-        for k in range(i + 1, min(i + 3, len(tokens))):
+        for k in range(i + 1, min(i + 4, len(tokens))):
             nxt = tokens[k]
             if not _adjacent(text, tokens[k - 1], nxt):
                 break
+            if len(nxt.text) == 1 and nxt.case == "title":  # an initial: 'Spartacus N Ignatieff'
+                continue
             if nxt.case != "title" or not (self._unheard(nxt) or self._is_last(nxt)):
                 return None
             if nxt.lower in self.lists.common or len(nxt.text) < 3:
@@ -676,7 +715,10 @@ class PersonNameRecognizer(EntityRecognizer):
         before = text[max(0, tok.start - 40) : tok.start]
         known = self._is_first(tok) or self._is_last(tok)
         if not known or tok.lower in lists.common:
-            if tok.lower not in lists.english and NAME_IS.search(before) is not None:
+            if tok.lower in lists.english:
+                return None
+            # 'her maiden name is kamei', 'shuntarou had given …'
+            if NAME_IS.search(before) is not None or AFTER_PERSON.match(text, tok.end):
                 return tok.start, tok.end, UNKNOWN_LAST_SCORE, "after 'name is'", i
             return None
         if i + 1 < len(tokens) and self._is_first(tok) and tok.lower not in lists.ambiguous:
@@ -694,6 +736,7 @@ class PersonNameRecognizer(EntityRecognizer):
             or PERSON_BEFORE.search(before) is not None
             or _owns(text, tok)
             or _opens_address(text, tok)
+            or _addressed(text, tok)
         ):
             return tok.start, tok.end, UNKNOWN_LAST_SCORE, "in a person's role", i
         return None
@@ -884,6 +927,12 @@ def _longest_first(found: list[tuple[int, int, float, str]]) -> list[tuple[int, 
         if all(hit[1] <= k[0] or hit[0] >= k[1] for k in kept):
             kept.append(hit)
     return sorted(kept)
+
+
+def _names_a_company(text: str, end: int) -> bool:
+    """'Pollard PLC', 'Spinelli SPA', 'Petrucci, Anguillara e Travia s.r.l.': a name that
+    (with the names listed after it) is followed by a company's legal form."""
+    return COMPANY_AFTER.match(text, end) is not None
 
 
 def _stems(run: str) -> list[str]:
