@@ -253,6 +253,8 @@ def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, 
         wanted.setdefault(given.casefold(), ("name", (value, "given")))
         wanted.setdefault(family.casefold(), ("name", (value, "family")))
     found: list[tuple[int, int, str, Part | None]] = []
+    if not wanted and not _RARE_GIVEN:
+        return found
     for match in WORD.finditer(text):
         word = match.group().casefold()
         hit = wanted.get(word)
