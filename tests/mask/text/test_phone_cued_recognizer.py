@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sanitizer.mask.text.recognizers import CuedPhoneRecognizer
+from sanitizer.mask.text.recognizers.phone_cued import cue_after, cue_before
 
 RECOGNIZER = CuedPhoneRecognizer()
 
@@ -82,3 +83,53 @@ def test_a_number_before_a_phone_phrase_is_a_phone(text, phone):
 )
 def test_numbers_before_other_phrases_are_not_phones(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Telefon: 07312294411", "07312294411"),
+        ("téléphone 0388412760", "0388412760"),
+        ("Tlf. 33184752", "33184752"),
+        ("puh. 0443182270", "0443182270"),
+        ("тел. 88124072193", "88124072193"),
+        ("Desk: 2107318644", "2107318644"),
+        ("Office: 3380-4419", "3380-4419"),
+        (r"Name: Ida Berg\nPhone: 961 520 07", "961 520 07"),  # a literal escape, not a letter
+    ],
+)
+def test_cue_words_of_other_languages_labels_and_literal_escapes(text, phone):
+    assert found(text) == [phone]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("58840216-Office", "58840216"),
+        ("0512 3378104-Fax\\,", "0512 3378104"),
+        ("3147058 office\n", "3147058"),
+        ("23714028 (mobile), evenings", "23714028"),
+    ],
+)
+def test_a_label_that_ends_the_item_after_the_number_is_a_cue(text, phone):
+    assert found(text) == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12345678 mobile users signed up",  # the label does not end the item
+        "work on 12345678 records",  # 'work' counts only right before the number
+        "home 2024-01-15",
+    ],
+)
+def test_labels_that_do_not_label_the_number_are_not_cues(text):
+    assert found(text) == []
+
+
+def test_cue_helpers_read_the_edges_of_a_number():
+    text = "Phone:\n555 31 208 office"
+    start = text.index("555")
+    assert cue_before(text, start) and cue_after(text, text.index(" office"))
+    assert not cue_before("telephone\n555 31 208", len("telephone\n"))
+    assert not cue_before("order 48291045", len("order "))

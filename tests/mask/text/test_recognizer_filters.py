@@ -63,6 +63,8 @@ def test_numbers_inside_ids_and_amounts_are_dropped(text, span, entity):
         ("Driver licence no. 123456789", "123456789", "US_DRIVER_LICENSE"),
         ("It happened on 15 January 2024", "15 January 2024", "DATE_TIME"),
         ("Order INV-7 is for card 4111 1111 1111 1111", "4111 1111 1111 1111", "CREDIT_CARD"),
+        ("588 40 216-Office\\,0512 337 81 04-Fax", "588 40 216", "PHONE_NUMBER"),
+        ("588 40 216-Office\\,0512 337 81 04-Fax", "0512 337 81 04", "PHONE_NUMBER"),
     ],
 )
 def test_real_numbers_are_kept(text, span, entity):

@@ -32,6 +32,8 @@ from collections.abc import Collection, Sequence
 import regex as re
 from presidio_analyzer import RecognizerResult
 
+from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
+
 NUMERIC_NOISE = frozenset(
     {"DATE_TIME", "NHS", "UK_NHS", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "US_ITIN"}
 )
@@ -78,10 +80,12 @@ def _recognizer(r: RecognizerResult) -> str:
 
 def in_identifier(text: str, start: int, end: int) -> bool:
     """The digits at ``start:end`` are glued to letters by '-', '_', '/' or '#'
-    ('INV-2024-000123', 'TCK_88123', 'A12/3344-B')."""
+    ('INV-2024-000123', 'TCK_88123', 'A12/3344-B') — a phone label glued after the number
+    ('444 14 907-Office', '… -Fax') is no id."""
     before = text[max(0, start - 24) : start]
     after = text[end : end + 24]
-    return bool(_ID_GLUE_BEFORE.search(before) or _ID_GLUE_AFTER.search(after))
+    glued_after = _ID_GLUE_AFTER.search(after) and not LABEL_AFTER.match(after)
+    return bool(_ID_GLUE_BEFORE.search(before) or glued_after)
 
 
 def after_id_keyword(text: str, start: int) -> bool:
