@@ -13,12 +13,13 @@ at most 24 characters of non-digit text on the same line lie between cue and num
 has 7 to 15 digits (extension aside), and dates, amounts and a repeated digit are refused, as
 is a number introduced by an id word ('call about order 4829104').
 
-Cues come in three strengths. Phone words ('phone', 'Tel.:', 'mobile', 'Telefon', 'téléphone',
-'Tlf', 'puh', 'тел', '电话'…) may stand a few words before the number ('call me back at …').
-Words that are phone labels only when they label ('office', 'home', 'work', 'desk') count
-only right before the number ('Office: …', 'home 0680 …'). After the number, a label that ends
-the item counts ('… -Office', '… fax', '… (mobile)' at the end of a line or before a comma),
-so '12 345 678 mobile users' stays. A cue never reaches across a line break (a literal ``\\n``
+Phone words ('phone', 'Tel.:', 'mobile', 'Telefon', 'téléphone', 'Tlf', 'puh', 'тел', '电话'…)
+may stand a few words before the number ('call me back at …'). ``cue_before`` and
+``cue_after`` read two more kinds of cue for the digit-group runs of :mod:`phone_national`:
+words that are phone labels only when they label ('office', 'home', 'work', 'desk'), right
+before the number ('Office: …', 'home 0680 …'); and after the number, a label that ends the
+item ('… -Office', '… fax', '… (mobile)' at the end of a line or before a comma), so
+'12 345 678 mobile users' stays. A cue never reaches across a line break (a literal ``\\n``
 escape is one too, :mod:`escapes`) — except a label alone on its line with a colon, which labels
 the next line ('Phone:\\n555 31 208', as exports write a form).
 """
@@ -61,8 +62,6 @@ TRAILING_CUES = (
 AFTER = re.compile(
     rf"(?<![\w+/.\-]){NUMBER}{NUMBER_END}[^\n\d@]{{0,30}}?(?<![\w])(?i:{TRAILING_CUES})(?![\w])"
 )
-# any number, for the labels right before or after it ('Desk: 2100829807', '… -Fax')
-LABELLED = re.compile(rf"(?<![\w+/.\-]){NUMBER}{NUMBER_END}")
 # the same two kinds of cue, read from the number's edge (for other phone recognizers)
 _CUE_BEFORE = re.compile(rf"(?<![\w])(?i:{CUES})(?![\w])(?P<gap>[^\n\d@]{{0,24}}|{LABEL_LINE})\Z")
 _TRAILING = re.compile(rf"^[^\n\d@]{{0,30}}?(?<![\w])(?i:{TRAILING_CUES})(?![\w])")
@@ -128,15 +127,7 @@ class CuedPhoneRecognizer(EntityRecognizer):
             for match in AFTER.finditer(text)
             if plausible(match.group("number"))
         )
-        spans.update(
-            match.span("number")
-            for match in LABELLED.finditer(text)
-            if plausible(match.group("number"))
-            and (
-                LABEL_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
-                or LABEL_AFTER.match(text[match.end() : match.end() + 24])
-            )
-        )
+
         metadata = {
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
