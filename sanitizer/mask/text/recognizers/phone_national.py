@@ -30,7 +30,8 @@ What claims a run first, cue or not:
   three or more groups of four: '7781-2234-9910'); a US SSN shape ('123-45-6789').
 Without a cue, also: thousands ('12 345 678 rows', '10 000 000') — a space-grouped run with
 three-digit groups is a phone only when libphonenumber agrees, it does not end in '000' and no
-word follows it; six digits ('sizes 36 38 40'); single runs ('4829104'); and postcode shapes
+word follows it; two groups and six digits likewise ('1234 5678 last', '33 64 74' yes); lists
+counting in steps ('sizes 36 38 40'); single runs ('4829104'); and postcode shapes
 ('12345-6789', '5000-047', '100-0001', '12345-678').
 """
 
@@ -104,11 +105,11 @@ def _phone_only_layout(groups: tuple[str, ...]) -> bool:
 
 
 def _counting(groups: tuple[str, ...]) -> bool:
-    """A list of numbers counting up in steps ('36 38 40 42', 'rooms 101 102 103')."""
+    """A list of numbers counting in steps ('36 38 40 42', 'rooms 101 102 103', '30 20 10')."""
     if len(groups) < 3 or len({len(g) for g in groups}) != 1:
         return False
     steps = {int(b) - int(a) for a, b in pairwise(groups)}
-    return len(steps) == 1 and steps.pop() > 0
+    return len(steps) == 1 and steps.pop() != 0
 
 
 def _trunk_and_subscriber(groups: tuple[str, ...], digits: str) -> bool:
@@ -154,8 +155,10 @@ def shape(run: str) -> int:
         return PHONE if len(digits) >= 7 else CUE_NEEDED  # '(49) 384-507'
     if len(groups) == 1:
         return CUE_NEEDED if len(digits) > MIN_DIGITS else NEVER  # '123456' is anything
-    if len(digits) == MIN_DIGITS or _counting(groups) or 1 in lengths[1:]:
+    if _counting(groups) or 1 in lengths[1:]:
         return CUE_NEEDED  # '36 38 40' counts; '978-3-16-148410-0' is an ISBN
+    if len(digits) == MIN_DIGITS:  # small territories' numbers: '33 64 74' (Greenland)
+        return IF_WRITTEN_SO_AND_NO_WORD if lengths == (2, 2, 2) else CUE_NEEDED
     if seps == {"-"} and lengths in _POSTCODES:
         return CUE_NEEDED
     if _trunk_and_subscriber(groups, digits):
