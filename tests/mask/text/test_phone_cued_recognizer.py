@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sanitizer.mask.text.recognizers import CuedPhoneRecognizer
+from sanitizer.mask.text.recognizers.phone_cued import cue_after, cue_before
 
 RECOGNIZER = CuedPhoneRecognizer()
 
@@ -82,3 +83,38 @@ def test_a_number_before_a_phone_phrase_is_a_phone(text, phone):
 )
 def test_numbers_before_other_phrases_are_not_phones(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Telefon: 07312294411", "07312294411"),
+        ("téléphone 0388412760", "0388412760"),
+        ("Tlf. 33184752", "33184752"),
+        ("puh. 0443182270", "0443182270"),
+        ("тел. 88124072193", "88124072193"),
+        (r"Name: Ida Berg\nPhone: 961 520 07", "961 520 07"),  # a literal escape, not a letter
+    ],
+)
+def test_cue_words_of_other_languages_and_literal_escapes(text, phone):
+    assert found(text) == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Office: 3380-4419",  # labels are for digit groups (phone_national), not any layout
+        "12345678 mobile users signed up",
+        "home 2024-01-15",
+    ],
+)
+def test_labels_are_no_cues_for_numbers_of_any_layout(text):
+    assert found(text) == []
+
+
+def test_cue_helpers_read_the_edges_of_a_number():
+    text = "Phone:\n555 31 208 office"
+    start = text.index("555")
+    assert cue_before(text, start) and cue_after(text, text.index(" office"))
+    assert not cue_before("telephone\n555 31 208", len("telephone\n"))
+    assert not cue_before("order 48291045", len("order "))

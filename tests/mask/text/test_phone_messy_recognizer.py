@@ -92,3 +92,14 @@ def test_plain_chinese_mobiles_need_a_context_word(engine):
     assert mine(engine, "batch 13812465903 finished") == []
     assert "13812465903" in found(engine, "如有问题请致电 13812465903 或发送邮件")
     assert "13812465903" in found(engine, "my mobile: 13812465903")
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        (r"Name: Ida Berg\nPhone: +41 31 380 55 21", "+41 31 380 55 21"),
+        (r"Personal Info:\nPhone:\n(555) 010-4477\n", "(555) 010-4477"),
+    ],
+)
+def test_a_literal_line_break_escape_before_the_number_is_a_separator(engine, text, phone):
+    assert mine(engine, text) == [phone]

@@ -45,3 +45,8 @@ def test_a_text_with_few_digits_is_not_parsed_at_all():
 def test_reports_the_number_region_in_the_explanation():
     [result] = MultiRegionPhoneRecognizer().analyze("call +44 20 7946 0958", ["PHONE_NUMBER"])
     assert "GB" in result.analysis_explanation.textual_explanation
+
+
+def test_a_literal_line_break_escape_before_the_number_is_a_separator():
+    text = r"Name: Ida Berg\nPhone: 030 12345678\n\nE-mail: ida@example.com"
+    assert spans(MultiRegionPhoneRecognizer(), text) == ["030 12345678"]

@@ -49,6 +49,8 @@ def spans(text: str, results: list) -> list[tuple[str, str]]:
         ("Order INV-2024-000123 shipped", "2024-000123", "PHONE_NUMBER"),
         ("Invoice no. 2024-000981 is overdue", "2024-000981", "PHONE_NUMBER"),
         ("The meeting is on 05.12.2024 at 10:00", "05.12.2024", "PHONE_NUMBER"),
+        ("timing out since 08.07.2023 14:55 UTC", "08.07.2023 14", "PHONE_NUMBER"),
+        ("timing out since 2023-07-08 14:55 UTC", "2023-07-08 14", "PHONE_NUMBER"),
     ],
 )
 def test_numbers_inside_ids_and_amounts_are_dropped(text, span, entity):
@@ -59,10 +61,13 @@ def test_numbers_inside_ids_and_amounts_are_dropped(text, span, entity):
     ("text", "span", "entity"),
     [
         ("Call me on 2024-555-0143 tomorrow", "2024-555-0143", "PHONE_NUMBER"),
+        ("Appelez le 01.42.68.53.00", "01.42.68.53.00", "PHONE_NUMBER"),
         ("Account number 12345678 at Chase", "12345678", "US_BANK_NUMBER"),
         ("Driver licence no. 123456789", "123456789", "US_DRIVER_LICENSE"),
         ("It happened on 15 January 2024", "15 January 2024", "DATE_TIME"),
         ("Order INV-7 is for card 4111 1111 1111 1111", "4111 1111 1111 1111", "CREDIT_CARD"),
+        ("588 40 216-Office\\,0512 337 81 04-Fax", "588 40 216", "PHONE_NUMBER"),
+        ("588 40 216-Office\\,0512 337 81 04-Fax", "0512 337 81 04", "PHONE_NUMBER"),
     ],
 )
 def test_real_numbers_are_kept(text, span, entity):

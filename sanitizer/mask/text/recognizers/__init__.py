@@ -9,6 +9,7 @@ from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
+from sanitizer.mask.text.recognizers.phone_national import NationalPhoneRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "IbanAnywhereRecognizer",
     "MessyCreditCardRecognizer",
     "MessyPhoneRecognizer",
+    "NationalPhoneRecognizer",
     "PersonNameRecognizer",
     "StreetAddressRecognizer",
     "UnusualEmailRecognizer",
@@ -30,6 +32,7 @@ def extra_recognizers(language: str = "en") -> list:
         PersonNameRecognizer(supported_language=language),
         MessyPhoneRecognizer(supported_language=language),
         CuedPhoneRecognizer(supported_language=language),
+        NationalPhoneRecognizer(supported_language=language),
         MessyCreditCardRecognizer(supported_language=language),
         UnusualEmailRecognizer(supported_language=language),
         IbanAnywhereRecognizer(supported_language=language),

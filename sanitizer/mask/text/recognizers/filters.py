@@ -8,7 +8,8 @@ add one.
   recognizers tag bare numbers: the digits of 'INV-2024-000123', 'order #558231', '$1,249.50'.
   Such a finding is dropped when the number is part of an id or an amount. PHONE_NUMBER is
   dropped inside an id ('INV-2024-000123', 'Invoice no. 2024-000981') or when it is a date
-  ('05.12.2024': Presidio's phone recognizer takes it for a German number).
+  ('05.12.2024': Presidio's phone recognizer takes it for a German number) or starts with one
+  ('08.07.2023 14' of '08.07.2023 14:55').
 - ``drop_uuid_overlaps``: the UUID recognizer (and number recognizers on UUID pieces) would
   replace keys that must survive; anything overlapping a UUID goes, unless a rule asked for
   UUID findings.
@@ -31,6 +32,8 @@ from collections.abc import Collection, Sequence
 
 import regex as re
 from presidio_analyzer import RecognizerResult
+
+from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
 
 NUMERIC_NOISE = frozenset(
     {"DATE_TIME", "NHS", "UK_NHS", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "US_ITIN"}
@@ -61,6 +64,8 @@ _VERSION_BEFORE = re.compile(
 _DATE_SHAPE = re.compile(
     r"^(?:\d{1,2}([./\-])\d{1,2}\1(?:\d{2}|\d{4})|\d{4}([./\-])\d{1,2}\2\d{1,2})$"
 )
+# a date with a four-digit year at the start of a longer span: '08.07.2023 14' (of '… 14:55')
+_DATE_FIRST = re.compile(r"^(?:\d{1,2}([./\-])\d{1,2}\1\d{4}|\d{4}([./\-])\d{1,2}\2\d{1,2})(?!\d)")
 _ID_SHAPE = re.compile(r"^[A-Z]{1,6}[\-_#]?\d[\w\-]*$")
 NER_RECOGNIZERS = frozenset({"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer"})
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP"})
@@ -78,10 +83,12 @@ def _recognizer(r: RecognizerResult) -> str:
 
 def in_identifier(text: str, start: int, end: int) -> bool:
     """The digits at ``start:end`` are glued to letters by '-', '_', '/' or '#'
-    ('INV-2024-000123', 'TCK_88123', 'A12/3344-B')."""
+    ('INV-2024-000123', 'TCK_88123', 'A12/3344-B') — a phone label glued after the number
+    ('444 14 907-Office', '… -Fax') is no id."""
     before = text[max(0, start - 24) : start]
     after = text[end : end + 24]
-    return bool(_ID_GLUE_BEFORE.search(before) or _ID_GLUE_AFTER.search(after))
+    glued_after = _ID_GLUE_AFTER.search(after) and not LABEL_AFTER.match(after)
+    return bool(_ID_GLUE_BEFORE.search(before) or glued_after)
 
 
 def after_id_keyword(text: str, start: int) -> bool:
@@ -121,6 +128,7 @@ def drop_numbers_in_ids(results: Sequence[RecognizerResult], text: str) -> list:
                 in_identifier(text, r.start, r.end)
                 or after_id_keyword(text, r.start)
                 or _DATE_SHAPE.match(span)
+                or _DATE_FIRST.match(span)
             )
         ):
             continue

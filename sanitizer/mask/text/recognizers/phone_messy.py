@@ -28,6 +28,8 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from sanitizer.mask.text.recognizers.escapes import blank_escapes
+
 LEAD = r"(?<![\w+/])(?<!\w[.\-/])(?<!\d[ \t])"
 END = r"(?![\w])(?![.\-/:,]\d)(?![ \t]\d)"
 SEP = r"[ \t.\-]"
@@ -117,6 +119,11 @@ class MessyPhoneRecognizer(PatternRecognizer):
             context=context if context is not None else CONTEXT,
             global_regex_flags=re.MULTILINE,
         )
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None):
+        """Literal ``\\n`` escapes read as line breaks (:mod:`escapes`), so 'Phone:\\n+41 …'
+        is a number after a separator, not one glued to the letter 'n'."""
+        return super().analyze(blank_escapes(text), entities, nlp_artifacts, regex_flags)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         number = EXTENSION_AT_END.sub("", pattern_text).strip()

@@ -17,6 +17,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
+from sanitizer.mask.text.recognizers.escapes import blank_escapes
+
 # Fewer digits than this (trunk prefix and country code included) is no phone number in the
 # regions we parse for; such candidates are about four in five of all that libphonenumber finds.
 MIN_DIGITS = 7
@@ -49,6 +51,7 @@ class MultiRegionPhoneRecognizer(PhoneRecognizer):
     ) -> list[RecognizerResult]:
         if len(DIGIT.findall(text)) < MIN_DIGITS:
             return []
+        text = blank_escapes(text)  # 'Phone:\\n030 …': the matcher refuses a number after a letter
         matcher = _AnyRegionMatcher(text, tuple(self.supported_regions), self.leniency)
         results = [
             self._get_recognizer_result(
