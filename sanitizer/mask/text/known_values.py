@@ -135,6 +135,7 @@ class WordIndex:
 
 _KNOWN = WordIndex()
 _RARE_GIVEN: dict[str, str] = {}  # case-folded rare given name → the full name it is part of
+_FULL_NAMES: list[str] = []  # the known full names, until their rare given names are needed
 
 Part = tuple[str, str]  # (full name, "given" or "family"): a finding replaced by that part
 Known = tuple[int, int, str, str, Part | None]  # start, end, entity, kind, part of a name
@@ -143,14 +144,23 @@ Known = tuple[int, int, str, str, Part | None]  # start, end, entity, kind, part
 def set_known(values: dict[str, list[str]]) -> int:
     """Make ``values`` (fake kind → production values) this process's known values, and the
     rare given names of the full names among them."""
-    global _KNOWN, _RARE_GIVEN
+    global _KNOWN, _RARE_GIVEN, _FULL_NAMES
     index = WordIndex()
     for kind, items in values.items():
         for value in items:
             index.add(value, kind)
     _KNOWN = index
-    _RARE_GIVEN = rare_given_names(values.get("name", []))
+    # found at the first text: the word list they need comes with the recognizers, which a
+    # process that never detects (the run's main process, when workers mask) never loads
+    _RARE_GIVEN, _FULL_NAMES = {}, list(values.get("name", []))
     return len(index)
+
+
+def _rare_given() -> dict[str, str]:
+    global _RARE_GIVEN, _FULL_NAMES
+    if _FULL_NAMES:
+        _RARE_GIVEN, _FULL_NAMES = rare_given_names(_FULL_NAMES), []
+    return _RARE_GIVEN
 
 
 def name_parts(full: str) -> tuple[str, str] | None:
@@ -225,13 +235,13 @@ def known_in(
     return sorted(found)
 
 
-def _rare_given_at(word: str) -> str:
+def _rare_given_at(word: str, rare: dict[str, str]) -> str:
     """The rare given name ``word`` is, or (unspaced script) starts with: 'さゆりは'."""
-    if word in _RARE_GIVEN:
+    if word in rare:
         return word
     if UNSPACED.match(word):
         for k in range(min(5, len(word) - 1), 1, -1):
-            if word[:k] in _RARE_GIVEN:
+            if word[:k] in rare:
                 return word[:k]
     return ""
 
@@ -253,18 +263,19 @@ def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, 
         wanted.setdefault(given.casefold(), ("name", (value, "given")))
         wanted.setdefault(family.casefold(), ("name", (value, "family")))
     found: list[tuple[int, int, str, Part | None]] = []
-    if not wanted and not _RARE_GIVEN:
+    rare = _rare_given()
+    if not wanted and not rare:
         return found
     for match in WORD.finditer(text):
         word = match.group().casefold()
         hit = wanted.get(word)
         if hit is not None:
             found.append((match.start(), match.end(), *hit))
-        elif _RARE_GIVEN:
-            given = _rare_given_at(word)
+        elif rare:
+            given = _rare_given_at(word, rare)
             if given:
                 end = match.start() + len(given)
-                found.append((match.start(), end, "name", (_RARE_GIVEN[given], "given")))
+                found.append((match.start(), end, "name", (rare[given], "given")))
     folded = text.casefold() if len(text.casefold()) == len(text) else text
     for needle, hit in wanted.items():
         if len(needle) > 1 and UNSPACED.match(needle):
