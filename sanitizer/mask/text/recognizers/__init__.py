@@ -9,6 +9,7 @@ from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
+from sanitizer.mask.text.recognizers.place_names import PlaceNameRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "MessyCreditCardRecognizer",
     "MessyPhoneRecognizer",
     "PersonNameRecognizer",
+    "PlaceNameRecognizer",
     "StreetAddressRecognizer",
     "UnusualEmailRecognizer",
     "extra_recognizers",
@@ -33,4 +35,5 @@ def extra_recognizers(language: str = "en") -> list:
         MessyCreditCardRecognizer(supported_language=language),
         UnusualEmailRecognizer(supported_language=language),
         IbanAnywhereRecognizer(supported_language=language),
+        PlaceNameRecognizer(supported_language=language),
     ]
