@@ -3,7 +3,9 @@
 The recognizer is about 70% of detection's time, and most of what it reads cannot hold what
 it finds: a sentence whose words are all lower case, or whose capitalized words are all
 frequent English words that are not also names ("Thanks", "Please", "Order"), gives the
-model nothing to tag. Such sentences are skipped, and a sentence seen before (greetings,
+model nothing to tag — unless one of its words, in any case, is a known country
+(``place_names``: 'she moved here from norway' is tagged as raw Presidio tags it). Such
+sentences are skipped, and a sentence seen before (greetings,
 signatures, templates) is recognized once per process. Each text is still tokenized whole, so
 the recognizers see the same tokens and offsets as before; only where the entities come from
 changes. The model's context reaches a few tokens, so a sentence alone tags what it tags in
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from itertools import pairwise
 
 NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
 CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
@@ -45,7 +48,7 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 @cache
-def _plain_words() -> tuple[frozenset[str], frozenset[str]]:
+def plain_words() -> tuple[frozenset[str], frozenset[str]]:
     """Lower-case words that, capitalized, are still no name or place: frequent English words
     and spaCy's stop words minus every first name, ambiguous name and place-like name (a
     surname that is also a word, 'Best', stays plain), plus the words of support texts; and
@@ -80,14 +83,27 @@ def _plain(word: str, plain: frozenset[str], short: frozenset[str]) -> bool:
 
 def could_hold_entity(sentence: str) -> bool:
     """Whether the recognizer could find a name or place here: a word in another script,
-    or a capitalized word that is not a plain word."""
-    plain, short = _plain_words()
-    for word in WORD.findall(sentence):
+    a capitalized word that is not a plain word, or a known place in any case ('moved here
+    from norway': the model tags lower-case countries too)."""
+    plain, short = plain_words()
+    words = WORD.findall(sentence)
+    for word in words:
         if not word.isascii():
             return True
         if word[0].isupper() and not _plain(word, plain, short):
             return True
-    return False
+    return _names_place(words)
+
+
+def _names_place(words: list[str]) -> bool:
+    """A word or two words in a row that are a known country and no ordinary word or name
+    (towns are not looked up: their lists hold English words such as 'split')."""
+    from sanitizer.mask.text.recognizers.place_names import countries, plain_places
+
+    places, ordinary = countries(), plain_places()
+    lower = [word.lower() for word in words]
+    pairs = [f"{a} {b}" for a, b in pairwise(lower)]
+    return any(w in places and w not in ordinary for w in lower + pairs)
 
 
 @cache

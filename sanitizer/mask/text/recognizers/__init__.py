@@ -10,6 +10,7 @@ from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_national import NationalPhoneRecognizer
+from sanitizer.mask.text.recognizers.place_names import PlaceNameRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "MessyPhoneRecognizer",
     "NationalPhoneRecognizer",
     "PersonNameRecognizer",
+    "PlaceNameRecognizer",
     "StreetAddressRecognizer",
     "UnusualEmailRecognizer",
     "extra_recognizers",
@@ -36,4 +38,5 @@ def extra_recognizers(language: str = "en") -> list:
         MessyCreditCardRecognizer(supported_language=language),
         UnusualEmailRecognizer(supported_language=language),
         IbanAnywhereRecognizer(supported_language=language),
+        PlaceNameRecognizer(supported_language=language),
     ]

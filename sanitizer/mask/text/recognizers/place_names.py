@@ -1,0 +1,187 @@
+"""LOCATION for known place names that spaCy's small model labels as an organization or misses.
+
+The small English model tags many towns and countries as ORG ('KERAVA', 'Cyprus' in "travelling
+to Cyprus next week"), and detection drops ORG (see ``filters.drop_organizations``), so those
+places leaked where raw Presidio, which masks ORG too, replaced them. Two ways back, both
+resting on one maintained list — the countries, cities, states, provinces, regions and
+prefectures of every Faker locale (:func:`place_names`):
+
+- an entity spaCy found (ORG, NORP, PRODUCT, WORK_OF_ART) whose whole text is a known place
+  becomes LOCATION: spaCy says it is a name, the list says which kind;
+- a run of one to four capitalized words that is a known country, or a known town written in
+  capitals ('KERAVA') or with letters English lacks ('Reykjavík'), becomes LOCATION on its
+  own — unless it is an ordinary word ('Nice') or a person's name ('Jordan', 'Chad',
+  'Georgia'): those are left to spaCy, which reads the sentence (:func:`plain_places`). A
+  town in plain title case is left to spaCy too: the town lists hold English words ('Split').
+
+Whole words only, so 'Parisian' or 'Romania's' neighbour words never match part-way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from functools import cache
+from itertools import pairwise
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+# Faker address attributes that list real places (not formats, suffixes or codes)
+PLACE_LISTS = (
+    "countries",
+    "cities",
+    "city_names",
+    "real_city_names",
+    "metropolitan_cities",
+    "towns",
+    "states",
+    "provinces",
+    "luzon_provinces",
+    "mindanao_provinces",
+    "visayas_provinces",
+    "regions",
+    "region_names",
+    "region_oblast",
+    "region_republics",
+    "region_krai",
+    "prefectures",
+)
+MIN_LETTERS = 4  # 'Ede', 'Ath', 'Bar' are words and initials more often than places
+MAX_WORDS = 4  # 'Bosnia and Herzegovina', 'San Martino in Pedriolo'
+# spaCy's labels as Presidio renames them (ORG → ORGANIZATION, NORP → NRP), and raw ones;
+# not PERSON: a place name spaCy reads as a person ('Jordan said') is one
+SPACY_LABELS = frozenset({"ORGANIZATION", "ORG", "NRP", "NORP", "PRODUCT", "WORK_OF_ART"})
+NER_SCORE = 0.85  # as Presidio's SpacyRecognizer scores spaCy's entities
+LIST_SCORE = 0.6  # below spaCy's PERSON, so a name spaCy read as a person stays a person
+WORD = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*")
+GAP = re.compile(r"[ \-]")  # what may stand between the words of one place name
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Every place of every Faker locale, lower-cased (about 37,000), built once."""
+    import faker.providers.address as address
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(address.__path__):
+        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
+        for attr in PLACE_LISTS:
+            values = getattr(provider, attr, None)
+            if isinstance(values, dict):
+                values = list(values)
+            if isinstance(values, (list, tuple)):
+                names.update(v.strip().lower() for v in values if isinstance(v, str))
+    return frozenset(n for n in names if sum(c.isalpha() for c in n) >= MIN_LETTERS)
+
+
+@cache
+def countries() -> frozenset[str]:
+    """Every Faker locale's country names, lower-cased ('deutschland', 'islândia')."""
+    import faker.providers.address as address
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(address.__path__):
+        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
+        values = getattr(provider, "countries", ())
+        names.update(v.strip().lower() for v in values if isinstance(v, str))
+    return frozenset(names & place_names())
+
+
+@cache
+def plain_places() -> frozenset[str]:
+    """Places that are also an ordinary word or a person's name: found only through spaCy."""
+    from sanitizer.mask.text.ner_segments import plain_words
+    from sanitizer.mask.text.recognizers.person_names import name_lists
+
+    names = name_lists()
+    plain, _ = plain_words()
+    taken = plain | names.first | names.last | names.everyday
+    return frozenset(p for p in place_names() if p in taken)
+
+
+def known_place(span: str) -> bool:
+    return span.strip(" .,").lower() in place_names()
+
+
+class PlaceNameRecognizer(EntityRecognizer):
+    """Known places as LOCATION: spaCy's entities that are one, and capitalized runs."""
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=["LOCATION"],
+            name="PlaceNameRecognizer",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:
+        place_names()
+        plain_places()
+
+    def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
+        if "LOCATION" not in entities:
+            return []
+        results = self._from_spacy(nlp_artifacts)
+        taken = [(r.start, r.end) for r in results]
+        for start, end in capitalized_places(text):
+            if all(end <= s or start >= e for s, e in taken):
+                results.append(self._result(start, end, LIST_SCORE))
+        return results
+
+    def _from_spacy(self, nlp_artifacts) -> list[RecognizerResult]:
+        if nlp_artifacts is None:
+            return []
+        return [
+            self._result(ent.start_char, ent.start_char + len(ent.text.rstrip(" .,")), NER_SCORE)
+            for ent in nlp_artifacts.entities
+            if ent.label_ in SPACY_LABELS and known_place(ent.text)
+        ]
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            "LOCATION",
+            start,
+            end,
+            score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+def capitalized_places(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each longest run of up to four words, capitalized at both ends and
+    joined by a space or hyphen, that is a known place and not an ordinary word or name."""
+    places, plain = place_names(), plain_places()
+    words = [m.span() for m in WORD.finditer(text)]
+    found, i = [], 0
+    while i < len(words):
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            if not _joined(text, run) or not _capitalized(text, run):
+                continue
+            span = text[run[0][0] : run[-1][1]]
+            value = span.lower()
+            if value in places and value not in plain and _telling(span, value):
+                found.append((run[0][0], run[-1][1]))
+                i += n - 1
+                break
+        i += 1
+    return found
+
+
+def _telling(span: str, value: str) -> bool:
+    """A country, or a town written in capitals ('KERAVA') or with letters English words lack
+    ('Reykjavík'): a town list of 37,000 names holds English words in title case ('Split')."""
+    return value in countries() or span.isupper() or not value.isascii()
+
+
+def _joined(text: str, run: list[tuple[int, int]]) -> bool:
+    return all(GAP.fullmatch(text[a_end:b_start]) for (_, a_end), (b_start, _) in pairwise(run))
+
+
+def _capitalized(text: str, run: list[tuple[int, int]]) -> bool:
+    """First and last word start with a capital ('Bosnia and Herzegovina'); a word in
+    capitals throughout counts too ('KERAVA')."""
+    return text[run[0][0]].isupper() and text[run[-1][0]].isupper()

@@ -1,0 +1,50 @@
+"""Known places as LOCATION: spaCy's ORG on a place, and countries / towns from Faker's lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanitizer.config.settings import NlpSettings
+from sanitizer.mask.text.detector import find_all
+from sanitizer.mask.text.ner_segments import could_hold_entity
+from sanitizer.mask.text.recognizers.place_names import capitalized_places
+
+
+def _found(text: str) -> set[tuple[str, str]]:
+    return {(text[f.start : f.end], f.entity) for f in find_all([text], None, NlpSettings())[0]}
+
+
+def _places(text: str) -> list[str]:
+    return [text[s:e] for s, e in capitalized_places(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("We are flying to Cyprus next month for the conference.", "Cyprus"),
+        ("Hi, I'm Tomas Berg, originally from KERAVA, and I'm 41.", "KERAVA"),
+        ("they moved here from norway last spring", "norway"),
+        ("Our office in Reykjavík opens at nine.", "Reykjavík"),
+    ],
+)
+def test_known_places_are_masked_as_locations(text: str, place: str) -> None:
+    assert (place, "LOCATION") in _found(text)
+
+
+def test_country_runs_and_whole_words_only() -> None:
+    assert _places("Shipped from Bosnia and Herzegovina via Norway.") == [
+        "Bosnia and Herzegovina",
+        "Norway",
+    ]
+    assert _places("Norwayish Cyprusland") == []
+
+
+def test_ordinary_words_and_names_are_left_to_the_model() -> None:
+    # towns that are English words, and countries that are given names
+    assert _places("Split the Reading list, then ask Jordan and Chad.") == []
+
+
+def test_lowercase_sentence_naming_a_place_goes_to_the_model() -> None:
+    assert could_hold_entity("she moved here from norway")
+    assert could_hold_entity("we came from south africa")
+    assert not could_hold_entity("please split the order and ship it today")
