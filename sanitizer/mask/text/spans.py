@@ -266,6 +266,7 @@ SEPARATOR = re.compile(
     r"|<!--|-->"
     r"|&(?:[A-Za-z][A-Za-z0-9]{1,9}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"  # &nbsp; &#39;
     r"|\*\*|~~|`+"  # markdown bold, strike-through and code (not `__`: in identifiers)
+    r"|\|"  # a table cell's edge (markdown, exports joined with pipes)
 )
 # A tag is a separator but for its attributes' values: `<a href="mailto:jane@x.com">` keeps
 # the address a finding; `<a`, ` href="` and `">` are cuts.
