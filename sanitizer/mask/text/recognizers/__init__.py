@@ -6,6 +6,7 @@ from __future__ import annotations
 from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
+from sanitizer.mask.text.recognizers.id_cued import CuedIdRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
@@ -14,6 +15,7 @@ from sanitizer.mask.text.recognizers.place_names import PlaceNameRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
+    "CuedIdRecognizer",
     "CuedPhoneRecognizer",
     "IbanAnywhereRecognizer",
     "MessyCreditCardRecognizer",
@@ -39,4 +41,5 @@ def extra_recognizers(language: str = "en") -> list:
         UnusualEmailRecognizer(supported_language=language),
         IbanAnywhereRecognizer(supported_language=language),
         PlaceNameRecognizer(supported_language=language),
+        CuedIdRecognizer(supported_language=language),
     ]
