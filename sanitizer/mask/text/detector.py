@@ -20,6 +20,7 @@ from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import load_recognizers
 from sanitizer.mask.text.known_values import known_in
 from sanitizer.mask.text.ner_segments import segmented_ner
+from sanitizer.mask.text.nlp_imports import import_nlp
 from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.spans import bounded
 
@@ -81,6 +82,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
     use_offline_suffix_list()
     for name in ("presidio-analyzer", "presidio_analyzer"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    import_nlp(model)  # first, so PyTorch stays out of the process when the model needs none
     import spacy
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -213,9 +215,9 @@ def find_all(
     Texts longer than :data:`CHUNK_CHARS` are cut at whitespace into pieces analysed
     separately (so spaCy's ``max_length`` never bites), and findings are mapped back.
     """
+    engine = analyzer_for(nlp)  # before anything imports Presidio (see nlp_imports)
     from sanitizer.mask.text.recognizers.filters import apply_all  # imports Presidio
 
-    engine = analyzer_for(nlp)
     language = nlp.language
     wanted = entities_for(entities, nlp)
     allow = list(nlp.allow_list) or None
