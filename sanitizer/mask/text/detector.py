@@ -229,7 +229,7 @@ def find_all(
     docs = _docs(engine.nlp_engine.nlp[language], [p for _, _, p in pieces], wanted)
     found: list[list] = [[] for _ in texts]
     for (index, offset, piece), doc in zip(pieces, docs, strict=True):
-        nlp_artifacts = engine.nlp_engine._doc_to_nlp_artifact(doc, language)
+        nlp_artifacts = _artifacts(engine.nlp_engine, doc, language)
         results = engine.analyze(
             text=piece,
             language=language,
@@ -255,6 +255,52 @@ def find_all(
         )
         for text, results in zip(texts, found, strict=True)
     ]
+
+
+def _artifacts(nlp_engine, doc, language: str):
+    """Presidio's NLP artifacts for a doc, its lemmas and keywords made when first read.
+
+    Only the context enhancer reads them, and only for a finding below the threshold (see
+    :func:`_weak_only_enhancer`); building them for every text — a Python object per token
+    and a vocabulary lookup per lemma — cost more than the enhancer itself.
+    """
+    entities, scores = nlp_engine._get_updated_entities(
+        nlp_engine._get_entities(doc), nlp_engine._get_scores_for_entities(doc)
+    )
+    return _lazy_artifacts()(entities, doc, nlp_engine, language, scores)
+
+
+@cache
+def _lazy_artifacts() -> type:
+    """The artifacts class (made on first use: it subclasses Presidio's, imported late)."""
+    from functools import cached_property
+
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    class LazyArtifacts(NlpArtifacts):
+        """``NlpArtifacts`` whose lemmas, token offsets and keywords — computed exactly as
+        Presidio computes them — are made when first read."""
+
+        def __init__(self, entities, tokens, nlp_engine, language: str, scores) -> None:
+            self.entities = entities
+            self.tokens = tokens
+            self.nlp_engine = nlp_engine
+            self.language = language
+            self.scores = scores if scores else [0.85] * len(entities)
+
+        @cached_property
+        def lemmas(self) -> list[str]:
+            return [token.lemma_ for token in self.tokens]
+
+        @cached_property
+        def tokens_indices(self) -> list[int]:
+            return [token.idx for token in self.tokens]
+
+        @cached_property
+        def keywords(self) -> list[str]:
+            return self.set_keywords(self.nlp_engine, self.lemmas, self.language)
+
+    return LazyArtifacts
 
 
 def _docs(pipeline, pieces: list[str], wanted: Sequence[str]) -> list:
