@@ -80,11 +80,15 @@ def main() -> None:
 def snapshot(config_path: Path, log_format: str, dry_run: bool, init: bool) -> None:
     """Mask production into staging: the whole run, atomically."""
     from sanitizer.config.settings import load_settings
-    from sanitizer.report import ProgressBar, print_summary
-    from sanitizer.run.snapshot import run_snapshot
+    from sanitizer.mask.workers import detection_ahead, start_warm
 
     logs.configure(log_format)
     settings = load_settings(config_path)
+    if not dry_run and detection_ahead(settings.workers, settings.rules_dir):
+        start_warm(settings.nlp)  # loads detection while the rest is imported and planned
+    from sanitizer.report import ProgressBar, print_summary
+    from sanitizer.run.snapshot import run_snapshot
+
     with ProgressBar(enabled=sys.stderr.isatty()) as progress:
         receipt = run_snapshot(settings, dry_run=dry_run, init=init, progress=progress.advance)
     print_summary(receipt, settings.receipts_dir)

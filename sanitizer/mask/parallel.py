@@ -25,6 +25,8 @@ from sanitizer.mask.workers import core_count, process_pool
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
 MAX_PIECE_ROWS = 500  # at the end of a table, one worker waits for the other's last piece
+MIN_TAIL_ROWS = 25  # the last pieces of a table shrink down to this (see MaskPool.mask)
+TAIL_FLOOR = 8  # … or to an eighth of the table's piece size, whichever is larger
 
 
 def _init_worker(keyring: Keyring, nlp: Any, known: dict[str, list[str]]) -> None:
@@ -80,29 +82,81 @@ class MaskPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-        """Masked batches in source order, keeping at most two pieces per worker in flight.
+        """Masked batches in source order, keeping about two pieces per worker in flight.
 
         Each batch is cut into pieces so every worker has work even when a table is a
         single batch (NLP-heavy tables often are), and no piece is so large that one worker
-        finishes the table long after the others.
+        finishes the table long after the others. A batch's last rows are held back until
+        the next batch is read: after the table's last batch they go out in shrinking pieces,
+        so the workers finish together instead of one idling through the other's last piece.
         """
-        pending: deque[Future] = deque()
-        ledger_columns = masker.ledger_columns
+        flight = _Flight(masker)
+        held, held_size = None, MIN_PIECE_ROWS
         for batch in batches:
-            size = max(MIN_PIECE_ROWS, min(MAX_PIECE_ROWS, -(-batch.height // (2 * self.workers))))
-            for start in range(0, batch.height, size):
-                piece = batch.slice(start, size)
-                pending.append(
-                    self._pool.submit(_mask_in_worker, masker.plan, masker.copy_text, piece)
-                )
-                if len(pending) >= 2 * self.workers:
-                    yield self._finish(masker, pending.popleft(), ledger_columns)
-        while pending:
-            yield self._finish(masker, pending.popleft(), ledger_columns)
+            if held is not None:
+                yield from self._send(flight, _pieces(held, held_size), held_size)
+            held_size = self._piece_rows(batch.height)
+            cut = max(0, batch.height - 2 * self.workers * held_size)
+            held = batch.slice(cut)
+            yield from self._send(flight, _pieces(batch.slice(0, cut), held_size), held_size)
+        if held is not None:
+            tail = _shrinking(held, held_size, 2 * self.workers)
+            yield from self._send(flight, tail, held_size)
+        while flight.pending:
+            yield flight.finish_oldest()
 
-    @staticmethod
-    def _finish(masker: TableMasker, future: Future, ledger_columns: set[str]) -> pl.DataFrame:
+    def _piece_rows(self, height: int) -> int:
+        return max(MIN_PIECE_ROWS, min(MAX_PIECE_ROWS, -(-height // (2 * self.workers))))
+
+    def _send(
+        self, flight: _Flight, pieces: Iterator[pl.DataFrame], size: int
+    ) -> Iterator[pl.DataFrame]:
+        """Submit the pieces; while two pieces of ``size`` per worker are in flight, yield
+        the oldest result first (counted in rows: small last pieces do not starve a worker)."""
+        for piece in pieces:
+            flight.submit(self._pool, piece)
+            while flight.rows >= 2 * self.workers * size:
+                yield flight.finish_oldest()
+
+
+class _Flight:
+    """One table's pieces in the pool, oldest first, and how many rows they hold."""
+
+    def __init__(self, masker: TableMasker) -> None:
+        self.masker = masker
+        self.pending: deque[tuple[Future, int]] = deque()
+        self.rows = 0
+
+    def submit(self, pool: Any, piece: pl.DataFrame) -> None:
+        masker = self.masker
+        future = pool.submit(_mask_in_worker, masker.plan, masker.copy_text, piece)
+        self.pending.append((future, piece.height))
+        self.rows += piece.height
+
+    def finish_oldest(self) -> pl.DataFrame:
+        """The oldest piece masked, its counts merged and its ledger columns masked here."""
+        future, rows = self.pending.popleft()
+        self.rows -= rows
         batch, stats = future.result()
+        masker = self.masker
         for name, delta in stats.items():
             masker.stats[name].merge(delta)
+        ledger_columns = masker.ledger_columns
         return masker.mask(batch, ledger_columns) if ledger_columns else batch
+
+
+def _pieces(batch: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for start in range(0, batch.height, size):
+        yield batch.slice(start, size)
+
+
+def _shrinking(rows: pl.DataFrame, size: int, share: int) -> Iterator[pl.DataFrame]:
+    """Pieces of at most ``size`` rows, each a ``share``-th of what is left (but not below
+    :data:`MIN_TAIL_ROWS` or ``size / TAIL_FLOOR``): large while much is left, small at the
+    very end."""
+    floor = max(MIN_TAIL_ROWS, size // TAIL_FLOOR)
+    start = 0
+    while start < rows.height:
+        step = max(floor, min(size, -(-(rows.height - start) // share)))
+        yield rows.slice(start, step)
+        start += step

@@ -3,17 +3,30 @@
 Masking is CPU-bound Python (fakes, parsing, detection), so a run spreads it over processes.
 Both pools (SQL batches in :mod:`sanitizer.mask.parallel`, objects in
 :mod:`sanitizer.run.object_pool`) start their workers here, the same way.
+
+A run that detects can start the workers' server early (:func:`start_warm`): it loads the
+detection stack once — imports, spaCy model, Presidio analyzer, first-use caches — while the
+main process is still importing and planning, and every worker forked from it starts with all
+of that instead of loading it again (see :mod:`sanitizer.mask.warm`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import multiprocessing
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
+from pathlib import Path
 from typing import Any
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+WARM_ENV = "SANITIZER_WARM_NLP"  # the detection settings the server loads (JSON)
+WARM_MODULES = ("__main__", "sanitizer.mask.parallel", "sanitizer.mask.warm")
+DETECT = re.compile(rb"\bdetect\b")
 
 
 def core_count() -> int:
@@ -32,11 +45,46 @@ def process_pool(
     The user's own setting wins. Forkserver, not fork: a worker never inherits the parent's
     open connections, threads or locks.
     """
-    for variable in BLAS_THREADS:
-        os.environ.setdefault(variable, "1")
+    _one_blas_thread()
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=initializer,
         initargs=initargs,
     )
+
+
+def _one_blas_thread() -> None:
+    for variable in BLAS_THREADS:
+        os.environ.setdefault(variable, "1")
+
+
+def start_warm(nlp: Any) -> None:
+    """Start the workers' forkserver now, loading detection for ``nlp`` (NlpSettings) in it.
+
+    Only the server's first start preloads: a server already running is left as it is. The
+    settings travel in the server's environment and are removed from it again, there and
+    here. Anything that goes wrong while warming is left for the workers to meet and report.
+    """
+    _one_blas_thread()  # before the server imports NumPy
+    settings = json.dumps(dataclasses.asdict(nlp))
+    os.environ[WARM_ENV] = settings
+    try:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(WARM_MODULES))
+        forkserver.ensure_running()
+    finally:
+        os.environ.pop(WARM_ENV, None)
+
+
+def detection_ahead(workers: int, rules_dir: Path) -> bool:
+    """Whether a run will likely mask in a pool of detecting workers: more than one worker,
+    and a rule file that says ``detect``. A guess made before the rules are parsed; when it
+    is wrong, the server warmed for nothing and exits with the run."""
+    if (workers or core_count()) < 2 or not rules_dir.is_dir():
+        return False
+    files = [
+        path
+        for path in rules_dir.iterdir()
+        if path.suffix in (".yaml", ".yml") and not path.name.startswith(("_", "."))
+    ]  # the rule files (config.rules.rule_files), read as bytes: no YAML parsed yet
+    return any(DETECT.search(path.read_bytes()) for path in files if path.is_file())

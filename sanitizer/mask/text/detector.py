@@ -20,6 +20,7 @@ from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import load_recognizers
 from sanitizer.mask.text.known_values import known_in, name_parts
 from sanitizer.mask.text.ner_segments import segmented_ner
+from sanitizer.mask.text.nlp_imports import import_nlp
 from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.spans import bounded
 
@@ -82,6 +83,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
     use_offline_suffix_list()
     for name in ("presidio-analyzer", "presidio_analyzer"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    import_nlp(model)  # first, so PyTorch stays out of the process when the model needs none
     import spacy
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -219,9 +221,9 @@ def find_all(
     ``people`` (one entry per text) are the (kind, value) of the person columns of each
     text's record, whose parts are known in that text (:mod:`known_values`).
     """
+    engine = analyzer_for(nlp)  # before anything imports Presidio (see nlp_imports)
     from sanitizer.mask.text.recognizers.filters import apply_all  # imports Presidio
 
-    engine = analyzer_for(nlp)
     language = nlp.language
     wanted = entities_for(entities, nlp)
     allow = list(nlp.allow_list) or None
@@ -233,7 +235,7 @@ def find_all(
     docs = _docs(engine.nlp_engine.nlp[language], [p for _, _, p in pieces], wanted)
     found: list[list] = [[] for _ in texts]
     for (index, offset, piece), doc in zip(pieces, docs, strict=True):
-        nlp_artifacts = engine.nlp_engine._doc_to_nlp_artifact(doc, language)
+        nlp_artifacts = _artifacts(engine.nlp_engine, doc, language)
         results = engine.analyze(
             text=piece,
             language=language,
@@ -263,6 +265,52 @@ def find_all(
         )
         for text, results, record_people in zip(texts, found, people, strict=True)
     ]
+
+
+def _artifacts(nlp_engine, doc, language: str):
+    """Presidio's NLP artifacts for a doc, its lemmas and keywords made when first read.
+
+    Only the context enhancer reads them, and only for a finding below the threshold (see
+    :func:`_weak_only_enhancer`); building them for every text — a Python object per token
+    and a vocabulary lookup per lemma — cost more than the enhancer itself.
+    """
+    entities, scores = nlp_engine._get_updated_entities(
+        nlp_engine._get_entities(doc), nlp_engine._get_scores_for_entities(doc)
+    )
+    return _lazy_artifacts()(entities, doc, nlp_engine, language, scores)
+
+
+@cache
+def _lazy_artifacts() -> type:
+    """The artifacts class (made on first use: it subclasses Presidio's, imported late)."""
+    from functools import cached_property
+
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    class LazyArtifacts(NlpArtifacts):
+        """``NlpArtifacts`` whose lemmas, token offsets and keywords — computed exactly as
+        Presidio computes them — are made when first read."""
+
+        def __init__(self, entities, tokens, nlp_engine, language: str, scores) -> None:
+            self.entities = entities
+            self.tokens = tokens
+            self.nlp_engine = nlp_engine
+            self.language = language
+            self.scores = scores if scores else [0.85] * len(entities)
+
+        @cached_property
+        def lemmas(self) -> list[str]:
+            return [token.lemma_ for token in self.tokens]
+
+        @cached_property
+        def tokens_indices(self) -> list[int]:
+            return [token.idx for token in self.tokens]
+
+        @cached_property
+        def keywords(self) -> list[str]:
+            return self.set_keywords(self.nlp_engine, self.lemmas, self.language)
+
+    return LazyArtifacts
 
 
 def _docs(pipeline, pieces: list[str], wanted: Sequence[str]) -> list:

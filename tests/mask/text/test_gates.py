@@ -5,7 +5,20 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from presidio_analyzer.predefined_recognizers import EmailRecognizer, UrlRecognizer
+from presidio_analyzer import Pattern
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    CryptoRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    MedicalLicenseRecognizer,
+    UrlRecognizer,
+    UsBankRecognizer,
+    UsLicenseRecognizer,
+    UsPassportRecognizer,
+    UsSsnRecognizer,
+)
 
 from sanitizer.mask.text.gates import GATES, gate_recognizers
 from sanitizer.mask.text.offline import use_offline_suffix_list
@@ -13,6 +26,11 @@ from sanitizer.mask.text.recognizers import UnusualEmailRecognizer
 
 use_offline_suffix_list()
 RECOGNIZERS = [EmailRecognizer(), UrlRecognizer(), UnusualEmailRecognizer()]
+NUMBERS = [
+    CreditCardRecognizer(), UsBankRecognizer(), UsPassportRecognizer(), UsSsnRecognizer(),
+    MedicalLicenseRecognizer(), UsLicenseRecognizer(), IbanRecognizer(), CryptoRecognizer(),
+    IpRecognizer(),
+]  # fmt: skip
 
 TEXTS = [
     "mail jane.doe@corp.com today",
@@ -29,6 +47,24 @@ TEXTS = [
 PIECES = st.sampled_from(
     ["@", ".", " at ", " AT ", "(at)", " dot ", "com", "de", "io", "jane", "doe", "x", "1",
      "-", "_", "https://", "www", " ", "\n", "é", "corp", "local"]
+)  # fmt: skip
+
+
+NUMBER_TEXTS = [
+    "card 4111 1111 1111 1111 or 4111-1111-1111-1111, amex 378282246310005",
+    "acct 12345678 and 12345678901234567, passport 912345678 or A12345678",
+    "ssn 078-05-1120, 078 05 1120, 078.05.1120, 07805-1120, 078-051120, 078051120",
+    "DEA AB1234563 or a91234563; licence D1234567, 12ABC12345, 123456789X, A-Z]]12",
+    "licence a1 b22 ſ1 \u212a12 99ab 12345678AB 123AB1234 A1B2C",
+    "IBAN DE89 3704 0044 0532 0130 00 or GB82WEST12345698765432 and gb82west12345698765432",
+    "wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    "hosts 192.168.0.1, 10.0.0.1/24, ::1, ::, fe80::1%eth0, 2001:db8::ff00:42:8329",
+    "::ffff:192.0.2.128 and 64:ff9b::192.0.2.33; plain text, 12 items, 3.5 kg",
+    "١٢٣٤٥٦٧٨٩٠١٢٣ ４１１１１１１１１１１１１１１１ ١٢٣٤٥٦٧",
+]
+NUMBER_PIECES = st.sampled_from(
+    ["0", "1", "4", "5", "9", "12", "078", "4111", "-", " ", ".", ":", "::", "/", "a", "B",
+     "f", "x", "Z", "]", "bc1", "DE", "\n", "ſ", "\u212a", "٣", "４", "%", "q"]
 )  # fmt: skip
 
 
@@ -66,3 +102,31 @@ def test_gating_twice_wraps_once():
     first = email.analyze
     gate_recognizers([email])
     assert email.analyze is first
+
+
+@pytest.mark.parametrize("recognizer", NUMBERS, ids=lambda r: type(r).__name__)
+@pytest.mark.parametrize("text", NUMBER_TEXTS)
+def test_a_number_with_findings_always_passes_the_gate(recognizer, text):
+    if found(recognizer, text):
+        assert GATES[type(recognizer).__name__](text)
+
+
+def test_every_number_recognizer_finds_something_in_the_examples():
+    """The examples exercise each gate (a gate never tested on a finding proves nothing)."""
+    for recognizer in NUMBERS:
+        assert any(found(recognizer, text) for text in NUMBER_TEXTS), type(recognizer).__name__
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NUMBER_PIECES, max_size=24).map("".join))
+def test_number_gates_are_implied_by_every_pattern(text):
+    for recognizer in NUMBERS:
+        if found(recognizer, text):
+            assert GATES[type(recognizer).__name__](text), (type(recognizer).__name__, text)
+
+
+def test_a_recognizer_with_other_patterns_is_not_gated():
+    custom = UsBankRecognizer(patterns=[Pattern("short", r"\b[0-9]{4}\b", 0.5)])
+    gate_recognizers([custom])
+    assert not getattr(custom, "_sanitizer_gated", False)
+    assert custom.analyze(text="pin 1234", entities=["US_BANK_NUMBER"])

@@ -1,0 +1,45 @@
+"""Detection loaded in the workers' forkserver, before it forks any worker.
+
+Imported by the forkserver at its start when a run called :func:`workers.start_warm`: it
+builds the analyzer for the run's detection settings and runs it once over a short sample, so
+the first-use work (compiled patterns, name lists, the public-suffix list, phone metadata) is
+done too. Workers forked afterwards share all of it, copy-on-write, and their first batch
+starts at once. Results cannot change: the same cached analyzer a worker would build, for the
+same settings, and the sentences recognized here are recognized the same in any process.
+
+Importing this module never fails: the workers then load detection themselves, as without a
+warm server, and report any problem (a missing model) the usual way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from sanitizer.mask.workers import WARM_ENV
+
+# One text touching every recognizer family: a name, an address, phones, an email, a URL,
+# a card, an IBAN, an IP address, a date.
+SAMPLE = (
+    "Hi, I'm Maria Lopez from 221B Baker Street, London. Call +44 20 7946 0958 or "
+    "(212) 555-0134, mail maria.lopez@example.com, see https://example.org/help.\n"
+    "Card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, IP 192.168.0.1, 12/03/2024."
+)
+
+
+def warm() -> None:
+    settings = os.environ.pop(WARM_ENV, None)
+    if not settings:
+        return
+    try:
+        from sanitizer.config.settings import NlpSettings
+        from sanitizer.mask.text.detector import find_all
+
+        fields = json.loads(settings)
+        tuples = {k: tuple(v) for k, v in fields.items() if isinstance(v, list)}
+        find_all([SAMPLE], None, NlpSettings(**{**fields, **tuples}))
+    except Exception:  # the workers load it themselves and report what is wrong
+        return
+
+
+warm()

@@ -1,0 +1,53 @@
+"""Run as a script: warm the workers' server for a model, then report what a worker holds.
+
+    python tests/helpers/warm_probe.py MODEL
+
+Prints one JSON object: whether the worker found spaCy imported and the analyzer built when it
+started, whether the settings variable leaked into either process, and what detection found
+(or the error it raised) in the worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def probe(model: str) -> dict:
+    from sanitizer.mask.text.detector import analyzer
+    from sanitizer.mask.workers import WARM_ENV
+
+    state = {
+        "spacy_loaded": "spacy" in sys.modules,
+        "analyzers_built": analyzer.cache_info().currsize,
+        "env_in_worker": WARM_ENV in os.environ,
+    }
+    from sanitizer.config.settings import NlpSettings
+    from sanitizer.mask.text.detector import find_all
+
+    try:
+        found = find_all(["Mail maria.lopez@example.com"], None, NlpSettings(model=model))
+        state["found"] = [f.entity for f in found[0]]
+    except Exception as exc:
+        state["error"] = type(exc).__name__
+    return state
+
+
+def _init() -> None:
+    pass
+
+
+def main(model: str) -> None:
+    from sanitizer.config.settings import NlpSettings
+    from sanitizer.mask.workers import WARM_ENV, process_pool, start_warm
+
+    start_warm(NlpSettings(model=model))
+    with process_pool(1, _init, ()) as pool:
+        state = pool.submit(probe, model).result()
+    state["env_in_parent"] = WARM_ENV in os.environ
+    print(json.dumps(state))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
