@@ -138,16 +138,6 @@ def build(corpus: str, split: str, n: int, seed: int | None) -> list[Doc]:
     return outside_corpus.build_corpus(corpus, split, n, 13 if seed is None else seed)
 
 
-def write_sqlite(docs: list[Doc], path: Path) -> None:
-    path.unlink(missing_ok=True)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT)")
-        conn.executemany(
-            "INSERT INTO docs (id, body) VALUES (?, ?)", [(d.id, d.text) for d in docs]
-        )
-    conn.close()
-
-
 # ---- runs ---------------------------------------------------------------------------------------
 
 
@@ -597,7 +587,7 @@ def bench(corpus: str, args: argparse.Namespace, work: Path) -> None:
     docs = build(corpus, args.split, n, args.seed)
     work.mkdir(parents=True, exist_ok=True)
     prod = work / "prod.db"
-    write_sqlite(docs, prod)
+    text_corpus.write_sqlite(docs, prod)  # both corpora's docs have an id and a text
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SANITIZE_KEY", None)
     runs = []
