@@ -18,13 +18,12 @@ from sanitizer.config.recognizers import check_file
 from sanitizer.config.settings import NlpSettings
 from sanitizer.errors import ConfigError
 from sanitizer.mask.text.custom import load_recognizers
+from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.known_values import known_in, name_parts
 from sanitizer.mask.text.ner_segments import segmented_ner
 from sanitizer.mask.text.nlp_imports import import_nlp
 from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.spans import bounded
-
-FAKE_KIND = "sanitizer_fake_kind"  # a result's metadata key: the fake kind it takes
 
 # Presidio entity → fake kind; entities without a kind are scrambled format-preservingly.
 # entity Presidio finds by default → the fake kind that replaces it in free text

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from functools import cache
 from itertools import pairwise
 
+from sanitizer.mask.text.plain_words import plain_words
+
 NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
 CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
 WORD = re.compile(r"[^\W\d_]+")
@@ -45,29 +47,6 @@ def segments(text: str) -> list[tuple[int, int]]:
             out.append((start + lead, start + lead + len(stripped)))
         start = match.end() if match else end
     return out
-
-
-@cache
-def plain_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Lower-case words that, capitalized, are still no name or place: frequent English words
-    and spaCy's stop words minus every first name, ambiguous name and place-like name (a
-    surname that is also a word, 'Best', stays plain), plus the words of support texts; and
-    the short capital words that are plain. (Imported here: the word lists import Presidio.)"""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    from sanitizer.mask.text.recognizers.person_names import name_lists
-    from sanitizer.mask.text.recognizers.wordlists import (
-        AMBIGUOUS_NAMES,
-        NOT_ALONE,
-        SHORT_CAPITALS,
-        SUPPORT_WORDS,
-    )
-
-    names = name_lists()
-    # a name that is also a word ("can", "made": names somewhere) stays plain unless listed
-    plain_names = names.first - names.ambiguous
-    words = (names.everyday | STOP_WORDS) - plain_names - AMBIGUOUS_NAMES - NOT_ALONE
-    return frozenset(words | SUPPORT_WORDS), SHORT_CAPITALS
 
 
 def _plain(word: str, plain: frozenset[str], short: frozenset[str]) -> bool:

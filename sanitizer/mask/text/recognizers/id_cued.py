@@ -32,7 +32,7 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from sanitizer.mask.text.detector import FAKE_KIND
+from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.filters import ID_WORDS
 

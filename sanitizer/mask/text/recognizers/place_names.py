@@ -91,7 +91,7 @@ def countries() -> frozenset[str]:
 @cache
 def plain_places() -> frozenset[str]:
     """Places that are also an ordinary word or a person's name: found only through spaCy."""
-    from sanitizer.mask.text.ner_segments import plain_words
+    from sanitizer.mask.text.plain_words import plain_words
     from sanitizer.mask.text.recognizers.person_names import name_lists
 
     names = name_lists()

@@ -32,7 +32,7 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
 
-from sanitizer.mask.text.detector import FAKE_KIND
+from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.recognizers.address_lines import (
     ENGLISH_RING_PAD,
     FORMAT,
