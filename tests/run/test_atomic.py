@@ -59,7 +59,7 @@ def test_a_run_failing_mid_load_leaves_staging_untouched(world: World, runs: Run
     assert_recovers(world, runs)
 
 
-def create_bulk_table(world: World) -> None:
+def create_bulk_table(world: World, rows: int = BULK_ROWS) -> None:
     reader = sa.make_url(world.prod_url).username
     if world.dialect == "postgres":
         world.execute(
@@ -67,7 +67,7 @@ def create_bulk_table(world: World) -> None:
             "CREATE TABLE bulk_notes (id integer PRIMARY KEY, email varchar(254) NOT NULL, "
             "body text)",
             "INSERT INTO bulk_notes SELECT g, 'user' || g || '@bulk.example-corp.com', "
-            f"repeat('x', 200) FROM generate_series(1, {BULK_ROWS}) g",
+            f"repeat('x', 200) FROM generate_series(1, {rows}) g",
             f'GRANT SELECT ON bulk_notes TO "{reader}"',
         )
     else:
@@ -76,7 +76,7 @@ def create_bulk_table(world: World) -> None:
             "CREATE TABLE bulk_notes (id int PRIMARY KEY, email varchar(254) NOT NULL, "
             "body text) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
             "INSERT INTO bulk_notes SELECT seq, CONCAT('user', seq, '@bulk.example-corp.com'), "
-            f"REPEAT('x', 200) FROM seq_1_to_{BULK_ROWS}",
+            f"REPEAT('x', 200) FROM seq_1_to_{rows}",
         )
 
 

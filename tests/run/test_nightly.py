@@ -13,6 +13,7 @@ from test_atomic import assert_recovers, create_bulk_table, rows_being_loaded
 
 from sanitizer.errors import ExitCode
 
+KILLED_RUN_ROWS = 400_000  # 60,000 rows loaded before a second run had started and stopped
 HOLD_LOCK = """
 import sys, time
 from sanitizer.load.sql import open_target
@@ -51,7 +52,8 @@ def test_a_second_run_waits_for_no_one_it_stops_with_its_own_exit_code(world: Wo
 def test_a_killed_run_is_detected_and_recorded_by_the_next(world: World, runs: Runs):
     rules = world.rules + "  bulk_notes:\n    id: keep\n    email: {fake: email}\n    body: keep\n"
     config = world.write_config(world.tmp / "killed-history", rules=rules, batch_size=500)
-    create_bulk_table(world)
+    # big enough that the run is still loading after a second run has started and stopped
+    create_bulk_table(world, rows=KILLED_RUN_ROWS)
     try:
         proc = world.start(config)
         try:
