@@ -22,14 +22,13 @@ lists (words down to zipf 3) are read straight from their packed buckets.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 import regex as re
 
+from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 from sanitizer.mask.text.recognizers.wordlists import (
     AMBIGUOUS_NAMES,
     EVERYDAY_WORDS,
@@ -128,15 +127,11 @@ def _faker_names() -> _Names:
     import faker.providers.person as person
 
     names = _Names()
-    modules = [
-        ("", person),
-        *(
-            (m.name, importlib.import_module(f"{person.__name__}.{m.name}"))
-            for m in pkgutil.iter_modules(person.__path__)
-        ),
+    providers = [
+        ("", person.Provider),
+        *locale_providers(person.__name__),
     ]  # the base provider's own names first ('John', 'Jane', 'Doe')
-    for locale, module in modules:
-        provider = module.Provider
+    for locale, provider in providers:
         seen: set[str] = set()
         for attr, values in vars(provider).items():
             target = _target(attr, names)

@@ -19,13 +19,13 @@ Whole words only, so 'Parisian' or 'Romania's' neighbour words never match part-
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from functools import cache
 from itertools import pairwise
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 
 # Faker address attributes that list real places (not formats, suffixes or codes)
 PLACE_LISTS = (
@@ -61,11 +61,8 @@ GAP = re.compile(r"[ \-]")  # what may stand between the words of one place name
 @cache
 def place_names() -> frozenset[str]:
     """Every place of every Faker locale, lower-cased (about 37,000), built once."""
-    import faker.providers.address as address
-
     names: set[str] = set()
-    for module in pkgutil.iter_modules(address.__path__):
-        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
+    for _, provider in locale_providers("faker.providers.address"):
         for attr in PLACE_LISTS:
             values = getattr(provider, attr, None)
             if isinstance(values, dict):
@@ -78,11 +75,8 @@ def place_names() -> frozenset[str]:
 @cache
 def countries() -> frozenset[str]:
     """Every Faker locale's country names, lower-cased ('deutschland', 'islândia')."""
-    import faker.providers.address as address
-
     names: set[str] = set()
-    for module in pkgutil.iter_modules(address.__path__):
-        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
+    for _, provider in locale_providers("faker.providers.address"):
         values = getattr(provider, "countries", ())
         names.update(v.strip().lower() for v in values if isinstance(v, str))
     return frozenset(names & place_names())

@@ -20,11 +20,11 @@ stems of names (sv_SE 'Björk', fi_FI 'Agricolan') are left out. A few common fo
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
+
+from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 
 EXTRA_BEFORE = frozenset(
     "ul. al. pl. os. ulica aleja plac Οδός Οδ. Λεωφ. Πλ. Av. Avda. Avda C/ Ctra. Carretera "
@@ -60,17 +60,11 @@ class StreetWords:
 def street_words() -> StreetWords:
     """Every address provider's street words, classified by its own formats (once per
     process: about 60 small modules)."""
-    import faker.providers.address as address
-
     before: set[str] = set()
     after: set[str] = set()
     glued: set[str] = set()
-    for module in pkgutil.iter_modules(address.__path__):
-        try:
-            provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
-        except (ImportError, AttributeError):
-            continue
-        _classify(module.name, vars(provider), before, after, glued)
+    for locale, provider in locale_providers("faker.providers.address"):
+        _classify(locale, vars(provider), before, after, glued)
     before |= {w.casefold() for w in EXTRA_BEFORE}
     after |= {w.casefold() for w in EXTRA_AFTER}
     glued |= {w.casefold() for w in EXTRA_GLUED}
