@@ -18,3 +18,18 @@ LITERAL_ESCAPE = re.compile(r"\\[ntr]")
 def blank_escapes(text: str) -> str:
     """``text`` with each literal ``\\n``/``\\t``/``\\r`` replaced by ``' \\n'`` (same length)."""
     return LITERAL_ESCAPE.sub(" \n", text) if "\\" in text else text
+
+
+# Each escape as the separator it stands for, plus a space (the same length), for the name
+# recognizer, where a tab still parts two names and a line break ends one ('Eduard
+# Kvarda\nPhone: …'); an escaped backslash ('\\n') stays as it is.
+_SEPARATOR_ESCAPE = re.compile(r"(?<!\\)\\[ntr]")
+_AS_SEPARATOR = {"\\n": "\n ", "\\t": "\t ", "\\r": "\r "}
+
+
+def unescaped(text: str) -> str:
+    """``text`` with each literal ``\\n``, ``\\t``, ``\\r`` made the separator it stands for
+    (plus a space: the same length)."""
+    if "\\" not in text:
+        return text
+    return _SEPARATOR_ESCAPE.sub(lambda m: _AS_SEPARATOR[m.group()], text)

@@ -53,6 +53,7 @@ from typing import ClassVar
 import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
+from sanitizer.mask.text.recognizers.escapes import unescaped
 from sanitizer.mask.text.recognizers.lexicon import NameLists, name_lists
 from sanitizer.mask.text.recognizers.wordlists import (
     FUNCTION_WORDS,
@@ -275,10 +276,6 @@ NEVER_NAMES = frozenset(
     "reply result time type comment comments description title price amount order item "
     "message reason update step tip warning error info source mobile fax desk office".split()
 )
-# Literal escapes in exported text ('Eduard Kvarda\\nPhone: …'): seen as the separators
-# they stand for, so a name never runs into the next line's label.
-LITERAL_ESCAPE = re.compile(r"(?<!\\)\\[ntr]")
-_ESCAPED = {"\\n": "\n ", "\\t": "\t ", "\\r": "\r "}
 
 JOINERS_BEFORE = "@./\\_:#=+"
 JOINERS_AFTER = "@/\\_=+"
@@ -346,7 +343,7 @@ class PersonNameRecognizer(EntityRecognizer):
     def find(self, text: str) -> list[tuple[int, int, float, str]]:
         """(start, end, score, rule) for every name in ``text``; overlaps resolved to the
         longest span."""
-        text = _unescaped(text)  # same length: offsets hold
+        text = unescaped(text)  # same length: offsets hold
         tokens = [_Token.make(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
         tokens = [t for t in tokens if _free_standing(text, t)]
         found: list[tuple[int, int, float, str]] = []
@@ -962,14 +959,6 @@ def _isolated(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not before.isalnum() and not after.isalnum()
-
-
-def _unescaped(text: str) -> str:
-    """``text`` with each literal ``\\n``, ``\\t``, ``\\r`` made the separator it stands for
-    (plus a space: the same length)."""
-    if "\\" not in text:
-        return text
-    return LITERAL_ESCAPE.sub(lambda m: _ESCAPED[m.group()], text)
 
 
 def _does(text: str, tok: _Token, plain: bool = True) -> bool:
