@@ -12,6 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake, take_shape
+from sanitizer.mask.text import quasi_ids
 from sanitizer.mask.text.detector import FAKE_FOR_ENTITY, Finding, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
@@ -116,6 +117,9 @@ def _replacements(
         ordered = sorted(spans)
         if kind is None or kind == "format":
             masked = [scramble(s, key, "format") for s in ordered]
+        elif kind in quasi_ids.REPLACE:  # dates, ages, groups, honorifics: same shape
+            digests = ctx.keyring.digests(f"detect:{kind}", ordered, ctx.attempt)
+            masked = quasi_ids.replacements(kind, ordered, digests)
         else:
             masked = Fake(kind, where=None).mask_values(ordered, ctx)  # type: ignore[arg-type]
         replacement.update({(kind, s): m for s, m in zip(ordered, masked, strict=True)})

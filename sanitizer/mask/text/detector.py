@@ -37,6 +37,12 @@ FAKE_FOR_ENTITY = {
     "IP_ADDRESS": "ip",
     "URL": "url",
     "US_SSN": "ssn",
+    # quasi-identifiers: keyed values of the same shape (quasi_ids)
+    "ORGANIZATION": "company",
+    "DATE_TIME": "date_text",
+    "AGE": "age",
+    "NRP": "group",
+    "TITLE": "honorific",
 }
 DEFAULT_ENTITIES = (
     *FAKE_FOR_ENTITY,
@@ -98,6 +104,12 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
     configuration = {
         "nlp_engine_name": "spacy",
         "models": [{"lang_code": language, "model_name": model}],
+        # spaCy's ORG at full score: which organisations are masked is decided by
+        # filters.keep_named_organizations, not by a score below every threshold
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": NER_MAPPING,
+            "low_score_entity_names": [],
+        },
     }
     try:
         engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
@@ -126,6 +138,19 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
     return engine
 
 
+NER_MAPPING = {
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "NORP": "NRP",
+    "FAC": "LOCATION",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "LOCATION": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "ORGANIZATION": "ORGANIZATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+}  # Presidio's own mapping for spaCy labels
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
 MIN_NUMBER_AGAIN = 6  # shorter numbers found once are not looked for again in the text
 SPACY_BATCH = 64  # texts per nlp.pipe batch
@@ -225,6 +250,8 @@ def find_all(
 
     language = nlp.language
     wanted = entities_for(entities, nlp)
+    named = entities if entities is not None else nlp.entities
+    every_organization = "ORGANIZATION" in (named or ())  # see filters.apply_all
     allow = list(nlp.allow_list) or None
     pieces = [
         (i, offset, piece)
@@ -243,7 +270,9 @@ def find_all(
             nlp_artifacts=nlp_artifacts,
             allow_list=allow,
         )
-        results = apply_all(results, piece, requested=wanted)  # known Presidio pitfalls
+        results = apply_all(  # known Presidio pitfalls
+            results, piece, requested=wanted, every_organization=every_organization
+        )
         for r in results:
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)

@@ -12,9 +12,10 @@ from sanitizer.mask.text.recognizers.filters import (
     apply_all,
     drop_implausible_ner,
     drop_numbers_in_ids,
-    drop_organizations,
     drop_uuid_overlaps,
     drop_version_ips,
+    keep_dated,
+    keep_named_organizations,
     trim_ner_spans,
 )
 
@@ -90,10 +91,30 @@ def test_uuid_keys_survive_unless_a_rule_asks_for_uuids():
     ]
 
 
-def test_organizations_are_dropped():
-    text = "Acme Corp support: Maria Gonzalez"
-    found = [result(text, "Acme Corp", "ORGANIZATION"), result(text, "Maria Gonzalez", "PERSON")]
-    assert spans(text, drop_organizations(found, text)) == [("Maria Gonzalez", "PERSON")]
+def test_organisations_are_kept_only_by_a_legal_form_or_an_institution_word():
+    text = "Slack support: Maria Gonzalez of Caladrius Biosciences Inc. and Mercy Hospital"
+    found = [
+        result(text, "Slack", "ORGANIZATION"),
+        result(text, "Maria Gonzalez", "PERSON"),
+        result(text, "Caladrius Biosciences Inc.", "ORGANIZATION"),
+        result(text, "Mercy Hospital", "ORGANIZATION"),
+    ]
+    assert spans(text, keep_named_organizations(found, text)) == [
+        ("Maria Gonzalez", "PERSON"),
+        ("Caladrius Biosciences Inc.", "ORGANIZATION"),
+        ("Mercy Hospital", "ORGANIZATION"),
+    ]
+    # a rule naming ORGANIZATION itself keeps them all
+    assert len(apply_all(found, text, ["ORGANIZATION"], every_organization=True)) == 4
+
+
+def test_dates_are_kept_only_with_a_digit_and_no_id_shape_or_as_a_day_or_month_name():
+    text = "yesterday, SR-2019-80123, fattura 2019/6860, au 40, on 5/25/1963, in 2005, Monday"
+    found = [
+        result(text, span, "DATE_TIME", "SpacyRecognizer")
+        for span in ("yesterday", "SR-2019-80123", "2019/6860", "40", "5/25/1963", "2005", "Monday")
+    ]
+    assert [s for s, _ in spans(text, keep_dated(found, text))] == ["5/25/1963", "2005", "Monday"]
 
 
 def test_ner_spans_without_letters_or_shaped_like_ids_are_dropped():

@@ -13,10 +13,19 @@ add one.
 - ``drop_uuid_overlaps``: the UUID recognizer (and number recognizers on UUID pieces) would
   replace keys that must survive; anything overlapping a UUID goes, unless a rule asked for
   UUID findings.
-- ``drop_organizations``: spaCy's ORG label fires on product names, ticket prefixes, amounts and
-  capitalised phrases; masking them destroys the text for little privacy gain.
-- ``drop_implausible_ner``: spaCy's PERSON / LOCATION on spans that cannot be one: no letters
-  ('03/04/2024'), an id ('INV-00391').
+- ``keep_named_organizations``: spaCy's ORG label fires on product names, ticket prefixes,
+  amounts and capitalised phrases; masking those destroys the text for little privacy gain. An
+  organisation is kept as a finding only when it ends in a legal form or an institution word
+  ('Caladrius Biosciences Inc.', 'Forterra PLC', 'Mercy Hospital'): an employer or a bank
+  narrows a person down, 'Slack' or 'Jira' does not. A rule that names ``ORGANIZATION`` itself
+  keeps every organisation spaCy finds.
+- ``keep_dated``: spaCy's DATE and TIME labels fire on 'yesterday', 'two weeks' (nothing
+  personal), on ids ('SR-2019-80123', 'fattura 2019/6860', '110-9701501-2566046') and on
+  house numbers. A date or time is kept as a finding when it has a digit and no id shape —
+  a bare number only when it is a year — or when it is a weekday or month name alone.
+- ``drop_implausible_ner``: spaCy's PERSON / LOCATION / NRP on spans that cannot be one: no
+  letters ('03/04/2024'), an id ('INV-00391'), a group with digits ('ref INV-960889'); and
+  any NRP finding that is a label ('wrote in Japanese: …').
 - ``drop_version_ips``: '10.4.3.2' after 'version', 'v', 'build' or 'release' is not an IP.
 - ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
   Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
@@ -69,6 +78,25 @@ _DATE_FIRST = re.compile(r"^(?:\d{1,2}([./\-])\d{1,2}\1\d{4}|\d{4}([./\-])\d{1,2
 _ID_SHAPE = re.compile(r"^[A-Z]{1,6}[\-_#]?\d[\w\-]*$")
 NER_RECOGNIZERS = frozenset({"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer"})
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP"})
+# legal forms (many countries') and institution words an organisation's name ends in
+ORGANIZATION_ENDS = (
+    r"inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|lp|plc|pllc|gmbh|ag|kg"
+    r"|se|sa|sas|sarl|srl|spa|s\.?p\.?a|s\.?a|s\.?r\.?l|bv|b\.?v|nv|n\.?v|oy|oyj|ab|as|asa|a/s"
+    r"|aps|kft|zrt|sp\. z o\.o|s\.?a\.?s|pty|pvt|bhd|sdn bhd|kk|k\.?k|group|holdings?|partners"
+    r"|associates|industries|enterprises|ventures|capital|fund|trust|bank|bancorp|insurance"
+    r"|university|college|institute|school|academy|hospital|clinic|foundation|association"
+    r"|society|council|ministry|agency|authority|church|labs?|technologies|biosciences"
+    r"|pharmaceuticals|therapeutics|systems|solutions|acquisition|investments?|shrs"
+)
+_ORGANIZATION_END = re.compile(rf"(?i)\b(?:{ORGANIZATION_ENDS})\.?[\W]*$")
+_DAY_OR_MONTH = re.compile(
+    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march"
+    r"|april|june|july|august|september|october|november|december)"
+)
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_FRACTION = re.compile(r"(?<=:\d\d)[.,]\d{1,9}")  # fractions of a second: '49.584830'
+# five digits in a row, a year glued to a 3+ digit number, letters glued to digits
+_DATE_ID_SHAPE = re.compile(r"\d{5,}|\d{4}[/\-]\d{3,}|\d{3,}[/\-]\d{4}|[A-SU-Za-z][\-_#]?\d")
 _LINE_CUT = re.compile(r"[\r\n]")
 _PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
 
@@ -152,8 +180,32 @@ def drop_uuid_overlaps(
     ]
 
 
-def drop_organizations(results: Sequence[RecognizerResult], text: str) -> list:
-    return [r for r in results if r.entity_type != "ORGANIZATION"]
+def keep_named_organizations(results: Sequence[RecognizerResult], text: str) -> list:
+    return [
+        r
+        for r in results
+        if r.entity_type != "ORGANIZATION" or _ORGANIZATION_END.search(_span(text, r))
+    ]
+
+
+def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
+    return [
+        r
+        for r in results
+        if r.entity_type != "DATE_TIME"
+        or (_is_date(_span(text, r)) and not in_identifier(text, r.start, r.end))
+    ]
+
+
+def _is_date(span: str) -> bool:
+    """A weekday or month alone, or a date with digits and no id shape (see the docstring)."""
+    if _DAY_OR_MONTH.fullmatch(span.strip()):
+        return True
+    if not any(c.isdigit() for c in span):
+        return False
+    if span.strip().isdigit():
+        return _YEAR.fullmatch(span.strip()) is not None
+    return _DATE_ID_SHAPE.search(_FRACTION.sub("", span)) is None
 
 
 def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list:
@@ -161,8 +213,13 @@ def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list
     for r in results:
         span = _span(text, r)
         ner = r.entity_type in NER_ENTITIES and _recognizer(r) in NER_RECOGNIZERS
-        if ner and (not any(c.isalpha() for c in span) or _ID_SHAPE.match(span)):
+        group_with_digits = r.entity_type == "NRP" and any(c.isdigit() for c in span)
+        if ner and (
+            not any(c.isalpha() for c in span) or _ID_SHAPE.match(span) or group_with_digits
+        ):
             continue
+        if r.entity_type == "NRP" and text[r.end : r.end + 1] == ":":
+            continue  # a label ('Customer wrote in Japanese: …'), whoever found it
         kept.append(r)
     return kept
 
@@ -209,16 +266,18 @@ def drop_version_ips(results: Sequence[RecognizerResult], text: str) -> list:
 
 
 def apply_all(
-    results: Sequence[RecognizerResult], text: str, requested: Collection[str] = ()
+    results: Sequence[RecognizerResult],
+    text: str,
+    requested: Collection[str] = (),
+    every_organization: bool = False,
 ) -> list:
-    """Every filter in turn; ``requested`` is the entity list the rule asked for."""
+    """Every filter in turn; ``requested`` is the entity list the rule asked for, and
+    ``every_organization`` says it named ``ORGANIZATION`` itself: then every organisation
+    spaCy finds is kept, product names included."""
     kept = drop_uuid_overlaps(results, text, requested)
-    for keep in (
-        drop_organizations,
-        drop_numbers_in_ids,
-        drop_implausible_ner,
-        trim_ner_spans,
-        drop_version_ips,
-    ):
+    filters = [keep_dated, drop_numbers_in_ids, drop_implausible_ner, trim_ner_spans]
+    if not every_organization:
+        filters.insert(0, keep_named_organizations)
+    for keep in (*filters, drop_version_ips):
         kept = keep(kept, text)
     return kept

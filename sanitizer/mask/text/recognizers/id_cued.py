@@ -14,10 +14,9 @@ what follows such a cue:
   postcode shape (digits with a letter prefix, UK/Canadian/Dutch forms) as ``LOCATION`` with
   the ``postcode`` fake, which keeps the format;
 - a birth word ('date of birth', 'born on', 'DOB', 'birthday', 'Geburtsdatum'…) → a full date
-  (day, month and year) as ``DATE_TIME``: an ISO date takes the ``date`` fake (an ISO date),
-  any other layout a format-preserving scramble. Ordinary dates stay: only a cued one is a
-  birth date. Birth dates are reported when ``DATE_TIME`` or ``US_SSN`` is asked for (the
-  default set asks for ``US_SSN``; a birth date identifies a person as an id number does).
+  (day, month and year) as ``DATE_TIME``, moved by a keyed number of days in its own layout
+  (``quasi_ids``). Birth dates are reported when ``DATE_TIME`` or ``US_SSN`` is asked for (a
+  birth date identifies a person as an id number does).
 
 How it stays precise: the cue must stand on the same line as the value (a literal ``\\n``
 escape is a line break too, :mod:`escapes`), separated only by a few filler words ('is',
@@ -90,7 +89,6 @@ DATE = (
 BIRTH_RE = re.compile(
     rf"(?<![\w])(?P<cue>(?i:{BIRTH_CUES}))(?![\w]){FILLER}{DATE}(?![\w])(?![.\-/:]\d)"
 )
-ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DATE_SHAPE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
 _DIGIT = re.compile(r"\d")
 _ALNUM = re.compile(r"[^\W_]")
@@ -121,9 +119,7 @@ class CuedIdRecognizer(EntityRecognizer):
         if "LOCATION" in wanted:
             results += [self._result(m, "LOCATION", "postcode") for m in ZIP_RE.finditer(plain)]
         if wanted & {"DATE_TIME", "US_SSN"}:
-            results += [
-                self._result(m, "DATE_TIME", _date_kind(m)) for m in BIRTH_RE.finditer(plain)
-            ]
+            results += [self._result(m, "DATE_TIME", "date_text") for m in BIRTH_RE.finditer(plain)]
         return results
 
     def _result(self, match, entity: str, kind: str | None) -> RecognizerResult:
@@ -156,8 +152,3 @@ def ids(text: str) -> list:
             continue
         found.append(m)
     return found
-
-
-def _date_kind(match) -> str:
-    """An ISO date takes an ISO date; any other layout keeps its shape by a scramble."""
-    return "date" if ISO_DATE.fullmatch(match.group("value")) else "format"

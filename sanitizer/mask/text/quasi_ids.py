@@ -1,0 +1,143 @@
+"""Replacements for the quasi-identifiers ``detect`` finds in free text (docs/operators.md,
+"What detect replaces"): dates, ages, nationalities and groups, and honorifics.
+
+None of them names a person alone, but together with the rest of a text they narrow one down
+(a birth year, an age, a nationality, "Dr." beside a name). Each is replaced by a keyed value
+of the same shape, so the text still reads as it did:
+
+- a date moves by a keyed number of days (±1 to 365) in its own format; a date in a format
+  that does not parse keeps its words and separators, and its numbers move (a year by 1 to 5
+  years, a day or month within its range, zero padding kept); a weekday or a month named
+  alone becomes another ('Monday' → 'Thursday');
+- an age moves by 1 to 5 years (never below 1);
+- a nationality, religion or political group becomes another from a fixed list;
+- an honorific becomes another of the same punctuation ("Mr." → "Dr.", "Mrs" → "Ms").
+
+The same span gets the same replacement everywhere in a run with the same key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+
+from sanitizer.mask.pseudonyms import Draw
+
+# Replacement pools: what a finding becomes, not what finds it (spaCy and the recognizers do).
+GROUPS = (
+    "Austrian", "Belgian", "Brazilian", "Canadian", "Chilean", "Danish", "Dutch", "Estonian",
+    "Finnish", "Irish", "Kenyan", "Latvian", "Maltese", "Mexican", "Norwegian", "Peruvian",
+    "Portuguese", "Scottish", "Slovenian", "Swiss", "Uruguayan", "Welsh",
+)  # fmt: skip
+HONORIFICS = ("Mr", "Ms", "Mrs", "Dr", "Mx", "Prof")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %Y",
+)
+NUMBER = re.compile(r"\d+")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = tuple(dt.date(2000, month, 1).strftime("%B") for month in range(1, 13))
+MAX_DAYS = 365
+MAX_YEARS = 5
+
+
+def shifted_date(span: str, draw: Draw) -> str:
+    """A date moved by a keyed number of days in its own format, or its numbers moved."""
+    days = (1 + draw.below(MAX_DAYS)) * (1 if draw.below(2) else -1)
+    for fmt in DATE_FORMATS:
+        try:
+            moment = dt.datetime.strptime(span, fmt)
+        except ValueError:
+            continue
+        try:
+            return (moment + dt.timedelta(days=days)).strftime(fmt)
+        except OverflowError:
+            return (moment - dt.timedelta(days=days)).strftime(fmt)
+    if not any(c.isdigit() for c in span):
+        return _other_name(span, draw)
+    return NUMBER.sub(lambda m: _moved_number(m.group(), draw), span)
+
+
+def _other_name(span: str, draw: Draw) -> str:
+    """Another weekday for a weekday, another month for a month, in the span's case."""
+    for names in (DAY_NAMES, MONTH_NAMES):
+        if span.strip().casefold() in {n.casefold() for n in names}:
+            pool = [n for n in names if n.casefold() != span.strip().casefold()]
+            return _cased(span, pool[draw.below(len(pool))])
+    return span
+
+
+def _cased(span: str, choice: str) -> str:
+    if span.isupper():
+        return choice.upper()
+    return choice.lower() if span.islower() else choice
+
+
+def _moved_number(digits: str, draw: Draw) -> str:
+    """A year by 1 to 5 years, a day or month within 1–28 / 1–12, anything else by a little;
+    the digit count (and so any zero padding) is kept."""
+    value = int(digits)
+    step = 1 + draw.below(MAX_YEARS if len(digits) == 4 else 3)
+    moved = value + step if draw.below(2) else value - step
+    if len(digits) <= 2 and 1 <= value <= 31:
+        top = 12 if value <= 12 else 28
+        moved = 1 + (moved - 1) % top
+        if moved == value:
+            moved = 1 + moved % top
+    moved = max(moved, 0)
+    text = str(moved).zfill(len(digits))
+    return text if len(text) == len(digits) else str(value - step).zfill(len(digits))
+
+
+def moved_age(span: str, draw: Draw) -> str:
+    """Each number of an age ('63', '63 years old', '63-year-old') moved by 1 to 5 years."""
+
+    def move(match: re.Match[str]) -> str:
+        value = int(match.group())
+        step = 1 + draw.below(MAX_YEARS)
+        moved = value + step if draw.below(2) or value - step < 1 else value - step
+        return str(moved)
+
+    return NUMBER.sub(move, span)
+
+
+def other_group(span: str, draw: Draw) -> str:
+    """Another nationality or group, in the span's letter case."""
+    pool = [g for g in GROUPS if g.casefold() != span.strip().casefold()]
+    return _cased(span, pool[draw.below(len(pool))])
+
+
+def other_honorific(span: str, draw: Draw) -> str:
+    """Another honorific, with the span's trailing period (or none) and letter case."""
+    bare = span.rstrip(".")
+    pool = [h for h in HONORIFICS if h.casefold() != bare.casefold()]
+    choice = pool[draw.below(len(pool))] + span[len(bare) :]
+    return choice.upper() if bare.isupper() and len(bare) > 1 else choice
+
+
+REPLACE: dict[str, Callable[[str, Draw], str]] = {
+    "date_text": shifted_date,
+    "age": moved_age,
+    "group": other_group,
+    "honorific": other_honorific,
+}
+
+
+def replacements(kind: str, spans: Sequence[str], digests: Sequence[bytes]) -> list[str]:
+    """The replacement of each span of one kind, from its keyed digest."""
+    replace = REPLACE[kind]
+    return [replace(span, Draw(digest)) for span, digest in zip(spans, digests, strict=True)]

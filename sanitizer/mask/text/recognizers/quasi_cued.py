@@ -1,0 +1,202 @@
+"""Dates, ages and honorifics that spaCy's recognizer misses or is never asked about.
+
+spaCy runs only on sentences that could hold a name or a place (``ner_segments``), so a date
+in a lower-case sentence ('we met in 2005'), an age ('aged 63') or the honorific before a
+name ('Dr.' of 'Dr. Okafor') needs a recognizer of its own:
+
+- ``DATE_TIME``: numeric dates and timestamps ('1991-04-27 04:43', '27/04/1991', '27.04.1991'),
+  dates with a month name ('April 27, 1991', '27 April 1991', 'April 1991'), and a year
+  after a word that places it in time ('in 1991', 'since 2005', 'born 1978');
+- ``AGE``: a number with 'years old' / 'year-old' / 'y/o' after it, or 'aged' / 'age' /
+  'turned' before it, or 'I'm' / 'he was' before it at the end of a clause ('and i'm 49.');
+- ``NRP``: a nationality or language ('Icelandic', 'Chechen'), from Faker's lists of language
+  and currency names, capitalized — or in any case in a text that has no capital letter;
+- ``TITLE``: an honorific (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame) before a capitalized
+  word — or, in a text with no capital letter, 'mr', 'mrs', 'ms', 'mx', 'dr' or 'prof' before a
+  word;
+- ``ORGANIZATION``: up to five capitalized words ending in a legal form ('Apar Industries Ltd',
+  'Farmer Bros. Co.', 'KPS AG'), which spaCy misses in many sentences, and the capitalized
+  words after an employment cue ('I work for Quandl', 'spent a year at E&Y as'); spaCy's own
+  organisations are kept only when they end in a legal form or an institution word
+  (``filters.keep_named_organizations``).
+
+Numbers inside ids and amounts are dropped afterwards (``filters.drop_numbers_in_ids``).
+Each finding names its replacement (``quasi_ids``) by the fake-kind key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex as re
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from sanitizer.mask.text.fake_kind import FAKE_KIND
+from sanitizer.mask.text.recognizers.escapes import blank_escapes
+
+SCORE = 0.6
+MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+YEAR_CUES = r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
+DATE_RE = re.compile(
+    rf"(?<![\w./\-:])(?:"
+    rf"{_YEAR}-\d{{1,2}}-\d{{1,2}}{_TIME}"  # ISO, with a time
+    rf"|\d{{1,2}}([./\-])\d{{1,2}}\1{_YEAR}{_TIME}"  # 27/04/1991, 04-27-1991, 27.04.1991
+    rf"|{_YEAR}/\d{{1,2}}/\d{{1,2}}"
+    rf"|{MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+{_YEAR}"  # April 27, 1991
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}[ \t]*,?[ \t]+{_YEAR}"  # 27 April 1991
+    rf"|{MONTHS}[ \t]+{_YEAR}"  # April 1991
+    rf"|(?<=\b(?i:{YEAR_CUES})[ \t]+){_YEAR}"  # in 1991, since 2005
+    rf")(?![\w]|[./\-:]\d)"
+)
+_AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]+old|y/o|y\.o\.|yo"
+_AGE_CUES = r"aged|age|turned|turns|turning"
+_AGE_SUBJECT = r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
+AGE_RE = re.compile(
+    rf"(?<![\w.,])\d{{1,3}}(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
+    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*)\d{{1,3}}(?![\w.,]\d|\w)"
+    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+)\d{{1,3}}(?=[ \t]*(?:[.,;!?]|$|\\[ntr]))"
+)
+HONORIFIC_RE = re.compile(
+    r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
+)
+HONORIFIC_LOWER_RE = re.compile(r"(?<![\w.])(?:mr|mrs|ms|mx|dr|prof)\.?(?=[ \t]+\p{L})")
+# long legal forms in any case; short ones only as written, and 'Co' only with its period
+# ('Aurora CO 80014', 'Adelaide SA 5000' are places)
+LEGAL_FORMS = (
+    r"(?i:Inc|Incorporated|Ltd|Limited|LLC|LLP|PLC|GmbH|Corp|Corporation|Holdings|Group)\.?"
+    r"|Co\.|S\.A\.|SA|AG|SE|NV|N\.V\.|BV|B\.V\.|Oy|Oyj|AB|ASA|A/S|S\.p\.A\.|SpA|S\.r\.l\."
+    r"|Srl|SAS|SARL|Pty|Kft|Zrt"
+)
+_NOT_FIRST = r"(?:The|A|An|Dear|Hi|Hello|At|For|From|In|To|With|By|And|Or|Our|My|Your)"
+_ORG_WORD = r"[\p{Lu}\d][\p{L}\d&'.\-]*"
+# a legal form, then the up to five capitalized words before it (read from the legal form
+# back: the name is looked for only where a legal form stands)
+LEGAL_RE = re.compile(rf"(?<![\w\-])(?:{LEGAL_FORMS})(?![\w\-])(?![ \t]*\d)")
+NAME_BEFORE = re.compile(
+    rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{1,5}}$"
+)
+# an employer named after an employment cue ('I work for Quandl', 'a year at E&Y as …')
+_EMPLOYMENT = (
+    r"work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employer(?:[ \t]+is)?:?"
+    r"|(?:a|one|the[ \t]+following|the[ \t]+previous|last)[ \t]+year[ \t]+at|joined"
+)
+EMPLOYER_RE = re.compile(
+    rf"(?<=\b(?i:{_EMPLOYMENT})[ \t]+)(?!{_NOT_FIRST}\b)"
+    rf"{_ORG_WORD}(?:[ \t]+(?:&[ \t]+)?{_ORG_WORD}){{0,5}}"
+)
+PATTERNS = (("DATE_TIME", "date_text", DATE_RE), ("AGE", "age", AGE_RE))
+_WORD = re.compile(r"(?<![\p{L}\-])[\p{L}]+(?:-[\p{L}]+)*")
+_CAPITAL_WORD = re.compile(r"(?<![\p{L}\-])\p{Lu}[\p{L}]*(?:-[\p{L}]+)*")
+_DEMONYM_END = re.compile(r"(?:an|en|ese|ish|ic|i|ch|sh|ek|ss|ai|ois)$")
+
+
+@cache
+def groups() -> frozenset[str]:
+    """Nationalities and languages, lower case: Faker's language names and the adjectives of
+    its currency names ('Icelandic króna' → 'icelandic'), those that read as a nationality
+    ('Danish', 'Chechen'; not 'Cree' or 'Latin'). One or two words each."""
+    from faker.providers.currency import Provider as Currency
+    from faker.providers.person import Provider as Person
+
+    names = set(Person.language_names)
+    names |= {" ".join(name.split()[:-1]) for _, name in Currency.currencies if " " in name}
+    return frozenset(
+        n.lower()
+        for n in names
+        if n and n[0].isupper() and len(n.split()) <= 2 and _DEMONYM_END.search(n)
+    )
+
+
+class QuasiCuedRecognizer(EntityRecognizer):
+    """Dates (``DATE_TIME``), ages (``AGE``), nationalities (``NRP``), honorifics before a
+    name (``TITLE``) and organisations by their legal form (``ORGANIZATION``)."""
+
+    def __init__(self, supported_language: str = "en"):
+        super().__init__(
+            supported_entities=["DATE_TIME", "AGE", "NRP", "TITLE", "ORGANIZATION"],
+            name="QuasiCuedRecognizer",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:  # regexes only
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        wanted = set(entities or self.supported_entities)
+        plain = blank_escapes(text)  # a literal '\n' is a break, not an 'n' before a year
+        results = []
+        digits = any(c.isdigit() for c in plain)
+        for entity, kind, pattern in PATTERNS:
+            if entity in wanted and digits:
+                results += [self._result(m, entity, kind) for m in pattern.finditer(plain)]
+        if "NRP" in wanted:
+            results += [self._span(span, "NRP", "group") for span in _groups_in(plain)]
+        if "TITLE" in wanted:
+            honorifics = HONORIFIC_RE if _has_capital(plain) else HONORIFIC_LOWER_RE
+            results += [self._result(m, "TITLE", "honorific") for m in honorifics.finditer(plain)]
+        if "ORGANIZATION" in wanted:
+            results += [self._span(s, "ORGANIZATION", "company") for s in _organizations(plain)]
+        return results
+
+    def _result(self, match, entity: str, kind: str) -> RecognizerResult:
+        return self._span(match.span(), entity, kind)
+
+    def _span(self, span: tuple[int, int], entity: str, kind: str) -> RecognizerResult:
+        start, end = span
+        explanation = AnalysisExplanation(
+            recognizer=self.name, original_score=SCORE, textual_explanation=f"{entity} pattern"
+        )
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            FAKE_KIND: kind,
+        }
+        return RecognizerResult(entity, start, end, SCORE, explanation, metadata)
+
+
+def _groups_in(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each nationality, one or two words: capitalized, or in any case when
+    the text has no capital letter."""
+    known = groups()
+    words = list((_WORD if not _has_capital(text) else _CAPITAL_WORD).finditer(text))
+    found, skip = [], -1
+    for i, word in enumerate(words):
+        if word.start() < skip:
+            continue
+        pair = words[i + 1] if i + 1 < len(words) else None
+        two = pair is not None and text[word.end() : pair.start()] == " "
+        if two and f"{word.group()} {pair.group()}".lower() in known:
+            found.append((word.start(), pair.end()))
+            skip = pair.end()
+            continue
+        if word.group().lower() in known:
+            found.append(word.span())
+    return found
+
+
+def _organizations(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name ending in a legal form ('Apar Industries Ltd')."""
+    found = [_without_end_punctuation(m) for m in EMPLOYER_RE.finditer(text)]
+    for legal in LEGAL_RE.finditer(text):
+        window = max(0, legal.start() - 120)
+        name = NAME_BEFORE.search(text, window, legal.start())
+        if name is not None:
+            found.append((name.start(), legal.end()))
+    return sorted(set(found))
+
+
+def _without_end_punctuation(match) -> tuple[int, int]:
+    """A sentence's full stop or comma after a name is not part of it ('for Quandl.')."""
+    start, end = match.span()
+    while end > start + 1 and match.string[end - 1] in ".,;:!?)":
+        end -= 1
+    return start, end
+
+
+def _has_capital(text: str) -> bool:
+    return any(c.isupper() for c in text)

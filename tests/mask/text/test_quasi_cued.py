@@ -1,0 +1,92 @@
+"""Dates, ages, nationalities, honorifics and legal-form organisations are found by their
+shape and cue words; ids, amounts, plain words and unnamed groups are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanitizer.mask.text.recognizers import QuasiCuedRecognizer
+
+RECOGNIZER = QuasiCuedRecognizer()
+ALL = ["DATE_TIME", "AGE", "NRP", "TITLE", "ORGANIZATION"]
+
+
+def found(text: str, entities=ALL) -> list[tuple[str, str]]:
+    return sorted(
+        (r.entity_type, text[r.start : r.end]) for r in RECOGNIZER.analyze(text, entities)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Date: 1991-04-27 04:43:49.584830", "1991-04-27 04:43:49.584830"),
+        ("born on 27/04/1991 in Reykjavik", "27/04/1991"),
+        ("Signed 27.04.1991.", "27.04.1991"),
+        ("it was April 27, 1991 when", "April 27, 1991"),
+        ("on the 27th of April 1991", "27th of April 1991"),
+        ("we met in 2005 at the fair", "2005"),
+        ("since 1998\\nPhone: 555", "1998"),
+    ],
+)
+def test_dates_are_found_in_their_own_layout(text, value):
+    assert found(text) == [("DATE_TIME", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["order 2005 shipped", "INV-2024-000123", "ref 12/34/56789", "costs 1991 EUR", "v2005"],
+)
+def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
+    assert [e for e, _ in found(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I just turned 78", "78"),
+        ("and i'm 49 y/o.", "49"),
+        ("a 63-year-old man", "63"),
+        ("Age: 45", "45"),
+        ("written when he was 62.", "62"),
+        ("she is 30 years old", "30"),
+    ],
+)
+def test_ages_are_found_by_their_cue(text, value):
+    assert found(text) == [("AGE", value)]
+
+
+@pytest.mark.parametrize("text", ["I was 5 minutes late", "he was 62 km away", "age of empires"])
+def test_numbers_without_an_age_cue_are_not_ages(text):
+    assert found(text) == []
+
+
+def test_nationalities_are_found_capitalized_or_in_an_all_lower_case_text():
+    assert found("I am Seychellois but I live in Slovenia.") == [("NRP", "Seychellois")]
+    assert found("the chechen government") == [("NRP", "chechen")]
+    assert found("The chechen government") == []  # a lower-case word in cased text
+
+
+def test_honorifics_before_a_name_are_titles():
+    assert found("Hello, this is Mr. Johannes Møller.") == [("TITLE", "Mr.")]
+    assert found("this is mr. jan geisler") == [("TITLE", "mr.")]
+    assert found("Mr. and Mrs. are fine") == []  # not before a name
+
+
+def test_organisations_are_found_by_their_legal_form():
+    assert found("I work for Apar Industries Ltd\\nthanks") == [
+        ("ORGANIZATION", "Apar Industries Ltd")
+    ]
+    assert found("The KPS AG Orchestra") == [("ORGANIZATION", "KPS AG")]
+    assert found("We use Slack and Jira") == []
+    assert found("Adelaide SA 5000, Aurora CO 80014") == []  # places, not legal forms
+
+
+def test_an_employer_is_found_after_an_employment_cue():
+    assert found("I work for Quandl.") == [("ORGANIZATION", "Quandl")]
+    assert found("She spent a year at E&Y as the assistant") == [("ORGANIZATION", "E&Y")]
+    assert found("we work at home") == []
+
+
+def test_only_requested_entities_are_reported():
+    assert found("Mr. Smith, 63 years old, since 2005", ["AGE"]) == [("AGE", "63")]

@@ -1,0 +1,71 @@
+"""Quasi-identifier replacements keep the span's shape, never return the span itself, and
+depend only on the keyed digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanitizer.mask.text.quasi_ids import replacements
+
+
+def digest(seed: str) -> bytes:
+    return hashlib.blake2b(seed.encode(), digest_size=32).digest()
+
+
+def one(kind: str, span: str, seed: str = "k") -> str:
+    return replacements(kind, [span], [digest(seed + span)])[0]
+
+
+def test_a_parseable_date_moves_by_days_in_its_own_format():
+    for span, fmt in [
+        ("1991-04-27 04:43:49.584830", "%Y-%m-%d %H:%M:%S.%f"),
+        ("5/25/1963", "%m/%d/%Y"),
+        ("April 27, 1991", "%B %d, %Y"),
+    ]:
+        out = one("date_text", span)
+        moved = dt.datetime.strptime(out, fmt) - dt.datetime.strptime(span, fmt)
+        assert out != span and 1 <= abs(moved.days) <= 365
+
+
+def test_an_unparseable_date_keeps_its_words_and_moves_its_numbers():
+    out = one("date_text", "27th of Apr. 1991")
+    assert re.fullmatch(r"\d\dth of Apr\. \d{4}", out) and out != "27th of Apr. 1991"
+
+
+def test_weekday_and_month_names_become_another_of_their_kind():
+    assert one("date_text", "Monday") in {
+        "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+    }  # fmt: skip
+    assert one("date_text", "MARCH").isupper() and one("date_text", "MARCH") != "MARCH"
+    assert one("date_text", "yesterday") == "yesterday"  # nothing to move
+
+
+@given(st.dates(min_value=dt.date(1801, 1, 1), max_value=dt.date(2199, 12, 31)), st.text())
+def test_iso_dates_always_move_and_stay_iso(day, seed):
+    span = day.isoformat()
+    out = replacements("date_text", [span], [digest(seed)])[0]
+    assert out != span and dt.date.fromisoformat(out)
+
+
+@given(st.integers(min_value=0, max_value=120), st.text())
+def test_ages_move_by_one_to_five_years_and_stay_positive(age, seed):
+    out = int(replacements("age", [str(age)], [digest(seed)])[0])
+    assert out != age and 1 <= abs(out - age) <= 5 and out >= 1
+
+
+def test_groups_and_honorifics_become_others_in_the_same_case_and_punctuation():
+    assert one("group", "icelandic").islower() and one("group", "icelandic") != "icelandic"
+    assert one("group", "Danish")[0].isupper() and one("group", "Danish") != "Danish"
+    assert one("honorific", "Mr.").endswith(".") and one("honorific", "Mr.") != "Mr."
+    assert not one("honorific", "Dr").endswith(".")
+
+
+def test_the_same_span_and_digest_give_the_same_replacement():
+    spans = ["2005", "63", "Icelandic", "Mrs."]
+    for kind, span in zip(("date_text", "age", "group", "honorific"), spans, strict=True):
+        assert one(kind, span, "a") == one(kind, span, "a")
