@@ -1,5 +1,5 @@
-"""Replacements for the quasi-identifiers ``detect`` finds in free text (docs/operators.md,
-"What detect replaces"): dates, ages, nationalities and groups, and honorifics.
+"""Replacements for the quasi-identifiers ``detect`` finds in free text (docs/rules.md,
+"Quasi-identifiers"): dates, ages, nationalities and groups, and honorifics.
 
 None of them names a person alone, but together with the rest of a text they narrow one down
 (a birth year, an age, a nationality, "Dr." beside a name). Each is replaced by a keyed value
