@@ -134,8 +134,12 @@ def sampled_kind(values: list[Any]) -> str:
 def count_findings(
     texts: dict[str, list[str]], settings: Settings
 ) -> dict[str, dict[str, Counter]]:
-    """Per column: entity → counts of sampled values with a finding, and with a whole-value one."""
-    from sanitizer.mask.text.detector import find_all
+    """Per column: entity → counts of sampled values with a finding, and with a whole-value one.
+
+    Quasi-identifiers (dates, ages, nationalities, honorifics, companies) are left out: a
+    column of them is no reason to propose a fake or ``detect`` (a ``language`` column of
+    'English', 'Italian' is kept); the column's type and name decide."""
+    from sanitizer.mask.text.detector import QUASI_ENTITIES, find_all
 
     flat = [(name, text) for name, items in texts.items() for text in items]
     if not flat:
@@ -145,6 +149,7 @@ def count_findings(
     for (name, text), found in zip(flat, findings, strict=True):
         counts = out.setdefault(name, {"any": Counter(), "whole": Counter()})
         found = [f for f in found if f.entity != "URL" or LINK.search(text[f.start : f.end])]
+        found = [f for f in found if f.entity not in QUASI_ENTITIES]
         size = len(text.strip()) or 1
         for entity in {f.entity for f in found}:
             counts["any"][entity] += 1

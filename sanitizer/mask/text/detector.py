@@ -44,6 +44,8 @@ FAKE_FOR_ENTITY = {
     "NRP": "group",
     "TITLE": "honorific",
 }
+# what a bare detect also replaces though none names a person alone (docs/rules.md)
+QUASI_ENTITIES = frozenset({"ORGANIZATION", "DATE_TIME", "AGE", "NRP", "TITLE"})
 DEFAULT_ENTITIES = (
     *FAKE_FOR_ENTITY,
     "US_BANK_NUMBER",
