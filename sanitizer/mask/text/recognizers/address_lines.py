@@ -99,8 +99,8 @@ def _finders() -> tuple[re.Pattern, ...]:
     first use: they need Faker's street words).
 
     Read together they are one alternation, matched as :func:`street_parts` does; compiled
-    as one pattern, the ``regex`` module tried every form at every position and took half
-    again as long as the forms searched apart.
+    as one pattern, the ``regex`` module tried every form at every position (1.04 s against
+    0.84 s over 2,889 texts), and a form can be skipped where it cannot match (:func:`_possible`).
     """
     vocab = street_words()
     before = _alternation(vocab.before)
@@ -153,7 +153,10 @@ def street_parts(text: str) -> list[Part]:
     see the text before a search's start, as they do in one pass).
     """
     finders = _finders()
-    pending = [finder.search(text) for finder in finders]
+    pending = [
+        finder.search(text) if need else None
+        for finder, need in zip(finders, _possible(text), strict=True)
+    ]
     found: list[Part] = []
     position = 0
     while True:
@@ -175,6 +178,36 @@ FORMS = (
     "before", "after", "glued", "numbered", "cued", "typed", "bare", "numfirst", "cuedname",
     "ship", "military", "ja",
 )  # fmt: skip
+_DIGIT = re.compile(r"\d")  # as the forms read \d: any decimal digit
+_CUE = re.compile(CUE)
+TYPE_WORDS = (
+    "Street",
+    "street",
+    "St.",
+    "Road",
+    "road",
+    "Avenue",
+    "avenue",
+    "Ave.",
+    "Boulevard",
+    "Lane",
+    "Drive",
+)  # fmt: skip  (EN_TYPE_AFTER's words)
+
+
+def _possible(text: str) -> tuple[bool, ...]:
+    """For each form of :data:`FORMS`, whether ``text`` has what every match of it needs: a
+    digit (a house number, a postcode, 丁目 numbers), a cue, a street type after the name,
+    'US' of a ship's prefix, 'PO' of APO / FPO / DPO. A form that cannot match is not
+    searched (a third of texts have no digit; few have a cue)."""
+    digit = _DIGIT.search(text) is not None
+    typed = any(word in text for word in TYPE_WORDS)
+    cue = _CUE.search(text) is not None
+    # before, after, glued, numbered, cued, typed, bare, numfirst, cuedname, ship, military, ja
+    return (
+        digit, digit, digit, digit, digit and cue, digit and typed, typed, digit, cue,
+        "US" in text, digit and "PO" in text, digit,
+    )  # fmt: skip
 
 
 def _checked(match: re.Match, kind: str) -> Part | None:
