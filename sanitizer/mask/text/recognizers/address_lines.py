@@ -180,19 +180,8 @@ FORMS = (
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")  # as the forms read \d: any decimal digit
 _CUE = re.compile(CUE)
-TYPE_WORDS = (
-    "Street",
-    "street",
-    "St.",
-    "Road",
-    "road",
-    "Avenue",
-    "avenue",
-    "Ave.",
-    "Boulevard",
-    "Lane",
-    "Drive",
-)  # fmt: skip  (EN_TYPE_AFTER's words)
+# EN_TYPE_AFTER's words, one of which a 'typed' or 'bare' street line ends before
+TYPE_WORDS = tuple("Street street St. Road road Avenue avenue Ave. Boulevard Lane Drive".split())
 
 
 def _possible(text: str) -> tuple[bool, ...]:
