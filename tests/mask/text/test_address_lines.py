@@ -146,3 +146,38 @@ def test_street_words_come_from_fakers_locales_by_how_their_formats_use_them():
     assert {"vej", "gatan", "straat", "katu", "vegur"} <= set(words.glued)  # glued to one
     assert "street" not in words.after  # English word order is the English patterns'
     assert "station" not in words.glued  # en_BD's 'Station' is a word, not an ending
+
+
+SAMPLES = [t for t, _ in STREET_LINES + MILITARY + BLOCKS] + NOT_ADDRESSES
+# every sample's lines joined in one text, so forms meet each other's matches
+SAMPLES += ["\n".join(SAMPLES), " ".join(SAMPLES), "\\n".join(SAMPLES)]
+
+
+def test_street_forms_searched_apart_match_as_their_one_alternation():
+    """street_parts searches each form on its own (faster than one alternation) and must
+    give the parts one left-to-right pass of the alternation gives."""
+    import regex
+
+    from sanitizer.mask.text.recognizers import address_lines
+
+    finders = address_lines._finders()
+    together = regex.compile("|".join(f.pattern for f in finders), regex.MULTILINE)
+    for text in SAMPLES:
+        expected = []
+        for match in together.finditer(text):
+            kind = next(form for form in address_lines.FORMS if match.group(form) is not None)
+            part = address_lines._checked(match, kind)
+            if part is not None:
+                expected.append(part)
+        assert address_lines.street_parts(text) == expected, text
+
+
+def test_a_form_is_skipped_only_where_it_cannot_match():
+    from sanitizer.mask.text.recognizers import address_lines
+
+    for text in SAMPLES:
+        possible = address_lines._possible(text)
+        for finder, form, can in zip(
+            address_lines._finders(), address_lines.FORMS, possible, strict=True
+        ):
+            assert can or finder.search(text) is None, (form, text)

@@ -131,6 +131,7 @@ def _faker_names() -> _Names:
         ("", person.Provider),
         *locale_providers(person.__name__),
     ]  # the base provider's own names first ('John', 'Jane', 'Doe')
+    clean: dict[str, str | None] = {}  # a part as written → as kept (None: not a name)
     for locale, provider in providers:
         seen: set[str] = set()
         for attr, values in vars(provider).items():
@@ -140,11 +141,11 @@ def _faker_names() -> _Names:
             for value in values:
                 # ja_JP's pairs: (kanji, katakana, romanized)
                 for form in value if isinstance(value, tuple) else (value,):
-                    for part in str(form).split():
-                        part = unicodedata.normalize(
-                            "NFC", part
-                        ).lower()  # as tokens are: keeps final ς
-                        if (len(part) > 1 or UNSPACED.match(part)) and _LETTERS.match(part):
+                    for written in str(form).split():
+                        if written not in clean:  # 154,000 parts, 62,000 different
+                            clean[written] = _kept(written)
+                        part = clean[written]
+                        if part is not None:
                             target.add(part)
                             seen.add(part)
                             if locale in ANGLO_LOCALES:
@@ -156,6 +157,15 @@ def _faker_names() -> _Names:
         for part in seen:
             names.locales[part] = names.locales.get(part, 0) + 1
     return names
+
+
+def _kept(written: str) -> str | None:
+    """A name part as kept: NFC, lower case (as tokens are: keeps final ς), of two letters or
+    more (one in an unspaced script); None when it is no name part."""
+    part = unicodedata.normalize("NFC", written).lower()
+    if (len(part) > 1 or UNSPACED.match(part)) and _LETTERS.match(part):
+        return part
+    return None
 
 
 def _target(attr: str, names: _Names) -> set[str] | None:

@@ -149,11 +149,20 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
     joined by a space or hyphen, that is a known place and not an ordinary word or name."""
     places, plain = place_names(), plain_places()
     words = [m.span() for m in WORD.finditer(text)]
+    # each word's capital, and whether it joins the next: read once, not once per run
+    capital = [text[start].isupper() for start, _ in words]
+    joins = [_joined(text, pair) for pair in pairwise(words)]
     found, i = [], 0
     while i < len(words):
-        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+        if not capital[i]:  # first and last word start with a capital ('Bosnia and
+            i += 1  # Herzegovina'); a word in capitals throughout counts too ('KERAVA')
+            continue
+        longest = 1  # the longest run from here whose words all join
+        while longest < min(MAX_WORDS, len(words) - i) and joins[i + longest - 1]:
+            longest += 1
+        for n in range(longest, 0, -1):
             run = words[i : i + n]
-            if not _joined(text, run) or not _capitalized(text, run):
+            if not capital[i + n - 1]:
                 continue
             span = text[run[0][0] : run[-1][1]]
             value = span.lower()
@@ -173,9 +182,3 @@ def _telling(span: str, value: str) -> bool:
 
 def _joined(text: str, run: list[tuple[int, int]]) -> bool:
     return all(GAP.fullmatch(text[a_end:b_start]) for (_, a_end), (b_start, _) in pairwise(run))
-
-
-def _capitalized(text: str, run: list[tuple[int, int]]) -> bool:
-    """First and last word start with a capital ('Bosnia and Herzegovina'); a word in
-    capitals throughout counts too ('KERAVA')."""
-    return text[run[0][0]].isupper() and text[run[-1][0]].isupper()
