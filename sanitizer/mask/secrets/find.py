@@ -28,7 +28,9 @@ from sanitizer.mask.secrets.settings import SecretsSettings
 
 Kind = Literal["secret", "url", "dsn", "private_key", "jwt"]
 
-GENERIC_RULES = frozenset({"generic-api-key", "keyword-context"})
+GENERIC_RULES = frozenset(
+    {"generic-api-key", "keyword-context", "authorization-header", "bearer-token"}
+)
 
 
 @dataclass(frozen=True, order=True)

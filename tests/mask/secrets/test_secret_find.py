@@ -133,3 +133,22 @@ def test_column_hints_not_everything(value: str, column: str | None) -> None:
 def test_looks_like_secret_names_the_rule() -> None:
     assert looks_like_secret(make("aws")) == "aws-access-token"
     assert looks_like_secret(f"  {make('github')}  ") == "github-pat"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "secret"),
+    [
+        ("bot 1234567890:AA" + "Bc1_" * 8 + "x ok", "telegram-bot-token", "1234567890:AA"),
+        ('curl -H "Authorization: Basic dXNlcjpwYXNzd29yZDEy"', "curl-auth-header", "dXNlcjpw"),
+        ("Authorization: Bearer abcDEF123456ghiJKL789", "authorization-header", "abcDEF12"),
+        (
+            "headers: {authorization: 'Token 9f8e7d6c5b4a39281706'}",
+            "authorization-header",
+            "9f8e7d",
+        ),
+    ],
+)
+def test_extra_rules(text: str, rule: str, secret: str) -> None:
+    hits = find_secrets(text)
+    assert [h.rule for h in hits] == [rule]
+    assert text[hits[0].start : hits[0].end].startswith(secret)
