@@ -88,3 +88,8 @@ def test_other_forms(url: str) -> None:
     out = sandbox_url(url, KEY)
     assert out != url
     assert "acme.io" not in out and "slack.com" not in out and "10.0.0.5" not in out
+
+
+@pytest.mark.parametrize("text", ["n/a", "pending", "", "  "])
+def test_values_without_a_host_stay(text: str) -> None:
+    assert sandbox_url(text, KEY) == text
