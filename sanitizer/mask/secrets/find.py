@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sanitizer.mask.secrets.hosts import is_reserved_host, sink_hosts
+from sanitizer.mask.secrets.hosts import is_reserved_host, is_sink_host
 from sanitizer.mask.secrets.marker import is_neutralized
 from sanitizer.mask.secrets.rules import Rule, entropy, ruleset
 from sanitizer.mask.secrets.settings import SecretsSettings
@@ -85,7 +85,7 @@ _TRAILING = ".,;:!?)]}>"
 CONTEXT = re.compile(
     r"(?i)(?<![a-z0-9])(?P<word>[a-z0-9_.-]{0,30}?(?:password|passwd|passphrase|pwd|secret|token|"
     r"api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?))"
-    r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>]{6,200})"
+    r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>&]{6,200})"
 )
 PLACEHOLDER = re.compile(
     r"(?i)^(?:\*+|x+|\.+|-+|#+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[a-z_]*%?|\$[a-z_]+|null|none|"
@@ -105,13 +105,12 @@ def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[
     if not hits:
         return []
     allow = settings.allow if settings else frozenset()
-    sinks = sink_hosts(settings)
     kept = []
     for hit in _merge(hits):
         value = text[hit.start : hit.end]
         if value in allow or is_neutralized(value):
             continue
-        if hit.kind in ("url", "dsn") and _host_is_safe(value, sinks):
+        if hit.kind in ("url", "dsn") and _host_is_safe(value, settings):
             continue
         kept.append(hit)
     return kept
@@ -231,23 +230,31 @@ def _url_credential(url: str) -> str | None:
         return None
     if parts.scheme.lower() in DB_SCHEMES:
         return "database-url"
-    if password or (username and len(username) >= 16 and entropy(username) > 3):
+    if password and not is_neutralized(unquote(password)):
+        return "url-userinfo"
+    if username and len(username) >= 16 and entropy(username) > 3 and not password:
         return "url-userinfo"
     for query in (parts.query, parts.fragment):
         for name, value in parse_qsl(query, keep_blank_values=False):
-            if value and TOKEN_PARAMS.match(name) and not PLACEHOLDER.match(value):
+            if (
+                value
+                and TOKEN_PARAMS.match(name)
+                and not PLACEHOLDER.match(value)
+                and not is_neutralized(value)
+            ):
                 return "url-token-param"
     return None
 
 
-def _host_is_safe(url: str, sinks: frozenset[str]) -> bool:
+def _host_is_safe(url: str, settings: SecretsSettings | None) -> bool:
+    """A URL to a reserved host, a named sink or a name under the default sink's domain."""
     target = url.removeprefix("jdbc:")
     target = target if "://" in target else f"//{target}"
     try:
         host = urlsplit(target).hostname
     except ValueError:
         return False
-    return bool(host) and (is_reserved_host(host) or host in sinks)
+    return bool(host) and (is_reserved_host(host) or is_sink_host(host, settings))
 
 
 def _context_hits(text: str) -> Iterable[SecretHit]:

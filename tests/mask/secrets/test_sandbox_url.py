@@ -93,3 +93,13 @@ def test_other_forms(url: str) -> None:
 @pytest.mark.parametrize("text", ["n/a", "pending", "", "  "])
 def test_values_without_a_host_stay(text: str) -> None:
     assert sandbox_url(text, KEY) == text
+
+
+def test_neutralized_urls_to_a_real_sink_are_not_found_again() -> None:
+    sinks = SecretsSettings(sinks={"default": "sandbox.staging.acme.io", "smtp": "mail.acme.io"})
+    smtp = sandbox_url("smtp://u:Pa55word99x@smtp.sendgrid.net:587", KEY, sinks)
+    hook = sandbox_url("https://api.shop.com/cb?token=abcDEF123456&x=1", KEY, sinks)
+    assert urlsplit(smtp).hostname == "mail.acme.io"
+    assert (urlsplit(hook).hostname or "").endswith(".sandbox.staging.acme.io")
+    assert find_secrets(smtp) == [] and find_secrets(hook) == []  # marked credentials
+    assert find_secrets(hook, settings=sinks) == []
