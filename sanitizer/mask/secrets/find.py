@@ -117,9 +117,10 @@ def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[
 
 
 COLUMN_HINT = re.compile(
-    r"(?i)(?:^|_)(?:token|secret|password|passwd|pwd|api_?key|apikey|private_?key|"
-    r"client_?secret|access_?key|credentials?|dsn|webhook_?url|callback_?url|"
-    r"database_?url|connection_?string|conn_?str)$|_token$|_secret$"
+    r"(?i)(?:^|_)(?:token|secret|password|passwd|passphrase|pwd|apikey|credentials?|dsn|"
+    r"(?:api|secret|private|access|signing|encryption|master|hmac|client|consumer|service)_?key|"
+    r"client_?secret|webhook_?url|callback_?url|database_?url|connection_?string|conn_?str)$"
+    r"|_token$|_secret$"
 )
 URL_HINT = re.compile(r"(?i)(?:url|uri|dsn|endpoint|webhook|callback|connection_?string)$")
 

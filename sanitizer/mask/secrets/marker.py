@@ -55,8 +55,10 @@ def marker_length(classified: int) -> int:
         return 8
     if classified >= 16:
         return 6
+    if classified >= 10:
+        return 5
     if classified >= 6:
-        return max(3, classified // 3)
+        return 4
     return 0
 
 
@@ -88,7 +90,7 @@ def is_marked(text: str) -> bool:
     classes = [char_class(c) for c in text]
     slots = [i for i, c in enumerate(classes) if c]
     n = marker_length(len(slots))
-    if n < 3:
+    if not n:
         return False
     marked = slots[-n:]
     digest = _digest(list(text), marked)

@@ -108,6 +108,8 @@ def test_allow_list_and_sinks() -> None:
         ("https://hooks.acme.io/in/42", "webhook_url", "column-hint:url"),
         ("postgres://db.acme.io/app", "dsn", "database-url"),
         ("mysql://db.acme.io/app", "database_url", "database-url"),
+        ("wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key", "column-hint:aws_secret_access_key"),
+        ("s3cr3t-value", "stripe_secret_key", "column-hint:stripe_secret_key"),
     ],
 )
 def test_column_hints(value: str, column: str, rule: str) -> None:
@@ -124,6 +126,9 @@ def test_column_hints(value: str, column: str, rule: str) -> None:
         ("https://example.com/hook", "webhook_url"),
         ("hello world", None),
         ("token", "token_type"),
+        ("a8f5f167f44f4964e6c998dee827110c", "idempotency_key"),
+        ("$2b$12$KIXQJ1lS1uT8eJ6P0nHq3O", "password_hash"),
+        ("3f2a1b4c-9d8e-4f7a-8b6c-5d4e3f2a1b0c", "primary_key"),
     ],
 )
 def test_column_hints_not_everything(value: str, column: str | None) -> None:
