@@ -105,15 +105,15 @@ def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[
     if not hits:
         return []
     allow = settings.allow if settings else frozenset()
-    kept = []
-    for hit in _merge(hits):
+    live = []
+    for hit in hits:  # judged before merging: a safe URL must not hide a live token inside it
         value = text[hit.start : hit.end]
         if value in allow or is_neutralized(value):
             continue
         if hit.kind in ("url", "dsn") and _host_is_safe(value, settings):
             continue
-        kept.append(hit)
-    return kept
+        live.append(hit)
+    return _merge(live)
 
 
 COLUMN_HINT = re.compile(
@@ -125,38 +125,43 @@ COLUMN_HINT = re.compile(
 URL_HINT = re.compile(r"(?i)(?:url|uri|dsn|endpoint|webhook|callback|connection_?string)$")
 
 
-def looks_like_secret(value: str, column: str | None = None) -> str | None:
+def looks_like_secret(
+    value: str, column: str | None = None, *, settings: SecretsSettings | None = None
+) -> str | None:
     """The id of the rule that says ``value`` is a credential or live destination, or None.
 
     A column name such as ``api_key``, ``*_token``, ``password``, ``webhook_url`` or ``dsn``
     raises the prior: any value of such a column that is not blank or a placeholder counts
-    (``column-hint:…``), as it would after ``api_key=`` in text.
+    (``column-hint:…``), as it would after ``api_key=`` in text. ``settings``: allowed values
+    and sink hosts are not secrets.
     """
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or is_neutralized(text):
+    if not text or is_neutralized(text) or (settings and text in settings.allow):
         return None
-    hits = find_secrets(text)
+    hits = find_secrets(text, settings=settings)
     if hits:
         return max(hits, key=lambda h: h.end - h.start).rule
     if column and COLUMN_HINT.search(column) and not PLACEHOLDER.match(text):
         if URL_HINT.search(column):
-            return _url_rule(text)
-        if len(text) >= 4 and not any(ch.isspace() for ch in text):
+            return _url_rule(text, settings)
+        if sum(ch.isalnum() for ch in text) >= 4 and not any(ch.isspace() for ch in text):
             return f"column-hint:{column.lower()}"
     return None
 
 
-def _url_rule(text: str) -> str | None:
-    """A destination column's value: any URL with a host that is not reserved."""
+def _url_rule(text: str, settings: SecretsSettings | None) -> str | None:
+    """A destination column's value: any URL with a host that is not reserved or a sink."""
     target = text if "://" in text else f"//{text}"
     try:
         parts = urlsplit(target)
         host = parts.hostname
     except ValueError:
         return None
-    if not host or is_reserved_host(host) or ("." not in host and host != "localhost"):
+    if not host or is_reserved_host(host) or is_sink_host(host, settings):
+        return None
+    if "." not in host and host != "localhost":
         return None
     return "column-hint:dsn" if parts.scheme.lower() in DB_SCHEMES else "column-hint:url"
 

@@ -59,6 +59,8 @@ def marker_length(classified: int) -> int:
         return 5
     if classified >= 6:
         return 4
+    if classified >= 4:
+        return 3  # so a short password column's stand-in is known too (find.looks_like_secret)
     return 0
 
 

@@ -157,3 +157,33 @@ def test_extra_rules(text: str, rule: str, secret: str) -> None:
     hits = find_secrets(text)
     assert [h.rule for h in hits] == [rule]
     assert text[hits[0].start : hits[0].end].startswith(secret)
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("abc1", "password"),
+        ("hunter22", "db_password"),
+        ("p@ss-w0rd!", "smtp_password"),
+        ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "aws_secret_access_key"),
+    ],
+)
+def test_a_neutralized_column_value_is_not_a_secret_any_more(value: str, column: str) -> None:
+    from sanitizer.mask.secrets import neutralize_secret
+
+    assert looks_like_secret(value, column) is not None
+    assert looks_like_secret(neutralize_secret(value, b"k" * 16), column) is None
+
+
+def test_sinks_and_allowed_values_in_destination_columns() -> None:
+    from sanitizer.mask.secrets import sandbox_url
+
+    settings = SecretsSettings(
+        sinks={"default": "sandbox.invalid", "hooks": "inbox.staging.acme.io"},
+        allow=frozenset({"pk_test_demo"}),
+    )
+    moved = sandbox_url("https://hooks.customer.com/in/1", b"k" * 16, settings)
+    assert moved.startswith("https://inbox.staging.acme.io/")
+    assert looks_like_secret(moved, "webhook_url") == "column-hint:url"
+    assert looks_like_secret(moved, "webhook_url", settings=settings) is None
+    assert looks_like_secret("pk_test_demo", "api_key", settings=settings) is None
