@@ -82,6 +82,8 @@ def test_url_inside_a_parameter_is_sandboxed() -> None:
         "mailto:jane@acme.io?subject=hi",
         "ws://10.0.0.5:8080/socket",
         "https://[2001:db8::1]:8443/x",
+        "api.acme.io:8443/v1/hooks",
+        "localhost.acme.io:80",
     ],
 )
 def test_other_forms(url: str) -> None:
@@ -103,3 +105,8 @@ def test_neutralized_urls_to_a_real_sink_are_not_found_again() -> None:
     assert (urlsplit(hook).hostname or "").endswith(".sandbox.staging.acme.io")
     assert find_secrets(smtp) == [] and find_secrets(hook) == []  # marked credentials
     assert find_secrets(hook, settings=sinks) == []
+
+
+def test_a_url_without_scheme_keeps_its_form() -> None:
+    out = sandbox_url("api.acme.io:8443/v1/hooks", KEY)
+    assert re.fullmatch(r"[0-9a-f]{12}\.sandbox\.invalid:8443/v1/hooks", out)
