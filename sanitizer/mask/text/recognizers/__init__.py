@@ -13,6 +13,7 @@ from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_national import NationalPhoneRecognizer
 from sanitizer.mask.text.recognizers.place_names import PlaceNameRecognizer
 from sanitizer.mask.text.recognizers.quasi_cued import QuasiCuedRecognizer
+from sanitizer.mask.text.recognizers.secrets import SecretRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PersonNameRecognizer",
     "PlaceNameRecognizer",
     "QuasiCuedRecognizer",
+    "SecretRecognizer",
     "StreetAddressRecognizer",
     "UnusualEmailRecognizer",
     "extra_recognizers",
@@ -45,4 +47,5 @@ def extra_recognizers(language: str = "en") -> list:
         PlaceNameRecognizer(supported_language=language),
         CuedIdRecognizer(supported_language=language),
         QuasiCuedRecognizer(supported_language=language),
+        SecretRecognizer(supported_language=language),
     ]
