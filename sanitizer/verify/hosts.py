@@ -93,6 +93,13 @@ def parents(host: str) -> Iterator[str]:
         yield ".".join(labels[start:])
 
 
+def quiet_hosts(sinks: Iterable[str], allow: Iterable[str]) -> list[str]:
+    """The sinks' hosts (``mail.staging.test:1025`` → ``mail.staging.test``) and the allowed
+    values: names a staging text may hold."""
+    hosts = [h.rsplit(":", 1)[0] if h.count(":") == 1 else h for h in sinks]
+    return [*hosts, *allow]
+
+
 class HostIndex:
     """The production destination hosts a run (or ``verify``) learned, and where from.
 
@@ -101,7 +108,8 @@ class HostIndex:
     instead of the host — a host is production data too."""
 
     def __init__(self, sinks: Iterable[str] = (), allow: Iterable[str] = ()) -> None:
-        self.quiet = frozenset(s.strip().lower().rstrip(".") for s in [*sinks, *allow] if s)
+        quiet = quiet_hosts(sinks, allow)
+        self.quiet = frozenset(s.strip().lower().rstrip(".") for s in quiet if s)
         self.hosts: dict[str, str] = {}  # host → the field it was first learned from
 
     def __len__(self) -> int:

@@ -1,0 +1,481 @@
+"""The secrets sweep: no live credential and no production host in staging (guarantee 11).
+
+The leak check looks for production values of masked fields. It cannot see a credential in a
+``keep`` column, in a JSON leaf no rule names or in a text ``detect`` missed: nothing told it
+the value was sensitive. So before the swap every text staging holds — every SQL column,
+``keep`` ones included, JSON leaves and keys, object keys, metadata, tags and contents, vector
+ids, documents and metadata — is also run through the credential detectors
+(:func:`sanitizer.mask.secrets.find_secrets`, and :func:`~sanitizer.mask.secrets.looks_like_secret`
+with the field's name as a hint) and looked for the production hosts learned from masked
+fields (:mod:`sanitizer.verify.hosts`).
+
+A credential the run neutralized (``secret``, ``{url: sandbox}``, ``detect``) keeps its shape
+on purpose, so the detectors flag it too. What makes one *live* is that production holds it:
+a flagged value is confirmed by looking it up in the same store's production data — only the
+keyed digests of the flagged values' words are held for that, as in the leak index — and only
+a value production holds fails the run; a ``keep`` SQL column needs no lookup (its staging
+value is production's). A URL or database URL whose host is a reserved name, a sink or
+allowed reaches nothing and is not flagged; an exact value on ``secrets.allow`` passes.
+
+A finding names the store, field and row key (or object key and line, JSON path, record id),
+the detector's rule and the rule to change, never the value: a key, path or id that holds a
+flagged value is shown with it as ``*``, or replaced by the row's or record's number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from sanitizer.config.object_rules import ObjectRule
+from sanitizer.extract.objects import ObjectSource
+from sanitizer.extract.sql import copy_unescape
+from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
+from sanitizer.load.sql import SqlTarget
+from sanitizer.mask.operators.base import Operator
+from sanitizer.mask.plans import CollectionPlan, TablePlan
+from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
+from sanitizer.mask.text.known_values import WORD, WordIndex
+from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, HostIndex, parents
+from sanitizer.verify.objects import contents
+from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
+from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
+
+MAX_FINDINGS = 20  # reported per run: enough to find the rules to fix
+URL_KINDS = ("url", "dsn")
+FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something in one text that may act on production: a credential's span, or a host."""
+
+    rule: str  # the detector's rule id, or "production host"
+    kind: str  # secret | url | dsn | private_key | jwt | host
+    start: int = 0
+    end: int = 0
+    learned: str = ""  # a host: the production field it was learned from
+
+
+@dataclass
+class Finding:
+    """Where staging holds it and what to change; never the value."""
+
+    where: str  # app.integrations.api_key, files:config/app.yaml, memory.agent_memory.document
+    key: str  # id=3, line 4 $.smtp.password, id=m-7
+    rule: str
+    fix: str
+
+    def describe(self) -> str:
+        return f"{self.where} ({self.key}): {self.rule} — {self.fix}"
+
+
+@dataclass
+class Pending:
+    """Flagged values of one store not yet known to be production's: the keyed digests of
+    their words, and the findings each would make."""
+
+    index: WordIndex
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, text: str, flag: Flag, finding: Finding) -> None:
+        tokens = _covering_words(text, flag.start, flag.end)
+        if not tokens:
+            return
+        label = str(self.index._hash(tokens))
+        if label not in self.index.labels.values():
+            self.index.labels[self.index._hash(tokens)] = label
+            self.index.sizes.add(len(tokens))
+            self.index.firsts.add(hash((self.index.salt, tokens[0])))
+        self.counts[label] = self.counts.get(label, 0) + 1
+        kept = self.findings.setdefault(label, [])
+        if len(kept) < MAX_FINDINGS:
+            kept.append(finding)
+
+    def __bool__(self) -> bool:
+        return bool(self.findings)
+
+
+def _covering_words(text: str, start: int, end: int) -> list[str]:
+    """The words of ``text`` that overlap ``[start, end)``, case-folded (a detector's span
+    may start or end inside a word; the whole words are what production is searched for)."""
+    return [
+        m.group().casefold() for m in WORD.finditer(text) if m.end() > start and m.start() < end
+    ]
+
+
+def secrets_settings(settings: object) -> SecretsSettings:
+    """sanitize.yaml's ``secrets:`` section (its defaults until the config reads one)."""
+    return getattr(settings, "secrets", None) or SecretsSettings()
+
+
+class Sweep:
+    """One sweep: detectors, the ``secrets:`` settings (sinks, allow), the learned hosts and
+    the findings so far. ``salt`` keys the digests of flagged values (the run's verification
+    key)."""
+
+    def __init__(self, hosts: HostIndex, settings: SecretsSettings, salt: bytes) -> None:
+        self.hosts = hosts
+        self.settings = settings
+        self.allow = settings.allow
+        self.salt = salt
+        self.findings: list[Finding] = []
+        self.total = 0
+        self.scanned = 0
+        self.confirmed_stores: list[str] = []
+
+    # -- detection -------------------------------------------------------------------------
+    def look(self, text: str, hint: str | None = None) -> list[Flag]:
+        """What ``text`` holds that could act on production; ``hint`` is the field's name
+        (a column, a metadata field, a JSON key), which raises a detector's prior."""
+        self.scanned += 1
+        if not text or text in self.allow:
+            return []
+        flags = []
+        for hit in find_secrets(text, settings=self.settings):  # allowed, sinks: not hits
+            span = text[hit.start : hit.end]
+            if span in self.allow or (hit.kind in URL_KINDS and self._reaches_nothing(span)):
+                continue
+            flags.append(Flag(hit.rule, hit.kind, hit.start, hit.end))
+        if not flags and hint:
+            rule = looks_like_secret(text, hint)
+            if rule is not None and not self._reaches_nothing(text):
+                flags.append(Flag(rule, "secret", 0, len(text)))
+        learned = self.hosts.found_in(text)
+        if learned is not None:
+            flags.append(Flag("production host", "host", learned=learned))
+        return flags
+
+    def _reaches_nothing(self, span: str) -> bool:
+        """A URL whose host is reserved (``.invalid``), a sink or allowed."""
+        match = URL_HOST.search(span)
+        return match is not None and not self.hosts.is_destination(match.group(1).lower())
+
+    def hidden(self, text: str) -> str:
+        """``text`` (a key, a path, an id) with every flagged span and learned host as ``*``."""
+        if not text:
+            return text
+        flags = self.look(text)
+        self.scanned -= 1
+        if not flags:
+            return text
+        spans = sorted((f.start, f.end) for f in flags if f.kind != "host" and f.end > f.start)
+        for start, end in reversed(spans):
+            text = f"{text[:start]}*{text[end:]}"
+        if any(f.kind == "host" for f in flags):
+            text = _hide_hosts(text, self.hosts)
+        return text
+
+    # -- findings --------------------------------------------------------------------------
+    def record(self, finding: Finding) -> None:
+        self.total += 1
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(finding)
+
+    def pending(self) -> Pending:
+        return Pending(WordIndex(salt=self.salt))
+
+    def confirm(self, pending: Pending, production: Iterable[str]) -> None:
+        """Record the pending findings whose value production holds (``production``: every
+        text of the store's production data)."""
+        if not pending:
+            return
+        left = set(pending.findings)
+        for text in production:
+            if not left:
+                break
+            for _, _, label in pending.index.find(text):
+                if label in left:
+                    left.discard(label)
+                    for finding in pending.findings[label]:
+                        self.record(finding)
+                    self.total += pending.counts[label] - len(pending.findings[label])
+
+    def flagged(self, where: str, key: str, flag: Flag, fix: str) -> Finding:
+        rule = flag.rule
+        if flag.kind == "host":
+            rule = f"production host (learned from {flag.learned})"
+        return Finding(where, key, rule, fix)
+
+    def describe(self) -> str:
+        places = "; ".join(f.describe() for f in self.findings)
+        more = (
+            f"; and {self.total - len(self.findings)} more"
+            if self.total > len(self.findings)
+            else ""
+        )
+        return (
+            f"{self.total} staging value(s) could act on production (a live credential or a "
+            f"production host): {places}{more}"
+        )
+
+
+def _hide_hosts(text: str, hosts: HostIndex) -> str:
+    def hide(match: Any) -> str:
+        name = match.group().lower()
+        return "*" if any(p in hosts.hosts for p in parents(name)) else match.group()
+
+    return HOST_LIKE.sub(hide, text)
+
+
+def advice(flag: Flag, field_name: str, op: Operator | None, path: str = "", text: str = "") -> str:
+    """The rule to change so ``flag`` does not reach staging again: ``secret`` or
+    ``{url: sandbox}`` for a whole value, a JSON path rule for a leaf, ``detect`` (which finds
+    SECRET and URL entities) for a value inside a free text (``text``: the flagged text)."""
+    want = "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
+    now = f" ({op.where}, now `{op.label()}`)" if op is not None else ""
+    if path and op is not None and op.name == "json":
+        return f'add `"{path}": {want}` to the json rule of {field_name}{now}'
+    if path:
+        return f'set `{{json: {{"{path}": {want}, "$.**": keep}}}}` on {field_name}{now}'
+    entity = "SECRET" if want == "secret" else "URL"
+    if op is not None and op.name == "detect":
+        return f"let `detect` on {field_name}{now} find {entity}, or set `{want}` there"
+    if FREE_TEXT.search(text.strip()):
+        return f"set `detect` (it finds {entity}) on {field_name}{now}"
+    return f"set `{want}` on {field_name}{now}"
+
+
+# --- texts of one value ------------------------------------------------------------------
+
+
+def json_leaves(node: Any, path: str = "$") -> Iterator[tuple[str, str | None, str]]:
+    """(path, the key it sits under, text) of every string leaf and object key."""
+    if isinstance(node, dict):
+        for key, child in node.items():
+            yield path, None, str(key)
+            yield from json_leaves(child, f"{path}.{key}")
+    elif isinstance(node, list):
+        for number, child in enumerate(node):
+            yield from json_leaves(child, f"{path}[{number}]")
+    elif isinstance(node, str):
+        yield path, path.rsplit(".", 1)[-1].split("[", 1)[0], node
+
+
+def parsed_json(text: str) -> Any:
+    """A text that holds a JSON object or array, parsed; None otherwise."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def value_flags(sweep: Sweep, text: str, hint: str | None) -> list[tuple[str, str, Flag]]:
+    """(JSON path or "", the text the flag's span is in, flag) of one cell or field value:
+    a JSON document by leaf (so the path is named), anything else whole."""
+    document = parsed_json(text)
+    if document is None:
+        return [("", text, flag) for flag in sweep.look(text, hint)]
+    found = []
+    for path, key, leaf in json_leaves(document):
+        for flag in sweep.look(leaf, key):
+            found.append((path if key is not None else f"{path} (a key)", leaf, flag))
+    return found
+
+
+def frame_findings(
+    sweep: Sweep,
+    where: str,
+    keys: list[str],
+    columns: dict[str, Operator | None],
+    frames: Iterable[pl.DataFrame],
+    pending: Pending,
+) -> None:
+    """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
+    value, any other waits in ``pending`` for production to confirm it."""
+    first = 1
+    for frame in frames:
+        for name, op in columns.items():
+            column = frame.get_column(name)
+            if column.dtype != pl.String:
+                column = pl.Series(name, [_text(v) for v in column.to_list()], dtype=pl.String)
+            for value in column.drop_nulls().unique().to_list():
+                flags = value_flags(sweep, value, name)
+                if not flags:
+                    continue
+                rows = frame.with_row_index("__row", offset=first).filter(column == value)
+                for row in rows.select("__row", *keys).iter_rows():
+                    key = row_key(sweep, keys, row)
+                    for path, span_text, flag in flags:
+                        field_name = f"{where}.{name}"
+                        shown = f"{field_name} {sweep.hidden(path)}" if path else field_name
+                        fix = advice(flag, field_name, op, sweep.hidden(path), span_text)
+                        finding = sweep.flagged(shown, key, flag, fix)
+                        if flag.kind == "host" or (op is not None and not op.changes_values):
+                            sweep.record(finding)
+                        else:
+                            pending.add(span_text, flag, finding)
+        first += frame.height
+
+
+def _text(value: object) -> str | None:
+    """A cell as text: a driver may hand JSON back parsed."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def row_key(sweep: Sweep, keys: list[str], row: tuple) -> str:
+    """``id=3`` — or ``row 7`` when a key value itself is flagged."""
+    shown = ", ".join(f"{k}={v}" for k, v in zip(keys, row[1:], strict=True))
+    if not shown or sweep.hidden(shown) != shown:
+        return f"row {row[0]}"
+    return shown
+
+
+def production_texts(frames: Iterable[pl.DataFrame], copy_text: bool = False) -> Iterator[str]:
+    """Every distinct text of production frames, for :meth:`Sweep.confirm` (``copy_text``:
+    PostgreSQL COPY text, whose escapes are undone first, as the shadow's are)."""
+    for frame in frames:
+        for name in frame.columns:
+            column = frame.get_column(name)
+            if column.dtype == pl.String:
+                values = column.drop_nulls().unique().to_list()
+                yield from (copy_unescape(v) for v in values) if copy_text else values
+            elif column.dtype == pl.Object or column.dtype.is_nested():
+                yield from (_text(v) or "" for v in column.drop_nulls().to_list())
+
+
+# --- objects -----------------------------------------------------------------------------
+
+
+def object_advice(flag: Flag, rule: ObjectRule | None, place: str) -> str:
+    """What to change in the ``objects:`` rule of the key (``place``: key, field, line…)."""
+    want = "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
+    if rule is None:
+        return f"add an `objects:` rule masking this key's field with `{want}`"
+    named = f'the `objects:` rule "{rule.glob}" ({rule.where}, now `{rule.label()}`)'
+    if place == "key":
+        return f"mask the key's segments with `keys:` in {named}, or `drop` those objects"
+    if place.startswith(("metadata.", "tags.")):
+        kind, _, name = place.partition(".")
+        return f"set `{name}: {want}` under `{kind}:` in {named}"
+    path = place.split(" ", 2)[-1] if "$" in place else ""
+    if path.startswith("$"):
+        return f'add `"{path}": {want}` to {named}'
+    return f"mask these texts with `detect` (it finds SECRET and URL) in {named}, or `drop` them"
+
+
+def sweep_objects(
+    sweep: Sweep,
+    reader: ObjectSource,
+    store: str,
+    rule_of: Callable[[str], ObjectRule | None],
+    pending: Pending,
+) -> None:
+    """Every object of a staging store (a shadow, or live): key, metadata, tags, contents."""
+    for info in reader.list():
+        where = f"{store}:{sweep.hidden(info.key)}"
+        rule = rule_of(info.key)
+        found: list[tuple[str, str, Flag]] = [(info.key, "key", f) for f in sweep.look(info.key)]
+        attributes = reader.attributes(info.key)
+        for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
+            for name, value in fields.items():
+                for path, text, flag in value_flags(sweep, value, name):
+                    place = f"{kind}.{name}" + (f" {path}" if path else "")
+                    found.append((text, place, flag))
+        with reader.open(info.key) as stream:
+            for place, text in contents(info.key, stream):
+                hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
+                found.extend((text, place, flag) for flag in sweep.look(text, hint))
+        for text, place, flag in found:
+            shown = sweep.hidden(place)
+            finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown))
+            if flag.kind == "host":
+                sweep.record(finding)
+            else:
+                pending.add(text, flag, finding)
+
+
+def object_texts(source: ObjectSource) -> Iterator[str]:
+    """Every text of a production object store: keys, metadata, tags, contents."""
+    for info in source.list():
+        yield info.key
+        attributes = source.attributes(info.key)
+        yield from attributes.metadata.values()
+        yield from attributes.tags.values()
+        with source.open(info.key) as stream:
+            for _, text in contents(info.key, stream):
+                yield text
+
+
+# --- vectors -----------------------------------------------------------------------------
+
+
+def sweep_collections(
+    sweep: Sweep,
+    reader: VectorSource,
+    collections: Collections,
+    store: str,
+    plans: dict[str, CollectionPlan],
+    pending: Pending,
+) -> None:
+    """Every record's id, document and metadata texts of ``collections``."""
+    for info, shown in collections:
+        plan = plans.get(shown) or plans.get(info.name)
+        number = 0
+        for batch in reader.batches(info, SCAN_BATCH):
+            for record, (rid, document, metadata) in enumerate(
+                zip(batch.ids, batch.documents, batch.metadatas, strict=True), start=number + 1
+            ):
+                key = f"id={rid}" if sweep.hidden(str(rid)) == str(rid) else f"record {record}"
+                found: list[tuple[str, str, str, Operator | None]] = []
+                for flag in sweep.look(str(rid)):
+                    found.append(("id", str(rid), flag, None))  # type: ignore[arg-type]
+                if isinstance(document, str):
+                    op = plan.document.operator if plan and plan.document else None
+                    found.extend(("document", document, f, op) for f in sweep.look(document))
+                for name, value in (metadata or {}).items():
+                    fp = plan.metadata.get(name) if plan else None
+                    for text in metadata_texts(value):
+                        for path, span_text, flag in value_flags(sweep, text, name):
+                            place = f"metadata.{name}" + (f" {sweep.hidden(path)}" if path else "")
+                            found.append((place, span_text, flag, fp.operator if fp else None))
+                for place, text, flag, op in found:  # type: ignore[misc]
+                    field_name = f"{store}.{shown}.{place}"
+                    fix = advice(flag, field_name, op, text=text)
+                    finding = sweep.flagged(field_name, key, flag, fix)
+                    if flag.kind == "host":
+                        sweep.record(finding)
+                    else:
+                        pending.add(text, flag, finding)
+            number += len(batch)
+
+
+def record_texts(source: VectorSource, collections: Iterable[CollectionInfo]) -> Iterator[str]:
+    """Every id, document and metadata text of production collections."""
+    for info in collections:
+        for batch in source.batches(info, SCAN_BATCH):
+            yield from (str(rid) for rid in batch.ids)
+            yield from (d for d in batch.documents if isinstance(d, str))
+            for metadata in batch.metadatas:
+                for value in (metadata or {}).values():
+                    yield from metadata_texts(value)
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+
+def sweep_table(
+    sweep: Sweep, target: SqlTarget, source: str, plan: TablePlan, pending: Pending
+) -> None:
+    """Every text column of one loaded shadow table (``keep`` ones included)."""
+    table = plan.table
+    texts = [name for name, column in table.columns.items() if column.kind in TEXT_KINDS]
+    if not texts:
+        return
+    keys = list(table.primary_key)
+    columns = {n: plan.columns[n].operator if n in plan.columns else None for n in texts}
+    frames = shadow_frames(target, table.name, keys, texts)
+    frame_findings(sweep, f"{source}.{table.name}", keys, columns, frames, pending)
