@@ -43,7 +43,6 @@ from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embed
 from sanitizer.verify.checks import check_counts, record_leaks, record_secrets
 from sanitizer.verify.run import RunLeakCheck
 from sanitizer.verify.schema import check_schema, shadow_inventory
-from sanitizer.verify.secrets import secrets_settings
 
 log = logging.getLogger("sanitizer")
 P = TypeVar("P")
@@ -179,8 +178,7 @@ def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
     if workers > 1:
         pool = MaskPool(workers, ctx.keyring, settings.nlp, known)
         ctx.pool = ctx.stack.enter_context(pool)
-    secrets = secrets_settings(settings)
-    ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size, secrets)
+    ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size, settings.secrets)
 
 
 def _known_values(parts: list[Part]) -> dict[str, list[str]]:

@@ -110,11 +110,6 @@ def _covering_words(text: str, start: int, end: int) -> list[str]:
     ]
 
 
-def secrets_settings(settings: object) -> SecretsSettings:
-    """sanitize.yaml's ``secrets:`` section (its defaults until the config reads one)."""
-    return getattr(settings, "secrets", None) or SecretsSettings()
-
-
 class Sweep:
     """One sweep: detectors, the ``secrets:`` settings (sinks, allow), the learned hosts and
     the findings so far. ``salt`` keys the digests of flagged values (the run's verification

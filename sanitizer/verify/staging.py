@@ -43,7 +43,6 @@ from sanitizer.verify.secrets import (
     object_texts,
     production_texts,
     record_texts,
-    secrets_settings,
     sweep_collections,
     sweep_objects,
 )
@@ -153,7 +152,7 @@ def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport, Sweep]:
     are only made (and forgotten) when the first scan found something."""
     keyring = Keyring(settings.key)
     index = LeakIndex(verification_key(keyring))
-    secrets = secrets_settings(settings)
+    secrets = settings.secrets
     hosts = HostIndex(secrets.sinks.values(), secrets.allow)
     sql_fakes: list[str] = []
     plans = index_sources(settings, index, sql_fakes, hosts)
