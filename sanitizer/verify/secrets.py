@@ -49,6 +49,7 @@ from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 MAX_FINDINGS = 20  # reported per run: enough to find the rules to fix
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
+EMAIL = re.compile(r"(?:mailto:)?[^@\s]+@[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -219,21 +220,30 @@ def _hide_hosts(text: str, hosts: HostIndex) -> str:
     return HOST_LIKE.sub(hide, text)
 
 
+def wanted(flag: Flag, text: str) -> str:
+    """The operator that keeps ``flag`` out of staging, for the flagged ``text``: ``detect``
+    for a free text (it finds SECRET and URL), ``{fake: email}`` for an address on a
+    production host, ``{url: sandbox}`` for a URL or host, ``secret`` for a credential."""
+    value = text.strip()
+    if FREE_TEXT.search(value):
+        return "detect"
+    if flag.kind == "host" and EMAIL.fullmatch(value):
+        return "{fake: email}"  # a fake address lands on a reserved domain
+    return "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
+
+
 def advice(flag: Flag, field_name: str, op: Operator | None, path: str = "", text: str = "") -> str:
-    """The rule to change so ``flag`` does not reach staging again: ``secret`` or
-    ``{url: sandbox}`` for a whole value, a JSON path rule for a leaf, ``detect`` (which finds
-    SECRET and URL entities) for a value inside a free text (``text``: the flagged text)."""
-    want = "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
+    """The rule to change so ``flag`` does not reach staging again (``text``: the flagged
+    text; ``path``: its JSON path inside the field)."""
+    want = wanted(flag, text)
     now = f" ({op.where}, now `{op.label()}`)" if op is not None else ""
     if path and op is not None and op.name == "json":
         return f'add `"{path}": {want}` to the json rule of {field_name}{now}'
     if path:
         return f'set `{{json: {{"{path}": {want}, "$.**": keep}}}}` on {field_name}{now}'
-    entity = "SECRET" if want == "secret" else "URL"
     if op is not None and op.name == "detect":
+        entity = "SECRET" if flag.kind not in (*URL_KINDS, "host") else "URL"
         return f"let `detect` on {field_name}{now} find {entity}, or set `{want}` there"
-    if FREE_TEXT.search(text.strip()):
-        return f"set `detect` (it finds {entity}) on {field_name}{now}"
     return f"set `{want}` on {field_name}{now}"
 
 
@@ -345,20 +355,24 @@ def production_texts(frames: Iterable[pl.DataFrame], copy_text: bool = False) ->
 # --- objects -----------------------------------------------------------------------------
 
 
-def object_advice(flag: Flag, rule: ObjectRule | None, place: str) -> str:
-    """What to change in the ``objects:`` rule of the key (``place``: key, field, line…)."""
-    want = "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
+def object_advice(flag: Flag, rule: ObjectRule | None, place: str, text: str = "") -> str:
+    """What to change in the ``objects:`` rule of the key (``place``: key, field, line…;
+    ``text``: the flagged text)."""
+    want = wanted(flag, text)
     if rule is None:
         return f"add an `objects:` rule masking this key's field with `{want}`"
     named = f'the `objects:` rule "{rule.glob}" ({rule.where}, now `{rule.label()}`)'
     if place == "key":
-        return f"mask the key's segments with `keys:` in {named}, or `drop` those objects"
+        keys = "hash" if flag.kind == "host" else "detect"  # detect in keys leaves hosts be
+        return f"set `keys: {keys}` in {named}, or `drop` those objects"
     if place.startswith(("metadata.", "tags.")):
         kind, _, name = place.partition(".")
         return f"set `{name}: {want}` under `{kind}:` in {named}"
     path = place.split(" ", 2)[-1] if "$" in place else ""
-    if path.startswith("$"):
+    if path.startswith("$") and rule.handler == "json":
         return f'add `"{path}": {want}` to {named}'
+    if path.startswith("$"):
+        return f'set `{{json: {{"{path}": {want}, "$.**": keep}}}}` in {named}'
     return f"mask these texts with `detect` (it finds SECRET and URL) in {named}, or `drop` them"
 
 
@@ -386,7 +400,7 @@ def sweep_objects(
                 found.extend((text, place, flag) for flag in sweep.look(text, hint))
         for text, place, flag in found:
             shown = sweep.hidden(place)
-            finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown))
+            finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown, text))
             if flag.kind == "host":
                 sweep.record(finding)
             else:

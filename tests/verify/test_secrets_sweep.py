@@ -76,6 +76,21 @@ def test_a_learned_host_is_flagged_with_where_it_was_learned() -> None:
     assert flag.kind == "host" and flag.learned == "app.contacts.email"
 
 
+@pytest.mark.parametrize(
+    ("value", "fix"),
+    [
+        ("ops@acme-corp.com", "set `{fake: email}` on app.t.c"),
+        ("https://status.acme-corp.com/", "set `{url: sandbox}` on app.t.c"),
+        ("write to ops@acme-corp.com today", "set `detect` on app.t.c"),
+    ],
+)
+def test_the_fix_fits_the_value(value: str, fix: str) -> None:
+    sweep = make_sweep(learn=("jane@acme-corp.com",))
+    frame = pl.DataFrame({"id": [1], "c": [value]})
+    frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
+    assert fix in sweep.findings[0].fix, sweep.findings[0].fix
+
+
 def test_a_kept_column_is_recorded_at_once_others_only_when_production_holds_them() -> None:
     live, other = stripe_key(), stripe_key()
     sweep = make_sweep()
@@ -115,7 +130,7 @@ def test_a_key_that_holds_a_credential_is_named_by_row_number() -> None:
     frame = pl.DataFrame({"token": [live], "note": [f"token {live}"]})
     frame_findings(sweep, "app.tokens", ["token"], {"note": op("keep")}, [frame], sweep.pending())
     assert [(f.where, f.key) for f in sweep.findings] == [("app.tokens.note", "row 1")]
-    assert "set `detect` (it finds SECRET)" in sweep.findings[0].fix
+    assert "set `detect` on app.tokens.note" in sweep.findings[0].fix  # a text: detect
 
 
 def test_objects_keys_metadata_and_contents_are_swept(tmp_path: Path) -> None:
@@ -138,7 +153,7 @@ def test_objects_keys_metadata_and_contents_are_swept(tmp_path: Path) -> None:
     ], places  # notes.md's key is not production's: made by masking, so not live
     text = sweep.describe()
     assert live not in text and token not in text
-    assert 'add `"$.stripe.key": secret` to the `objects:` rule "config/**"' in text
+    assert 'set `{json: {"$.stripe.key": secret, "$.**": keep}}` in the `objects:` rule' in text
 
 
 @pytest.mark.parametrize("value", ["", "   ", "plain words only", "id-12"])
