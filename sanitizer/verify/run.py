@@ -84,7 +84,7 @@ class RunLeakCheck:
         secrets = secrets or SecretsSettings()
         self.hosts = HostIndex(secrets.sinks.values(), secrets.allow)  # learned as they pass
         self.sql = Tracker(self.index, keyring, hosts=self.hosts)  # as batches are read
-        self.secrets = Sweep(self.hosts, secrets, self.index.key)
+        self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
         self.seen: set[int] = set()  # hashes of source values offered to the index
         self.seen_fakes: set[int] = set()

@@ -49,6 +49,7 @@ from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 MAX_FINDINGS = 20  # reported per run: enough to find the rules to fix
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
+PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 EMAIL = re.compile(r"(?:mailto:)?[^@\s]+@[^@\s]+")
 
 
@@ -116,15 +117,21 @@ class Sweep:
     the findings so far. ``salt`` keys the digests of flagged values (the run's verification
     key)."""
 
-    def __init__(self, hosts: HostIndex, settings: SecretsSettings, salt: bytes) -> None:
+    def __init__(
+        self,
+        hosts: HostIndex,
+        settings: SecretsSettings,
+        salt: bytes,
+        leaks: WordIndex | None = None,
+    ) -> None:
         self.hosts = hosts
         self.settings = settings
         self.allow = settings.allow
         self.salt = salt
+        self.leaks = leaks  # the leak index: its values are hidden in places too
         self.findings: list[Finding] = []
         self.total = 0
         self.scanned = 0
-        self.confirmed_stores: list[str] = []
 
     # -- detection -------------------------------------------------------------------------
     def look(self, text: str, hint: str | None = None) -> list[Flag]:
@@ -154,9 +161,13 @@ class Sweep:
         return match is not None and not self.hosts.is_destination(match.group(1).lower())
 
     def hidden(self, text: str) -> str:
-        """``text`` (a key, a path, an id) with every flagged span and learned host as ``*``."""
+        """``text`` (a key, a path, an id) with every flagged span, learned host and value
+        the leak index tracks as ``*``: names in staging are data too."""
         if not text:
             return text
+        if self.leaks is not None:
+            for start, end, _ in reversed(self.leaks.find(text)):
+                text = f"{text[:start]}*{text[end:]}"
         flags = self.look(text)
         self.scanned -= 1
         if not flags:
@@ -250,17 +261,22 @@ def advice(flag: Flag, field_name: str, op: Operator | None, path: str = "", tex
 # --- texts of one value ------------------------------------------------------------------
 
 
-def json_leaves(node: Any, path: str = "$") -> Iterator[tuple[str, str | None, str]]:
-    """(path, the key it sits under, text) of every string leaf and object key."""
+def json_leaves(
+    node: Any, path: str = "$", under: str | None = None
+) -> Iterator[tuple[str, str | None, str]]:
+    """(path, the key it sits under, text) of every string leaf and object key; a key that
+    is not a plain name is written ``["…"]``, so a value inside it stays a word of its own."""
     if isinstance(node, dict):
         for key, child in node.items():
-            yield path, None, str(key)
-            yield from json_leaves(child, f"{path}.{key}")
+            name = str(key)
+            yield path, None, name
+            step = f".{name}" if PLAIN_KEY.fullmatch(name) else f"[{json.dumps(name)}]"
+            yield from json_leaves(child, path + step, name)
     elif isinstance(node, list):
         for number, child in enumerate(node):
-            yield from json_leaves(child, f"{path}[{number}]")
+            yield from json_leaves(child, f"{path}[{number}]", under)
     elif isinstance(node, str):
-        yield path, path.rsplit(".", 1)[-1].split("[", 1)[0], node
+        yield path, under, node
 
 
 def parsed_json(text: str) -> Any:

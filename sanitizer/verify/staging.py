@@ -166,7 +166,7 @@ def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport, Sweep]:
         with_fakes.fakes += sql_fakes
         with_fakes.finish()
         report = scan_all(settings, index)
-    sweep = Sweep(hosts, secrets, index.key)
+    sweep = Sweep(hosts, secrets, index.key, index)
     sweep_live(settings, sweep, plans)
     return index, report, sweep
 

@@ -17,6 +17,7 @@ from sanitizer.extract.objects.local import LocalSource
 from sanitizer.mask.operators import Operator, parse_rule
 from sanitizer.mask.secrets import SecretsSettings, neutralize_secret
 from sanitizer.verify.hosts import HostIndex
+from sanitizer.verify.leaks import LeakIndex
 from sanitizer.verify.secrets import (
     Sweep,
     frame_findings,
@@ -159,3 +160,17 @@ def test_objects_keys_metadata_and_contents_are_swept(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["", "   ", "plain words only", "id-12"])
 def test_plain_values_are_not_flagged(value: str) -> None:
     assert make_sweep().look(value, "notes") == []
+
+
+def test_a_json_key_holding_a_tracked_value_is_hidden_in_the_place() -> None:
+    live = stripe_key()
+    leaks = LeakIndex(b"salt")
+    assert leaks.add("jane.doe@corp-mail.com")
+    sweep = make_sweep()
+    sweep.leaks = leaks
+    cell = json.dumps({"jane.doe@corp-mail.com": {"api_key": live}})
+    frame = pl.DataFrame({"id": [1], "c": [cell]})
+    frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
+    (finding,) = sweep.findings
+    assert finding.where == 'app.t.c $["*"].api_key', finding
+    assert "corp-mail" not in sweep.describe() and live not in sweep.describe()
