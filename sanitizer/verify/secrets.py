@@ -40,6 +40,7 @@ from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.plans import CollectionPlan, TablePlan
 from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
+from sanitizer.mask.secrets.find import COLUMN_HINT
 from sanitizer.mask.text.known_values import WORD, WordIndex
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, HostIndex, parents
 from sanitizer.verify.objects import contents
@@ -77,12 +78,27 @@ class Finding:
         return f"{self.where} ({self.key}): {self.rule} — {self.fix}"
 
 
+class SpanIndex(WordIndex):
+    """Flagged values by the keyed hash of their words — any value, however short: a
+    detector said it is a credential."""
+
+    def add_words(self, tokens: list[str]) -> str:
+        """Index ``tokens``; their label (the same for the same words)."""
+        digest = self._hash(tokens)
+        label = self.labels.get(digest)
+        if label is None:
+            label = self.labels[digest] = str(len(self.labels))
+            self.sizes.add(len(tokens))
+            self.firsts.add(hash((self.salt, tokens[0])))
+        return label
+
+
 @dataclass
 class Pending:
     """Flagged values of one store not yet known to be production's: the keyed digests of
     their words, and the findings each would make."""
 
-    index: WordIndex
+    index: SpanIndex
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -90,11 +106,7 @@ class Pending:
         tokens = _covering_words(text, flag.start, flag.end)
         if not tokens:
             return
-        label = str(self.index._hash(tokens))
-        if label not in self.index.labels.values():
-            self.index.labels[self.index._hash(tokens)] = label
-            self.index.sizes.add(len(tokens))
-            self.index.firsts.add(hash((self.index.salt, tokens[0])))
+        label = self.index.add_words(tokens)
         self.counts[label] = self.counts.get(label, 0) + 1
         kept = self.findings.setdefault(label, [])
         if len(kept) < MAX_FINDINGS:
@@ -146,7 +158,7 @@ class Sweep:
             if span in self.allow or (hit.kind in URL_KINDS and self._reaches_nothing(span)):
                 continue
             flags.append(Flag(hit.rule, hit.kind, hit.start, hit.end))
-        if not flags and hint:
+        if not flags and hint and COLUMN_HINT.search(hint):  # else: find_secrets said it all
             rule = looks_like_secret(text, hint)
             if rule is not None and not self._reaches_nothing(text):
                 flags.append(Flag(rule, "secret", 0, len(text)))
@@ -186,7 +198,7 @@ class Sweep:
             self.findings.append(finding)
 
     def pending(self) -> Pending:
-        return Pending(WordIndex(salt=self.salt))
+        return Pending(SpanIndex(salt=self.salt))
 
     def confirm(self, pending: Pending, production: Iterable[str]) -> None:
         """Record the pending findings whose value production holds (``production``: every
@@ -312,29 +324,38 @@ def frame_findings(
     pending: Pending,
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
-    value, any other waits in ``pending`` for production to confirm it."""
+    value, any other waits in ``pending`` for production to confirm it. Each distinct text
+    is looked at once per frame; the rows holding a flagged one are found in one pass."""
     first = 1
     for frame in frames:
         for name, op in columns.items():
             column = frame.get_column(name)
             if column.dtype != pl.String:
                 column = pl.Series(name, [_text(v) for v in column.to_list()], dtype=pl.String)
+            field_name = f"{where}.{name}"
+            flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
             for value in column.drop_nulls().unique().to_list():
-                flags = value_flags(sweep, value, name)
-                if not flags:
-                    continue
-                rows = frame.with_row_index("__row", offset=first).filter(column == value)
-                for row in rows.select("__row", *keys).iter_rows():
-                    key = row_key(sweep, keys, row)
-                    for path, span_text, flag in flags:
-                        field_name = f"{where}.{name}"
-                        shown = f"{field_name} {sweep.hidden(path)}" if path else field_name
-                        fix = advice(flag, field_name, op, sweep.hidden(path), span_text)
-                        finding = sweep.flagged(shown, key, flag, fix)
-                        if flag.kind == "host" or (op is not None and not op.changes_values):
-                            sweep.record(finding)
-                        else:
-                            pending.add(span_text, flag, finding)
+                found = []
+                for path, span_text, flag in value_flags(sweep, value, name):
+                    shown_path = sweep.hidden(path) if path else ""
+                    place = f"{field_name} {shown_path}" if path else field_name
+                    fix = advice(flag, field_name, op, shown_path, span_text)
+                    found.append((span_text, flag, place, fix))
+                if found:
+                    flagged[value] = found
+            if not flagged:
+                continue
+            mask = column.is_in(list(flagged))
+            rows = frame.with_row_index("__row", offset=first).filter(mask)
+            values = column.filter(mask).to_list()
+            for row, value in zip(rows.select("__row", *keys).iter_rows(), values, strict=True):
+                key = row_key(sweep, keys, row)
+                for span_text, flag, place, fix in flagged[value]:
+                    finding = sweep.flagged(place, key, flag, fix)
+                    if flag.kind == "host" or (op is not None and not op.changes_values):
+                        sweep.record(finding)
+                    else:
+                        pending.add(span_text, flag, finding)
         first += frame.height
 
 
