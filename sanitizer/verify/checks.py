@@ -62,7 +62,7 @@ def record_secrets(receipt: Receipt, sweep: Sweep) -> None:
         "production_hosts_learned": len(sweep.hosts),
         "staging_values_scanned": sweep.scanned,
         "hits": sweep.total,
-        "where": [f"{f.where} ({f.key}): {f.rule}" for f in sweep.findings],
+        "where": [p.summary() for p in sweep.places.values()],
     }
     if sweep.total:
         receipt.verification["passed"] = False

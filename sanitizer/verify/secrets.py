@@ -47,7 +47,8 @@ from sanitizer.verify.objects import contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
-MAX_FINDINGS = 20  # reported per run: enough to find the rules to fix
+MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
+KEYS_SHOWN = 3  # row keys named per place
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
 PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -76,6 +77,36 @@ class Finding:
 
     def describe(self) -> str:
         return f"{self.where} ({self.key}): {self.rule} — {self.fix}"
+
+
+@dataclass
+class Place:
+    """The findings of one field with one fix: a few row keys, the rules, how many."""
+
+    where: str
+    fix: str
+    keys: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, finding: Finding, count: int = 1) -> None:
+        self.count += count
+        if len(self.keys) < KEYS_SHOWN and finding.key not in self.keys:
+            self.keys.append(finding.key)
+        if finding.rule not in self.rules:
+            self.rules.append(finding.rule)
+
+    def shown_keys(self) -> str:
+        more = self.count - len(self.keys)
+        return ", ".join(self.keys) + (f" and {more} more" if more > 0 else "")
+
+    def summary(self) -> str:
+        """``app.integrations.api_key (id=2, id=4 and 9 more): stripe-access-token``."""
+        rules = ", ".join(self.rules[:4]) + (", …" if len(self.rules) > 4 else "")
+        return f"{self.where} ({self.shown_keys()}): {rules}"
+
+    def describe(self) -> str:
+        return f"{self.summary()} — {self.fix}"
 
 
 class SpanIndex(WordIndex):
@@ -141,7 +172,7 @@ class Sweep:
         self.allow = settings.allow
         self.salt = salt
         self.leaks = leaks  # the leak index: its values are hidden in places too
-        self.findings: list[Finding] = []
+        self.places: dict[tuple[str, str], Place] = {}
         self.total = 0
         self.scanned = 0
 
@@ -192,10 +223,14 @@ class Sweep:
         return text
 
     # -- findings --------------------------------------------------------------------------
-    def record(self, finding: Finding) -> None:
-        self.total += 1
-        if len(self.findings) < MAX_FINDINGS:
-            self.findings.append(finding)
+    def record(self, finding: Finding, count: int = 1) -> None:
+        """Count ``count`` values like ``finding`` (a place past the first 20 only counts)."""
+        self.total += count
+        place = self.places.get((finding.where, finding.fix))
+        if place is None and len(self.places) < MAX_FINDINGS:
+            place = self.places[finding.where, finding.fix] = Place(finding.where, finding.fix)
+        if place is not None:
+            place.add(finding, count)
 
     def pending(self) -> Pending:
         return Pending(SpanIndex(salt=self.salt))
@@ -212,9 +247,10 @@ class Sweep:
             for _, _, label in pending.index.find(text):
                 if label in left:
                     left.discard(label)
-                    for finding in pending.findings[label]:
+                    findings = pending.findings[label]
+                    for finding in findings:
                         self.record(finding)
-                    self.total += pending.counts[label] - len(pending.findings[label])
+                    self.record(findings[0], pending.counts[label] - len(findings))
 
     def flagged(self, where: str, key: str, flag: Flag, fix: str) -> Finding:
         rule = flag.rule
@@ -223,12 +259,9 @@ class Sweep:
         return Finding(where, key, rule, fix)
 
     def describe(self) -> str:
-        places = "; ".join(f.describe() for f in self.findings)
-        more = (
-            f"; and {self.total - len(self.findings)} more"
-            if self.total > len(self.findings)
-            else ""
-        )
+        places = "; ".join(p.describe() for p in self.places.values())
+        counted = sum(p.count for p in self.places.values())
+        more = f"; and {self.total - counted} more elsewhere" if self.total > counted else ""
         return (
             f"{self.total} staging value(s) could act on production (a live credential or a "
             f"production host): {places}{more}"

@@ -49,6 +49,11 @@ def make_sweep(allow: tuple[str, ...] = (), learn: tuple[str, ...] = ()) -> Swee
     return Sweep(hosts, settings, b"salt")
 
 
+def placed(sweep: Sweep) -> list[tuple[str, str]]:
+    """(field, row key) of every finding the sweep names."""
+    return [(p.where, key) for p in sweep.places.values() for key in p.keys]
+
+
 def op(spec: object, line: int = 7) -> Operator:
     return parse_rule(spec, Location("rules/app.yaml", line))
 
@@ -89,7 +94,8 @@ def test_the_fix_fits_the_value(value: str, fix: str) -> None:
     sweep = make_sweep(learn=("jane@acme-corp.com",))
     frame = pl.DataFrame({"id": [1], "c": [value]})
     frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
-    assert fix in sweep.findings[0].fix, sweep.findings[0].fix
+    (place,) = sweep.places.values()
+    assert fix in place.fix, place.fix
 
 
 def test_a_kept_column_is_recorded_at_once_others_only_when_production_holds_them() -> None:
@@ -106,15 +112,13 @@ def test_a_kept_column_is_recorded_at_once_others_only_when_production_holds_the
         }
     )
     frame_findings(sweep, "app.integrations", ["id"], columns, [frame], pending)
-    assert [f.where for f in sweep.findings] == ["app.integrations.kept"]
-    assert sweep.findings[0].key == "id=1"
-    assert "set `secret` on app.integrations.kept (rules/app.yaml:7, now `keep`)" in (
-        sweep.findings[0].fix
-    )
+    (place,) = sweep.places.values()
+    assert (place.where, place.keys) == ("app.integrations.kept", ["id=1"])
+    assert "set `secret` on app.integrations.kept (rules/app.yaml:7, now `keep`)" in place.fix
 
     production = pl.DataFrame({"id": ["1"], "kept": [live], "config": [f"x {live} y"]})
     sweep.confirm(pending, production_texts([production]))
-    places = {(f.where, f.key) for f in sweep.findings}
+    places = set(placed(sweep))
     assert places == {
         ("app.integrations.kept", "id=1"),
         ("app.integrations.config $.smtp.password", "id=2"),
@@ -130,8 +134,8 @@ def test_a_key_that_holds_a_credential_is_named_by_row_number() -> None:
     sweep = make_sweep()
     frame = pl.DataFrame({"token": [live], "note": [f"token {live}"]})
     frame_findings(sweep, "app.tokens", ["token"], {"note": op("keep")}, [frame], sweep.pending())
-    assert [(f.where, f.key) for f in sweep.findings] == [("app.tokens.note", "row 1")]
-    assert "set `detect` on app.tokens.note" in sweep.findings[0].fix  # a text: detect
+    assert placed(sweep) == [("app.tokens.note", "row 1")]
+    assert "set `detect` on app.tokens.note" in sweep.describe()  # a text: detect
 
 
 def test_objects_keys_metadata_and_contents_are_swept(tmp_path: Path) -> None:
@@ -147,7 +151,7 @@ def test_objects_keys_metadata_and_contents_are_swept(tmp_path: Path) -> None:
     pending = sweep.pending()
     sweep_objects(sweep, LocalSource("files", str(staging)), "files", lambda _: rule, pending)
     sweep.confirm(pending, object_texts(LocalSource("files", str(prod))))
-    places = sorted((f.where, f.key) for f in sweep.findings)
+    places = sorted(placed(sweep))
     assert places == [
         ("files:config/*.txt", "key"),
         ("files:config/app.json", "$.stripe.key"),
@@ -171,6 +175,5 @@ def test_a_json_key_holding_a_tracked_value_is_hidden_in_the_place() -> None:
     cell = json.dumps({"jane.doe@corp-mail.com": {"api_key": live}})
     frame = pl.DataFrame({"id": [1], "c": [cell]})
     frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
-    (finding,) = sweep.findings
-    assert finding.where == 'app.t.c $["*"].api_key', finding
+    assert [where for where, _ in placed(sweep)] == ['app.t.c $["*"].api_key']
     assert "corp-mail" not in sweep.describe() and live not in sweep.describe()

@@ -281,8 +281,7 @@ def test_a_kept_credential_or_production_host_stops_the_run_and_the_fix_passes(
     leaky = sanitize(config, "snapshot")
     assert leaky.returncode == ExitCode.LEAK, leaky.describe()
     message = leaky.stderr
-    assert "app.integrations.api_key (id=1)" in message, message
-    assert "app.integrations.api_key (id=2)" in message, message
+    assert "app.integrations.api_key (id=1, id=2): stripe-access-token, github-pat" in message
     assert "set `secret` on app.integrations.api_key" in message, message
     assert "app.integrations.webhook_url (id=2)" in message, message
     assert "set `{url: sandbox}` on app.integrations.webhook_url" in message, message
