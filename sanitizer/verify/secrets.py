@@ -192,7 +192,8 @@ class Sweep:
         if not flags and hint and COLUMN_HINT.search(hint):  # else: find_secrets said it all
             rule = looks_like_secret(text, hint)
             if rule is not None and not self._reaches_nothing(text):
-                flags.append(Flag(rule, "secret", 0, len(text)))
+                kind = "url" if URL_HOST.match(text.strip()) else "secret"  # a webhook_url
+                flags.append(Flag(rule, kind, 0, len(text)))
         learned = self.hosts.found_in(text)
         if learned is not None:
             flags.append(Flag("production host", "host", learned=learned))
@@ -276,6 +277,12 @@ def _hide_hosts(text: str, hosts: HostIndex) -> str:
     return HOST_LIKE.sub(hide, text)
 
 
+def _label(label: str, name: str) -> str:
+    """A rule as a message shows it: whole when short (``keep``, ``fake: email``), else its
+    operator's name (a json rule lists every path)."""
+    return label if len(label) <= 40 else name
+
+
 def wanted(flag: Flag, text: str) -> str:
     """The operator that keeps ``flag`` out of staging, for the flagged ``text``: ``detect``
     for a free text (it finds SECRET and URL), ``{fake: email}`` for an address on a
@@ -292,7 +299,7 @@ def advice(flag: Flag, field_name: str, op: Operator | None, path: str = "", tex
     """The rule to change so ``flag`` does not reach staging again (``text``: the flagged
     text; ``path``: its JSON path inside the field)."""
     want = wanted(flag, text)
-    now = f" ({op.where}, now `{op.label()}`)" if op is not None else ""
+    now = f" ({op.where}, now `{_label(op.label(), op.name)}`)" if op is not None else ""
     if path and op is not None and op.name == "json":
         return f'add `"{path}": {want}` to the json rule of {field_name}{now}'
     if path:
@@ -431,7 +438,8 @@ def object_advice(flag: Flag, rule: ObjectRule | None, place: str, text: str = "
     want = wanted(flag, text)
     if rule is None:
         return f"add an `objects:` rule masking this key's field with `{want}`"
-    named = f'the `objects:` rule "{rule.glob}" ({rule.where}, now `{rule.label()}`)'
+    now = _label(rule.label(), rule.handler)
+    named = f'the `objects:` rule "{rule.glob}" ({rule.where}, now `{now}`)'
     if place == "key":
         keys = "hash" if flag.kind == "host" else "detect"  # detect in keys leaves hosts be
         return f"set `keys: {keys}` in {named}, or `drop` those objects"
