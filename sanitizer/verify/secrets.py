@@ -52,7 +52,7 @@ KEYS_SHOWN = 3  # row keys named per place
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
 PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-EMAIL = re.compile(r"(?:mailto:)?[^@\s]+@[^@\s]+")
+EMAIL = re.compile(r"(?:mailto:)?[^@\s/:]+@[^@\s/:]+")  # an address, not a URL's user@host
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,8 @@ def wanted(flag: Flag, text: str) -> str:
     for a free text (it finds SECRET and URL), ``{fake: email}`` for an address on a
     production host, ``{url: sandbox}`` for a URL or host, ``secret`` for a credential."""
     value = text.strip()
-    if FREE_TEXT.search(value):
+    whole = flag.kind != "host" and text[flag.start : flag.end].strip() == value
+    if FREE_TEXT.search(value) and not whole:  # a PEM key has lines, and is one value
         return "detect"
     if flag.kind == "host" and EMAIL.fullmatch(value):
         return "{fake: email}"  # a fake address lands on a reserved domain

@@ -88,6 +88,7 @@ def test_a_learned_host_is_flagged_with_where_it_was_learned() -> None:
         ("ops@acme-corp.com", "set `{fake: email}` on app.t.c"),
         ("https://status.acme-corp.com/", "set `{url: sandbox}` on app.t.c"),
         ("write to ops@acme-corp.com today", "set `detect` on app.t.c"),
+        ("postgres://app:pw@db.acme-corp.com/app", "set `{url: sandbox}` on app.t.c"),
     ],
 )
 def test_the_fix_fits_the_value(value: str, fix: str) -> None:
@@ -177,3 +178,24 @@ def test_a_json_key_holding_a_tracked_value_is_hidden_in_the_place() -> None:
     frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
     assert [where for where, _ in placed(sweep)] == ['app.t.c $["*"].api_key']
     assert "corp-mail" not in sweep.describe() and live not in sweep.describe()
+
+
+def test_a_private_key_is_one_value_although_it_has_lines() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    pem = (
+        ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    sweep = make_sweep()
+    frame = pl.DataFrame({"id": [1], "c": [pem]})
+    frame_findings(sweep, "app.t", ["id"], {"c": op("keep")}, [frame], sweep.pending())
+    (place,) = sweep.places.values()
+    assert "set `secret` on app.t.c" in place.fix, place.fix
+    assert pem.splitlines()[1] not in sweep.describe()
