@@ -251,8 +251,9 @@ def scan(source: str, config_path: Path, rows: int, per_shape: int, write: bool)
 @config_option
 @handle_errors
 def verify(config_path: Path) -> None:
-    """Look for production values of masked fields anywhere in staging (read-only), and
-    check staging holds every schema object of production.
+    """Look for production values of masked fields, live credentials and production hosts
+    anywhere in staging (read-only), and check staging holds every schema object of
+    production.
 
     Exit 5 (leak) names each place as field and row key, never the value; exit 4 names the
     schema objects staging lacks (or holds beyond production's).
@@ -262,7 +263,14 @@ def verify(config_path: Path) -> None:
     from sanitizer.verify.staging import verify_schemas, verify_staging
 
     settings = load_settings(config_path)
-    index, report = verify_staging(settings)
+    index, report, sweep = verify_staging(settings)
+    if sweep.total:
+        leaks = f" Also, {report.describe()}." if report.total else ""
+        raise LeakError(
+            sweep.describe() + "." + leaks,
+            hint="change the rules named above (a public test value may instead go on "
+            "`secrets.allow` in sanitize.yaml, exactly) and run sanitize snapshot again.",
+        )
     if report.total:
         raise LeakError(
             report.describe() + ".",
@@ -271,7 +279,8 @@ def verify(config_path: Path) -> None:
     objects = verify_schemas(settings)  # a staging without production's tables is not "ok"
     click.echo(
         f"ok: {len(index)} production values of masked fields looked for in "
-        f"{report.scanned} staging text values; none found. {objects} schema objects of "
+        f"{report.scanned} staging text values; none found. No live credential and none of "
+        f"{len(sweep.hosts)} production hosts in staging. {objects} schema objects of "
         "production are in staging."
     )
 

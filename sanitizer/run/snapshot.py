@@ -40,7 +40,7 @@ from sanitizer.run.guard import claim_all, finish_histories, lock_all, start_his
 from sanitizer.run.objects import ObjectPart
 from sanitizer.run.sql import SqlPart
 from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embedder
-from sanitizer.verify.checks import check_counts, record_leaks
+from sanitizer.verify.checks import check_counts, record_leaks, record_secrets
 from sanitizer.verify.run import RunLeakCheck
 from sanitizer.verify.schema import check_schema, shadow_inventory
 
@@ -178,7 +178,7 @@ def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
     if workers > 1:
         pool = MaskPool(workers, ctx.keyring, settings.nlp, known)
         ctx.pool = ctx.stack.enter_context(pool)
-    ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size)
+    ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size, settings.secrets)
 
 
 def _known_values(parts: list[Part]) -> dict[str, list[str]]:
@@ -198,7 +198,8 @@ def load(ctx: RunContext, parts: list[Part]) -> None:
 def verify(ctx: RunContext, parts: list[Part]) -> None:
     """Before the swap: counts and unchanged values, every schema object of production in
     the shadow (docs/stores.md), then no production value of a masked field anywhere in the
-    shadows (docs/design.md, guarantees 4 and 7)."""
+    shadows and no live credential or production host in any field, kept ones too
+    (docs/design.md, guarantees 4, 7 and 11)."""
     assert ctx.leaks is not None
     check_counts(ctx.receipt)
     for part in of_kind(parts, SqlPart):  # production's schema, object for object
@@ -211,8 +212,12 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
         if part.plan is not None
     ]
     # SQL values were indexed as they were read; objects and vectors are read again
-    ctx.leaks.check(tables, of_kind(parts, ObjectPart), of_kind(parts, VectorPart))
-    record_leaks(ctx.receipt, ctx.leaks.report, len(ctx.leaks.index))
+    objects, vectors = of_kind(parts, ObjectPart), of_kind(parts, VectorPart)
+    ctx.leaks.check(tables, objects, vectors)
+    # every text of every shadow, kept fields too: no live credential, no production host
+    ctx.leaks.sweep(of_kind(parts, SqlPart), objects, vectors)
+    record_secrets(ctx.receipt, ctx.leaks.secrets)
+    record_leaks(ctx.receipt, ctx.leaks.report, len(ctx.leaks.index), ctx.leaks.secrets)
 
 
 def swap(parts: list[Part]) -> None:

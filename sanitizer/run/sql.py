@@ -133,7 +133,7 @@ class SqlPart:
         )
         table_receipt = TableReceipt()
         batches = self._read_counted(ctx, table, table_receipt)
-        batches = (leaks.observe_source(plan, b) or b for b in batches)
+        batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
         masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
         self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
         table_receipt.fields = FieldReceipt.of_all(masker.stats)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from sanitizer.errors import LeakError, TargetError
 from sanitizer.receipt import FieldReceipt, ObjectReceipt, Receipt
 from sanitizer.verify.leaks import LeakReport
+from sanitizer.verify.secrets import Sweep
 
 
 def check_counts(receipt: Receipt) -> None:
@@ -55,9 +56,23 @@ def add_entities(receipt: Receipt, fields: Mapping[str, FieldReceipt]) -> None:
             receipt.entities[entity] = receipt.entities.get(entity, 0) + count
 
 
-def record_leaks(receipt: Receipt, report: LeakReport, tracked: int) -> None:
+def record_secrets(receipt: Receipt, sweep: Sweep) -> None:
+    """The secrets sweep's outcome in the receipt: places and detector rules, no value."""
+    receipt.verification["secrets_check"] = {
+        "production_hosts_learned": len(sweep.hosts),
+        "staging_values_scanned": sweep.scanned,
+        "hits": sweep.total,
+        "where": [p.summary() for p in sweep.places.values()],
+    }
+    if sweep.total:
+        receipt.verification["passed"] = False
+
+
+def record_leaks(
+    receipt: Receipt, report: LeakReport, tracked: int, sweep: Sweep | None = None
+) -> None:
     """The leak check's outcome in the receipt; raise when any shadow holds a value of a
-    masked production field."""
+    masked production field, or (``sweep``) a live credential or a production host."""
     receipt.verification["leak_check"] = {
         "values_tracked": tracked,
         "staging_values_scanned": report.scanned,
@@ -66,10 +81,20 @@ def record_leaks(receipt: Receipt, report: LeakReport, tracked: int) -> None:
     }
     if report.total:
         receipt.verification["passed"] = False
+    secrets = sweep is not None and sweep.total > 0
+    if report.total and not secrets:
         raise LeakError(
             report.describe() + ".",
             hint="the staging copy was discarded; add or tighten the rules for the fields "
             "that hold them (e.g. detect on that text column), then run again.",
+        )
+    if secrets:
+        assert sweep is not None
+        leaks = f" Also, {report.describe()}." if report.total else ""
+        raise LeakError(
+            sweep.describe() + "." + leaks,
+            hint="the staging copy was discarded; change the rules named above (a public test "
+            "value may instead go on `secrets.allow` in sanitize.yaml, exactly), then run again.",
         )
 
 

@@ -60,6 +60,7 @@ def index_object(
     """Index one production object's tracked metadata, tags and contents."""
     if rule.handler == "drop":
         return
+    tracker.field = f"{getattr(source, 'name', '')}:{rule.glob}"  # where hosts came from
     if _tracks_any(rule.metadata) or _tracks_any(rule.tags):
         attributes = source.attributes(info.key)
         _index_fields(rule.metadata, attributes.metadata, tracker)

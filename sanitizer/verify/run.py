@@ -13,18 +13,40 @@ from typing import Protocol
 import polars as pl
 
 from sanitizer.extract.objects import ObjectSource
+from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.extract.vectors.base import VectorSource
 from sanitizer.load.objects import ObjectTarget
 from sanitizer.load.sql import SqlTarget
 from sanitizer.load.vectors.base import VectorTarget
-from sanitizer.mask.plans import CollectionPlan, TablePlan
+from sanitizer.mask.plans import CollectionPlan, SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.secrets import SecretsSettings
 from sanitizer.plan.objects import PlannedObject
+from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key
 from sanitizer.verify.objects import index_object, scan_store
+from sanitizer.verify.secrets import (
+    Sweep,
+    object_texts,
+    production_texts,
+    record_texts,
+    sweep_collections,
+    sweep_objects,
+    sweep_table,
+)
 from sanitizer.verify.sql import index_batch, masked_values, scan_target
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections
+
+
+class SqlRun(Protocol):
+    """A SQL source's part of a run, as the secrets sweep reads it."""
+
+    name: str
+    source: SqlSource
+    target: SqlTarget
+    tables: list[SourceTable]
+    plan: SourcePlan | None
 
 
 class ObjectRun(Protocol):
@@ -49,21 +71,27 @@ Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, p
 
 
 class RunLeakCheck:
-    """One run's leak index and report. (PostgreSQL COPY batches hold escaped text; a value
-    with a tab, newline or backslash is then compared escaped, so such values go unchecked.)"""
+    """One run's leak index and report, and its secrets sweep (``secrets``: sanitize.yaml's
+    ``secrets:`` section). (PostgreSQL COPY batches hold escaped text; a value with a tab,
+    newline or backslash is then compared escaped, so such values go unchecked.)"""
 
-    def __init__(self, keyring: Keyring, batch_size: int) -> None:
+    def __init__(
+        self, keyring: Keyring, batch_size: int, secrets: SecretsSettings | None = None
+    ) -> None:
         self.keyring = keyring
         self.index = LeakIndex(verification_key(keyring))
         self.batch_size = batch_size
-        self.sql = Tracker(self.index, keyring)  # SQL values, as batches are read
+        secrets = secrets or SecretsSettings()
+        self.hosts = HostIndex(secrets.sinks.values(), secrets.allow)  # learned as they pass
+        self.sql = Tracker(self.index, keyring, hosts=self.hosts)  # as batches are read
+        self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
         self.seen: set[int] = set()  # hashes of source values offered to the index
         self.seen_fakes: set[int] = set()
         self.report = LeakReport()
 
-    def observe_source(self, plan: TablePlan, batch: pl.DataFrame) -> None:
-        index_batch(self.sql, plan, batch, self.seen)
+    def observe_source(self, plan: TablePlan, batch: pl.DataFrame, source: str = "") -> None:
+        index_batch(self.sql, plan, batch, self.seen, source)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
@@ -85,7 +113,7 @@ class RunLeakCheck:
         self, objects: list[ObjectRun], vectors: list[VectorRun], fakes: bool
     ) -> Tracker:
         """Index the masked fields of every object and vector source (read again)."""
-        tracker = Tracker(self.index, self.keyring, fakes)
+        tracker = Tracker(self.index, self.keyring, fakes, self.hosts)
         for run in objects:
             for item in run.planned:
                 index_object(run.source, item.info, item.rule, tracker)
@@ -109,3 +137,36 @@ class RunLeakCheck:
                 scan_collections(reader, collections, vector_run.name, self.index, self.report)
             finally:
                 reader.close()
+
+    def sweep(self, sql: list[SqlRun], objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+        """The secrets sweep over every shadow (after :meth:`check`, which learned the object
+        and vector sources' hosts): what it flags is confirmed against the same store's
+        production data, read again only when something was flagged."""
+        sweep = self.secrets
+        for part in sql:
+            if part.plan is None:
+                continue
+            shadow = part.target.shadow_reader()
+            for table in part.tables:
+                pending = sweep.pending()
+                sweep_table(sweep, shadow, part.name, part.plan.tables[table.info.name], pending)
+                frames = part.source.batches(table, self.batch_size)
+                sweep.confirm(pending, production_texts(frames, part.source.copy_text))
+        for run in objects:
+            rules = {item.key_out or item.info.key: item.rule for item in run.planned}
+            pending = sweep.pending()
+            sweep_objects(sweep, run.target.shadow_reader(), run.name, rules.get, pending)
+            sweep.confirm(pending, object_texts(run.source))
+        for vector_run in vectors:
+            kept = [plan.collection for plan in vector_run.plans.values() if not plan.drop]
+            if not kept:
+                continue  # nothing was loaded, so there is no shadow to read
+            reader, collections = vector_run.target.shadow_reader()
+            pending = sweep.pending()
+            try:
+                sweep_collections(
+                    sweep, reader, collections, vector_run.name, vector_run.plans, pending
+                )
+            finally:
+                reader.close()
+            sweep.confirm(pending, record_texts(vector_run.source, kept))

@@ -45,17 +45,27 @@ def tracked_json(plan: TablePlan) -> dict[str, Json]:
 
 
 def index_batch(
-    tracker: Tracker, plan: TablePlan, batch: pl.DataFrame, seen: set[int] | None = None
+    tracker: Tracker,
+    plan: TablePlan,
+    batch: pl.DataFrame,
+    seen: set[int] | None = None,
+    source: str = "",
 ) -> None:
     """Add a source batch's values of the tracked columns and JSON paths to the index
-    (``seen``: hashes of values an earlier batch offered: each is tokenized once)."""
+    (``seen``: hashes of values an earlier batch offered: each is tokenized once), and
+    their hosts to the tracker's hosts (reported as ``source.table.column``)."""
+    where = f"{source}.{plan.table.name}" if source else plan.table.name
     for name in tracked_columns(plan):
         if name in batch.columns:
             values = batch[name].drop_nulls().unique().to_list()
-            tracker.index.add_all(values if seen is None else first_seen(values, seen))
+            values = values if seen is None else first_seen(values, seen)
+            tracker.index.add_all(values)
+            if tracker.hosts is not None:
+                tracker.hosts.learn(values, f"{where}.{name}")
     for name, op in tracked_json(plan).items():
         if name in batch.columns:
             values = batch[name].drop_nulls().unique().to_list()
+            tracker.field = f"{where}.{name}"
             tracker.documents(op, values if seen is None else first_seen(values, seen))
 
 

@@ -10,6 +10,7 @@ sides are only read.
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +24,7 @@ from sanitizer.extract.sql import SourceTable, SqlSource, open_snapshots
 from sanitizer.extract.vectors import open_source as open_vectors
 from sanitizer.load.sql.history import META_TABLES
 from sanitizer.mask.engine import TableMasker, UniqueLedger
+from sanitizer.mask.operators import Operator
 from sanitizer.mask.plans import SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.plan.rules import load_rules
@@ -30,10 +32,20 @@ from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.plan.vectors import build_collection_plans
 from sanitizer.stores.sql import reason
+from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
-from sanitizer.verify.objects import scan_store
+from sanitizer.verify.objects import rule_for, scan_store
 from sanitizer.verify.schema import compare, schema_error, staging_inventory
+from sanitizer.verify.secrets import (
+    Sweep,
+    frame_findings,
+    object_texts,
+    production_texts,
+    record_texts,
+    sweep_collections,
+    sweep_objects,
+)
 from sanitizer.verify.sql import (
     TEXT_KINDS,
     index_batch,
@@ -45,9 +57,11 @@ from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, live_reader, scan_collections
 
 
-def index_sources(settings: Settings, index: LeakIndex, fakes: list[str]) -> dict[str, SourcePlan]:
+def index_sources(
+    settings: Settings, index: LeakIndex, fakes: list[str], hosts: HostIndex | None = None
+) -> dict[str, SourcePlan]:
     """Index the masked columns of every SQL source, and add the fakes its rules make of
-    them to ``fakes``; returns the plans it used."""
+    them to ``fakes`` (and the hosts in them to ``hosts``); returns the plans it used."""
     rules = load_rules(settings.rules_dir, list(settings.sources))
     plans = {}
     with ExitStack() as stack:
@@ -55,17 +69,20 @@ def index_sources(settings: Settings, index: LeakIndex, fakes: list[str]) -> dic
             plan = build_plan(rules.get(name) or SourceRules(name), [t.info for t in tables])
             plans[name] = plan
             for table in tables:
-                _index_table(source, table, plan.tables[table.info.name], settings, index, fakes)
+                table_plan = plan.tables[table.info.name]
+                _index_table(name, source, table, table_plan, settings, index, fakes, hosts)
     return plans
 
 
 def _index_table(
+    name: str,
     source: SqlSource,
     table: SourceTable,
     plan: TablePlan,
     settings: Settings,
     index: LeakIndex,
     fakes: list[str],
+    hosts: HostIndex | None,
 ) -> None:
     """Index a table's tracked production values, and the fakes its rules make of them."""
     tracked = set(tracked_columns(plan))
@@ -73,9 +90,9 @@ def _index_table(
         return
     keyring = Keyring(settings.key)
     masker = TableMasker(plan, keyring, settings.nlp, UniqueLedger())
-    tracker = Tracker(index, keyring, fakes=True)  # JSON leaves: faked leaf by leaf, no NLP
+    tracker = Tracker(index, keyring, fakes=True, hosts=hosts)  # JSON leaves: leaf by leaf
     for batch in source.batches(table, settings.batch_size):
-        index_batch(tracker, plan, batch)
+        index_batch(tracker, plan, batch, source=name)
         if tracked:
             masked = masker.mask(batch, only=tracked)
             fakes.extend(v for n in tracked for v in masked[n].drop_nulls().unique().to_list())
@@ -129,14 +146,17 @@ def scan_stores(settings: Settings, index: LeakIndex, report: LeakReport) -> Non
                 reader.close()
 
 
-def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
-    """Index production, scan staging. As in a run, the fakes of object and vector values
+def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport, Sweep]:
+    """Index production, scan staging, then sweep staging for live credentials and the
+    production hosts learned on the way. As in a run, the fakes of object and vector values
     are only made (and forgotten) when the first scan found something."""
     keyring = Keyring(settings.key)
     index = LeakIndex(verification_key(keyring))
+    secrets = settings.secrets
+    hosts = HostIndex(secrets.sinks.values(), secrets.allow)
     sql_fakes: list[str] = []
-    index_sources(settings, index, sql_fakes)
-    tracker = Tracker(index, keyring)
+    plans = index_sources(settings, index, sql_fakes, hosts)
+    tracker = Tracker(index, keyring, hosts=hosts)
     index_stores(settings, tracker)
     index.forget_within(sql_fakes)
     report = scan_all(settings, index)
@@ -146,7 +166,77 @@ def verify_staging(settings: Settings) -> tuple[LeakIndex, LeakReport]:
         with_fakes.fakes += sql_fakes
         with_fakes.finish()
         report = scan_all(settings, index)
-    return index, report
+    sweep = Sweep(hosts, secrets, index.key, index)
+    sweep_live(settings, sweep, plans)
+    return index, report, sweep
+
+
+def sweep_live(settings: Settings, sweep: Sweep, plans: dict[str, SourcePlan]) -> None:
+    """The secrets sweep over live staging: every SQL text column (kept ones too), object
+    and vector record; what it flags is confirmed against production, read-only."""
+    rules = load_rules(settings.rules_dir, list(settings.sources))
+    with ExitStack() as stack:
+        production = {
+            name: (source, {t.info.name: t for t in tables})
+            for name, source, tables in open_snapshots(stack, settings.sources)
+        }
+        for name, staging, tables in open_snapshots(stack, settings.targets):
+            source_plan = plans.get(name)
+            for table in tables:
+                info = table.info
+                if info.name in META_TABLES:
+                    continue
+                texts = [c for c, col in info.columns.items() if col.kind in TEXT_KINDS]
+                plan = source_plan.tables.get(info.name) if source_plan else None
+                columns = {c: _operator(plan, c) for c in texts}
+                pending = sweep.pending()
+                batches = staging.batches(table, settings.batch_size)
+                where = f"{name}.{info.name}"
+                frame_findings(sweep, where, list(info.primary_key), columns, batches, pending)
+                source, source_tables = production.get(name, (None, {}))
+                if pending and source is not None and info.name in source_tables:
+                    frames = source.batches(source_tables[info.name], settings.batch_size)
+                    sweep.confirm(pending, production_texts(frames, source.copy_text))
+    for name, endpoint in settings.targets.items():
+        source_endpoint = settings.sources.get(name)
+        if source_endpoint is None:
+            continue
+        source_rules = rules.get(name) or SourceRules(name)
+        if endpoint.kind == "objects":
+            if not (endpoint.url.startswith("s3://") or Path(endpoint.url).is_dir()):
+                continue  # no run yet
+            pending = sweep.pending()
+            reader = open_objects(name, endpoint.url)
+            sweep_objects(sweep, reader, name, partial(rule_for, source_rules), pending)
+            sweep.confirm(pending, object_texts(open_objects(name, source_endpoint.url)))
+        elif endpoint.kind in VECTOR_KINDS:
+            _sweep_vectors(
+                sweep, name, endpoint.kind, endpoint.url, source_endpoint.url, source_rules
+            )
+
+
+def _operator(plan: TablePlan | None, column: str) -> Operator | None:
+    cp = plan.columns.get(column) if plan is not None else None
+    return cp.operator if cp is not None else None
+
+
+def _sweep_vectors(
+    sweep: Sweep, name: str, kind: str, url: str, source_url: str, rules: SourceRules
+) -> None:
+    production = open_vectors(name, kind, source_url)
+    try:
+        infos = production.collections()
+        plans = build_collection_plans(rules, infos)
+        pending = sweep.pending()
+        reader, collections = live_reader(name, kind, url)
+        try:
+            sweep_collections(sweep, reader, collections, name, plans, pending)
+        finally:
+            reader.close()
+        kept = [info for info in infos if not (info.name in plans and plans[info.name].drop)]
+        sweep.confirm(pending, record_texts(production, kept))
+    finally:
+        production.close()
 
 
 def scan_all(settings: Settings, index: LeakIndex) -> LeakReport:

@@ -18,6 +18,7 @@ from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
+from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex, first_seen
 
 Path = tuple[str | int, ...]
@@ -77,11 +78,21 @@ def tracked_leaves(op: Json, documents: Iterable[Any]) -> Iterator[str]:
 class Tracker:
     """Adds a store's tracked values to a run's (or ``verify``'s) index; with ``fakes``, the
     fakes made of them are noted too. Making them costs as much as masking again, so a check
-    first scans without them and only when it finds something indexes again with them."""
+    first scans without them and only when it finds something indexes again with them.
+    With ``hosts``, the destination hosts in the values are learned too (docs/operations.md,
+    "Secrets and production hosts"), each under ``field``, which the caller sets."""
 
-    def __init__(self, index: LeakIndex, keyring: Keyring, fakes: bool = False) -> None:
+    def __init__(
+        self,
+        index: LeakIndex,
+        keyring: Keyring,
+        fakes: bool = False,
+        hosts: HostIndex | None = None,
+    ) -> None:
         self.index = index
         self.with_fakes = fakes
+        self.hosts = hosts
+        self.field = ""  # the field being offered, as a host learned from it is reported
         self.added = 0  # values this tracker offered that the index took
         self.seen: set[int] = set()  # hashes of values already offered (objects repeat them)
         self.fakes: list[str] = []
@@ -96,7 +107,10 @@ class Tracker:
             self.documents(op, values)
             return
         distinct = dict.fromkeys(s for v in values for s in strings(v) if s.strip())
-        added = [v for v in first_seen(list(distinct), self.seen) if self.index.add(v)]
+        fresh = first_seen(list(distinct), self.seen)
+        if self.hosts is not None:
+            self.hosts.learn(fresh, self.field)
+        added = [v for v in fresh if self.index.add(v)]  # type: ignore[arg-type]
         self.added += len(added)
         if added and self.with_fakes:
             self.fakes.extend(f for f in op.mask_values(added, self.ctx) if isinstance(f, str))

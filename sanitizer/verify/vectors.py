@@ -31,6 +31,7 @@ def index_collections(
     for plan in plans.values():
         if plan.drop:
             continue
+        tracker.field = f"{source.name}.{plan.collection.name}"  # where hosts came from
         for batch in source.batches(plan.collection, size):
             if plan.document is not None:
                 tracker.values(plan.document.operator, batch.documents)
@@ -76,11 +77,11 @@ def _texts(batch: RecordBatch, before: int) -> Iterator[tuple[int, tuple[str, st
         if isinstance(document, str):
             yield i, ("document", document)
         for name, value in (metadata or {}).items():
-            for text in _metadata_texts(value):
+            for text in metadata_texts(value):
                 yield i, (f"metadata.{name}", text)
 
 
-def _metadata_texts(value: Any) -> Iterator[str]:
+def metadata_texts(value: Any) -> Iterator[str]:
     """Texts inside a metadata value: strings, list items, nested values, JSON text leaves."""
     if isinstance(value, str):
         yield value
@@ -89,11 +90,11 @@ def _metadata_texts(value: Any) -> Iterator[str]:
                 parsed = json.loads(value)
             except ValueError:
                 return
-            yield from _metadata_texts(parsed)
+            yield from metadata_texts(parsed)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield str(key)
-            yield from _metadata_texts(item)
+            yield from metadata_texts(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _metadata_texts(item)
+            yield from metadata_texts(item)

@@ -1,0 +1,170 @@
+"""Production destination hosts: learned from production's masked fields, swept in staging.
+
+A rule that masks a field — ``fake: email``, ``{url: sandbox}``, ``hash``, ``secret`` — says
+its values must not reach staging; the leak check looks for the values themselves. The hosts
+in them are destinations too: the domain of a customer's address, the host of a webhook or a
+callback URL. Staging holding one (in a ``keep`` column, a JSON leaf with no rule, a text
+``detect`` missed) can still send production's mail or call production's endpoints, so the
+hosts are learned as production streams — like the leak index, from the fields whose rule
+replaces every value — and every staging text is looked for them (docs/operations.md,
+"Secrets and production hosts").
+
+Not production destinations, so never learned:
+- reserved names (RFC 2606 and RFC 6761): ``example.com`` / ``.net`` / ``.org`` and the
+  ``.example``, ``.invalid``, ``.test`` and ``.localhost`` top-level domains — where fakes
+  and neutralized URLs point;
+- the sinks of ``secrets.sinks`` and the values of ``secrets.allow`` (a host written there
+  is the user's explicit choice);
+- loopback, unspecified and documentation addresses (127/8, 0.0.0.0, 192.0.2/24,
+  198.51.100/24, 203.0.113/24), which reach nobody;
+- a public suffix alone (``co.uk``), and a name without a dot (``redis``): matching those
+  would flag every host under them, or every word;
+- the domains of public mailbox providers (``gmail.com``, ``outlook.com``, …), for email
+  addresses only: the provider's domain names nobody — the address is the destination, and
+  the leak check already tracks it as a masked value — and staging may mention the provider
+  in any text. A URL on such a host (``https://mail.google.com/…``) is still learned.
+A staging host matches a learned one when it is that host or under it: ``acme.com`` learned
+from an address matches ``api.acme.com`` in staging; ``hooks.slack.com`` learned from a URL
+does not make every ``slack.com`` a hit.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+RESERVED_TLDS = frozenset({"example", "invalid", "test", "localhost"})  # RFC 2606, RFC 6761
+RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+QUIET_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "0.0.0.0/32", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+)
+# the largest public mailbox providers: their domain is no one's destination (see above);
+# another is added by the user to ``secrets.allow``
+MAILBOX_PROVIDERS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk",
+        "hotmail.fr", "live.com", "msn.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr",
+        "yahoo.de", "yahoo.co.jp", "ymail.com", "rocketmail.com", "icloud.com", "me.com",
+        "mac.com", "aol.com", "proton.me", "protonmail.com", "pm.me", "gmx.com", "gmx.de",
+        "gmx.net", "web.de", "t-online.de", "mail.com", "yandex.ru", "yandex.com",
+        "mail.ru", "zoho.com", "fastmail.com", "hey.com", "tutanota.com", "qq.com",
+        "163.com", "126.com", "naver.com", "daum.net", "orange.fr", "free.fr",
+        "laposte.net", "libero.it", "seznam.cz", "wp.pl", "o2.pl", "uol.com.br",
+        "bol.com.br", "rediffmail.com",
+    }
+)  # fmt: skip
+
+LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+NAME = rf"{LABEL}(?:\.{LABEL})+"
+# scheme://[userinfo@]host — any scheme: http(s), ws(s), ftp, smtp, postgres, redis, amqp…
+URL_HOST = re.compile(rf"(?i)\b[a-z][a-z0-9+.\-]*://(?:[^\s/?#@]*@)?({NAME})")
+EMAIL_DOMAIN = re.compile(rf"(?i)[\w.!#$%&'*+=?^`{{|}}~\-]@({NAME})")
+# any host-like run in a staging text: in a URL, after an @, or alone in a sentence
+HOST_LIKE = re.compile(rf"(?i)(?<![\w.\-]){NAME}(?![\w\-]|\.\w)")
+WHOLE_NAME = re.compile(rf"(?i)\s*({NAME})\.?\s*")
+
+
+@cache
+def _suffixes():
+    """tldextract with only its bundled public-suffix snapshot: never touches the network."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | None:
+    try:
+        return ipaddress.IPv4Address(host)
+    except ValueError:
+        return None
+
+
+def _under(host: str, domains: Iterable[str]) -> bool:
+    return any(host == d or host.endswith(f".{d}") for d in domains)
+
+
+def parents(host: str) -> Iterator[str]:
+    """``host`` and every name above it with a dot: a.b.acme.com, b.acme.com, acme.com."""
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        yield ".".join(labels[start:])
+
+
+def quiet_hosts(sinks: Iterable[str], allow: Iterable[str]) -> list[str]:
+    """The sinks' hosts (``mail.staging.test:1025`` → ``mail.staging.test``) and the allowed
+    values: names a staging text may hold."""
+    hosts = [h.rsplit(":", 1)[0] if h.count(":") == 1 else h for h in sinks]
+    return [*hosts, *allow]
+
+
+class HostIndex:
+    """The production destination hosts a run (or ``verify``) learned, and where from.
+
+    ``sinks`` and ``allow`` come from ``secrets:`` in sanitize.yaml; each learned host
+    remembers the first field it came from (``app.contacts.email``), which a hit names
+    instead of the host — a host is production data too."""
+
+    def __init__(self, sinks: Iterable[str] = (), allow: Iterable[str] = ()) -> None:
+        quiet = quiet_hosts(sinks, allow)
+        self.quiet = frozenset(s.strip().lower().rstrip(".") for s in quiet if s)
+        self.hosts: dict[str, str] = {}  # host → the field it was first learned from
+
+    def __len__(self) -> int:
+        return len(self.hosts)
+
+    # -- learning (production) -------------------------------------------------------------
+    def learn(self, texts: Iterable[object], field: str) -> int:
+        """Learn the destination hosts in ``texts`` (a masked field's production values):
+        URL hosts, email domains, and a value that is a host name by itself."""
+        added = 0
+        for text in texts:
+            if not isinstance(text, str) or ("." not in text):
+                continue
+            for host in self.destinations(text):
+                if host not in self.hosts:
+                    self.hosts[host] = field
+                    added += 1
+        return added
+
+    def destinations(self, text: str) -> Iterator[str]:
+        for match in URL_HOST.finditer(text):
+            host = match.group(1).lower()
+            if self.is_destination(host):
+                yield host
+        for match in EMAIL_DOMAIN.finditer(text):
+            host = match.group(1).lower()
+            if host not in MAILBOX_PROVIDERS and self.is_destination(host):
+                yield host
+        whole = WHOLE_NAME.fullmatch(text)
+        if whole and "@" not in text:
+            host = whole.group(1).lower()
+            if _ip(host) is None and _suffixes()(host).suffix and self.is_destination(host):
+                yield host
+
+    def is_destination(self, host: str) -> bool:
+        """Whether ``host`` could reach someone: not reserved, quiet, a sink or allowed."""
+        host = host.rstrip(".")
+        if "." not in host or _under(host, self.quiet):
+            return False
+        address = _ip(host)
+        if address is not None:
+            return not any(address in net for net in QUIET_NETWORKS)
+        if host.rsplit(".", 1)[1] in RESERVED_TLDS or _under(host, RESERVED_DOMAINS):
+            return False
+        parts = _suffixes()(host)
+        return not (parts.suffix and not parts.domain)  # a public suffix alone: too broad
+
+    # -- sweeping (staging) ---------------------------------------------------------------
+    def found_in(self, text: str) -> str | None:
+        """The field a learned host in ``text`` was learned from, or None."""
+        if not self.hosts or "." not in text:
+            return None
+        hosts = self.hosts
+        for match in HOST_LIKE.finditer(text):
+            for name in parents(match.group().lower()):
+                if name in hosts:
+                    return hosts[name]
+        return None
