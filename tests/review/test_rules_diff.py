@@ -63,3 +63,14 @@ def test_an_unknown_revision_is_a_clear_error(project):
     result = sanitize(project, "rules", "diff", "no-such-branch")
     assert result.code == ExitCode.CONFIG
     assert "revisions that exist" in result.stderr
+
+
+def test_a_deleted_json_path_is_compared_with_the_rule_that_now_governs_it(project):
+    """Deleting ``"$.password": …`` under ``"$.**": keep`` copies the value: loosened."""
+    settings = '    settings: {json: {"$.password": hash, "$.theme": keep, "$.**": keep}}\n'
+    edit(project, "    plan: keep\n", "    plan: keep\n" + settings)
+    edit(project, '"$.password": hash, ', "")
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD")
+    [line] = loosened_lines(result.stdout)
+    assert "app.customers.settings $.password" in line
+    assert "`hash` → `keep`" in line and "now under `$.**`" in line
