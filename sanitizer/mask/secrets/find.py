@@ -1,0 +1,287 @@
+"""Finding credentials and live destinations in text (docs/rules.md, "Secrets").
+
+Three sources of findings, merged so that overlapping ones keep the longest:
+
+- gitleaks' rules (rules.py): a rule runs only when one of its keywords is in the text.
+- URLs that carry a credential (``user:password@``, a token-ish query parameter) and database
+  URLs (``postgres://…``, ``redis://…``) whose host is not a reserved or sink host.
+- Keyword context: ``password=…``, ``token: …``, ``client_secret …`` followed by a value that
+  is not a placeholder and looks like a credential (a digit, a symbol or mixed case, or long and
+  varied enough), even when its entropy is below gitleaks' floor.
+
+A value this package produced (:func:`sanitizer.mask.secrets.marker.is_neutralized`) is never a
+finding: a neutralized ``sk_live_…`` looks like a key but certifies it is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from sanitizer.mask.secrets.hosts import is_reserved_host, sink_hosts
+from sanitizer.mask.secrets.marker import is_neutralized
+from sanitizer.mask.secrets.rules import Rule, entropy, ruleset
+from sanitizer.mask.secrets.settings import SecretsSettings
+
+Kind = Literal["secret", "url", "dsn", "private_key", "jwt"]
+
+GENERIC_RULES = frozenset({"generic-api-key", "keyword-context"})
+
+
+@dataclass(frozen=True, order=True)
+class SecretHit:
+    """A finding: ``text[start:end]`` is the credential (or the whole URL), never logged."""
+
+    start: int
+    end: int
+    rule: str
+    kind: Kind
+
+
+DB_SCHEMES = frozenset(
+    {
+        "postgres",
+        "postgresql",
+        "pgsql",
+        "mysql",
+        "mariadb",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "clickhouse",
+        "cockroachdb",
+        "cassandra",
+        "couchdb",
+        "neo4j",
+        "memcached",
+        "elasticsearch",
+        "snowflake",
+        "db2",
+        "ldap",
+        "ldaps",
+    }
+)
+TOKEN_PARAMS = re.compile(
+    r"(?i)^(?:access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|token|"
+    r"api[_-]?key|apikey|key|secret|client[_-]?secret|password|passwd|pwd|pass|sig|signature|"
+    r"x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|"
+    r"auth|authorization|code|session|session[_-]?id|sid|jwt|hmac|private[_-]?token)$"
+)
+URL = re.compile(
+    r"(?i)\b(?:jdbc:)?[a-z][a-z0-9+.-]{1,30}://[^\s<>\"'`\\]+",
+)
+_TRAILING = ".,;:!?)]}>"
+CONTEXT = re.compile(
+    r"(?i)(?<![a-z0-9])(?P<word>[a-z0-9_.-]{0,30}?(?:password|passwd|passphrase|pwd|secret|token|"
+    r"api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?))"
+    r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>]{6,200})"
+)
+PLACEHOLDER = re.compile(
+    r"(?i)^(?:\*+|x+|\.+|-+|#+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[a-z_]*%?|\$[a-z_]+|null|none|"
+    r"nil|true|false|undefined|redacted|\[redacted\]|changeme|required|optional|string|"
+    r"example|your[_-]?\w*|n/a)$"
+)
+
+
+def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[SecretHit]:
+    """Credentials and live destinations in ``text``, by position, without overlaps.
+
+    ``settings``: values on its ``allow`` list and URLs on its sink hosts are not findings.
+    """
+    if not text or len(text) < 6:
+        return []
+    hits = [*_rule_hits(text), *_url_hits(text), *_context_hits(text)]
+    if not hits:
+        return []
+    allow = settings.allow if settings else frozenset()
+    sinks = sink_hosts(settings)
+    kept = []
+    for hit in _merge(hits):
+        value = text[hit.start : hit.end]
+        if value in allow or is_neutralized(value):
+            continue
+        if hit.kind in ("url", "dsn") and _host_is_safe(value, sinks):
+            continue
+        kept.append(hit)
+    return kept
+
+
+COLUMN_HINT = re.compile(
+    r"(?i)(?:^|_)(?:token|secret|password|passwd|pwd|api_?key|apikey|private_?key|"
+    r"client_?secret|access_?key|credentials?|dsn|webhook_?url|callback_?url|"
+    r"database_?url|connection_?string|conn_?str)$|_token$|_secret$"
+)
+URL_HINT = re.compile(r"(?i)(?:url|uri|dsn|endpoint|webhook|callback|connection_?string)$")
+
+
+def looks_like_secret(value: str, column: str | None = None) -> str | None:
+    """The id of the rule that says ``value`` is a credential or live destination, or None.
+
+    A column name such as ``api_key``, ``*_token``, ``password``, ``webhook_url`` or ``dsn``
+    raises the prior: any value of such a column that is not blank or a placeholder counts
+    (``column-hint:…``), as it would after ``api_key=`` in text.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or is_neutralized(text):
+        return None
+    hits = find_secrets(text)
+    if hits:
+        return max(hits, key=lambda h: h.end - h.start).rule
+    if column and COLUMN_HINT.search(column) and not PLACEHOLDER.match(text):
+        if URL_HINT.search(column):
+            return _url_rule(text)
+        if len(text) >= 4 and not any(ch.isspace() for ch in text):
+            return f"column-hint:{column.lower()}"
+    return None
+
+
+def _url_rule(text: str) -> str | None:
+    """A destination column's value: any URL with a host that is not reserved."""
+    target = text if "://" in text else f"//{text}"
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if not host or is_reserved_host(host) or ("." not in host and host != "localhost"):
+        return None
+    return "column-hint:dsn" if parts.scheme.lower() in DB_SCHEMES else "column-hint:url"
+
+
+def _keywords(lower: str) -> set[str]:
+    rules = ruleset()
+    found: set[str] = set()
+    for match in rules.keyword_pattern.finditer(lower):
+        found.update(rules.prefixes[match.group(1)])
+    return found
+
+
+def _rule_hits(text: str) -> Iterable[SecretHit]:
+    rules = ruleset()
+    lower = text.lower()
+    todo: dict[str, Rule] = {}
+    for word in _keywords(lower):
+        for rule in rules.by_keyword[word]:
+            todo[rule.id] = rule
+    for rule in todo.values():
+        for match in rule.regex.finditer(text):
+            start, end = rule.secret_span(match)
+            secret = text[start:end]
+            if not secret or (rule.entropy and entropy(secret) <= rule.entropy):
+                continue
+            line = _line(text, start, end)
+            allowlists = (*rules.global_allow, *rule.allowlists)
+            if any(a.allows(secret, match.group(), line) for a in allowlists):
+                continue
+            yield SecretHit(start, end, rule.id, _kind(rule.id, secret))
+
+
+def _line(text: str, start: int, end: int) -> str:
+    begin = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    return text[begin : stop if stop >= 0 else len(text)]
+
+
+def _kind(rule_id: str, secret: str) -> Kind:
+    if rule_id == "private-key":
+        return "private_key"
+    if rule_id.startswith("jwt"):
+        return "jwt"
+    if "://" in secret or re.match(r"[\w-]+(?:\.[\w-]+)+/", secret):
+        scheme = secret.split("://", 1)[0].lower() if "://" in secret else ""
+        return "dsn" if scheme.removeprefix("jdbc:") in DB_SCHEMES else "url"
+    return "secret"
+
+
+def _url_hits(text: str) -> Iterable[SecretHit]:
+    if "://" not in text:
+        return
+    for match in URL.finditer(text):
+        url = match.group().rstrip(_TRAILING)
+        start = match.start()
+        rule = _url_credential(url)
+        if rule:
+            kind: Kind = "dsn" if rule == "database-url" else "url"
+            yield SecretHit(start, start + len(url), rule, kind)
+
+
+def _url_credential(url: str) -> str | None:
+    """Why a URL is a live credential or destination (a rule id), or None."""
+    try:
+        parts = urlsplit(url.removeprefix("jdbc:"))
+        host = parts.hostname
+        password = parts.password
+        username = parts.username
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if parts.scheme.lower() in DB_SCHEMES:
+        return "database-url"
+    if password or (username and len(username) >= 16 and entropy(username) > 3):
+        return "url-userinfo"
+    for query in (parts.query, parts.fragment):
+        for name, value in parse_qsl(query, keep_blank_values=False):
+            if value and TOKEN_PARAMS.match(name) and not PLACEHOLDER.match(value):
+                return "url-token-param"
+    return None
+
+
+def _host_is_safe(url: str, sinks: frozenset[str]) -> bool:
+    target = url.removeprefix("jdbc:")
+    target = target if "://" in target else f"//{target}"
+    try:
+        host = urlsplit(target).hostname
+    except ValueError:
+        return False
+    return bool(host) and (is_reserved_host(host) or host in sinks)
+
+
+def _context_hits(text: str) -> Iterable[SecretHit]:
+    lower = text.lower()
+    if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "credential")):
+        return
+    for match in CONTEXT.finditer(text):
+        raw = match.group("value")
+        value = raw.rstrip(_TRAILING)
+        if not PLACEHOLDER.match(raw) and _credential_like(value):
+            start = match.start("value")
+            yield SecretHit(start, start + len(value), "keyword-context", "secret")
+
+
+def _credential_like(value: str) -> bool:
+    if len(value) < 6 or PLACEHOLDER.match(value) or len(set(value)) < 3:
+        return False
+    if "://" in value:
+        return False  # a URL: judged as one by _url_hits
+    has_digit = any(c.isdigit() for c in value)
+    has_symbol = any(not c.isalnum() for c in value)
+    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    if value.isdigit():
+        return len(value) >= 8
+    if has_digit or mixed or (has_symbol and not value.replace("-", "").replace("_", "").isalpha()):
+        return True
+    return len(value) >= 12 and entropy(value) >= 3.0
+
+
+def _merge(hits: list[SecretHit]) -> list[SecretHit]:
+    """Overlapping findings keep the longest; on a tie, a specific rule over a generic one."""
+    ordered = sorted(
+        hits, key=lambda h: (-(h.end - h.start), h.rule in GENERIC_RULES, h.start, h.rule)
+    )
+    taken: list[SecretHit] = []
+    for hit in ordered:
+        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+            taken.append(hit)
+    return sorted(taken)

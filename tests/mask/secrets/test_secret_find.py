@@ -1,0 +1,135 @@
+"""find_secrets / looks_like_secret: one case per rule family, and what must not be found."""
+
+from __future__ import annotations
+
+import pytest
+from helpers.credentials import MAKERS, make, private_keys
+
+from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
+
+
+@pytest.mark.parametrize("service", sorted(MAKERS))
+@pytest.mark.parametrize(
+    "template", ["{}", "api_key = '{}'\n", '{{"token": "{}"}}', "pasted this: {} - thanks!"]
+)
+def test_each_service_is_found_exactly(service: str, template: str) -> None:
+    rule, _ = MAKERS[service]
+    value = make(service)
+    text = template.format(value)
+    hits = find_secrets(text)
+    assert [(text[h.start : h.end], h.rule) for h in hits] == [(value, rule)]
+
+
+@pytest.mark.parametrize("header", list(private_keys()))
+def test_private_keys_are_found_whole(header: str) -> None:
+    key = private_keys()[header]
+    text = f"config:\n{key}\nmore"
+    hits = find_secrets(text)
+    assert [(h.kind, h.rule) for h in hits] == [("private_key", "private-key")]
+    assert text[hits[0].start : hits[0].end].startswith(f"-----BEGIN {header}-----")
+
+
+def test_private_key_written_with_json_escapes_is_found() -> None:
+    key = private_keys()["EC PRIVATE KEY"].replace("\n", "\\n")
+    hits = find_secrets(f'{{"key": "{key}"}}')
+    assert [h.kind for h in hits] == ["private_key"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "found"),
+    [
+        ("password=Hunter2!x", "keyword-context", "Hunter2!x"),
+        ("db_password: 'c0rrect-h0rse'", "keyword-context", "c0rrect-h0rse"),
+        ("SMTP_PASSWORD=correcthorsebatterystaple", "keyword-context", None),
+        ("client_secret => ABCdef123456", "keyword-context", "ABCdef123456"),
+    ],
+)
+def test_keyword_context(text: str, rule: str, found: str | None) -> None:
+    hits = find_secrets(text)
+    assert hits, text
+    assert hits[0].rule in (rule, "generic-api-key")
+    if found:
+        assert text[hits[0].start : hits[0].end] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your password: please reset it",
+        "the token: expired yesterday",
+        "password=********",
+        "password=${DB_PASSWORD}",
+        "api_key: <redacted>",
+        "see https://docs.acme.com/guide?page=2 for details",
+        "order 4417 shipped, key points: none",
+        "id 3f2a1b4c-9d8e-4f7a-8b6c-5d4e3f2a1b0c",
+        "postgresql://app@localhost:5432/app",
+        "https://user:pw123456@abc.sandbox.invalid/x",
+    ],
+)
+def test_not_secrets(text: str) -> None:
+    assert find_secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "rule", "kind"),
+    [
+        ("postgresql://app:s3cretpw@db.prod.acme.io:5432/app", "database-url", "dsn"),
+        ("mongodb+srv://svc:pw9911@cluster0.abcde.mongodb.net/db", "database-url", "dsn"),
+        ("redis://cache.acme.io:6379/0", "database-url", "dsn"),
+        ("https://bob:pa55w0rd@api.acme.io/v1", "url-userinfo", "url"),
+        ("https://api.acme.io/cb?access_token=abc123def456", "url-token-param", "url"),
+        ("https://files.acme.io/a.pdf?X-Amz-Signature=9f8e7d6c5b4a", "url-token-param", "url"),
+    ],
+)
+def test_urls_with_credentials(url: str, rule: str, kind: str) -> None:
+    text = f"callback <{url}>."
+    hits = find_secrets(text)
+    assert [(text[h.start : h.end], h.rule, h.kind) for h in hits] == [(url, rule, kind)]
+
+
+def test_allow_list_and_sinks() -> None:
+    value = make("stripe")
+    settings = SecretsSettings(
+        sinks={"default": "sandbox.invalid", "smtp": "mail.staging.acme.io"},
+        allow=frozenset({value}),
+    )
+    assert find_secrets(value, settings=settings) == []
+    assert find_secrets("smtp://u:pw123456@mail.staging.acme.io:25", settings=settings) == []
+    assert find_secrets("smtp://u:pw123456@mail.staging.acme.io:25") != []
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "rule"),
+    [
+        ("hunter2", "password", "column-hint:password"),
+        ("abc123xyz", "refresh_token", "column-hint:refresh_token"),
+        ("Zq81!mm", "client_secret", "column-hint:client_secret"),
+        ("https://hooks.acme.io/in/42", "webhook_url", "column-hint:url"),
+        ("postgres://db.acme.io/app", "dsn", "database-url"),
+        ("mysql://db.acme.io/app", "database_url", "database-url"),
+    ],
+)
+def test_column_hints(value: str, column: str, rule: str) -> None:
+    assert looks_like_secret(value, column) == rule
+    if rule.startswith("column-hint"):
+        assert looks_like_secret(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("", "password"),
+        ("********", "password"),
+        ("https://example.com/hook", "webhook_url"),
+        ("hello world", None),
+        ("token", "token_type"),
+    ],
+)
+def test_column_hints_not_everything(value: str, column: str | None) -> None:
+    assert looks_like_secret(value, column) is None
+
+
+def test_looks_like_secret_names_the_rule() -> None:
+    assert looks_like_secret(make("aws")) == "aws-access-token"
+    assert looks_like_secret(f"  {make('github')}  ") == "github-pat"
