@@ -27,6 +27,7 @@ from sanitizer.config.run_settings import (
     lock_settings,
     retry_settings,
 )
+from sanitizer.config.secret_settings import SecretsSettings, secrets_settings
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 
@@ -47,6 +48,7 @@ TOP_LEVEL_KEYS = (
     "objects",
     "retries",
     "locks",
+    "secrets",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -109,6 +111,7 @@ class Settings:
     embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     retries: RetrySettings = field(default_factory=RetrySettings)
     locks: LockSettings = field(default_factory=LockSettings)
+    secrets: SecretsSettings = field(default_factory=SecretsSettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -177,6 +180,7 @@ def load_settings(
         embeddings=embeddings,
         retries=retry_settings(conf.get("retries"), conf.at("retries")),
         locks=lock_settings(conf.get("locks"), conf.at("locks")),
+        secrets=secrets_settings(conf.get("secrets"), conf.at("secrets")),
     )
 
 

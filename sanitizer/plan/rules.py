@@ -20,15 +20,41 @@ from sanitizer.config.rules import (
     read_rule_files,
     read_rule_texts,
 )
+from sanitizer.config.secret_settings import SecretsSettings
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.mask.operators import Operator, build
 from sanitizer.mask.operators.detect import Detect
 from sanitizer.mask.operators.keep import Keep
 
 
-def load_rules(rules_dir: Path, sources: list[str]) -> dict[str, SourceRules[Operator]]:
-    """Read every rule file and build its operators; raise ConfigErrors listing every problem."""
-    return build_rules(read_rule_files(rules_dir, sources))
+def load_rules(
+    rules_dir: Path, sources: list[str], secrets: SecretsSettings | None = None
+) -> dict[str, SourceRules[Operator]]:
+    """Read every rule file and build its operators; raise ConfigErrors listing every problem.
+
+    ``secrets``: sanitize.yaml's ``secrets:`` section, which the operators that move URLs read
+    (pass ``settings.secrets`` wherever values are masked, so every store agrees).
+    """
+    rules = build_rules(read_rule_files(rules_dir, sources))
+    if secrets is not None:
+        use_secrets(rules, secrets)
+    return rules
+
+
+def use_secrets(rules: dict[str, SourceRules[Operator]], secrets: SecretsSettings) -> None:
+    """Give every built operator (nested ones too) the ``secrets:`` settings."""
+    for source in rules.values():
+        tops: list[Operator | None] = [source.default]
+        for table in source.tables.values():
+            tops += table.columns.values()
+        for collection in source.vectors.values():
+            tops += [collection.document, *collection.metadata.values()]
+        for rule in source.objects:
+            tops += [rule.operator, rule.keys, *rule.columns.values()]
+            tops += [*rule.metadata.values(), *rule.tags.values()]
+        for top in tops:
+            for op in top.operators() if top is not None else ():
+                op.secrets = secrets
 
 
 def rules_from_texts(texts: dict[str, str], sources: list[str]) -> dict[str, SourceRules[Operator]]:

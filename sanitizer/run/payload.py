@@ -56,7 +56,7 @@ def sanitize_payload(settings: Settings, text: str, target: str, filename: str) 
             f"{filename}:{line}: not valid JSON ({type(exc).__name__}).",
             hint="pass the payload exactly as it was captured (one JSON document).",
         ) from None
-    rules = load_rules(settings.rules_dir, list(settings.sources))
+    rules = load_rules(settings.rules_dir, list(settings.sources), settings.secrets)
     op = find_rule(rules, target)
     column = ColumnInfo(name=target.rpartition(".")[2], kind=JSON, sql_type="JSON")
     ctx = MaskContext(Keyring(settings.key), column, nlp=settings.nlp)

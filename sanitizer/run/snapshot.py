@@ -121,7 +121,7 @@ def open_parts(ctx: RunContext) -> tuple[list[Part], dict[str, SourceRules]]:
     """Read every rule file, then set up each source's part (nothing connects yet)."""
     settings = ctx.settings
     retry.configure(settings.retries, ctx.run_id)
-    rules = load_rules(settings.rules_dir, list(settings.sources))
+    rules = load_rules(settings.rules_dir, list(settings.sources), settings.secrets)
     check_rule_sections(settings.sources, rules)
     parts: list[Part] = []
     for name, source in settings.sources.items():

@@ -27,7 +27,9 @@ from sanitizer.mask.operators.noise import Noise
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.operators.placeholder import Placeholder
 from sanitizer.mask.operators.redact import Redact
+from sanitizer.mask.operators.secret import Secret
 from sanitizer.mask.operators.shift_date import ShiftDate
+from sanitizer.mask.operators.url import Url
 from sanitizer.schema import ColumnInfo
 
 
@@ -51,6 +53,8 @@ OPERATORS = _registry(
     Format,
     ShiftDate,
     Noise,
+    Secret,
+    Url,
     Json,
     Each,
     Detect,

@@ -9,11 +9,13 @@ result back onto the batch, so each distinct value is computed once per batch.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import polars as pl
 
+from sanitizer.config.secret_settings import SecretsSettings
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
 from sanitizer.mask.codecs import TextCodec
@@ -79,12 +81,19 @@ class Operator:
     # True when every non-blank value must come out different (fake, hash, format, redact…),
     # so an unchanged value is a leak; False where unchanged can be right (detect on clean text).
     replaces_every_value: ClassVar[bool] = False
+    # sanitize.yaml's ``secrets:`` (sinks for URLs), set on the built rules by the plan step
+    # (plan/rules.py ``use_secrets``); None: the defaults. Travels with the operator to workers.
+    secrets: SecretsSettings | None = None
 
     def __init__(self, argument: Any, where: Location) -> None:
         self.argument = argument
         self.where = where
         self.unique = False
         self.configure(argument)
+
+    def operators(self) -> Iterator[Operator]:
+        """This operator and every operator inside it (a json rule's paths, each's rule)."""
+        yield self
 
     # -- parsing -------------------------------------------------------------------------
     def configure(self, argument: Any) -> None:

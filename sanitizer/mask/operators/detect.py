@@ -12,6 +12,7 @@ from typing import Any
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.fake import Fake, take_shape
+from sanitizer.mask.secrets import SecretsSettings, neutralize_secret, sandbox_url
 from sanitizer.mask.text.detector import FAKE_FOR_ENTITY, Finding, find_all
 from sanitizer.schema import JSON, OTHER, STRING
 
@@ -61,7 +62,7 @@ class Detect(Operator):
                 else:
                     by_kind[_kind(f)].add(text[f.start : f.end])
                 ctx.count(f"entity:{f.entity}")
-        replacement = _replacements(by_kind, ctx)
+        replacement = _replacements(by_kind, ctx, self.secrets)
         return [
             _replaced(text, found, replacement) for text, found in zip(texts, findings, strict=True)
         ]
@@ -107,14 +108,19 @@ def _kind(finding: Finding) -> str | None:
 
 
 def _replacements(
-    by_kind: dict[str | None, set[str]], ctx: MaskContext
+    by_kind: dict[str | None, set[str]], ctx: MaskContext, secrets: SecretsSettings | None = None
 ) -> dict[tuple[str | None, str], str]:
-    """Mask each kind's distinct spans in one batch, exactly as that column rule would."""
+    """Mask each kind's distinct spans in one batch, exactly as that column rule would
+    (a SECRET as the ``secret`` operator, a URL as ``{url: sandbox}``)."""
     replacement: dict[tuple[str | None, str], str] = {}
     key = ctx.keyring.subkey("format")
     for kind, spans in by_kind.items():
         ordered = sorted(spans)
-        if kind is None or kind == "format":
+        if kind == "secret":
+            masked = [neutralize_secret(s, ctx.keyring) for s in ordered]
+        elif kind == "sandbox":
+            masked = [sandbox_url(s, ctx.keyring, secrets) for s in ordered]
+        elif kind is None or kind == "format":
             masked = [scramble(s, key, "format") for s in ordered]
         else:
             masked = Fake(kind, where=None).mask_values(ordered, ctx)  # type: ignore[arg-type]

@@ -139,6 +139,10 @@ class Each(Operator):
     def uses_nlp(self) -> bool:
         return self.inner.uses_nlp
 
+    def operators(self) -> Iterator[Operator]:
+        yield self
+        yield from self.inner.operators()
+
     def label(self) -> str:
         return f"each: {self.inner.label()}"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -125,6 +125,11 @@ class Json(Operator):
     @property
     def uses_nlp(self) -> bool:
         return any(rule.operator.uses_nlp for rule in self.paths)
+
+    def operators(self) -> Iterator[Operator]:
+        yield self
+        for rule in self.paths:
+            yield from rule.operator.operators()
 
     def label(self) -> str:
         inner = ", ".join(f"{p.text}: {p.operator.label()}" for p in self.paths)

@@ -60,13 +60,13 @@ def marker_length(classified: int) -> int:
     return 0
 
 
-def stamp(chars: list[str], classes: list[str | None], family: str) -> None:
-    """Write the mark into ``chars`` (in place): its last ``marker_length`` classified slots."""
+def stamp(chars: list[str], classes: list[str | None], family: str, keep: int = 0) -> None:
+    """Write the mark into ``chars`` (in place): the last ``marker_length`` letters and digits
+    of the whole value (the verifier cannot tell a prefix), never inside the first ``keep``."""
     slots = [i for i, c in enumerate(classes) if c]
-    n = marker_length(len(slots))
-    if not n:
+    marked = [i for i in slots[-marker_length(len(slots)) :] if i >= keep] if slots else []
+    if not marker_length(len(slots)):
         return
-    marked = slots[-n:]
     digest = _digest(chars, marked)
     alphabets = FAMILIES[family]
     for k, i in enumerate(marked):

@@ -47,8 +47,11 @@ def keyring_of(key: KeyLike) -> Keyring:
     return _keyring_for(key.encode() if isinstance(key, str) else bytes(key))
 
 
-def neutralize_secret(value: str, key: KeyLike) -> str:
-    """``value`` (a credential) → its keyed stand-in of the same shape; see the module doc."""
+def neutralize_secret(value: str, key: KeyLike, *, attempt: int = 0) -> str:
+    """``value`` (a credential) → its keyed stand-in of the same shape; see the module doc.
+
+    ``attempt`` > 0 draws another stand-in (a ``unique`` column's re-draw after a collision).
+    """
     if not isinstance(value, str):
         raise TypeError("neutralize_secret takes text")
     text = value.strip()
@@ -57,13 +60,13 @@ def neutralize_secret(value: str, key: KeyLike) -> str:
     lead = value[: len(value) - len(value.lstrip())]
     trail = value[len(value.rstrip()) :]
     keyring = keyring_of(key)
-    out = _neutralize(text, keyring)
+    out = _neutralize(text, keyring, attempt)
     return f"{lead}{out}{trail}"
 
 
-def _neutralize(text: str, keyring: Keyring) -> str:
+def _neutralize(text: str, keyring: Keyring, attempt: int = 0) -> str:
     if "-----BEGIN" in text and PEM.search(text.replace("\\n", "\n")):
-        return neutralize_pem(text, keyring)
+        return neutralize_pem(text, keyring, attempt)
     if text.startswith("ey") and text.count(".") == 2:
         jwt = neutralize_jwt(text, keyring)
         if jwt is not None:
@@ -72,7 +75,7 @@ def _neutralize(text: str, keyring: Keyring) -> str:
         from sanitizer.mask.secrets.urls import sandbox_url
 
         return sandbox_url(text, keyring, None)
-    return neutralize_token(text, keyring)
+    return neutralize_token(text, keyring, attempt=attempt)
 
 
 # -- tokens -------------------------------------------------------------------------------
@@ -100,13 +103,13 @@ def prefix_length(text: str) -> int:
     return 0
 
 
-def neutralize_token(text: str, keyring: Keyring, domain: str = DOMAIN) -> str:
+def neutralize_token(text: str, keyring: Keyring, domain: str = DOMAIN, attempt: int = 0) -> str:
     """Shape-kept, keyed, marked stand-in of one token (no whitespace handling)."""
     keep = prefix_length(text)
     # ``sk_live_`` → ``sk_test_``: the separator after the prefix is read to see the word end
     head = LIVE.sub(lambda m: _same_case("test", m.group()), text[: keep + 1])[:keep]
-    for attempt in range(4):
-        out = scramble(text, keyring.digest(domain, text, attempt), keep, head)
+    for draw in range(attempt * 4, attempt * 4 + 4):
+        out = scramble(text, keyring.digest(domain, text, draw), keep, head)
         if out != text:
             return out
     return out
@@ -119,14 +122,13 @@ def scramble(text: str, digest: bytes, keep: int = 0, head: str = "", mark: bool
     family = families(text[keep:])[0]
     alphabets = FAMILIES[family]
     chars = list(head or text[:keep]) + list(text[keep:])
-    classes: list[str | None] = [None] * keep
+    classes = [char_class(c) for c in chars]
     for i in range(keep, len(chars)):
-        cls = char_class(chars[i])
-        classes.append(cls)
+        cls = classes[i]
         if cls:
             chars[i] = draw.pick(alphabets[cls])
     if mark:
-        stamp(chars, classes, family)
+        stamp(chars, classes, family, keep)
     return "".join(chars)
 
 
@@ -183,7 +185,7 @@ def _claims(value: Any, keyring: Keyring) -> Any:
 # -- PEM private keys ---------------------------------------------------------------------
 
 
-def neutralize_pem(text: str, keyring: Keyring) -> str:
+def neutralize_pem(text: str, keyring: Keyring, attempt: int = 0) -> str:
     """Every PEM block in ``text`` → a keyed key of the same header (newline style kept)."""
     literal = "\n" not in text and "\\n" in text
     work = text.replace("\\n", "\n") if literal else text
@@ -191,7 +193,7 @@ def neutralize_pem(text: str, keyring: Keyring) -> str:
 
     def replace(match: re.Match[str]) -> str:
         label = match.group(1)
-        block = _pem_block(label, match.group(0), keyring)
+        block = _pem_block(label, match.group(0), keyring, attempt)
         return block.replace("\n", "\r\n") if crlf else block
 
     out = PEM.sub(replace, work.replace("\r\n", "\n"))
@@ -199,16 +201,16 @@ def neutralize_pem(text: str, keyring: Keyring) -> str:
     return out.replace("\n", "\\n") if literal else out
 
 
-def _seed(block: str, keyring: Keyring) -> bytes:
-    seed = keyring.digest("private_key", "".join(block.split()))[:24]
+def _seed(block: str, keyring: Keyring, attempt: int) -> bytes:
+    seed = keyring.digest("private_key", "".join(block.split()), attempt)[:24]
     return seed + marker.seed_check(seed)
 
 
-def _pem_block(label: str, block: str, keyring: Keyring) -> str:
+def _pem_block(label: str, block: str, keyring: Keyring, attempt: int) -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-    seed = _seed(block, keyring)
+    seed = _seed(block, keyring, attempt)
     none = serialization.NoEncryption()
     pem = serialization.Encoding.PEM
     if label == "EC PRIVATE KEY":
@@ -228,7 +230,7 @@ def _pem_block(label: str, block: str, keyring: Keyring) -> str:
     body = "".join(PEM.match(block).group(2).split())  # type: ignore[union-attr]
     lines = block.split("\n")
     width = max((len(x) for x in lines[1:-1]), default=64) or 64
-    new = neutralize_token(body, keyring, "private_key")
+    new = neutralize_token(body, keyring, "private_key", attempt)
     wrapped = "\n".join(new[i : i + width] for i in range(0, len(new), width))
     return f"-----BEGIN {label}-----\n{wrapped}\n-----END {label}-----"
 

@@ -35,8 +35,9 @@ FAKE_FOR_ENTITY = {
     "CREDIT_CARD": "credit_card",
     "IBAN_CODE": "iban",
     "IP_ADDRESS": "ip",
-    "URL": "url",
+    "URL": "sandbox",  # sandbox_url, as {url: sandbox} does (docs/rules.md, "Secrets")
     "US_SSN": "ssn",
+    "SECRET": "secret",  # neutralize_secret, as the secret operator does
 }
 DEFAULT_ENTITIES = (
     *FAKE_FOR_ENTITY,

@@ -279,6 +279,8 @@ LABEL_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 LABEL_GAP = re.compile(r"[ _.\-]{1,2}")  # between the words of one label
 LABEL_REACH = 48  # characters before a colon a label can start
 NO_COLON_CUT = frozenset({"URL", "IP_ADDRESS"})
+# Never cut: a private key spans lines and is replaced whole (a piece of one is no key).
+NO_CUT = frozenset({"SECRET"})
 # What a piece must hold to carry its entity: digits for numbers, letters for a name
 # (anything else: a digit or a word that is not an ordinary English word).
 DIGIT_ENTITIES = frozenset(
@@ -304,6 +306,9 @@ def bounded(text: str, findings: Sequence[T]) -> list[T]:
     out: list[T] = []
     for f in findings:
         entity = _entity(f)
+        if entity in NO_CUT:
+            out.append(f)
+            continue
         found = _overlapping(cuts, f.start, f.end)
         if entity not in NO_COLON_CUT:
             found = _merged(found + _overlapping(colons, f.start, f.end))

@@ -12,6 +12,7 @@ from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_national import NationalPhoneRecognizer
 from sanitizer.mask.text.recognizers.place_names import PlaceNameRecognizer
+from sanitizer.mask.text.recognizers.secrets import SecretRecognizer
 from sanitizer.mask.text.recognizers.street_address import StreetAddressRecognizer
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "NationalPhoneRecognizer",
     "PersonNameRecognizer",
     "PlaceNameRecognizer",
+    "SecretRecognizer",
     "StreetAddressRecognizer",
     "UnusualEmailRecognizer",
     "extra_recognizers",
@@ -42,4 +44,5 @@ def extra_recognizers(language: str = "en") -> list:
         IbanAnywhereRecognizer(supported_language=language),
         PlaceNameRecognizer(supported_language=language),
         CuedIdRecognizer(supported_language=language),
+        SecretRecognizer(supported_language=language),
     ]
