@@ -74,3 +74,24 @@ def test_a_deleted_json_path_is_compared_with_the_rule_that_now_governs_it(proje
     [line] = loosened_lines(result.stdout)
     assert "app.customers.settings $.password" in line
     assert "`hash` → `keep`" in line and "now under `$.**`" in line
+
+
+def test_a_credential_turned_to_keep_is_loosened_loudly(project):
+    edit(
+        project,
+        "    plan: keep\n",
+        "    plan: keep\n    api_key: secret\n    hook: {url: sandbox}\n",
+    )
+    edit(
+        project,
+        "    api_key: secret\n    hook: {url: sandbox}\n",
+        "    api_key: keep\n    hook: detect\n",
+    )
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD", "--fail-on-loosening")
+    assert result.code == ExitCode.LOOSENED, result.stdout + result.stderr
+    lines = loosened_lines(result.stdout)
+    assert any(
+        "app.customers.api_key" in x and "`secret` → `keep`" in x and "copied as is" in x
+        for x in lines
+    ), lines
+    assert any("app.customers.hook" in x and "only the credentials" in x for x in lines), lines

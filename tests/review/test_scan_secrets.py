@@ -69,3 +69,11 @@ def test_scan_proposes_secret_and_sandbox_with_counts(project):
     assert f"{ROWS // 3}/{ROWS} sampled values hold a credential or a live URL" in result.stdout
     for value in values:
         assert value not in result.stdout + result.stderr
+
+
+def test_the_proposals_load_and_cover_the_table(project):
+    integrations_table(project)
+    result = sanitize(project, "scan", "app", "--write")
+    assert result.code == 0, result.stderr
+    check = sanitize(project, "rules", "check", "--live", SANITIZE_KEY="x" * 32)
+    assert check.code == 0, check.stdout + check.stderr
