@@ -58,6 +58,8 @@ DESTINATION_NAME = re.compile(
     re.I,
 )
 SANDBOX = {"url": "sandbox"}
+# entities detect neutralizes as an operator other than fake does (docs/rules.md, "Secrets")
+ENTITY_RULES: dict[str, Any] = {"URL": SANDBOX, "SECRET": "secret"}
 URL_TEXT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 CREDENTIAL, DESTINATION = "credential", "live URL"  # what a value's secret hits make it
 NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
@@ -260,7 +262,7 @@ def propose_column(
         whole, anywhere = found["whole"], found["any"]
         entity, count = (whole.most_common(1) or [("", 0)])[0]
         if count / n >= MATCH_SHARE and entity in PROPOSED_FAKE:
-            rule = {"fake": PROPOSED_FAKE[entity]}
+            rule = ENTITY_RULES.get(entity) or {"fake": PROPOSED_FAKE[entity]}
             evidence.append(f"{count}/{n} sampled values are {entity}")
             numbered = sum(any(ch.isdigit() for ch in str(v)) for v in sampled)
             if entity == "LOCATION" and numbered / n >= 0.5:  # a house number: a street

@@ -38,14 +38,15 @@ def integrations_table(project) -> list[str]:
                 else "Thanks, all good now.",  # note: pasted into text
                 "Bearer",  # token_type: about a token, not one
                 f"SKU-{1000 + i}",
+                f"https://status.{domain}/incidents",  # c4: a plain link, as detect finds it
             )
         )
     conn = sqlite3.connect(project / "prod.db")
     conn.execute(
         "CREATE TABLE integrations (id INTEGER PRIMARY KEY, api_key TEXT, c1 TEXT, c2 TEXT, "
-        "webhook_url TEXT, c3 TEXT, note TEXT, token_type TEXT, sku TEXT)"
+        "webhook_url TEXT, c3 TEXT, note TEXT, token_type TEXT, sku TEXT, c4 TEXT)"
     )
-    conn.executemany("INSERT INTO integrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO integrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.commit()
     conn.close()
     pasted = [word for row in rows[::3] for word in row[6].split() if word.startswith("SG.")]
@@ -62,6 +63,7 @@ def test_scan_proposes_secret_and_sandbox_with_counts(project):
     assert proposed["c2"] == {"url": "sandbox"}
     assert proposed["c3"] == {"url": "sandbox"}
     assert proposed["webhook_url"] == {"url": "sandbox"}  # by its name
+    assert proposed["c4"] == {"url": "sandbox"}  # what detect does to a URL, not a fake
     assert proposed["note"] == "detect"
     assert proposed["token_type"] == proposed["sku"] == "keep"
     assert f"{ROWS}/{ROWS} sampled values are credentials" in result.stdout
