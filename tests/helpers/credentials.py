@@ -68,6 +68,14 @@ MAKERS: dict[str, tuple[str, Callable[[random.Random], str]]] = {
     "shopify": ("shopify-access-token", lambda r: "shpat_" + _draw(r, 32, HEX)),
     "digitalocean": ("digitalocean-pat", lambda r: "dop_v1_" + _draw(r, 64, HEX)),
     "jwt": ("jwt", jwt),
+    # sanitizer's own additions (extra_rules.toml)
+    "stripe-publishable": ("stripe-publishable-live-key", lambda r: _live("pk") + _draw(r, 24)),
+    "stripe-webhook": ("stripe-webhook-secret", lambda r: "whsec_" + _draw(r, 32)),
+    "openai": ("openai-api-key-unmarked", lambda r: "sk-proj-" + _draw(r, 48)),
+    "google-oauth": ("google-oauth-access-token", lambda r: "ya29." + _draw(r, 80, ALNUM + "-_")),
+    "mailgun": ("mailgun-api-key", lambda r: "key-" + _draw(r, 32, HEX)),
+    "docker": ("docker-personal-access-token", lambda r: "dckr_pat_" + _draw(r, 27)),
+    "huggingface": ("huggingface-token", lambda r: "hf_" + _draw(r, 34)),
 }
 
 

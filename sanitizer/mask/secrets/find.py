@@ -19,16 +19,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sanitizer.mask.secrets.hosts import is_reserved_host, sink_hosts
+from sanitizer.mask.secrets.hosts import is_reserved_host, is_sink_host
 from sanitizer.mask.secrets.marker import is_neutralized
 from sanitizer.mask.secrets.rules import Rule, entropy, ruleset
 from sanitizer.mask.secrets.settings import SecretsSettings
 
 Kind = Literal["secret", "url", "dsn", "private_key", "jwt"]
 
-GENERIC_RULES = frozenset({"generic-api-key", "keyword-context"})
+GENERIC_RULES = frozenset(
+    {"generic-api-key", "keyword-context", "authorization-header", "bearer-token"}
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -83,7 +85,7 @@ _TRAILING = ".,;:!?)]}>"
 CONTEXT = re.compile(
     r"(?i)(?<![a-z0-9])(?P<word>[a-z0-9_.-]{0,30}?(?:password|passwd|passphrase|pwd|secret|token|"
     r"api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?))"
-    r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>]{6,200})"
+    r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>&]{6,200})"
 )
 PLACEHOLDER = re.compile(
     r"(?i)^(?:\*+|x+|\.+|-+|#+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[a-z_]*%?|\$[a-z_]+|null|none|"
@@ -103,58 +105,63 @@ def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[
     if not hits:
         return []
     allow = settings.allow if settings else frozenset()
-    sinks = sink_hosts(settings)
-    kept = []
-    for hit in _merge(hits):
+    live = []
+    for hit in hits:  # judged before merging: a safe URL must not hide a live token inside it
         value = text[hit.start : hit.end]
         if value in allow or is_neutralized(value):
             continue
-        if hit.kind in ("url", "dsn") and _host_is_safe(value, sinks):
+        if hit.kind in ("url", "dsn") and _host_is_safe(value, settings):
             continue
-        kept.append(hit)
-    return kept
+        live.append(hit)
+    return _merge(live)
 
 
 COLUMN_HINT = re.compile(
-    r"(?i)(?:^|_)(?:token|secret|password|passwd|pwd|api_?key|apikey|private_?key|"
-    r"client_?secret|access_?key|credentials?|dsn|webhook_?url|callback_?url|"
-    r"database_?url|connection_?string|conn_?str)$|_token$|_secret$"
+    r"(?i)(?:^|_)(?:token|secret|password|passwd|passphrase|pwd|apikey|credentials?|dsn|"
+    r"(?:api|secret|private|access|signing|encryption|master|hmac|client|consumer|service)_?key|"
+    r"client_?secret|webhook_?url|callback_?url|database_?url|connection_?string|conn_?str)$"
+    r"|_token$|_secret$"
 )
 URL_HINT = re.compile(r"(?i)(?:url|uri|dsn|endpoint|webhook|callback|connection_?string)$")
 
 
-def looks_like_secret(value: str, column: str | None = None) -> str | None:
+def looks_like_secret(
+    value: str, column: str | None = None, *, settings: SecretsSettings | None = None
+) -> str | None:
     """The id of the rule that says ``value`` is a credential or live destination, or None.
 
     A column name such as ``api_key``, ``*_token``, ``password``, ``webhook_url`` or ``dsn``
     raises the prior: any value of such a column that is not blank or a placeholder counts
-    (``column-hint:…``), as it would after ``api_key=`` in text.
+    (``column-hint:…``), as it would after ``api_key=`` in text. ``settings``: allowed values
+    and sink hosts are not secrets.
     """
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or is_neutralized(text):
+    if not text or is_neutralized(text) or (settings and text in settings.allow):
         return None
-    hits = find_secrets(text)
+    hits = find_secrets(text, settings=settings)
     if hits:
         return max(hits, key=lambda h: h.end - h.start).rule
     if column and COLUMN_HINT.search(column) and not PLACEHOLDER.match(text):
         if URL_HINT.search(column):
-            return _url_rule(text)
-        if len(text) >= 4 and not any(ch.isspace() for ch in text):
+            return _url_rule(text, settings)
+        if sum(ch.isalnum() for ch in text) >= 4 and not any(ch.isspace() for ch in text):
             return f"column-hint:{column.lower()}"
     return None
 
 
-def _url_rule(text: str) -> str | None:
-    """A destination column's value: any URL with a host that is not reserved."""
+def _url_rule(text: str, settings: SecretsSettings | None) -> str | None:
+    """A destination column's value: any URL with a host that is not reserved or a sink."""
     target = text if "://" in text else f"//{text}"
     try:
         parts = urlsplit(target)
         host = parts.hostname
     except ValueError:
         return None
-    if not host or is_reserved_host(host) or ("." not in host and host != "localhost"):
+    if not host or is_reserved_host(host) or is_sink_host(host, settings):
+        return None
+    if "." not in host and host != "localhost":
         return None
     return "column-hint:dsn" if parts.scheme.lower() in DB_SCHEMES else "column-hint:url"
 
@@ -229,23 +236,31 @@ def _url_credential(url: str) -> str | None:
         return None
     if parts.scheme.lower() in DB_SCHEMES:
         return "database-url"
-    if password or (username and len(username) >= 16 and entropy(username) > 3):
+    if password and not is_neutralized(unquote(password)):
+        return "url-userinfo"
+    if username and len(username) >= 16 and entropy(username) > 3 and not password:
         return "url-userinfo"
     for query in (parts.query, parts.fragment):
         for name, value in parse_qsl(query, keep_blank_values=False):
-            if value and TOKEN_PARAMS.match(name) and not PLACEHOLDER.match(value):
+            if (
+                value
+                and TOKEN_PARAMS.match(name)
+                and not PLACEHOLDER.match(value)
+                and not is_neutralized(value)
+            ):
                 return "url-token-param"
     return None
 
 
-def _host_is_safe(url: str, sinks: frozenset[str]) -> bool:
+def _host_is_safe(url: str, settings: SecretsSettings | None) -> bool:
+    """A URL to a reserved host, a named sink or a name under the default sink's domain."""
     target = url.removeprefix("jdbc:")
     target = target if "://" in target else f"//{target}"
     try:
         host = urlsplit(target).hostname
     except ValueError:
         return False
-    return bool(host) and (is_reserved_host(host) or host in sinks)
+    return bool(host) and (is_reserved_host(host) or is_sink_host(host, settings))
 
 
 def _context_hits(text: str) -> Iterable[SecretHit]:

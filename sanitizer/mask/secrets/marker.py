@@ -3,9 +3,10 @@
 A neutralized token keeps its shape: prefix, length and the class of every character (digit,
 lower, upper; hex stays hex, base32 stays base32). Its last few letters and digits are not
 drawn from the key but from an unkeyed hash of the rest of it: anyone can check the mark, the
-key is not needed, and a real credential carries it by chance with odds below 1 in 10⁷ (8
-characters for 32 or more: below 1 in 10⁹). A JWT carries the mark in its ``kid``; a private
-key in the last 8 bytes of its 32-byte seed.
+key is not needed, and a real credential carries it only by chance: 3 to 8 marked characters
+by length, odds from about 1 in 10³ for a four-digit value to below 1 in 10⁹ for a token of 32
+characters or more. A JWT carries the mark in its ``kid``; an Ed25519 or EC private key in the
+last 8 bytes of its seed, an RSA key in 64 bits of its second prime (a hash of the first).
 """
 
 from __future__ import annotations
@@ -55,8 +56,12 @@ def marker_length(classified: int) -> int:
         return 8
     if classified >= 16:
         return 6
+    if classified >= 10:
+        return 5
     if classified >= 6:
-        return max(3, classified // 3)
+        return 4
+    if classified >= 4:
+        return 3  # so a short password column's stand-in is known too (find.looks_like_secret)
     return 0
 
 
@@ -88,7 +93,7 @@ def is_marked(text: str) -> bool:
     classes = [char_class(c) for c in text]
     slots = [i for i, c in enumerate(classes) if c]
     n = marker_length(len(slots))
-    if n < 3:
+    if not n:
         return False
     marked = slots[-n:]
     digest = _digest(list(text), marked)

@@ -1,4 +1,5 @@
-"""gitleaks' rule set, read once from the vendored ``gitleaks.toml`` and compiled for ``re``.
+"""gitleaks' rule set, read once from the vendored ``gitleaks.toml`` and compiled for ``re``,
+with the few rules sanitizer adds in the same format (``extra_rules.toml``).
 
 A rule is what gitleaks calls one: an id, a regex whose first non-empty capture group is the
 secret (or the whole match), an optional entropy floor, keywords (a rule runs only on text that
@@ -122,11 +123,12 @@ def _allowlists(raw: list[dict] | dict | None) -> tuple[Allowlist, ...]:
 @cache
 def ruleset() -> RuleSet:
     """The vendored rules, translated and compiled once per process."""
-    text = resources.files(__package__).joinpath("gitleaks.toml").read_text("utf-8")
-    config = tomllib.loads(text)
+    files = resources.files(__package__)
+    config = tomllib.loads(files.joinpath("gitleaks.toml").read_text("utf-8"))
+    extra = tomllib.loads(files.joinpath("extra_rules.toml").read_text("utf-8"))
     rules: list[Rule] = []
     skipped: dict[str, str] = {}
-    for raw in config.get("rules", []):
+    for raw in [*config.get("rules", []), *extra.get("rules", [])]:
         rule_id = raw["id"]
         if "regex" not in raw:
             skipped[rule_id] = "matches file paths only"

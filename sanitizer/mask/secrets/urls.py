@@ -27,7 +27,9 @@ from sanitizer.mask.secrets.settings import DEFAULT_SINK, SecretsSettings
 _SCHEME = re.compile(r"^((?:jdbc:)?[A-Za-z][A-Za-z0-9+.-]*:)(//)?")
 _PLAIN = re.compile(r"^[a-z]+(?:[-_.][a-z]+)*(?:\.[a-z0-9]{1,5})?$")
 _PLAIN_VALUE = re.compile(r"^(?:[a-z]+(?:[-_.][a-z]+)*|\d{1,4}|true|false)$", re.IGNORECASE)
+_BARE_HOST = re.compile(r"^(?:[^/@\s]*@)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]|$)")
 HASH_LENGTH = 12
+OPAQUE = frozenset({"mailto:", "urn:", "data:", "tel:", "sms:", "news:"})  # no host after them
 
 
 def sandbox_url(url: str, key: KeyLike, sinks: SecretsSettings | None = None) -> str:
@@ -43,7 +45,11 @@ def sandbox_url(url: str, key: KeyLike, sinks: SecretsSettings | None = None) ->
 
 def _sandbox(text: str, keyring: Keyring, settings: SecretsSettings | None) -> str:
     scheme_match = _SCHEME.match(text)
-    scheme, slashes = ("", "//") if not scheme_match else scheme_match.groups("")
+    if scheme_match and not scheme_match.group(2) and scheme_match.group(1).lower() not in OPAQUE:
+        scheme_match = None  # ``api.acme.io:8443/x``: a host and a port, not a scheme
+    if not scheme_match and not _BARE_HOST.match(text):
+        return text  # no scheme and no host (``n/a``, ``pending``): no destination to move
+    scheme, slashes = ("", "") if not scheme_match else scheme_match.groups("")
     rest = text[scheme_match.end() :] if scheme_match else text
     if scheme and not slashes:
         if scheme.lower() == "mailto:":

@@ -82,9 +82,31 @@ def test_url_inside_a_parameter_is_sandboxed() -> None:
         "mailto:jane@acme.io?subject=hi",
         "ws://10.0.0.5:8080/socket",
         "https://[2001:db8::1]:8443/x",
+        "api.acme.io:8443/v1/hooks",
+        "localhost.acme.io:80",
     ],
 )
 def test_other_forms(url: str) -> None:
     out = sandbox_url(url, KEY)
     assert out != url
     assert "acme.io" not in out and "slack.com" not in out and "10.0.0.5" not in out
+
+
+@pytest.mark.parametrize("text", ["n/a", "pending", "", "  "])
+def test_values_without_a_host_stay(text: str) -> None:
+    assert sandbox_url(text, KEY) == text
+
+
+def test_neutralized_urls_to_a_real_sink_are_not_found_again() -> None:
+    sinks = SecretsSettings(sinks={"default": "sandbox.staging.acme.io", "smtp": "mail.acme.io"})
+    smtp = sandbox_url("smtp://u:Pa55word99x@smtp.sendgrid.net:587", KEY, sinks)
+    hook = sandbox_url("https://api.shop.com/cb?token=abcDEF123456&x=1", KEY, sinks)
+    assert urlsplit(smtp).hostname == "mail.acme.io"
+    assert (urlsplit(hook).hostname or "").endswith(".sandbox.staging.acme.io")
+    assert find_secrets(smtp) == [] and find_secrets(hook) == []  # marked credentials
+    assert find_secrets(hook, settings=sinks) == []
+
+
+def test_a_url_without_scheme_keeps_its_form() -> None:
+    out = sandbox_url("api.acme.io:8443/v1/hooks", KEY)
+    assert re.fullmatch(r"[0-9a-f]{12}\.sandbox\.invalid:8443/v1/hooks", out)

@@ -108,6 +108,8 @@ def test_allow_list_and_sinks() -> None:
         ("https://hooks.acme.io/in/42", "webhook_url", "column-hint:url"),
         ("postgres://db.acme.io/app", "dsn", "database-url"),
         ("mysql://db.acme.io/app", "database_url", "database-url"),
+        ("wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key", "column-hint:aws_secret_access_key"),
+        ("s3cr3t-value", "stripe_secret_key", "column-hint:stripe_secret_key"),
     ],
 )
 def test_column_hints(value: str, column: str, rule: str) -> None:
@@ -124,6 +126,9 @@ def test_column_hints(value: str, column: str, rule: str) -> None:
         ("https://example.com/hook", "webhook_url"),
         ("hello world", None),
         ("token", "token_type"),
+        ("a8f5f167f44f4964e6c998dee827110c", "idempotency_key"),
+        ("$2b$12$KIXQJ1lS1uT8eJ6P0nHq3O", "password_hash"),
+        ("3f2a1b4c-9d8e-4f7a-8b6c-5d4e3f2a1b0c", "primary_key"),
     ],
 )
 def test_column_hints_not_everything(value: str, column: str | None) -> None:
@@ -133,3 +138,52 @@ def test_column_hints_not_everything(value: str, column: str | None) -> None:
 def test_looks_like_secret_names_the_rule() -> None:
     assert looks_like_secret(make("aws")) == "aws-access-token"
     assert looks_like_secret(f"  {make('github')}  ") == "github-pat"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "secret"),
+    [
+        ("bot 1234567890:AA" + "Bc1_" * 8 + "x ok", "telegram-bot-token", "1234567890:AA"),
+        ('curl -H "Authorization: Basic dXNlcjpwYXNzd29yZDEy"', "curl-auth-header", "dXNlcjpw"),
+        ("Authorization: Bearer abcDEF123456ghiJKL789", "authorization-header", "abcDEF12"),
+        (
+            "headers: {authorization: 'Token 9f8e7d6c5b4a39281706'}",
+            "authorization-header",
+            "9f8e7d",
+        ),
+    ],
+)
+def test_extra_rules(text: str, rule: str, secret: str) -> None:
+    hits = find_secrets(text)
+    assert [h.rule for h in hits] == [rule]
+    assert text[hits[0].start : hits[0].end].startswith(secret)
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("abc1", "password"),
+        ("hunter22", "db_password"),
+        ("p@ss-w0rd!", "smtp_password"),
+        ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "aws_secret_access_key"),
+    ],
+)
+def test_a_neutralized_column_value_is_not_a_secret_any_more(value: str, column: str) -> None:
+    from sanitizer.mask.secrets import neutralize_secret
+
+    assert looks_like_secret(value, column) is not None
+    assert looks_like_secret(neutralize_secret(value, b"k" * 16), column) is None
+
+
+def test_sinks_and_allowed_values_in_destination_columns() -> None:
+    from sanitizer.mask.secrets import sandbox_url
+
+    settings = SecretsSettings(
+        sinks={"default": "sandbox.invalid", "hooks": "inbox.staging.acme.io"},
+        allow=frozenset({"pk_test_demo"}),
+    )
+    moved = sandbox_url("https://hooks.customer.com/in/1", b"k" * 16, settings)
+    assert moved.startswith("https://inbox.staging.acme.io/")
+    assert looks_like_secret(moved, "webhook_url") == "column-hint:url"
+    assert looks_like_secret(moved, "webhook_url", settings=settings) is None
+    assert looks_like_secret("pk_test_demo", "api_key", settings=settings) is None

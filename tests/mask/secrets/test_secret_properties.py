@@ -83,3 +83,51 @@ def test_sandbox_url_properties(scheme: str, host: str, segments: list[str], key
     assert len(parts.path.split("/")) == len(urlsplit(url).path.split("/"))
     assert host not in out and "abc123XYZ" not in out
     assert find_secrets(out) == []
+
+
+CLAIMS = st.dictionaries(
+    st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
+    st.one_of(
+        st.integers(0, 2**40),
+        st.booleans(),
+        st.text(alphabet=string.ascii_letters + string.digits + "@._-", min_size=1, max_size=30),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(CLAIMS, st.sampled_from(["RS256", "ES384", "HS512", "PS256"]), KEYS)
+def test_jwt_properties(claims: dict, alg: str, key: bytes) -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from sanitizer.mask.pseudonyms import Keyring
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    def unb64(text: str) -> bytes:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+    header = b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    token = f"{header}.{b64(json.dumps(claims).encode())}.{b64(b'signature-bytes' * 4)}"
+    out = neutralize_secret(token, key)
+    assert out == neutralize_secret(token, key) and out != token
+    head, body, signature = out.split(".")
+    new_header, new_claims = json.loads(unb64(head)), json.loads(unb64(body))
+    bits = alg[-3:]
+    assert new_header["alg"] == f"HS{bits}"
+    assert list(new_claims) == list(claims)
+    for name, value in claims.items():
+        if isinstance(value, str):
+            assert len(new_claims[name]) == len(value)
+        else:
+            assert new_claims[name] == value
+    staging = Keyring(key).subkey("jwt-staging")
+    digest = getattr(hashlib, f"sha{bits}")
+    assert unb64(signature) == hmac.new(staging, f"{head}.{body}".encode(), digest).digest()
+    assert is_neutralized(out) and find_secrets(out) == []
