@@ -255,7 +255,7 @@ def classify(old: Operator | None, new: Operator | None, nlp: NlpSettings) -> tu
             return LOOSENED, "a new field is passed through unmasked"
         return TIGHTENED, "new coverage"
     if _neutralizes(old) and not _neutralizes(new):
-        if not new.changes_values:
+        if not new.changes_values or not new.strength:
             return LOOSENED, (
                 "a credential or live URL copied as is: staging could act on production's "
                 "integrations (send mail, post to a customer's webhook, charge a card)"
@@ -280,8 +280,10 @@ def classify(old: Operator | None, new: Operator | None, nlp: NlpSettings) -> tu
 
 
 def _neutralizes(op: Operator) -> bool:
-    """``secret`` or ``{url: sandbox}``: every value made unable to act on production."""
-    return op.name in ("secret", "url")
+    """``secret`` or ``{url: sandbox}`` (or ``each`` of them): every value made unable to act
+    on production."""
+    inner = getattr(op, "inner", op) if op.name == "each" else op
+    return inner.name in ("secret", "url")
 
 
 def _entities(op: Detect, nlp: NlpSettings) -> tuple[str, ...]:

@@ -95,3 +95,11 @@ def test_a_credential_turned_to_keep_is_loosened_loudly(project):
         for x in lines
     ), lines
     assert any("app.customers.hook" in x and "only the credentials" in x for x in lines), lines
+
+
+def test_an_array_of_credentials_turned_to_keep_is_loosened(project):
+    edit(project, "    plan: keep\n", "    plan: keep\n    keys: {each: secret}\n")
+    edit(project, "    keys: {each: secret}\n", "    keys: {each: keep}\n")
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD")
+    [line] = loosened_lines(result.stdout)
+    assert "app.customers.keys" in line and "copied as is" in line
