@@ -106,6 +106,21 @@ def test_if_missing_leaves_an_existing_file_alone(tmp_path: Path) -> None:
     assert (tmp_path / "files" / "exports").is_dir()  # a missing bucket is still built
 
 
+def test_if_missing_rebuilds_a_database_from_before_the_integrations_table(
+    tmp_path: Path,
+) -> None:
+    """Its rules now cover integrations: an old demo would stop the run, so it is rebuilt."""
+    path = tmp_path / "app.db"
+    build_demo(path, seed=SEED)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE integrations")
+    conn.close()
+    assert main([str(path), "--if-missing"]) == 0
+    with sqlite3.connect(path) as conn:
+        assert scalar(conn, "SELECT count(*) FROM integrations") > 0
+    conn.close()
+
+
 def test_rebuild_replaces_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "app.db"
     path.write_text("not a database")
