@@ -48,7 +48,8 @@ FAMILIES = [
 ]
 # credentials and live destinations (docs/rules.md: ``secret``, ``{url: sandbox}``)
 SECRET_NAME = re.compile(
-    r"password|passwd|(^|[-_])secret|secret$|token|api[-_]?key|private[-_]?key|access[-_]?key"
+    r"password|passwd|(^|[-_])secrets?($|[-_])|secret$|token|api[-_]?key|private[-_]?key"
+    r"|access[-_]?key"
     r"|credential|signing[-_]?key|client[-_]?secret",
     re.I,
 )

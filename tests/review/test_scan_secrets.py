@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import yaml
 from helpers.review_project import sanitize
 
 from sanitizer.demo.generate.credentials import Credentials
+from sanitizer.review.fields import propose_column
+from sanitizer.schema import STRING, ColumnInfo, TableInfo
 
 ROWS = 24
 
@@ -79,3 +82,25 @@ def test_the_proposals_load_and_cover_the_table(project):
     assert result.code == 0, result.stderr
     check = sanitize(project, "rules", "check", "--live", SANITIZE_KEY="x" * 32)
     assert check.code == 0, check.stdout + check.stderr
+
+
+NAMES = {
+    "api_key": "secret",
+    "client_secret": "secret",
+    "oauth_refresh_token": "secret",
+    "smtp_password": "secret",
+    "webhook_url": {"url": "sandbox"},
+    "callback_url": {"url": "sandbox"},
+    "dsn": {"url": "sandbox"},
+    "database_url": {"url": "sandbox"},
+    "password_hash": {"constant": "!staging-disabled"},  # a login: nobody logs in to staging
+    "token_type": "keep",  # about a token, not one
+    "secretary": "keep",
+}
+
+
+@pytest.mark.parametrize(("name", "rule"), NAMES.items(), ids=NAMES)
+def test_names_alone_propose_secret_and_sandbox(name: str, rule: object) -> None:
+    column = ColumnInfo(name=name, kind=STRING, sql_type="TEXT")
+    table = TableInfo(name="integrations", columns={name: column})
+    assert propose_column(table, column, [], {}).rule == rule
