@@ -95,6 +95,11 @@ def test_a_credential_turned_to_keep_is_loosened_loudly(project):
         for x in lines
     ), lines
     assert any("app.customers.hook" in x and "only the credentials" in x for x in lines), lines
+    # the example shows a key-shaped input neutralized before and copied after
+    [row] = [r for r in result.stdout.splitlines() if r.startswith("| `app.customers.api_key`")]
+    *_, given, before, after, _ = (cell.strip(" `") for cell in row.split("|"))
+    assert given.startswith("sk_live_") and after == given
+    assert before != given and len(before) == len(given) and before.startswith("sk_")
 
 
 def test_an_array_of_credentials_turned_to_keep_is_loosened(project):
