@@ -83,8 +83,9 @@ URL = re.compile(
 )
 _TRAILING = ".,;:!?)]}>"
 CONTEXT = re.compile(
-    r"(?i)(?<![a-z0-9])(?P<word>[a-z0-9_.-]{0,30}?(?:password|passwd|passphrase|pwd|secret|token|"
-    r"api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?))"
+    # the keyword anywhere in a name (``db_password``, ``X-Auth-Token``): no lead-in to try
+    r"(?i)(?P<word>password|passwd|passphrase|pwd|secret|token|"
+    r"api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)"
     r"[\"']?\s{0,3}(?:=|:|=>|:=| is )\s{0,3}[\"'`]?(?P<value>[^\s\"'`,;<>&]{6,200})"
 )
 PLACEHOLDER = re.compile(
@@ -189,7 +190,8 @@ def _rule_hits(text: str) -> Iterable[SecretHit]:
                 continue
             line = _line(text, start, end)
             allowlists = (*rules.global_allow, *rule.allowlists)
-            if any(a.allows(secret, match.group(), line) for a in allowlists):
+            matched = rule.matched_text(text, match)
+            if any(a.allows(secret, matched, line) for a in allowlists):
                 continue
             yield SecretHit(start, end, rule.id, _kind(rule.id, secret))
 

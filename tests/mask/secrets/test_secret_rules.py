@@ -59,3 +59,25 @@ def test_entropy() -> None:
     assert entropy("") == 0
     assert entropy("aaaa") == 0
     assert entropy("abcd") == 2
+
+
+def test_lead_in_is_kept_for_the_allowlists() -> None:
+    from sanitizer.mask.secrets import find_secrets
+
+    # generic-api-key's allowlist reads the whole match: "primary_key" is a column name
+    assert find_secrets("primary_key = abcdef1234567890XYZ") == []
+    assert [h.rule for h in find_secrets("deploy_key = abcdef1234567890XYZ")] == ["generic-api-key"]
+
+
+def test_a_megabyte_of_base64_is_read_in_seconds() -> None:
+    import random
+    import string
+    import time
+
+    from sanitizer.mask.secrets import find_secrets
+
+    rng = random.Random(0)
+    blob = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _ in range(10**6))
+    started = time.process_time()
+    find_secrets(blob)
+    assert time.process_time() - started < 20  # 56 s before the lead-in was left out
