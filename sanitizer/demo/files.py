@@ -1,4 +1,5 @@
-"""The demo's production bucket: ticket attachments, transcripts, an export, events, avatars.
+"""The demo's production bucket: ticket attachments, transcripts, an export, events, avatars,
+and the platform's production config file (its credentials and live URLs).
 
 Built from the same generated customers and tickets as ``app.db``, so an email in a ticket
 attachment is a ``contacts.email`` in the database — and after masking, the same fake in both.
@@ -34,8 +35,19 @@ CUSTOMER_LINES = (
 )
 
 
-def build_files(folder: Path, people: Sequence[Any], tickets: Sequence[Any], seed: int) -> int:
-    """(Re)create the bucket folder atomically (built beside it, then renamed); returns objects."""
+def build_files(
+    folder: Path,
+    people: Sequence[Any],
+    tickets: Sequence[Any],
+    seed: int,
+    config: dict[str, Any] | None = None,
+) -> int:
+    """(Re)create the bucket folder atomically (built beside it, then renamed); returns objects.
+
+    ``config`` is the platform's production settings (credentials.py), uploaded to the bucket
+    as ``config/production.json`` the way such files end up in buckets: database URLs, API
+    keys, webhook URLs and a private key in one JSON document.
+    """
     rng = random.Random(seed)
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -47,6 +59,8 @@ def build_files(folder: Path, people: Sequence[Any], tickets: Sequence[Any], see
         **{f"users/{p.email}/avatar.png": _avatar(rng) for p in people[:8]},
     }
     objects["tickets/2025/06/upload-interrupted.json"] = b'{"ticket_id": 9999, "requester": {'
+    if config is not None:
+        objects["config/production.json"] = (json.dumps(config, indent=2) + "\n").encode()
     for key, data in objects.items():
         path = tmp / key
         path.parent.mkdir(parents=True, exist_ok=True)

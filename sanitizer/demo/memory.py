@@ -52,10 +52,24 @@ def _customers(db: Path, limit: int) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def _integrations(db: Path) -> list[tuple[str, str]]:
+    """(webhook URL, API key) of integrations that have both: what agents end up remembering."""
+    with sqlite3.connect(db) as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "integrations" not in tables:  # a database from before the integrations table
+            return []
+        rows = conn.execute(
+            "SELECT webhook_url, trim(api_key) FROM integrations "
+            "WHERE webhook_url > '' AND api_key > '' ORDER BY id"
+        ).fetchall()
+    return [(url, key) for url, key in rows]
+
+
 def memory_records(db: Path, count: int = MEMORIES, seed: int = 7) -> list[dict[str, Any]]:
     """Memory records (without vectors) about the first customers who have tickets."""
     rng = random.Random(seed)
     records = []
+    hooks = _integrations(db)
     for i, person in enumerate(_customers(db, count)):
         values = {
             "name": person["full_name"],
@@ -85,6 +99,11 @@ def memory_records(db: Path, count: int = MEMORIES, seed: int = 7) -> list[dict[
                 ),
             }
         )
+        if hooks and i % 8 == 6:  # a memory that kept the customer's integration secrets
+            webhook, key = hooks[(i // 8) % len(hooks)]
+            record = records[-1]
+            record["document"] += f" Their alerts webhook is {webhook}, and the API key is {key}."
+            record["context"] = json.dumps({**json.loads(record["context"]), "webhook": webhook})
     return records
 
 

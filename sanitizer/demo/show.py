@@ -19,6 +19,7 @@ SAMPLES = (
     ("newsletter_subscriptions", "rowid", ("email",)),
     ("payment_methods", "id", ("card_number", "iban")),
     ("companies", "id", ("name", "vat_number")),
+    ("integrations", "id", ("api_key", "webhook_url", "callback_url", "oauth_refresh_token")),
     ("agent_runs", "id", ("input_payload",)),
     ("messages", "id", ("body",)),
 )

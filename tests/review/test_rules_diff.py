@@ -63,3 +63,48 @@ def test_an_unknown_revision_is_a_clear_error(project):
     result = sanitize(project, "rules", "diff", "no-such-branch")
     assert result.code == ExitCode.CONFIG
     assert "revisions that exist" in result.stderr
+
+
+def test_a_deleted_json_path_is_compared_with_the_rule_that_now_governs_it(project):
+    """Deleting ``"$.password": …`` under ``"$.**": keep`` copies the value: loosened."""
+    settings = '    settings: {json: {"$.password": hash, "$.theme": keep, "$.**": keep}}\n'
+    edit(project, "    plan: keep\n", "    plan: keep\n" + settings)
+    edit(project, '"$.password": hash, ', "")
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD")
+    [line] = loosened_lines(result.stdout)
+    assert "app.customers.settings $.password" in line
+    assert "`hash` → `keep`" in line and "now under `$.**`" in line
+
+
+def test_a_credential_turned_to_keep_is_loosened_loudly(project):
+    edit(
+        project,
+        "    plan: keep\n",
+        "    plan: keep\n    api_key: secret\n    hook: {url: sandbox}\n",
+    )
+    edit(
+        project,
+        "    api_key: secret\n    hook: {url: sandbox}\n",
+        "    api_key: keep\n    hook: detect\n",
+    )
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD", "--fail-on-loosening")
+    assert result.code == ExitCode.LOOSENED, result.stdout + result.stderr
+    lines = loosened_lines(result.stdout)
+    assert any(
+        "app.customers.api_key" in x and "`secret` → `keep`" in x and "copied as is" in x
+        for x in lines
+    ), lines
+    assert any("app.customers.hook" in x and "only the credentials" in x for x in lines), lines
+    # the example shows a key-shaped input neutralized before and copied after
+    [row] = [r for r in result.stdout.splitlines() if r.startswith("| `app.customers.api_key`")]
+    *_, given, before, after, _ = (cell.strip(" `") for cell in row.split("|"))
+    assert given.startswith("sk_live_") and after == given
+    assert before != given and len(before) == len(given) and before.startswith("sk_")
+
+
+def test_an_array_of_credentials_turned_to_keep_is_loosened(project):
+    edit(project, "    plan: keep\n", "    plan: keep\n    keys: {each: secret}\n")
+    edit(project, "    keys: {each: secret}\n", "    keys: {each: keep}\n")
+    result = sanitize(project, "rules", "diff", "HEAD~1", "HEAD")
+    [line] = loosened_lines(result.stdout)
+    assert "app.customers.keys" in line and "copied as is" in line

@@ -7,6 +7,12 @@ from pathlib import Path
 
 from sanitizer.demo.files import build_files
 from sanitizer.demo.generate.billing import invoice_rows, payment_rows, refund_rows
+from sanitizer.demo.generate.credentials import (
+    failed_delivery_rows,
+    integration_rows,
+    pasted_message_rows,
+    platform_config,
+)
 from sanitizer.demo.generate.draws import Demo
 from sanitizer.demo.generate.model import Row
 from sanitizer.demo.generate.operations import (
@@ -36,6 +42,18 @@ def build_tables(demo: Demo) -> dict[str, list[Row]]:
     out["audit_log"] = audit_rows(demo)
     out["retry_queue"] = retry_rows(demo)
     out["dead_letters"] = dead_letter_rows(demo)
+    # credentials come from their own generator (credentials.py): the rows above stay as drawn
+    creds = demo.credentials
+    out["integrations"] = integration_rows(creds, demo.companies, demo.count("integrations"))
+    companies = {c.id: c for c in demo.companies}
+    first = len(out["messages"]) + 1
+    out["messages"] += pasted_message_rows(
+        creds, demo.tickets, companies, first, demo.count("pasted_secrets")
+    )
+    first = len(out["dead_letters"]) + 1
+    out["dead_letters"] += failed_delivery_rows(
+        creds, demo.companies, first, demo.count("failed_deliveries")
+    )
     return out
 
 
@@ -57,7 +75,8 @@ def build_demo(path: Path, seed: int = 7, scale: int = 1) -> dict[str, int]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    build_files(path.parent / "files", demo.people, demo.tickets, seed)  # the demo bucket
+    config = platform_config(demo.credentials)
+    build_files(path.parent / "files", demo.people, demo.tickets, seed, config)  # the bucket
     return counts
 
 
@@ -65,4 +84,5 @@ def build_bucket(path: Path, seed: int = 7, scale: int = 1) -> None:
     """Build only the demo bucket beside the database at `path`, from the same draws."""
     demo = Demo(seed, scale)
     build_tables(demo)  # the bucket needs the people and tickets the database holds
-    build_files(path.parent / "files", demo.people, demo.tickets, seed)
+    config = platform_config(demo.credentials)
+    build_files(path.parent / "files", demo.people, demo.tickets, seed, config)

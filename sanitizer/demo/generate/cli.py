@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from sanitizer.demo.generate.build import build_bucket, build_demo
+from sanitizer.demo.generate.schema import TABLES
 
 DEFAULT_PATH = Path("demo/prod/app.db")
 
@@ -28,9 +31,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def outdated(path: Path) -> bool:
+    """A demo database built before a table the rules now cover (integrations): rebuild it,
+    or the run would stop on rules for a table production does not have."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error:
+        return False  # not a database: left alone, as before
+    return bool(names) and not set(TABLES) <= names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.if_missing and args.path.exists():
+    if args.if_missing and args.path.exists() and not outdated(args.path):
         if not (args.path.parent / "files").exists():  # a database from before the bucket
             build_bucket(args.path, seed=args.seed, scale=args.scale)
         print(f"{args.path} exists; not rebuilt")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from faker import Faker
 
+from sanitizer.demo.generate.credentials import Credentials
 from sanitizer.demo.generate.model import Company, Person, Ticket, ascii_fold, truncate_json
 from sanitizer.demo.generate.vocabulary import (
     BASE_COUNTS,
@@ -41,6 +42,7 @@ class Demo:
 
     def __init__(self, seed: int, scale: int) -> None:
         self.rng = random.Random(seed)
+        self.credentials = Credentials(seed)  # its own generator: see credentials.py
         self.scale = scale
         self.fakers = {loc: Faker(loc) for loc in LOCALES}
         for i, faker in enumerate(self.fakers.values()):

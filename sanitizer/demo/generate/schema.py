@@ -17,6 +17,17 @@ CREATE TABLE companies (
     plan VARCHAR(20) NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+CREATE TABLE integrations (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    service VARCHAR(30) NOT NULL,
+    api_key VARCHAR(300),
+    webhook_url VARCHAR(300),
+    callback_url VARCHAR(300),
+    oauth_refresh_token VARCHAR(300),
+    config JSON,
+    created_at TIMESTAMP NOT NULL
+);
 CREATE TABLE contacts (
     id INTEGER PRIMARY KEY,
     company_id INTEGER REFERENCES companies(id),
@@ -139,6 +150,7 @@ CREATE TABLE dead_letters (
 # Insert order: every parent before its children, so FKs hold with enforcement on.
 TABLES = (
     "companies",
+    "integrations",
     "contacts",
     "newsletter_subscriptions",
     "tickets",

@@ -76,6 +76,9 @@ BASE_COUNTS = {
     "audit_log": 1450,
     "retry_queue": 200,
     "dead_letters": 150,
+    "integrations": 240,
+    "pasted_secrets": 60,  # extra messages with a credential or a live URL pasted in
+    "failed_deliveries": 30,  # extra dead letters of webhook deliveries and token refreshes
 }
 
 WHITESPACE = (" ", "   ", "\t", " \n ")
