@@ -53,9 +53,7 @@ DATE_RE = re.compile(
     rf"|(?<=\b(?i:{YEAR_CUES})[ \t]+){_YEAR}"  # in 1991, since 2005
     rf")(?![\w]|[./\-:]\d)"
 )
-_AGE_AFTER = (
-    r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.|yo|years?[ \t]+of[ \t]+age"
-)
+_AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.|yo|years?[ \t]+of[ \t]+age"
 _AGE_CUES = r"aged|age|ages|turned|turns|turning|the[ \t]+age[ \t]+of|age[ \t]+of"
 _AGE_SUBJECT = r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
 AGE_RE = re.compile(
