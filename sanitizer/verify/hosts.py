@@ -33,7 +33,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
 
 RESERVED_TLDS = frozenset({"example", "invalid", "test", "localhost"})  # RFC 2606, RFC 6761
 RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
@@ -67,12 +66,12 @@ HOST_LIKE = re.compile(rf"(?i)(?<![\w.\-]){NAME}(?![\w\-]|\.\w)")
 WHOLE_NAME = re.compile(rf"(?i)\s*({NAME})\.?\s*")
 
 
-@cache
 def _suffixes():
-    """tldextract with only its bundled public-suffix snapshot: never touches the network."""
-    import tldextract
+    """tldextract with only its bundled public-suffix snapshot: never touches the network
+    (the one detection uses, :mod:`sanitizer.mask.text.offline`)."""
+    from sanitizer.mask.text.offline import offline_extractor
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    return offline_extractor()
 
 
 def _ip(host: str) -> ipaddress.IPv4Address | None:

@@ -20,3 +20,11 @@ def use_offline_suffix_list() -> None:
     extractor._sanitizer_offline = True  # type: ignore[attr-defined]
     module.TLD_EXTRACTOR = extractor
     logging.getLogger("tldextract").setLevel(logging.ERROR)
+
+
+def offline_extractor():
+    """The snapshot-only extractor itself, for callers of their own (read once per process)."""
+    import tldextract.tldextract as module
+
+    use_offline_suffix_list()
+    return module.TLD_EXTRACTOR

@@ -18,7 +18,6 @@ Why it stays precise:
 
 from __future__ import annotations
 
-from functools import cache
 from typing import ClassVar
 
 import regex as re
@@ -63,17 +62,13 @@ _SPOKEN_DOT = re.compile(rf"[ \t]+(?i:dot)[ \t]+|{OPEN}[ \t]*(?i:dot)[ \t]*{CLOS
 _MAILBOX_LIKE = re.compile(r"[._+\d]")
 
 
-@cache
 def _extractor():
     """tldextract with only its bundled suffix-list snapshot: never touches the network. The
     one Presidio's email recognizer uses too (:mod:`offline`), so the snapshot is read once
     per process, not twice (about 40 ms of every start)."""
-    import tldextract.tldextract as module
+    from sanitizer.mask.text.offline import offline_extractor
 
-    from sanitizer.mask.text.offline import use_offline_suffix_list
-
-    use_offline_suffix_list()
-    return module.TLD_EXTRACTOR
+    return offline_extractor()
 
 
 def public_suffix(domain: str) -> str:
