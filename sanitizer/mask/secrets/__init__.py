@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from sanitizer.mask.secrets.find import SecretHit, find_secrets, looks_like_secret
 from sanitizer.mask.secrets.marker import is_neutralized
-from sanitizer.mask.secrets.neutralize import KeyLike, keyring_of, neutralize_secret
+from sanitizer.mask.secrets.neutralize import neutralize_secret
 from sanitizer.mask.secrets.settings import SecretsSettings
+from sanitizer.mask.secrets.tokens import KeyLike, keyring_of
 from sanitizer.mask.secrets.urls import sandbox_url
 
 

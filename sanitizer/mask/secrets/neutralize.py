@@ -22,29 +22,14 @@ import hmac
 import json
 import math
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
-from sanitizer.mask.pseudonyms import Draw, Keyring
+from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.secrets import marker
-from sanitizer.mask.secrets.marker import FAMILIES, PEM, char_class, families, stamp
-from sanitizer.mask.secrets.rules import ruleset
-
-KeyLike = bytes | str | Keyring
-LIVE = re.compile(r"(?i)(?<=[_-])(live|prod)(?=[_-])")
-DOMAIN = "secret"
-
-
-@lru_cache(maxsize=16)
-def _keyring_for(key: bytes) -> Keyring:
-    return Keyring(key)
-
-
-def keyring_of(key: KeyLike) -> Keyring:
-    """The run's :class:`Keyring` (``Keyring(settings.key)``) from the key or the keyring."""
-    if isinstance(key, Keyring):
-        return key
-    return _keyring_for(key.encode() if isinstance(key, str) else bytes(key))
+from sanitizer.mask.secrets.marker import PEM
+from sanitizer.mask.secrets.tokens import KeyLike, keyring_of, neutralize_token, scramble
+from sanitizer.mask.secrets.urls import sandbox_url
 
 
 def neutralize_secret(value: str, key: KeyLike, *, attempt: int = 0) -> str:
@@ -72,68 +57,8 @@ def _neutralize(text: str, keyring: Keyring, attempt: int = 0) -> str:
         if jwt is not None:
             return jwt
     if "://" in text and " " not in text:
-        from sanitizer.mask.secrets.urls import sandbox_url
-
         return sandbox_url(text, keyring, None)
     return neutralize_token(text, keyring, attempt=attempt)
-
-
-# -- tokens -------------------------------------------------------------------------------
-
-
-@cache
-def _prefixes() -> tuple[str, ...]:
-    """Literal prefixes of gitleaks' specific rules (their keywords), longest first."""
-    words = {
-        k
-        for rule in ruleset().rules
-        if rule.id != "generic-api-key"
-        for k in rule.keywords
-        if len(k) >= 2 and k != "ey" and not k.startswith("-----")
-    }
-    return tuple(sorted(words, key=len, reverse=True))
-
-
-def prefix_length(text: str) -> int:
-    """How many leading characters are a service's prefix (kept as they are)."""
-    lower = text.lower()
-    for word in _prefixes():
-        if lower.startswith(word):
-            return len(word)
-    return 0
-
-
-def neutralize_token(text: str, keyring: Keyring, domain: str = DOMAIN, attempt: int = 0) -> str:
-    """Shape-kept, keyed, marked stand-in of one token (no whitespace handling)."""
-    keep = prefix_length(text)
-    # ``sk_live_`` → ``sk_test_``: the separator after the prefix is read to see the word end
-    head = LIVE.sub(lambda m: _same_case("test", m.group()), text[: keep + 1])[:keep]
-    for draw in range(attempt * 4, attempt * 4 + 4):
-        out = scramble(text, keyring.digest(domain, text, draw), keep, head)
-        if out != text:
-            return out
-    return out
-
-
-def scramble(text: str, digest: bytes, keep: int = 0, head: str = "", mark: bool = True) -> str:
-    """Every letter and digit after ``keep`` drawn from ``digest`` in its own class and the
-    text's family; other characters kept; the mark written last."""
-    draw = Draw(digest)
-    family = families(text[keep:])[0]
-    alphabets = FAMILIES[family]
-    chars = list(head or text[:keep]) + list(text[keep:])
-    classes = [char_class(c) for c in chars]
-    for i in range(keep, len(chars)):
-        cls = classes[i]
-        if cls:
-            chars[i] = draw.pick(alphabets[cls])
-    if mark:
-        stamp(chars, classes, family, keep)
-    return "".join(chars)
-
-
-def _same_case(word: str, like: str) -> str:
-    return word.upper() if like.isupper() else word
 
 
 # -- JWT ----------------------------------------------------------------------------------
@@ -175,8 +100,6 @@ def _claims(value: Any, keyring: Keyring) -> Any:
         return [_claims(v, keyring) for v in value]
     if isinstance(value, str) and value:
         if "://" in value:
-            from sanitizer.mask.secrets.urls import sandbox_url
-
             return sandbox_url(value, keyring, None)
         return scramble(value, keyring.digest("jwt-claim", value), mark=False)
     return value

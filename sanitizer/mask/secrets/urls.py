@@ -21,8 +21,8 @@ from urllib.parse import quote, unquote
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.secrets.find import DB_SCHEMES, TOKEN_PARAMS
 from sanitizer.mask.secrets.hosts import named_sink
-from sanitizer.mask.secrets.neutralize import KeyLike, keyring_of, neutralize_token, scramble
 from sanitizer.mask.secrets.settings import DEFAULT_SINK, SecretsSettings
+from sanitizer.mask.secrets.tokens import KeyLike, keyring_of, neutralize_token, scramble
 
 _SCHEME = re.compile(r"^((?:jdbc:)?[A-Za-z][A-Za-z0-9+.-]*:)(//)?")
 _PLAIN = re.compile(r"^[a-z]+(?:[-_.][a-z]+)*(?:\.[a-z0-9]{1,5})?$")

@@ -19,7 +19,7 @@ from sanitizer.mask.secrets import (
     neutralize_secret,
     neutralize_text,
 )
-from sanitizer.mask.secrets.neutralize import prefix_length
+from sanitizer.mask.secrets.tokens import prefix_length
 
 KEY = b"unit-test-key-0123456789abcdef"
 OTHER = b"another-key-for-rotation-tests"

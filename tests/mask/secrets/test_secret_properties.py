@@ -19,7 +19,7 @@ from sanitizer.mask.secrets import (
     neutralize_secret,
     sandbox_url,
 )
-from sanitizer.mask.secrets.neutralize import prefix_length
+from sanitizer.mask.secrets.tokens import prefix_length
 
 KEYS = st.binary(min_size=16, max_size=40)
 TOKENS = st.text(
