@@ -1,4 +1,4 @@
-"""Dates, ages and honorifics that spaCy's recognizer misses or is never asked about.
+"""Dates, ages, nationalities, honorifics and organisations that spaCy misses or never sees.
 
 spaCy runs only on sentences that could hold a name or a place (``ner_segments``), so a date
 in a lower-case sentence ('we met in 2005'), an age ('aged 63') or the honorific before a
