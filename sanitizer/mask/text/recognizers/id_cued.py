@@ -29,11 +29,11 @@ date, an amount or a phone-looking '+' run after an id cue is refused.
 from __future__ import annotations
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.filters import ID_WORDS
+from sanitizer.mask.text.recognizers.kinded import kinded_result
 
 SCORE = 0.7
 # words between a cue and its value: 'SSN is', 'social security number: ', 'PESEL nr.'
@@ -123,18 +123,8 @@ class CuedIdRecognizer(EntityRecognizer):
         return results
 
     def _result(self, match, entity: str, kind: str | None) -> RecognizerResult:
-        start, end = match.span("value")
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=SCORE,
-            textual_explanation=f"value after the cue {match.group('cue')!r}",
-        )
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            FAKE_KIND: kind,
-        }
-        return RecognizerResult(entity, start, end, SCORE, explanation, metadata)
+        why = f"value after the cue {match.group('cue')!r}"
+        return kinded_result(self, entity, match.span("value"), SCORE, why, kind)
 
 
 def ids(text: str) -> list:

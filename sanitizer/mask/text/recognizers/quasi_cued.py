@@ -29,10 +29,10 @@ from __future__ import annotations
 from functools import cache
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
+from sanitizer.mask.text.recognizers.kinded import kinded_result
 
 SCORE = 0.6
 MONTHS = (
@@ -147,16 +147,7 @@ class QuasiCuedRecognizer(EntityRecognizer):
         return self._span(match.span(), entity, kind)
 
     def _span(self, span: tuple[int, int], entity: str, kind: str) -> RecognizerResult:
-        start, end = span
-        explanation = AnalysisExplanation(
-            recognizer=self.name, original_score=SCORE, textual_explanation=f"{entity} pattern"
-        )
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            FAKE_KIND: kind,
-        }
-        return RecognizerResult(entity, start, end, SCORE, explanation, metadata)
+        return kinded_result(self, entity, span, SCORE, f"{entity} pattern", kind)
 
 
 def _groups_in(text: str) -> list[tuple[int, int]]:

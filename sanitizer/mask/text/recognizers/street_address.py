@@ -30,9 +30,8 @@ numbers with a decimal part never start an address.
 from __future__ import annotations
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-from sanitizer.mask.text.fake_kind import FAKE_KIND
 from sanitizer.mask.text.recognizers.address_lines import (
     ENGLISH_RING_PAD,
     FORMAT,
@@ -43,6 +42,7 @@ from sanitizer.mask.text.recognizers.address_lines import (
     street_parts,
     streets_over_codes,
 )
+from sanitizer.mask.text.recognizers.kinded import kinded_result
 from sanitizer.mask.text.recognizers.person_names import name_lists
 
 ESCAPE_BEFORE = r"(?<=\\[nrt])"  # a literal '\n' escape before: a line break, not a word
@@ -243,17 +243,8 @@ class StreetAddressRecognizer(PatternRecognizer):
         return [self._result(p) for p in parts]
 
     def _result(self, part: Part) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=part.score,
-            textual_explanation="street address or a line of its block",
-        )
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            FAKE_KIND: part.kind,
-        }
-        return RecognizerResult("LOCATION", part.start, part.end, part.score, explanation, metadata)
+        why = "street address or a line of its block"
+        return kinded_result(self, "LOCATION", (part.start, part.end), part.score, why, part.kind)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         named = _NAMED_TYPE.search(pattern_text)
