@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -518,3 +519,21 @@ def rows_being_loaded(world: World, table: str) -> int:
             for s in list(shadows)
         )
         return int(open_rows) + int(committed)
+
+
+def trimmed_demo_production(folder: Path, trim: str) -> Path:
+    """The demo's production database generated in ``folder/prod``, cut down by the SQL
+    ``trim`` (which must leave every foreign key resolving)."""
+    prod = folder / "prod" / "app.db"
+    subprocess.run(
+        [sys.executable, "-m", "sanitizer.demo.generate", str(prod)],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with sqlite3.connect(prod) as conn:
+        conn.executescript(trim)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    return prod

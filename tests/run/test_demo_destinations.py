@@ -19,8 +19,6 @@ import http.client
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env
+from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
 from sanitizer.mask.secrets.find import DB_SCHEMES
@@ -129,18 +127,7 @@ def write_config(folder: Path, port: int) -> Path:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, inbox: tuple[int, list]) -> Demo:
     folder = tmp_path_factory.mktemp("destinations")
-    prod = folder / "prod" / "app.db"
-    subprocess.run(
-        [sys.executable, "-m", "sanitizer.demo.generate", str(prod)],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with sqlite3.connect(prod) as conn:
-        conn.executescript(TRIM)
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    conn.close()
+    prod = trimmed_demo_production(folder, TRIM)
     from sanitizer.demo.memory import build_memory
 
     build_memory(prod, folder / "prod" / "memory")

@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env
+from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
 from sanitizer.errors import ExitCode
@@ -79,18 +77,7 @@ def write_config(folder: Path, target: str, name: str = "sanitize.yaml") -> Path
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo")
-    prod = folder / "prod" / "app.db"
-    subprocess.run(
-        [sys.executable, "-m", "sanitizer.demo.generate", str(prod)],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with sqlite3.connect(prod) as conn:
-        conn.executescript(TRIM)
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    conn.close()
+    prod = trimmed_demo_production(folder, TRIM)
     config = write_config(folder, "staging/app.db")
     return Demo(folder, prod, folder / "staging" / "app.db", config, run_cli(config))
 
