@@ -82,6 +82,39 @@ def test_organisations_are_found_by_their_legal_form():
     assert found("Adelaide SA 5000, Aurora CO 80014") == []  # places, not legal forms
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Fiammetta C Zetticci\nTangoya Co.Ltd.\nCarry van Bruggenweg 77", "Tangoya Co.Ltd."),
+        ("at TOKYU RECREATION CO.LTD. in Osaka", "TOKYU RECREATION CO.LTD."),
+        ("at TSUBAKIMOTO CHAIN CO. in Osaka", "TSUBAKIMOTO CHAIN CO."),
+        ("a year at Snow PeakInc. as the assistant", "Snow PeakInc."),
+        ("The CALBEEInc. office", "CALBEEInc."),
+    ],
+)
+def test_legal_forms_written_together_or_glued_to_the_name(text, value):
+    assert found(text) == [("ORGANIZATION", value)]
+
+
+def test_lower_case_legal_forms_only_in_a_text_with_no_capital_letter():
+    assert found("villads thomsen\nhealthpocket inc\nthe street") == [
+        ("ORGANIZATION", "healthpocket inc")
+    ]
+    assert found("the integumen plc orchestra") == [("ORGANIZATION", "integumen plc")]
+    assert found("we have very limited time") == []  # stop words are no name
+    assert found("The integumen plc orchestra") == []  # cased text: a name is capitalized
+
+
+def test_demonyms_of_country_names_and_irregular_groups_are_nationalities():
+    assert found("The Taiwanese Border Force") == [("NRP", "Taiwanese")]
+    assert found("i am togolese but i live in lomé") == [("NRP", "togolese")]
+    assert found("a nice new British place, run by an Argentinian") == [
+        ("NRP", "Argentinian"),
+        ("NRP", "British"),
+    ]
+    assert found("a Martini at the Cuba bar") == []  # no demonyms
+
+
 def test_an_employer_is_found_after_an_employment_cue():
     assert found("I work for Quandl.") == [("ORGANIZATION", "Quandl")]
     assert found("She spent a year at E&Y as the assistant") == [("ORGANIZATION", "E&Y")]

@@ -10,6 +10,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from sanitizer.mask.text.recognizers import extra_recognizers
 from sanitizer.mask.text.recognizers.filters import (
     apply_all,
+    drop_cut_urls,
     drop_implausible_ner,
     drop_numbers_in_ids,
     drop_uuid_overlaps,
@@ -104,6 +105,9 @@ def test_organisations_are_kept_only_by_a_legal_form_or_an_institution_word():
         ("Caladrius Biosciences Inc.", "ORGANIZATION"),
         ("Mercy Hospital", "ORGANIZATION"),
     ]
+    # what quasi_cued found by a legal form or an employment cue stays
+    cued = result("I work for Quandl", "Quandl", "ORGANIZATION", "QuasiCuedRecognizer")
+    assert keep_named_organizations([cued], "I work for Quandl") == [cued]
     # a rule naming ORGANIZATION itself keeps them all
     assert len(apply_all(found, text, ["ORGANIZATION"], every_organization=True)) == 4
 
@@ -153,6 +157,30 @@ def test_version_numbers_are_not_ip_addresses():
     text = "Version 10.4.3.2 of the agent talks to 10.0.0.12"
     found = [result(text, "10.4.3.2", "IP_ADDRESS"), result(text, "10.0.0.12", "IP_ADDRESS")]
     assert spans(text, drop_version_ips(found, text)) == [("10.0.0.12", "IP_ADDRESS")]
+
+
+def test_a_url_cut_inside_a_word_is_none():
+    text = "For Univ.Prof. Gorlitz see example.com/x or http://a.io"
+    found = [
+        result(text, "Univ.Pro", "URL"),
+        result(text, "example.com/x", "URL"),
+        result(text, "http://a.io", "URL"),
+    ]
+    assert [s for s, _ in spans(text, drop_cut_urls(found, text))] == [
+        "example.com/x",
+        "http://a.io",
+    ]
+
+
+def test_a_legal_form_name_inside_a_longer_spacy_organisation_is_masked():
+    from sanitizer.config.settings import NlpSettings
+    from sanitizer.mask.text.detector import find_all
+
+    text = "The Kanani Industries Ltd Orchestra was founded here."
+    (findings,) = find_all([text], None, NlpSettings())
+    assert [text[f.start : f.end] for f in findings if f.entity == "ORGANIZATION"] == [
+        "Kanani Industries Ltd"
+    ]
 
 
 @pytest.fixture(scope="module")

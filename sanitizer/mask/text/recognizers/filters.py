@@ -17,8 +17,9 @@ add one.
   amounts and capitalised phrases; masking those destroys the text for little privacy gain. An
   organisation is kept as a finding only when it ends in a legal form or an institution word
   ('Caladrius Biosciences Inc.', 'Forterra PLC', 'Mercy Hospital'): an employer or a bank
-  narrows a person down, 'Slack' or 'Jira' does not. A rule that names ``ORGANIZATION`` itself
-  keeps every organisation spaCy finds.
+  narrows a person down, 'Slack' or 'Jira' does not. The names ``quasi_cued`` finds (a legal
+  form, an employment cue) stay too. A rule that names ``ORGANIZATION`` itself keeps every
+  organisation spaCy finds.
 - ``keep_dated``: spaCy's DATE and TIME labels fire on 'yesterday', 'two weeks' (nothing
   personal), on ids ('SR-2019-80123', 'fattura 2019/6860', '110-9701501-2566046') and on
   house numbers. A date or time is kept as a finding when it has a digit and no id shape —
@@ -27,6 +28,8 @@ add one.
   letters ('03/04/2024'), an id ('INV-00391'), a group with digits ('ref INV-960889'); and
   any NRP finding that is a label ('wrote in Japanese: …').
 - ``drop_version_ips``: '10.4.3.2' after 'version', 'v', 'build' or 'release' is not an IP.
+- ``drop_cut_urls``: Presidio's URL pattern stops inside a word ('Univ.Pro' of 'Univ.Prof.':
+  '.pro' is a top-level domain); a URL that ends where a letter or digit goes on is none.
 - ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
   Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
   name recognizer's exact span, and the rest leaks. The span is cut at the line break (PERSON
@@ -184,7 +187,9 @@ def keep_named_organizations(results: Sequence[RecognizerResult], text: str) -> 
     return [
         r
         for r in results
-        if r.entity_type != "ORGANIZATION" or _ORGANIZATION_END.search(_span(text, r))
+        if r.entity_type != "ORGANIZATION"
+        or _recognizer(r) == "QuasiCuedRecognizer"  # a legal form or an employment cue
+        or _ORGANIZATION_END.search(_span(text, r))
     ]
 
 
@@ -265,6 +270,14 @@ def drop_version_ips(results: Sequence[RecognizerResult], text: str) -> list:
     ]
 
 
+def drop_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
+    return [
+        r
+        for r in results
+        if r.entity_type != "URL" or r.end >= len(text) or not text[r.end].isalnum()
+    ]
+
+
 def apply_all(
     results: Sequence[RecognizerResult],
     text: str,
@@ -278,6 +291,6 @@ def apply_all(
     filters = [keep_dated, drop_numbers_in_ids, drop_implausible_ner, trim_ner_spans]
     if not every_organization:
         filters.insert(0, keep_named_organizations)
-    for keep in (*filters, drop_version_ips):
+    for keep in (*filters, drop_version_ips, drop_cut_urls):
         kept = keep(kept, text)
     return kept

@@ -35,6 +35,10 @@ from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
 SCORE = 0.6
+# above spaCy's 0.85: Presidio drops a finding inside a longer one of the same entity unless it
+# scores higher, and spaCy's longer ORG ('The Kanani Industries Ltd Orchestra') is dropped
+# afterwards for not ending in a legal form (filters.keep_named_organizations)
+ORGANIZATION_SCORE = 0.9
 MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -68,9 +72,14 @@ HONORIFIC_LOWER_RE = re.compile(r"(?<![\w.])(?:mr|mrs|ms|mx|dr|prof)\.?(?=[ \t]+
 # long legal forms in any case; short ones only as written, and 'Co' only with its period
 # ('Aurora CO 80014', 'Adelaide SA 5000' are places)
 LEGAL_FORMS = (
-    r"(?i:Inc|Incorporated|Ltd|Limited|LLC|LLP|PLC|GmbH|Corp|Corporation|Holdings|Group)\.?"
-    r"|Co\.|S\.A\.|SA|AG|SE|NV|N\.V\.|BV|B\.V\.|Oy|Oyj|AB|ASA|A/S|S\.p\.A\.|SpA|S\.r\.l\."
-    r"|Srl|SAS|SARL|Pty|Kft|Zrt"
+    r"(?i:Co\.[ \t]?Ltd|Inc|Incorporated|Ltd|Limited|LLC|LLP|PLC|GmbH|Corp|Corporation"
+    r"|Holdings|Group)\.?"
+    r"|Co\.|CO\.|S\.A\.|SA|AG|SE|NV|N\.V\.|BV|B\.V\.|Oy|Oyj|AB|ASA|A/S|S\.p\.A\.|SpA"
+    r"|S\.r\.l\.|Srl|SAS|SARL|Pty|Kft|Zrt"
+)
+# in a text with no capital letter: the legal forms no ordinary word spells
+LOWER_LEGAL_FORMS = (
+    r"co\.[ \t]?ltd|inc|ltd|limited|llc|llp|plc|gmbh|corp|s\.a|s\.p\.a|s\.r\.l|ag|sa"
 )
 _NOT_FIRST = r"(?:The|A|An|Dear|Hi|Hello|At|For|From|In|To|With|By|And|Or|Our|My|Your)"
 _ORG_WORD = r"[\p{Lu}\d][\p{L}\d&'.\-]*"
@@ -80,6 +89,14 @@ LEGAL_RE = re.compile(rf"(?<![\w\-])(?:{LEGAL_FORMS})(?![\w\-])(?![ \t]*\d)")
 NAME_BEFORE = re.compile(
     rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{1,5}}$"
 )
+# a legal form glued to the name ('Snow PeakInc.', 'CALBEEInc.')
+GLUED_LEGAL_RE = re.compile(
+    rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+){{0,4}}"
+    rf"\p{{Lu}}\p{{L}}+(?:Inc|Ltd|Corp)\.?(?![\w\-])"
+)
+LOWER_LEGAL_RE = re.compile(rf"(?<![\w\-])(?:{LOWER_LEGAL_FORMS})\.?(?![\w\-])(?![ \t]*\d)")
+_LOWER_WORD = r"[\p{Ll}\d][\p{Ll}\d&'.\-]*"
+LOWER_NAME_BEFORE = re.compile(rf"(?<![\w\-&])(?:{_LOWER_WORD}[ \t]+(?:&[ \t]+)?){{1,4}}$")
 # an employer named after an employment cue ('I work for Quandl', 'a year at E&Y as …')
 _EMPLOYMENT = (
     r"work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employer(?:[ \t]+is)?:?"
@@ -97,19 +114,63 @@ _DEMONYM_END = re.compile(r"(?:an|en|ese|ish|ic|i|ch|sh|ek|ss|ai|ois)$")
 
 @cache
 def groups() -> frozenset[str]:
-    """Nationalities and languages, lower case: Faker's language names and the adjectives of
-    its currency names ('Icelandic króna' → 'icelandic'), those that read as a nationality
-    ('Danish', 'Chechen'; not 'Cree' or 'Latin'). One or two words each."""
+    """Nationalities, languages and other groups, lower case: Faker's language names, the
+    adjectives of its currency names ('Icelandic króna' → 'icelandic') that read as a
+    nationality ('Danish', 'Chechen'; not 'Cree' or 'Latin'), the demonyms of its country
+    names (:func:`demonyms`) and the groups no country name derives. One or two words each."""
     from faker.providers.currency import Provider as Currency
     from faker.providers.person import Provider as Person
 
     names = set(Person.language_names)
     names |= {" ".join(name.split()[:-1]) for _, name in Currency.currencies if " " in name}
-    return frozenset(
+    found = {
         n.lower()
         for n in names
         if n and n[0].isupper() and len(n.split()) <= 2 and _DEMONYM_END.search(n)
-    )
+    }
+    return frozenset(found | demonyms() | IRREGULAR_GROUPS)
+
+
+# demonyms no suffix rule derives from a country's name, and groups of religion, region and
+# politics that Presidio's NRP covers
+IRREGULAR_GROUPS = frozenset(
+    {
+        *("british", "spaniard", "filipino", "filipina", "swiss", "dutch", "french", "welsh"),
+        *("scottish", "scots", "irish", "english", "greek", "thai", "danish", "swedish"),
+        *("finnish", "polish", "turkish", "czech", "slovak", "peruvian", "lao", "kiwi"),
+        *("jewish", "jew", "muslim", "christian", "catholic", "protestant", "hindu"),
+        *("buddhist", "sikh", "arab", "latino", "latina", "hispanic", "asian", "european"),
+        *("middle eastern", "middle-eastern", "caucasian", "democrat", "republican"),
+    }
+)
+_NOT_DEMONYMS = frozenset({"martini"})  # Saint Martin + 'i'
+
+
+@cache
+def demonyms() -> frozenset[str]:
+    """What English suffix rules make of the last word of Faker's country names ('Taiwan' →
+    'taiwanese', 'Togo' → 'togolese', 'Argentina' → 'argentinian', 'El Salvador' →
+    'salvadoran'). The rules over-generate ('cubaan'); a made-up word never occurs in text,
+    so only the real ones ever match."""
+    from faker.providers.address.en_US import Provider as Address
+
+    found: set[str] = set()
+    for country in Address.countries:
+        word = re.sub(r"\s*\(.*\)", "", country).split()[-1]
+        if len(word) >= 4 and word[0].isupper():
+            found |= _demonym_forms(word.lower())
+    return frozenset(found - _NOT_DEMONYMS)
+
+
+def _demonym_forms(word: str) -> set[str]:
+    forms = {word + end for end in ("ese", "ian", "i", "an", "ean")}
+    if word[-1] in "aeioy":
+        forms |= {word[:-1] + end for end in ("ese", "ian", "an", "ean")}
+    if word.endswith("a"):
+        forms.add(word + "n")  # Kenya → kenyan
+    if word.endswith("o"):
+        forms.add(word + "lese")  # Togo → togolese
+    return forms
 
 
 class QuasiCuedRecognizer(EntityRecognizer):
@@ -140,14 +201,19 @@ class QuasiCuedRecognizer(EntityRecognizer):
             honorifics = HONORIFIC_RE if _has_capital(plain) else HONORIFIC_LOWER_RE
             results += [self._result(m, "TITLE", "honorific") for m in honorifics.finditer(plain)]
         if "ORGANIZATION" in wanted:
-            results += [self._span(s, "ORGANIZATION", "company") for s in _organizations(plain)]
+            results += [
+                self._span(s, "ORGANIZATION", "company", ORGANIZATION_SCORE)
+                for s in _organizations(plain)
+            ]
         return results
 
     def _result(self, match, entity: str, kind: str) -> RecognizerResult:
         return self._span(match.span(), entity, kind)
 
-    def _span(self, span: tuple[int, int], entity: str, kind: str) -> RecognizerResult:
-        return kinded_result(self, entity, span, SCORE, f"{entity} pattern", kind)
+    def _span(
+        self, span: tuple[int, int], entity: str, kind: str, score: float = SCORE
+    ) -> RecognizerResult:
+        return kinded_result(self, entity, span, score, f"{entity} pattern", kind)
 
 
 def _groups_in(text: str) -> list[tuple[int, int]]:
@@ -171,14 +237,46 @@ def _groups_in(text: str) -> list[tuple[int, int]]:
 
 
 def _organizations(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each name ending in a legal form ('Apar Industries Ltd')."""
+    """(start, end) of each name ending in a legal form ('Apar Industries Ltd', 'Snow
+    PeakInc.'; in a text with no capital letter 'healthpocket inc'), and of each employer
+    named after an employment cue."""
     found = [_without_end_punctuation(m) for m in EMPLOYER_RE.finditer(text)]
-    for legal in LEGAL_RE.finditer(text):
-        window = max(0, legal.start() - 120)
-        name = NAME_BEFORE.search(text, window, legal.start())
-        if name is not None:
-            found.append((name.start(), legal.end()))
-    return sorted(set(found))
+    found += [m.span() for m in GLUED_LEGAL_RE.finditer(text)]
+    if _has_capital(text):
+        found += _named_before(text, LEGAL_RE, NAME_BEFORE)
+    else:
+        found += _named_before(text, LOWER_LEGAL_RE, LOWER_NAME_BEFORE, _not_stop_words)
+    return [
+        (start, end)
+        for start, end in sorted(set(found))
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in found)
+    ]
+
+
+def _named_before(text: str, legal_re, name_re, plausible=None) -> list[tuple[int, int]]:
+    """(start, end) of each legal form with the words of a name before it."""
+    found = []
+    for legal in legal_re.finditer(text):
+        name = name_re.search(text, max(0, legal.start() - 120), legal.start())
+        if name is None:
+            continue
+        start = name.start() if plausible is None else plausible(text, name.start(), name.end())
+        if start is not None:
+            found.append((start, legal.end()))
+    return found
+
+
+def _not_stop_words(text: str, start: int, end: int) -> int | None:
+    """Where the name starts once leading stop words are dropped ('the integumen plc' →
+    'integumen plc'); None when only stop words are left ('we have limited')."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = list(_WORD.finditer(text, start, end))
+    while words and words[0].group() in STOP_WORDS:
+        words.pop(0)
+    if not words or any(w.group() in STOP_WORDS for w in words):
+        return None
+    return words[0].start()
 
 
 def _without_end_punctuation(match) -> tuple[int, int]:
