@@ -50,13 +50,26 @@ def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
         ("Age: 45", "45"),
         ("written when he was 62.", "62"),
         ("she is 30 years old", "30"),
+        ("My age is 52 and I live here", "52"),
+        ("I'm 49 and I need help", "49"),
+        ("she is 30 years and a day", "30"),
     ],
 )
 def test_ages_are_found_by_their_cue(text, value):
     assert found(text) == [("AGE", value)]
 
 
-@pytest.mark.parametrize("text", ["I was 5 minutes late", "he was 62 km away", "age of empires"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was 5 minutes late",
+        "he was 62 km away",
+        "age of empires",
+        "it was 5 years ago",
+        "he is 3 years older",
+        "the fee is 45 and rising",
+    ],
+)
 def test_numbers_without_an_age_cue_are_not_ages(text):
     assert found(text) == []
 
@@ -94,6 +107,14 @@ def test_organisations_are_found_by_their_legal_form():
 )
 def test_legal_forms_written_together_or_glued_to_the_name(text, value):
     assert found(text) == [("ORGANIZATION", value)]
+
+
+def test_institutions_by_their_word_after_two_names_or_before_of():
+    assert found("at Weather Decision Technologies in Oslo") == [
+        ("ORGANIZATION", "Weather Decision Technologies")
+    ]
+    assert found("The Bank of Princeton.") == [("ORGANIZATION", "Bank of Princeton")]
+    assert found("Payment Solutions for you; our Support Systems team") == []  # headings
 
 
 def test_lower_case_legal_forms_only_in_a_text_with_no_capital_letter():

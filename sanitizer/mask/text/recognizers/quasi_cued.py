@@ -58,12 +58,25 @@ DATE_RE = re.compile(
     rf")(?![\w]|[./\-:]\d)"
 )
 _AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.|yo|years?[ \t]+of[ \t]+age"
-_AGE_CUES = r"aged|age|ages|turned|turns|turning|the[ \t]+age[ \t]+of|age[ \t]+of"
+_AGE_CUES = (
+    r"aged|age|ages|turned|turns|turning|the[ \t]+age[ \t]+of|age[ \t]+of|age[ \t]+(?:is|was)"
+)
 _AGE_SUBJECT = r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
+# 'I'm 49 and …': the words that go on a clause after an age
+_AGE_CLAUSE_ON = r"and|but|now|so|next|this|last|when|with"
+_BE = r"i'?m|am|is|was|are|he's|she's|they're|you're|be|being"
+# '… years' that is a span of time, not an age ('is 5 years ago', '… years older')
+_NOT_AGE_YEARS = (
+    r"ago|later|earlier|before|after|since|from|long|away|ahead|behind|apart|older|younger"
+    r"|in|of(?![ \t]+age)"
+)
 AGE_RE = re.compile(
     rf"(?<![\w.,])\d{{1,3}}(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
     rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*)\d{{1,3}}(?![\w.,]\d|\w)"
-    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+)\d{{1,3}}(?=[ \t]*(?:[.,;!?]|$|\\[ntr]))"
+    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+)\d{{1,3}}"
+    rf"(?=[ \t]*(?:[.,;!?]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
+    rf"|(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
+    rf"(?=[ \t]+(?i:years?|yrs?)\b(?![ \t]+(?i:{_NOT_AGE_YEARS})\b))"
 )
 HONORIFIC_RE = re.compile(
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
@@ -93,6 +106,22 @@ NAME_BEFORE = re.compile(
 GLUED_LEGAL_RE = re.compile(
     rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+){{0,4}}"
     rf"\p{{Lu}}\p{{L}}+(?:Inc|Ltd|Corp)\.?(?![\w\-])"
+)
+# an institution word after two or more capitalized words ('Weather Decision Technologies');
+# after one it is too often a heading ('Payment Solutions')
+INSTITUTION_WORDS = (
+    r"Technologies|Systems|Solutions|Industries|Enterprises|Ventures|Partners|Associates"
+    r"|Capital|Fund|Trust|Bank|Bancorp|Insurance|Pharmaceuticals|Therapeutics|Biosciences"
+    r"|Labs|University|College|Institute|Hospital|Clinic|Foundation|Association|Society"
+)
+INSTITUTION_RE = re.compile(rf"(?<![\w\-])(?:{INSTITUTION_WORDS})(?![\w\-])")
+TWO_NAME_WORDS_BEFORE = re.compile(
+    rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{2,5}}$"
+)
+# 'Bank of Princeton', 'University of Iceland', 'Ministry of Health'
+INSTITUTION_OF_RE = re.compile(
+    r"(?<![\w\-])(?:Bank|University|College|Institute|Hospital|Ministry|Museum|Church|School"
+    rf"|Academy|Department)[ \t]+of[ \t]+(?:the[ \t]+)?{_ORG_WORD}(?:[ \t]+{_ORG_WORD}){{0,3}}"
 )
 LOWER_LEGAL_RE = re.compile(rf"(?<![\w\-])(?:{LOWER_LEGAL_FORMS})\.?(?![\w\-])(?![ \t]*\d)")
 _LOWER_WORD = r"[\p{Ll}\d][\p{Ll}\d&'.\-]*"
@@ -238,12 +267,15 @@ def _groups_in(text: str) -> list[tuple[int, int]]:
 
 def _organizations(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name ending in a legal form ('Apar Industries Ltd', 'Snow
-    PeakInc.'; in a text with no capital letter 'healthpocket inc'), and of each employer
-    named after an employment cue."""
+    PeakInc.'; in a text with no capital letter 'healthpocket inc') or an institution word
+    ('Weather Decision Technologies', 'Bank of Princeton'), and of each employer named after
+    an employment cue."""
     found = [_without_end_punctuation(m) for m in EMPLOYER_RE.finditer(text)]
     found += [m.span() for m in GLUED_LEGAL_RE.finditer(text)]
     if _has_capital(text):
         found += _named_before(text, LEGAL_RE, NAME_BEFORE)
+        found += _named_before(text, INSTITUTION_RE, TWO_NAME_WORDS_BEFORE)
+        found += [_without_end_punctuation(m) for m in INSTITUTION_OF_RE.finditer(text)]
     else:
         found += _named_before(text, LOWER_LEGAL_RE, LOWER_NAME_BEFORE, _not_stop_words)
     return [
