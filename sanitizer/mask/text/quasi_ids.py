@@ -5,7 +5,8 @@ None of them names a person alone, but together with the rest of a text they nar
 (a birth year, an age, a nationality, "Dr." beside a name). Each is replaced by a keyed value
 of the same shape, so the text still reads as it did:
 
-- a date moves by a keyed number of days (±1 to 365) in its own format; a date in a format
+- a date moves by a keyed number of days (±1 to 365) in its own format, a time of day by
+  ±1 to 180 minutes in its own; a date in a format
   that does not parse keeps its words and separators, and its numbers move (a year by 1 to 5
   years, a day or month within its range, zero padding kept); a weekday or a month named
   alone becomes another ('Monday' → 'Thursday');
@@ -23,6 +24,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from sanitizer.mask.pseudonyms import Draw
+from sanitizer.mask.text.calendar_names import other_calendar_name
 
 # Replacement pools: what a finding becomes, not what finds it (spaCy and the recognizers do).
 GROUPS = (
@@ -47,16 +49,26 @@ DATE_FORMATS = (
     "%d %B %Y",
     "%d %b %Y",
     "%B %Y",
+    "%B %d",
+    "%b %d",
+    "%d %B",
+    "%d %b",
 )
+# a time of day moves by a keyed number of minutes (wrapping at midnight) in its own format
+TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p")
+MAX_MINUTES = 180
+ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
 NUMBER = re.compile(r"\d+")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = tuple(dt.date(2000, month, 1).strftime("%B") for month in range(1, 13))
 MAX_DAYS = 365
 MAX_YEARS = 5
 
 
 def shifted_date(span: str, draw: Draw) -> str:
-    """A date moved by a keyed number of days in its own format, or its numbers moved."""
+    """A date moved by a keyed number of days in its own format (a time of day by minutes),
+    or its numbers moved."""
+    time = _shifted_time(span, draw)
+    if time is not None:
+        return time
     days = (1 + draw.below(MAX_DAYS)) * (1 if draw.below(2) else -1)
     for fmt in DATE_FORMATS:
         try:
@@ -64,21 +76,53 @@ def shifted_date(span: str, draw: Draw) -> str:
         except ValueError:
             continue
         try:
-            return (moment + dt.timedelta(days=days)).strftime(fmt)
+            return _padded_as(span, (moment + dt.timedelta(days=days)).strftime(fmt))
         except OverflowError:
-            return (moment - dt.timedelta(days=days)).strftime(fmt)
+            return _padded_as(span, (moment - dt.timedelta(days=days)).strftime(fmt))
     if not any(c.isdigit() for c in span):
         return _other_name(span, draw)
-    return NUMBER.sub(lambda m: _moved_number(m.group(), draw), span)
+    moved = NUMBER.sub(lambda m: _moved_number(m.group(), draw), span)
+    return ORDINAL.sub(lambda m: m.group(1) + _ordinal_suffix(int(m.group(1))), moved)
+
+
+def _padded_as(span: str, text: str) -> str:
+    """A number written with one digit in the span stays unpadded ('April 5' → 'May 9', not
+    'May 09'; '2021-3-4' → '2021-5-17'); '05' and '2021-03-04' keep their zeros."""
+    before, after = NUMBER.findall(span), NUMBER.findall(text)
+    if len(before) != len(after):
+        return text
+    unpadded = iter(
+        a[1:] if len(b) == 1 and len(a) == 2 and a[0] == "0" else a
+        for b, a in zip(before, after, strict=True)
+    )
+    return NUMBER.sub(lambda _: next(unpadded), text)
+
+
+def _shifted_time(span: str, draw: Draw) -> str | None:
+    """A time of day moved by 1 to 180 keyed minutes in its own format; None if it is none."""
+    for fmt in TIME_FORMATS:
+        try:
+            moment = dt.datetime.strptime(span, fmt)
+        except ValueError:
+            continue
+        minutes = (1 + draw.below(MAX_MINUTES)) * (1 if draw.below(2) else -1)
+        text = (moment + dt.timedelta(minutes=minutes)).strftime(fmt)
+        if span[0] != "0" and text[0] == "0" and "%I" in fmt:
+            text = text[1:]  # '3:45 PM', not '03:45 PM'
+        return text.lower() if any(c in span for c in "ap") else text
+    return None
+
+
+def _ordinal_suffix(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 def _other_name(span: str, draw: Draw) -> str:
-    """Another weekday for a weekday, another month for a month, in the span's case."""
-    for names in (DAY_NAMES, MONTH_NAMES):
-        if span.strip().casefold() in {n.casefold() for n in names}:
-            pool = [n for n in names if n.casefold() != span.strip().casefold()]
-            return _cased(span, pool[draw.below(len(pool))])
-    return span
+    """Another weekday for a weekday, another month for a month, of the same language and in
+    the span's case (``calendar_names``)."""
+    return other_calendar_name(span, draw.below) or span
 
 
 def _cased(span: str, choice: str) -> str:
@@ -95,12 +139,13 @@ def _moved_number(digits: str, draw: Draw) -> str:
     moved = value + step if draw.below(2) else value - step
     if len(digits) <= 2 and 1 <= value <= 31:
         top = 12 if value <= 12 else 28
+        top = min(top, 9) if len(digits) == 1 else top  # '5' stays one digit
         moved = 1 + (moved - 1) % top
         if moved == value:
             moved = 1 + moved % top
     moved = max(moved, 0)
     text = str(moved).zfill(len(digits))
-    return text if len(text) == len(digits) else str(value - step).zfill(len(digits))
+    return text if len(text) == len(digits) else str(max(value - step, 0)).zfill(len(digits))
 
 
 def moved_age(span: str, draw: Draw) -> str:

@@ -27,6 +27,11 @@ def found(text: str, entities=ALL) -> list[tuple[str, str]]:
         ("on the 27th of April 1991", "27th of April 1991"),
         ("we met in 2005 at the fair", "2005"),
         ("since 1998\\nPhone: 555", "1998"),
+        ("The meeting is at 14:23:05 tomorrow.", "14:23:05"),
+        ("Call me at 3:45 PM please.", "3:45 PM"),
+        ("appointment: Tuesday 10am", "10am"),
+        ("the event on June 5 was great", "June 5"),
+        ("see you on the 5th of June", "5th of June"),
     ],
 )
 def test_dates_are_found_in_their_own_layout(text, value):
@@ -53,6 +58,7 @@ def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
         ("My age is 52 and I live here", "52"),
         ("I'm 49 and I need help", "49"),
         ("she is 30 years and a day", "30"),
+        ("When I was 45 I moved.", "45"),
     ],
 )
 def test_ages_are_found_by_their_cue(text, value):

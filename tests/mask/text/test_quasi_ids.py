@@ -34,7 +34,30 @@ def test_a_parseable_date_moves_by_days_in_its_own_format():
 
 def test_an_unparseable_date_keeps_its_words_and_moves_its_numbers():
     out = one("date_text", "27th of Apr. 1991")
-    assert re.fullmatch(r"\d\dth of Apr\. \d{4}", out) and out != "27th of Apr. 1991"
+    assert re.fullmatch(r"\d\d(st|nd|rd|th) of Apr\. \d{4}", out) and out != "27th of Apr. 1991"
+    assert re.fullmatch(r"June \d+(st|nd|rd|th)", one("date_text", "June 5th"))
+
+
+def test_the_ordinal_suffix_follows_the_moved_day():
+    for seed in "abcdefghij":
+        day = re.match(r"\d+", one("date_text", "1st of Apr.", seed)).group()
+        suffix = one("date_text", "1st of Apr.", seed)[len(day) : len(day) + 2]
+        expected = {1: "st", 2: "nd", 3: "rd"}.get(int(day) % 10, "th")
+        assert suffix == ("th" if 10 <= int(day) <= 20 else expected)
+
+
+@given(st.times(), st.sampled_from(["%H:%M:%S", "%H:%M", "%I:%M %p"]), st.text(max_size=4))
+def test_a_time_of_day_moves_by_minutes_in_its_own_format(time, fmt, seed):
+    span = time.strftime(fmt).lstrip("0") if "%I" in fmt else time.strftime(fmt)
+    out = one("date_text", span, seed)
+    moved = dt.datetime.strptime(out, fmt) - dt.datetime.strptime(span, fmt)
+    minutes = round(moved.total_seconds() / 60) % (24 * 60)
+    assert out != span and (1 <= minutes <= 180 or 1 <= 24 * 60 - minutes <= 180)
+
+
+def test_a_date_without_zero_padding_stays_without():
+    for seed in "abcdefghij":
+        assert re.fullmatch(r"[A-Z][a-z]+ [1-9]\d?", one("date_text", "April 5", seed))
 
 
 def test_weekday_and_month_names_become_another_of_their_kind():

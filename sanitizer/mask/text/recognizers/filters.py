@@ -45,6 +45,7 @@ from collections.abc import Collection, Sequence
 import regex as re
 from presidio_analyzer import RecognizerResult
 
+from sanitizer.mask.text.calendar_names import calendar_names
 from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
 
 NUMERIC_NOISE = frozenset(
@@ -204,7 +205,7 @@ def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
 
 def _is_date(span: str) -> bool:
     """A weekday or month alone, or a date with digits and no id shape (see the docstring)."""
-    if _DAY_OR_MONTH.fullmatch(span.strip()):
+    if _DAY_OR_MONTH.fullmatch(span.strip()) or span.strip().casefold() in calendar_names():
         return True
     if not any(c.isdigit() for c in span):
         return False

@@ -5,8 +5,10 @@ in a lower-case sentence ('we met in 2005'), an age ('aged 63') or the honorific
 name ('Dr.' of 'Dr. Okafor') needs a recognizer of its own:
 
 - ``DATE_TIME``: numeric dates and timestamps ('1991-04-27 04:43', '27/04/1991', '27.04.1991'),
-  dates with a month name ('April 27, 1991', '27 April 1991', 'April 1991'), and a year
-  after a word that places it in time ('in 1991', 'since 2005', 'born 1978');
+  dates with a month name ('April 27, 1991', '27 April 1991', 'April 1991', 'April 27'),
+  times of day ('14:23:05', '3:45 PM', '10am'), a year after a word that places it in time
+  ('in 1991', 'since 2005', 'born 1978'), and a weekday or month named in another language
+  than English ('czwartek', 'März', '木曜日'; ``calendar_names``);
 - ``AGE``: a number with 'years old' / 'year-old' / 'y/o' after it, or 'aged' / 'age' /
   'turned' before it, or 'I'm' / 'he was' before it at the end of a clause ('and i'm 49.');
 - ``NRP``: a nationality or language ('Icelandic', 'Chechen'), from Faker's lists of language
@@ -31,6 +33,7 @@ from functools import cache
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from sanitizer.mask.text.calendar_names import calendar_name_re
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
@@ -45,6 +48,7 @@ MONTHS = (
 )
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_MERIDIEM = r"(?i:am|pm|a\.m\.|p\.m\.)"
 YEAR_CUES = r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
 DATE_RE = re.compile(
     rf"(?<![\w./\-:])(?:"
@@ -54,7 +58,11 @@ DATE_RE = re.compile(
     rf"|{MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+{_YEAR}"  # April 27, 1991
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}[ \t]*,?[ \t]+{_YEAR}"  # 27 April 1991
     rf"|{MONTHS}[ \t]+{_YEAR}"  # April 1991
+    rf"|{MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?"  # April 27
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}"  # 27 April, 27th of April
     rf"|(?<=\b(?i:{YEAR_CUES})[ \t]+){_YEAR}"  # in 1991, since 2005
+    rf"|(?<![:.])\d{{1,2}}:[0-5]\d(?::[0-5]\d)?(?:[ \t]?{_MERIDIEM})?"  # 14:23:05, 3:45 PM
+    rf"|\d{{1,2}}[ \t]?{_MERIDIEM}"  # 10am, 3 pm
     rf")(?![\w]|[./\-:]\d)"
 )
 _AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.|yo|years?[ \t]+of[ \t]+age"
@@ -63,7 +71,7 @@ _AGE_CUES = (
 )
 _AGE_SUBJECT = r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
 # 'I'm 49 and …': the words that go on a clause after an age
-_AGE_CLAUSE_ON = r"and|but|now|so|next|this|last|when|with"
+_AGE_CLAUSE_ON = r"and|but|now|so|next|this|last|when|with|i|he|she|we|they|you"
 _BE = r"i'?m|am|is|was|are|he's|she's|they're|you're|be|being"
 # '… years' that is a span of time, not an age ('is 5 years ago', '… years older')
 _NOT_AGE_YEARS = (
@@ -224,6 +232,9 @@ class QuasiCuedRecognizer(EntityRecognizer):
         for entity, kind, pattern in PATTERNS:
             if entity in wanted and digits:
                 results += [self._result(m, entity, kind) for m in pattern.finditer(plain)]
+        if "DATE_TIME" in wanted:
+            names = calendar_name_re().finditer(plain)
+            results += [self._result(m, "DATE_TIME", "date_text") for m in names]
         if "NRP" in wanted:
             results += [self._span(span, "NRP", "group") for span in _groups_in(plain)]
         if "TITLE" in wanted:
