@@ -48,6 +48,7 @@ class SubsetGraph:
     roots: dict[str, list] = field(default_factory=dict)  # table → its Root entries
     passthrough: set[str] = field(default_factory=set)
     exclude: set[str] = field(default_factory=set)
+    exclude_at: dict[str, Location] = field(default_factory=dict)  # where each was listed
     edges: list[Edge] = field(default_factory=list)  # every upward edge
     follow: list[Edge] = field(default_factory=list)  # edges also followed downward
     nulled: dict[str, set[str]] = field(default_factory=dict)  # table → FK columns set NULL
@@ -85,7 +86,8 @@ def build_graph(config: SqlSubset, schema: list[TableInfo]) -> SubsetGraph:
         if found is not None:
             graph.roots.setdefault(found, []).append(root)
     graph.passthrough = {t for n in config.passthrough if (t := table(n, n.where))}
-    graph.exclude = {t for n in config.exclude if (t := table(n, n.where))}
+    graph.exclude_at = {t: n.where for n in config.exclude if (t := table(n, n.where))}
+    graph.exclude = set(graph.exclude_at)
     graph.edges = [
         Edge(t.name, fk.columns, fk.target, fk.target_columns)
         for t in schema
@@ -136,8 +138,8 @@ def _reference(
         if kind not in ("json", "string"):
             problems.append(
                 ConfigError(
-                    f"{ref.where}: reference {ref.source} has a path, but {ref.source} is a "
-                    f"{kind} column, not JSON.",
+                    f"{ref.where}: reference {ref.source} has a path, but {ref.source} holds "
+                    f"{kind} values, not JSON.",
                     hint="remove path: or point from: at the JSON column.",
                 )
             )
@@ -234,9 +236,10 @@ def _check_excluded(graph: SubsetGraph, errors: list[ConfigError]) -> None:
             graph.nulled.setdefault(edge.child, set()).update(edge.columns)
             continue
         why = "a reference the config declares" if not edge.declared else "NOT NULL"
+        at = graph.exclude_at.get(edge.parent, graph.config.where)
         errors.append(
             ConfigError(
-                f"{graph.config.where}: subset.{graph.config.source}: {edge.label()} points "
+                f"{at}: subset.{graph.config.source}: {edge.label()} points "
                 f"into {edge.parent}, which is excluded, and it is {why}: kept {edge.child} "
                 "rows would name rows staging does not have.",
                 hint=f"take {edge.parent} out of exclude, or exclude {edge.child} too.",
