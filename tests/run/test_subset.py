@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.subset_world import CUTOFF, KEY, SUBSET, SubsetWorld, expected, make_world
+from helpers.subset_world import CUTOFF, KEY, RULES, SUBSET, SubsetWorld, expected, make_world
 
 from sanitizer.config.settings import load_settings
-from sanitizer.errors import ConfigError
+from sanitizer.errors import ConfigError, TargetError
+from sanitizer.extract.sql import KeptRows, SqlSource
+from sanitizer.plan.subset import compute_subset, sort_key
+from sanitizer.plan.subset_graph import build_graph
 from sanitizer.receipt import Receipt
+from sanitizer.report import print_summary
 from sanitizer.run.snapshot import run_snapshot
 
 DIALECTS = ["sqlite", "postgres", "mysql"]
@@ -146,9 +150,17 @@ def test_percent_is_stable_per_key_and_changes_with_the_key(sworld: SubsetWorld)
     assert 5 < len(picked[0]) < 40  # about 30% of 60
 
 
-def test_dry_run_prints_the_plan_and_writes_nothing(sworld: SubsetWorld) -> None:
+def test_dry_run_prints_the_plan_and_writes_nothing(
+    sworld: SubsetWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = sworld.staging() if sworld.runs else None
     receipt = snapshot(sworld, sworld.config(), dry_run=True)
+    print_summary(receipt, sworld.tmp)
+    out = capsys.readouterr().out
+    assert "subset of app:" in out
+    assert "root where created_at >= '2026-03-01'" in out
+    assert "excluded (no rows)" in out
+    assert "note: tickets.audit_id points into an excluded table: loaded as NULL" in out
     assert receipt.status == "dry-run"
     want = expected(sworld.data)
     tables = receipt.subset["app"]["tables"]
@@ -165,3 +177,36 @@ def test_a_bad_root_condition_names_the_line(sworld: SubsetWorld) -> None:
         snapshot(sworld, sworld.config(subset))
     assert "sanitize.yaml:" in caught.value.message
     assert "subset root tickets" in caught.value.message
+
+
+def test_a_reference_that_does_not_join_in_staging_fails_closed(sworld: SubsetWorld) -> None:
+    """events.ticket_ref is a virtual key: nothing makes its rule follow tickets.id, so a
+    rule that changes it breaks the reference — the run must refuse to swap."""
+    snapshot(sworld, sworld.config())
+    before = sworld.staging()
+    rules = RULES.replace("ticket_ref: keep", "ticket_ref: {constant: 999999}")
+    with pytest.raises(TargetError) as caught:
+        snapshot(sworld, sworld.config(rules=rules))
+    assert "not referentially complete" in caught.value.message
+    assert "events.ticket_ref" in caught.value.message
+    assert sworld.staging() == before  # the shadow was discarded
+
+
+def test_kept_values_are_the_kept_rows_values(sworld: SubsetWorld) -> None:
+    """What objects and vectors follow (SqlPart.kept_values): a subset table's values over
+    its kept rows only; a passthrough table's over all rows."""
+    settings = load_settings(sworld.config())
+    source = SqlSource("app", sworld.prod_url)
+    with source.snapshot():
+        tables = source.reflect()
+        graph = build_graph(settings.subset.sql["app"], [t.info for t in tables])
+        plan = compute_subset(source.connection, graph, tables, b"k" * 32)
+        for name, share in plan.tables.items():
+            if share.mode != "all":
+                source.filters[name] = KeptRows(sorted(share.keys, key=sort_key))
+        by_name = {t.info.name: t for t in tables}
+        emails = source.kept_values(by_name["users"], "email")
+        plans = source.kept_values(by_name["plans"], "name")
+    want = expected(sworld.data)["users"]
+    assert emails == {u["email"] for u in sworld.data["users"] if (u["id"],) in want}
+    assert plans == {"plan1", "plan2", "plan3"}
