@@ -101,6 +101,7 @@ class Closure:
         self.conn = conn
         self.graph = graph
         self.sa_tables = {t.info.name: t.table for t in tables}
+        self.dialect = conn.dialect.name
         self.key = key  # the run's subset subkey: never in SQL text, logs or errors
         self.state: dict[str, TableSubset] = {}
         self.pending_up: dict[str, set[Key]] = {}
@@ -241,7 +242,7 @@ class Closure:
         """``exprs`` for the rows of these primary keys, a chunk of keys per query."""
         pk = [table.c[c.name] for c in table.primary_key.columns]
         for chunk in chunks(sorted(keys, key=sort_key)):
-            query = sa.select(*exprs).where(in_keys(pk, chunk))
+            query = sa.select(*exprs).where(in_keys(self.dialect, pk, chunk))
             yield from self._stream(query, f"reading {table.name}")
 
     def _lookup(
@@ -253,7 +254,7 @@ class Closure:
         cols = [table.c[c] for c in columns]
         found: set[Key] = set()
         for chunk in chunks(sorted(values, key=sort_key)):
-            query = sa.select(*pk).where(in_keys(cols, chunk))
+            query = sa.select(*pk).where(in_keys(self.dialect, cols, chunk))
             if when is not None:
                 query = query.where(sa.literal_column(f"({when})"))
             found |= {tuple(r) for r in self._stream(query, f"looking up {name}")}
@@ -331,10 +332,15 @@ def json_path(dialect: str, column: sa.ColumnElement, path: str) -> sa.ColumnEle
     return sa.func.json_extract(column, path)
 
 
-def in_keys(columns: list[sa.ColumnElement], chunk: list[Key]) -> sa.ColumnElement:
-    """``(a, b) IN ((…), …)``; one column as a plain ``a IN (…)`` (uses its index)."""
+def in_keys(dialect: str, columns: list[sa.ColumnElement], chunk: list[Key]) -> sa.ColumnElement:
+    """``(a, b) IN ((…), …)``; one column as a plain ``a IN (…)``, on PostgreSQL as
+    ``a = ANY(array)``: one parameter, so the statement is planned once (both use the index)."""
     if len(columns) == 1:
-        return columns[0].in_([k[0] for k in chunk])
+        column, values = columns[0], [k[0] for k in chunk]
+        if dialect == "postgresql" and not isinstance(column.type, sa.types.NullType):
+            array = sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+            return column == sa.any_(array)
+        return column.in_(values)
     return sa.tuple_(*columns).in_(chunk)
 
 
