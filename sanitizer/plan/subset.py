@@ -28,6 +28,7 @@ from sanitizer.plan.subset_graph import Edge, SubsetGraph
 from sanitizer.schema import INTEGER
 from sanitizer.stores.sql import psycopg_errors, reason
 
+ROOT_PAGE = 50_000  # a root's keys per query, in key order
 CHUNK = 500  # keys per lookup: well under every engine's bind-parameter limit
 Key = tuple
 
@@ -209,15 +210,27 @@ class Closure:
         query = query.order_by(*pk)
         if root.percent is None and root.limit is not None:
             query = query.limit(root.limit)
-        doing = f"root {name} ({root.where})"
         keys: list[Key] = []
-        for row in self._stream(query, doing, root):
-            key = tuple(row)
+        for key in self._root_rows(query, pk, root):
             if root.percent is None or self._chosen(name, key, root.percent):
                 keys.append(key)
                 if root.limit is not None and len(keys) >= root.limit:
                     break
         return keys
+
+    def _root_rows(self, query: sa.Select, pk: list[sa.Column], root: Root) -> Iterator[Key]:
+        """A root's primary keys in key order, a page at a time (keyset): a percent root
+        reads its table's keys once without holding them all."""
+        after: Key | None = None
+        while True:
+            page = query if after is None else query.where(sa.tuple_(*pk) > sa.tuple_(*after))
+            if root.limit is None or root.percent is not None:
+                page = page.limit(ROOT_PAGE)
+            rows = [tuple(row) for row in self._stream(page, f"root {root.table}", root)]
+            yield from rows
+            if len(rows) < ROOT_PAGE or (root.limit is not None and root.percent is None):
+                return
+            after = rows[-1]
 
     def _chosen(self, name: str, key: Key, percent: float) -> bool:
         """A keyed hash of the primary key: the same rows on every run with the same key."""
@@ -278,7 +291,8 @@ class Closure:
         return int(next(iter(self._stream(query, f"counting {name}")))[0])
 
     def _stream(self, query: sa.Select, doing: str, root: Root | None = None) -> Iterator[sa.Row]:
-        """Run a read; a root's own condition failing is the config's fault, said so."""
+        """Run one read (keys only, one chunk: held in memory), on PostgreSQL in a savepoint so
+        a failing statement does not end the snapshot."""
         try:
             if self.conn.dialect.name == "postgresql":
                 with self.conn.begin_nested():  # a failed statement must not end the snapshot
@@ -286,19 +300,23 @@ class Closure:
             else:
                 rows = self.conn.execute(query).all()
         except (SQLAlchemyError, psycopg_errors()) as exc:
-            if root is not None:
-                raise ConfigError(
-                    f"{root.where}: subset root {root.table}: the condition fails on the "
-                    f"source: {reason(exc)}.",
-                    hint="write where: as a SQL condition on that table's columns, in the "
-                    "source database's dialect.",
-                ) from None
-            raise SourceError(
-                f"subset of source {self.graph.config.source!r}: {doing} failed: {reason(exc)}.",
-                hint="check the references: and when: conditions of the subset, and the "
-                "role's SELECT privilege.",
-            ) from None
+            raise self._failed(exc, doing, root) from None
         yield from rows
+
+    def _failed(self, exc: Exception, doing: str, root: Root | None) -> ConfigError | SourceError:
+        """A root's own condition failing is the config's fault, said so with its line."""
+        if root is not None and root.where_sql is not None:
+            return ConfigError(
+                f"{root.where}: subset root {root.table}: the condition fails on the "
+                f"source: {reason(exc)}.",
+                hint="write where: as a SQL condition on that table's columns, in the "
+                "source database's dialect.",
+            )
+        return SourceError(
+            f"subset of source {self.graph.config.source!r}: {doing} failed: {reason(exc)}.",
+            hint="check the references: and when: conditions of the subset, and the "
+            "role's SELECT privilege.",
+        )
 
 
 def compute_subset(
