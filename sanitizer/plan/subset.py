@@ -10,10 +10,9 @@ indexes and the cost grows with the subset. The source is read-only: no temporar
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any
 
 import sqlalchemy as sa
@@ -233,10 +232,11 @@ class Closure:
             after = rows[-1]
 
     def _chosen(self, name: str, key: Key, percent: float) -> bool:
-        """A keyed hash of the primary key: the same rows on every run with the same key."""
-        message = "\x1f".join([name, *(str(v) for v in key)]).encode("utf-8", "surrogatepass")
-        digest = hmac.new(self.key, message, hashlib.sha256).digest()
-        return int.from_bytes(digest[:8], "big") < percent / 100 * 2**64
+        """A keyed hash (BLAKE2b's keyed mode, a MAC) of the table and primary key: the same
+        rows on every run with the same key, other rows with another key."""
+        text = name + "".join(f"\x1f{v}" for v in key)
+        digest = blake2b(text.encode("utf-8", "surrogatepass"), key=self.key, digest_size=8)
+        return int.from_bytes(digest.digest(), "big") < percent / 100 * 2**64
 
     # -- queries -------------------------------------------------------------------------
     def _edge_expr(self, table: sa.Table, edge: Edge) -> list[sa.ColumnElement]:
