@@ -210,14 +210,15 @@ class Closure:
         if root.percent is None and root.limit is not None:
             query = query.limit(root.limit)
         keys: list[Key] = []
-        for key in self._root_rows(query, pk, root):
-            if root.percent is None or self._chosen(name, key, root.percent):
-                keys.append(key)
-                if root.limit is not None and len(keys) >= root.limit:
-                    break
+        for page in self._root_pages(query, pk, root):
+            if root.percent is not None:
+                page = self._chosen(name, page, root.percent)
+            keys += page
+            if root.limit is not None and len(keys) >= root.limit:
+                return keys[: root.limit]
         return keys
 
-    def _root_rows(self, query: sa.Select, pk: list[sa.Column], root: Root) -> Iterator[Key]:
+    def _root_pages(self, query: sa.Select, pk: list[sa.Column], root: Root) -> Iterator[list[Key]]:
         """A root's primary keys in key order, a page at a time (keyset): a percent root
         reads its table's keys once without holding them all."""
         after: Key | None = None
@@ -225,18 +226,24 @@ class Closure:
             page = query if after is None else query.where(sa.tuple_(*pk) > sa.tuple_(*after))
             if root.limit is None or root.percent is not None:
                 page = page.limit(ROOT_PAGE)
-            rows = [tuple(row) for row in self._stream(page, f"root {root.table}", root)]
-            yield from rows
+            rows = list(self._stream(page, f"root {root.table}", root))
+            yield rows
             if len(rows) < ROOT_PAGE or (root.limit is not None and root.percent is None):
                 return
             after = rows[-1]
 
-    def _chosen(self, name: str, key: Key, percent: float) -> bool:
-        """A keyed hash (BLAKE2b's keyed mode, a MAC) of the table and primary key: the same
-        rows on every run with the same key, other rows with another key."""
-        text = name + "".join(f"\x1f{v}" for v in key)
-        digest = blake2b(text.encode("utf-8", "surrogatepass"), key=self.key, digest_size=8)
-        return int.from_bytes(digest.digest(), "big") < percent / 100 * 2**64
+    def _chosen(self, name: str, keys: list[Key], percent: float) -> list[Key]:
+        """The keys whose keyed hash (BLAKE2b's keyed mode, a MAC) of table and primary key
+        falls under ``percent``: the same rows on every run with the same key, other rows
+        with another key."""
+        below, secret, prefix = percent / 100 * 2**64, self.key, name
+        chosen = []
+        for key in keys:
+            text = prefix + "".join(f"\x1f{v}" for v in key)
+            digest = blake2b(text.encode("utf-8", "surrogatepass"), key=secret, digest_size=8)
+            if int.from_bytes(digest.digest(), "big") < below:
+                chosen.append(key)
+        return chosen
 
     # -- queries -------------------------------------------------------------------------
     def _edge_expr(self, table: sa.Table, edge: Edge) -> list[sa.ColumnElement]:
@@ -251,7 +258,7 @@ class Closure:
 
     def _by_keys(
         self, table: sa.Table, keys: set[Key], exprs: list[sa.ColumnElement]
-    ) -> Iterator[sa.Row]:
+    ) -> Iterator[tuple]:
         """``exprs`` for the rows of these primary keys, a chunk of keys per query."""
         pk = [table.c[c.name] for c in table.primary_key.columns]
         for chunk in chunks(sorted(keys, key=sort_key)):
@@ -290,15 +297,15 @@ class Closure:
         query = sa.select(sa.func.count()).select_from(self.sa_tables[name])
         return int(next(iter(self._stream(query, f"counting {name}")))[0])
 
-    def _stream(self, query: sa.Select, doing: str, root: Root | None = None) -> Iterator[sa.Row]:
+    def _stream(self, query: sa.Select, doing: str, root: Root | None = None) -> Iterator[tuple]:
         """Run one read (keys only, one chunk: held in memory), on PostgreSQL in a savepoint so
         a failing statement does not end the snapshot."""
         try:
             if self.conn.dialect.name == "postgresql":
                 with self.conn.begin_nested():  # a failed statement must not end the snapshot
-                    rows = self.conn.execute(query).all()
+                    rows = _fetch(self.conn, query)
             else:
-                rows = self.conn.execute(query).all()
+                rows = _fetch(self.conn, query)
         except (SQLAlchemyError, psycopg_errors()) as exc:
             raise self._failed(exc, doing, root) from None
         yield from rows
@@ -317,6 +324,13 @@ class Closure:
             hint="check the references: and when: conditions of the subset, and the "
             "role's SELECT privilege.",
         )
+
+
+def _fetch(conn: Connection, query: sa.Select) -> list[tuple]:
+    """The driver's own tuples: keys need no result processing, and skipping it halves the
+    time a page of keys takes."""
+    with conn.execute(query) as result:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
 
 
 def compute_subset(

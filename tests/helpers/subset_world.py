@@ -353,6 +353,8 @@ def build_prod(engine: sa.Engine, dialect: str, data: Rows) -> None:
             table, rows = metadata.tables[name], data[name]
             if table.name == "tenants":
                 rows = [{**r, "owner_id": None} for r in rows]
+            if name == "events" and dialect == "postgres":  # jsonb: a document, not its text
+                rows = [{**r, "payload": json.loads(r["payload"])} for r in rows]
             if rows:
                 conn.execute(table.insert(), rows)
         tenants = metadata.tables["tenants"]
