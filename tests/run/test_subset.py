@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from helpers.subset_world import CUTOFF, KEY, RULES, SUBSET, SubsetWorld, expected, make_world
 
 from sanitizer.config.settings import load_settings
@@ -210,3 +211,61 @@ def test_kept_values_are_the_kept_rows_values(sworld: SubsetWorld) -> None:
     want = expected(sworld.data)["users"]
     assert emails == {u["email"] for u in sworld.data["users"] if (u["id"],) in want}
     assert plans == {"plan1", "plan2", "plan3"}
+
+
+CYCLE_RULES = (
+    RULES + "  stores: {id: keep, manager_id: keep}\n  staff: {id: keep, store_id: keep}\n"
+)
+
+
+def add_not_null_cycle(world: SubsetWorld) -> None:
+    """stores.manager_id → staff and staff.store_id → stores, both NOT NULL (Pagila's
+    store ↔ staff): the keys go on after the rows, as a dump would restore them."""
+    sqlite = world.dialect == "sqlite"
+    forward = " REFERENCES staff (id)" if sqlite else ""
+    with world.prod.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE TABLE stores (id INT PRIMARY KEY, manager_id INT NOT NULL{forward})"
+        )
+        back = " REFERENCES stores (id)" if sqlite else ""
+        conn.exec_driver_sql(
+            f"CREATE TABLE staff (id INT PRIMARY KEY, store_id INT NOT NULL{back})"
+        )
+        for store in range(1, 5):
+            conn.exec_driver_sql(f"INSERT INTO stores VALUES ({store}, {store * 10})")
+        for staff in range(1, 41):
+            conn.exec_driver_sql(f"INSERT INTO staff VALUES ({staff}, {1 + staff % 4})")
+        if not sqlite:
+            conn.exec_driver_sql(
+                "ALTER TABLE stores ADD FOREIGN KEY (manager_id) REFERENCES staff (id)"
+            )
+            conn.exec_driver_sql(
+                "ALTER TABLE staff ADD FOREIGN KEY (store_id) REFERENCES stores (id)"
+            )
+
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def cycle_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator:
+    worlds = make_world(request.param, tmp_path_factory.mktemp(f"cycle_{request.param}"))
+    world = next(worlds)
+    add_not_null_cycle(world)
+    yield world
+    next(worlds, None)
+
+
+def test_a_cycle_of_not_null_keys_loads_whole(cycle_world: SubsetWorld) -> None:
+    subset = "subset:\n  app:\n    roots: [{table: staff, where: 'id = 7'}]\n"
+    receipt = snapshot(cycle_world, cycle_world.config(subset, rules=CYCLE_RULES))
+    assert receipt.status == "succeeded"
+    engine = sa.create_engine(cycle_world.staging_url)
+    with engine.connect() as conn:
+        stores = dict(conn.exec_driver_sql("SELECT id, manager_id FROM stores").all())
+        staff = dict(conn.exec_driver_sql("SELECT id, store_id FROM staff").all())
+        tickets = conn.exec_driver_sql("SELECT count(*) FROM tickets").scalar_one()
+    engine.dispose()
+    # 7 → store 4 → manager 40 → store 1 → manager 10 → store 3 → manager 30 (→ store 3)
+    assert staff == {7: 4, 40: 1, 10: 3, 30: 3}
+    assert stores == {4: 40, 1: 10, 3: 30}
+    assert tickets == 0  # nothing roots or follows into the rest
