@@ -100,6 +100,8 @@ class Receipt:
     # SQL source → schema-object kind → {"production": n, "staging": n, "skipped": n}
     schema: dict[str, dict[str, dict[str, int | None]]] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
+    # SQL source → {"tables": {table: {production_rows, subset_rows, path}}, "notes": [...]}
+    subset: dict[str, dict[str, Any]] = field(default_factory=dict)
     killed_runs: list[str] = field(default_factory=list)  # stale runs this run found
 
     def to_json(self) -> str:

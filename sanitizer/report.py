@@ -51,6 +51,22 @@ class ProgressBar:
         self._bar.advance(self._tasks[table], rows)
 
 
+def print_subset(receipt: Receipt) -> None:
+    """Each subset table: production rows → kept rows, and the edges that pulled them in."""
+    for source, subset in receipt.subset.items():
+        tables = subset["tables"]
+        kept = sum(t["subset_rows"] for t in tables.values())
+        total = sum(t["production_rows"] for t in tables.values())
+        click.echo(f"  subset of {source}: {kept:,} of {total:,} production rows")
+        for name, table in tables.items():
+            click.echo(
+                f"    {name:38} {table['production_rows']:>9,} → {table['subset_rows']:>9,}"
+                f"  ← {table['path']}"
+            )
+        for note in subset["notes"]:
+            click.echo(f"    note: {note}")
+
+
 def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
     """Tables, rows in/out and the verification result, in a few lines."""
     rows = sum(t.rows_in for t in receipt.tables.values())
@@ -68,6 +84,7 @@ def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
         f"  {len(receipt.tables)} tables, {rows:,} rows, {masked} masked fields, "
         f"{receipt.duration_seconds}s"
     )
+    print_subset(receipt)
     for name, source in receipt.sources.items():
         if source.get("grants"):
             click.echo(f"  {name}: {source['grants']}")

@@ -51,6 +51,46 @@ PG_NATIVE = (
 )
 
 
+KEY_CHUNK = 1000  # primary keys per query when reading a subset's kept rows
+
+
+@dataclass(frozen=True)
+class KeptRows:
+    """A subset's share of one table: the primary keys of its kept rows, in a stable order,
+    and the columns read as NULL (keys into excluded tables)."""
+
+    keys: list[tuple]
+    nulled: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What one read takes: every row (``keys`` None) or those of a chunk of keys."""
+
+    keys: list[tuple] | None = None
+    nulled: frozenset[str] = frozenset()
+
+    def params(self, after: tuple | None) -> tuple | None:
+        """The read's bind values: the keys of the chunk, then the resume point."""
+        flat = [v for key in self.keys or () for v in key]
+        flat += list(after or ())
+        return tuple(flat) if flat else None
+
+
+def _in_list(columns: list[str], count: int, mark: str) -> str:
+    """``(a, b) IN ((?, ?), …)`` for ``count`` keys (``a IN (?, …)`` for one column)."""
+    if len(columns) == 1:
+        return f"{columns[0]} IN ({', '.join([mark] * count)})"
+    one = f"({', '.join([mark] * len(columns))})"
+    return f"({', '.join(columns)}) IN ({', '.join([one] * count)})"
+
+
+def _keys_in(columns: list[sa.ColumnElement], keys: list[tuple]) -> sa.ColumnElement:
+    if len(columns) == 1:
+        return columns[0].in_([k[0] for k in keys])
+    return sa.tuple_(*columns).in_(keys)
+
+
 @dataclass
 class SourceTable:
     """A reflected table: the SQLAlchemy object (for DDL) and its neutral description."""
@@ -79,6 +119,7 @@ class SqlSource:
         # PostgreSQL: partitions (read through their parent) and inheritance parents (ONLY)
         self.partitions: dict[str, str] = {}  # partition's rule name → its parent's
         self._only: set[tuple[str, str]] = set()
+        self.filters: dict[str, KeptRows] = {}  # a subset's kept rows by table (else all)
 
     def describe(self) -> str:
         return safe_url(self.url)
@@ -259,13 +300,26 @@ class SqlSource:
 
     # -- rows ----------------------------------------------------------------------------
     def batches(self, source_table: SourceTable, batch_size: int) -> Iterator[pl.DataFrame]:
-        """Stream a table in primary-key order, ``batch_size`` rows per polars frame.
+        """Stream a table in primary-key order, ``batch_size`` rows per polars frame; with a
+        subset (``filters``), only the kept rows, a chunk of primary keys per query, and a
+        key into an excluded table read as NULL (docs/subsetting.md).
 
         A transient failure (connection lost, server restart) re-opens the snapshot and
         resumes after the last primary key handed out (keyset), so no row is read twice or
         skipped; the rest of the table then comes from the newer snapshot. A table without a
         primary key can only be restarted before its first batch.
         """
+        kept = self.filters.get(source_table.info.name)
+        if kept is None:
+            yield from self._batches(source_table, batch_size, Slice())
+            return
+        for start in range(0, len(kept.keys), KEY_CHUNK):
+            chunk = kept.keys[start : start + KEY_CHUNK]
+            yield from self._batches(source_table, batch_size, Slice(chunk, kept.nulled))
+
+    def _batches(
+        self, source_table: SourceTable, batch_size: int, part: Slice
+    ) -> Iterator[pl.DataFrame]:
         table = source_table.table
         names = [c.name for c in table.columns]
         keys = [names.index(c.name) for c in table.primary_key.columns]
@@ -273,7 +327,7 @@ class SqlSource:
         after: tuple | None = None  # the primary key of the last row handed out
         while True:
             try:
-                for frame in self._read(table, names, batch_size, after):
+                for frame in self._read(table, names, batch_size, after, part):
                     if keys and frame.height:
                         after = self._last_key(frame, keys)
                     elif frame.height:
@@ -294,17 +348,23 @@ class SqlSource:
         self._reads.clear()
 
     def _read(
-        self, table: sa.Table, names: list[str], batch_size: int, after: tuple | None
+        self,
+        table: sa.Table,
+        names: list[str],
+        batch_size: int,
+        after: tuple | None,
+        part: Slice,
     ) -> Iterator[pl.DataFrame]:
+        params = part.params(after)
         if self.copy_text:
             self._end_reads()  # the previous table's read is finished (or abandoned)
-            read = self._copy_batches(table, names, batch_size, after)
+            read = self._copy_batches(table, names, batch_size, after, part)
             self._reads.append(read)
             yield from read
             return
         result = self.connection.execution_options(
             stream_results=True, yield_per=batch_size
-        ).exec_driver_sql(self._select_sql(table, after=after), tuple(after) if after else None)
+        ).exec_driver_sql(self._select_sql(table, after=after, part=part), params)
         for rows in result.partitions(batch_size):
             yield to_frame(names, rows)
 
@@ -369,19 +429,55 @@ class SqlSource:
                 transient=True,
             ) from None
 
+    def kept_values(self, source_table: SourceTable, column: str) -> frozenset[str]:
+        """One column's distinct values over the rows a run reads (a subset's kept rows, or
+        all), as text: what objects and vectors follow (docs/subsetting.md)."""
+        table = source_table.table
+        col = table.c[column]
+        kept = self.filters.get(source_table.info.name)
+        queries = [sa.select(col).distinct()]
+        if kept is not None:
+            pk = [table.c[c.name] for c in table.primary_key.columns]
+            queries = [
+                sa.select(col).where(_keys_in(pk, kept.keys[at : at + KEY_CHUNK]))
+                for at in range(0, len(kept.keys), KEY_CHUNK)
+            ]
+        values: set[str] = set()
+        try:
+            for query in queries:
+                values |= {
+                    str(v) for v in self.connection.execute(query).scalars() if v is not None
+                }
+        except (SQLAlchemyError, psycopg_errors()) as exc:
+            raise SourceError(
+                f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
+                f"{reason(exc)}.",
+                hint="check the connection and the role's SELECT privilege.",
+                transient=True,
+            ) from None
+        if kept is not None and column in kept.nulled:
+            return frozenset()
+        return frozenset(values)
+
     def _copy_batches(
-        self, table: sa.Table, names: list[str], batch_size: int, after: tuple | None = None
+        self,
+        table: sa.Table,
+        names: list[str],
+        batch_size: int,
+        after: tuple | None = None,
+        part: Slice | None = None,
     ) -> Iterator[pl.DataFrame]:
         """PostgreSQL ``COPY (SELECT …) TO STDOUT`` text, cut into frames at line ends.
 
         COPY text escapes newlines inside values, so every line is one row.
         """
-        select = self._select_sql(table, cast_text=False, after=after)
+        part = part or Slice()
+        select = self._select_sql(table, cast_text=False, after=after, part=part)
         raw = self.connection.connection.dbapi_connection
         pending: list[bytes] = []
         lines = 0
         statement = f"COPY ({select}) TO STDOUT"
-        with raw.cursor() as cursor, cursor.copy(statement, after or None) as copy:
+        with raw.cursor() as cursor, cursor.copy(statement, part.params(after)) as copy:
             for chunk in copy:
                 data = bytes(chunk)
                 pending.append(data)
@@ -396,24 +492,37 @@ class SqlSource:
             yield copy_frame(names, rest)
 
     def _select_sql(
-        self, table: sa.Table, cast_text: bool = True, after: tuple | None = None
+        self,
+        table: sa.Table,
+        cast_text: bool = True,
+        after: tuple | None = None,
+        part: Slice | None = None,
     ) -> str:
-        """The table's rows in key order; ``after``: only those past that key (resuming)."""
+        """The table's rows in key order; ``after``: only those past that key (resuming);
+        ``part``: only the rows of its primary keys (a subset), some columns as NULL."""
+        part = part or Slice()
         dialect = self.connection.dialect
         preparer = dialect.identifier_preparer
         columns = []
         for column in table.columns:
             quoted = preparer.quote(column.name)
-            if cast_text and self.dialect == "postgresql" and _read_as_text(column.type):
+            if column.name in part.nulled:
+                columns.append(f"NULL AS {quoted}")
+            elif cast_text and self.dialect == "postgresql" and _read_as_text(column.type):
                 columns.append(f"{quoted}::text AS {quoted}")
             else:
                 columns.append(quoted)
         only = "ONLY " if (table.schema or self._default(), table.name) in self._only else ""
         sql = f"SELECT {', '.join(columns)} FROM {only}{preparer.format_table(table)}"
         order = [preparer.quote(c.name) for c in table.primary_key.columns]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        conditions = []
+        if part.keys is not None:  # the same order as Slice.params
+            conditions.append(_in_list(order, len(part.keys), mark))
         if after and order:
-            mark = "?" if dialect.paramstyle == "qmark" else "%s"
-            sql += f" WHERE ({', '.join(order)}) > ({', '.join([mark] * len(order))})"
+            conditions.append(f"({', '.join(order)}) > ({', '.join([mark] * len(order))})")
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
         return f"{sql} ORDER BY {', '.join(order)}" if order else sql
 
     def _default(self) -> str:

@@ -21,6 +21,7 @@ from sanitizer.plan.grants import grant_rule_problems
 from sanitizer.plan.rules import load_rules
 from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
+from sanitizer.plan.subset_graph import build_graph
 from sanitizer.review.schema_file import Schemas
 from sanitizer.schema import STRING, TableInfo
 
@@ -75,6 +76,7 @@ def check(
                 )
             )
             continue
+        problems += subset_problems(settings, name, schemas[name])
         source_rules = rules.get(name) or SourceRules(name)
         try:
             plan = build_plan(source_rules, schemas[name])
@@ -83,6 +85,19 @@ def check(
             continue
         problems += length_conflicts(plan)
     return problems
+
+
+def subset_problems(settings: Settings, source: str, schema: list[TableInfo]) -> list[Problem]:
+    """The source's ``subset:`` entry against the schema: the checks a run makes before it
+    computes the subset (docs/subsetting.md), offline. A WHERE condition is only run live."""
+    config = settings.subset.sql.get(source)
+    if config is None:
+        return []
+    try:
+        build_graph(config, schema)
+    except ConfigError as exc:
+        return _problems(exc)
+    return []
 
 
 def store_coverage(

@@ -43,6 +43,7 @@ from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embed
 from sanitizer.verify.checks import check_counts, record_leaks, record_secrets
 from sanitizer.verify.run import RunLeakCheck
 from sanitizer.verify.schema import check_schema, shadow_inventory
+from sanitizer.verify.subset import check_subset
 
 log = logging.getLogger("sanitizer")
 P = TypeVar("P")
@@ -206,6 +207,8 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
         staging = shadow_inventory(part.target)
         where = f"target {part.target.name!r} ({part.target.describe()})"
         check_schema(ctx.receipt, part.name, part.schema, staging, where)
+        if part.graph is not None and part.subset is not None:  # guarantee 12
+            check_subset(ctx.receipt, part.name, part.target, part.graph, part.subset)
     tables = [
         (part.target, part.name, [part.plan.tables[t.info.name] for t in part.tables])
         for part in of_kind(parts, SqlPart)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 import sqlalchemy as sa
@@ -19,19 +20,29 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.ddl.postgres import staging_roles
-from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.extract.sql import KeptRows, SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
 from sanitizer.mask.plans import SourcePlan
 from sanitizer.plan.grants import grant_rule_problems, grants_note, keep_grants
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
+from sanitizer.plan.subset import SubsetPlan, compute_subset, sort_key, subset_receipt
+from sanitizer.plan.subset_graph import SubsetGraph, build_graph
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
 
 log = logging.getLogger("sanitizer")
 
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+
+
+class ColumnRefLike(Protocol):
+    """``app.tickets.id`` as the objects and vectors follow it (plan/subset_follow.py)."""
+
+    source: str
+    table: str
+    column: str
 
 
 class SqlPart:
@@ -45,6 +56,8 @@ class SqlPart:
         self.plan: SourcePlan | None = None
         self.schema = SchemaPlan()  # production's schema objects and those skipped
         self.ddl: object | None = None  # production's own definitions (schema_dump)
+        self.graph: SubsetGraph | None = None  # this source's subset: edges to walk
+        self.subset: SubsetPlan | None = None  # and every table's kept keys
 
     def open(self, ctx: RunContext) -> None:
         """Nothing connects to the target before it is known not to be the source."""
@@ -68,8 +81,10 @@ class SqlPart:
             self.plan = build_plan(rules, [t.info for t in self.tables])
         except ConfigErrors as exc:
             problems += exc.errors
+        problems += self._subset_graph(ctx)
         if problems:
             raise ConfigErrors(problems)
+        self._compute_subset(ctx)
         ctx.receipt.schema[self.name] = self.schema.counts()
         # read in the plan step, so a definition the run cannot read fails a dry run too
         self.source.privileges = rules.grants.keep
@@ -87,6 +102,48 @@ class SqlPart:
         if note is not None:
             ctx.receipt.sources[self.name]["grants"] = note
         ctx.receipt.targets[self.name] = self.target.describe()
+
+    def _subset_graph(self, ctx: RunContext) -> list[ConfigError]:
+        """The ``subset:`` entry of this source checked against the live schema."""
+        config = ctx.settings.subset.sql.get(self.name)
+        if config is None:
+            return []
+        try:
+            self.graph = build_graph(config, [t.info for t in self.tables])
+        except ConfigErrors as exc:
+            return exc.errors
+        return []
+
+    def _compute_subset(self, ctx: RunContext) -> None:
+        """The kept rows' keys, in the snapshot; the reads then take only those rows."""
+        if self.graph is None:
+            return
+        key = ctx.keyring.subkey("subset")
+        self.subset = compute_subset(self.source.connection, self.graph, self.tables, key)
+        for name, share in self.subset.tables.items():
+            if share.mode == "keys":
+                keys = sorted(share.keys, key=sort_key)
+                self.source.filters[name] = KeptRows(keys, share.nulled)
+            elif share.mode == "none":
+                self.source.filters[name] = KeptRows([])
+        ctx.receipt.subset[self.name] = subset_receipt(self.subset)
+        log.info(
+            "subset computed",
+            extra={"run_id": ctx.run_id, "source": self.name, "rows": self.subset.rows()},
+        )
+
+    def kept_values(self, ref: ColumnRefLike) -> frozenset[str]:
+        """ref.column's distinct values over the kept rows of ref.table (str(value)); every
+        row's value when the table is not subset (passthrough or no subset for this source)."""
+        by_name = {t.info.name: t for t in self.tables}
+        table = by_name.get(ref.table)
+        if table is None or ref.column not in table.info.columns:
+            raise ConfigError(
+                f"subset: {ref.source}.{ref.table}.{ref.column} is not a column of source "
+                f"{self.name!r}.",
+                hint="name TABLE.COLUMN of that source (see `sanitize rules check`).",
+            )
+        return self.source.kept_values(table, ref.column)
 
     def _staging_roles(self) -> tuple[set[str], set[str] | None]:
         """Staging's roles, read (nothing written) for ``schema: grants: keep``."""

@@ -119,3 +119,23 @@ def test_foreign_keys_are_described_in_a_stable_order(tmp_path):
     names = {t: t.name for t in meta.tables.values()}
     described = table_info(table, "c", names).foreign_keys
     assert [fk.columns for fk in described] == [(f"r{n}",) for n in range(8)]
+
+
+def test_the_subset_is_checked_offline_against_the_snapshot(project):
+    snapshot(project)
+    config = project / "sanitize.yaml"
+    good = (
+        "subset:\n  app:\n    roots: [{table: orders, percent: 10}]\n"
+        "    references: [{from: orders.total, to: customers.id}]\n"
+    )
+    config.write_text(config.read_text() + good)
+    result = sanitize(project, "rules", "check")
+    assert result.code == 0, result.stdout + result.stderr
+    config.write_text(
+        config.read_text().replace(good, "subset:\n  app:\n    roots: [{table: order, limit: 5}]\n")
+    )
+    result = sanitize(project, "rules", "check")
+    assert result.code == ExitCode.CONFIG
+    assert "table 'order' is not in source 'app'" in result.stdout
+    assert "did you mean 'orders'?" in result.stdout
+    assert "sanitize.yaml:" in result.stdout

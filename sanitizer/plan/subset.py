@@ -1,0 +1,386 @@
+"""The subset's key-set closure, computed in the source's consistent snapshot (docs/subsetting.md).
+
+Only primary keys travel to Python, never rows: roots (a WHERE condition, a keyed percentage,
+a row limit) → upward, every reference of every kept row pulls its parent in, to a fixpoint →
+downward, only the ``follow`` edges and only from rows that came in as roots or by following
+(a row pulled in as a parent does not bring its other children: the classic over-growth), each
+newly followed row closed upward again. Lookups go by key in chunks, so they use the source's
+indexes and the cost grows with the subset. The source is read-only: no temporary tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from hashlib import blake2b
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from sanitizer.config.subset_settings import Root
+from sanitizer.errors import ConfigError, SourceError
+from sanitizer.extract.sql import SourceTable
+from sanitizer.plan.subset_graph import Edge, SubsetGraph
+from sanitizer.schema import INTEGER
+from sanitizer.stores.sql import psycopg_errors, reason
+
+ROOT_PAGE = 50_000  # a root's keys per query, in key order
+CHUNK = 500  # keys per lookup: well under every engine's bind-parameter limit
+Key = tuple
+
+
+@dataclass
+class TableSubset:
+    """One table's share: ``mode`` is ``keys`` (the rows of ``keys``), ``all`` or ``none``."""
+
+    mode: str
+    keys: set[Key] = field(default_factory=set)
+    reasons: dict[str, int] = field(default_factory=dict)  # what pulled rows in → rows it added
+    production_rows: int = 0
+    nulled: frozenset[str] = frozenset()  # FK columns into excluded tables, loaded as NULL
+
+    def add(self, keys: Iterable[Key], reason: str) -> set[Key]:
+        """Keep ``keys``; returns those that are new, counted under ``reason``."""
+        new = set(keys) - self.keys
+        if new:
+            self.keys |= new
+            self.reasons[reason] = self.reasons.get(reason, 0) + len(new)
+        return new
+
+    def rows(self) -> int:
+        if self.mode == "all":
+            return self.production_rows
+        return len(self.keys) if self.mode == "keys" else 0
+
+    def path(self) -> str:
+        """How the rows came in, e.g. ``root where …; parent of tickets.account_id``."""
+        if self.mode != "keys":
+            return "passthrough (whole table)" if self.mode == "all" else "excluded (no rows)"
+        if not self.reasons:
+            return "nothing refers to it (no rows)"
+        return "; ".join(f"{why} ({n})" for why, n in self.reasons.items())
+
+
+@dataclass
+class SubsetPlan:
+    """Every table's share of one source's subset."""
+
+    source: str
+    tables: dict[str, TableSubset]
+    notes: list[str] = field(default_factory=list)
+
+    def rows(self) -> int:
+        return sum(share.rows() for share in self.tables.values())
+
+
+def subset_receipt(plan: SubsetPlan) -> dict[str, Any]:
+    """The receipt's and the dry run's view: per table production rows, kept rows and the
+    edges that pulled them in (so a surprising size can be explained)."""
+    return {
+        "tables": {
+            name: {
+                "production_rows": share.production_rows,
+                "subset_rows": share.rows(),
+                "path": share.path(),
+            }
+            for name, share in plan.tables.items()
+        },
+        "notes": list(plan.notes),
+    }
+
+
+class Closure:
+    """Runs the closure of one graph on the source's snapshot connection."""
+
+    def __init__(
+        self, conn: Connection, graph: SubsetGraph, tables: list[SourceTable], key: bytes
+    ) -> None:
+        self.conn = conn
+        self.graph = graph
+        self.sa_tables = {t.info.name: t.table for t in tables}
+        self.dialect = conn.dialect.name
+        self.key = key  # the run's subset subkey: never in SQL text, logs or errors
+        self.state: dict[str, TableSubset] = {}
+        self.pending_up: dict[str, set[Key]] = {}
+        self.pending_down: dict[str, set[Key]] = {}
+        self.followed: dict[str, set[Key]] = {}
+
+    # -- the walk ------------------------------------------------------------------------
+    def run(self) -> SubsetPlan:
+        graph = self.graph
+        for name in graph.tables:
+            mode = (
+                "all" if name in graph.passthrough else "none" if name in graph.exclude else "keys"
+            )
+            nulled = frozenset(graph.nulled.get(name, ()))
+            self.state[name] = TableSubset(mode, nulled=nulled)
+            self.pending_up[name], self.pending_down[name] = set(), set()
+            self.followed[name] = set()
+        for name, roots in graph.roots.items():
+            for root in roots:
+                new = self.state[name].add(self._root_keys(name, root), root.describe())
+                self.pending_up[name] |= new
+                self.pending_down[name] |= new
+        for name in sorted(graph.passthrough):
+            for edge in graph.up(name):
+                self._pull_parents(edge, self._all_values(edge))
+        while any(self.pending_up.values()) or any(self.pending_down.values()):
+            for name in sorted(graph.tables):
+                up, self.pending_up[name] = self.pending_up[name], set()
+                if up:
+                    self._close_up(name, up)
+                down, self.pending_down[name] = self.pending_down[name], set()
+                if down:
+                    self._follow(name, down)
+        for name, share in self.state.items():
+            share.production_rows = self._count(name)
+        notes = [
+            f"{t}.{c} points into an excluded table: loaded as NULL"
+            for t, cols in sorted(graph.nulled.items())
+            for c in sorted(cols)
+        ]
+        return SubsetPlan(graph.config.source, self.state, notes)
+
+    def _close_up(self, name: str, keys: set[Key]) -> None:
+        """Every parent of these rows, by every edge (declared or virtual)."""
+        edges = self.graph.up(name)
+        if not edges:
+            return
+        table = self.sa_tables[name]
+        exprs = [expr for e in edges for expr in self._edge_expr(table, e)]
+        values: list[set[Key]] = [set() for _ in edges]
+        for row in self._by_keys(table, keys, exprs):
+            at = 0
+            for i, edge in enumerate(edges):
+                width = len(edge.columns)
+                value = tuple(row[at : at + width])
+                at += width
+                if all(v is not None for v in value):
+                    values[i].add(value)
+        for edge, found in zip(edges, values, strict=True):
+            self._pull_parents(edge, found)
+
+    def _pull_parents(self, edge: Edge, values: set[Key]) -> None:
+        """The parent rows these values name join the subset (and are closed upward)."""
+        parent = self.state[edge.parent]
+        if parent.mode != "keys" or not values:
+            return
+        values = {self._typed(edge, v) for v in values} - {None}
+        pk = self.graph.tables[edge.parent].primary_key
+        if tuple(edge.parent_columns) == pk:
+            values = {v for v in values if v not in parent.keys}
+        if not values:
+            return
+        found = self._lookup(edge.parent, edge.parent_columns, values)
+        new = parent.add(found, f"parent of {edge.label()}")
+        self.pending_up[edge.parent] |= new
+
+    def _follow(self, name: str, keys: set[Key]) -> None:
+        """Children of followed rows, by the ``follow`` edges only."""
+        keys = keys - self.followed[name]
+        self.followed[name] |= keys
+        table = self.sa_tables[name]
+        for edge in self.graph.down(name):
+            child = self.state[edge.child]
+            if child.mode != "keys":
+                continue
+            pk = self.graph.tables[name].primary_key
+            if tuple(edge.parent_columns) == pk:
+                values = set(keys)
+            else:
+                cols = [table.c[c] for c in edge.parent_columns]
+                values = {tuple(r) for r in self._by_keys(table, keys, cols)}
+                values = {v for v in values if all(x is not None for x in v)}
+            found = self._lookup(edge.child, edge.columns, values, edge.when)
+            new = child.add(found, f"follow {edge.label()}")
+            self.pending_up[edge.child] |= new
+            self.pending_down[edge.child] |= found - self.followed[edge.child]
+
+    # -- roots ---------------------------------------------------------------------------
+    def _root_keys(self, name: str, root: Root) -> list[Key]:
+        table = self.sa_tables[name]
+        pk = [table.c[c] for c in self.graph.tables[name].primary_key]
+        query = sa.select(*pk)
+        if root.where_sql is not None:
+            query = query.where(sa.literal_column(f"({root.where_sql})"))
+        query = query.order_by(*pk)
+        if root.percent is None and root.limit is not None:
+            query = query.limit(root.limit)
+        keys: list[Key] = []
+        for page in self._root_pages(query, pk, root):
+            if root.percent is not None:
+                page = self._chosen(name, page, root.percent)
+            keys += page
+            if root.limit is not None and len(keys) >= root.limit:
+                return keys[: root.limit]
+        return keys
+
+    def _root_pages(self, query: sa.Select, pk: list[sa.Column], root: Root) -> Iterator[list[Key]]:
+        """A root's primary keys in key order, a page at a time (keyset): a percent root
+        reads its table's keys once without holding them all."""
+        after: Key | None = None
+        while True:
+            page = query if after is None else query.where(sa.tuple_(*pk) > sa.tuple_(*after))
+            if root.limit is None or root.percent is not None:
+                page = page.limit(ROOT_PAGE)
+            rows = list(self._stream(page, f"root {root.table}", root))
+            yield rows
+            if len(rows) < ROOT_PAGE or (root.limit is not None and root.percent is None):
+                return
+            after = rows[-1]
+
+    def _chosen(self, name: str, keys: list[Key], percent: float) -> list[Key]:
+        """The keys whose keyed hash (BLAKE2b's keyed mode, a MAC) of table and primary key
+        falls under ``percent``: the same rows on every run with the same key, other rows
+        with another key."""
+        below, secret, prefix = percent / 100 * 2**64, self.key, name
+        chosen = []
+        for key in keys:
+            text = prefix + "".join(f"\x1f{v}" for v in key)
+            digest = blake2b(text.encode("utf-8", "surrogatepass"), key=secret, digest_size=8)
+            if int.from_bytes(digest.digest(), "big") < below:
+                chosen.append(key)
+        return chosen
+
+    # -- queries -------------------------------------------------------------------------
+    def _edge_expr(self, table: sa.Table, edge: Edge) -> list[sa.ColumnElement]:
+        return edge_values(self.conn.dialect.name, table, edge)
+
+    def _all_values(self, edge: Edge) -> set[Key]:
+        """A passthrough table's distinct values for an edge (every row is kept)."""
+        table = self.sa_tables[edge.child]
+        query = sa.select(*self._edge_expr(table, edge)).distinct()
+        rows = self._stream(query, f"reading {edge.label()}")
+        return {tuple(r) for r in rows if all(v is not None for v in r)}
+
+    def _by_keys(
+        self, table: sa.Table, keys: set[Key], exprs: list[sa.ColumnElement]
+    ) -> Iterator[tuple]:
+        """``exprs`` for the rows of these primary keys, a chunk of keys per query."""
+        pk = [table.c[c.name] for c in table.primary_key.columns]
+        for chunk in chunks(sorted(keys, key=sort_key)):
+            query = sa.select(*exprs).where(in_keys(self.dialect, pk, chunk))
+            yield from self._stream(query, f"reading {table.name}")
+
+    def _lookup(
+        self, name: str, columns: tuple[str, ...], values: set[Key], when: str | None = None
+    ) -> set[Key]:
+        """Primary keys of ``name``'s rows whose ``columns`` hold one of ``values``."""
+        table = self.sa_tables[name]
+        pk = [table.c[c] for c in self.graph.tables[name].primary_key]
+        cols = [table.c[c] for c in columns]
+        found: set[Key] = set()
+        for chunk in chunks(sorted(values, key=sort_key)):
+            query = sa.select(*pk).where(in_keys(self.dialect, cols, chunk))
+            if when is not None:
+                query = query.where(sa.literal_column(f"({when})"))
+            found |= {tuple(r) for r in self._stream(query, f"looking up {name}")}
+        return found
+
+    def _typed(self, edge: Edge, value: Key) -> Key | None:
+        """A value from a JSON path is text: as the parent column's type (None if not one)."""
+        if edge.path is None:
+            return value
+        column = self.graph.tables[edge.parent].columns[edge.parent_columns[0]]
+        text = str(value[0])
+        if column.kind == INTEGER:
+            try:
+                return (int(text),)
+            except ValueError:
+                return None
+        return (text,)
+
+    def _count(self, name: str) -> int:
+        query = sa.select(sa.func.count()).select_from(self.sa_tables[name])
+        return int(next(iter(self._stream(query, f"counting {name}")))[0])
+
+    def _stream(self, query: sa.Select, doing: str, root: Root | None = None) -> Iterator[tuple]:
+        """Run one read (keys only, one chunk: held in memory), on PostgreSQL in a savepoint so
+        a failing statement does not end the snapshot."""
+        try:
+            if self.conn.dialect.name == "postgresql":
+                with self.conn.begin_nested():  # a failed statement must not end the snapshot
+                    rows = _fetch(self.conn, query)
+            else:
+                rows = _fetch(self.conn, query)
+        except (SQLAlchemyError, psycopg_errors()) as exc:
+            raise self._failed(exc, doing, root) from None
+        yield from rows
+
+    def _failed(self, exc: Exception, doing: str, root: Root | None) -> ConfigError | SourceError:
+        """A root's own condition failing is the config's fault, said so with its line."""
+        if root is not None and root.where_sql is not None:
+            return ConfigError(
+                f"{root.where}: subset root {root.table}: the condition fails on the "
+                f"source: {reason(exc)}.",
+                hint="write where: as a SQL condition on that table's columns, in the "
+                "source database's dialect.",
+            )
+        return SourceError(
+            f"subset of source {self.graph.config.source!r}: {doing} failed: {reason(exc)}.",
+            hint="check the references: and when: conditions of the subset, and the "
+            "role's SELECT privilege.",
+        )
+
+
+def _fetch(conn: Connection, query: sa.Select) -> list[tuple]:
+    """The driver's own tuples: keys need no result processing, and skipping it halves the
+    time a page of keys takes."""
+    with conn.execute(query) as result:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
+
+
+def compute_subset(
+    conn: Connection, graph: SubsetGraph, tables: list[SourceTable], key: bytes
+) -> SubsetPlan:
+    """The subset of one source: every table's kept primary keys (see the module doc)."""
+    return Closure(conn, graph, tables, key).run()
+
+
+def edge_values(
+    dialect: str, table: sa.Table, edge: Edge, when: bool = True
+) -> list[sa.ColumnElement]:
+    """The edge's value columns for a row of ``table``: JSON path extracted, ``when``
+    applied (NULL where it does not hold) unless the caller applies it itself."""
+    exprs: list[sa.ColumnElement] = [table.c[c] for c in edge.columns]
+    if edge.path is not None:
+        exprs = [json_path(dialect, table.c[edge.columns[0]], edge.path)]
+    if when and edge.when is not None:
+        condition = sa.literal_column(f"({edge.when})")
+        exprs = [sa.case((condition, e), else_=sa.null()) for e in exprs]
+    return exprs
+
+
+def json_path(dialect: str, column: sa.ColumnElement, path: str) -> sa.ColumnElement:
+    """The text at ``path`` ("$.a.b", field names only) inside a JSON column, per engine."""
+    if dialect == "postgresql":
+        as_jsonb = sa.cast(sa.cast(column, sa.Text), postgresql.JSONB)
+        return sa.func.jsonb_extract_path_text(as_jsonb, *path.split(".")[1:])
+    if dialect in ("mysql", "mariadb"):
+        return sa.func.json_unquote(sa.func.json_extract(column, path))
+    return sa.func.json_extract(column, path)
+
+
+def in_keys(dialect: str, columns: list[sa.ColumnElement], chunk: list[Key]) -> sa.ColumnElement:
+    """``(a, b) IN ((…), …)``; one column as a plain ``a IN (…)``, on PostgreSQL as
+    ``a = ANY(array)``: one parameter, so the statement is planned once (both use the index)."""
+    if len(columns) == 1:
+        column, values = columns[0], [k[0] for k in chunk]
+        if dialect == "postgresql" and not isinstance(column.type, sa.types.NullType):
+            array = sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+            return column == sa.any_(array)
+        return column.in_(values)
+    return sa.tuple_(*columns).in_(chunk)
+
+
+def chunks(keys: list[Key]) -> Iterator[list[Key]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def sort_key(key: Key) -> tuple:
+    """A total order over keys of mixed types (stable chunks: the same run reads the same)."""
+    return tuple((v is None, type(v).__name__, v) for v in key)
