@@ -286,6 +286,32 @@ def verify(config_path: Path) -> None:
 
 
 @main.command()
+@click.argument("run_id", required=False)
+@config_option
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a browser too.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the page here (default: RUN_ID.html beside the run's receipt).",
+)
+@handle_errors
+def report(run_id: str | None, config_path: Path, open_page: bool, output: Path | None) -> None:
+    """Write the fidelity report of run RUN_ID (default: the latest): one self-contained HTML
+    page, production vs staging per store, table and field, largest drift first."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.verify.fidelity.publish import receipt_path, write_report
+
+    settings = load_settings(config_path, offline=True)
+    path = write_report(receipt_path(settings.receipts_dir, run_id), output)
+    click.echo(str(_shown(path)))
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+@main.command()
 @config_option
 @click.option("--limit", default=20, show_default=True, help="How many runs to list.")
 @handle_errors

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.config.env import expand_tree
+from sanitizer.config.fidelity_settings import FidelitySettings, fidelity_settings
 from sanitizer.config.keys import check_keys, closest
 from sanitizer.config.object_settings import (
     ObjectSettings,
@@ -49,6 +50,7 @@ TOP_LEVEL_KEYS = (
     "retries",
     "locks",
     "secrets",
+    "fidelity",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -112,6 +114,7 @@ class Settings:
     retries: RetrySettings = field(default_factory=RetrySettings)
     locks: LockSettings = field(default_factory=LockSettings)
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
+    fidelity: FidelitySettings = field(default_factory=FidelitySettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -181,6 +184,7 @@ def load_settings(
         retries=retry_settings(conf.get("retries"), conf.at("retries")),
         locks=lock_settings(conf.get("locks"), conf.at("locks")),
         secrets=secrets_settings(conf.get("secrets"), conf.at("secrets")),
+        fidelity=fidelity_settings(conf.get("fidelity"), conf.at("fidelity")),
     )
 
 

@@ -132,9 +132,12 @@ class SqlPart:
             plan, ctx.keyring, ctx.settings.nlp, ctx.ledger, copy_text=self.source.copy_text
         )
         table_receipt = TableReceipt()
+        profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # type: ignore[union-attr]
         batches = self._read_counted(ctx, table, table_receipt)
         batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
+        batches = (profile.observe("production", b) or b for b in batches)
         masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+        masked = (profile.observe("staging", b) or b for b in masked)
         self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
         table_receipt.fields = FieldReceipt.of_all(masker.stats)
         ctx.receipt.tables[self.key(table)] = table_receipt
