@@ -28,6 +28,7 @@ from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.verify.fidelity.relations import relations
 
 log = logging.getLogger("sanitizer")
 
@@ -119,6 +120,8 @@ class SqlPart:
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
         self.target.prepare(ctx.run_id, self.tables, self.ddl)
+        if ctx.fidelity is not None and self.plan is not None:
+            ctx.fidelity.relate(self.name, relations(self.plan.tables))
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()

@@ -182,7 +182,35 @@ def _table(name: str, entry: Mapping[str, Any]) -> str:
         f"<p>{entry['rows']['production']:,} rows in production, "
         f"{entry['rows']['staging']:,} in staging. Fields, largest drift first.</p>"
     )
-    return head + "".join(_field(n, f) for n, f in entry["fields"].items())
+    return (
+        head
+        + _relations(entry.get("relations") or [])
+        + "".join(_field(n, f) for n, f in entry["fields"].items())
+    )
+
+
+def _relations(relations: list[Mapping[str, Any]]) -> str:
+    """Orphan counts per relation, declared foreign keys and guessed ones."""
+    if not relations:
+        return ""
+    rows = [
+        (
+            r["relation"],
+            "foreign key" if r["declared"] else "by name (undeclared)",
+            _orphan_text(r["production"]),
+            _orphan_text(r["staging"]),
+            Raw(_badge(r["score"])),
+        )
+        for r in relations
+    ]
+    head = ("relation", "kind", "orphans in production", "orphans in staging", "score")
+    return "<h3>References</h3>" + _rows(rows, head)
+
+
+def _orphan_text(side: Mapping[str, Any]) -> str:
+    if side["orphans"] is None:
+        return "not counted (too many keys)"
+    return f"{side['orphans']:,} of {side['references']:,}"
 
 
 def _field(name: str, field: Mapping[str, Any]) -> str:

@@ -22,6 +22,7 @@ import polars as pl
 from sanitizer.mask.codecs import unescape
 from sanitizer.mask.plans import TablePlan
 from sanitizer.schema import DATE, DATETIME, DECIMAL, FLOAT, INTEGER, JSON, OTHER, STRING
+from sanitizer.verify.fidelity.relations import KeySet, key_hashes
 from sanitizer.verify.fidelity.sketch import Capped, Distinct, Reservoir, bucket
 
 NUMERIC_KINDS = (INTEGER, DECIMAL, FLOAT)
@@ -233,6 +234,12 @@ class TableProfile:
     production: dict[str, FieldProfile] = field(default_factory=dict)
     staging: dict[str, FieldProfile] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=lambda: {"production": 0, "staging": 0})
+    keys: dict[tuple[str, ...], dict[str, KeySet]] = field(default_factory=dict)
+
+    def want_keys(self, columns: tuple[str, ...]) -> None:
+        """Keep hashes of these columns (a key others reference, or a reference) per side."""
+        if all(c in self.plan.columns for c in columns):
+            self.keys.setdefault(columns, {"production": KeySet(), "staging": KeySet()})
 
     def __post_init__(self) -> None:
         for name, column_plan in self.plan.columns.items():
@@ -247,6 +254,13 @@ class TableProfile:
         a generator can pass the batch on with ``observe(...) or batch``."""
         fields = self.production if side == "production" else self.staging
         self.rows[side] += batch.height
-        for name, profile in fields.items():
-            if name in batch.columns:
-                profile.observe(text_view(batch.get_column(name), self.copy_text))
+        texts = {
+            name: text_view(batch.get_column(name), self.copy_text)
+            for name in fields
+            if name in batch.columns
+        }
+        for name, values in texts.items():
+            fields[name].observe(values)
+        for columns, sides in self.keys.items():
+            if all(c in texts for c in columns):
+                sides[side].add(key_hashes([texts[c] for c in columns]))

@@ -200,8 +200,11 @@ def field_report(operator: str, prod: FieldProfile, stage: FieldProfile) -> dict
     }
 
 
-def table_report(profile: TableProfile) -> dict[str, Any]:
-    """A table's fields (largest drift first), its row counts and its score."""
+def table_report(
+    profile: TableProfile, relations: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A table's fields (largest drift first), its row counts, its relations' orphan counts
+    and its score (fields, row-count ratio and orphan shares alike)."""
     fields = {
         name: field_report(profile.plan.columns[name].operator.label(), prod, profile.staging[name])
         for name, prod in profile.production.items()
@@ -211,10 +214,13 @@ def table_report(profile: TableProfile) -> dict[str, Any]:
     rows = profile.rows
     high = max(rows.values())
     row_score = 1 - abs(rows["production"] - rows["staging"]) / high if high else 1.0
+    relations = relations or []
     parts = [f["score"] for f in fields.values()] + [row_score]
+    parts += [r["score"] for r in relations if r["score"] is not None]
     return {
         "score": round(sum(parts) / len(parts), 4),
         "rows": dict(rows),
+        "relations": relations,
         "fields": fields,
     }
 
