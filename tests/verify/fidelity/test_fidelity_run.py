@@ -9,11 +9,13 @@ import html
 import json
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from helpers import fidelity_world as fw
+from helpers.browser import open_page
 from helpers.snapshot_runs import SANITIZE, CliResult, cli_env
 
 THRESHOLDS = "fidelity:\n  min_score: 0.2\n  overrides: {app.accounts.segment: 0}\n"
@@ -198,3 +200,24 @@ def test_receipt_has_stages_and_retries(first: CliResult) -> None:
     assert first.receipt is not None
     assert set(first.receipt["stages"]) == {"plan", "load", "verify", "swap"}
     assert first.receipt["retries"] == {}
+
+
+def test_the_page_renders_offline_in_a_real_browser(
+    world: fw.FidelityWorld, first: CliResult, tmp_path: Path
+) -> None:
+    """Chromium lays out every chart with a size and the page makes no request; a canary page
+    with one outside image shows the proxy would have seen it."""
+    page = report(first.receipt, world)
+    assert "<script" not in page and " src=" not in page
+    opened = open_page(world.tmp / "good" / "receipts" / f"{first.receipt['run_id']}.html")
+    result = opened.result
+    assert result["charts"] > 50 and result["sized"] == result["charts"]
+    assert result["bars"] > 100
+    assert result["loaded"] == [] and opened.page_requests() == []
+    canary = tmp_path / "canary.html"
+    canary.write_text(
+        "<html><body><svg class='chart' width='9' height='9'><rect width='5' height='5'/>"
+        "</svg><img src='http://fidelity-canary.invalid/x.png'></body></html>"
+    )
+    seen = open_page(canary)
+    assert seen.page_requests() == ["GET http://fidelity-canary.invalid/x.png HTTP/1.1"]
