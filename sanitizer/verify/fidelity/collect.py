@@ -8,6 +8,7 @@ from sanitizer.mask.plans import TablePlan
 from sanitizer.verify.fidelity.profile import TableProfile
 from sanitizer.verify.fidelity.relations import Relation, orphans, relation_score
 from sanitizer.verify.fidelity.score import store_score, table_report
+from sanitizer.verify.fidelity.stores import ObjectProfile, VectorProfile
 
 VERSION = 1  # the receipt's ``fidelity`` layout (docs/fidelity.md, "In the receipt")
 
@@ -18,6 +19,21 @@ class RunFidelity:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, TableProfile]] = {}
         self.relations: dict[str, list[Relation]] = {}
+        self.objects: dict[str, dict[str, ObjectProfile]] = {}
+        self.vectors: dict[str, dict[str, tuple[str, VectorProfile]]] = {}
+
+    def object_rule(self, store: str, glob: str, label: str) -> ObjectProfile:
+        """The profile of one ``objects:`` rule of ``store`` (made on first use)."""
+        rules = self.objects.setdefault(store, {})
+        if glob not in rules:
+            rules[glob] = ObjectProfile(label)
+        return rules[glob]
+
+    def collection(self, store: str, name: str, operator: str) -> VectorProfile:
+        """A fresh profile for one vector collection (``operator``: its document rule)."""
+        profile = VectorProfile()
+        self.vectors.setdefault(store, {})[name] = (operator, profile)
+        return profile
 
     def relate(self, store: str, relations: list[Relation]) -> None:
         """The relations of a store whose orphans are counted (before its tables load)."""
@@ -65,4 +81,10 @@ class RunFidelity:
             }
             reports = dict(sorted(reports.items(), key=lambda kv: kv[1]["score"]))
             stores[store] = {"kind": "sql", "score": store_score(reports), "tables": reports}
+        for store, rules in self.objects.items():
+            found = {glob: profile.report() for glob, profile in rules.items()}
+            stores[store] = {"kind": "objects", "score": store_score(found), "tables": found}
+        for store, collections in self.vectors.items():
+            found = {name: profile.report(op) for name, (op, profile) in collections.items()}
+            stores[store] = {"kind": "vectors", "score": store_score(found), "tables": found}
         return {"version": VERSION, "stores": stores}

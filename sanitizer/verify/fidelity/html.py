@@ -213,7 +213,12 @@ def _orphan_text(side: Mapping[str, Any]) -> str:
     return f"{side['orphans']:,} of {side['references']:,}"
 
 
+GROUP_KINDS = ("objects", "metadata", "vector")  # store-level entries (verify/fidelity/stores.py)
+
+
 def _field(name: str, field: Mapping[str, Any]) -> str:
+    if field["kind"] in GROUP_KINDS:
+        return _group(name, field)
     prod, stage = field["production"], field["staging"]
     metrics = _bars_h(field["metrics"], "", scale=1.0)
     sides = "".join(
@@ -237,6 +242,41 @@ def _field(name: str, field: Mapping[str, Any]) -> str:
         f"</span></h3>{metrics}<div class='sides'>{sides}</div>"
         f"<div class='sides'>{''.join(charts)}</div></div>"
     )
+
+
+def _group(name: str, field: Mapping[str, Any]) -> str:
+    """An object rule's objects, a collection's metadata or vectors: counts and charts."""
+    prod, stage = field["production"], field["staging"]
+    facts = "".join(
+        f"<div class='side'><h3>{label}</h3>"
+        + _rows(
+            [("count", side["count"])]
+            + ([("malformed", side["malformed"])] if "malformed" in side else [])
+        )
+        + "</div>"
+        for label, side in (("production", prod), ("staging", stage))
+    )
+    charts = [
+        _categories(title, counts, stage["categories"].get(title, {}), code=True)
+        for title, counts in prod["categories"].items()
+    ]
+    for title, buckets in prod["buckets"].items():
+        other = stage["buckets"].get(title, {})
+        labels = sorted(set(buckets) | set(other), key=_bucket_order)
+        charts.append(_pair_chart(title, labels, _shares(buckets, labels), _shares(other, labels)))
+    return (
+        f"<div class='field'><h3>{escape(name)} {_badge(field['score'])} "
+        f"<span class='muted'>{escape(str(field['kind']))} · {escape(str(field['operator']))}"
+        f"</span></h3>{_bars_h(field['metrics'], '', scale=1.0)}<div class='sides'>{facts}</div>"
+        f"<div class='sides'>{''.join(charts)}</div></div>"
+    )
+
+
+def _bucket_order(key: str) -> float:
+    try:
+        return float(key)
+    except ValueError:
+        return float("inf")
 
 
 def _pct(part: int, whole: int) -> str:
