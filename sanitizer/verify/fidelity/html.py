@@ -308,7 +308,7 @@ def _facts(side: Mapping[str, Any]) -> str:
             facts.append(("scripts", scripts))
     if "json" in side:
         j = side["json"]
-        facts.append(("JSON not parsing", _pct(j["invalid"], j["parsed_sample"])))
+        facts.append(("JSON not parsing", _pct(j["invalid"], j["documents"])))
     if "numbers" in side:
         n = side["numbers"]
         facts.append(("numbers not parsing", n["unparsed"]))

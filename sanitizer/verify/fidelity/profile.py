@@ -11,6 +11,7 @@ memory only and written as histograms with rounded edges; top values only for ``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ NUMERIC_KINDS = (INTEGER, DECIMAL, FLOAT)
 DATE_KINDS = (DATE, DATETIME)
 TEXT_KINDS = (STRING, OTHER)
 SHAPE_CHARS = 32  # a shape longer than this is cut (long texts would all differ)
-JSON_VALUES_PER_BATCH = 2000  # JSON documents parsed per batch and side (a stride sample)
+JSON_TYPES_PER_BATCH = 250  # documents per batch and side whose every path is typed (a sample)
+SHAPES_PER_BATCH = 2000  # values per batch and side whose shape is taken (a stride sample)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,39}\Z")
 SCRIPTS = {
     "latin": r"[\p{Latin}&&[^\x00-\x7F]]",
@@ -157,17 +159,21 @@ class FieldProfile:
 
     def _text(self, values: pl.Series) -> None:
         self.lines.add_series(_bucketed(values.str.count_matches("\n", literal=True) + 1))
-        self.shapes.add_series(shape(values))
+        step = max(1, values.len() // SHAPES_PER_BATCH)
+        self.shapes.add_series(shape(values.gather_every(step)))
         wide = values.filter(values.str.contains(r"[^\x00-\x7F]"))
         self.non_ascii += wide.len()
         if wide.len():
             self.scripts.add((name, int(wide.str.contains(p).sum())) for name, p in SCRIPTS.items())
 
     def _json(self, values: pl.Series) -> None:
-        step = max(1, values.len() // JSON_VALUES_PER_BATCH)
+        """Every non-blank document is parsed (the share that does not parse and the key sets
+        are exact); the types per path come from a stride sample of each batch."""
         keysets: dict[str, int] = {}
         types: dict[str, int] = {}
-        for text in values.gather_every(step).to_list():
+        texts = values.filter(values.str.strip_chars() != "").to_list()
+        step = max(1, len(texts) // JSON_TYPES_PER_BATCH)
+        for index, text in enumerate(texts):
             self.json_seen += 1
             try:
                 document = json.loads(text)
@@ -176,9 +182,10 @@ class FieldProfile:
                 continue
             label = keyset(document)
             keysets[label] = keysets.get(label, 0) + 1
-            for path, kind in json_types(document):
-                entry = f"{path} {kind}"
-                types[entry] = types.get(entry, 0) + 1
+            if index % step == 0:
+                for path, kind in json_types(document):
+                    entry = f"{path} {kind}"
+                    types[entry] = types.get(entry, 0) + 1
         self.keysets.add(keysets.items())
         self.types.add(types.items())
 
@@ -187,6 +194,7 @@ def _bucketed(lengths: pl.Series) -> pl.Series:
     return pl.select(bucket(pl.lit(lengths)).cast(pl.String)).to_series()
 
 
+@functools.lru_cache(maxsize=4096)
 def key_name(key: str) -> str:
     """A JSON key as shown: an identifier-like name, or ``<key>`` (a key can be a value)."""
     return key if IDENTIFIER.match(key) else "<key>"

@@ -128,7 +128,7 @@ def summary(profile: FieldProfile, edges: list[float] | None) -> dict[str, Any]:
         out["numbers"] = numbers_summary(profile, edges)
     if profile.json_seen:
         out["json"] = {
-            "parsed_sample": profile.json_seen,
+            "documents": profile.json_seen,  # non-blank values, every one parsed
             "invalid": profile.json_invalid,
             "keysets": profile.keysets.top(SHOWN),
             "types": profile.types.top(3 * SHOWN),
