@@ -18,6 +18,9 @@ from helpers import fidelity_world as fw
 from helpers.browser import open_page
 from helpers.snapshot_runs import SANITIZE, CliResult, cli_env
 
+from sanitizer.review import fidelity_diff
+from sanitizer.review.diff import CHANGED, Change
+
 THRESHOLDS = "fidelity:\n  min_score: 0.2\n  overrides: {app.accounts.segment: 0}\n"
 COLUMNS = ("name", "email", "phone", "segment", "status", "payload", "notes")
 
@@ -179,16 +182,23 @@ def dump(engine: sa.Engine) -> list[tuple[Any, ...]]:
         return list(conn.exec_driver_sql("SELECT * FROM accounts ORDER BY id"))
 
 
-def test_a_rule_that_nulls_everything_scores_low_and_fails_before_the_swap(
-    world: fw.FidelityWorld, first: CliResult
-) -> None:
+@pytest.fixture(scope="module")
+def nulled(world: fw.FidelityWorld, first: CliResult) -> tuple[CliResult, list[Any], list[Any]]:
+    """A run whose rules null every email: (its result, staging before, staging after)."""
     before = dump(world.staging)
     result = world.run(world.config("nulled", email_rule="null", fidelity=THRESHOLDS))
+    return result, before, dump(world.staging)
+
+
+def test_a_rule_that_nulls_everything_scores_low_and_fails_before_the_swap(
+    nulled: tuple[CliResult, list[Any], list[Any]],
+) -> None:
+    result, before, after = nulled
     assert result.returncode == 9, result.describe()
     assert "app.accounts.email scores 0." in result.stderr
     assert "worst metric: " in result.stderr and "Traceback" not in result.stderr
     assert "fidelity.overrides.app.accounts.email" in result.stderr
-    assert dump(world.staging) == before  # nothing swapped in
+    assert after == before  # nothing swapped in
     assert result.receipt is not None and result.receipt["status"] == "failed"
     email = fields(result.receipt, "accounts")["email"]
     assert email["score"] < 0.2
@@ -221,3 +231,20 @@ def test_the_page_renders_offline_in_a_real_browser(
     )
     seen = open_page(canary)
     assert seen.page_requests() == ["GET http://fidelity-canary.invalid/x.png HTTP/1.1"]
+
+
+def test_rules_diff_attaches_the_fidelity_change(
+    first: CliResult, nulled: tuple[CliResult, list[Any], list[Any]]
+) -> None:
+    """The base rules' run, then the head rules' (email: null): the change is shown."""
+    changes = [Change("app.accounts.email", None, None, CHANGED, "operator changed", "a → b")]
+    assert first.receipt is not None and nulled[0].receipt is not None
+    section = fidelity_diff.render(changes, [first.receipt, nulled[0].receipt])
+    before = fields(first.receipt, "accounts")["email"]["score"]
+    after = fields(nulled[0].receipt, "accounts")["email"]["score"]
+    assert (
+        f"| app.accounts.email | {before:.2f} | {after:.2f} | {after - before:+.2f} **drift** |"
+        in (section)
+    )
+    one = fidelity_diff.render(changes, [first.receipt])
+    assert f"| app.accounts.email | {before:.2f} | " in one
