@@ -129,13 +129,13 @@ class SqlPart:
             ctx.receipt.tables[self.key(table)].rows_out = self.target.count(table.info.name)
 
     def _load_table(self, ctx: RunContext, table: SourceTable) -> None:
-        assert self.plan is not None and ctx.leaks is not None
+        assert self.plan is not None and ctx.leaks is not None and ctx.fidelity is not None
         plan, leaks = self.plan.tables[table.info.name], ctx.leaks
         masker = TableMasker(
             plan, ctx.keyring, ctx.settings.nlp, ctx.ledger, copy_text=self.source.copy_text
         )
         table_receipt = TableReceipt()
-        profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # type: ignore[union-attr]
+        profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # both sides
         batches = self._read_counted(ctx, table, table_receipt)
         batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
         batches = (profile.observe("production", b) or b for b in batches)
