@@ -302,13 +302,14 @@ def _facts(side: Mapping[str, Any]) -> str:
                 "/".join(side["lines"].get(k, "–") for k in ("p50", "p90", "max")),
             )
         )
-        facts.append(("non-ASCII", _pct(side.get("non_ascii", 0), present)))
+    if "non_ascii" in side:
+        facts.append(("non-ASCII", _pct(side["non_ascii"], present)))
         scripts = ", ".join(f"{k} {v:,}" for k, v in side.get("scripts", {}).items())
         if scripts:
             facts.append(("scripts", scripts))
     if "json" in side:
         j = side["json"]
-        facts.append(("JSON not parsing", _pct(j["invalid"], j["documents"])))
+        facts.append(("JSON not parsing", _pct(j.get("invalid", 0), j.get("documents", 0))))
     if "numbers" in side:
         n = side["numbers"]
         facts.append(("numbers not parsing", n["unparsed"]))

@@ -158,9 +158,10 @@ class FieldProfile:
             self.high = high if self.high is None else max(self.high, high)
 
     def _text(self, values: pl.Series) -> None:
-        self.lines.add_series(_bucketed(values.str.count_matches("\n", literal=True) + 1))
-        step = max(1, values.len() // SHAPES_PER_BATCH)
-        self.shapes.add_series(shape(values.gather_every(step)))
+        if not self.is_json:  # a document's structure is in its key sets and types instead
+            self.lines.add_series(_bucketed(values.str.count_matches("\n", literal=True) + 1))
+            step = max(1, values.len() // SHAPES_PER_BATCH)
+            self.shapes.add_series(shape(values.gather_every(step)))
         wide = values.filter(values.str.contains(r"[^\x00-\x7F]"))
         self.non_ascii += wide.len()
         if wide.len():

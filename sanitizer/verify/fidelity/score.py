@@ -88,8 +88,9 @@ def metrics(prod: FieldProfile, stage: FieldProfile) -> dict[str, float]:
     else:
         found["length"] = 1 - ks_binned(prod.lengths.counts, stage.lengths.counts)
     if prod.kind in TEXT_KINDS:
-        found["shape"] = 1 - tvd(prod.shapes.counts, stage.shapes.counts)
-        found["lines"] = 1 - ks_binned(prod.lines.counts, stage.lines.counts)
+        if not prod.is_json:
+            found["shape"] = 1 - tvd(prod.shapes.counts, stage.shapes.counts)
+            found["lines"] = 1 - ks_binned(prod.lines.counts, stage.lines.counts)
         if prod.non_ascii or stage.non_ascii:
             found["script"] = 1 - tvd(_scripts(prod), _scripts(stage))
     if prod.json_seen or stage.json_seen:
@@ -120,8 +121,9 @@ def summary(profile: FieldProfile, edges: list[float] | None) -> dict[str, Any]:
         "length": {"quantiles": quantiles(profile.lengths.counts), "buckets": _sorted(profile)},
     }
     if profile.kind in TEXT_KINDS:
-        out["shapes"] = profile.shapes.top(SHOWN)
-        out["lines"] = quantiles(profile.lines.counts)
+        if not profile.is_json:
+            out["shapes"] = profile.shapes.top(SHOWN)
+            out["lines"] = quantiles(profile.lines.counts)
         out["non_ascii"] = profile.non_ascii
         out["scripts"] = {k: v for k, v in profile.scripts.counts.items() if v}
     if profile.kind in NUMERIC_KINDS + DATE_KINDS:
