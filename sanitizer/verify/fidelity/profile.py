@@ -30,6 +30,7 @@ NUMERIC_KINDS = (INTEGER, DECIMAL, FLOAT)
 DATE_KINDS = (DATE, DATETIME)
 TEXT_KINDS = (STRING, OTHER)
 SHAPE_CHARS = 32  # a shape longer than this is cut (long texts would all differ)
+TOP_CHARS = 80  # a keep field's top values are counted by their first 80 characters
 JSON_TYPES_PER_BATCH = 250  # documents per batch and side whose every path is typed (a sample)
 SHAPES_PER_BATCH = 2000  # values per batch and side whose shape is taken (a stride sample)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,39}\Z")
@@ -142,7 +143,7 @@ class FieldProfile:
         if self.is_json or self.kind == JSON:
             self._json(values)
         if self.keep:
-            self.top.add_series(values)
+            self.top.add_series(values.str.slice(0, TOP_CHARS))  # bounded memory
             if len(self.top.counts) >= self.top.cap:
                 self.top.counts = self.top.top(self.top.cap // 2)
 
