@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from helpers.snapshot_runs import CliResult, cli_env, pg_url, run_cli
+from helpers.snapshot_runs import CliResult, cli_env, my_url, pg_url, run_cli
 
 KEY = "fidelity-world-key-0123456789abcdef"
 ACCOUNTS, ORDERS = 640, 900
@@ -37,8 +37,8 @@ CREATE TABLE accounts (
 );
 CREATE TABLE orders (id integer PRIMARY KEY, account_id integer, total numeric(10, 2));
 CREATE TABLE order_lines (
-  order_id integer REFERENCES orders(id), line_no integer, qty integer,
-  PRIMARY KEY (order_id, line_no)
+  order_id integer, line_no integer, qty integer,
+  PRIMARY KEY (order_id, line_no), FOREIGN KEY (order_id) REFERENCES orders(id)
 );
 """
 
@@ -142,11 +142,19 @@ def order_lines() -> list[dict[str, Any]]:
 class FidelityWorld:
     """The prod and staging databases, and a folder to write configs in."""
 
+    dialect: str  # "postgres" | "mysql"
     prod_db: str
     staging_db: str
     prod: sa.Engine
     staging: sa.Engine
     tmp: Path
+
+    def url(self, database: str) -> str:
+        return (
+            pg_url("postgres", database)
+            if self.dialect == "postgres"
+            else (my_url("root", "", database))
+        )
 
     def config(self, name: str, email_rule: str = "{fake: email}", fidelity: str = "") -> Path:
         folder = self.tmp / name
@@ -156,9 +164,8 @@ class FidelityWorld:
         config.write_text(
             "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\nbatch_size: 100\n"
             "workers: 1\n"
-            f'sources:\n  app: {{kind: sql, url: "{pg_url("postgres", self.prod_db)}"}}\n'
-            f'targets:\n  app: {{kind: sql, url: "{pg_url("postgres", self.staging_db)}"}}\n'
-            + fidelity,
+            f'sources:\n  app: {{kind: sql, url: "{self.url(self.prod_db)}"}}\n'
+            f'targets:\n  app: {{kind: sql, url: "{self.url(self.staging_db)}"}}\n' + fidelity,
             encoding="utf-8",
         )
         return config
@@ -167,15 +174,20 @@ class FidelityWorld:
         return run_cli(config, cli_env(KEY))
 
 
-def create_world(tmp: Path) -> Iterator[FidelityWorld]:
+def create_world(tmp: Path, dialect: str = "postgres") -> Iterator[FidelityWorld]:
     """Create, fill, yield and drop the two databases (names start with ``fidelity_``)."""
     prefix = f"fidelity_{secrets.token_hex(3)}"
     prod_db, staging_db = f"{prefix}_prod", f"{prefix}_staging"
-    server = sa.create_engine(pg_url("postgres", "postgres"), isolation_level="AUTOCOMMIT")
+    postgres = dialect == "postgres"
+    admin = pg_url("postgres", "postgres") if postgres else my_url("root", "", "")
+    server = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    quote = '"' if postgres else "`"
     with server.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{prod_db}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{staging_db}"')
-    prod, staging = sa.create_engine(pg_url("postgres", prod_db)), None
+        for database in (prod_db, staging_db):
+            charset = "" if postgres else " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            conn.exec_driver_sql(f"CREATE DATABASE {quote}{database}{quote}{charset}")
+    world = FidelityWorld(dialect, prod_db, staging_db, server, server, tmp)
+    prod, staging = sa.create_engine(world.url(prod_db)), None
     try:
         with prod.begin() as conn:
             for statement in DDL.split(";"):
@@ -185,13 +197,15 @@ def create_world(tmp: Path) -> Iterator[FidelityWorld]:
                 conn.execute(sa.table(table, *map(sa.column, rows[0])).insert(), rows)
             lines = order_lines()
             conn.execute(sa.table("order_lines", *map(sa.column, lines[0])).insert(), lines)
-        staging = sa.create_engine(pg_url("postgres", staging_db))
-        yield FidelityWorld(prod_db, staging_db, prod, staging, tmp)
+        staging = sa.create_engine(world.url(staging_db))
+        world.prod, world.staging = prod, staging
+        yield world
     finally:
         prod.dispose()
         if staging is not None:
             staging.dispose()
         with server.connect() as conn:
             for database in (prod_db, staging_db):
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                force = " WITH (FORCE)" if postgres else ""
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote}{database}{quote}{force}")
         server.dispose()
