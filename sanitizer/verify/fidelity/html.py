@@ -139,6 +139,10 @@ def _badge(score: float | None) -> str:
 
 def _summary(fidelity: Mapping[str, Any]) -> str:
     stores = fidelity.get("stores") or {}
+    tables = sorted(  # largest drift first, across stores
+        ((s, t, e) for s, entry in stores.items() for t, e in entry.get("tables", {}).items()),
+        key=lambda item: item[2]["score"],
+    )
     rows = [
         (
             Raw(f"<a href='#{escape(f'{s}.{t}')}'>{escape(f'{s}.{t}')}</a>"),
@@ -147,10 +151,8 @@ def _summary(fidelity: Mapping[str, Any]) -> str:
             e["rows"]["staging"],
             len(e["fields"]),
         )
-        for s, entry in stores.items()
-        for t, e in entry.get("tables", {}).items()
+        for s, t, e in tables
     ]
-    rows.sort(key=lambda r: str(r[1]))
     check = fidelity.get("check")
     verdict = ""
     if check:
