@@ -67,8 +67,15 @@ def text_view(series: pl.Series, copy_text: bool) -> pl.Series:
     if dtype == pl.Binary:
         return series.bin.encode("hex")
     if dtype == pl.Object or dtype.is_nested():
-        return pl.Series(series.name, [_as_text(v) for v in series.to_list()], dtype=pl.String)
-    return series.cast(pl.String, strict=False)
+        return _each_as_text(series)
+    try:
+        return series.cast(pl.String, strict=False)
+    except pl.exceptions.PolarsError:  # a type polars cannot write as text (a Duration)
+        return _each_as_text(series)
+
+
+def _each_as_text(series: pl.Series) -> pl.Series:
+    return pl.Series(series.name, [_as_text(v) for v in series.to_list()], dtype=pl.String)
 
 
 def _as_text(value: Any) -> str | None:

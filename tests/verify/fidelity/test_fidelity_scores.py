@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 import pytest
@@ -107,6 +109,18 @@ def test_reservoir_is_bounded_and_uniform() -> None:
 def test_copy_text_views() -> None:
     series = pl.Series(["\\N", "", "a\\tb", "x"])
     assert text_view(series, copy_text=True).to_list() == [None, "", "a\tb", "x"]
+
+
+def test_typed_views() -> None:
+    """What drivers hand over: MySQL's TIME as a timedelta, JSON as dicts, mixed objects."""
+    cases = [
+        (pl.Series([dt.timedelta(hours=1), None]), ["1:00:00", None]),
+        (pl.Series([{"a": 1}, None]), ['{"a": 1}', None]),
+        (pl.Series([1, "x"], dtype=pl.Object), ["1", "x"]),
+        (pl.Series([b"ab", None]), ["6162", None]),
+    ]
+    for series, expected in cases:
+        assert text_view(series, copy_text=False).to_list() == expected
 
 
 def section(text: dict) -> LocatedDict:
