@@ -33,7 +33,7 @@ PHONES = ["+1 (415) 555-{:04d}", "0049 30 {:06d}", "555.123.{:04d}", "+44 7700 9
 DDL = """
 CREATE TABLE accounts (
   id integer PRIMARY KEY, name text, email text, phone text, segment text, status text,
-  payload text, signup date, balance numeric(10, 2), notes text
+  payload text, signup date, balance numeric(10, 2), notes text, call_at time
 );
 CREATE TABLE orders (id integer PRIMARY KEY, account_id integer, total numeric(10, 2));
 CREATE TABLE order_lines (
@@ -56,6 +56,7 @@ tables:
     signup: {shift_date: {max_days: 30}}
     balance: keep
     notes: keep
+    call_at: keep
   orders:
     id: keep
     account_id: keep
@@ -103,6 +104,7 @@ def accounts() -> list[dict[str, Any]]:
                 else f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                 "balance": None if rng.random() < 0.1 else round(rng.uniform(-50, 5000), 2),
                 "notes": _blankish(rng, "line one\nline two" if i % 3 else "single", 0.3, 0.1, 0.0),
+                "call_at": None if i % 5 == 0 else f"{i % 24:02d}:{i % 60:02d}:00",
             }
         )
     return rows

@@ -69,7 +69,7 @@ def test_counts_match_independent_queries(
     engine = world.prod if side == "production" else world.staging
     assert first.receipt is not None
     for table, columns in (
-        ("accounts", (*COLUMNS, "id", "signup", "balance")),
+        ("accounts", (*COLUMNS, "id", "signup", "balance", "call_at")),
         ("orders", ("account_id", "total")),
     ):
         profiled = fields(first.receipt, table)
