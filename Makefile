@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/python -m sanitizer.demo.generate --if-missing demo/prod/app.db
 	$(BIN)/python -m sanitizer.demo.memory --if-missing demo/prod/memory --db demo/prod/app.db
 	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --log-format text
+	$(BIN)/sanitize report
 	$(BIN)/python -m sanitizer.demo.show
 
 test: install

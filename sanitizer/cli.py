@@ -167,6 +167,14 @@ def rules_check(config_path: Path, live: bool, schema_path: Path | None, fmt: st
 )
 @click.option("--no-examples", is_flag=True, help="Leave out the synthetic before → after table.")
 @click.option(
+    "--fidelity",
+    "fidelity_runs",
+    multiple=True,
+    metavar="RUN_ID",
+    help="Attach the changed fields' fidelity scores from this run's receipt; given twice "
+    "(a run with the base rules, then one with the head rules), the change between them.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -179,6 +187,7 @@ def rules_diff(
     config_path: Path,
     fail_on_loosening: bool,
     no_examples: bool,
+    fidelity_runs: tuple[str, ...],
     output: Path | None,
 ) -> None:
     """Markdown report of what changes between the rules at git revision BASE and HEAD
@@ -191,6 +200,19 @@ def rules_diff(
     changes = compare(read_revision(settings, base), read_revision(settings, head), settings.nlp)
     rows = [] if no_examples else examples(changes, settings.nlp)
     report = render(changes, base, head or "working tree", rows)
+    if fidelity_runs:
+        from sanitizer.errors import ConfigError
+        from sanitizer.review import fidelity_diff
+        from sanitizer.verify.fidelity.publish import read_receipt, receipt_path
+
+        if len(fidelity_runs) > 2:
+            raise ConfigError(
+                f"--fidelity was given {len(fidelity_runs)} times.",
+                hint="give one run, or two: a run with the base rules, then one with the head "
+                "rules.",
+            )
+        runs = [read_receipt(receipt_path(settings.receipts_dir, r)) for r in fidelity_runs]
+        report += "\n" + fidelity_diff.render(changes, runs) if changes else ""
     if output is None:
         click.echo(report, nl=False)
     else:
@@ -283,6 +305,32 @@ def verify(config_path: Path) -> None:
         f"{len(sweep.hosts)} production hosts in staging. {objects} schema objects of "
         "production are in staging."
     )
+
+
+@main.command()
+@click.argument("run_id", required=False)
+@config_option
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a browser too.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the page here (default: RUN_ID.html beside the run's receipt).",
+)
+@handle_errors
+def report(run_id: str | None, config_path: Path, open_page: bool, output: Path | None) -> None:
+    """Write the fidelity report of run RUN_ID (default: the latest): one self-contained HTML
+    page, production vs staging per store, table and field, largest drift first."""
+    from sanitizer.config.settings import load_settings
+    from sanitizer.verify.fidelity.publish import receipt_path, write_report
+
+    settings = load_settings(config_path, offline=True)
+    path = write_report(receipt_path(settings.receipts_dir, run_id), output)
+    click.echo(str(_shown(path)))
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
 
 
 @main.command()

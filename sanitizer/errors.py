@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     DRIFT = 6  # rules check: the live schema changed since the committed snapshot
     LOOSENED = 7  # rules diff --fail-on-loosening: a change masks less than before
     LOCKED = 8  # another run is writing to the same staging right now
+    FIDELITY = 9  # staging drifted below a fidelity: threshold (nothing swapped in)
 
 
 class SanitizerError(Exception):
@@ -86,3 +87,9 @@ class LeakError(SanitizerError):
     """Verification found production values in staging."""
 
     exit_code = ExitCode.LEAK
+
+
+class FidelityError(SanitizerError):
+    """Staging drifted from production below a ``fidelity:`` threshold; nothing was swapped."""
+
+    exit_code = ExitCode.FIDELITY

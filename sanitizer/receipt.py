@@ -103,6 +103,10 @@ class Receipt:
     # SQL source → {"tables": {table: {production_rows, subset_rows, path}}, "notes": [...]}
     subset: dict[str, dict[str, Any]] = field(default_factory=dict)
     killed_runs: list[str] = field(default_factory=list)  # stale runs this run found
+    stages: dict[str, float] = field(default_factory=dict)  # step → seconds
+    retries: dict[str, int] = field(default_factory=dict)  # step → transient failures retried
+    # production vs staging per store, table and field: scores and aggregates (docs/fidelity.md)
+    fidelity: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=False)

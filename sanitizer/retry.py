@@ -45,12 +45,14 @@ LOST = re.compile(
 
 _policy = RetrySettings()
 _run_id = ""
+_retries: dict[str, int] = {}  # step → retries logged in this process (the receipt's count)
 
 
 def configure(settings: RetrySettings, run_id: str = "") -> None:
     """Set the run's policy (sanitize.yaml ``retries:``) for every step of this process."""
     global _policy, _run_id
     _policy, _run_id = settings, run_id
+    _retries.clear()
 
 
 def policy() -> RetrySettings:
@@ -167,7 +169,14 @@ class Budget:
         return True
 
 
+def retries() -> dict[str, int]:
+    """Retries this process logged since :func:`configure`, by step (worker processes' own
+    retries are only in their logs)."""
+    return dict(_retries)
+
+
 def log_retry(what: str, attempt: int, exc: BaseException, wait: float) -> None:
+    _retries[what] = _retries.get(what, 0) + 1
     log.warning(
         "transient failure, retrying",
         extra={

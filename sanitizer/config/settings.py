@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sanitizer.config.env import expand_tree
+from sanitizer.config.fidelity_settings import FidelitySettings, fidelity_settings
 from sanitizer.config.keys import check_keys, closest
 from sanitizer.config.object_settings import (
     ObjectSettings,
@@ -51,6 +52,7 @@ TOP_LEVEL_KEYS = (
     "locks",
     "secrets",
     "subset",
+    "fidelity",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -115,6 +117,7 @@ class Settings:
     locks: LockSettings = field(default_factory=LockSettings)
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
     subset: SubsetSettings = field(default_factory=SubsetSettings)
+    fidelity: FidelitySettings = field(default_factory=FidelitySettings)
 
     @property
     def key_fingerprint(self) -> str:
@@ -187,6 +190,7 @@ def load_settings(
         subset=subset_settings(
             conf.get("subset"), conf.at("subset"), {n: e.kind for n, e in sources.items()}
         ),
+        fidelity=fidelity_settings(conf.get("fidelity"), conf.at("fidelity")),
     )
 
 

@@ -21,6 +21,7 @@ from sanitizer.receipt import Receipt
 if TYPE_CHECKING:
     from sanitizer.mask.embed import Embedder
     from sanitizer.mask.parallel import MaskPool
+    from sanitizer.verify.fidelity.collect import RunFidelity
     from sanitizer.verify.run import RunLeakCheck
 
 Progress = Callable[[str, int], None]  # (table, collection or source; items just loaded)
@@ -41,6 +42,7 @@ class RunContext:
     histories: list[History] = field(default_factory=list)  # SQL targets' run history rows
     pool: MaskPool | None = None  # SQL masking processes, when more than one
     leaks: RunLeakCheck | None = None
+    fidelity: RunFidelity | None = None  # both sides' profiles, fed as batches stream
     embedder: Embedder | None = None
 
     @property

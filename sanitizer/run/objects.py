@@ -30,6 +30,7 @@ from sanitizer.run.context import RunContext
 from sanitizer.run.object_pool import ObjectPool, process_count
 from sanitizer.run.object_work import Outcome, mask_one
 from sanitizer.verify.checks import add_entities, check_objects
+from sanitizer.verify.fidelity.stores import ObjectProfile
 
 log = logging.getLogger("sanitizer")
 
@@ -88,8 +89,15 @@ class ObjectPart:
         quarantine = ctx.settings.objects.on_malformed == "quarantine"
         stop = threading.Event()
 
+        profile = self._profile_sources(ctx)
+
         def counted(item: PlannedObject, outcome: Outcome) -> None:
             tally.add(item, outcome)
+            if outcome.written:  # staging's side: what landed, at the size it landed
+                fmt = item.rule.format_for(item.info.key)
+                profile[item.rule.glob].sides["staging"].add(fmt, outcome.bytes_out)
+            elif outcome.malformed:  # production's messiness that staging will not have
+                profile[item.rule.glob].sides["production"].malformed += 1
             if (outcome.malformed and not quarantine) or outcome.uncovered:
                 stop.set()
             ctx.advance(f"{self.name} (objects)", 1)
@@ -97,6 +105,17 @@ class ObjectPart:
         self._mask_all(ctx, stop, counted)
         tally.finish(self, ctx.receipt)
         self._check(tally, quarantine)
+
+    def _profile_sources(self, ctx: RunContext) -> dict[str, ObjectProfile]:
+        """Production's side of the fidelity profile, from the listing (docs/fidelity.md)."""
+        assert ctx.fidelity is not None
+        profiles = {}
+        for item in self.planned:
+            rule = item.rule
+            profile = ctx.fidelity.object_rule(self.name, rule.glob, rule.label())
+            profile.sides["production"].add(rule.format_for(item.info.key), item.info.size)
+            profiles[rule.glob] = profile
+        return profiles
 
     def _mask_all(self, ctx: RunContext, stop: threading.Event, counted: Counted) -> None:
         """In worker processes when there is enough to mask, else on threads here."""

@@ -19,8 +19,8 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Protocol, TypeVar
 
 import sanitizer
@@ -41,6 +41,8 @@ from sanitizer.run.objects import ObjectPart
 from sanitizer.run.sql import SqlPart
 from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embedder
 from sanitizer.verify.checks import check_counts, record_leaks, record_secrets
+from sanitizer.verify.fidelity.check import check_fidelity
+from sanitizer.verify.fidelity.collect import RunFidelity
 from sanitizer.verify.run import RunLeakCheck
 from sanitizer.verify.schema import check_schema, shadow_inventory
 from sanitizer.verify.subset import check_subset
@@ -99,7 +101,8 @@ def _run(ctx: RunContext) -> None:
     databases = of_kind(parts, SqlPart)
     stores = [part for part in parts if not isinstance(part, SqlPart)]
     lock(ctx, databases)  # before their sources' snapshots are opened
-    plan(ctx, parts, rules)
+    with stage(ctx, "plan"):
+        plan(ctx, parts, rules)
     lock(ctx, stores)  # after their sources are listed: an unreachable source is its own fault
     claim(ctx, parts)
     load_model(ctx, parts)
@@ -109,9 +112,12 @@ def _run(ctx: RunContext) -> None:
         return
     _start_masking(ctx, parts)
     try:
-        load(ctx, parts)
-        verify(ctx, parts)
-        swap(parts)
+        with stage(ctx, "load"):
+            load(ctx, parts)
+        with stage(ctx, "verify"):
+            verify(ctx, parts)
+        with stage(ctx, "swap"):
+            swap(parts)
     except BaseException:
         discard(parts)
         raise
@@ -180,6 +186,7 @@ def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
         pool = MaskPool(workers, ctx.keyring, settings.nlp, known)
         ctx.pool = ctx.stack.enter_context(pool)
     ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size, settings.secrets)
+    ctx.fidelity = RunFidelity()
 
 
 def _known_values(parts: list[Part]) -> dict[str, list[str]]:
@@ -201,7 +208,8 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
     the shadow (docs/stores.md), then no production value of a masked field anywhere in the
     shadows and no live credential or production host in any field, kept ones too
     (docs/design.md, guarantees 4, 7 and 11)."""
-    assert ctx.leaks is not None
+    assert ctx.leaks is not None and ctx.fidelity is not None
+    ctx.receipt.fidelity = ctx.fidelity.report()  # in the receipt whatever the checks find
     check_counts(ctx.receipt)
     for part in of_kind(parts, SqlPart):  # production's schema, object for object
         staging = shadow_inventory(part.target)
@@ -221,6 +229,18 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
     ctx.leaks.sweep(of_kind(parts, SqlPart), objects, vectors)
     record_secrets(ctx.receipt, ctx.leaks.secrets)
     record_leaks(ctx.receipt, ctx.leaks.report, len(ctx.leaks.index), ctx.leaks.secrets)
+    # no leak: now whether staging kept production's shape (docs/fidelity.md, "Thresholds")
+    check_fidelity(ctx.receipt.fidelity, ctx.settings.fidelity)
+
+
+@contextmanager
+def stage(ctx: RunContext, name: str) -> Iterator[None]:
+    """Time one step of the run into the receipt (the report's run section shows them)."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        ctx.receipt.stages[name] = round(time.monotonic() - started, 3)
 
 
 def swap(parts: list[Part]) -> None:
@@ -272,6 +292,7 @@ def _write_receipt(ctx: RunContext, started: float) -> None:
     receipt = ctx.receipt
     receipt.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     receipt.duration_seconds = round(time.monotonic() - started, 3)
+    receipt.retries = retry.retries()
     finish_histories(ctx.histories, receipt)
     if not ctx.dry_run:
         path = receipt.write(ctx.settings.receipts_dir)

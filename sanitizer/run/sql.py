@@ -31,6 +31,7 @@ from sanitizer.plan.subset import SubsetPlan, compute_subset, sort_key, subset_r
 from sanitizer.plan.subset_graph import SubsetGraph, build_graph
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.verify.fidelity.relations import relations
 
 log = logging.getLogger("sanitizer")
 
@@ -176,6 +177,8 @@ class SqlPart:
     def load(self, ctx: RunContext) -> None:
         """Every table masked into the shadow; indexes and keys after the data."""
         self.target.prepare(ctx.run_id, self.tables, self.ddl)
+        if ctx.fidelity is not None and self.plan is not None:
+            ctx.fidelity.relate(self.name, relations(self.plan.tables))
         for table in self.tables:
             self._load_table(ctx, table)
         self.target.finalize()
@@ -183,15 +186,18 @@ class SqlPart:
             ctx.receipt.tables[self.key(table)].rows_out = self.target.count(table.info.name)
 
     def _load_table(self, ctx: RunContext, table: SourceTable) -> None:
-        assert self.plan is not None and ctx.leaks is not None
+        assert self.plan is not None and ctx.leaks is not None and ctx.fidelity is not None
         plan, leaks = self.plan.tables[table.info.name], ctx.leaks
         masker = TableMasker(
             plan, ctx.keyring, ctx.settings.nlp, ctx.ledger, copy_text=self.source.copy_text
         )
         table_receipt = TableReceipt()
+        profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # both sides
         batches = self._read_counted(ctx, table, table_receipt)
         batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
+        batches = (profile.observe("production", b) or b for b in batches)
         masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+        masked = (profile.observe("staging", b) or b for b in masked)
         self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
         table_receipt.fields = FieldReceipt.of_all(masker.stats)
         ctx.receipt.tables[self.key(table)] = table_receipt

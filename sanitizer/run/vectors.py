@@ -114,10 +114,16 @@ class VectorPart:
             embedding_model=embedder.name, dimension=embedder.dimension, metric=info.metric
         )
         copied = 0
+        assert ctx.fidelity is not None
+        document = plan.document
+        document_rule = document.operator.label() if document is not None else "keep"
+        profile = ctx.fidelity.collection(self.name, name, document_rule)
         for batch in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
             counts.rows_in += len(batch)
+            profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
             masked = masker.mask(batch)
             vectors = embedder.embed([doc or "" for doc in masked.documents])
+            profile.observe("staging", masked.documents, masked.metadatas, vectors)
             copied += copied_vectors(batch, masked, vectors)
             self.target.write(name, masked, vectors)
             ctx.advance(key, len(batch))
