@@ -28,6 +28,7 @@ from sanitizer.config.run_settings import (
     retry_settings,
 )
 from sanitizer.config.secret_settings import SecretsSettings, secrets_settings
+from sanitizer.config.subset_follow import ObjectFollow, VectorFollow, follow_settings
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
 
@@ -49,6 +50,7 @@ TOP_LEVEL_KEYS = (
     "retries",
     "locks",
     "secrets",
+    "subset",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -112,6 +114,8 @@ class Settings:
     retries: RetrySettings = field(default_factory=RetrySettings)
     locks: LockSettings = field(default_factory=LockSettings)
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
+    # subset: entries of object and vector sources (docs/subsetting_follow.md)
+    follows: dict[str, ObjectFollow | VectorFollow] = field(default_factory=dict)
 
     @property
     def key_fingerprint(self) -> str:
@@ -181,6 +185,12 @@ def load_settings(
         retries=retry_settings(conf.get("retries"), conf.at("retries")),
         locks=lock_settings(conf.get("locks"), conf.at("locks")),
         secrets=secrets_settings(conf.get("secrets"), conf.at("secrets")),
+        follows=follow_settings(
+            conf.get("subset"),
+            conf.at("subset"),
+            {name: source.kind for name, source in sources.items()},
+            VECTOR_KINDS,
+        ),
     )
 
 

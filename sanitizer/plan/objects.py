@@ -2,22 +2,26 @@
 
 The first glob that matches a key wins; a key no glob matches takes ``defaults.unknown``
 (detect as text, or drop under redact) or — under ``fail`` — stops the run, named by its
-masked key with a rule to paste (docs/design.md, guarantee 1).
+masked key with a rule to paste (docs/design.md, guarantee 1). With a ``subset:`` entry for
+the source, only the keys of kept SQL rows are planned at all (docs/subsetting_follow.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.config.rules import SourceRules
+from sanitizer.config.subset_follow import ObjectFollow
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
 from sanitizer.extract.objects import ObjectInfo
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.keys import mask_keys
 from sanitizer.mask.operators.detect import Detect
+from sanitizer.plan.subset_follow import KeptValues
 
 
 @dataclass
@@ -27,6 +31,40 @@ class PlannedObject:
     info: ObjectInfo
     rule: ObjectRule
     key_out: str = ""
+
+
+@dataclass
+class SubsetCounts:
+    """How many production objects each key pattern matched and how many the subset kept
+    (for the receipt: keys only, never contents)."""
+
+    production: int = 0
+    kept: int = 0
+    patterns: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_receipt(self) -> dict[str, Any]:
+        return {"production": self.production, "kept": self.kept, "patterns": self.patterns}
+
+
+def follow_subset(
+    follow: ObjectFollow, listed: Iterable[ObjectInfo], kept: KeptValues
+) -> tuple[list[ObjectInfo], SubsetCounts]:
+    """The listed objects the subset keeps: those every matching pattern ties to kept rows,
+    and those no pattern matches (copied as usual)."""
+    counts = SubsetCounts(patterns={p.text: {"matched": 0, "kept": 0} for p in follow.patterns})
+    for ref in follow.refs():  # a wrong column fails the plan even if no key matches
+        kept(ref)
+    chosen = []
+    for info in listed:
+        counts.production += 1
+        matched, keep = follow.judge(info.key, kept)
+        for pattern in matched:
+            counts.patterns[pattern.text]["matched"] += 1
+            counts.patterns[pattern.text]["kept"] += keep
+        if keep:
+            chosen.append(info)
+    counts.kept = len(chosen)
+    return chosen, counts
 
 
 def plan_objects(

@@ -21,6 +21,7 @@ from sanitizer.receipt import Receipt
 if TYPE_CHECKING:
     from sanitizer.mask.embed import Embedder
     from sanitizer.mask.parallel import MaskPool
+    from sanitizer.plan.subset_follow import KeptValues
     from sanitizer.verify.run import RunLeakCheck
 
 Progress = Callable[[str, int], None]  # (table, collection or source; items just loaded)
@@ -42,6 +43,7 @@ class RunContext:
     pool: MaskPool | None = None  # SQL masking processes, when more than one
     leaks: RunLeakCheck | None = None
     embedder: Embedder | None = None
+    kept: KeptValues | None = None  # SQL subset values files and memories follow (after plan)
 
     @property
     def run_id(self) -> str:

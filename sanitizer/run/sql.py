@@ -16,7 +16,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.errors import ConfigError, ConfigErrors
+from sanitizer.errors import ConfigError, ConfigErrors, SourceError
 from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.ddl.postgres import staging_roles
 from sanitizer.extract.sql import SourceTable, SqlSource
@@ -26,8 +26,10 @@ from sanitizer.mask.plans import SourcePlan
 from sanitizer.plan.grants import grant_rule_problems, grants_note, keep_grants
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
+from sanitizer.plan.subset_follow import ColumnRef
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.stores.sql import reason
 
 log = logging.getLogger("sanitizer")
 
@@ -154,6 +156,22 @@ class SqlPart:
 
     def key(self, table: SourceTable) -> str:
         return f"{self.name}.{table.info.name}"
+
+    def kept_values(self, ref: ColumnRef) -> frozenset[str]:
+        """``ref.column``'s distinct values over the kept rows, as str, read in the run's
+        snapshot; with no subset for this source every row is kept (docs/subsetting_follow.md)."""
+        table = next(t for t in self.tables if t.info.name == ref.table)
+        column = table.table.c[ref.column]
+        query = sa.select(sa.distinct(column)).where(column.is_not(None))
+        try:
+            return frozenset(str(v) for v in self.source.connection.execute(query).scalars())
+        except sa.exc.SQLAlchemyError as exc:
+            raise SourceError(
+                f"source {self.name!r}: reading {ref.table}.{ref.column} for the subset failed: "
+                f"{reason(exc)}.",
+                hint="check the connection and the role's SELECT privilege on that table.",
+                transient=True,
+            ) from None
 
 
 def partition_rules(source: SqlSource, rules: SourceRules) -> list[ConfigError]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint
+from sanitizer.config.subset_follow import VectorFollow
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import RecordBatch
@@ -26,7 +27,7 @@ from sanitizer.mask.embed import Embedder, load_embedder
 from sanitizer.mask.plans import CollectionPlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.vectors import RecordMasker
-from sanitizer.plan.vectors import build_collection_plans
+from sanitizer.plan.vectors import build_collection_plans, check_follow, kept_records
 from sanitizer.receipt import CollectionReceipt, FieldReceipt
 from sanitizer.run.context import RunContext
 from sanitizer.verify.checks import check_reembedded
@@ -43,6 +44,7 @@ class VectorPart:
         self.name = name
         self.endpoints = (source, target)
         self.plans: dict[str, CollectionPlan] = {}
+        self.follow: VectorFollow | None = None  # subset: records follow kept SQL rows
 
     def open(self, ctx: RunContext) -> None:
         """Nothing yet: both sides are opened when the plan is made."""
@@ -58,6 +60,11 @@ class VectorPart:
         ctx.stack.callback(self.target.close)
         collections = self.source.collections()
         self.plans = build_collection_plans(rules or SourceRules(self.name), collections)
+        follow = ctx.settings.follows.get(self.name)
+        if isinstance(follow, VectorFollow):
+            assert ctx.kept is not None  # the SQL parts were planned first
+            check_follow(follow, collections, ctx.kept)
+            self.follow = follow
         self.target.managed = list(self.plans)  # the staging collections a run replaces
         ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
         ctx.receipt.targets[self.name] = target.url
@@ -113,8 +120,13 @@ class VectorPart:
         counts = CollectionReceipt(
             embedding_model=embedder.name, dimension=embedder.dimension, metric=info.metric
         )
-        copied = 0
-        for batch in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+        copied = production = 0
+        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+            production += len(read)
+            batch = kept_records(read, self.follow, name, ctx.kept)
+            ctx.advance(key, len(read) - len(batch))
+            if not len(batch):
+                continue
             counts.rows_in += len(batch)
             masked = masker.mask(batch)
             vectors = embedder.embed([doc or "" for doc in masked.documents])
@@ -122,6 +134,9 @@ class VectorPart:
             self.target.write(name, masked, vectors)
             ctx.advance(key, len(batch))
         check_reembedded(key, copied)
+        if self.follow is not None and name in self.follow.links:
+            subset = ctx.receipt.sources[self.name].setdefault("subset", {})
+            subset[name] = {"production": production, "kept": counts.rows_in}
         counts.fields = FieldReceipt.of_all(masker.stats)
         counts.rows_out = self.target.count(name)
         return counts
