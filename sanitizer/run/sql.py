@@ -162,7 +162,7 @@ class SqlPart:
         snapshot; with no subset for this source every row is kept (docs/subsetting_follow.md)."""
         table = next(t for t in self.tables if t.info.name == ref.table)
         column = table.table.c[ref.column]
-        query = sa.select(sa.distinct(column)).where(column.is_not(None))
+        query = sa.select(column).where(column.is_not(None)).distinct()
         try:
             return frozenset(str(v) for v in self.source.connection.execute(query).scalars())
         except sa.exc.SQLAlchemyError as exc:

@@ -76,8 +76,12 @@ class VectorPart:
         return [plan for plan in self.plans.values() if not plan.drop]
 
     def record_plan(self, ctx: RunContext) -> None:
-        """A dry run's receipt: the operator each field would get."""
+        """A dry run's receipt: the operator each field would get, and how many records
+        of each followed collection the subset keeps (their metadata is read, nothing else
+        is done with them)."""
         for name, plan in self.plans.items():
+            if not plan.drop:
+                self._count_followed(ctx, name, plan)
             masker = RecordMasker(plan, Keyring(b"dry-run-only-not-a-key"), None)
             ctx.receipt.collections[f"{self.name}.{name}"] = CollectionReceipt(
                 dropped=plan.drop,
@@ -85,6 +89,19 @@ class VectorPart:
                     n: FieldReceipt(s.operator, s.origin, 0, 0) for n, s in masker.stats.items()
                 },
             )
+
+    def _count_followed(self, ctx: RunContext, name: str, plan: CollectionPlan) -> None:
+        if self.follow is None or name not in self.follow.links:
+            return
+        production = kept = 0
+        for read in self.source.batches(plan.collection, RECORDS_PER_READ):
+            production += len(read)
+            kept += len(kept_records(read, self.follow, name, ctx.kept))
+        self._record_subset(ctx, name, production, kept)
+
+    def _record_subset(self, ctx: RunContext, name: str, production: int, kept: int) -> None:
+        subset = ctx.receipt.sources[self.name].setdefault("subset", {})
+        subset[name] = {"production": production, "kept": kept}
 
     def load(self, ctx: RunContext) -> None:
         """Mask, re-embed and write every kept collection into the target's shadow."""
@@ -135,8 +152,7 @@ class VectorPart:
             ctx.advance(key, len(batch))
         check_reembedded(key, copied)
         if self.follow is not None and name in self.follow.links:
-            subset = ctx.receipt.sources[self.name].setdefault("subset", {})
-            subset[name] = {"production": production, "kept": counts.rows_in}
+            self._record_subset(ctx, name, production, counts.rows_in)
         counts.fields = FieldReceipt.of_all(masker.stats)
         counts.rows_out = self.target.count(name)
         return counts
