@@ -12,14 +12,13 @@ matches and collections not named are copied whole (docs/subsetting_follow.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sanitizer.config.keys import check_keys, did_you_mean
 from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
-from sanitizer.plan.subset_follow import ColumnRef, KeptValues
 
 PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -28,6 +27,37 @@ PATTERN_HINT = (
     'write e.g. "tickets/{id}/**": app.tickets.id — {name} captures one path segment, * any '
     "text inside a segment, ** any number of segments"
 )
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """``app.tickets.id`` → source ``app``, table ``tickets``, column ``id``.
+
+    The table may carry its schema (``app.sales.orders.id``): everything between the first
+    and the last dot is the table's rule name.
+    """
+
+    source: str
+    table: str
+    column: str
+    where: Location | None = field(default=None, compare=False)
+
+    @classmethod
+    def parse(cls, text: str, where: Location) -> ColumnRef:
+        parts = text.split(".") if isinstance(text, str) else []
+        if len(parts) < 3 or not all(p.strip() for p in parts) or text != text.strip():
+            raise ConfigError(
+                f"{where}: {text!r} is not a column reference.",
+                hint="write SOURCE.TABLE.COLUMN, e.g. app.tickets.id (SOURCE is a sql source "
+                "in sanitize.yaml).",
+            )
+        return cls(parts[0], ".".join(parts[1:-1]), parts[-1], where)
+
+    def __str__(self) -> str:
+        return f"{self.source}.{self.table}.{self.column}"
+
+
+KeptValues = Callable[[ColumnRef], frozenset[str]]  # a column's values over the kept rows, as str
 
 
 @dataclass(frozen=True)

@@ -5,48 +5,28 @@ An object or vector source follows a SQL subset through column references such a
 hold", as strings. :func:`kept_values_of` builds it from the run's SQL parts: it checks each
 reference against the source's live schema (a wrong name is a ConfigError at the subset entry's
 line) and asks each column once, however many keys or records are matched against it.
+:class:`ColumnRef` and :data:`KeptValues` are written in the config layer (config may not
+import plan) and named here too, where the SQL side imports them from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sanitizer.config.keys import did_you_mean
-from sanitizer.config.yamlfile import Location
+from sanitizer.config.subset_follow import ColumnRef, KeptValues, ObjectFollow, VectorFollow
 from sanitizer.errors import ConfigError
 from sanitizer.schema import TableInfo
 
-
-@dataclass(frozen=True)
-class ColumnRef:
-    """``app.tickets.id`` → source ``app``, table ``tickets``, column ``id``.
-
-    The table may carry its schema (``app.sales.orders.id``): everything between the first
-    and the last dot is the table's rule name.
-    """
-
-    source: str
-    table: str
-    column: str
-    where: Location | None = field(default=None, compare=False)
-
-    @classmethod
-    def parse(cls, text: str, where: Location) -> ColumnRef:
-        parts = text.split(".") if isinstance(text, str) else []
-        if len(parts) < 3 or not all(p.strip() for p in parts) or text != text.strip():
-            raise ConfigError(
-                f"{where}: {text!r} is not a column reference.",
-                hint="write SOURCE.TABLE.COLUMN, e.g. app.tickets.id (SOURCE is a sql source "
-                "in sanitize.yaml).",
-            )
-        return cls(parts[0], ".".join(parts[1:-1]), parts[-1], where)
-
-    def __str__(self) -> str:
-        return f"{self.source}.{self.table}.{self.column}"
-
-
-KeptValues = Callable[[ColumnRef], frozenset[str]]  # a column's values over the kept rows, as str
+__all__ = [
+    "ColumnRef",
+    "KeptSource",
+    "KeptValues",
+    "check_ref",
+    "follow_problems",
+    "kept_values_of",
+]
 
 
 @dataclass(frozen=True)
@@ -62,38 +42,57 @@ def kept_values_of(sources: Mapping[str, KeptSource], kinds: Mapping[str, str]) 
 
     ``kinds`` is every source's kind, so a reference to an objects or vector source says so.
     """
+    tables = {name: source.tables for name, source in sources.items()}
     cache: dict[ColumnRef, frozenset[str]] = {}
 
     def kept(ref: ColumnRef) -> frozenset[str]:
-        source = _source_of(ref, sources, kinds)
-        resolved = _resolved(ref, source.tables)
+        resolved = check_ref(ref, tables, kinds)
         if resolved not in cache:
-            cache[resolved] = source.kept_values(resolved)
+            cache[resolved] = sources[ref.source].kept_values(resolved)
         return cache[resolved]
 
     return kept
 
 
-def check_ref(ref: ColumnRef, sources: Mapping[str, KeptSource], kinds: Mapping[str, str]) -> None:
-    """Raise the ConfigError :func:`kept_values_of` would, without asking for values."""
-    _resolved(ref, _source_of(ref, sources, kinds).tables)
+def check_ref(
+    ref: ColumnRef, tables: Mapping[str, Sequence[TableInfo]], kinds: Mapping[str, str]
+) -> ColumnRef:
+    """``ref`` with its table's rule name, or the ConfigError naming the subset entry's line:
+    the source is a SQL source (``tables``: each one's tables) with that table and column."""
+    if ref.source not in tables:
+        raise _unknown_source(ref, list(tables), kinds)
+    return _resolved(ref, tables[ref.source])
 
 
-def _source_of(
-    ref: ColumnRef, sources: Mapping[str, KeptSource], kinds: Mapping[str, str]
-) -> KeptSource:
-    source = sources.get(ref.source)
-    if source is not None:
-        return source
+def follow_problems(
+    follows: Mapping[str, ObjectFollow | VectorFollow],
+    tables: Mapping[str, Sequence[TableInfo]],
+    kinds: Mapping[str, str],
+) -> list[ConfigError]:
+    """Every wrong column reference of the ``subset:`` entries of objects and vector sources,
+    against a schema (the live one or the committed snapshot: ``rules check``)."""
+    problems = []
+    for follow in follows.values():
+        for ref in follow.refs():
+            if kinds.get(ref.source) == "sql" and ref.source not in tables:
+                continue  # a SQL source missing from the schema is reported on its own
+            try:
+                check_ref(ref, tables, kinds)
+            except ConfigError as exc:
+                problems.append(exc)
+    return problems
+
+
+def _unknown_source(ref: ColumnRef, sql: list[str], kinds: Mapping[str, str]) -> ConfigError:
     if ref.source in kinds:
-        raise ConfigError(
+        return ConfigError(
             f"{ref.where}: {ref} refers to source {ref.source!r}, which is a "
             f"{kinds[ref.source]} source; files and memories follow rows of a sql source.",
             hint="name a sql source's table and column, e.g. app.tickets.id.",
         )
-    raise ConfigError(
+    return ConfigError(
         f"{ref.where}: {ref} refers to source {ref.source!r}, which sanitize.yaml does not define.",
-        hint=did_you_mean(ref.source, list(sources), "name a sql source under sources:."),
+        hint=did_you_mean(ref.source, sql, "name a sql source under sources:."),
     )
 
 
