@@ -5,8 +5,10 @@ vector source ties a metadata key of a collection to one (``agent_memory: {metad
 customer_email, to: app.contacts.email}``). In a pattern a ``{name}`` placeholder captures one
 path segment (or part of one), ``*`` any text inside one segment and ``**`` any number of
 segments (a trailing ``/**`` also takes the key of the folder itself); every other character
-is itself. Values compare as strings. Objects no pattern
-matches and collections not named are copied whole (docs/subsetting_follow.md).
+is itself. A pattern without placeholders may instead follow a field inside each (JSON)
+object: ``"exports/tickets/*.json": {json: "$.ticket.id", to: app.tickets.id}``. Values
+compare as strings. Objects no pattern matches and collections not named are copied whole
+(docs/subsetting_follow.md).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sanitizer.errors import ConfigError
 PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VECTOR_KEYS = ("metadata", "to")
+JSON_KEYS = ("json", "to")
 PATTERN_HINT = (
     'write e.g. "tickets/{id}/**": app.tickets.id — {name} captures one path segment, * any '
     "text inside a segment, ** any number of segments"
@@ -61,47 +64,125 @@ KeptValues = Callable[[ColumnRef], frozenset[str]]  # a column's values over the
 
 
 @dataclass(frozen=True)
+class JsonLink:
+    """A field inside a JSON object (``$.ticket.id``, ``$.items[*].id``) and its column."""
+
+    path: str
+    steps: tuple[str | int | None, ...]  # a key, an index, or None: every element
+    to: ColumnRef
+
+    def values(self, document: Any) -> list[str]:
+        """The field's values in ``document`` as strings (none when the path is absent)."""
+        found = [document]
+        for step in self.steps:
+            found = [item for node in found for item in _step(node, step)]
+        return [text for node in found for text in as_texts(node)]
+
+
+@dataclass(frozen=True)
 class KeyPattern:
-    """One object key pattern and the column each of its placeholders must be kept in."""
+    """One object key pattern and the column each of its placeholders must be kept in — or,
+    for a pattern without placeholders, the JSON field inside the object that must be."""
 
     text: str
     regex: re.Pattern[str]
     refs: Mapping[str, ColumnRef]  # placeholder → column
     where: Location
+    json: JsonLink | None = None
 
     def capture(self, key: str) -> dict[str, str] | None:
         """The placeholders' values in ``key``, or None when the key does not match."""
         found = self.regex.fullmatch(key)
         return None if found is None else found.groupdict()
 
-    def keeps(self, captured: Mapping[str, str], kept: KeptValues) -> bool:
+    def keeps(
+        self,
+        captured: Mapping[str, str],
+        kept: KeptValues,
+        document: Callable[[], Any] | None = None,
+    ) -> bool:
+        """Every placeholder's value is kept; for a JSON link, one of the field's values is
+        (``document`` reads and parses the object: None when it is not JSON)."""
+        if self.json is not None:
+            if document is None:
+                raise ValueError(f"key pattern {self.text!r} needs the object's contents")
+            values = kept(self.json.to)
+            return any(text in values for text in self.json.values(document()))
         return all(captured[name] in kept(ref) for name, ref in self.refs.items())
+
+
+Reader = Callable[[str], Any]  # an object's key → its parsed JSON (None when it is not JSON)
 
 
 @dataclass(frozen=True)
 class ObjectFollow:
     """An object source's key patterns. A key is kept when every pattern that matches it
-    captures kept values; a key no pattern matches is kept (copied as usual)."""
+    ties it to kept rows; a key no pattern matches is kept (copied as usual)."""
 
     source: str
     patterns: tuple[KeyPattern, ...]
     where: Location
 
-    def keeps(self, key: str, kept: KeptValues) -> bool:
-        return self.judge(key, kept)[1]
+    def keeps(self, key: str, kept: KeptValues, read: Reader | None = None) -> bool:
+        return self.judge(key, kept, read)[1]
 
-    def judge(self, key: str, kept: KeptValues) -> tuple[list[KeyPattern], bool]:
-        """The patterns that match ``key``, and whether the key is kept."""
+    def judge(
+        self, key: str, kept: KeptValues, read: Reader | None = None
+    ) -> tuple[list[KeyPattern], bool]:
+        """The patterns that match ``key``, and whether the key is kept. ``read`` is asked
+        (once) only when a JSON-linked pattern matches."""
         matched, keep = [], True
+        cache: list[Any] = []
+
+        def document() -> Any:
+            if not cache:
+                cache.append(read(key) if read is not None else None)
+            return cache[0]
+
         for pattern in self.patterns:
             captured = pattern.capture(key)
             if captured is not None:
                 matched.append(pattern)
-                keep = keep and pattern.keeps(captured, kept)
+                reader = document if read is not None else None
+                keep = keep and pattern.keeps(captured, kept, reader)
         return matched, keep
 
     def refs(self) -> list[ColumnRef]:
-        return [ref for p in self.patterns for ref in p.refs.values()]
+        links = [p.json.to for p in self.patterns if p.json is not None]
+        return [ref for p in self.patterns for ref in p.refs.values()] + links
+
+
+def _step(node: Any, step: str | int | None) -> list[Any]:
+    if step is None:
+        return list(node) if isinstance(node, list) else []
+    if isinstance(step, int):
+        return [node[step]] if isinstance(node, list) and -len(node) <= step < len(node) else []
+    return [node[step]] if isinstance(node, dict) and step in node else []
+
+
+JSON_STEP = re.compile(
+    r"\.(?P<key>[^.\[\]*]+)|\[(?P<index>\*|\d+)\]|\[['\"](?P<quoted>[^'\"]+)['\"]\]"
+)
+
+
+def compile_json_path(text: Any, where: Location) -> tuple[str | int | None, ...]:
+    """``$.ticket.id``, ``$.items[*].id``, ``$["a b"][0]`` → steps; anything else: the fix."""
+    steps: list[str | int | None] = []
+    i = 1
+    while isinstance(text, str) and text.startswith("$") and i < len(text):
+        found = JSON_STEP.match(text, i)
+        if found is None:
+            break
+        index = found["index"]
+        steps.append(found["key"] or found["quoted"] or (None if index == "*" else int(index)))
+        i = found.end()
+    if not isinstance(text, str) or not text.startswith("$") or i != len(text) or not steps:
+        raise ConfigError(
+            f"{where}: {text!r} is not a JSON field path a subset can follow.",
+            hint='write e.g. {json: "$.ticket.id", to: app.tickets.id}; paths use .key, [0] '
+            "and [*] (every element).",
+        )
+    return tuple(steps)
 
 
 @dataclass(frozen=True)
@@ -209,6 +290,8 @@ def _key_pattern(text: str, value: Any, where: Location, source: str) -> KeyPatt
                 '"t/{tenant}/{id}/**": {tenant: app.tenants.id, id: app.tickets.id}.',
             )
         refs = {names[0]: ColumnRef.parse(value, where)}
+    elif isinstance(value, LocatedDict) and not names and value:
+        return KeyPattern(text, regex, {}, where, _json_link(text, value))
     elif isinstance(value, LocatedDict) and value:
         refs = {}
         for name in value:
@@ -235,6 +318,20 @@ def _key_pattern(text: str, value: Any, where: Location, source: str) -> KeyPatt
             hint=f'{PATTERN_HINT}; e.g. "{text}": app.tickets.id.',
         )
     return KeyPattern(text, regex, refs, where)
+
+
+def _json_link(text: str, value: LocatedDict) -> JsonLink:
+    """``{json: "$.ticket.id", to: app.tickets.id}`` for a pattern without placeholders."""
+    check_keys(value, JSON_KEYS, f"key pattern {text!r}")
+    if "json" not in value or "to" not in value or not isinstance(value["to"], str):
+        raise ConfigError(
+            f"{value.where}: key pattern {text!r} has no placeholder, so it follows a field "
+            "inside each object and needs both json: (the field) and to: (its column).",
+            hint=f'write "{text}": {{json: "$.ticket.id", to: app.tickets.id}}, or put a '
+            "{name} placeholder in the pattern.",
+        )
+    steps = compile_json_path(value["json"], value.at("json"))
+    return JsonLink(value["json"], steps, ColumnRef.parse(value["to"], value.at("to")))
 
 
 def compile_pattern(text: str, where: Location) -> tuple[re.Pattern[str], list[str]]:

@@ -25,7 +25,13 @@ from sanitizer.load.objects import open_target, refuse_same_store
 from sanitizer.mask.engine import ColumnStats, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.keys import mask_keys
-from sanitizer.plan.objects import PlannedObject, SubsetCounts, follow_subset, plan_objects
+from sanitizer.plan.objects import (
+    PlannedObject,
+    SubsetCounts,
+    follow_subset,
+    json_reader,
+    plan_objects,
+)
 from sanitizer.receipt import FieldReceipt, ObjectReceipt, Receipt
 from sanitizer.run.context import RunContext
 from sanitizer.run.object_pool import ObjectPool, process_count
@@ -75,7 +81,8 @@ class ObjectPart:
         if not isinstance(follow, ObjectFollow):
             return self.source.list(), None
         assert ctx.kept is not None  # the SQL parts were planned first
-        listed, counts = follow_subset(follow, self.source.list(), ctx.kept)
+        read = json_reader(self.source)
+        listed, counts = follow_subset(follow, self.source.list(), ctx.kept, read)
         log.info(
             "objects follow the subset",
             extra={"source": self.name, "production": counts.production, "kept": counts.kept},

@@ -211,3 +211,63 @@ def test_sanitize_yaml_subset_entries_by_source_kind(tmp_path: Path) -> None:
 def test_a_subset_entry_naming_no_source(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"(?s)sanitize.yaml:12: .*'filez'.*did you mean 'files'"):
         _settings(tmp_path, 'subset:\n  filez:\n    "tickets/{id}/**": app.tickets.id\n')
+
+
+JSON_FOLLOW = '"exports/*.json": {json: "$.ticket.id", to: app.tickets.id}\n'
+
+
+@pytest.mark.parametrize(
+    ("document", "keeps"),
+    [
+        ({"ticket": {"id": 42}}, True),
+        ({"ticket": {"id": "42"}}, True),
+        ({"ticket": {"id": 43}}, False),
+        ({"ticket": {}}, False),  # tied to no kept row
+        ({"ticket": [{"id": 42}]}, False),  # the path names a key, not a list's elements
+        (None, False),  # not JSON
+        ([1, 2], False),
+    ],
+)
+def test_objects_can_follow_a_json_field(document: object, keeps: bool) -> None:
+    follow = objects(JSON_FOLLOW)
+    assert follow.keeps("exports/a.json", kept, lambda key: document) is keeps
+    assert follow.keeps("other/a.json", kept, lambda key: document)  # no pattern: copied
+
+
+def test_json_paths_reach_into_lists() -> None:
+    follow = objects('"e/*.json": {json: "$.items[*].ticket", to: app.tickets.id}\n')
+    assert follow.keeps("e/x.json", kept, lambda key: {"items": [{"ticket": 9}, {"ticket": 1}]})
+    assert not follow.keeps("e/x.json", kept, lambda key: {"items": [{"ticket": 9}]})
+    first = objects('"e/*.json": {json: "$[\'a b\'][0]", to: app.tickets.id}\n')
+    assert first.keeps("e/x.json", kept, lambda key: {"a b": [42, 9]})
+    assert not first.keeps("e/x.json", kept, lambda key: {"a b": [9, 42]})
+
+
+def test_the_object_is_read_once_and_only_when_a_json_pattern_matches() -> None:
+    follow = objects(JSON_FOLLOW + '"exports/{id}.json": app.tickets.id\n')
+    reads: list[str] = []
+
+    def read(key: str) -> object:
+        reads.append(key)
+        return {"ticket": {"id": 1}}
+
+    assert follow.keeps("exports/42.json", kept, read)  # both patterns keep it
+    assert not follow.keeps("exports/43.json", kept, read)  # its key ties it to ticket 43
+    assert follow.keeps("tickets/42/a.txt", kept, read)
+    assert reads == ["exports/42.json", "exports/43.json"]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ('{json: "ticket.id", to: app.tickets.id}', "not a JSON field path"),
+        ('{json: "$.ticket..id", to: app.tickets.id}', "not a JSON field path"),
+        ('{json: "$", to: app.tickets.id}', "not a JSON field path"),
+        ('{json: "$.ticket.id"}', "needs both json: (the field) and to:"),
+        ('{json: "$.a", to: app.tickets.id, when: x}', "unknown key 'when'"),
+    ],
+)
+def test_json_follow_errors(value: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        objects(f'"exports/*.json": {value}\n')
+    assert fragment in str(caught.value)

@@ -37,8 +37,18 @@ OBJECTS: dict[str, bytes] = {
     f"users/{ANN}/avatar.png": b"\x89PNG-ann",
     f"users/{GHOST}/avatar.png": b"\x89PNG-ghost",
     "docs/handbook.txt": b"How we answer tickets.\n",  # no pattern: copied as usual
+    # exports follow a field inside each document, not their key
+    "exports/a.json": json.dumps({"ticket": {"id": 11}, "note": "export"}).encode(),
+    "exports/b.json": json.dumps({"ticket": {"id": ORPHAN_TICKET}}).encode(),
+    "exports/c.json": b"not json at all",
 }
-KEPT_KEYS = {k for k in OBJECTS if str(ORPHAN_TICKET) not in k and GHOST not in k}
+KEPT_KEYS = {
+    k
+    for k in OBJECTS
+    if str(ORPHAN_TICKET) not in k
+    and GHOST not in k
+    and k not in ("exports/b.json", "exports/c.json")
+}
 
 MEMORIES = [
     {"id": "m-1", "document": "Asked about a refund.", "customer_email": ANN, "ticket_id": 10},
@@ -61,6 +71,7 @@ objects:
   "tickets/**": keep
   "users/*/avatar.png": keep
   "docs/**": keep
+  "exports/*.json": keep
 """
 MEMORY_RULES = """\
 source: memory
@@ -75,6 +86,7 @@ subset:
   files:
     "tickets/{id}/**": app.tickets.id
     "users/{email}/**": app.contacts.email
+    "exports/*.json": {json: "$.ticket.id", to: app.tickets.id}
   memory:
     memories: {metadata: customer_email, to: app.contacts.email}
 """

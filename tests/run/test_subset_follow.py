@@ -107,6 +107,7 @@ def test_only_the_files_of_kept_rows_reach_staging(world: dict[str, Any]) -> Non
     assert b"\x89PNG-ghost" not in objects.values()  # the deleted contact's avatar
     assert b"orphan scan\n" not in objects.values()
     assert "docs/handbook.txt" in keys  # no pattern matches it: copied as usual
+    assert {k for k in keys if k.startswith("exports/")} == {"exports/a.json"}  # by $.ticket.id
     assert "tickets/10/attachments/2024/scan.txt" in keys  # ** follows any depth
     assert {k for k in keys if k.startswith("tickets/")} == {
         k for k in sw.KEPT_KEYS if k.startswith("tickets/")
@@ -121,6 +122,7 @@ def test_the_receipt_counts_production_and_kept(world: dict[str, Any]) -> None:
         "patterns": {
             "tickets/{id}/**": {"matched": 6, "kept": 4},
             "users/{email}/**": {"matched": 2, "kept": 1},
+            "exports/*.json": {"matched": 3, "kept": 1},
         },
     }
     assert sources["memory"]["subset"] == {"memories": {"production": 4, "kept": 2}}
@@ -128,7 +130,7 @@ def test_the_receipt_counts_production_and_kept(world: dict[str, Any]) -> None:
     assert collections["memory.memories"]["rows_in"] == 2
     assert collections["memory.memories"]["rows_out"] == 2
     assert collections["memory.notes"]["rows_out"] == 1  # not named: kept whole
-    assert "files: the subset keeps 6 of 9 objects" in world["output"]
+    assert "files: the subset keeps 7 of 12 objects" in world["output"]
     assert "memory.memories: the subset keeps 2 of 4 records" in world["output"]
 
 
@@ -160,7 +162,7 @@ def test_a_wrong_column_stops_the_run_before_anything_is_written(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     stores = make_stores("local-lancedb", tmp_path, request)
-    subset = sw.SUBSET.replace("app.contacts.email\n  memory", "app.contact.email\n  memory")
+    subset = sw.SUBSET.replace("app.contacts.email\n", "app.contact.email\n", 1)
     project = sw.write_project(tmp_path, stores, subset)
     result = lh.sanitize(project.config, "snapshot", stores.env)
     assert result.returncode == ExitCode.CONFIG, result.describe()
@@ -179,7 +181,7 @@ def test_a_dry_run_counts_the_files_that_follow(
     project = sw.write_project(tmp_path, stores)
     result = lh.sanitize(project.config, "snapshot", stores.env, "--dry-run")
     assert result.returncode == 0, result.describe()
-    assert "files: the subset keeps 6 of 9 objects" in result.stdout
+    assert "files: the subset keeps 7 of 12 objects" in result.stdout
     assert "memory.memories: the subset keeps 2 of 4 records" in result.stdout
     assert not Path(stores.files_staging).exists()
     assert not Path(stores.vectors_staging).exists()
