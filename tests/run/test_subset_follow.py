@@ -1,26 +1,30 @@
 """Files and memories follow the SQL rows staging keeps (docs/subsetting_follow.md).
 
-The real command runs on a SQLite production with a local folder and LanceDB, and with a moto
-S3 server and a ``chroma run`` server on loopback. The SQL source has no subset of its own, so
-the kept rows are every row: the files and memories of deleted rows (orphans) must be absent
-from staging, everything tied to a row present and masked with the same pseudonyms as the row.
+The real command runs on a SQLite production with a local folder and LanceDB, with a moto S3
+server and a ``chroma run`` server on loopback, and on a PostgreSQL production. The SQL source
+has no subset of its own, so the kept rows are every row: the files and memories of deleted
+rows (orphans) must be absent from staging, everything tied to a row present and masked with
+the same pseudonyms as the row.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from helpers import leak_world as lh
 from helpers import subset_world as sw
 from helpers.servers import s3_client, serve_chroma, serve_s3
+from helpers.snapshot_runs import pg_url
 
 from sanitizer.errors import ExitCode
 
-WORLDS = ["local-lancedb", "s3-chroma"]
+WORLDS = ["local-lancedb", "s3-chroma", "postgres-local-lancedb"]
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +41,27 @@ def chroma_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         next(server, None)  # runs the generator's cleanup: the server stops
 
 
+@pytest.fixture(scope="module")
+def postgres_databases() -> Iterator[tuple[str, str]]:
+    """A production and a staging database on the loopback PostgreSQL, dropped afterwards."""
+    prefix = f"subset_follow_{secrets.token_hex(3)}"
+    server = sa.create_engine(pg_url("postgres", "postgres"), isolation_level="AUTOCOMMIT")
+    names = (f"{prefix}_prod", f"{prefix}_staging")
+    with server.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_url("postgres", names[0]), pg_url("postgres", names[1])
+    finally:
+        with server.connect() as conn:
+            for name in names:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
 def make_stores(kind: str, folder: Path, request: pytest.FixtureRequest) -> lh.Stores:
     """Production stores with the world's objects and memories; staging empty."""
-    if kind == "local-lancedb":
+    if kind.endswith("local-lancedb"):
         stores = lh.Stores(
             str(folder / "prod-files"),
             str(folder / "staging" / "files"),
@@ -90,8 +112,11 @@ def world(
 ) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp(f"follow-{request.param}")
     stores = make_stores(request.param, folder, request)
-    project = sw.write_project(folder, stores)
-    result = lh.sanitize(project.config, "snapshot", stores.env)
+    postgres = request.param.startswith("postgres")
+    sql = request.getfixturevalue("postgres_databases") if postgres else None
+    project = sw.write_project(folder, stores, sql=sql)
+    options = ("--init",) if postgres else ()  # adopts the new, empty staging database
+    result = lh.sanitize(project.config, "snapshot", stores.env, *options)
     assert result.returncode == 0, result.describe()
     receipt = json.loads(sorted((folder / "receipts").glob("*.json"))[-1].read_text())
     yield {"stores": stores, "project": project, "receipt": receipt, "output": result.stdout}
@@ -145,7 +170,7 @@ def test_memories_follow_their_customer(world: dict[str, Any]) -> None:
 def test_a_followed_file_and_memory_carry_the_rows_pseudonym(world: dict[str, Any]) -> None:
     """The run's key is shared: Ann's masked email is the same fake in the SQL row, in her
     ticket's file and in her memory's metadata."""
-    fakes = sw.staging_emails(world["project"].staging_db)
+    fakes = sw.staging_emails(world["project"].staging_url)
     ann, bob = fakes[1], fakes[2]
     assert ann != sw.ANN and bob != sw.BOB
     objects = staging_objects(world["stores"])
