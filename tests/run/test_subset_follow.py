@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from helpers import follow_world as sw
 from helpers import leak_world as lh
-from helpers import subset_world as sw
 from helpers.servers import s3_client, serve_chroma, serve_s3
 from helpers.snapshot_runs import pg_url
 
