@@ -385,13 +385,16 @@ def follow_settings(
     node: Any, where: Location, kinds: Mapping[str, str], vector_kinds: Iterable[str]
 ) -> dict[str, ObjectFollow | VectorFollow]:
     """The entries of ``subset:`` that name objects or vector sources (SQL entries are the
-    SQL subset's own, docs/subsetting.md); an entry naming no source is an error."""
+    SQL subset's own, docs/subsetting.md); an entry naming no source is an error. ``node`` is
+    the section as read, or a plain mapping of its entries (each then located by its own
+    mapping's line)."""
     if node is None:
         return {}
-    mapping = _mapping(node, where, "subset", "SOURCE: ... (one entry per source)")
+    if not isinstance(node, Mapping):
+        _mapping(node, where, "subset", "SOURCE: ... (one entry per source)")
     follows: dict[str, ObjectFollow | VectorFollow] = {}
-    for name in mapping:
-        at = mapping.at(name)
+    for name, entry in node.items():
+        at = node.at(name) if isinstance(node, LocatedDict) else getattr(entry, "where", where)
         kind = kinds.get(name)
         if kind is None:
             raise ConfigError(
@@ -399,7 +402,7 @@ def follow_settings(
                 hint=did_you_mean(name, list(kinds), "name a source from sources:."),
             )
         if kind == "objects":
-            follows[name] = parse_object_follow(name, mapping[name], at)
+            follows[name] = parse_object_follow(name, entry, at)
         elif kind in vector_kinds:
-            follows[name] = parse_vector_follow(name, mapping[name], at)
+            follows[name] = parse_vector_follow(name, entry, at)
     return follows

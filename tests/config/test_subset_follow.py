@@ -15,6 +15,7 @@ from sanitizer.config.subset_follow import (
     ObjectFollow,
     VectorFollow,
     as_texts,
+    follow_settings,
     parse_object_follow,
     parse_vector_follow,
 )
@@ -271,3 +272,12 @@ def test_json_follow_errors(value: str, fragment: str) -> None:
     with pytest.raises(ConfigError) as caught:
         objects(f'"exports/*.json": {value}\n')
     assert fragment in str(caught.value)
+
+
+def test_entries_handed_over_as_a_plain_mapping_keep_their_lines() -> None:
+    """The SQL subset's parser may hand the object and vector entries over as they were read."""
+    section = parse_yaml('files:\n  "tickets/{id}/**": app.tickets.id\n', "sanitize.yaml")
+    kinds = {"app": "sql", "files": "objects"}
+    follows = follow_settings(dict(section), HERE, kinds, ("lancedb", "chroma"))
+    pattern = follows["files"].patterns[0]  # type: ignore[union-attr]
+    assert (pattern.text, pattern.where.line) == ("tickets/{id}/**", 2)
