@@ -43,13 +43,17 @@ def kept_values_of(sources: Mapping[str, KeptSource], kinds: Mapping[str, str]) 
     ``kinds`` is every source's kind, so a reference to an objects or vector source says so.
     """
     tables = {name: source.tables for name, source in sources.items()}
-    cache: dict[ColumnRef, frozenset[str]] = {}
+    cache: dict[ColumnRef, frozenset[str]] = {}  # by the resolved reference: read once
+    answered: dict[ColumnRef, frozenset[str]] = {}  # by the reference as written: per key
 
     def kept(ref: ColumnRef) -> frozenset[str]:
+        if ref in answered:
+            return answered[ref]
         resolved = check_ref(ref, tables, kinds)
         if resolved not in cache:
             cache[resolved] = sources[ref.source].kept_values(resolved)
-        return cache[resolved]
+        answered[ref] = cache[resolved]
+        return answered[ref]
 
     return kept
 
