@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from sanitizer.config.settings import VECTOR_KINDS
 from sanitizer.receipt import Receipt
 
 
@@ -67,6 +68,27 @@ def print_subset(receipt: Receipt) -> None:
             click.echo(f"    note: {note}")
 
 
+def _print_follow(receipt: Receipt) -> None:
+    """Files and memories that follow the SQL subset: kept of production, per source or
+    collection (docs/subsetting_follow.md)."""
+    for name, source in receipt.sources.items():
+        subset = source.get("subset")
+        if not subset:
+            continue
+        if source.get("kind") == "objects":
+            click.echo(
+                f"  {name}: the subset keeps {subset['kept']:,} of {subset['production']:,} objects"
+            )
+            continue
+        if source.get("kind") not in VECTOR_KINDS:
+            continue  # a SQL source's subset is listed with its tables
+        for collection, counts in subset.items():
+            click.echo(
+                f"  {name}.{collection}: the subset keeps {counts['kept']:,} of "
+                f"{counts['production']:,} records"
+            )
+
+
 def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
     """Tables, rows in/out and the verification result, in a few lines."""
     rows = sum(t.rows_in for t in receipt.tables.values())
@@ -105,6 +127,7 @@ def print_summary(receipt: Receipt, receipts_dir: Path) -> None:
             f"  {name:40} {collection.rows_in:>9,} recs in  {collection.rows_out:>9,} out"
             f"{model if collection.embedding_model else ''}"
         )
+    _print_follow(receipt)
     if receipt.entities:
         found = ", ".join(f"{k} {v}" for k, v in sorted(receipt.entities.items()))
         click.echo(f"  detected: {found}")

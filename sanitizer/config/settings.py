@@ -29,6 +29,7 @@ from sanitizer.config.run_settings import (
     retry_settings,
 )
 from sanitizer.config.secret_settings import SecretsSettings, secrets_settings
+from sanitizer.config.subset_follow import ObjectFollow, VectorFollow, follow_settings
 from sanitizer.config.subset_settings import SubsetSettings, subset_settings
 from sanitizer.config.yamlfile import LocatedDict, Location, load_yaml
 from sanitizer.errors import ConfigError
@@ -118,6 +119,8 @@ class Settings:
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
     subset: SubsetSettings = field(default_factory=SubsetSettings)
     fidelity: FidelitySettings = field(default_factory=FidelitySettings)
+    # subset: entries of object and vector sources (docs/subsetting_follow.md)
+    follows: dict[str, ObjectFollow | VectorFollow] = field(default_factory=dict)
 
     @property
     def key_fingerprint(self) -> str:
@@ -191,6 +194,12 @@ def load_settings(
             conf.get("subset"), conf.at("subset"), {n: e.kind for n, e in sources.items()}
         ),
         fidelity=fidelity_settings(conf.get("fidelity"), conf.at("fidelity")),
+        follows=follow_settings(
+            conf.get("subset"),
+            conf.at("subset"),
+            {name: source.kind for name, source in sources.items()},
+            VECTOR_KINDS,
+        ),
     )
 
 

@@ -2,22 +2,27 @@
 
 The first glob that matches a key wins; a key no glob matches takes ``defaults.unknown``
 (detect as text, or drop under redact) or — under ``fail`` — stops the run, named by its
-masked key with a rule to paste (docs/design.md, guarantee 1).
+masked key with a rule to paste (docs/design.md, guarantee 1). With a ``subset:`` entry for
+the source, only the keys of kept SQL rows are planned at all (docs/subsetting_follow.md).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.config.rules import SourceRules
+from sanitizer.config.subset_follow import ObjectFollow, Reader
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError
-from sanitizer.extract.objects import ObjectInfo
+from sanitizer.extract.objects import ObjectInfo, ObjectSource
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.keys import mask_keys
 from sanitizer.mask.operators.detect import Detect
+from sanitizer.plan.subset_follow import KeptValues
 
 
 @dataclass
@@ -27,6 +32,59 @@ class PlannedObject:
     info: ObjectInfo
     rule: ObjectRule
     key_out: str = ""
+
+
+@dataclass
+class SubsetCounts:
+    """How many production objects each key pattern matched and how many the subset kept
+    (for the receipt: keys only, never contents)."""
+
+    production: int = 0
+    kept: int = 0
+    patterns: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_receipt(self) -> dict[str, Any]:
+        return {"production": self.production, "kept": self.kept, "patterns": self.patterns}
+
+
+def json_reader(source: ObjectSource) -> Reader:
+    """An object's parsed JSON, for patterns that follow a field inside it; None when it is
+    not JSON (it then ties to no kept row and is left out)."""
+
+    def read(key: str) -> Any:
+        with source.open(key) as stream:
+            data = stream.read()
+        try:
+            return json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    return read
+
+
+def follow_subset(
+    follow: ObjectFollow,
+    listed: Iterable[ObjectInfo],
+    kept: KeptValues,
+    read: Reader | None = None,
+) -> tuple[list[ObjectInfo], SubsetCounts]:
+    """The listed objects the subset keeps: those every matching pattern ties to kept rows,
+    and those no pattern matches (copied as usual). ``read`` opens the objects a JSON-field
+    pattern matches (and only those)."""
+    counts = SubsetCounts(patterns={p.text: {"matched": 0, "kept": 0} for p in follow.patterns})
+    for ref in follow.refs():  # a wrong column fails the plan even if no key matches
+        kept(ref)
+    chosen = []
+    for info in listed:
+        counts.production += 1
+        matched, keep = follow.judge(info.key, kept, read)
+        for pattern in matched:
+            counts.patterns[pattern.text]["matched"] += 1
+            counts.patterns[pattern.text]["kept"] += keep
+        if keep:
+            chosen.append(info)
+    counts.kept = len(chosen)
+    return chosen, counts
 
 
 def plan_objects(

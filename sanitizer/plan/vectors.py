@@ -2,20 +2,24 @@
 
 A collection with no rules, a document with no rule or a metadata key with no rule stops the
 run before anything is written, unless ``defaults.unknown`` supplies one; the error names the
-collection and keys and carries a paste-ready ``vectors:`` snippet.
+collection and keys and carries a paste-ready ``vectors:`` snippet. With a ``subset:`` entry
+for the source, a named collection keeps only the records tied to kept SQL rows
+(docs/subsetting_follow.md).
 """
 
 from __future__ import annotations
 
 from sanitizer.config.keys import did_you_mean
 from sanitizer.config.rules import CollectionRules, SourceRules
+from sanitizer.config.subset_follow import VectorFollow
 from sanitizer.errors import ConfigError, ConfigErrors
-from sanitizer.extract.vectors.base import CollectionInfo
+from sanitizer.extract.vectors.base import CollectionInfo, RecordBatch
 from sanitizer.mask.operators import Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.operators.keep import Keep
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import CollectionPlan, FieldPlan
+from sanitizer.plan.subset_follow import KeptValues
 from sanitizer.schema import JSON, ColumnInfo
 
 
@@ -145,4 +149,56 @@ def _missing_error(missing: dict[str, list[str]], rules: SourceRules[Operator]) 
         f"{names}.\nAdd rules for them, e.g.:\n\n" + "\n".join(lines) + "\n",
         hint="give each field a rule (keep only what is not sensitive), then run again; "
         "nothing was written.",
+    )
+
+
+def check_follow(follow: VectorFollow, collections: list[CollectionInfo], kept: KeptValues) -> None:
+    """Every collection and metadata key a ``subset:`` entry names exists, and so does its
+    column: a typo would otherwise keep a whole collection or none of it."""
+    errors: list[ConfigError] = []
+    by_name = {c.name: c for c in collections}
+    for name, link in follow.links.items():
+        info = by_name.get(name)
+        if info is None:
+            errors.append(
+                ConfigError(
+                    f"{link.where}: subset.{follow.source} names collection {name!r}, which "
+                    f"source {follow.source!r} does not have.",
+                    hint=did_you_mean(name, list(by_name), "check the collection's name."),
+                )
+            )
+        elif info.metadata_keys and link.metadata not in info.metadata_keys:
+            errors.append(
+                ConfigError(
+                    f"{link.where}: subset.{follow.source}.{name} follows metadata key "
+                    f"{link.metadata!r}, which collection {name!r} does not hold.",
+                    hint=did_you_mean(
+                        link.metadata,
+                        list(info.metadata_keys),
+                        f"its keys: {', '.join(info.metadata_keys)}.",
+                    ),
+                )
+            )
+        try:
+            kept(link.to)
+        except ConfigError as exc:
+            errors.append(exc)
+    if errors:
+        raise ConfigErrors(errors)
+
+
+def kept_records(
+    batch: RecordBatch, follow: VectorFollow | None, collection: str, kept: KeptValues | None
+) -> RecordBatch:
+    """The records of ``batch`` the subset keeps (all of them without a ``subset:`` link)."""
+    if follow is None or collection not in follow.links or kept is None:
+        return batch
+    chosen = [i for i, meta in enumerate(batch.metadatas) if follow.keeps(collection, meta, kept)]
+    if len(chosen) == len(batch):
+        return batch
+    return RecordBatch(
+        ids=[batch.ids[i] for i in chosen],
+        documents=[batch.documents[i] for i in chosen],
+        metadatas=[batch.metadatas[i] for i in chosen],
+        vectors=None if batch.vectors is None else [batch.vectors[i] for i in chosen],
     )

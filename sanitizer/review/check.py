@@ -21,6 +21,7 @@ from sanitizer.plan.grants import grant_rule_problems
 from sanitizer.plan.rules import load_rules
 from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
+from sanitizer.plan.subset_follow import follow_problems
 from sanitizer.plan.subset_graph import build_graph
 from sanitizer.review.schema_file import Schemas
 from sanitizer.schema import STRING, TableInfo
@@ -64,6 +65,9 @@ def check(
     except ConfigError as exc:
         return _problems(exc)
     problems: list[Problem] = store_coverage(settings, rules, stores or {})
+    kinds = {name: endpoint.kind for name, endpoint in settings.sources.items()}
+    follows = follow_problems(settings.follows, schemas, kinds)  # docs/subsetting_follow.md
+    problems += [Problem.from_error(error) for error in follows]
     for name, endpoint in settings.sources.items():
         if endpoint.kind != "sql":
             continue

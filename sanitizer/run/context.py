@@ -21,6 +21,7 @@ from sanitizer.receipt import Receipt
 if TYPE_CHECKING:
     from sanitizer.mask.embed import Embedder
     from sanitizer.mask.parallel import MaskPool
+    from sanitizer.plan.subset_follow import KeptValues
     from sanitizer.verify.fidelity.collect import RunFidelity
     from sanitizer.verify.run import RunLeakCheck
 
@@ -44,6 +45,7 @@ class RunContext:
     leaks: RunLeakCheck | None = None
     fidelity: RunFidelity | None = None  # both sides' profiles, fed as batches stream
     embedder: Embedder | None = None
+    kept: KeptValues | None = None  # SQL subset values files and memories follow (after plan)
 
     @property
     def run_id(self) -> str:

@@ -12,19 +12,26 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import Endpoint
+from sanitizer.config.subset_follow import ObjectFollow
 from sanitizer.errors import ConfigError, MaskingError, SourceError
-from sanitizer.extract.objects import open_source
+from sanitizer.extract.objects import ObjectInfo, open_source
 from sanitizer.load.objects import open_target, refuse_same_store
 from sanitizer.mask.engine import ColumnStats, UniqueLedger
 from sanitizer.mask.objects import ObjectContext
 from sanitizer.mask.objects.keys import mask_keys
-from sanitizer.plan.objects import PlannedObject, plan_objects
+from sanitizer.plan.objects import (
+    PlannedObject,
+    SubsetCounts,
+    follow_subset,
+    json_reader,
+    plan_objects,
+)
 from sanitizer.receipt import FieldReceipt, ObjectReceipt, Receipt
 from sanitizer.run.context import RunContext
 from sanitizer.run.object_pool import ObjectPool, process_count
@@ -57,13 +64,31 @@ class ObjectPart:
         self.target = open_target(self.name, self.target_url)
         self.rules = rules or SourceRules(self.name)
         plan_ctx = ObjectContext(ctx.keyring, ctx.settings.nlp, UniqueLedger())
-        self.planned = plan_objects(self.name, self.rules, self.source.list(), plan_ctx)
+        listed, subset = self._follow(ctx)
+        self.planned = plan_objects(self.name, self.rules, listed, plan_ctx)
         ctx.receipt.sources[self.name] = {
             "kind": "objects",
             "url": self.source.describe(),
             "objects": len(self.planned),
         }
+        if subset is not None:
+            ctx.receipt.sources[self.name]["subset"] = subset.as_receipt()
         ctx.receipt.targets[self.name] = self.target.describe()
+
+    def _follow(self, ctx: RunContext) -> tuple[Iterable[ObjectInfo], SubsetCounts | None]:
+        """Every listed object, or — with a ``subset:`` entry — only those of kept rows
+        (docs/subsetting_follow.md); objects left out need no rule and are never read."""
+        follow = ctx.settings.follows.get(self.name)
+        if not isinstance(follow, ObjectFollow):
+            return self.source.list(), None
+        assert ctx.kept is not None  # the SQL parts were planned first
+        read = json_reader(self.source)
+        listed, counts = follow_subset(follow, self.source.list(), ctx.kept, read)
+        log.info(
+            "objects follow the subset",
+            extra={"source": self.name, "production": counts.production, "kept": counts.kept},
+        )
+        return listed, counts
 
     def uses_nlp(self) -> bool:
         return False  # objects are masked by their own workers, not the SQL pool

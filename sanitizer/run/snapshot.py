@@ -33,6 +33,7 @@ from sanitizer.mask.parallel import MaskPool, worker_count
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import set_known
 from sanitizer.plan.rules import load_rules
+from sanitizer.plan.subset_follow import KeptSource, kept_values_of
 from sanitizer.receipt import Receipt
 from sanitizer.run.context import Progress, RunContext
 from sanitizer.run.faked_values import collect_known
@@ -154,9 +155,18 @@ def lock(ctx: RunContext, parts: Sequence[Part]) -> None:
 
 def plan(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> None:
     """Every part checked against its live source (fail closed: docs/design.md, guarantee 1);
-    nothing is written."""
-    for part in parts:
+    nothing is written. SQL first: files and memories follow its kept rows
+    (docs/subsetting_follow.md)."""
+    databases = of_kind(parts, SqlPart)
+    for part in databases:
         part.plan_run(ctx, rules.get(part.name))
+    ctx.kept = kept_values_of(
+        {p.name: KeptSource([t.info for t in p.tables], p.kept_values) for p in databases},
+        {name: source.kind for name, source in ctx.settings.sources.items()},
+    )
+    for part in parts:
+        if not isinstance(part, SqlPart):
+            part.plan_run(ctx, rules.get(part.name))
 
 
 def claim(ctx: RunContext, parts: list[Part]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ from sanitizer.plan.grants import grant_rule_problems, grants_note, keep_grants
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.plan.subset import SubsetPlan, compute_subset, sort_key, subset_receipt
+from sanitizer.plan.subset_follow import ColumnRef
 from sanitizer.plan.subset_graph import SubsetGraph, build_graph
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
@@ -36,14 +36,6 @@ from sanitizer.verify.fidelity.relations import relations
 log = logging.getLogger("sanitizer")
 
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
-
-
-class ColumnRefLike(Protocol):
-    """``app.tickets.id`` as the objects and vectors follow it (plan/subset_follow.py)."""
-
-    source: str
-    table: str
-    column: str
 
 
 class SqlPart:
@@ -133,7 +125,7 @@ class SqlPart:
             extra={"run_id": ctx.run_id, "source": self.name, "rows": self.subset.rows()},
         )
 
-    def kept_values(self, ref: ColumnRefLike) -> frozenset[str]:
+    def kept_values(self, ref: ColumnRef) -> frozenset[str]:
         """ref.column's distinct values over the kept rows of ref.table (str(value)); every
         row's value when the table is not subset (passthrough or no subset for this source)."""
         by_name = {t.info.name: t for t in self.tables}

@@ -17,6 +17,7 @@ import numpy as np
 
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint
+from sanitizer.config.subset_follow import VectorFollow
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import RecordBatch
@@ -26,7 +27,7 @@ from sanitizer.mask.embed import Embedder, load_embedder
 from sanitizer.mask.plans import CollectionPlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.vectors import RecordMasker
-from sanitizer.plan.vectors import build_collection_plans
+from sanitizer.plan.vectors import build_collection_plans, check_follow, kept_records
 from sanitizer.receipt import CollectionReceipt, FieldReceipt
 from sanitizer.run.context import RunContext
 from sanitizer.verify.checks import check_reembedded
@@ -43,6 +44,7 @@ class VectorPart:
         self.name = name
         self.endpoints = (source, target)
         self.plans: dict[str, CollectionPlan] = {}
+        self.follow: VectorFollow | None = None  # subset: records follow kept SQL rows
 
     def open(self, ctx: RunContext) -> None:
         """Nothing yet: both sides are opened when the plan is made."""
@@ -58,6 +60,11 @@ class VectorPart:
         ctx.stack.callback(self.target.close)
         collections = self.source.collections()
         self.plans = build_collection_plans(rules or SourceRules(self.name), collections)
+        follow = ctx.settings.follows.get(self.name)
+        if isinstance(follow, VectorFollow):
+            assert ctx.kept is not None  # the SQL parts were planned first
+            check_follow(follow, collections, ctx.kept)
+            self.follow = follow
         self.target.managed = list(self.plans)  # the staging collections a run replaces
         ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
         ctx.receipt.targets[self.name] = target.url
@@ -69,8 +76,12 @@ class VectorPart:
         return [plan for plan in self.plans.values() if not plan.drop]
 
     def record_plan(self, ctx: RunContext) -> None:
-        """A dry run's receipt: the operator each field would get."""
+        """A dry run's receipt: the operator each field would get, and how many records
+        of each followed collection the subset keeps (their metadata is read, nothing else
+        is done with them)."""
         for name, plan in self.plans.items():
+            if not plan.drop:
+                self._count_followed(ctx, name, plan)
             masker = RecordMasker(plan, Keyring(b"dry-run-only-not-a-key"), None)
             ctx.receipt.collections[f"{self.name}.{name}"] = CollectionReceipt(
                 dropped=plan.drop,
@@ -78,6 +89,19 @@ class VectorPart:
                     n: FieldReceipt(s.operator, s.origin, 0, 0) for n, s in masker.stats.items()
                 },
             )
+
+    def _count_followed(self, ctx: RunContext, name: str, plan: CollectionPlan) -> None:
+        if self.follow is None or name not in self.follow.links:
+            return
+        production = kept = 0
+        for read in self.source.batches(plan.collection, RECORDS_PER_READ):
+            production += len(read)
+            kept += len(kept_records(read, self.follow, name, ctx.kept))
+        self._record_subset(ctx, name, production, kept)
+
+    def _record_subset(self, ctx: RunContext, name: str, production: int, kept: int) -> None:
+        subset = ctx.receipt.sources[self.name].setdefault("subset", {})
+        subset[name] = {"production": production, "kept": kept}
 
     def load(self, ctx: RunContext) -> None:
         """Mask, re-embed and write every kept collection into the target's shadow."""
@@ -113,12 +137,17 @@ class VectorPart:
         counts = CollectionReceipt(
             embedding_model=embedder.name, dimension=embedder.dimension, metric=info.metric
         )
-        copied = 0
+        copied = production = 0
         assert ctx.fidelity is not None
         document = plan.document
         document_rule = document.operator.label() if document is not None else "keep"
         profile = ctx.fidelity.collection(self.name, name, document_rule)
-        for batch in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+            production += len(read)
+            batch = kept_records(read, self.follow, name, ctx.kept)
+            ctx.advance(key, len(read) - len(batch))
+            if not len(batch):
+                continue
             counts.rows_in += len(batch)
             profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
             masked = masker.mask(batch)
@@ -128,6 +157,8 @@ class VectorPart:
             self.target.write(name, masked, vectors)
             ctx.advance(key, len(batch))
         check_reembedded(key, copied)
+        if self.follow is not None and name in self.follow.links:
+            self._record_subset(ctx, name, production, counts.rows_in)
         counts.fields = FieldReceipt.of_all(masker.stats)
         counts.rows_out = self.target.count(name)
         return counts
