@@ -64,6 +64,29 @@ EMAIL_DOMAIN = re.compile(rf"(?i)[\w.!#$%&'*+=?^`{{|}}~\-]@({NAME})")
 # any host-like run in a staging text: in a URL, after an @, or alone in a sentence
 HOST_LIKE = re.compile(rf"(?i)(?<![\w.\-]){NAME}(?![\w\-]|\.\w)")
 WHOLE_NAME = re.compile(rf"(?i)\s*({NAME})\.?\s*")
+# an IPv6 literal: in a URL it is bracketed (``http://[2001:db8::1]:8080/``); in other text
+# any run of hex groups and colons that ``ipaddress`` accepts
+URL_HOST_V6 = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.\-]*://(?:[^\s/?#@]*@)?\[([0-9a-f:.]+)(?:%[\w.]+)?\]"
+)
+V6_LIKE = re.compile(r"(?i)(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f.]{0,15}(?![\w:])")
+QUIET_V6 = tuple(ipaddress.ip_network(n) for n in ("::1/128", "::/128", "fe80::/10"))
+
+
+def ipv6(text: str) -> str | None:
+    """``text`` as a compressed IPv6 address (the one spelling hosts are kept in), or None."""
+    try:
+        return ipaddress.IPv6Address(text).compressed
+    except ValueError:
+        return None
+
+
+def v6_in(text: str) -> Iterator[str]:
+    """Every IPv6 address in a text, compressed."""
+    for match in V6_LIKE.finditer(text):
+        address = ipv6(match.group())
+        if address is not None:
+            yield address
 
 
 def _suffixes():
@@ -120,7 +143,7 @@ class HostIndex:
         URL hosts, email domains, and a value that is a host name by itself."""
         added = 0
         for text in texts:
-            if not isinstance(text, str) or ("." not in text):
+            if not isinstance(text, str) or ("." not in text and "[" not in text):
                 continue
             for host in self.destinations(text):
                 if host not in self.hosts:
@@ -129,6 +152,10 @@ class HostIndex:
         return added
 
     def destinations(self, text: str) -> Iterator[str]:
+        for match in URL_HOST_V6.finditer(text):
+            address = ipv6(match.group(1))
+            if address is not None and self.is_destination(address):
+                yield address
         for match in URL_HOST.finditer(text):
             host = match.group(1).lower()
             if self.is_destination(host):
@@ -146,6 +173,10 @@ class HostIndex:
     def is_destination(self, host: str) -> bool:
         """Whether ``host`` could reach someone: not reserved, quiet, a sink or allowed."""
         host = host.rstrip(".")
+        v6 = ipv6(host)
+        if v6 is not None:  # documentation addresses too: the brief's [2001:db8::1] is learned
+            address = ipaddress.IPv6Address(v6)
+            return v6 not in self.quiet and not any(address in n for n in QUIET_V6)
         if "." not in host or _under(host, self.quiet):
             return False
         address = _ip(host)
@@ -159,9 +190,13 @@ class HostIndex:
     # -- sweeping (staging) ---------------------------------------------------------------
     def found_in(self, text: str) -> str | None:
         """The field a learned host in ``text`` was learned from, or None."""
-        if not self.hosts or "." not in text:
+        if not self.hosts or ("." not in text and ":" not in text):
             return None
         hosts = self.hosts
+        if text.count(":") >= 2:
+            for address in v6_in(text):
+                if address in hosts:
+                    return hosts[address]
         for match in HOST_LIKE.finditer(text):
             for name in parents(match.group().lower()):
                 if name in hosts:

@@ -40,10 +40,12 @@ from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.plans import CollectionPlan, TablePlan
 from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
-from sanitizer.mask.secrets.find import COLUMN_HINT
+from sanitizer.mask.secrets.find import live_password, secret_name
 from sanitizer.mask.text.known_values import WORD, WordIndex
-from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, HostIndex, parents
-from sanitizer.verify.objects import contents
+from sanitizer.schema import BINARY
+from sanitizer.verify.binary import binary_text, object_runs
+from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
+from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
@@ -186,10 +188,13 @@ class Sweep:
         flags = []
         for hit in find_secrets(text, settings=self.settings):  # allowed, sinks: not hits
             span = text[hit.start : hit.end]
-            if span in self.allow or (hit.kind in URL_KINDS and self._reaches_nothing(span)):
+            if span in self.allow:
+                continue
+            nowhere = hit.kind in URL_KINDS and self._reaches_nothing(span)
+            if nowhere and not live_password(span, self.settings):
                 continue
             flags.append(Flag(hit.rule, hit.kind, hit.start, hit.end))
-        if not flags and hint and COLUMN_HINT.search(hint):  # else: find_secrets said it all
+        if not flags and secret_name(hint):  # else: find_secrets said it all
             rule = looks_like_secret(text, hint)
             if rule is not None and not self._reaches_nothing(text):
                 kind = "url" if URL_HOST.match(text.strip()) else "secret"  # a webhook_url
@@ -274,7 +279,10 @@ def _hide_hosts(text: str, hosts: HostIndex) -> str:
         name = match.group().lower()
         return "*" if any(p in hosts.hosts for p in parents(name)) else match.group()
 
-    return HOST_LIKE.sub(hide, text)
+    def hide_v6(match: Any) -> str:
+        return "*" if ipv6(match.group()) in hosts.hosts else match.group()
+
+    return V6_LIKE.sub(hide_v6, HOST_LIKE.sub(hide, text))
 
 
 def _label(label: str, name: str) -> str:
@@ -296,10 +304,18 @@ def wanted(flag: Flag, text: str) -> str:
     return "{url: sandbox}" if flag.kind in (*URL_KINDS, "host") else "secret"
 
 
-def advice(flag: Flag, field_name: str, op: Operator | None, path: str = "", text: str = "") -> str:
+def advice(
+    flag: Flag,
+    field_name: str,
+    op: Operator | None,
+    path: str = "",
+    text: str = "",
+    binary: bool = False,
+) -> str:
     """The rule to change so ``flag`` does not reach staging again (``text``: the flagged
-    text; ``path``: its JSON path inside the field)."""
-    want = wanted(flag, text)
+    text; ``path``: its JSON path inside the field; ``binary``: a bytea/BLOB column, whose
+    bytes are replaced whole)."""
+    want = "placeholder` or `null" if binary else wanted(flag, text)
     now = f" ({op.where}, now `{_label(op.label(), op.name)}`)" if op is not None else ""
     if path and op is not None and op.name == "json":
         return f'add `"{path}": {want}` to the json rule of {field_name}{now}'
@@ -363,10 +379,12 @@ def frame_findings(
     columns: dict[str, Operator | None],
     frames: Iterable[pl.DataFrame],
     pending: Pending,
+    binary: frozenset[str] = frozenset(),
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
     value, any other waits in ``pending`` for production to confirm it. Each distinct text
-    is looked at once per frame; the rows holding a flagged one are found in one pass."""
+    is looked at once per frame; the rows holding a flagged one are found in one pass.
+    ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes."""
     first = 1
     for frame in frames:
         for name, op in columns.items():
@@ -375,12 +393,16 @@ def frame_findings(
                 column = pl.Series(name, [_text(v) for v in column.to_list()], dtype=pl.String)
             field_name = f"{where}.{name}"
             flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
+            is_binary = name in binary
             for value in column.drop_nulls().unique().to_list():
+                text = binary_text(value) if is_binary else value
+                if not text:
+                    continue
                 found = []
-                for path, span_text, flag in value_flags(sweep, value, name):
+                for path, span_text, flag in value_flags(sweep, text, name):
                     shown_path = sweep.hidden(path) if path else ""
                     place = f"{field_name} {shown_path}" if path else field_name
-                    fix = advice(flag, field_name, op, shown_path, span_text)
+                    fix = advice(flag, field_name, op, shown_path, span_text, is_binary)
                     found.append((span_text, flag, place, fix))
                 if found:
                     flagged[value] = found
@@ -401,11 +423,14 @@ def frame_findings(
 
 
 def _text(value: object) -> str | None:
-    """A cell as text: a driver may hand JSON back parsed."""
+    """A cell as text: a driver may hand JSON back parsed; bytes become ``\\x…`` hex (a
+    bytea's text form, which :func:`binary_text` reads)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, dict | list):
         return json.dumps(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "\\x" + bytes(value).hex()
     return str(value)
 
 
@@ -425,7 +450,12 @@ def production_texts(frames: Iterable[pl.DataFrame], copy_text: bool = False) ->
             column = frame.get_column(name)
             if column.dtype == pl.String:
                 values = column.drop_nulls().unique().to_list()
-                yield from (copy_unescape(v) for v in values) if copy_text else values
+                for value in (copy_unescape(v) for v in values) if copy_text else values:
+                    yield value
+                    if value.startswith("\\x"):  # a bytea as text: its bytes' text too
+                        yield binary_text(value) or ""
+            elif column.dtype == pl.Binary:
+                yield from (binary_text(v) or "" for v in column.drop_nulls().to_list())
             elif column.dtype == pl.Object or column.dtype.is_nested():
                 yield from (_text(v) or "" for v in column.drop_nulls().to_list())
 
@@ -437,6 +467,8 @@ def object_advice(flag: Flag, rule: ObjectRule | None, place: str, text: str = "
     """What to change in the ``objects:`` rule of the key (``place``: key, field, line…;
     ``text``: the flagged text)."""
     want = wanted(flag, text)
+    if rule is None and place == "bytes":
+        return "add an `objects:` rule that drops these objects: their bytes hold flagged text"
     if rule is None:
         return f"add an `objects:` rule masking this key's field with `{want}`"
     now = _label(rule.label(), rule.handler)
@@ -447,6 +479,8 @@ def object_advice(flag: Flag, rule: ObjectRule | None, place: str, text: str = "
     if place.startswith(("metadata.", "tags.")):
         kind, _, name = place.partition(".")
         return f"set `{name}: {want}` under `{kind}:` in {named}"
+    if place == "bytes":
+        return f"`drop` these objects in {named}: their bytes hold flagged text"
     path = place.split(" ", 2)[-1] if "$" in place else ""
     if path.startswith("$") and rule.handler == "json":
         return f'add `"{path}": {want}` to {named}'
@@ -464,19 +498,26 @@ def sweep_objects(
 ) -> None:
     """Every object of a staging store (a shadow, or live): key, metadata, tags, contents."""
     for info in reader.list():
-        where = f"{store}:{sweep.hidden(info.key)}"
+        segments = key_segments(info.key)
+        where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
         rule = rule_of(info.key)
-        found: list[tuple[str, str, Flag]] = [(info.key, "key", f) for f in sweep.look(info.key)]
+        found: list[tuple[str, str, Flag]] = [(segments, "key", f) for f in sweep.look(segments)]
         attributes = reader.attributes(info.key)
         for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
             for name, value in fields.items():
                 for path, text, flag in value_flags(sweep, value, name):
                     place = f"{kind}.{name}" + (f" {path}" if path else "")
                     found.append((text, place, flag))
-        with reader.open(info.key) as stream:
-            for place, text in contents(info.key, stream):
-                hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
-                found.extend((text, place, flag) for flag in sweep.look(text, hint))
+        previous: tuple[str, str, list[Flag]] | None = None
+        for place, text in object_texts_of(reader, info.key):
+            hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
+            flags = sweep.look(text, hint)
+            found.extend((text, place, flag) for flag in flags)
+            if LINE_PLACE.fullmatch(place):
+                line = (place, text, flags)
+                if previous is not None and text.strip():
+                    found.extend(across_lines(sweep, previous, line))
+                previous = line
         for text, place, flag in found:
             shown = sweep.hidden(place)
             finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown, text))
@@ -486,6 +527,53 @@ def sweep_objects(
                 pending.add(text, flag, finding)
 
 
+LINE_PLACE = re.compile(r"line \d+")
+
+
+def across_lines(
+    sweep: Sweep, first: tuple[str, str, list[Flag]], second: tuple[str, str, list[Flag]]
+) -> Iterator[tuple[str, str, Flag]]:
+    """Findings that need two lines (``<token>`` on one, the value on the next; a YAML key,
+    its value below): each (place, text, the line's own flags) pair is looked at together,
+    and what neither line holds alone is kept, named by the line its span is in."""
+    head = first[1].rstrip("\r\n")
+    cut = len(head)
+    joined = f"{head}\n{second[1]}"
+    alone = {(f.start, f.end) for f in first[2]}
+    alone |= {(f.start + cut + 1, f.end + cut + 1) for f in second[2]}
+    sweep.scanned -= 1  # the pair is not another text of the store
+    for flag in sweep.look(joined):
+        if flag.kind == "host" or (flag.start, flag.end) in alone:
+            continue
+        if flag.end <= cut:
+            yield head, first[0], flag
+        elif flag.start > cut:
+            shifted = Flag(flag.rule, flag.kind, flag.start - cut - 1, flag.end - cut - 1)
+            yield second[1], second[0], shifted
+        else:
+            yield joined, second[0], flag
+
+
+def object_texts_of(source: ObjectSource, key: str) -> Iterator[tuple[str, str]]:
+    """(place, text) of one object's contents: its texts (verify/objects.contents), or, for
+    an object that has none and is not a text format, the printable runs of its bytes."""
+    empty = True
+    with source.open(key) as stream:
+        for place, text in contents(key, stream):
+            empty = False
+            yield place, text
+    if empty and not key.lower().endswith((*TEXT_SUFFIXES, *JSON_SUFFIXES, ".parquet")):
+        with source.open(key) as stream:
+            yield from (("bytes", run) for run in object_runs(stream))
+
+
+def key_segments(key: str) -> str:
+    """An object key with its path segments on lines of their own, same length: a token
+    that is a whole segment (``exports/ghp_…/x.json``) ends where gitleaks' rules expect a
+    boundary, as it does when ``keys: detect`` masks the key segment by segment."""
+    return key.replace("/", "\n")
+
+
 def object_texts(source: ObjectSource) -> Iterator[str]:
     """Every text of a production object store: keys, metadata, tags, contents."""
     for info in source.list():
@@ -493,9 +581,7 @@ def object_texts(source: ObjectSource) -> Iterator[str]:
         attributes = source.attributes(info.key)
         yield from attributes.metadata.values()
         yield from attributes.tags.values()
-        with source.open(info.key) as stream:
-            for _, text in contents(info.key, stream):
-                yield text
+        yield from (text for _, text in object_texts_of(source, info.key))
 
 
 # --- vectors -----------------------------------------------------------------------------
@@ -560,10 +646,12 @@ def sweep_table(
 ) -> None:
     """Every text column of one loaded shadow table (``keep`` ones included)."""
     table = plan.table
-    texts = [name for name, column in table.columns.items() if column.kind in TEXT_KINDS]
+    kinds = (*TEXT_KINDS, BINARY)
+    texts = [name for name, column in table.columns.items() if column.kind in kinds]
     if not texts:
         return
+    binary = frozenset(n for n in texts if table.columns[n].kind == BINARY)
     keys = list(table.primary_key)
     columns = {n: plan.columns[n].operator if n in plan.columns else None for n in texts}
     frames = shadow_frames(target, table.name, keys, texts)
-    frame_findings(sweep, f"{source}.{table.name}", keys, columns, frames, pending)
+    frame_findings(sweep, f"{source}.{table.name}", keys, columns, frames, pending, binary)

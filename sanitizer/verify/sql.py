@@ -166,8 +166,17 @@ def _unescape(value: str) -> str:
 
 
 def _texts(values: list[object]) -> pl.Series:
-    """Cells as text (a driver may hand JSON back parsed)."""
-    return pl.Series([v if v is None or isinstance(v, str) else str(v) for v in values])
+    """Cells as text (a driver may hand JSON back parsed; bytes become ``\\x…`` hex, as
+    PostgreSQL writes a bytea, so every backend hands binary cells over alike)."""
+    return pl.Series([_text(v) for v in values], dtype=pl.String)
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "\\x" + bytes(value).hex()
+    return str(value)
 
 
 def scan_frames(

@@ -31,6 +31,7 @@ from sanitizer.plan.rules import load_rules
 from sanitizer.plan.schema import plan_schema
 from sanitizer.plan.sql import build_plan
 from sanitizer.plan.vectors import build_collection_plans
+from sanitizer.schema import BINARY
 from sanitizer.stores.sql import reason
 from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
@@ -186,13 +187,16 @@ def sweep_live(settings: Settings, sweep: Sweep, plans: dict[str, SourcePlan]) -
                 info = table.info
                 if info.name in META_TABLES:
                     continue
-                texts = [c for c, col in info.columns.items() if col.kind in TEXT_KINDS]
+                kinds = (*TEXT_KINDS, BINARY)
+                texts = [c for c, col in info.columns.items() if col.kind in kinds]
+                binary = frozenset(c for c in texts if info.columns[c].kind == BINARY)
                 plan = source_plan.tables.get(info.name) if source_plan else None
                 columns = {c: _operator(plan, c) for c in texts}
                 pending = sweep.pending()
                 batches = staging.batches(table, settings.batch_size)
                 where = f"{name}.{info.name}"
-                frame_findings(sweep, where, list(info.primary_key), columns, batches, pending)
+                keys = list(info.primary_key)
+                frame_findings(sweep, where, keys, columns, batches, pending, binary)
                 source, source_tables = production.get(name, (None, {}))
                 if pending and source is not None and info.name in source_tables:
                     frames = source.batches(source_tables[info.name], settings.batch_size)

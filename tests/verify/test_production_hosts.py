@@ -97,3 +97,13 @@ def test_learned_hosts_are_found_anywhere(hosts: HostIndex, text: str) -> None:
 )
 def test_other_hosts_are_not_hits(hosts: HostIndex, text: str) -> None:
     assert hosts.found_in(text) is None
+
+
+def test_ipv6_literal_hosts_are_learned_and_swept() -> None:
+    index = HostIndex()
+    urls = ["http://[2001:db8::1]:8080/hook", "https://[::1]/local", "http://[fe80::1]/link"]
+    assert index.learn(urls, "app.webhooks.url") == 1  # loopback and link-local reach no one
+    assert index.found_in("replay to http://[2001:0db8:0:0::1]:8080/x") == "app.webhooks.url"
+    assert index.found_in("the box at 2001:db8::1 answers") == "app.webhooks.url"
+    for text in ("http://[2001:db8::2]/", "at 12:30:45", "mac 00:1a:2b:3c:4d:5e"):
+        assert index.found_in(text) is None, text

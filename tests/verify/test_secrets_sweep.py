@@ -199,3 +199,42 @@ def test_a_private_key_is_one_value_although_it_has_lines() -> None:
     (place,) = sweep.places.values()
     assert "set `secret` on app.t.c" in place.fix, place.fix
     assert pem.splitlines()[1] not in sweep.describe()
+
+
+def test_a_credential_that_is_a_whole_key_segment_is_flagged() -> None:
+    """gitleaks' rules end a token at a quote, a space or the end: a key's segments are
+    looked at as lines of their own, as ``keys: detect`` masks them."""
+    from sanitizer.verify.secrets import key_segments
+
+    key = f"exports/{stripe_key()}/settings.json"
+    sweep = make_sweep()
+    assert len(key_segments(key)) == len(key)
+    flags = sweep.look(key_segments(key))
+    assert [f.kind for f in flags] == ["secret"]
+    assert sweep.hidden(key_segments(key)).replace("\n", "/") == "exports/*/settings.json"
+
+
+def test_an_ipv6_production_host_is_flagged_and_hidden() -> None:
+    sweep = make_sweep(learn=("http://[2001:db8::7]:8080/hook",))
+    text = "callback http://[2001:db8::7]:8080/hook"
+    assert [f.kind for f in sweep.look(text)] == ["host"]
+    assert "2001:db8::7" not in sweep.hidden(text)
+
+
+def test_a_credential_whose_keyword_is_on_the_line_above_is_flagged(tmp_path: Path) -> None:
+    """gitleaks' keyword rules match across a line break (``<bittrexToken>`` then the value
+    on the next line); an object's contents are read line by line, so pairs are looked at."""
+    value = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(32))
+    body = f"<config>\n<bittrexToken>\n    {value}\n</bittrexToken>\n</config>\n"
+    prod, staging = tmp_path / "prod", tmp_path / "staging"
+    for root in (prod, staging):
+        root.mkdir()
+        (root / "settings.xml").write_text(body)
+        (root / "notes.txt").write_text("token\nnothing to see here today\n")
+    rule = ObjectRule(glob="**", where=Location("rules/files.yaml", 2), handler="keep")
+    sweep = make_sweep()
+    pending = sweep.pending()
+    sweep_objects(sweep, LocalSource("files", str(staging)), "files", lambda _: rule, pending)
+    sweep.confirm(pending, object_texts(LocalSource("files", str(prod))))
+    assert placed(sweep) == [("files:settings.xml", "line 3")], placed(sweep)
+    assert value not in sweep.describe()

@@ -16,7 +16,7 @@ finding: a neutralized ``sk_live_…`` looks like a key but certifies it is not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -109,12 +109,51 @@ def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[
     live = []
     for hit in hits:  # judged before merging: a safe URL must not hide a live token inside it
         value = text[hit.start : hit.end]
-        if value in allow or is_neutralized(value):
+        if value in allow or is_neutralized(value) or inside_neutralized(text, hit):
             continue
-        if hit.kind in ("url", "dsn") and _host_is_safe(value, settings):
+        safe = hit.kind in ("url", "dsn") and _host_is_safe(value, settings)
+        if safe and not live_password(value, settings):
             continue
         live.append(hit)
     return _merge(live)
+
+
+# the characters a token is made of, narrowest first: a rule's span may be a part of one
+# (gitleaks' 40-character ``ghr_`` rule inside a 76-character token, ``glpat-…`` before
+# its ``.routing`` part), and the mark sits at the end of the whole token
+TOKEN_RUNS = (re.compile(r"[\w-]"), re.compile(r"[\w.+/~-]"), re.compile(r"[\w.+/~=-]"))
+
+
+def inside_neutralized(text: str, hit: SecretHit) -> bool:
+    """Whether ``hit`` is part of a longer token this package produced."""
+    seen = {(hit.start, hit.end)}
+    for run in TOKEN_RUNS:
+        start, end = hit.start, hit.end
+        while start > 0 and run.fullmatch(text[start - 1]):
+            start -= 1
+        while end < len(text) and run.fullmatch(text[end]):
+            end += 1
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        if is_neutralized(text[start:end]):
+            return True
+    return False
+
+
+def live_password(url: str, settings: SecretsSettings | None = None) -> bool:
+    """A URL's userinfo password that is not a placeholder or one of ours, on a host that
+    is not a sink: replaced even on a reserved host (``postgres://u:pw@example.com``) — the
+    same password may open the real database."""
+    try:
+        parts = urlsplit(url.removeprefix("jdbc:"))
+        password, host = parts.password, parts.hostname
+    except ValueError:
+        return False
+    if not password or (host and is_sink_host(host, settings)):
+        return False
+    password = unquote(password)
+    return not PLACEHOLDER.match(password) and not is_neutralized(password)
 
 
 COLUMN_HINT = re.compile(
@@ -124,6 +163,18 @@ COLUMN_HINT = re.compile(
     r"|_token$|_secret$"
 )
 URL_HINT = re.compile(r"(?i)(?:url|uri|dsn|endpoint|webhook|callback|connection_?string)$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_name(name: str) -> str:
+    """A field name as the hints read it: ``authToken``, ``X-Api-Key`` → ``auth_token``,
+    ``x_api_key``."""
+    return re.sub(r"[\s.-]+", "_", _CAMEL.sub("_", name.strip()))
+
+
+def secret_name(name: str | None) -> bool:
+    """Whether a column, JSON key or metadata field is named like a credential's."""
+    return bool(name) and COLUMN_HINT.search(snake_name(name)) is not None  # type: ignore[arg-type]
 
 
 def looks_like_secret(
@@ -144,8 +195,8 @@ def looks_like_secret(
     hits = find_secrets(text, settings=settings)
     if hits:
         return max(hits, key=lambda h: h.end - h.start).rule
-    if column and COLUMN_HINT.search(column) and not PLACEHOLDER.match(text):
-        if URL_HINT.search(column):
+    if column and secret_name(column) and not PLACEHOLDER.match(text):
+        if URL_HINT.search(snake_name(column)):
             return _url_rule(text, settings)
         if sum(ch.isalnum() for ch in text) >= 4 and not any(ch.isspace() for ch in text):
             return f"column-hint:{column.lower()}"
@@ -183,17 +234,24 @@ def _rule_hits(text: str) -> Iterable[SecretHit]:
         for rule in rules.by_keyword[word]:
             todo[rule.id] = rule
     for rule in todo.values():
-        for match in rule.regex.finditer(text):
-            start, end = rule.secret_span(match)
-            secret = text[start:end]
-            if not secret or (rule.entropy and entropy(secret) <= rule.entropy):
-                continue
-            line = _line(text, start, end)
-            allowlists = (*rules.global_allow, *rule.allowlists)
-            matched = rule.matched_text(text, match)
-            if any(a.allows(secret, matched, line) for a in allowlists):
-                continue
-            yield SecretHit(start, end, rule.id, _kind(rule.id, secret))
+        for start, end in rule_spans(rule, text):
+            yield SecretHit(start, end, rule.id, _kind(rule.id, text[start:end]))
+
+
+def rule_spans(rule: Rule, text: str) -> Iterator[tuple[int, int]]:
+    """Where one rule finds a secret in ``text``, as gitleaks would: above the rule's entropy
+    floor, not on its or the global allowlists (keywords are not checked here)."""
+    allowlists = (*ruleset().global_allow, *rule.allowlists)
+    for match in rule.regex.finditer(text):
+        start, end = rule.secret_span(match)
+        secret = text[start:end]
+        if not secret or (rule.entropy and entropy(secret) <= rule.entropy):
+            continue
+        line = _line(text, start, end)
+        matched = rule.matched_text(text, match)
+        if any(a.allows(secret, matched, line) for a in allowlists):
+            continue
+        yield start, end
 
 
 def _line(text: str, start: int, end: int) -> str:
@@ -265,6 +323,17 @@ def _host_is_safe(url: str, settings: SecretsSettings | None) -> bool:
     return bool(host) and (is_reserved_host(host) or is_sink_host(host, settings))
 
 
+# the keyword, then only spaces before a long high-entropy value ("my token 8f3Kq…"): no
+# operator, so the value must look random (detect-secrets' HighEntropyString idea; the floor
+# is gitleaks' generic one, 3.5 bits a character, since a 20-character string cannot reach
+# detect-secrets' 4.5)
+LOOSE_CONTEXT = re.compile(
+    r"(?i)\b(?:password|passwd|passphrase|secret|token|api[_ -]?key|apikey|access[_ -]?key|"
+    r"credentials?)\s{1,3}(?P<value>[A-Za-z0-9+/_=.~-]{20,200})(?![\w+/=.~-])"
+)
+LOOSE_ENTROPY = 3.5
+
+
 def _context_hits(text: str) -> Iterable[SecretHit]:
     lower = text.lower()
     if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "credential")):
@@ -275,6 +344,18 @@ def _context_hits(text: str) -> Iterable[SecretHit]:
         if not PLACEHOLDER.match(raw) and _credential_like(value):
             start = match.start("value")
             yield SecretHit(start, start + len(value), "keyword-context", "secret")
+    for match in LOOSE_CONTEXT.finditer(text):
+        value = match.group("value").rstrip(_TRAILING)
+        if len(value) >= 20 and _random_looking(value):
+            start = match.start("value")
+            yield SecretHit(start, start + len(value), "keyword-context", "secret")
+
+
+def _random_looking(value: str) -> bool:
+    """Letters and digits mixed, above the entropy floor, not a word-like name."""
+    has_digit = any(c.isdigit() for c in value)
+    has_letter = any(c.isalpha() for c in value)
+    return has_digit and has_letter and entropy(value) >= LOOSE_ENTROPY
 
 
 def _credential_like(value: str) -> bool:

@@ -6,7 +6,9 @@ drawn from the key but from an unkeyed hash of the rest of it: anyone can check 
 key is not needed, and a real credential carries it only by chance: 3 to 8 marked characters
 by length, odds from about 1 in 10³ for a four-digit value to below 1 in 10⁹ for a token of 32
 characters or more. A JWT carries the mark in its ``kid``; an Ed25519 or EC private key in the
-last 8 bytes of its seed, an RSA key in 64 bits of its second prime (a hash of the first).
+last 8 bytes of its seed, an RSA key in 64 bits of its second prime (a hash of the first), a
+DSA key in its private value's last 8 bytes, an encrypted PKCS#8 key in the last 8 bytes of
+its encrypted data.
 """
 
 from __future__ import annotations
@@ -141,15 +143,80 @@ def _jwt_marked(text: str) -> bool:
     return isinstance(header, dict) and header.get("kid") == jwt_kid(payload)
 
 
+def dsa_value_bytes(q: int) -> int:
+    """How many bytes a DSA private value is drawn in: strictly below q."""
+    return (q.bit_length() - 1) // 8
+
+
+def dsa_mark_ok(x: int, q: int) -> bool:
+    size = dsa_value_bytes(q)
+    if x.bit_length() > size * 8:
+        return False
+    raw = x.to_bytes(size, "big")
+    return raw[-8:] == seed_check(raw[:-8])
+
+
+def _der_item(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the DER item at ``pos``."""
+    tag, first = data[pos], data[pos + 1]
+    pos += 2
+    if first & 0x80:
+        count = first & 0x7F
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    else:
+        length = first
+    if pos + length > len(data):
+        raise ValueError("truncated DER")
+    return tag, pos, pos + length
+
+
+def encrypted_data_span(der: bytes) -> tuple[int, int] | None:
+    """Where an EncryptedPrivateKeyInfo's encrypted bytes are (SEQUENCE { algorithm
+    SEQUENCE, OCTET STRING }), or None when ``der`` is not one."""
+    try:
+        tag, start, end = _der_item(der, 0)
+        if tag != 0x30 or end != len(der):
+            return None
+        tag, _, algorithm_end = _der_item(der, start)
+        if tag != 0x30:
+            return None
+        tag, data_start, data_end = _der_item(der, algorithm_end)
+    except (IndexError, ValueError):
+        return None
+    if tag != 0x04 or data_end != end or data_end - data_start < 16:
+        return None
+    return data_start, data_end
+
+
+def _encrypted_marked(block: str) -> bool:
+    body = PEM.search(block)
+    try:
+        der = base64.b64decode("".join(body.group(2).split()), validate=True)  # type: ignore[union-attr]
+    except (binascii.Error, ValueError):
+        return False
+    span = encrypted_data_span(der)
+    if span is None:
+        return False
+    data = der[span[0] : span[1]]
+    return data[-8:] == seed_check(data[:-8])
+
+
 def _pem_marked(block: str) -> bool:
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519
+
+    if "ENCRYPTED PRIVATE KEY" in block:
+        return _encrypted_marked(block)
 
     try:
         if "OPENSSH" in block:
             key = serialization.load_ssh_private_key(block.encode(), password=None)
         else:
-            key = serialization.load_pem_private_key(block.encode(), password=None)
+            # the numbers are only read: RSA's validation (70 ms a key) is not needed
+            key = serialization.load_pem_private_key(
+                block.encode(), password=None, unsafe_skip_rsa_key_validation=True
+            )
     except (ValueError, TypeError, binascii.Error):
         body = PEM.search(block)
         return bool(body) and is_marked("".join(body.group(2).split()))  # type: ignore[union-attr]
@@ -157,6 +224,9 @@ def _pem_marked(block: str) -> bool:
         raw = key.private_bytes_raw()
     elif isinstance(key, ec.EllipticCurvePrivateKey):
         raw = key.private_numbers().private_value.to_bytes(32, "big")[-32:]
+    elif isinstance(key, dsa.DSAPrivateKey):
+        numbers = key.private_numbers()
+        return dsa_mark_ok(numbers.x, numbers.public_numbers.parameter_numbers.q)
     else:
         return _rsa_marked(key)
     return raw[-8:] == seed_check(raw[-32:-8])

@@ -9,7 +9,9 @@
   key: it parses, and nothing production trusts verifies it.
 - A PEM private key becomes a structurally valid key of the same header from a keyed seed:
   Ed25519 (PKCS#8 ``PRIVATE KEY``, ``OPENSSH PRIVATE KEY``), P-256 (``EC PRIVATE KEY``), RSA of
-  the original's size (``RSA PRIVATE KEY``), generated deterministically from the seed.
+  the original's size (``RSA PRIVATE KEY``), generated deterministically from the seed; DSA
+  (``DSA PRIVATE KEY``) on the original's public domain parameters with a keyed private value;
+  an ``ENCRYPTED PRIVATE KEY`` keeps its algorithm and parameters with keyed encrypted bytes.
 - A URL goes through :func:`sanitizer.mask.secrets.urls.sandbox_url`.
 """
 
@@ -30,6 +32,19 @@ from sanitizer.mask.secrets import marker
 from sanitizer.mask.secrets.marker import PEM
 from sanitizer.mask.secrets.tokens import KeyLike, keyring_of, neutralize_token, scramble
 from sanitizer.mask.secrets.urls import sandbox_url
+
+HOST_PATH = re.compile(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?::\d+)?/")
+
+
+def host_and_path(text: str) -> bool:
+    """``hooks.slack.com/services/…``: a host name under a public suffix, then a path."""
+    match = HOST_PATH.match(text)
+    if not match:
+        return False
+    from sanitizer.mask.text.offline import offline_extractor
+
+    parts = offline_extractor()(match.group(1))
+    return bool(parts.suffix and parts.domain)
 
 
 def neutralize_secret(value: str, key: KeyLike, *, attempt: int = 0) -> str:
@@ -56,8 +71,8 @@ def _neutralize(text: str, keyring: Keyring, attempt: int = 0) -> str:
         jwt = neutralize_jwt(text, keyring)
         if jwt is not None:
             return jwt
-    if "://" in text and " " not in text:
-        return sandbox_url(text, keyring, None)
+    if ("://" in text or host_and_path(text)) and " " not in text:
+        return sandbox_url(text, keyring, None)  # hooks.slack.com/services/…: a URL too
     return neutralize_token(text, keyring, attempt=attempt)
 
 
@@ -147,7 +162,15 @@ def _pem_block(label: str, block: str, keyring: Keyring, attempt: int) -> str:
         return rsa_key.private_bytes(pem, fmt, none).decode()
     if label == "OPENSSH PRIVATE KEY":
         return _openssh_ed25519(seed)
-    if label.endswith("PRIVATE KEY"):  # PKCS#8 (plain or encrypted), DSA: an Ed25519 PKCS#8
+    if label == "DSA PRIVATE KEY":
+        dsa_block = _dsa_key(block, seed)
+        if dsa_block is not None:
+            return dsa_block
+    if label == "ENCRYPTED PRIVATE KEY":
+        encrypted = _encrypted_pkcs8(block, seed)
+        if encrypted is not None:
+            return encrypted
+    if label.endswith("PRIVATE KEY"):  # PKCS#8, or one not read above: an Ed25519 PKCS#8
         key = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
         return key.private_bytes(pem, serialization.PrivateFormat.PKCS8, none).decode()
     body = "".join(PEM.match(block).group(2).split())  # type: ignore[union-attr]
@@ -156,6 +179,48 @@ def _pem_block(label: str, block: str, keyring: Keyring, attempt: int) -> str:
     new = neutralize_token(body, keyring, "private_key", attempt)
     wrapped = "\n".join(new[i : i + width] for i in range(0, len(new), width))
     return f"-----BEGIN {label}-----\n{wrapped}\n-----END {label}-----"
+
+
+def _dsa_key(block: str, seed: bytes) -> str | None:
+    """A DSA key on the original's public domain parameters (p, q, g) with a keyed private
+    value carrying the mark (marker.dsa_mark_ok); None when the block is not a DSA key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    try:
+        key = serialization.load_pem_private_key(block.encode(), password=None)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(key, dsa.DSAPrivateKey):
+        return None
+    params = key.private_numbers().public_numbers.parameter_numbers
+    size = marker.dsa_value_bytes(params.q)
+    head = _stream(seed, b"dsa", size - 8)
+    x = int.from_bytes(head + marker.seed_check(head), "big") or 1
+    public = dsa.DSAPublicNumbers(pow(params.g, x, params.p), params)
+    new = dsa.DSAPrivateNumbers(x, public).private_key()
+    fmt = serialization.PrivateFormat.TraditionalOpenSSL
+    none = serialization.NoEncryption()
+    return new.private_bytes(serialization.Encoding.PEM, fmt, none).decode()
+
+
+def _encrypted_pkcs8(block: str, seed: bytes) -> str | None:
+    """An encrypted PKCS#8 key with the same algorithm and parameters and keyed encrypted
+    bytes (the mark in their last 8): structurally the same, and no password opens it."""
+    body = "".join(PEM.match(block).group(2).split())  # type: ignore[union-attr]
+    try:
+        der = bytearray(base64.b64decode(body, validate=True))
+    except (binascii.Error, ValueError):
+        return None
+    span = marker.encrypted_data_span(bytes(der))
+    if span is None:
+        return None
+    start, end = span
+    head = _stream(seed, b"encrypted", end - start - 8)
+    der[start:end] = head + marker.seed_check(head)
+    text = base64.b64encode(bytes(der)).decode()
+    lines = "\n".join(text[i : i + 64] for i in range(0, len(text), 64))
+    return f"-----BEGIN ENCRYPTED PRIVATE KEY-----\n{lines}\n-----END ENCRYPTED PRIVATE KEY-----\n"
 
 
 def _openssh_ed25519(seed: bytes) -> str:

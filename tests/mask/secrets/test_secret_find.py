@@ -187,3 +187,73 @@ def test_sinks_and_allowed_values_in_destination_columns() -> None:
     assert looks_like_secret(moved, "webhook_url") == "column-hint:url"
     assert looks_like_secret(moved, "webhook_url", settings=settings) is None
     assert looks_like_secret("pk_test_demo", "api_key", settings=settings) is None
+
+
+def test_a_rule_matching_part_of_a_neutralized_token_is_not_a_finding() -> None:
+    """gitleaks' 40-character ``ghr_`` rule inside a 76-character one, and ``glpat-`` before
+    the routing part: the mark sits at the end of the whole token."""
+    from sanitizer.mask.secrets import neutralize_text
+
+    key = b"k" * 32
+    for token in (
+        "ghr_" + "Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6kM9nP2rS5uV8xY1aD4fG7iL0oR3tU6",
+        "glpat-9m3kzfi7abgq9y0aot7cl1ilywp.exlw3ikg0",
+    ):
+        text = f'token = "{token}"'
+        assert find_secrets(text), token
+        out = neutralize_text(text, key)
+        assert token not in out and find_secrets(out) == [], out
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://app:Hunter2xyz@example.com/prod",
+        "https://deploy:S3cretPw9@api.example.com/hook",
+        "mysql://root:Tr0ub4dor@db.internal.test:3306/app",
+    ],
+)
+def test_a_password_on_a_reserved_host_is_still_replaced(url: str) -> None:
+    from sanitizer.mask.secrets import neutralize_text
+
+    password = url.split(":")[2].split("@")[0]
+    assert find_secrets(f"dsn {url} end"), url
+    out = neutralize_text(f"dsn {url} end", b"k" * 32)
+    assert password not in out and find_secrets(out) == []
+
+
+def test_a_password_on_a_sink_or_a_placeholder_is_not_a_finding() -> None:
+    assert find_secrets("https://user:pw123456@abc.sandbox.invalid/x") == []
+    assert find_secrets("postgres://user:${DB_PASSWORD}@example.com/x") == []
+
+
+def test_discord_webhook_urls_are_found_and_sandboxed() -> None:
+    from sanitizer.mask.secrets import neutralize_text
+
+    token = "Xk3_pQ9vLm2RtY7wZb4NcJ8hFs6dGa1eKo5uTi0yVr-WqPxMnB2cD7fH3jL9sA4gE1kZ"
+    url = f"https://discord.com/api/webhooks/1184465532127297676/{token}"
+    (hit,) = find_secrets(f"hook: {url} end")
+    assert hit.rule == "discord-webhook-url"
+    out = neutralize_text(f"hook: {url} end", b"k" * 32)
+    assert "discord.com" not in out and token not in out and ".invalid/api/webhooks/" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("my token q8ZfW2mLr5TnB7xKc3VhJ9pD", "q8ZfW2mLr5TnB7xKc3VhJ9pD"),
+        ("use api key 9f2c4e7a1b3d5f60819a2b3c4d5e6f70.", "9f2c4e7a1b3d5f60819a2b3c4d5e6f70"),
+        ("the token validation_failed_again_today", None),  # no digit: words
+        ("password reset-link-expired-yesterday", None),
+        ("secret 1234567890123456789012345", None),  # digits only: not random-looking
+    ],
+)
+def test_a_keyword_then_a_high_entropy_value_without_operator(text: str, found) -> None:
+    hits = find_secrets(text)
+    assert [text[h.start : h.end] for h in hits] == ([found] if found else [])
+
+
+@pytest.mark.parametrize("column", ["authToken", "privateKey", "X-Api-Key", "clientSecret"])
+def test_camel_case_and_header_names_are_hints(column: str) -> None:
+    assert looks_like_secret("q8ZfW2mLr5TnB7xKc3VhJ9pD", column) is not None
+    assert looks_like_secret("q8ZfW2mLr5TnB7xKc3VhJ9pD", "description") is None

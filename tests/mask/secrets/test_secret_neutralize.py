@@ -127,3 +127,49 @@ def test_neutralize_text_replaces_only_the_secrets() -> None:
     assert ".sandbox.invalid/services/" in out
     assert find_secrets(out) == []
     assert neutralize_text(text, KEY) == out
+
+
+def _pem(key, fmt, encryption) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(serialization.Encoding.PEM, fmt, encryption).decode()
+
+
+def test_dsa_and_encrypted_keys_keep_their_label_and_structure() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ed25519
+
+    from sanitizer.mask.secrets import find_secrets, is_neutralized
+
+    traditional = serialization.PrivateFormat.TraditionalOpenSSL
+    dsa_key = dsa.generate_private_key(1024)
+    dsa_pem = _pem(dsa_key, traditional, serialization.NoEncryption())
+    encrypted = _pem(
+        ed25519.Ed25519PrivateKey.generate(),
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"pw"),
+    )
+    key = b"k" * 32
+    for pem, label in ((dsa_pem, "DSA PRIVATE KEY"), (encrypted, "ENCRYPTED PRIVATE KEY")):
+        out = neutralize_secret(pem, key)
+        assert out == neutralize_secret(pem, key) and out != pem
+        assert out.startswith(f"-----BEGIN {label}-----")
+        assert abs(len(out) - len(pem)) <= 8  # DER integers may lose or gain a leading byte
+        assert not is_neutralized(pem) and is_neutralized(out)
+        assert find_secrets(pem) and find_secrets(out) == []
+    new_dsa = serialization.load_pem_private_key(neutralize_secret(dsa_pem, key).encode(), None)
+    assert isinstance(new_dsa, dsa.DSAPrivateKey)
+    numbers = new_dsa.private_numbers()
+    assert numbers.public_numbers.parameter_numbers == dsa_key.parameters().parameter_numbers()
+    assert numbers.x != dsa_key.private_numbers().x
+    with pytest.raises(ValueError):  # structurally an encrypted key; the password opens nothing
+        serialization.load_pem_private_key(neutralize_secret(encrypted, key).encode(), b"pw")
+
+
+def test_a_url_without_scheme_is_sandboxed_not_scrambled_in_place() -> None:
+    """``secret`` on ``hooks.slack.com/services/…``: the host moves to the sandbox (a
+    scrambled path on the real host would still reach Slack)."""
+    hook = "hooks.slack.com/services/T024TTTTT/BBB72BBL/AZAAA9u0pA4ad666eMgbi555"
+    out = neutralize_secret(hook, KEY)
+    assert out.split("/", 1)[0].endswith(".sandbox.invalid") and "slack.com" not in out
+    assert out.count("/") == hook.count("/") and find_secrets(out) == []
