@@ -22,15 +22,14 @@ _NO_SPACES = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 @cache
 def calendar_names() -> dict[str, tuple[str, ...]]:
     """Every weekday and month name (casefolded) → the names of its own kind and language."""
-    from babel import Locale, localedata
+    from babel import localedata
     from wordfreq import zipf_frequency
 
     pools: dict[str, tuple[str, ...]] = {}
     languages = [i for i in sorted(localedata.locale_identifiers()) if "_" not in i]
     for ident in ["en", *languages]:  # English first: 'April' is an English month first
-        locale = Locale.parse(ident)
-        english = locale.language == "en"
-        for names in _name_lists(locale):
+        english = ident == "en"
+        for names in _name_lists(localedata.LocaleDataDict(localedata.load(ident))):
             pool = tuple(dict.fromkeys(n for n in names if n))
             for name in pool:
                 key = name.casefold()
@@ -44,30 +43,60 @@ def calendar_names() -> dict[str, tuple[str, ...]]:
     return pools
 
 
-def _name_lists(locale) -> list[list[str]]:
+def _name_lists(data) -> list[list[str]]:
+    """The wide weekday and month names of one language's CLDR data, in order."""
     lists = []
     for context in ("format", "stand-alone"):
-        days = locale.days.get(context, {}).get("wide", {})
-        months = locale.months.get(context, {}).get("wide", {})
+        days = data["days"].get(context, {}).get("wide", {})
+        months = data["months"].get(context, {}).get("wide", {})
         lists += [list(days.values()), list(months.values())]
     return lists
 
 
 @cache
 def english_names() -> frozenset[str]:
-    from babel import Locale
+    from babel import localedata
 
-    return frozenset(n.casefold() for names in _name_lists(Locale("en")) for n in names)
+    return frozenset(
+        n.casefold()
+        for names in _name_lists(localedata.LocaleDataDict(localedata.load("en")))
+        for n in names
+    )
 
 
 @cache
-def calendar_name_re() -> re.Pattern:
-    """A name of another language than English as a word of its own, in any case. (An
-    English one alone is spaCy's to find: 'may', 'march' and 'June' are words and names.)"""
+def _foreign_names() -> frozenset[str]:
     english = english_names()
-    names = sorted((n for n in calendar_names() if n not in english), key=len, reverse=True)
-    alternatives = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\p{{L}}\p{{M}}\-])(?i:{alternatives})(?![\p{{L}}\p{{M}}\-])")
+    return frozenset(n for n in calendar_names() if n not in english)
+
+
+# a word, or a run of a script written without spaces ('木曜日'); CLDR's longest names have
+# two words ('Dydd Llun'), so a word and the next one are looked up together too
+_WORD = re.compile(r"[\p{L}\p{M}]+(?:[\-'’.][\p{L}\p{M}]+)*\.?")
+
+
+def foreign_calendar_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each weekday or month name of another language than English, as a
+    word of its own, in any case. (An English one alone is spaCy's to find: 'may', 'march'
+    and 'June' are words and names.) A set lookup per word, not a pattern of 4,000 names."""
+    names = _foreign_names()
+    words = list(_WORD.finditer(text))
+    found, skip = [], -1
+    for i, word in enumerate(words):
+        if word.start() < skip:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if after is not None and text[word.end() : after.start()] == " ":
+            pair = f"{word.group()} {after.group()}".casefold()
+            if pair in names:
+                found.append((word.start(), after.end()))
+                skip = after.end()
+                continue
+        key = word.group().casefold()
+        if key in names or key.rstrip(".") in names:
+            end = word.end() if key in names else word.end() - 1
+            found.append((word.start(), end))
+    return found
 
 
 def other_calendar_name(span: str, below) -> str | None:

@@ -33,7 +33,7 @@ from functools import cache
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from sanitizer.mask.text.calendar_names import calendar_name_re
+from sanitizer.mask.text.calendar_names import foreign_calendar_names
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
@@ -233,8 +233,8 @@ class QuasiCuedRecognizer(EntityRecognizer):
             if entity in wanted and digits:
                 results += [self._result(m, entity, kind) for m in pattern.finditer(plain)]
         if "DATE_TIME" in wanted:
-            names = calendar_name_re().finditer(plain)
-            results += [self._result(m, "DATE_TIME", "date_text") for m in names]
+            names = foreign_calendar_names(plain)
+            results += [self._span(span, "DATE_TIME", "date_text") for span in names]
         if "NRP" in wanted:
             results += [self._span(span, "NRP", "group") for span in _groups_in(plain)]
         if "TITLE" in wanted:
