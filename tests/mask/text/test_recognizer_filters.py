@@ -10,13 +10,13 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from sanitizer.mask.text.recognizers import extra_recognizers
 from sanitizer.mask.text.recognizers.filters import (
     apply_all,
-    drop_cut_urls,
     drop_implausible_ner,
     drop_numbers_in_ids,
     drop_uuid_overlaps,
     drop_version_ips,
     keep_dated,
     keep_named_organizations,
+    mend_cut_urls,
     trim_ner_spans,
 )
 
@@ -159,17 +159,20 @@ def test_version_numbers_are_not_ip_addresses():
     assert spans(text, drop_version_ips(found, text)) == [("10.0.0.12", "IP_ADDRESS")]
 
 
-def test_a_url_cut_inside_a_word_is_none():
-    text = "For Univ.Prof. Gorlitz see example.com/x or http://a.io"
+def test_a_url_cut_inside_a_word_runs_on_to_a_domain_or_is_none():
+    text = "For Univ.Prof. Gorlitz see hernandez.biz, example.com/x or http://a.io"
     found = [
         result(text, "Univ.Pro", "URL"),
+        result(text, "hernandez.bi", "URL"),
         result(text, "example.com/x", "URL"),
         result(text, "http://a.io", "URL"),
     ]
-    assert [s for s, _ in spans(text, drop_cut_urls(found, text))] == [
+    assert [s for s, _ in spans(text, mend_cut_urls(found, text))] == [
+        "hernandez.biz",
         "example.com/x",
         "http://a.io",
     ]
+    assert found[1].end - found[1].start == len("hernandez.bi")  # inputs untouched
 
 
 def test_a_legal_form_name_inside_a_longer_spacy_organisation_is_masked():

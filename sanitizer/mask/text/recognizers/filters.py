@@ -28,8 +28,11 @@ add one.
   letters ('03/04/2024'), an id ('INV-00391'), a group with digits ('ref INV-960889'); and
   any NRP finding that is a label ('wrote in Japanese: …').
 - ``drop_version_ips``: '10.4.3.2' after 'version', 'v', 'build' or 'release' is not an IP.
-- ``drop_cut_urls``: Presidio's URL pattern stops inside a word ('Univ.Pro' of 'Univ.Prof.':
-  '.pro' is a top-level domain); a URL that ends where a letter or digit goes on is none.
+- ``mend_cut_urls``: Presidio's URL pattern can stop inside a word, at a shorter top-level
+  domain ('hernandez.bi' of 'hernandez.biz', 'Univ.Pro' of 'Univ.Prof.'). Such a URL runs on to
+  the end of its word when that is a domain with a public suffix in lower case
+  ('hernandez.biz'), and is dropped when it is not ('Univ.Prof'). Besides ``trim_ner_spans``,
+  the one filter that changes a finding's span.
 - ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
   Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
   name recognizer's exact span, and the rest leaks. The span is cut at the line break (PERSON
@@ -271,12 +274,33 @@ def drop_version_ips(results: Sequence[RecognizerResult], text: str) -> list:
     ]
 
 
-def drop_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
-    return [
-        r
-        for r in results
-        if r.entity_type != "URL" or r.end >= len(text) or not text[r.end].isalnum()
-    ]
+_WORD_ON = re.compile(r"[\w\-]+")
+
+
+def mend_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
+    kept = []
+    for r in results:
+        if r.entity_type != "URL" or r.end >= len(text) or not text[r.end].isalnum():
+            kept.append(r)
+            continue
+        end = _WORD_ON.match(text, r.end).end()
+        if _has_public_suffix(text[r.start : end]):
+            kept.append(
+                RecognizerResult(
+                    r.entity_type, r.start, end, r.score, r.analysis_explanation,
+                    r.recognition_metadata,
+                )
+            )  # fmt: skip
+    return kept
+
+
+def _has_public_suffix(host: str) -> bool:
+    """'hernandez.biz' yes; 'Univ.Prof' no: '.prof' is a top-level domain, but a capitalized
+    one after a capitalized word is an abbreviation."""
+    from sanitizer.mask.text.offline import offline_extractor
+
+    suffix = offline_extractor()(host).suffix
+    return bool(suffix) and not suffix[0].isupper()
 
 
 def apply_all(
@@ -292,6 +316,6 @@ def apply_all(
     filters = [keep_dated, drop_numbers_in_ids, drop_implausible_ner, trim_ner_spans]
     if not every_organization:
         filters.insert(0, keep_named_organizations)
-    for keep in (*filters, drop_version_ips, drop_cut_urls):
+    for keep in (*filters, drop_version_ips, mend_cut_urls):
         kept = keep(kept, text)
     return kept
