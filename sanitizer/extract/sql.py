@@ -422,12 +422,15 @@ class SqlSource:
         try:
             return [v for v in self.connection.execute(query).scalars() if isinstance(v, str)]
         except (SQLAlchemyError, psycopg_errors()) as exc:
-            raise SourceError(
-                f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
-                f"{reason(exc)}.",
-                hint="check the connection and the role's SELECT privilege.",
-                transient=True,
-            ) from None
+            raise self._column_error(source_table, column, exc) from None
+
+    def _column_error(self, source_table: SourceTable, column: str, exc: Exception) -> SourceError:
+        return SourceError(
+            f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
+            f"{reason(exc)}.",
+            hint="check the connection and the role's SELECT privilege.",
+            transient=True,
+        )
 
     def kept_values(self, source_table: SourceTable, column: str) -> frozenset[str]:
         """One column's distinct values over the rows a run reads (a subset's kept rows, or
@@ -449,12 +452,7 @@ class SqlSource:
                     str(v) for v in self.connection.execute(query).scalars() if v is not None
                 }
         except (SQLAlchemyError, psycopg_errors()) as exc:
-            raise SourceError(
-                f"source {self.name!r}: reading {source_table.info.name}.{column} failed: "
-                f"{reason(exc)}.",
-                hint="check the connection and the role's SELECT privilege.",
-                transient=True,
-            ) from None
+            raise self._column_error(source_table, column, exc) from None
         if kept is not None and column in kept.nulled:
             return frozenset()
         return frozenset(values)

@@ -107,9 +107,16 @@ _ORG_WORD = r"[\p{Lu}\d][\p{L}\d&'.\-]*"
 # a legal form, then the up to five capitalized words before it (read from the legal form
 # back: the name is looked for only where a legal form stands)
 LEGAL_RE = re.compile(rf"(?<![\w\-])(?:{LEGAL_FORMS})(?![\w\-])(?![ \t]*\d)")
-NAME_BEFORE = re.compile(
-    rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{1,5}}$"
-)
+
+
+def _name_words_before(fewest: int) -> re.Pattern:
+    """``fewest`` to five capitalized words (joined by '&' too) ending where the search ends."""
+    return re.compile(
+        rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{{fewest},5}}$"
+    )
+
+
+NAME_BEFORE = _name_words_before(1)
 # a legal form glued to the name ('Snow PeakInc.', 'CALBEEInc.')
 GLUED_LEGAL_RE = re.compile(
     rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+){{0,4}}"
@@ -123,9 +130,7 @@ INSTITUTION_WORDS = (
     r"|Labs|University|College|Institute|Hospital|Clinic|Foundation|Association|Society"
 )
 INSTITUTION_RE = re.compile(rf"(?<![\w\-])(?:{INSTITUTION_WORDS})(?![\w\-])")
-TWO_NAME_WORDS_BEFORE = re.compile(
-    rf"(?<![\w\-&])(?!{_NOT_FIRST}\b)(?:{_ORG_WORD}[ \t]+(?:&[ \t]+)?){{2,5}}$"
-)
+TWO_NAME_WORDS_BEFORE = _name_words_before(2)
 # 'Bank of Princeton', 'University of Iceland', 'Ministry of Health'
 INSTITUTION_OF_RE = re.compile(
     r"(?<![\w\-])(?:Bank|University|College|Institute|Hospital|Ministry|Museum|Church|School"
