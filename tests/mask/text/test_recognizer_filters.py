@@ -121,6 +121,20 @@ def test_dates_are_kept_only_with_a_digit_and_no_id_shape_or_as_a_day_or_month_n
     assert [s for s, _ in spans(text, keep_dated(found, text))] == ["5/25/1963", "2005", "Monday"]
 
 
+def test_a_date_spacy_gives_an_age_becomes_an_age():
+    text = "He is 45 years old, at the age of 45, for 3 years, 5 years ago, au 40"
+    found = [
+        result(text, span, "DATE_TIME", "SpacyRecognizer")
+        for span in ("45 years old", "the age of 45", "3 years", "5 years ago", "40")
+    ]
+    assert spans(text, keep_dated(found, text)) == [
+        ("45 years old", "AGE"),
+        ("the age of 45", "AGE"),
+        ("3 years", "AGE"),
+        ("5 years ago", "DATE_TIME"),
+    ]
+
+
 def test_ner_spans_without_letters_or_shaped_like_ids_are_dropped():
     text = "We shipped on 03/04/2024; invoice INV-00391 reverses it. Maria Gonzalez agreed."
     found = [

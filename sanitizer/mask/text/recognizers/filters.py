@@ -23,7 +23,8 @@ add one.
 - ``keep_dated``: spaCy's DATE and TIME labels fire on 'yesterday', 'two weeks' (nothing
   personal), on ids ('SR-2019-80123', 'fattura 2019/6860', '110-9701501-2566046') and on
   house numbers. A date or time is kept as a finding when it has a digit and no id shape —
-  a bare number only when it is a year — or when it is a weekday or month name alone.
+  a bare number only when it is a year — or when it is a weekday or month name alone. A
+  DATE spaCy gives an age ('45 years old', 'the age of 45', '45 years') becomes an AGE.
 - ``drop_implausible_ner``: spaCy's PERSON / LOCATION / NRP on spans that cannot be one: no
   letters ('03/04/2024'), an id ('INV-00391'), a group with digits ('ref INV-960889'); and
   any NRP finding that is a label ('wrote in Japanese: …').
@@ -198,12 +199,30 @@ def keep_named_organizations(results: Sequence[RecognizerResult], text: str) -> 
 
 
 def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
-    return [
-        r
-        for r in results
-        if r.entity_type != "DATE_TIME"
-        or (_is_date(_span(text, r)) and not in_identifier(text, r.start, r.end))
-    ]
+    kept = []
+    for r in results:
+        if r.entity_type != "DATE_TIME":
+            kept.append(r)
+        elif _AGE_SPAN.fullmatch(_span(text, r).strip()):
+            kept.append(_as_age(r))
+        elif _is_date(_span(text, r)) and not in_identifier(text, r.start, r.end):
+            kept.append(r)
+    return kept
+
+
+# spaCy's DATE for an age: '45 years old', '45-year-old', 'the age of 45', '45 years'
+_AGE_SPAN = re.compile(
+    r"(?i:(?:the[ \t]+)?age[ \t]+of[ \t]+|aged?[ \t]+)\d{1,3}"
+    r"(?:[ \t\-]+(?i:years?|yrs?)(?:[ \t\-]+(?i:old))?)?"
+    r"|\d{1,3}[ \t\-]+(?i:years?|yrs?)(?:[ \t\-]+(?i:old|of[ \t]+age))?"
+)
+
+
+def _as_age(r: RecognizerResult) -> RecognizerResult:
+    """The same span as an AGE: its number moves by years (quasi_ids.moved_age), not days."""
+    return RecognizerResult(
+        "AGE", r.start, r.end, r.score, r.analysis_explanation, r.recognition_metadata
+    )
 
 
 def _is_date(span: str) -> bool:
