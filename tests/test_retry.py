@@ -149,8 +149,8 @@ def test_a_read_cut_mid_table_resumes_after_the_last_key(tmp_path: Path, monkeyp
     original = SqlSource._read
     cuts = [3]  # cut once, after three batches were handed on
 
-    def read(self, table, names, batch_size, after):
-        for n, frame in enumerate(original(self, table, names, batch_size, after)):
+    def read(self, table, names, batch_size, after, *part):
+        for n, frame in enumerate(original(self, table, names, batch_size, after, *part)):
             if cuts and n == cuts[0]:
                 cuts.clear()
                 raise sa.exc.OperationalError("SELECT", {}, pg_error("57P01"))
@@ -171,8 +171,8 @@ def test_a_read_of_a_table_without_key_is_not_resumed_midway(tmp_path: Path, mon
     source = SqlSource("app", f"sqlite:///{path}")
     original = SqlSource._read
 
-    def read(self, table, names, batch_size, after):
-        for n, frame in enumerate(original(self, table, names, batch_size, after)):
+    def read(self, table, names, batch_size, after, *part):
+        for n, frame in enumerate(original(self, table, names, batch_size, after, *part)):
             if n == 1:
                 raise sa.exc.OperationalError("SELECT", {}, pg_error("57P01"))
             yield frame

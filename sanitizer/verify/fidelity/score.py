@@ -10,6 +10,7 @@ the mean of its fields' and of its row-count ratio; a store's, the mean of its t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -136,8 +137,27 @@ def summary(profile: FieldProfile, edges: list[float] | None) -> dict[str, Any]:
             "types": profile.types.top(3 * SHOWN),
         }
     if profile.keep:
-        out["top"] = profile.top.top(10)
+        out["top"] = shown_top(profile.top.top(10))
     return out
+
+
+# a host name, an email or a URL: a kept field may hold production's destinations
+_DESTINATION = re.compile(r"@|://|(?i:\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b)")
+HIDDEN = "(a credential or destination, not shown)"
+
+
+def shown_top(counts: Mapping[str, int]) -> dict[str, int]:
+    """A keep field's top values, except any that is a credential, a URL, an email or a host
+    name: the secrets sweep stops a run that kept one, and its receipt must not print it
+    (docs/fidelity.md). Those are counted together under one label."""
+    from sanitizer.mask.secrets.find import find_secrets
+
+    shown: dict[str, int] = {}
+    for value, count in counts.items():
+        hide = value != OTHER and (_DESTINATION.search(value) or find_secrets(value))
+        key = HIDDEN if hide else value
+        shown[key] = shown.get(key, 0) + count
+    return shown
 
 
 def _sorted(profile: FieldProfile) -> dict[str, int]:

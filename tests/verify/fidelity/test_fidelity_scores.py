@@ -159,3 +159,13 @@ def test_check_names_field_and_metric() -> None:
     assert "app.t.c scores 0.00 < 0.9 (worst metric: completeness 0.00)" in caught.value.message
     assert caught.value.exit_code == 9
     check_fidelity(report, FidelitySettings(0.9, {"app.t": 0.0}))  # an override lets it pass
+
+
+def test_a_kept_credential_or_destination_is_never_a_shown_top_value():
+    from helpers.credentials import make
+
+    from sanitizer.verify.fidelity.score import HIDDEN, shown_top
+
+    stripe = make("stripe")
+    counts = {"open": 5, stripe: 2, "https://hooks.customer.io/x": 1, "ops@acme.example": 1}
+    assert shown_top(counts) == {"open": 5, HIDDEN: 4}
