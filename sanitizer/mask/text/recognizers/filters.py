@@ -97,10 +97,6 @@ ORGANIZATION_ENDS = (
     r"|pharmaceuticals|therapeutics|systems|solutions|acquisition|investments?|shrs"
 )
 _ORGANIZATION_END = re.compile(rf"(?i)\b(?:{ORGANIZATION_ENDS})\.?[\W]*$")
-_DAY_OR_MONTH = re.compile(
-    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march"
-    r"|april|june|july|august|september|october|november|december)"
-)
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _FRACTION = re.compile(r"(?<=:\d\d)[.,]\d{1,9}")  # fractions of a second: '49.584830'
 # five digits in a row, a year glued to a 3+ digit number, letters glued to digits
@@ -227,7 +223,7 @@ def _as_age(r: RecognizerResult) -> RecognizerResult:
 
 def _is_date(span: str) -> bool:
     """A weekday or month alone, or a date with digits and no id shape (see the docstring)."""
-    if _DAY_OR_MONTH.fullmatch(span.strip()) or span.strip().casefold() in calendar_names():
+    if span.strip().casefold() in calendar_names():  # CLDR's names, English ones too
         return True
     if not any(c.isdigit() for c in span):
         return False
