@@ -85,6 +85,18 @@ class Stores:
     vectors_staging: str
     env: dict[str, str]
 
+    @classmethod
+    def local(cls, folder: Path) -> Stores:
+        """A local folder and LanceDB for both sides, under ``folder``."""
+        return cls(
+            str(folder / "prod-files"),
+            str(folder / "staging" / "files"),
+            "lancedb",
+            str(folder / "prod-memory"),
+            str(folder / "staging" / "memory"),
+            {},
+        )
+
 
 @dataclass
 class Result:

@@ -62,14 +62,7 @@ def postgres_databases() -> Iterator[tuple[str, str]]:
 def make_stores(kind: str, folder: Path, request: pytest.FixtureRequest) -> lh.Stores:
     """Production stores with the world's objects and memories; staging empty."""
     if kind.endswith("local-lancedb"):
-        stores = lh.Stores(
-            str(folder / "prod-files"),
-            str(folder / "staging" / "files"),
-            "lancedb",
-            str(folder / "prod-memory"),
-            str(folder / "staging" / "memory"),
-            {},
-        )
+        stores = lh.Stores.local(folder)
         lh.put_local(Path(stores.files), sw.OBJECTS)
     else:
         env = request.getfixturevalue("s3_env")

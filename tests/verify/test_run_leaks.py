@@ -30,14 +30,7 @@ LEAKY_MEMORY = {
 @pytest.fixture(params=["local-lancedb", "s3-chroma"])
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> lh.Stores:
     if request.param == "local-lancedb":
-        return lh.Stores(
-            str(tmp_path / "prod-files"),
-            str(tmp_path / "staging" / "files"),
-            "lancedb",
-            str(tmp_path / "prod-memory"),
-            str(tmp_path / "staging" / "memory"),
-            {},
-        )
+        return lh.Stores.local(tmp_path)
     s3 = request.getfixturevalue("s3")
     prod, staging = f"run-prod-{tmp_path.name}".lower(), f"run-staging-{tmp_path.name}".lower()
     for bucket in (prod[:63], staging[:63]):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from helpers.leak_world import Result
 from helpers.snapshot_runs import my_url, pg_url
 
 from sanitizer.errors import ExitCode
@@ -222,20 +223,6 @@ def write_project(folder: Path, dbs: Databases, rules: str, allowed: str) -> Pat
         f"  allow: [{allowed!r}]\n"
     )
     return config
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def describe(self) -> str:
-        return f"exit {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
 def sanitize(config: Path, command: str) -> Result:

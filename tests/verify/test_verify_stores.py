@@ -24,14 +24,7 @@ def world(
     """Production stores, one clean snapshot run into staging, and the config."""
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "local-lancedb":
-        stores = lh.Stores(
-            str(folder / "prod-files"),
-            str(folder / "staging" / "files"),
-            "lancedb",
-            str(folder / "prod-memory"),
-            str(folder / "staging" / "memory"),
-            {},
-        )
+        stores = lh.Stores.local(folder)
         lh.put_local(Path(stores.files), lh.OBJECTS)
     else:
         s3 = request.getfixturevalue("s3")

@@ -19,14 +19,7 @@ BROKEN = {"tickets/ticket-4712.json": b'{"requester": {"email": "' + lh.OMAR_EMA
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("fidelity-stores")
-    stores = lh.Stores(
-        str(folder / "prod-files"),
-        str(folder / "staging" / "files"),
-        "lancedb",
-        str(folder / "prod-memory"),
-        str(folder / "staging" / "memory"),
-        {},
-    )
+    stores = lh.Stores.local(folder)
     lh.put_local(Path(stores.files), {**lh.OBJECTS, **BROKEN})
     lh.write_memories(stores.vectors_kind, stores.vectors, lh.MEMORIES)
     config = lh.write_config(folder, stores)
