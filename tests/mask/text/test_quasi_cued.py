@@ -29,9 +29,10 @@ def found(text: str, entities=ALL) -> list[tuple[str, str]]:
         ("since 1998\\nPhone: 555", "1998"),
         ("The meeting is at 14:23:05 tomorrow.", "14:23:05"),
         ("Call me at 3:45 PM please.", "3:45 PM"),
-        ("appointment: Tuesday 10am", "10am"),
+        ("appointment: tomorrow 10am", "10am"),
         ("the event on June 5 was great", "June 5"),
         ("see you on the 5th of June", "5th of June"),
+        ("zoolander is a 2012 action-comedy film", "2012"),
     ],
 )
 def test_dates_are_found_in_their_own_layout(text, value):
@@ -142,6 +143,9 @@ def test_lower_case_legal_forms_only_in_a_text_with_no_capital_letter():
         ("ORGANIZATION", "healthpocket inc")
     ]
     assert found("the integumen plc orchestra") == [("ORGANIZATION", "integumen plc")]
+    assert found("we'll meet at omikenshi co.ltd.", ["ORGANIZATION"]) == [
+        ("ORGANIZATION", "omikenshi co.ltd.")
+    ]
     assert found("we have very limited time") == []  # stop words are no name
     assert found("The integumen plc orchestra") == []  # cased text: a name is capitalized
 

@@ -209,6 +209,12 @@ def test_a_url_cut_inside_a_word_runs_on_to_a_domain_or_is_none():
     assert found[1].end - found[1].start == len("hernandez.bi")  # inputs untouched
 
 
+def test_a_legal_form_is_no_host():
+    text = "we'll meet at omikenshi co.ltd. or Acme Co. Ltd"
+    found = [result(text, "co.ltd", "URL"), result(text, "Co. Ltd", "URL")]
+    assert mend_cut_urls(found, text) == []
+
+
 def test_a_legal_form_name_inside_a_longer_spacy_organisation_is_masked():
     from sanitizer.config.settings import NlpSettings
     from sanitizer.mask.text.detector import find_all

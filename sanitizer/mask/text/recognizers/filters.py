@@ -34,7 +34,8 @@ add one.
   domain ('hernandez.bi' of 'hernandez.biz', 'Univ.Pro' of 'Univ.Prof.'). Such a URL runs on to
   the end of its word when that is a domain with a public suffix in lower case
   ('hernandez.biz'), and is dropped when it is not ('Univ.Prof'). Besides ``trim_ner_spans``,
-  the one filter that changes a finding's span.
+  the one filter that changes a finding's span. A legal form read as a host ('co.ltd':
+  '.ltd' is a top-level domain) is dropped.
 - ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
   Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
   name recognizer's exact span, and the rest leaks. The span is cut at the line break (PERSON
@@ -104,6 +105,7 @@ _FRACTION = re.compile(r"(?<=:\d\d)[.,]\d{1,9}")  # fractions of a second: '49.5
 # five digits in a row, a year glued to a 3+ digit number, letters glued to digits
 _DATE_ID_SHAPE = re.compile(r"\d{5,}|\d{4}[/\-]\d{3,}|\d{3,}[/\-]\d{4}|[A-SU-Za-z][\-_#]?\d")
 _LINE_CUT = re.compile(r"[\r\n]")
+_LEGAL_FORM_HOST = re.compile(r"(?i)co\.[ \t]?ltd\.?|pte\.ltd\.?|pty\.ltd\.?")
 _BREAK = re.compile(r"[\r\n]|\\[ntr]")  # a line break, real or a literal escape
 _PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
 
@@ -335,6 +337,8 @@ _WORD_ON = re.compile(r"[\w\-]+")
 def mend_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
     kept = []
     for r in results:
+        if r.entity_type == "URL" and _LEGAL_FORM_HOST.fullmatch(_span(text, r)):
+            continue  # 'omikenshi co.ltd.': '.ltd' is a top-level domain, 'co.ltd' no host
         if r.entity_type != "URL" or r.end >= len(text) or not text[r.end].isalnum():
             kept.append(r)
             continue

@@ -49,7 +49,10 @@ MONTHS = (
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _MERIDIEM = r"(?i:am|pm|a\.m\.|p\.m\.)"
-YEAR_CUES = r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
+YEAR_CUES = (
+    r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
+    r"|a|an|the"  # 'a 2015 film', 'the 2019 season'
+)
 DATE_RE = re.compile(
     rf"(?<![\w./\-:])(?:"
     rf"{_YEAR}-\d{{1,2}}-\d{{1,2}}{_TIME}"  # ISO, with a time
@@ -358,16 +361,17 @@ def _named_before(text: str, legal_re, name_re, plausible=None) -> list[tuple[in
 
 
 def _not_stop_words(text: str, start: int, end: int) -> int | None:
-    """Where the name starts once leading stop words are dropped ('the integumen plc' →
-    'integumen plc'); None when only stop words are left ('we have limited')."""
+    """Where the name starts: after the last stop word before the legal form ('the
+    integumen plc' → 'integumen plc', 'meet thursday at omikenshi co.ltd.' → 'omikenshi
+    co.ltd.'); None when a stop word comes right before it ('we have very limited')."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = list(_WORD.finditer(text, start, end))
-    while words and words[0].group() in STOP_WORDS:
-        words.pop(0)
-    if not words or any(w.group() in STOP_WORDS for w in words):
-        return None
-    return words[0].start()
+    name = []
+    for word in reversed(list(_WORD.finditer(text, start, end))):
+        if word.group() in STOP_WORDS:
+            break
+        name.insert(0, word)
+    return name[0].start() if name else None
 
 
 def _without_end_punctuation(match) -> tuple[int, int]:
