@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from hashlib import blake2b
+from hashlib import blake2b, sha256
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from sanitizer.stores.sql import psycopg_errors, reason
 
 ROOT_PAGE = 50_000  # a root's keys per query, in key order
 CHUNK = 500  # keys per lookup: well under every engine's bind-parameter limit
+HASH_BITS = 52  # a percent root's hash, as a number: exact in MySQL's doubles too
 Key = tuple
 
 
@@ -206,44 +207,44 @@ class Closure:
         query = sa.select(*pk)
         if root.where_sql is not None:
             query = query.where(sa.literal_column(f"({root.where_sql})"))
+        if root.percent is not None:
+            query = query.where(self._chosen(name, pk, root.percent))
         query = query.order_by(*pk)
-        if root.percent is None and root.limit is not None:
+        if root.limit is not None:
             query = query.limit(root.limit)
         keys: list[Key] = []
         for page in self._root_pages(query, pk, root):
-            if root.percent is not None:
-                page = self._chosen(name, page, root.percent)
             keys += page
-            if root.limit is not None and len(keys) >= root.limit:
-                return keys[: root.limit]
         return keys
 
     def _root_pages(self, query: sa.Select, pk: list[sa.Column], root: Root) -> Iterator[list[Key]]:
-        """A root's primary keys in key order, a page at a time (keyset): a percent root
-        reads its table's keys once without holding them all."""
+        """A root's primary keys in key order, a page at a time (keyset), so no single
+        result holds more than a page."""
+        if root.limit is not None:
+            yield list(self._stream(query, f"root {root.table}", root))
+            return
         after: Key | None = None
         while True:
             page = query if after is None else query.where(sa.tuple_(*pk) > sa.tuple_(*after))
-            if root.limit is None or root.percent is not None:
-                page = page.limit(ROOT_PAGE)
-            rows = list(self._stream(page, f"root {root.table}", root))
+            rows = list(self._stream(page.limit(ROOT_PAGE), f"root {root.table}", root))
             yield rows
-            if len(rows) < ROOT_PAGE or (root.limit is not None and root.percent is None):
+            if len(rows) < ROOT_PAGE:
                 return
             after = rows[-1]
 
-    def _chosen(self, name: str, keys: list[Key], percent: float) -> list[Key]:
-        """The keys whose keyed hash (BLAKE2b's keyed mode, a MAC) of table and primary key
-        falls under ``percent``: the same rows on every run with the same key, other rows
-        with another key."""
-        below, secret, prefix = percent / 100 * 2**64, self.key, name
-        chosen = []
-        for key in keys:
-            text = prefix + "".join(f"\x1f{v}" for v in key)
-            digest = blake2b(text.encode("utf-8", "surrogatepass"), key=secret, digest_size=8)
-            if int.from_bytes(digest.digest(), "big") < below:
-                chosen.append(key)
-        return chosen
+    def _chosen(self, name: str, pk: list[sa.Column], percent: float) -> sa.ColumnElement:
+        """The SQL condition of a ``percent`` root: SHA-256 of a salt and the primary key,
+        read as a 52-bit number, falls under ``percent`` of 2**52. The salt is derived one
+        way from the run's key (keyed BLAKE2b of the table's name), so the same key chooses
+        the same rows on every run and another key other rows, while the key itself never
+        reaches SQL, logs or receipts (docs/subsetting.md). The database hashes its own
+        keys: only the chosen ones travel."""
+        salt = blake2b(name.encode(), key=self.key, digest_size=16).hexdigest()
+        text: sa.ColumnElement = sa.literal(salt, sa.String)
+        for column in pk:
+            text = text + sa.literal("/", sa.String) + sa.cast(column, sa.String)
+        below = sa.literal(int(percent / 100 * 2**HASH_BITS), sa.BigInteger)
+        return subset_hash(self.conn, text) < below
 
     # -- queries -------------------------------------------------------------------------
     def _edge_expr(self, table: sa.Table, edge: Edge) -> list[sa.ColumnElement]:
@@ -374,6 +375,33 @@ def in_keys(dialect: str, columns: list[sa.ColumnElement], chunk: list[Key]) -> 
             return column == sa.any_(array)
         return column.in_(values)
     return sa.tuple_(*columns).in_(chunk)
+
+
+def subset_hash(conn: Connection, text: sa.ColumnElement) -> sa.ColumnElement:
+    """The first 52 bits of SHA-256 of ``text`` (UTF-8) as an integer, on every engine: the
+    same number for the same text, so an integer key is chosen alike on all three."""
+    dialect = conn.dialect.name
+    hex_digits = HASH_BITS // 4
+    if dialect == "postgresql":
+        digest = sa.func.sha256(sa.func.convert_to(text, "UTF8"))
+        head = sa.literal("x", sa.String) + sa.func.left(sa.func.encode(digest, "hex"), hex_digits)
+        return sa.cast(sa.cast(head, postgresql.BIT(HASH_BITS)), sa.BigInteger)
+    if dialect in ("mysql", "mariadb"):
+        head = sa.func.left(sa.func.sha2(text, 256), hex_digits)
+        return sa.cast(sa.func.conv(head, 16, 10), sa.BigInteger)
+    conn.connection.driver_connection.create_function(
+        "sz_subset_hash", 1, _sqlite_subset_hash, deterministic=True
+    )
+    return sa.func.sz_subset_hash(text, type_=sa.BigInteger)
+
+
+def _sqlite_subset_hash(text: str | None) -> int | None:
+    """SQLite has no SHA-256 of its own: the same number, computed for it by the tool."""
+    if text is None:
+        return None
+    return int.from_bytes(sha256(text.encode("utf-8", "surrogatepass")).digest()[:7], "big") >> (
+        56 - HASH_BITS
+    )
 
 
 def chunks(keys: list[Key]) -> Iterator[list[Key]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from hashlib import blake2b, sha256
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,34 @@ def test_a_cycle_of_not_null_keys_loads_whole(cycle_world: SubsetWorld) -> None:
     assert staff == {7: 4, 40: 1, 10: 3, 30: 3}
     assert stores == {4: 40, 1: 10, 3: 30}
     assert tickets == 0  # nothing roots or follows into the rest
+
+
+def test_a_percent_root_chooses_by_the_documented_hash_and_keeps_the_key_out_of_sql(
+    sworld: SubsetWorld,
+) -> None:
+    """The database hashes its own keys (docs/subsetting.md): SHA-256 of a salt derived from
+    the key and the primary key; the key itself is in no statement or parameter."""
+    subset = SUBSET.replace(
+        """- {table: tickets, where: "created_at >= '2026-03-01'"}""",
+        "- {table: tickets, percent: 30}",
+    )
+    settings = load_settings(sworld.config(subset))
+    key = b"subset-test-key-0123456789abcdef"
+    statements: list[str] = []
+    source = SqlSource("app", sworld.prod_url)
+    with source.snapshot():
+        sa.event.listen(
+            source.connection, "before_cursor_execute", lambda *a: statements.append(repr(a[2:4]))
+        )
+        tables = source.reflect()
+        graph = build_graph(settings.subset.sql["app"], [t.info for t in tables])
+        plan = compute_subset(source.connection, graph, tables, key)
+    salt = blake2b(b"tickets", key=key, digest_size=16).hexdigest()
+    chosen = {
+        (t["id"],)
+        for t in sworld.data["tickets"]
+        if int(sha256(f"{salt}/{t['id']}".encode()).hexdigest()[:13], 16) < 0.3 * 2**52
+    }
+    assert plan.tables["tickets"].reasons["root 30%"] == len(chosen) > 0
+    assert chosen <= plan.tables["tickets"].keys
+    assert statements and not any(key.hex() in s or key.decode() in s for s in statements)
