@@ -200,7 +200,7 @@ def dangling(database: str) -> int:
 
 
 def bench(rows: int, with_full: bool) -> None:
-    tag = f"subset_bench_{secrets.token_hex(3)}"
+    tag = f"{os.environ.get('BENCH_DB_PREFIX', '')}subset_bench_{secrets.token_hex(3)}"
     made: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -254,7 +254,7 @@ def _row(run: dict) -> dict:
 
 def sample(source: str, subset_file: Path) -> None:
     """One subset of an existing database (e.g. Pagila) against its full snapshot."""
-    tag = f"subset_bench_{secrets.token_hex(3)}"
+    tag = f"{os.environ.get('BENCH_DB_PREFIX', '')}subset_bench_{secrets.token_hex(3)}"
     rules = keep_rules(source)
     try:
         with tempfile.TemporaryDirectory() as tmp:
