@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,9 +313,14 @@ class SqlSource:
         if kept is None:
             yield from self._batches(source_table, batch_size, Slice())
             return
-        for start in range(0, len(kept.keys), KEY_CHUNK):
-            chunk = kept.keys[start : start + KEY_CHUNK]
-            yield from self._batches(source_table, batch_size, Slice(chunk, kept.nulled))
+        frames = (
+            frame
+            for start in range(0, len(kept.keys), KEY_CHUNK)
+            for frame in self._batches(
+                source_table, batch_size, Slice(kept.keys[start : start + KEY_CHUNK], kept.nulled)
+            )
+        )
+        yield from regroup(frames, batch_size)
 
     def _batches(
         self, source_table: SourceTable, batch_size: int, part: Slice
@@ -595,6 +600,22 @@ def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:
     if isinstance(sql_type, sa.Time) and sql_type.timezone:
         return True
     return not isinstance(sql_type, PG_NATIVE)
+
+
+def regroup(frames: Iterable[pl.DataFrame], batch_size: int) -> Iterator[pl.DataFrame]:
+    """A subset's frames (one or more per chunk of keys) joined up to ``batch_size`` rows, so
+    masking and loading see batches as large as a full run's; frames of different column
+    types (a chunk typed otherwise by ``to_frame``) are never joined."""
+    pending: list[pl.DataFrame] = []
+    rows = 0
+    for frame in frames:
+        if pending and (rows + frame.height > batch_size or frame.schema != pending[0].schema):
+            yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
+            pending, rows = [], 0
+        pending.append(frame)
+        rows += frame.height
+    if pending:
+        yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
 
 
 def to_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
