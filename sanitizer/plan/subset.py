@@ -195,7 +195,7 @@ class Closure:
                 cols = [table.c[c] for c in edge.parent_columns]
                 values = {tuple(r) for r in self._by_keys(table, keys, cols)}
                 values = {v for v in values if all(x is not None for x in v)}
-            found = self._lookup(edge.child, edge.columns, values, edge.when)
+            found = self._lookup(edge.child, edge.columns, values, edge.when, edge.limit)
             new = child.add(found, f"follow {edge.label()}")
             self.pending_up[edge.child] |= new
             self.pending_down[edge.child] |= found - self.followed[edge.child]
@@ -267,9 +267,15 @@ class Closure:
             yield from self._stream(query, f"reading {table.name}")
 
     def _lookup(
-        self, name: str, columns: tuple[str, ...], values: set[Key], when: str | None = None
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        values: set[Key],
+        when: str | None = None,
+        limit: int | None = None,
     ) -> set[Key]:
-        """Primary keys of ``name``'s rows whose ``columns`` hold one of ``values``."""
+        """Primary keys of ``name``'s rows whose ``columns`` hold one of ``values``; with
+        ``limit``, only the first that many per value, in primary-key order."""
         table = self.sa_tables[name]
         pk = [table.c[c] for c in self.graph.tables[name].primary_key]
         cols = [table.c[c] for c in columns]
@@ -278,6 +284,8 @@ class Closure:
             query = sa.select(*pk).where(in_keys(self.dialect, cols, chunk))
             if when is not None:
                 query = query.where(sa.literal_column(f"({when})"))
+            if limit is not None:
+                query = first_per_parent(query, pk, cols, limit)
             found |= {tuple(r) for r in self._stream(query, f"looking up {name}")}
         return found
 
@@ -375,6 +383,16 @@ def in_keys(dialect: str, columns: list[sa.ColumnElement], chunk: list[Key]) -> 
             return column == sa.any_(array)
         return column.in_(values)
     return sa.tuple_(*columns).in_(chunk)
+
+
+def first_per_parent(
+    query: sa.Select, pk: list[sa.Column], parent: list[sa.Column], limit: int
+) -> sa.Select:
+    """``query``'s rows, at most ``limit`` per value of ``parent``, the first in primary-key
+    order (a window function: PostgreSQL, MySQL 8/MariaDB 10.2, SQLite 3.25 have it)."""
+    number = sa.func.row_number().over(partition_by=parent, order_by=pk).label("sz_n")
+    ranked = query.add_columns(number).subquery("sz_ranked")
+    return sa.select(*[ranked.c[c.name] for c in pk]).where(ranked.c.sz_n <= limit)
 
 
 def subset_hash(conn: Connection, text: sa.ColumnElement) -> sa.ColumnElement:

@@ -9,10 +9,10 @@ and the virtual ``references:`` of the config (plain, inside a JSON column, or p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sanitizer.config.keys import did_you_mean
-from sanitizer.config.subset_settings import ColumnName, Reference, SqlSubset
+from sanitizer.config.subset_settings import ColumnName, Follow, Reference, SqlSubset
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.schema import TableInfo
@@ -32,11 +32,13 @@ class Edge:
     path: str | None = None
     when: str | None = None
     declared: bool = True
+    limit: int | None = None  # a follow edge's children per parent row (first in key order)
 
     def label(self) -> str:
         cols = ",".join(self.columns)
         text = f"{self.child}.{cols}" if len(self.columns) == 1 else f"{self.child}.({cols})"
-        return text + (f" {self.path}" if self.path else "") + (" (when)" if self.when else "")
+        text += (f" {self.path}" if self.path else "") + (" (when)" if self.when else "")
+        return text + (f" (at most {self.limit} per parent)" if self.limit else "")
 
 
 @dataclass
@@ -158,7 +160,7 @@ def _reference(
 
 
 def _follow(
-    name: ColumnName, graph: SubsetGraph, table: TableOf, errors: list[ConfigError]
+    name: Follow, graph: SubsetGraph, table: TableOf, errors: list[ConfigError]
 ) -> Edge | None:
     child = table(name, name.where)
     if child is None:
@@ -190,7 +192,7 @@ def _follow(
             )
         )
         return None
-    return plain[0]
+    return replace(plain[0], limit=name.limit)
 
 
 def _check_keys(graph: SubsetGraph, errors: list[ConfigError]) -> None:

@@ -310,3 +310,23 @@ def documented_hash(world: SubsetWorld, text: str) -> int:
             query = sa.text("SELECT hashtextextended(:t, 0) & (2 ^ 52 - 1)::bigint")
             return int(conn.execute(query, {"t": text}).scalar_one())
     return int(sha256(text.encode()).hexdigest()[:13], 16)
+
+
+def test_a_follow_limit_keeps_the_first_children_per_parent(sworld: SubsetWorld) -> None:
+    """``{edge: …, limit: N}``: at most N children per parent row, the first in key order
+    (a composite key too), every reference still resolving."""
+    subset = SUBSET.replace(
+        "follow: [messages.ticket_id, ticket_tags.ticket_id,",
+        "follow: [{edge: messages.ticket_id, limit: 1}, {edge: ticket_tags.ticket_id, limit: 1},",
+    )
+    receipt = snapshot(sworld, sworld.config(subset))
+    assert receipt.status == "succeeded"
+    staging = sworld.staging()
+    assert dangling(staging) == []
+    limits = {("messages", "ticket_id"): 1, ("ticket_tags", "ticket_id"): 1}
+    want = expected(sworld.data, limits=limits)
+    for table, kept in want.items():
+        assert keys(staging[table], table) == kept, table
+    assert len(want["messages"]) < len(expected(sworld.data)["messages"])
+    path = receipt.subset["app"]["tables"]["messages"]["path"]
+    assert "follow messages.ticket_id (at most 1 per parent)" in path
