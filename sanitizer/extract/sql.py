@@ -437,17 +437,28 @@ class SqlSource:
             transient=True,
         )
 
+    def only_tables(self, tables: list[SourceTable]) -> frozenset[str]:
+        """The tables read without their inheritance children (PostgreSQL ``ONLY``): a
+        subset looks their keys up the same way (docs/subsetting.md)."""
+        default = self._default() if self.dialect == "postgresql" else ""
+        return frozenset(
+            t.info.name for t in tables if (t.table.schema or default, t.table.name) in self._only
+        )
+
     def kept_values(self, source_table: SourceTable, column: str) -> frozenset[str]:
         """One column's distinct values over the rows a run reads (a subset's kept rows, or
         all), as text: what objects and vectors follow (docs/subsetting.md)."""
         table = source_table.table
         col = table.c[column]
         kept = self.filters.get(source_table.info.name)
-        queries = [sa.select(col).distinct()]
+        select = sa.select(col).select_from(table)
+        if (table.schema or self._default(), table.name) in self._only:
+            select = select.with_hint(table, "ONLY", "postgresql")  # as the run reads it
+        queries = [select.distinct()]
         if kept is not None:
             pk = [table.c[c.name] for c in table.primary_key.columns]
             queries = [
-                sa.select(col).where(_keys_in(pk, kept.keys[at : at + KEY_CHUNK]))
+                select.where(_keys_in(pk, kept.keys[at : at + KEY_CHUNK]))
                 for at in range(0, len(kept.keys), KEY_CHUNK)
             ]
         values: set[str] = set()

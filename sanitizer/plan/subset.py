@@ -97,11 +97,17 @@ class Closure:
     """Runs the closure of one graph on the source's snapshot connection."""
 
     def __init__(
-        self, conn: Connection, graph: SubsetGraph, tables: list[SourceTable], key: bytes
+        self,
+        conn: Connection,
+        graph: SubsetGraph,
+        tables: list[SourceTable],
+        key: bytes,
+        only: frozenset[str] = frozenset(),
     ) -> None:
         self.conn = conn
         self.graph = graph
         self.sa_tables = {t.info.name: t.table for t in tables}
+        self.only_tables = {t.table for t in tables if t.info.name in only}
         self.dialect = conn.dialect.name
         self.key = key  # the run's subset subkey: never in SQL text, logs or errors
         self.state: dict[str, TableSubset] = {}
@@ -204,7 +210,7 @@ class Closure:
     def _root_keys(self, name: str, root: Root) -> list[Key]:
         table = self.sa_tables[name]
         pk = [table.c[c] for c in self.graph.tables[name].primary_key]
-        query = sa.select(*pk)
+        query = self._select(table, pk)
         if root.where_sql is not None:
             query = query.where(sa.literal_column(f"({root.where_sql})"))
         if root.percent is not None:
@@ -253,7 +259,7 @@ class Closure:
     def _all_values(self, edge: Edge) -> set[Key]:
         """A passthrough table's distinct values for an edge (every row is kept)."""
         table = self.sa_tables[edge.child]
-        query = sa.select(*self._edge_expr(table, edge)).distinct()
+        query = self._select(table, self._edge_expr(table, edge)).distinct()
         rows = self._stream(query, f"reading {edge.label()}")
         return {tuple(r) for r in rows if all(v is not None for v in r)}
 
@@ -263,7 +269,7 @@ class Closure:
         """``exprs`` for the rows of these primary keys, a chunk of keys per query."""
         pk = [table.c[c.name] for c in table.primary_key.columns]
         for chunk in chunks(sorted(keys, key=sort_key)):
-            query = sa.select(*exprs).where(in_keys(self.dialect, pk, chunk))
+            query = self._select(table, exprs).where(in_keys(self.dialect, pk, chunk))
             yield from self._stream(query, f"reading {table.name}")
 
     def _lookup(
@@ -281,13 +287,21 @@ class Closure:
         cols = [table.c[c] for c in columns]
         found: set[Key] = set()
         for chunk in chunks(sorted(values, key=sort_key)):
-            query = sa.select(*pk).where(in_keys(self.dialect, cols, chunk))
+            query = self._select(table, pk).where(in_keys(self.dialect, cols, chunk))
             if when is not None:
                 query = query.where(sa.literal_column(f"({when})"))
             if limit is not None:
                 query = first_per_parent(query, pk, cols, limit)
             found |= {tuple(r) for r in self._stream(query, f"looking up {name}")}
         return found
+
+    def _select(self, table: sa.Table, columns: list[sa.ColumnElement]) -> sa.Select:
+        """``SELECT columns FROM table``; ``FROM ONLY`` for a PostgreSQL inheritance parent,
+        whose children are tables of their own (the run reads it ``ONLY`` too)."""
+        query = sa.select(*columns).select_from(table)
+        if table in self.only_tables:
+            query = query.with_hint(table, "ONLY", "postgresql")
+        return query
 
     def _typed(self, edge: Edge, value: Key) -> Key | None:
         """A value from a JSON path is text: as the parent column's type (None if not one)."""
@@ -303,7 +317,7 @@ class Closure:
         return (text,)
 
     def _count(self, name: str) -> int:
-        query = sa.select(sa.func.count()).select_from(self.sa_tables[name])
+        query = self._select(self.sa_tables[name], [sa.func.count()])
         return int(next(iter(self._stream(query, f"counting {name}")))[0])
 
     def _stream(self, query: sa.Select, doing: str, root: Root | None = None) -> Iterator[tuple]:
@@ -343,10 +357,15 @@ def _fetch(conn: Connection, query: sa.Select) -> list[tuple]:
 
 
 def compute_subset(
-    conn: Connection, graph: SubsetGraph, tables: list[SourceTable], key: bytes
+    conn: Connection,
+    graph: SubsetGraph,
+    tables: list[SourceTable],
+    key: bytes,
+    only: frozenset[str] = frozenset(),
 ) -> SubsetPlan:
-    """The subset of one source: every table's kept primary keys (see the module doc)."""
-    return Closure(conn, graph, tables, key).run()
+    """The subset of one source: every table's kept primary keys (see the module doc);
+    ``only``: the tables read without their inheritance children (``SqlSource.only_tables``)."""
+    return Closure(conn, graph, tables, key, only).run()
 
 
 def edge_values(

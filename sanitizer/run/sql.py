@@ -112,7 +112,8 @@ class SqlPart:
         if self.graph is None:
             return
         key = ctx.keyring.subkey("subset")
-        self.subset = compute_subset(self.source.connection, self.graph, self.tables, key)
+        only = self.source.only_tables(self.tables)
+        self.subset = compute_subset(self.source.connection, self.graph, self.tables, key, only)
         for name, share in self.subset.tables.items():
             if share.mode == "keys":
                 keys = sorted(share.keys, key=sort_key)
