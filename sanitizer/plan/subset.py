@@ -29,6 +29,7 @@ from sanitizer.stores.sql import psycopg_errors, reason
 
 ROOT_PAGE = 50_000  # a root's keys per query, in key order
 CHUNK = 500  # keys per lookup: well under every engine's bind-parameter limit
+ARRAY_CHUNK = 5000  # one-column keys per PostgreSQL lookup (a single array parameter)
 HASH_BITS = 52  # a percent root's hash, as a number: exact in MySQL's doubles too
 Key = tuple
 
@@ -201,7 +202,7 @@ class Closure:
                 cols = [table.c[c] for c in edge.parent_columns]
                 values = {tuple(r) for r in self._by_keys(table, keys, cols)}
                 values = {v for v in values if all(x is not None for x in v)}
-            found = self._lookup(edge.child, edge.columns, values, edge.when, edge.limit)
+            found = self._lookup(edge.child, edge.columns, values, edge.when, edge.limit, edge.path)
             new = child.add(found, f"follow {edge.label()}")
             self.pending_up[edge.child] |= new
             self.pending_down[edge.child] |= found - self.followed[edge.child]
@@ -268,7 +269,7 @@ class Closure:
     ) -> Iterator[tuple]:
         """``exprs`` for the rows of these primary keys, a chunk of keys per query."""
         pk = [table.c[c.name] for c in table.primary_key.columns]
-        for chunk in chunks(sorted(keys, key=sort_key)):
+        for chunk in chunks(ordered(keys), self._chunk(pk)):
             query = self._select(table, exprs).where(in_keys(self.dialect, pk, chunk))
             yield from self._stream(query, f"reading {table.name}")
 
@@ -279,14 +280,20 @@ class Closure:
         values: set[Key],
         when: str | None = None,
         limit: int | None = None,
+        path: str | None = None,
     ) -> set[Key]:
         """Primary keys of ``name``'s rows whose ``columns`` hold one of ``values``; with
-        ``limit``, only the first that many per value, in primary-key order."""
+        ``limit``, only the first that many per value, in primary-key order; with ``path``,
+        the text at that JSON path of the one column, compared with the values as text (no
+        index serves it: each chunk of values scans the table)."""
         table = self.sa_tables[name]
         pk = [table.c[c] for c in self.graph.tables[name].primary_key]
-        cols = [table.c[c] for c in columns]
+        cols: list[sa.ColumnElement] = [table.c[c] for c in columns]
+        if path is not None:
+            cols = [sa.cast(json_path(self.dialect, cols[0], path), sa.String)]
+            values = {(str(v[0]),) for v in values}
         found: set[Key] = set()
-        for chunk in chunks(sorted(values, key=sort_key)):
+        for chunk in chunks(ordered(values), self._chunk(cols)):
             query = self._select(table, pk).where(in_keys(self.dialect, cols, chunk))
             if when is not None:
                 query = query.where(sa.literal_column(f"({when})"))
@@ -294,6 +301,11 @@ class Closure:
                 query = first_per_parent(query, pk, cols, limit)
             found |= {tuple(r) for r in self._stream(query, f"looking up {name}")}
         return found
+
+    def _chunk(self, columns: list) -> int:
+        """Keys per lookup: on PostgreSQL one column's keys go as one array parameter
+        (``in_keys``), so a chunk can be ten times larger and take a tenth of the trips."""
+        return ARRAY_CHUNK if self.dialect == "postgresql" and len(columns) == 1 else CHUNK
 
     def _select(self, table: sa.Table, columns: list[sa.ColumnElement]) -> sa.Select:
         """``SELECT columns FROM table``; ``FROM ONLY`` for a PostgreSQL inheritance parent,
@@ -442,9 +454,19 @@ def _sqlite_subset_hash(text: str | None) -> int | None:
     )
 
 
-def chunks(keys: list[Key]) -> Iterator[list[Key]]:
-    for start in range(0, len(keys), CHUNK):
-        yield keys[start : start + CHUNK]
+def chunks(keys: list[Key], size: int = CHUNK) -> Iterator[list[Key]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def ordered(keys: Iterable[Key]) -> list[Key]:
+    """Keys in ``sort_key`` order: the plain tuple order when the keys compare (one type per
+    column: the same order, without building a sort key per key), else ``sort_key``'s."""
+    keys = list(keys)
+    try:
+        return sorted(keys)
+    except TypeError:
+        return sorted(keys, key=sort_key)
 
 
 def sort_key(key: Key) -> tuple:

@@ -330,3 +330,20 @@ def test_a_follow_limit_keeps_the_first_children_per_parent(sworld: SubsetWorld)
     assert len(want["messages"]) < len(expected(sworld.data)["messages"])
     path = receipt.subset["app"]["tables"]["messages"]["path"]
     assert "follow messages.ticket_id (at most 1 per parent)" in path
+
+
+def test_a_json_path_reference_is_followed_downward(sworld: SubsetWorld) -> None:
+    """``follow: [events.payload]`` with ``{from: events.payload, path: "$.user.id", to:
+    users.id}``: the events whose payload names a followed user come in, and only those."""
+    subset = SUBSET.replace(
+        """- {table: tickets, where: "created_at >= '2026-03-01'"}""",
+        """- {table: users, where: "id <= 3"}""",
+    ).replace("follow: [messages.ticket_id,", "follow: [events.payload, messages.ticket_id,")
+    receipt = snapshot(sworld, sworld.config(subset))
+    assert receipt.status == "succeeded"
+    staging = sworld.staging()
+    assert dangling(staging) == []
+    want = {e["id"] for e in sworld.data["events"] if json.loads(e["payload"])["user"]["id"] <= 3}
+    assert want and {e["id"] for e in staging["events"]} == want
+    path = receipt.subset["app"]["tables"]["events"]["path"]
+    assert path.startswith("follow events.payload $.user.id (")
