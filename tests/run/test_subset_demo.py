@@ -172,3 +172,37 @@ def test_only_the_kept_contacts_memories_reach_staging(demo: DemoSubset) -> None
 def test_the_same_run_twice_gives_the_same_staging(demo: DemoSubset) -> None:
     assert demo.second.returncode == 0, demo.second.stderr[-3000:]
     assert demo.first_digest == demo.second_digest
+
+
+def rules_check(config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SANITIZE), "rules", "check", "--config", str(config)],
+        cwd=config.parent.parent,
+        env=cli_env(KEY),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_rules_check_validates_the_demo_subset_offline(tmp_path: Path) -> None:
+    """``sanitize rules check`` checks demo/subset.yaml, follow limits included, against the
+    committed schema snapshot (rules/_schema.yaml) without production."""
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "rules").symlink_to(ROOT / "rules")
+    config = tmp_path / "demo" / "subset.yaml"
+    text = (ROOT / "demo" / "subset.yaml").read_text(encoding="utf-8")
+    limited = text.replace(" messages.ticket_id,", " {edge: messages.ticket_id, limit: 5},")
+    assert limited != text
+    config.write_text(limited, encoding="utf-8")
+    result = rules_check(config)
+    assert result.returncode == 0, result.stdout + result.stderr
+    config.write_text(limited.replace("limit: 5}", "limit: 0}"), encoding="utf-8")
+    result = rules_check(config)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "follow messages.ticket_id: limit must be a positive whole number" in said
+    assert "subset.yaml:" in said
+    config.write_text(limited.replace("limit: 5}", "limit: 5, egde: x}"), encoding="utf-8")
+    result = rules_check(config)
+    assert "did you mean 'edge'" in result.stdout + result.stderr
