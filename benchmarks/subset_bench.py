@@ -1,11 +1,12 @@
 """Subset benchmark (issue 15): a 1% root subset of a PostgreSQL production with cycles,
 against full snapshots, in the same run on the same machine.
 
-It builds, on the local PostgreSQL (BENCH_PG_URL, default postgres@127.0.0.1:5432), a
-production of BENCH_SUBSET_ROWS rows (default 200,000; the issue's goal is measured at
-10,000,000) over four tables with a cycle and a self-reference — tenants.owner_id ↔
-users.tenant_id, users.manager_id, tickets, messages — and times, each in its own process
-(so peak memory is that run's):
+It builds, on the local PostgreSQL (BENCH_PG_URL, default postgres@127.0.0.1:5432; the names
+of the databases it creates start with BENCH_DB_PREFIX, default none), a production of
+BENCH_SUBSET_ROWS rows (default 200,000; the issue's goal is measured at 10,000,000) over
+four tables with a cycle and a self-reference — tenants.owner_id ↔ users.tenant_id,
+users.manager_id, tickets, messages — and times, each in its own process (so peak memory is
+that run's):
 
 - subset: ``percent: 1`` of tickets, following messages.ticket_id, everything they need;
 - small full: a full snapshot of a production generated the same way with about as many rows
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 KEY = "subset-bench-key-0123456789abcdef"
 SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "")  # the databases it creates (and drops)
 
 DDL = """
 CREATE TABLE tenants (id int PRIMARY KEY, name text NOT NULL, owner_id int);
@@ -200,7 +202,7 @@ def dangling(database: str) -> int:
 
 
 def bench(rows: int, with_full: bool) -> None:
-    tag = f"{os.environ.get('BENCH_DB_PREFIX', '')}subset_bench_{secrets.token_hex(3)}"
+    tag = f"{PREFIX}subset_bench_{secrets.token_hex(3)}"
     made: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -254,7 +256,7 @@ def _row(run: dict) -> dict:
 
 def sample(source: str, subset_file: Path) -> None:
     """One subset of an existing database (e.g. Pagila) against its full snapshot."""
-    tag = f"{os.environ.get('BENCH_DB_PREFIX', '')}subset_bench_{secrets.token_hex(3)}"
+    tag = f"{PREFIX}subset_bench_{secrets.token_hex(3)}"
     rules = keep_rules(source)
     try:
         with tempfile.TemporaryDirectory() as tmp:
