@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable
 from functools import cache
 
+import numpy as np
+import polars as pl
 from faker import Faker
 
 from sanitizer.mask import geometry
@@ -117,6 +119,60 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
     if not orig_local:  # "@corp.com": no local part, so the tag goes below the reserved domain
         return f"@{draw.token(8)}.{domain}"
     return f"{local}@{domain}"
+
+
+B32_LOWER = np.array(list("abcdefghijklmnopqrstuvwxyz234567"), dtype="<U1")
+
+
+@cache
+def _email_names() -> tuple[pl.Series, pl.Series] | None:
+    """The first and last names as :func:`_local_part` writes them (lower case, letters and
+    dots only); None if a name is not ASCII, where cleaning the parts apart could differ."""
+    firsts, lasts = _pool("first_names"), _pool("last_names")
+    if not all(name.isascii() for name in (*firsts, *lasts)):
+        return None
+    clean = [[re.sub(r"[^a-z.]", "", name.lower()) for name in pool] for pool in (firsts, lasts)]
+    return pl.Series(clean[0], dtype=pl.String), pl.Series(clean[1], dtype=pl.String)
+
+
+def bulk_emails(texts: list[str], digests: list[bytes]) -> list[str | None]:
+    """:func:`fake_email` of many originals at once, shaped as ``take_shape`` shapes them:
+    the usual ``local@domain.tld`` without surrounding whitespace is drawn in numpy and
+    polars from the same digest bytes a :class:`Draw` would read (first name 0-4, last name
+    4-8, tag 8-13, domain 13-17); None where the one-at-a-time path must decide (another
+    layout, or a fake equal to its original, which that path re-draws)."""
+    names = _email_names()
+    if names is None or not texts:
+        return [None] * len(texts)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(texts), -1)
+    firsts, lasts = names
+
+    def below(at: int, n: int) -> np.ndarray:
+        return np.ascontiguousarray(raw[:, at : at + 4]).view(">u4")[:, 0].astype(np.int64) % n
+
+    tag = np.zeros(len(texts), dtype=np.int64)
+    for byte in range(8, 13):
+        tag = (tag << 8) | raw[:, byte]
+    chars = np.empty((len(texts), 8), dtype="<U1")
+    for i in range(8):
+        chars[:, i] = B32_LOWER[(tag >> (35 - 5 * i)) & 31]
+    fakes = pl.DataFrame(
+        {
+            "first": firsts.gather(below(0, len(firsts))),
+            "last": lasts.gather(below(4, len(lasts))),
+            "tag": chars.view("<U8")[:, 0],
+            "domain": pl.Series(EMAIL_DOMAINS).gather(below(13, len(EMAIL_DOMAINS))),
+        }
+    ).select(pl.concat_str("first", pl.lit("."), "last", pl.lit("."), "tag", pl.lit("@"), "domain"))
+    out: list[str | None] = []
+    for text, fake in zip(texts, fakes.to_series().to_list(), strict=True):
+        at = text.rfind("@")
+        usual = at > 0 and "." in text[at + 1 :] and text == text.strip()
+        if usual and fake.casefold() != text.casefold():
+            out.append(fake.upper() if text.isupper() else fake)
+        else:
+            out.append(None)
+    return out
 
 
 def fake_username(original: str, draw: Draw, key: bytes) -> str:

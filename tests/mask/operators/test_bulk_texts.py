@@ -20,7 +20,9 @@ from sanitizer.mask.operators.base import (
     mask_series,
     mask_uniques,
 )
-from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.fakes import fake_email
+from sanitizer.mask.operators.fake import _generate, take_shape
+from sanitizer.mask.pseudonyms import Keyring, normalize
 from sanitizer.schema import ColumnInfo
 
 WHERE = Location("rules/app.yaml", 3)
@@ -107,3 +109,41 @@ def test_shift_date_bulk_on_any_timestamp(moment, sep):
     short = text.replace(":00", "", 1) if text.endswith(":00") else text  # +05:00 -> +05
     bulk, each = _both(STAMPTZ, [text, short])
     assert bulk == each
+
+
+EMAILS = [
+    "user1@corp1.com",
+    "Jane.Doe@Example.COM",
+    "JANE@CORP.COM",
+    "  padded@corp.com ",
+    "no-at-sign",
+    "jane@",
+    "@corp.com",
+    "a@b@corp.com",
+    "jane@localhost",
+    "Ünïcödé@bücher.de",
+    "straße@corp.de",
+    "line\nbreak@corp.com",
+    "x" * 300 + "@corp.com",
+]
+
+
+def _emails_one_at_a_time(values: list[str], ctx: MaskContext) -> list[str]:
+    """What fake: email made of each value before the bulk path (take_shape of _generate)."""
+    texts = [str(v) for v in values]
+    digests = ctx.keyring.digests("email", [normalize("email", t) for t in texts])
+    key = ctx.keyring.subkey("format")
+    return [
+        take_shape(t, _generate(fake_email, t.strip(), d, key))
+        for t, d in zip(texts, digests, strict=True)
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.emails(), st.text(max_size=30)), max_size=30, unique=True))
+def test_fake_email_bulk_equals_one_at_a_time(generated):
+    column = ColumnInfo("email", "string", "TEXT")
+    op = parse_rule({"fake": "email"}, WHERE)
+    ctx = MaskContext(_keyring(), column)
+    values = [v for v in dict.fromkeys(EMAILS + generated) if v.strip()]
+    assert op.mask_values(values, ctx) == _emails_one_at_a_time(values, ctx)
