@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -21,7 +22,7 @@ from faker import Faker
 
 from sanitizer.mask import geometry
 from sanitizer.mask.fpe import scramble
-from sanitizer.mask.pseudonyms import Draw
+from sanitizer.mask.pseudonyms import Draw, digits_of
 
 FakeFn = Callable[[str, Draw, bytes], str]
 
@@ -186,7 +187,7 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
     North American numbers get 555-01XX (reserved for fiction); UK numbers Ofcom's drama range
     07700 900XXX; elsewhere the subscriber part starts with 555 after the kept country code.
     """
-    digits = [ch for ch in original if ch.isdigit()]
+    digits = digits_of(original)
     if not digits:  # "unknown", "ask reception": nothing to keep the shape of, nothing copied
         return scramble(original, key, "phone")
     country = _country_code(original, len(digits))
@@ -195,19 +196,33 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
     if code in ("1", "") and national in (10, 7):
         body = str(2 + draw.below(8)) + draw.digits(2) if national == 10 else ""
         body += "55501" + draw.digits(2)
-    elif code == "44" or (not country and national == 11 and "".join(digits[:2]) == "07"):
+    elif code == "44" or (not country and national == 11 and digits[:2] == "07"):
         body = ("7700900" if country else "07700900") + draw.digits(3)
     else:
         body = "555" + draw.digits(max(0, national - 3))
-    new_digits = iter(country + body[-national:] if national else country)
-    return "".join(next(new_digits, "0") if ch.isdigit() else ch for ch in original)
+    return refill(original, country + body[-national:] if national else country)
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def refill(original: str, digits: str) -> str:
+    """``original`` with its digits replaced by ``digits`` in order ("0" once they run out);
+    ASCII text is cut at its digits and zipped together again in C."""
+    if not original.isascii():
+        new_digits = iter(digits)
+        return "".join(next(new_digits, "0") if ch.isdigit() else ch for ch in original)
+    pieces = _DIGIT.split(original)
+    count = len(pieces) - 1
+    padded = (digits + "0" * count)[:count]
+    return "".join(chain.from_iterable(zip(pieces, padded, strict=False))) + pieces[-1]
 
 
 def _country_code(original: str, count: int) -> str:
     stripped = original.strip()
     if not stripped.startswith(("+", "00")):
         return "1" if count == 11 and stripped.startswith("1") else ""
-    digits = "".join(ch for ch in stripped if ch.isdigit())
+    digits = digits_of(stripped)
     if stripped.startswith("00"):
         digits = digits[2:]
     group = re.match(r"\+?\s*(?:00)?(\d+)", stripped)

@@ -20,9 +20,9 @@ from sanitizer.mask.operators.base import (
     mask_series,
     mask_uniques,
 )
-from sanitizer.mask.fakes import fake_email
+from sanitizer.mask.fakes import fake_email, refill
 from sanitizer.mask.operators.fake import _generate, take_shape
-from sanitizer.mask.pseudonyms import Keyring, normalize
+from sanitizer.mask.pseudonyms import Keyring, digits_of, normalize
 from sanitizer.schema import ColumnInfo
 
 WHERE = Location("rules/app.yaml", 3)
@@ -147,3 +147,19 @@ def test_fake_email_bulk_equals_one_at_a_time(generated):
     ctx = MaskContext(_keyring(), column)
     values = [v for v in dict.fromkeys(EMAILS + generated) if v.strip()]
     assert op.mask_values(values, ctx) == _emails_one_at_a_time(values, ctx)
+
+
+@given(st.text(), st.text(alphabet="0123456789", max_size=20))
+def test_refill_and_digits_of_read_digits_as_isdigit_does(original, digits):
+    """The phone (and normalize) helpers agree with the per-character definitions, Unicode
+    digits ('²', '٣') included."""
+    new = iter(digits)
+    assert refill(original, digits) == "".join(
+        next(new, "0") if ch.isdigit() else ch for ch in original
+    )
+    assert digits_of(original) == "".join(ch for ch in original if ch.isdigit())
+    ascii_text = original.encode("ascii", "ignore").decode()
+    new = iter(digits)
+    assert refill(ascii_text, digits) == "".join(
+        next(new, "0") if ch.isdigit() else ch for ch in ascii_text
+    )
