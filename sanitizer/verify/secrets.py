@@ -380,12 +380,13 @@ def frame_findings(
     frames: Iterable[pl.DataFrame],
     pending: Pending,
     binary: frozenset[str] = frozenset(),
+    first: int = 1,
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
     value, any other waits in ``pending`` for production to confirm it. Each distinct text
     is looked at once per frame; the rows holding a flagged one are found in one pass.
-    ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes."""
-    first = 1
+    ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes. Rows
+    are numbered from ``first`` (a frame read for the leak scan too starts further on)."""
     for frame in frames:
         for name, op in columns.items():
             column = frame.get_column(name)
@@ -645,13 +646,31 @@ def sweep_table(
     sweep: Sweep, target: SqlTarget, source: str, plan: TablePlan, pending: Pending
 ) -> None:
     """Every text column of one loaded shadow table (``keep`` ones included)."""
-    table = plan.table
-    kinds = (*TEXT_KINDS, BINARY)
-    texts = [name for name, column in table.columns.items() if column.kind in kinds]
+    texts = swept_columns(plan)
     if not texts:
         return
+    frames = shadow_frames(target, plan.table.name, list(plan.table.primary_key), texts)
+    sweep_frames(sweep, source, plan, frames, pending)
+
+
+def swept_columns(plan: TablePlan) -> list[str]:
+    """The columns of a shadow table the sweep reads: text, JSON, other and binary ones."""
+    kinds = (*TEXT_KINDS, BINARY)
+    return [name for name, column in plan.table.columns.items() if column.kind in kinds]
+
+
+def sweep_frames(
+    sweep: Sweep,
+    source: str,
+    plan: TablePlan,
+    frames: Iterable[pl.DataFrame],
+    pending: Pending,
+    first: int = 1,
+) -> None:
+    """:func:`sweep_table` over frames already read (holding the :func:`swept_columns`)."""
+    table, texts = plan.table, swept_columns(plan)
     binary = frozenset(n for n in texts if table.columns[n].kind == BINARY)
     keys = list(table.primary_key)
     columns = {n: plan.columns[n].operator if n in plan.columns else None for n in texts}
-    frames = shadow_frames(target, table.name, keys, texts)
-    frame_findings(sweep, f"{source}.{table.name}", keys, columns, frames, pending, binary)
+    where = f"{source}.{table.name}"
+    frame_findings(sweep, where, keys, columns, frames, pending, binary, first)

@@ -92,13 +92,24 @@ def scan_target(
     if not len(index):
         return
     for plan in plans:
-        table = plan.table
-        texts = [name for name, column in table.columns.items() if column.kind in TEXT_KINDS]
-        if not texts:
-            continue
-        keys = list(table.primary_key)
-        frames = shadow_frames(target, table.name, keys, texts)
-        scan_frames(index, report, f"{source}.{table.name}", keys, texts, frames)
+        scan_table(target, source, plan, index, report)
+
+
+def scanned_columns(plan: TablePlan) -> list[str]:
+    """The columns of a shadow table the leak scan reads: every text, JSON or other one."""
+    return [name for name, column in plan.table.columns.items() if column.kind in TEXT_KINDS]
+
+
+def scan_table(
+    target: SqlTarget, source: str, plan: TablePlan, index: LeakIndex, report: LeakReport
+) -> None:
+    """Look for indexed values in every text cell of one loaded shadow table."""
+    table, texts = plan.table, scanned_columns(plan)
+    if not texts:
+        return
+    keys = list(table.primary_key)
+    frames = shadow_frames(target, table.name, keys, texts)
+    scan_frames(index, report, f"{source}.{table.name}", keys, texts, frames)
 
 
 def shadow_frames(
@@ -186,10 +197,11 @@ def scan_frames(
     keys: list[str],
     texts: list[str],
     frames: Iterable[pl.DataFrame],
+    first: int = 1,
 ) -> None:
     """Look up each distinct text of each column once per frame; a hit is recorded as
-    ``where.column`` and the row's key values (or its number), never the value."""
-    first = 1
+    ``where.column`` and the row's key values (or its number, from ``first``), never the
+    value."""
     for frame in frames:
         for name in texts:
             column = _as_text(frame.get_column(name))
