@@ -197,10 +197,10 @@ class RunLeakCheck:
         self, shadow: SqlTarget, source: str, plan: TablePlan, texts: list[str], pending: Pending
     ) -> None:
         keys, name = list(plan.table.primary_key), plan.table.name
-        first = 1
+        first, clean = 1, dict[str, set[str]]()
         for frame in shadow_frames(shadow, name, keys, texts):
             scan_frames(self.index, self.report, f"{source}.{name}", keys, texts, [frame], first)
-            sweep_frames(self.secrets, source, plan, [frame], pending, first)
+            sweep_frames(self.secrets, source, plan, [frame], pending, first, clean)
             first += frame.height
 
     def sweep(self, sql: list[SqlRun], objects: list[ObjectRun], vectors: list[VectorRun]) -> None:

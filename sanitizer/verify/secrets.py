@@ -381,12 +381,17 @@ def frame_findings(
     pending: Pending,
     binary: frozenset[str] = frozenset(),
     first: int = 1,
+    clean: dict[str, set[str]] | None = None,
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
     value, any other waits in ``pending`` for production to confirm it. Each distinct text
     is looked at once per frame; the rows holding a flagged one are found in one pass.
     ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes. Rows
-    are numbered from ``first`` (a frame read for the leak scan too starts further on)."""
+    are numbered from ``first`` (a frame read for the leak scan too starts further on).
+    ``clean``: per column, texts an earlier frame of the table showed to hold nothing (a
+    value repeated over frames — one customer's email in many orders — is looked at once;
+    counted as looked at again, so the receipt's counts stay those of looking)."""
+    clean = {} if clean is None else clean
     for frame in frames:
         for name, op in columns.items():
             column = frame.get_column(name)
@@ -395,7 +400,13 @@ def frame_findings(
             field_name = f"{where}.{name}"
             flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
             is_binary = name in binary
+            seen = clean.setdefault(name, set())
+            if len(seen) > CLEAN_LIMIT:  # bounded memory: start again
+                seen.clear()
             for value in column.drop_nulls().unique().to_list():
+                if value in seen:
+                    sweep.scanned += 1  # what looking at a plain text again would count
+                    continue
                 text = binary_text(value) if is_binary else value
                 if not text:
                     continue
@@ -407,6 +418,8 @@ def frame_findings(
                     found.append((span_text, flag, place, fix))
                 if found:
                     flagged[value] = found
+                elif parsed_json(text) is None:  # looked at whole, once: clean
+                    seen.add(value)
             if not flagged:
                 continue
             mask = column.is_in(list(flagged))
@@ -421,6 +434,9 @@ def frame_findings(
                     else:
                         pending.add(span_text, flag, finding)
         first += frame.height
+
+
+CLEAN_LIMIT = 200_000  # texts per column remembered as clean across a table's frames
 
 
 def _text(value: object) -> str | None:
@@ -666,11 +682,13 @@ def sweep_frames(
     frames: Iterable[pl.DataFrame],
     pending: Pending,
     first: int = 1,
+    clean: dict[str, set[str]] | None = None,
 ) -> None:
-    """:func:`sweep_table` over frames already read (holding the :func:`swept_columns`)."""
+    """:func:`sweep_table` over frames already read (holding the :func:`swept_columns`);
+    ``clean`` as :func:`frame_findings` takes it, kept by the caller over a table's frames."""
     table, texts = plan.table, swept_columns(plan)
     binary = frozenset(n for n in texts if table.columns[n].kind == BINARY)
     keys = list(table.primary_key)
     columns = {n: plan.columns[n].operator if n in plan.columns else None for n in texts}
     where = f"{source}.{table.name}"
-    frame_findings(sweep, where, keys, columns, frames, pending, binary, first)
+    frame_findings(sweep, where, keys, columns, frames, pending, binary, first, clean)
