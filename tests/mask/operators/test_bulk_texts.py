@@ -4,6 +4,7 @@ work changes no result), including on the values the bulk path hands back to tha
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from sanitizer.config.yamlfile import Location
 from sanitizer.mask.codecs import TextCodec
+from sanitizer.mask.fakes import fake_email, refill
 from sanitizer.mask.operators import parse_rule
 from sanitizer.mask.operators.base import (
     MaskContext,
@@ -20,9 +22,9 @@ from sanitizer.mask.operators.base import (
     mask_series,
     mask_uniques,
 )
-from sanitizer.mask.fakes import fake_email, refill
 from sanitizer.mask.operators.fake import _generate, take_shape
-from sanitizer.mask.pseudonyms import Keyring, digits_of, normalize
+from sanitizer.mask.operators.noise import _scaled
+from sanitizer.mask.pseudonyms import Draw, Keyring, digits_of, normalize
 from sanitizer.schema import ColumnInfo
 
 WHERE = Location("rules/app.yaml", 3)
@@ -163,3 +165,25 @@ def test_refill_and_digits_of_read_digits_as_isdigit_does(original, digits):
     assert refill(ascii_text, digits) == "".join(
         next(new, "0") if ch.isdigit() else ch for ch in ascii_text
     )
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=2), max_size=40),
+    st.sampled_from([0.05, 0.1, 0.333, 0.9]),
+)
+def test_noise_factors_and_decimals_equal_one_draw_at_a_time(numbers, ratio):
+    """noise's factors (numpy over the digests) and its Decimal loop give what a Draw per
+    value and _scaled gave."""
+    column = ColumnInfo("amount", "decimal", "NUMERIC(12,2)", precision=12, scale=2)
+    op = parse_rule({"noise": {"ratio": ratio}}, WHERE)
+    ctx = MaskContext(_keyring(), column)
+    values = list(dict.fromkeys(numbers))
+    texts = [str(v) for v in values]
+    digests = ctx.keyring.digests(op.label(), texts)
+    expected = [1 + op.ratio * (2 * Draw(d).unit() - 1) for d in digests]
+    assert op.factors(texts, ctx) == expected
+    limit = Decimal("9999999999.99")
+    scaled = [_scaled(v, f, limit) for v, f in zip(values, expected, strict=True)]
+    assert op.mask_values(values, ctx) == scaled
+    assert [str(v) for v in op.mask_values(values, ctx)] == [str(v) for v in scaled]
