@@ -48,6 +48,15 @@ from sanitizer.verify.sql import (
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections
 
+SEEN_LIMIT = 200_000  # hashes of values already offered, kept to skip repeats (bounded)
+
+
+def _bound(seen: set[int]) -> None:
+    """Start ``seen`` again when full: offering a value twice changes nothing (the index, the
+    hosts and the fakes are sets, first field kept), so this only bounds memory."""
+    if len(seen) > SEEN_LIMIT:
+        seen.clear()
+
 
 class SqlRun(Protocol):
     """A SQL source's part of a run, as the secrets sweep reads it."""
@@ -102,9 +111,13 @@ class RunLeakCheck:
         self.report = LeakReport()
 
     def observe_source(self, plan: TablePlan, batch: pl.DataFrame, source: str = "") -> None:
+        """Index a production batch's tracked values (each once while ``seen`` holds it)."""
+        _bound(self.seen)
         index_batch(self.sql, plan, batch, self.seen, source)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
+        """Note the digests of a masked batch's tracked values (to forget before the scan)."""
+        _bound(self.seen_fakes)
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
             self.fakes.add(self.index.digest(value))  # type: ignore[arg-type]
         return batch
