@@ -23,7 +23,13 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.secrets import SecretsSettings
 from sanitizer.plan.objects import PlannedObject
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key
+from sanitizer.verify.leaks import (
+    HashMemo,
+    LeakIndex,
+    LeakReport,
+    first_seen,
+    verification_key,
+)
 from sanitizer.verify.objects import index_object, scan_store
 from sanitizer.verify.secrets import (
     Pending,
@@ -47,15 +53,6 @@ from sanitizer.verify.sql import (
 )
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections
-
-SEEN_LIMIT = 200_000  # hashes of values already offered, kept to skip repeats (bounded)
-
-
-def _bound(seen: set[int]) -> None:
-    """Start ``seen`` again when full: offering a value twice changes nothing (the index, the
-    hosts and the fakes are sets, first field kept), so this only bounds memory."""
-    if len(seen) > SEEN_LIMIT:
-        seen.clear()
 
 
 class SqlRun(Protocol):
@@ -106,18 +103,16 @@ class RunLeakCheck:
         self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
         self.swept: set[str] = set()  # SQL sources the scan has swept too (one read)
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
-        self.seen: set[int] = set()  # hashes of source values offered to the index
-        self.seen_fakes: set[int] = set()
+        self.seen = HashMemo()  # hashes of source values offered to the index
+        self.seen_fakes = HashMemo()
         self.report = LeakReport()
 
     def observe_source(self, plan: TablePlan, batch: pl.DataFrame, source: str = "") -> None:
         """Index a production batch's tracked values (each once while ``seen`` holds it)."""
-        _bound(self.seen)
         index_batch(self.sql, plan, batch, self.seen, source)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
         """Note the digests of a masked batch's tracked values (to forget before the scan)."""
-        _bound(self.seen_fakes)
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
             self.fakes.add(self.index.digest(value))  # type: ignore[arg-type]
         return batch
@@ -210,10 +205,11 @@ class RunLeakCheck:
         self, shadow: SqlTarget, source: str, plan: TablePlan, texts: list[str], pending: Pending
     ) -> None:
         keys, name = list(plan.table.primary_key), plan.table.name
-        first, clean = 1, dict[str, set[str]]()
+        first, clean, swept = 1, dict[str, HashMemo](), dict[str, HashMemo]()
+        where = f"{source}.{name}"
         for frame in shadow_frames(shadow, name, keys, texts):
-            scan_frames(self.index, self.report, f"{source}.{name}", keys, texts, [frame], first)
-            sweep_frames(self.secrets, source, plan, [frame], pending, first, clean)
+            scan_frames(self.index, self.report, where, keys, texts, [frame], first, clean)
+            sweep_frames(self.secrets, source, plan, [frame], pending, first, swept)
             first += frame.height
 
     def sweep(self, sql: list[SqlRun], objects: list[ObjectRun], vectors: list[VectorRun]) -> None:

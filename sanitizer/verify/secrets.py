@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
@@ -45,6 +46,7 @@ from sanitizer.mask.text.known_values import WORD, WordIndex
 from sanitizer.schema import BINARY
 from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
+from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
@@ -381,16 +383,16 @@ def frame_findings(
     pending: Pending,
     binary: frozenset[str] = frozenset(),
     first: int = 1,
-    clean: dict[str, set[str]] | None = None,
+    clean: dict[str, HashMemo] | None = None,
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
     value, any other waits in ``pending`` for production to confirm it. Each distinct text
     is looked at once per frame; the rows holding a flagged one are found in one pass.
     ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes. Rows
     are numbered from ``first`` (a frame read for the leak scan too starts further on).
-    ``clean``: per column, texts an earlier frame of the table showed to hold nothing (a
-    value repeated over frames — one customer's email in many orders — is looked at once;
-    counted as looked at again, so the receipt's counts stay those of looking)."""
+    ``clean``: per column, the hashes of texts an earlier frame of the table showed to hold
+    nothing (a value repeated over frames — one customer's email in many orders — is looked
+    at once; counted as looked at again, so the receipt's counts stay those of looking)."""
     clean = {} if clean is None else clean
     for frame in frames:
         for name, op in columns.items():
@@ -400,12 +402,14 @@ def frame_findings(
             field_name = f"{where}.{name}"
             flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
             is_binary = name in binary
-            seen = clean.setdefault(name, set())
-            if len(seen) > CLEAN_LIMIT:  # bounded memory: start again
-                seen.clear()
-            for value in column.drop_nulls().unique().to_list():
-                if value in seen:
-                    sweep.scanned += 1  # what looking at a plain text again would count
+            memo = clean.setdefault(name, HashMemo())
+            distinct = column.drop_nulls().unique().to_list()
+            hashes = hashes_of(distinct)
+            known = memo.holds(hashes)
+            sweep.scanned += int(known.sum())  # what looking at those plain texts would count
+            fresh = []
+            for value, was_clean in zip(distinct, known.tolist(), strict=True):
+                if was_clean:
                     continue
                 text = binary_text(value) if is_binary else value
                 if not text:
@@ -419,7 +423,8 @@ def frame_findings(
                 if found:
                     flagged[value] = found
                 elif parsed_json(text) is None:  # looked at whole, once: clean
-                    seen.add(value)
+                    fresh.append(hash(value))
+            memo.add(np.array(fresh, dtype=np.int64))
             if not flagged:
                 continue
             mask = column.is_in(list(flagged))
@@ -434,9 +439,6 @@ def frame_findings(
                     else:
                         pending.add(span_text, flag, finding)
         first += frame.height
-
-
-CLEAN_LIMIT = 200_000  # texts per column remembered as clean across a table's frames
 
 
 def _text(value: object) -> str | None:
@@ -682,7 +684,7 @@ def sweep_frames(
     frames: Iterable[pl.DataFrame],
     pending: Pending,
     first: int = 1,
-    clean: dict[str, set[str]] | None = None,
+    clean: dict[str, HashMemo] | None = None,
 ) -> None:
     """:func:`sweep_table` over frames already read (holding the :func:`swept_columns`);
     ``clean`` as :func:`frame_findings` takes it, kept by the caller over a table's frames."""

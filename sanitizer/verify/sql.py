@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.plans import TablePlan
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen
+from sanitizer.verify.leaks import HashMemo, LeakIndex, LeakReport, first_seen, hashes_of
 from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
@@ -48,7 +49,7 @@ def index_batch(
     tracker: Tracker,
     plan: TablePlan,
     batch: pl.DataFrame,
-    seen: set[int] | None = None,
+    seen: set[int] | HashMemo | None = None,
     source: str = "",
 ) -> None:
     """Add a source batch's values of the tracked columns and JSON paths to the index
@@ -198,15 +199,25 @@ def scan_frames(
     texts: list[str],
     frames: Iterable[pl.DataFrame],
     first: int = 1,
+    clean: dict[str, HashMemo] | None = None,
 ) -> None:
     """Look up each distinct text of each column once per frame; a hit is recorded as
     ``where.column`` and the row's key values (or its number, from ``first``), never the
-    value."""
+    value. ``clean``: per column, the hashes of texts an earlier frame showed to hold no
+    indexed value (the index does not change during a scan), so a text repeated over frames
+    is looked up once."""
+    clean = {} if clean is None else clean
     for frame in frames:
         for name in texts:
             column = _as_text(frame.get_column(name))
             report.scanned += column.len() - column.null_count()
-            hits = [v for v in column.drop_nulls().unique().to_list() if index.found_in(v)]
+            values = column.drop_nulls().unique().to_list()
+            memo = clean.setdefault(name, HashMemo())
+            hashes = hashes_of(values)
+            todo = np.flatnonzero(~memo.holds(hashes)).tolist()
+            found = [index.found_in(values[i]) for i in todo]
+            memo.add(hashes[[i for i, hit in zip(todo, found, strict=True) if not hit]])
+            hits = [values[i] for i, hit in zip(todo, found, strict=True) if hit]
             if hits:
                 _record(report, f"{where}.{name}", keys, frame, column.is_in(hits), first)
         first += frame.height
