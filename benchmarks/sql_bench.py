@@ -11,7 +11,9 @@ events, with an FK and a unique email), then times, in the same run on the same 
 
 Numbers are printed as ratios to the baseline measured in the same run, and recorded (with
 the raw times) in benchmarks/results.json and RESULTS.md. Needs the local PostgreSQL
-(127.0.0.1:5432, trust auth). Sizes: BENCH_ROWS (default "1000000,4000000").
+(127.0.0.1:5432, trust auth). Sizes: BENCH_ROWS (default "1000000,4000000"); database names
+start with BENCH_DB_PREFIX (default ``sz_bench``). It also prints (and records) the largest size's
+peak memory over the smallest's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ PGA_VENV = ROOT / ".venv-bench"
 SPLIT = {"customers": 0.1, "orders": 0.5, "events": 0.4}  # share of the total rows
 # pganonymize updates row by row (about 50x an unmasked copy): run it on the smaller sizes only.
 PGA_MAX_ROWS = int(os.environ.get("BENCH_PGA_MAX_ROWS", "1000000"))
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "sz_bench")  # databases this bench creates
+CORES = len(os.sched_getaffinity(0))
 
 SCHEMA = """
 CREATE TABLE customers (id serial PRIMARY KEY, email varchar(254) NOT NULL UNIQUE,
@@ -162,6 +166,12 @@ def peak_rss(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     return float(out[0]), int(out[1])
 
 
+def sanitize_command() -> Path:
+    """The checkout's own ``sanitize`` (``.venv``), else the one beside this interpreter."""
+    local = ROOT / ".venv" / "bin" / "sanitize"
+    return local if local.exists() else Path(sys.executable).with_name("sanitize")
+
+
 def ensure_pganonymize() -> Path | None:
     """pganonymize in its own venv (it needs psycopg2); None if it cannot be installed."""
     binary = PGA_VENV / "bin" / "pganonymize"
@@ -181,10 +191,7 @@ def ensure_pganonymize() -> Path | None:
 
 def run_size(total: int, work: Path, pga: Path | None) -> dict[str, float]:
     prod, copy, staging, pga_db = (
-        "sz_bench_prod",
-        "sz_bench_copy",
-        "sz_bench_staging",
-        "sz_bench_pga",
+        f"{DB_PREFIX}_{name}" for name in ("prod", "copy", "staging", "pga")
     )
     print(f"\n== {total:,} rows: building production …", flush=True)
     build_prod(prod, total)
@@ -207,7 +214,7 @@ def run_size(total: int, work: Path, pga: Path | None) -> dict[str, float]:
     env = {**os.environ, "SANITIZE_KEY": "bench-key-0123456789abcdef"}
     ours, rss = peak_rss(
         [
-            str(ROOT / ".venv" / "bin" / "sanitize"),
+            str(sanitize_command()),
             "snapshot",
             "--config",
             str(work / "sanitize.yaml"),
@@ -234,7 +241,7 @@ def run_size(total: int, work: Path, pga: Path | None) -> dict[str, float]:
 
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "1000000,4000000").split(",")]
-    pga = ensure_pganonymize()
+    pga = ensure_pganonymize() if any(t <= PGA_MAX_ROWS for t in sizes) else None
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for total in sizes:
@@ -249,12 +256,28 @@ def main() -> None:
             f"  {r['peak_mib']:8.0f}  {pga_cols}"
         )
     print("ratio = wall time / unmasked pg_dump | psql of the same data, same run.")
+    memory = memory_ratio(results)
+    if memory is not None:
+        print(f"peak memory, largest size / smallest size: {memory:.2f}x (cores: {CORES})")
     record(
         "sql",
         baseline="pg_dump | psql, an unmasked copy of the same data",
         rows=[_row(r) for r in results],
-        params={"BENCH_ROWS": ",".join(map(str, sizes)), "BENCH_PGA_MAX_ROWS": PGA_MAX_ROWS},
+        params={
+            "BENCH_ROWS": ",".join(map(str, sizes)),
+            "BENCH_PGA_MAX_ROWS": PGA_MAX_ROWS,
+            "memory_ratio_largest_to_smallest": memory,
+            "cores": CORES,
+        },
     )
+
+
+def memory_ratio(results: list[dict[str, float]]) -> float | None:
+    """Peak RSS of the largest size over the smallest's (flat memory: close to 1)."""
+    if len(results) < 2:
+        return None
+    ordered = sorted(results, key=lambda r: r["rows"])
+    return ratio(ordered[-1]["peak_mib"], ordered[0]["peak_mib"])
 
 
 def _row(r: dict[str, float]) -> dict[str, object]:

@@ -75,7 +75,12 @@ _DECODERS: dict[str, Callable[[str], Any]] = {
 }
 
 
+_PLAIN = frozenset({Decimal, int, float})  # exactly these types: str() is their COPY text
+
+
 def _encode(value: Any) -> str:
+    if type(value) in _PLAIN:  # the common case first (bool is an int, so tested by type)
+        return str(value)
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, bytes | bytearray | memoryview):

@@ -14,12 +14,15 @@ import re
 import uuid
 from collections.abc import Callable
 from functools import cache
+from itertools import chain
 
+import numpy as np
+import polars as pl
 from faker import Faker
 
 from sanitizer.mask import geometry
 from sanitizer.mask.fpe import scramble
-from sanitizer.mask.pseudonyms import Draw
+from sanitizer.mask.pseudonyms import Draw, digits_of
 
 FakeFn = Callable[[str, Draw, bytes], str]
 
@@ -119,6 +122,60 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
     return f"{local}@{domain}"
 
 
+B32_LOWER = np.array(list("abcdefghijklmnopqrstuvwxyz234567"), dtype="<U1")
+
+
+@cache
+def _email_names() -> tuple[pl.Series, pl.Series] | None:
+    """The first and last names as :func:`_local_part` writes them (lower case, letters and
+    dots only); None if a name is not ASCII, where cleaning the parts apart could differ."""
+    firsts, lasts = _pool("first_names"), _pool("last_names")
+    if not all(name.isascii() for name in (*firsts, *lasts)):
+        return None
+    clean = [[re.sub(r"[^a-z.]", "", name.lower()) for name in pool] for pool in (firsts, lasts)]
+    return pl.Series(clean[0], dtype=pl.String), pl.Series(clean[1], dtype=pl.String)
+
+
+def bulk_emails(texts: list[str], digests: list[bytes]) -> list[str | None]:
+    """:func:`fake_email` of many originals at once, shaped as ``take_shape`` shapes them:
+    the usual ``local@domain.tld`` without surrounding whitespace is drawn in numpy and
+    polars from the same digest bytes a :class:`Draw` would read (first name 0-4, last name
+    4-8, tag 8-13, domain 13-17); None where the one-at-a-time path must decide (another
+    layout, or a fake equal to its original, which that path re-draws)."""
+    names = _email_names()
+    if names is None or not texts:
+        return [None] * len(texts)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(texts), -1)
+    firsts, lasts = names
+
+    def below(at: int, n: int) -> np.ndarray:
+        return np.ascontiguousarray(raw[:, at : at + 4]).view(">u4")[:, 0].astype(np.int64) % n
+
+    tag = np.zeros(len(texts), dtype=np.int64)
+    for byte in range(8, 13):
+        tag = (tag << 8) | raw[:, byte]
+    chars = np.empty((len(texts), 8), dtype="<U1")
+    for i in range(8):
+        chars[:, i] = B32_LOWER[(tag >> (35 - 5 * i)) & 31]
+    fakes = pl.DataFrame(
+        {
+            "first": firsts.gather(below(0, len(firsts))),
+            "last": lasts.gather(below(4, len(lasts))),
+            "tag": chars.view("<U8")[:, 0],
+            "domain": pl.Series(EMAIL_DOMAINS).gather(below(13, len(EMAIL_DOMAINS))),
+        }
+    ).select(pl.concat_str("first", pl.lit("."), "last", pl.lit("."), "tag", pl.lit("@"), "domain"))
+    out: list[str | None] = []
+    for text, fake in zip(texts, fakes.to_series().to_list(), strict=True):
+        at = text.rfind("@")
+        usual = at > 0 and "." in text[at + 1 :] and text == text.strip()
+        if usual and fake.casefold() != text.casefold():
+            out.append(fake.upper() if text.isupper() else fake)
+        else:
+            out.append(None)
+    return out
+
+
 def fake_username(original: str, draw: Draw, key: bytes) -> str:
     """A first name, an optional ``_`` or ``.``, and a keyed 6-character tag."""
     return f"{_first(draw).lower()}{draw.pick(('_', '.', ''))}{draw.token(6)}"
@@ -130,7 +187,7 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
     North American numbers get 555-01XX (reserved for fiction); UK numbers Ofcom's drama range
     07700 900XXX; elsewhere the subscriber part starts with 555 after the kept country code.
     """
-    digits = [ch for ch in original if ch.isdigit()]
+    digits = digits_of(original)
     if not digits:  # "unknown", "ask reception": nothing to keep the shape of, nothing copied
         return scramble(original, key, "phone")
     country = _country_code(original, len(digits))
@@ -139,19 +196,33 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
     if code in ("1", "") and national in (10, 7):
         body = str(2 + draw.below(8)) + draw.digits(2) if national == 10 else ""
         body += "55501" + draw.digits(2)
-    elif code == "44" or (not country and national == 11 and "".join(digits[:2]) == "07"):
+    elif code == "44" or (not country and national == 11 and digits[:2] == "07"):
         body = ("7700900" if country else "07700900") + draw.digits(3)
     else:
         body = "555" + draw.digits(max(0, national - 3))
-    new_digits = iter(country + body[-national:] if national else country)
-    return "".join(next(new_digits, "0") if ch.isdigit() else ch for ch in original)
+    return refill(original, country + body[-national:] if national else country)
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def refill(original: str, digits: str) -> str:
+    """``original`` with its digits replaced by ``digits`` in order ("0" once they run out);
+    ASCII text is cut at its digits and zipped together again in C."""
+    if not original.isascii():
+        new_digits = iter(digits)
+        return "".join(next(new_digits, "0") if ch.isdigit() else ch for ch in original)
+    pieces = _DIGIT.split(original)
+    count = len(pieces) - 1
+    padded = (digits + "0" * count)[:count]
+    return "".join(chain.from_iterable(zip(pieces, padded, strict=False))) + pieces[-1]
 
 
 def _country_code(original: str, count: int) -> str:
     stripped = original.strip()
     if not stripped.startswith(("+", "00")):
         return "1" if count == 11 and stripped.startswith("1") else ""
-    digits = "".join(ch for ch in stripped if ch.isdigit())
+    digits = digits_of(stripped)
     if stripped.startswith("00"):
         digits = digits[2:]
     group = re.match(r"\+?\s*(?:00)?(\d+)", stripped)

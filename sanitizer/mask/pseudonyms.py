@@ -72,11 +72,15 @@ def normalize(domain: str, value: str) -> str:
     ):
         return " ".join(text.casefold().split())
     if domain in ("phone", "credit_card", "ssn"):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        return digits or text
+        return digits_of(text) or text
     if domain == "uuid":
         return text.lower().replace("-", "").strip("{}")
     return text
+
+
+def digits_of(text: str) -> str:
+    """The characters of ``text`` that ``str.isdigit`` accepts, in order (filtered in C)."""
+    return "".join(filter(str.isdigit, text))
 
 
 class Draw:

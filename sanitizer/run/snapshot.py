@@ -234,9 +234,11 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
     ]
     # SQL values were indexed as they were read; objects and vectors are read again
     objects, vectors = of_kind(parts, ObjectPart), of_kind(parts, VectorPart)
-    ctx.leaks.check(tables, objects, vectors)
     # every text of every shadow, kept fields too: no live credential, no production host
-    ctx.leaks.sweep(of_kind(parts, SqlPart), objects, vectors)
+    # (a SQL shadow table is read once for both the leak scan and this sweep)
+    sql = of_kind(parts, SqlPart)
+    ctx.leaks.check(tables, objects, vectors, sql)
+    ctx.leaks.sweep(sql, objects, vectors)
     record_secrets(ctx.receipt, ctx.leaks.secrets)
     record_leaks(ctx.receipt, ctx.leaks.report, len(ctx.leaks.index), ctx.leaks.secrets)
     # no leak: now whether staging kept production's shape (docs/fidelity.md, "Thresholds")

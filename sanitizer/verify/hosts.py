@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 
 RESERVED_TLDS = frozenset({"example", "invalid", "test", "localhost"})  # RFC 2606, RFC 6761
 RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+VERDICTS_LIMIT = 100_000  # hosts whose is_destination answer is remembered (bounded memory)
 QUIET_NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in ("127.0.0.0/8", "0.0.0.0/32", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
@@ -133,6 +134,7 @@ class HostIndex:
         quiet = quiet_hosts(sinks, allow)
         self.quiet = frozenset(s.strip().lower().rstrip(".") for s in quiet if s)
         self.hosts: dict[str, str] = {}  # host → the field it was first learned from
+        self._verdicts: dict[str, bool] = {}  # is_destination's answers: hosts repeat a lot
 
     def __len__(self) -> int:
         return len(self.hosts)
@@ -171,7 +173,16 @@ class HostIndex:
                 yield host
 
     def is_destination(self, host: str) -> bool:
-        """Whether ``host`` could reach someone: not reserved, quiet, a sink or allowed."""
+        """Whether ``host`` could reach someone: not reserved, quiet, a sink or allowed
+        (remembered per host: a million emails share a few hundred domains)."""
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            if len(self._verdicts) >= VERDICTS_LIMIT:
+                self._verdicts.clear()
+            verdict = self._verdicts[host] = self._is_destination(host)
+        return verdict
+
+    def _is_destination(self, host: str) -> bool:
         host = host.rstrip(".")
         v6 = ipv6(host)
         if v6 is not None:  # documentation addresses too: the brief's [2001:db8::1] is learned

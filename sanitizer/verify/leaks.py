@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sanitizer.mask.fakes import could_be_fake
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import WORD, WordIndex, trackable, words
@@ -30,8 +32,55 @@ def verification_key(keyring: Keyring) -> bytes:
     return keyring.subkey("verify")
 
 
-def first_seen(values: list[object], seen: set[int]) -> list[object]:
-    """The values whose hash is not in ``seen`` yet (and remember them)."""
+class HashMemo:
+    """A set of values' hashes (Python's own, keyed per process, as :func:`first_seen` uses)
+    in sorted numpy arrays: 8 bytes a value, where a Python set of ints takes about 60, so a
+    run can remember every distinct value of a 4M-row table. Looked up a batch at a time."""
+
+    MERGE = 8  # batches added before they are merged into one sorted array
+
+    def __init__(self) -> None:
+        self._main = np.empty(0, dtype=np.int64)
+        self._recent: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self._main) + sum(len(chunk) for chunk in self._recent)
+
+    def holds(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of ``hashes`` are in the memo (a boolean mask)."""
+        found = _in_sorted(hashes, self._main)
+        for chunk in self._recent:
+            found |= _in_sorted(hashes, chunk)
+        return found
+
+    def add(self, hashes: np.ndarray) -> None:
+        if len(hashes):
+            self._recent.append(np.unique(hashes))
+        if len(self._recent) >= self.MERGE:
+            self._main = np.union1d(self._main, np.concatenate(self._recent))
+            self._recent = []
+
+
+def hashes_of(values: list[object]) -> np.ndarray:
+    return np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
+
+
+def _in_sorted(hashes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    if not len(table):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+    return table[at] == hashes
+
+
+def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
+    """The values whose hash is not in ``seen`` yet (and remember them); of values sharing a
+    hash, the first."""
+    if isinstance(seen, HashMemo):
+        hashes = hashes_of(values)
+        _, first = np.unique(hashes, return_index=True)
+        first = np.sort(first[~seen.holds(hashes[first])])
+        seen.add(hashes[first])
+        return [values[i] for i in first.tolist()]
     fresh = []
     for value in values:
         digest = hash(value)

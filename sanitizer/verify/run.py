@@ -23,18 +23,34 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.secrets import SecretsSettings
 from sanitizer.plan.objects import PlannedObject
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen, verification_key
+from sanitizer.verify.leaks import (
+    HashMemo,
+    LeakIndex,
+    LeakReport,
+    first_seen,
+    verification_key,
+)
 from sanitizer.verify.objects import index_object, scan_store
 from sanitizer.verify.secrets import (
+    Pending,
     Sweep,
     object_texts,
     production_texts,
     record_texts,
     sweep_collections,
+    sweep_frames,
     sweep_objects,
     sweep_table,
+    swept_columns,
 )
-from sanitizer.verify.sql import index_batch, masked_values, scan_target
+from sanitizer.verify.sql import (
+    index_batch,
+    masked_values,
+    scan_frames,
+    scan_table,
+    scanned_columns,
+    shadow_frames,
+)
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections
 
@@ -85,29 +101,43 @@ class RunLeakCheck:
         self.hosts = HostIndex(secrets.sinks.values(), secrets.allow)  # learned as they pass
         self.sql = Tracker(self.index, keyring, hosts=self.hosts)  # as batches are read
         self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
+        self.swept: set[str] = set()  # SQL sources the scan has swept too (one read)
         self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
-        self.seen: set[int] = set()  # hashes of source values offered to the index
-        self.seen_fakes: set[int] = set()
+        self.seen = HashMemo()  # hashes of source values offered to the index
+        self.seen_fakes = HashMemo()
         self.report = LeakReport()
 
     def observe_source(self, plan: TablePlan, batch: pl.DataFrame, source: str = "") -> None:
+        """Index a production batch's tracked values (each once while ``seen`` holds it)."""
         index_batch(self.sql, plan, batch, self.seen, source)
 
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
+        """Note the digests of a masked batch's tracked values (to forget before the scan)."""
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
             self.fakes.add(self.index.digest(value))  # type: ignore[arg-type]
         return batch
 
-    def check(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
+    def check(
+        self,
+        tables: Tables,
+        objects: list[ObjectRun],
+        vectors: list[VectorRun],
+        sql: list[SqlRun] | None = None,
+    ) -> None:
         """Index the object and vector sources, then scan every shadow. A hit may be a fake
         of a store's value: then the stores are indexed again with their fakes, which are
-        forgotten, and everything is scanned again — a clean run never pays for fakes."""
+        forgotten, and everything is scanned again — a clean run never pays for fakes.
+        With ``sql`` (the parts of ``tables``), each SQL shadow table is read once for the
+        scan and the secrets sweep together (see :meth:`scan_and_sweep`)."""
         tracker = self.index_stores(objects, vectors, fakes=False)
-        self.scan(tables, objects, vectors)
+        self.scan(tables, objects, vectors, sql)
         if self.report.total and tracker.added:
             self.index_stores(objects, vectors, fakes=True).finish()
             self.report = LeakReport()
-            self.scan(tables, objects, vectors)
+            if self.swept:  # swept with the index before it forgot: sweep afresh
+                self.secrets = Sweep(self.hosts, self.secrets.settings, self.index.key, self.index)
+                self.swept.clear()
+            self.scan(tables, objects, vectors, sql)
 
     def index_stores(
         self, objects: list[ObjectRun], vectors: list[VectorRun], fakes: bool
@@ -121,12 +151,26 @@ class RunLeakCheck:
             index_collections(vector_run.source, vector_run.plans, tracker, self.batch_size)
         return tracker
 
-    def scan(self, tables: Tables, objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
-        """Look for indexed values in every SQL, object and vector shadow."""
+    def scan(
+        self,
+        tables: Tables,
+        objects: list[ObjectRun],
+        vectors: list[VectorRun],
+        sql: list[SqlRun] | None = None,
+    ) -> None:
+        """Look for indexed values in every SQL, object and vector shadow (and sweep the SQL
+        parts of ``sql`` in the same read)."""
         for fake in self.fakes:  # a masked SQL value that equals a production value
             self.index.labels.pop(fake, None)
+        parts = {(part.name, id(part.target)): part for part in sql or []}
         for target, source, plans in tables:
-            scan_target(target.shadow_reader(), source, plans, self.index, self.report)
+            part = parts.get((source, id(target)))
+            if part is not None:
+                self.scan_and_sweep(part, plans)
+            elif len(self.index):
+                shadow = target.shadow_reader()
+                for plan in plans:
+                    scan_table(shadow, source, plan, self.index, self.report)
         for run in objects:
             scan_store(run.target.shadow_reader(), run.name, self.index, self.report)
         for vector_run in vectors:
@@ -138,13 +182,43 @@ class RunLeakCheck:
             finally:
                 reader.close()
 
+    def scan_and_sweep(self, part: SqlRun, plans: list[TablePlan]) -> None:
+        """The leak scan and the secrets sweep of one SQL part's shadow tables, each table
+        read once when both want the same columns (no binary column: those only the sweep
+        reads, so frames would be cut elsewhere); production is read again only to confirm
+        a flagged value, as :meth:`sweep` does."""
+        shadow, sweep = part.target.shadow_reader(), self.secrets
+        self.swept.add(part.name)
+        for table, plan in zip(part.tables, plans, strict=True):
+            pending = sweep.pending()
+            texts = scanned_columns(plan) if len(self.index) else []
+            if texts and texts == swept_columns(plan):
+                self._scan_and_sweep_table(shadow, part.name, plan, texts, pending)
+            else:
+                if texts:
+                    scan_table(shadow, part.name, plan, self.index, self.report)
+                sweep_table(sweep, shadow, part.name, plan, pending)
+            frames = part.source.batches(table, self.batch_size)
+            sweep.confirm(pending, production_texts(frames, part.source.copy_text))
+
+    def _scan_and_sweep_table(
+        self, shadow: SqlTarget, source: str, plan: TablePlan, texts: list[str], pending: Pending
+    ) -> None:
+        keys, name = list(plan.table.primary_key), plan.table.name
+        first, clean, swept = 1, dict[str, HashMemo](), dict[str, HashMemo]()
+        where = f"{source}.{name}"
+        for frame in shadow_frames(shadow, name, keys, texts):
+            scan_frames(self.index, self.report, where, keys, texts, [frame], first, clean)
+            sweep_frames(self.secrets, source, plan, [frame], pending, first, swept)
+            first += frame.height
+
     def sweep(self, sql: list[SqlRun], objects: list[ObjectRun], vectors: list[VectorRun]) -> None:
         """The secrets sweep over every shadow (after :meth:`check`, which learned the object
         and vector sources' hosts): what it flags is confirmed against the same store's
         production data, read again only when something was flagged."""
         sweep = self.secrets
         for part in sql:
-            if part.plan is None:
+            if part.plan is None or part.name in self.swept:
                 continue
             shadow = part.target.shadow_reader()
             for table in part.tables:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
@@ -45,6 +46,7 @@ from sanitizer.mask.text.known_values import WORD, WordIndex
 from sanitizer.schema import BINARY
 from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
+from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
@@ -380,12 +382,18 @@ def frame_findings(
     frames: Iterable[pl.DataFrame],
     pending: Pending,
     binary: frozenset[str] = frozenset(),
+    first: int = 1,
+    clean: dict[str, HashMemo] | None = None,
 ) -> None:
     """Sweep the text columns of SQL frames; a ``keep`` column's finding is production's
     value, any other waits in ``pending`` for production to confirm it. Each distinct text
     is looked at once per frame; the rows holding a flagged one are found in one pass.
-    ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes."""
-    first = 1
+    ``binary`` columns (bytea, BLOB) are read for the printable text in their bytes. Rows
+    are numbered from ``first`` (a frame read for the leak scan too starts further on).
+    ``clean``: per column, the hashes of texts an earlier frame of the table showed to hold
+    nothing (a value repeated over frames — one customer's email in many orders — is looked
+    at once; counted as looked at again, so the receipt's counts stay those of looking)."""
+    clean = {} if clean is None else clean
     for frame in frames:
         for name, op in columns.items():
             column = frame.get_column(name)
@@ -394,7 +402,15 @@ def frame_findings(
             field_name = f"{where}.{name}"
             flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
             is_binary = name in binary
-            for value in column.drop_nulls().unique().to_list():
+            memo = clean.setdefault(name, HashMemo())
+            distinct = column.drop_nulls().unique().to_list()
+            hashes = hashes_of(distinct)
+            known = memo.holds(hashes)
+            sweep.scanned += int(known.sum())  # what looking at those plain texts would count
+            fresh = []
+            for value, was_clean in zip(distinct, known.tolist(), strict=True):
+                if was_clean:
+                    continue
                 text = binary_text(value) if is_binary else value
                 if not text:
                     continue
@@ -406,6 +422,9 @@ def frame_findings(
                     found.append((span_text, flag, place, fix))
                 if found:
                     flagged[value] = found
+                elif parsed_json(text) is None:  # looked at whole, once: clean
+                    fresh.append(hash(value))
+            memo.add(np.array(fresh, dtype=np.int64))
             if not flagged:
                 continue
             mask = column.is_in(list(flagged))
@@ -645,13 +664,33 @@ def sweep_table(
     sweep: Sweep, target: SqlTarget, source: str, plan: TablePlan, pending: Pending
 ) -> None:
     """Every text column of one loaded shadow table (``keep`` ones included)."""
-    table = plan.table
-    kinds = (*TEXT_KINDS, BINARY)
-    texts = [name for name, column in table.columns.items() if column.kind in kinds]
+    texts = swept_columns(plan)
     if not texts:
         return
+    frames = shadow_frames(target, plan.table.name, list(plan.table.primary_key), texts)
+    sweep_frames(sweep, source, plan, frames, pending)
+
+
+def swept_columns(plan: TablePlan) -> list[str]:
+    """The columns of a shadow table the sweep reads: text, JSON, other and binary ones."""
+    kinds = (*TEXT_KINDS, BINARY)
+    return [name for name, column in plan.table.columns.items() if column.kind in kinds]
+
+
+def sweep_frames(
+    sweep: Sweep,
+    source: str,
+    plan: TablePlan,
+    frames: Iterable[pl.DataFrame],
+    pending: Pending,
+    first: int = 1,
+    clean: dict[str, HashMemo] | None = None,
+) -> None:
+    """:func:`sweep_table` over frames already read (holding the :func:`swept_columns`);
+    ``clean`` as :func:`frame_findings` takes it, kept by the caller over a table's frames."""
+    table, texts = plan.table, swept_columns(plan)
     binary = frozenset(n for n in texts if table.columns[n].kind == BINARY)
     keys = list(table.primary_key)
     columns = {n: plan.columns[n].operator if n in plan.columns else None for n in texts}
-    frames = shadow_frames(target, table.name, keys, texts)
-    frame_findings(sweep, f"{source}.{table.name}", keys, columns, frames, pending, binary)
+    where = f"{source}.{table.name}"
+    frame_findings(sweep, where, keys, columns, frames, pending, binary, first, clean)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.plans import TablePlan
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import LeakIndex, LeakReport, first_seen
+from sanitizer.verify.leaks import HashMemo, LeakIndex, LeakReport, first_seen, hashes_of
 from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
@@ -48,7 +49,7 @@ def index_batch(
     tracker: Tracker,
     plan: TablePlan,
     batch: pl.DataFrame,
-    seen: set[int] | None = None,
+    seen: set[int] | HashMemo | None = None,
     source: str = "",
 ) -> None:
     """Add a source batch's values of the tracked columns and JSON paths to the index
@@ -92,13 +93,24 @@ def scan_target(
     if not len(index):
         return
     for plan in plans:
-        table = plan.table
-        texts = [name for name, column in table.columns.items() if column.kind in TEXT_KINDS]
-        if not texts:
-            continue
-        keys = list(table.primary_key)
-        frames = shadow_frames(target, table.name, keys, texts)
-        scan_frames(index, report, f"{source}.{table.name}", keys, texts, frames)
+        scan_table(target, source, plan, index, report)
+
+
+def scanned_columns(plan: TablePlan) -> list[str]:
+    """The columns of a shadow table the leak scan reads: every text, JSON or other one."""
+    return [name for name, column in plan.table.columns.items() if column.kind in TEXT_KINDS]
+
+
+def scan_table(
+    target: SqlTarget, source: str, plan: TablePlan, index: LeakIndex, report: LeakReport
+) -> None:
+    """Look for indexed values in every text cell of one loaded shadow table."""
+    table, texts = plan.table, scanned_columns(plan)
+    if not texts:
+        return
+    keys = list(table.primary_key)
+    frames = shadow_frames(target, table.name, keys, texts)
+    scan_frames(index, report, f"{source}.{table.name}", keys, texts, frames)
 
 
 def shadow_frames(
@@ -186,15 +198,26 @@ def scan_frames(
     keys: list[str],
     texts: list[str],
     frames: Iterable[pl.DataFrame],
+    first: int = 1,
+    clean: dict[str, HashMemo] | None = None,
 ) -> None:
     """Look up each distinct text of each column once per frame; a hit is recorded as
-    ``where.column`` and the row's key values (or its number), never the value."""
-    first = 1
+    ``where.column`` and the row's key values (or its number, from ``first``), never the
+    value. ``clean``: per column, the hashes of texts an earlier frame showed to hold no
+    indexed value (the index does not change during a scan), so a text repeated over frames
+    is looked up once."""
+    clean = {} if clean is None else clean
     for frame in frames:
         for name in texts:
             column = _as_text(frame.get_column(name))
             report.scanned += column.len() - column.null_count()
-            hits = [v for v in column.drop_nulls().unique().to_list() if index.found_in(v)]
+            values = column.drop_nulls().unique().to_list()
+            memo = clean.setdefault(name, HashMemo())
+            hashes = hashes_of(values)
+            todo = np.flatnonzero(~memo.holds(hashes)).tolist()
+            found = [index.found_in(values[i]) for i in todo]
+            memo.add(hashes[[i for i, hit in zip(todo, found, strict=True) if not hit]])
+            hits = [values[i] for i, hit in zip(todo, found, strict=True) if hit]
             if hits:
                 _record(report, f"{where}.{name}", keys, frame, column.is_in(hits), first)
         first += frame.height

@@ -149,6 +149,13 @@ class Operator:
         """Mask unique, non-null values (empty and whitespace-only strings already kept)."""
         raise NotImplementedError
 
+    def mask_texts(self, texts: pl.Series, ctx: MaskContext, codec: TextCodec) -> pl.Series | None:
+        """A bulk path over COPY texts, row by row in polars: each text masked exactly as
+        decoding, :meth:`mask_values`, encoding and :func:`fit` would, or NULL where the path does
+        not apply (the caller masks those one value at a time). None: the operator has no
+        such path (most do not need one)."""
+        return None
+
 
 def is_blank(value: Any) -> bool:
     """Empty and whitespace-only strings are shape, not content: they stay as they are."""
@@ -170,13 +177,36 @@ def mask_series(
     """
     if not op.changes_values or series.len() == 0:
         return series
+    fast = op.mask_texts(series, ctx, codec) if _bulk(series, codec) else None
+    if fast is not None:
+        if not fast.null_count() or fast.null_count() == series.null_count():
+            return fast
+        rest = pl.select(pl.when(fast.is_null()).then(series).alias(series.name)).to_series()
+        return fast.fill_null(_mask_each(op, rest, ctx, codec, memo))
+    return _mask_each(op, series, ctx, codec, memo)
+
+
+def _bulk(series: pl.Series, codec: TextCodec | None) -> bool:
+    return codec is not None and series.dtype == pl.String
+
+
+def _mask_each(
+    op: Operator,
+    series: pl.Series,
+    ctx: MaskContext,
+    codec: TextCodec | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> pl.Series:
+    """:func:`mask_series` one distinct value at a time."""
     todo = unique_values(series)
     if not todo:
         return series
     memo = {} if memo is None else memo
     fresh = [v for v in todo if v not in memo]
     if fresh:
-        inputs, outputs = mask_uniques(op, fresh, ctx, codec)
+        inputs, outputs = (
+            decoded_uniques(op, fresh, ctx, codec) if codec else mask_uniques(op, fresh, ctx)
+        )
         memo.update(zip(inputs, outputs, strict=True))
     inputs = [v for v in todo if v in memo]
     outputs = [memo[v] for v in inputs]
@@ -207,6 +237,28 @@ def mask_uniques(
     """
     if codec is None:
         return values, [fit(v, ctx.column) for v in op.mask_values(values, ctx)]
+    texts = pl.Series(values, dtype=pl.String) if values else None
+    fast = op.mask_texts(texts, ctx, codec) if texts is not None else None
+    if fast is None:
+        return decoded_uniques(op, values, ctx, codec)
+    outputs = fast.to_list()
+    misses = [value for value, out in zip(values, outputs, strict=True) if out is None]
+    done = dict(zip(*decoded_uniques(op, misses, ctx, codec), strict=True)) if misses else {}
+    inputs, results = [], []
+    for value, out in zip(values, outputs, strict=True):
+        if out is None:
+            if value not in done:
+                continue  # the codec could not type it: it passes unchanged
+            out = done[value]
+        inputs.append(value)
+        results.append(fit(out, ctx.column))
+    return inputs, results
+
+
+def decoded_uniques(
+    op: Operator, values: list[Any], ctx: MaskContext, codec: TextCodec
+) -> tuple[list[Any], list[Any]]:
+    """:func:`mask_uniques` through the codec: decode, mask, encode (one value at a time)."""
     typed, decoded = codec.decode(values)
     outputs = codec.encode(op.mask_values(typed, ctx)) if typed else []
     return [values[i] for i in decoded], [fit(v, ctx.column) for v in outputs]

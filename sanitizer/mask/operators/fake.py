@@ -14,7 +14,7 @@ from typing import Any
 
 from sanitizer.errors import MaskingError
 from sanitizer.mask import geometry
-from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn
+from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn, bulk_emails
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw, normalize
 from sanitizer.schema import BINARY, DATE, DATETIME, GEOMETRY, OTHER, STRING, ColumnInfo
@@ -72,9 +72,12 @@ class Fake(Operator):
         digests = ctx.keyring.digests(
             self.kind, [normalize(self.kind, t) for t in texts], ctx.attempt
         )
+        quick = bulk_emails(texts, digests) if self.kind == "email" else [None] * len(texts)
         fakes = [
             take_shape(text, _generate(generate, text.strip(), digest, fpe_key))
-            for text, digest in zip(texts, digests, strict=True)
+            if fake is None
+            else fake
+            for text, digest, fake in zip(texts, digests, quick, strict=True)
         ]
         limit = ctx.column.max_length
         if self.kind == "email" and limit:

@@ -9,9 +9,13 @@ first bound's day (sanitizer/mask/ranges.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+import polars as pl
+
 from sanitizer.mask import ranges
+from sanitizer.mask.codecs import TextCodec
 from sanitizer.mask.fpe import scramble
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw
@@ -27,6 +31,10 @@ TEXT_FORMATS = (
     "%m/%d/%Y",
     "%Y/%m/%d",
 )
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# the day the time of day of a timestamp's text is parsed with (see ShiftDate.mask_texts)
+ANY_DAY = dt.date(2000, 1, 1)
 
 
 class ShiftDate(Operator):
@@ -81,6 +89,39 @@ class ShiftDate(Operator):
         digests = ctx.keyring.digests(self.label(), names, ctx.attempt)
         return {day: self.offset(d) for day, d in zip(unique, digests, strict=True)}
 
+    def mask_texts(self, texts: pl.Series, ctx: MaskContext, codec: TextCodec) -> pl.Series | None:
+        """COPY texts of dates and timestamps (``2021-03-04 10:00:01+00``) in bulk.
+
+        A shifted timestamp's text is its new day's text followed by its time of day as
+        Python writes it, so the day part (a few distinct days) is shifted once per day and
+        the time part rewritten in polars. A value this cannot read exactly like the codec
+        (another layout, ``infinity``, a BC year) is NULL here and masked one at a time, so
+        the output is the same text either way.
+        """
+        kind = ctx.column.kind
+        decoders = {DATE: dt.date.fromisoformat, DATETIME: dt.datetime.fromisoformat}
+        if kind not in decoders or codec.decoder != decoders[kind]:
+            return None
+        days, rests = texts.str.slice(0, 10), texts.str.slice(10)
+        new_days = self._shifted_days(days.drop_nulls().unique().to_list(), ctx)
+        shifted = days.replace_strict(new_days, default=None, return_dtype=pl.String)
+        return (shifted + _time_texts(rests, kind)).alias(texts.name)
+
+    def _shifted_days(self, days: list[str], ctx: MaskContext) -> dict[str, str | None]:
+        """Each ``YYYY-MM-DD`` text's shifted day (None: not a day the fast path reads)."""
+        parsed: dict[str, dt.date] = {}
+        for text in days:
+            if text is not None and ISO_DAY.fullmatch(text):
+                try:
+                    parsed[text] = dt.date.fromisoformat(text)
+                except ValueError:
+                    continue
+        offsets = self.offsets([day.toordinal() for day in parsed.values()], ctx)
+        shifted: dict[str, str | None] = dict.fromkeys(days)
+        for text, day in parsed.items():
+            shifted[text] = _add(day, offsets[day.toordinal()]).isoformat()
+        return shifted
+
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
         """Every value on the same calendar day moves by the same keyed offset.
 
@@ -100,6 +141,63 @@ class ShiftDate(Operator):
             shifted = _add(moment, offsets[moment.toordinal()])
             out.append(shifted.strftime(fmt) if fmt else shifted)
         return out
+
+
+# PostgreSQL's text of a time of day with an optional fraction and UTC offset
+# (`` 10:00:01.25+05:30``), fields in range: the layout _time_texts writes in polars.
+PG_TIME = re.compile(
+    r"^[ T]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:\.([0-9]{1,6}))?"
+    r"(?:([+-])([01][0-9]|2[0-3])(?::([0-5][0-9]))?)?$"
+)
+
+
+def _time_texts(rests: pl.Series, kind: str) -> pl.Series:
+    """:func:`_time_text` of every text: PostgreSQL's usual layout written in polars (a
+    fraction padded to microseconds, dropped when zero; ``+05`` → ``+05:00``, a zero offset
+    → ``+00:00``), anything else through Python once per distinct text."""
+    if kind == DATE:
+        return pl.select(pl.when(rests == "").then(pl.lit("")).alias("t")).to_series()
+    parts = rests.str.extract_groups(PG_TIME.pattern).struct.unnest()
+    clock, fraction, sign, hours, minutes = (parts.get_column(str(i)) for i in range(1, 6))
+    micros = fraction.str.pad_end(6, "0")
+    minutes = minutes.fill_null("00")
+    frame = pl.DataFrame({"c": clock, "m": micros, "s": sign, "h": hours, "n": minutes})
+    fast = frame.select(
+        pl.when(pl.col("c").is_null())
+        .then(None)
+        .otherwise(
+            pl.lit(" ")
+            + pl.col("c")
+            + pl.when(pl.col("m").is_null() | (pl.col("m") == "000000"))
+            .then(pl.lit(""))
+            .otherwise("." + pl.col("m"))
+            + pl.when(pl.col("s").is_null())
+            .then(pl.lit(""))
+            .when((pl.col("h") == "00") & (pl.col("n") == "00"))
+            .then(pl.lit("+00:00"))
+            .otherwise(pl.col("s") + pl.col("h") + ":" + pl.col("n"))
+        )
+        .alias("t")
+    ).to_series()
+    missing = rests.filter(fast.is_null()).drop_nulls().unique().to_list()
+    if not missing:
+        return fast
+    slow = {rest: _time_text(rest, kind) for rest in missing}
+    return fast.fill_null(rests.replace_strict(slow, default=None, return_dtype=pl.String))
+
+
+def _time_text(rest: str, kind: str) -> str | None:
+    """What follows the day in a shifted value's text, written as the codec writes it back
+    (``" 10:00:01+00:00"``; nothing for a date); None when the codec would not read it."""
+    if kind == DATE:
+        return "" if rest == "" else None
+    try:
+        moment = dt.datetime.fromisoformat(ANY_DAY.isoformat() + rest)
+    except ValueError:
+        return None
+    if moment.date() != ANY_DAY:  # the time of day moved the day: leave it to the codec
+        return None
+    return moment.isoformat(sep=" ")[10:]
 
 
 def _parse(value: Any) -> tuple[dt.date | None, str | None]:
