@@ -8,6 +8,7 @@ single-machine cluster started for the run, inside the run's own temporary folde
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -88,10 +89,8 @@ def _number(
 ) -> float:
     value = section.get(key, default)
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value) if "." in value else int(value)
-        except ValueError:
-            pass
     wrong = isinstance(value, bool) or not isinstance(value, int | float)
     if wrong or (integer and not isinstance(value, int)) or value < minimum:
         kind = "a whole number" if integer else "a number"
