@@ -86,6 +86,10 @@ class MaskPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (again is harmless)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:

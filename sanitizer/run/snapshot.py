@@ -211,8 +211,13 @@ def _known_values(parts: list[Part]) -> dict[str, list[str]]:
 
 
 def load(ctx: RunContext, parts: list[Part]) -> None:
-    """Every source into its target's shadow: SQL first, then objects, then vectors."""
+    """Every source into its target's shadow: SQL first, then objects, then vectors. The SQL
+    pool is closed once the databases are loaded: its workers (on a cluster, actors holding
+    CPUs) make room for the objects' pool (docs/engine.md)."""
     for part in in_order(parts, LOAD_ORDER):
+        if ctx.pool is not None and not isinstance(part, SqlPart):
+            ctx.pool.close()
+            ctx.pool = None
         part.load(ctx)
 
 
