@@ -51,10 +51,12 @@ class World:
         self.outputs += [done.stdout, done.stderr]
         return done
 
-    def run_ray_killing_an_actor(self, config: Path) -> subprocess.CompletedProcess[str]:
+    def run_ray_killing_an_actor(
+        self, config: Path, *extra: str
+    ) -> subprocess.CompletedProcess[str]:
         """The run, with one masking actor's process killed while it masks a batch."""
         proc = self.cluster.popen(
-            self.command(config),
+            self.command(config, *extra),
             self.env(),
             cwd=self.folder,
             stdout=subprocess.PIPE,
@@ -105,7 +107,7 @@ def test_ray_on_two_nodes_writes_the_same_staging_as_local(world):
 
 def test_a_killed_actor_is_retried_and_the_run_writes_the_same_staging(world):
     config = write_config(world.folder, "staging_retried.db")
-    done = world.run_ray_killing_an_actor(config)
+    done = world.run_ray_killing_an_actor(config, "--engine", "ray")
     assert done.returncode == 0, done.stderr
     assert "ray actor lost" in done.stderr
     assert state(world.folder / "staging_retried.db") == world.local
