@@ -11,11 +11,14 @@ engines write the same staging (docs/design.md, guarantee 13; docs/engine.md).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any, Protocol
 
 from sanitizer.config.engine_settings import EngineSettings
+
+SINGLE_NODE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": no other node will join
 
 
 class Executor(Protocol):
@@ -56,6 +59,10 @@ def open_engine(settings: EngineSettings, stack: ExitStack, temp_root: str | Non
     ``engine: local`` never imports Ray."""
     if settings.kind == "local":
         return LOCAL
+    if settings.ray.address == "local":
+        # a one-machine cluster: Ray then binds its servers to loopback only, instead of the
+        # address other machines would reach this one by (read when Ray is imported)
+        os.environ.setdefault(SINGLE_NODE, "0")
     from sanitizer.engine.ray_pool import RayEngine
 
     return stack.enter_context(RayEngine(settings.ray, temp_root))

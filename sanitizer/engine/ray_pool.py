@@ -68,7 +68,11 @@ class RayEngine:
     def __enter__(self) -> RayEngine:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         if not ray.is_initialized():
-            self._connect()
+            try:
+                self._connect()
+            except BaseException:
+                self.__exit__()  # a private cluster's folder goes with the failure
+                raise
             self._connected = True
         if not self.actors:
             cpus = ray.cluster_resources().get("CPU", 1.0)
@@ -101,6 +105,12 @@ class RayEngine:
                 hint="start one (`ray start --head`), set ray.address / RAY_ADDRESS to it "
                 "(ray://host:10001 or host:6379), or use ray: {address: local} for a private "
                 "cluster on this machine.",
+            ) from None
+        except OSError as exc:  # a socket path too long for the temporary folder, mostly
+            raise ConfigError(
+                f"engine: ray could not start a private Ray cluster in {self._temp}: {exc}.",
+                hint="point TMPDIR at a short path (Unix socket paths are limited to 107 "
+                "bytes), or use a running cluster (ray.address).",
             ) from None
 
     def _private_cluster(self) -> dict[str, Any]:

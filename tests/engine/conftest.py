@@ -5,20 +5,24 @@ process — for the runs through the CLI (tests/helpers/ray_cluster.py)."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ray = pytest.importorskip("ray")
-
+# before Ray is imported: a one-machine cluster binds to loopback only (sanitizer.engine)
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+ray = pytest.importorskip("ray")
 
 
 @pytest.fixture(scope="module")
-def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A private 2-CPU Ray in this process; its session files under a test folder."""
-    folder = tmp_path_factory.mktemp("ray")
+def local_ray() -> Iterator[Path]:
+    """A private 2-CPU Ray in this process; its session files in a folder of its own (a short
+    path: Unix socket paths are limited to 107 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="sz-t-"))
     ray.init(
         address="local",
         num_cpus=2,
@@ -33,3 +37,4 @@ def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
     finally:
         ray.shutdown()
+        shutil.rmtree(folder, ignore_errors=True)
