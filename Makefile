@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/vector_bench.py
 	$(BIN)/python benchmarks/subset_bench.py
 	$(BIN)/python benchmarks/secrets_bench.py
+	$(BIN)/python benchmarks/engine_bench.py
 
 clean:
 	rm -rf $(VENV) demo/prod demo/staging demo/receipts .pytest_cache .ruff_cache

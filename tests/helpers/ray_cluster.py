@@ -38,6 +38,7 @@ class RayCluster:
     token: str = field(default_factory=lambda: secrets.token_hex(32))
     nodes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     holder: subprocess.Popen[bytes] | None = None
+    cpus: int = 1  # per node
     # Ray's own files (sessions, spilled objects): a short path, as Unix socket paths are
     # limited to 107 bytes; removed by stop()
     ray_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sz-ray-")))
@@ -72,12 +73,13 @@ class RayCluster:
     def popen(self, args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen:
         return subprocess.Popen(self.inside(args), env=env, **kwargs)  # type: ignore[call-overload]
 
-    def start(self, nodes: int = 2) -> RayCluster:
+    def start(self, nodes: int = 2, cpus: int = 1) -> RayCluster:
         self.holder = subprocess.Popen(
             ["unshare", "--net", "sh", "-c", "ip link set lo up && exec sleep infinity"],
             start_new_session=True,
         )
         time.sleep(0.5)
+        self.cpus = cpus
         self._node(["--head", f"--port={self.port}", "--include-dashboard=false"], "head")
         self._wait_for_nodes(1)
         for number in range(1, nodes):
@@ -103,7 +105,7 @@ class RayCluster:
             "start",
             *role,
             "--node-ip-address=127.0.0.1",
-            "--num-cpus=1",
+            f"--num-cpus={self.cpus}",
             f"--object-store-memory={STORE_BYTES}",
             "--disable-usage-stats",
             "--block",
@@ -183,10 +185,11 @@ class RayCluster:
 
 
 @contextlib.contextmanager
-def two_node_cluster(folder: Path) -> Iterator[RayCluster]:
+def two_node_cluster(folder: Path, nodes: int = 2, cpus: int = 1) -> Iterator[RayCluster]:
+    """``nodes`` nodes of ``cpus`` CPUs each (two of one by default), stopped on exit."""
     folder.mkdir(parents=True, exist_ok=True)
     cluster = RayCluster(folder)
     try:
-        yield cluster.start(2)
+        yield cluster.start(nodes, cpus)
     finally:
         cluster.stop()
