@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 from helpers.ray_cluster import RayCluster, two_node_cluster
-from helpers.ray_world import KEY, history, make_production, state, write_config
+from helpers.ray_world import (
+    KEY,
+    TICKETS,
+    history,
+    make_production,
+    objects_state,
+    state,
+    write_config,
+)
 
 from sanitizer.errors import ExitCode
 from sanitizer.mask.pseudonyms import Keyring
@@ -31,6 +39,7 @@ class World:
     folder: Path
     cluster: RayCluster
     local: dict[str, list[tuple]]  # staging written by the local engine
+    local_files: dict[str, bytes]
     outputs: list[str]  # every driver's stdout and stderr, for the key check
 
     def command(self, config: Path, *extra: str) -> list[str]:
@@ -92,7 +101,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     )
     assert done.returncode == 0, done.stderr
     with two_node_cluster(folder / "cluster") as cluster:
-        yield World(folder, cluster, state(folder / "staging_local.db"), [])
+        local_files = objects_state(folder / "staging_local_files")
+        yield World(folder, cluster, state(folder / "staging_local.db"), local_files, [])
 
 
 def test_ray_on_two_nodes_writes_the_same_staging_as_local(world):
@@ -103,6 +113,9 @@ def test_ray_on_two_nodes_writes_the_same_staging_as_local(world):
     ray_state = state(world.folder / "staging_ray.db")
     assert ray_state == world.local
     assert len(ray_state["messages"]) == 600
+    ray_files = objects_state(world.folder / "staging_ray_files")
+    assert ray_files == world.local_files  # the objects' actors too
+    assert len(ray_files) == TICKETS
 
 
 def test_a_killed_actor_is_retried_and_the_run_writes_the_same_staging(world):
@@ -111,6 +124,7 @@ def test_a_killed_actor_is_retried_and_the_run_writes_the_same_staging(world):
     assert done.returncode == 0, done.stderr
     assert "ray actor lost" in done.stderr
     assert state(world.folder / "staging_retried.db") == world.local
+    assert objects_state(world.folder / "staging_retried_files") == world.local_files
 
 
 def test_an_actor_lost_without_retries_fails_the_run_cleanly_and_the_next_succeeds(world):

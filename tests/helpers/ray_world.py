@@ -1,7 +1,7 @@
 """A small text-heavy production for the Ray engine tests: customers with unique emails (the
 run's unique ledger) and free-text messages full of names, emails, phones and places (the
-detector), in SQLite, so a run can happen inside the loopback-only namespace the test cluster
-lives in (tests/helpers/ray_cluster.py).
+detector), in SQLite, and a folder of JSON tickets (the objects stage); so a run can happen
+inside the loopback-only namespace the test cluster lives in (tests/helpers/ray_cluster.py).
 
 ``state`` reads a staging database as exact text, table by table, without sanitizer's own
 bookkeeping tables (their run ids differ between runs).
@@ -9,6 +9,7 @@ bookkeeping tables (their run ids differ between runs).
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from pathlib import Path
@@ -16,6 +17,12 @@ from pathlib import Path
 from faker import Faker
 
 KEY = "ray-engine-tests-key-0123456789abcdef"
+FILES_RULES = """\
+source: files
+objects:
+  "tickets/*.json": {json: {"$.email": {fake: email}, "$.note": detect, "$.**": keep}, keys: keep}
+"""
+TICKETS = 40
 RULES = """\
 source: app
 tables:
@@ -67,6 +74,12 @@ def make_production(folder: Path, customers: int = 120, messages: int = 600) -> 
             rows.append((i + 1, who + 1, text))
         conn.executemany("INSERT INTO messages VALUES (?, ?, ?)", rows)
     conn.close()
+    tickets = folder / "prod_files" / "tickets"
+    tickets.mkdir(parents=True)
+    for i in range(TICKETS):
+        name, email, phone = people[i % customers]
+        body = {"id": i, "email": email, "note": f"{name} called from {phone}", "tags": ["a"]}
+        (tickets / f"{i:03}.json").write_text(json.dumps(body), encoding="utf-8")
     return path
 
 
@@ -75,6 +88,8 @@ def write_config(folder: Path, staging: str, extra: str = "") -> Path:
     rules = folder / "rules"
     rules.mkdir(exist_ok=True)
     (rules / "app.yaml").write_text(RULES, encoding="utf-8")
+    (rules / "files.yaml").write_text(FILES_RULES, encoding="utf-8")
+    files = f"{Path(staging).stem}_files"
     config = folder / f"{Path(staging).stem}.yaml"
     config.write_text(
         "rules: rules/\n"
@@ -84,8 +99,10 @@ def write_config(folder: Path, staging: str, extra: str = "") -> Path:
         "workers: 2\n"
         "sources:\n"
         '  app: {kind: sql, url: "sqlite:///prod.db"}\n'
+        "  files: {kind: objects, url: prod_files}\n"
         "targets:\n"
-        f'  app: {{kind: sql, url: "sqlite:///{staging}"}}\n' + extra,
+        f'  app: {{kind: sql, url: "sqlite:///{staging}"}}\n'
+        f"  files: {{kind: objects, url: {files}}}\n" + extra,
         encoding="utf-8",
     )
     return config
@@ -104,6 +121,15 @@ def state(database: Path) -> dict[str, list[tuple]]:
         out = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
     conn.close()
     return out
+
+
+def objects_state(folder: Path) -> dict[str, bytes]:
+    """Every staging object's bytes by key (the target folder of ``staging``'s config)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def history(database: Path) -> list[str]:
