@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -98,13 +99,16 @@ class RayEngine:
                 ray.init(address="local", **common, **self._private_cluster())
             else:
                 ray.init(address=address, **common)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except (ConnectionError, RuntimeError, ValueError, ray.exceptions.RayError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else ""
             raise ConfigError(
                 f"engine: ray could not reach a Ray cluster at ray.address {address!r} "
-                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}).",
+                f"({type(exc).__name__}: {first[:300]}).",
                 hint="start one (`ray start --head`), set ray.address / RAY_ADDRESS to it "
                 "(ray://host:10001 or host:6379), or use ray: {address: local} for a private "
-                "cluster on this machine.",
+                "cluster on this machine. A cluster with token authentication needs "
+                "RAY_AUTH_MODE=token and its token (RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH) "
+                "here too.",
             ) from None
         except OSError as exc:  # a socket path too long for the temporary folder, mostly
             raise ConfigError(
@@ -117,6 +121,10 @@ class RayEngine:
         """A one-run cluster on loopback whose session files and spilled objects stay in a
         folder of the run's own, removed when the run ends."""
         self._temp = tempfile.mkdtemp(prefix="sz-ray-", dir=self.temp_root)
+        # a token of the run's own (Ray's token authentication): nothing written to ~/.ray
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
+        if os.environ["RAY_AUTH_MODE"] == "token":
+            os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
         spill = {"type": "filesystem", "params": {"directory_path": f"{self._temp}/spill"}}
         options: dict[str, Any] = {
             "include_dashboard": False,

@@ -5,6 +5,7 @@ process — for the runs through the CLI (tests/helpers/ray_cluster.py)."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import pytest
 # before Ray is imported: a one-machine cluster binds to loopback only (sanitizer.engine)
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+os.environ.setdefault("RAY_AUTH_MODE", "token")  # a token of the tests' own, none in ~/.ray
+os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
 ray = pytest.importorskip("ray")
 
 
