@@ -44,6 +44,7 @@ class RunContext:
     histories: list[History] = field(default_factory=list)  # SQL targets' run history rows
     pool: MaskPool | None = None  # SQL masking processes, when more than one
     engine: Engine = LOCAL  # where the pools run: this machine or a Ray cluster
+    known: dict[str, list[str]] = field(default_factory=dict)  # values detect finds again
     leaks: RunLeakCheck | None = None
     fidelity: RunFidelity | None = None  # both sides' profiles, fed as batches stream
     embedder: Embedder | None = None

@@ -193,7 +193,7 @@ def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
     settings = ctx.settings
     ctx.engine = open_engine(settings.engine, ctx.stack)
     uses_nlp = any(part.uses_nlp() for part in parts)
-    known = _known_values(parts) if uses_nlp else {}
+    known = ctx.known = _known_values(parts) if uses_nlp else {}
     workers = ctx.engine.actors or worker_count(settings.workers, uses_nlp)
     if workers > 1 or ctx.engine.actors:
         pool = MaskPool(workers, ctx.keyring, settings.nlp, known, ctx.engine)

@@ -22,6 +22,7 @@ from helpers.ray_world import (
     TICKETS,
     history,
     make_production,
+    memory_state,
     objects_state,
     state,
     write_config,
@@ -40,6 +41,7 @@ class World:
     cluster: RayCluster
     local: dict[str, list[tuple]]  # staging written by the local engine
     local_files: dict[str, bytes]
+    local_memory: list[dict]
     outputs: list[str]  # every driver's stdout and stderr, for the key check
 
     def command(self, config: Path, *extra: str) -> list[str]:
@@ -102,7 +104,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     assert done.returncode == 0, done.stderr
     with two_node_cluster(folder / "cluster") as cluster:
         local_files = objects_state(folder / "staging_local_files")
-        yield World(folder, cluster, state(folder / "staging_local.db"), local_files, [])
+        local_memory = memory_state(folder / "staging_local_memory")
+        local = state(folder / "staging_local.db")
+        yield World(folder, cluster, local, local_files, local_memory, [])
 
 
 def test_ray_on_two_nodes_writes_the_same_staging_as_local(world):
@@ -116,6 +120,9 @@ def test_ray_on_two_nodes_writes_the_same_staging_as_local(world):
     ray_files = objects_state(world.folder / "staging_ray_files")
     assert ray_files == world.local_files  # the objects' actors too
     assert len(ray_files) == TICKETS
+    ray_memory = memory_state(world.folder / "staging_ray_memory")
+    assert ray_memory == world.local_memory  # masked and re-embedded by actors: same bytes
+    assert len(ray_memory) == 12
 
 
 def test_a_killed_actor_is_retried_and_the_run_writes_the_same_staging(world):

@@ -1,6 +1,7 @@
 """A small text-heavy production for the Ray engine tests: customers with unique emails (the
 run's unique ledger) and free-text messages full of names, emails, phones and places (the
-detector), in SQLite, and a folder of JSON tickets (the objects stage); so a run can happen
+detector), in SQLite, a folder of JSON tickets (the objects stage) and a LanceDB collection of
+memories (the vector stage: detect and re-embedding); so a run can happen
 inside the loopback-only namespace the test cluster lives in (tests/helpers/ray_cluster.py).
 
 ``state`` reads a staging database as exact text, table by table, without sanitizer's own
@@ -14,7 +15,11 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 from faker import Faker
+
+from helpers.memory_corpus import records as memory_records
+from helpers.memory_corpus import write_lance
 
 KEY = "ray-engine-tests-key-0123456789abcdef"
 FILES_RULES = """\
@@ -23,6 +28,18 @@ objects:
   "tickets/*.json": {json: {"$.email": {fake: email}, "$.note": detect, "$.**": keep}, keys: keep}
 """
 TICKETS = 40
+MEMORY_RULES = """\
+source: memory
+vectors:
+  memory:
+    document: detect
+    metadata:
+      customer_email: {fake: email}
+      customer_name: {fake: name}
+      ticket_id: keep
+      tags: keep
+      context: keep
+"""
 RULES = """\
 source: app
 tables:
@@ -80,6 +97,7 @@ def make_production(folder: Path, customers: int = 120, messages: int = 600) -> 
         name, email, phone = people[i % customers]
         body = {"id": i, "email": email, "note": f"{name} called from {phone}", "tags": ["a"]}
         (tickets / f"{i:03}.json").write_text(json.dumps(body), encoding="utf-8")
+    write_lance(folder / "prod_memory", "memory", memory_records())
     return path
 
 
@@ -89,6 +107,7 @@ def write_config(folder: Path, staging: str, extra: str = "") -> Path:
     rules.mkdir(exist_ok=True)
     (rules / "app.yaml").write_text(RULES, encoding="utf-8")
     (rules / "files.yaml").write_text(FILES_RULES, encoding="utf-8")
+    (rules / "memory.yaml").write_text(MEMORY_RULES, encoding="utf-8")
     files = f"{Path(staging).stem}_files"
     config = folder / f"{Path(staging).stem}.yaml"
     config.write_text(
@@ -100,9 +119,11 @@ def write_config(folder: Path, staging: str, extra: str = "") -> Path:
         "sources:\n"
         '  app: {kind: sql, url: "sqlite:///prod.db"}\n'
         "  files: {kind: objects, url: prod_files}\n"
+        "  memory: {kind: lancedb, url: prod_memory}\n"
         "targets:\n"
         f'  app: {{kind: sql, url: "sqlite:///{staging}"}}\n'
-        f"  files: {{kind: objects, url: {files}}}\n" + extra,
+        f"  files: {{kind: objects, url: {files}}}\n"
+        f"  memory: {{kind: lancedb, url: {Path(staging).stem}_memory}}\n" + extra,
         encoding="utf-8",
     )
     return config
@@ -130,6 +151,16 @@ def objects_state(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.startswith(".")
     }
+
+
+def memory_state(folder: Path) -> list[dict]:
+    """Every staging memory (id, document, metadata, vector bytes) in id order."""
+    import lancedb
+
+    rows = lancedb.connect(str(folder)).open_table("memory").to_arrow().to_pylist()
+    for row in rows:
+        row["vector"] = np.asarray(row["vector"], dtype=np.float32).tobytes()
+    return sorted(rows, key=lambda row: row["id"])
 
 
 def history(database: Path) -> list[str]:
