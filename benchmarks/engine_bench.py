@@ -1,8 +1,9 @@
 """Engine benchmark: the same text-heavy production masked by the local engine and by Ray.
 
 A SQLite production of customers (unique emails, names, phones) and free-text messages full of
-names, emails, phones and places (tests/helpers/ray_world.py: ``detect`` dominates, as in an
-agent platform's nightly snapshot) goes through ``sanitize snapshot`` three times, in the same
+names, emails, phones and places, plus 40 JSON tickets and 12 LanceDB memories
+(tests/helpers/ray_world.py: ``detect`` on the messages dominates, as in an agent platform's
+nightly snapshot) goes through ``sanitize snapshot`` three times, in the same
 run on the same two cores:
 
 - local: the local engine's process pool (``workers: 2``, the warm forkserver);

@@ -191,6 +191,14 @@ class RayExecutor:
         except ray.exceptions.RayTaskError as exc:
             self.shutdown()
             raise _cause(exc) from None
+        except ray.exceptions.RayActorError as exc:
+            self.shutdown()
+            raise EngineError(
+                f"engine: ray: a masking actor died while it started ({type(exc).__name__}); "
+                "nothing was written.",
+                hint="check that every node has sanitizer and its models installed, and "
+                "enough memory; then run again.",
+            ) from None
         for slot, pid in zip(self._slots, pids, strict=True):
             slot.pid = pid
 
@@ -247,7 +255,7 @@ class RayTask:
         self.failures += 1
         if self.failures > self.pool.settings.task_retries:
             raise EngineError(
-                f"engine: ray: a masking actor died {self.failures} times running the same "
+                f"engine: ray: a masking actor died {self.failures} time(s) running the same "
                 f"task ({type(exc).__name__}); the run stopped and staging was left as it was.",
                 hint="check the cluster's nodes (memory, preemption) and run again; raise "
                 "ray.task_retries to ride out more losses.",

@@ -51,7 +51,7 @@ def test_an_actor_that_keeps_dying_fails_the_stage_cleanly(local_ray):
     pool = RayExecutor(1, os.getpid, (), RaySettings(task_retries=0))
     try:
         os.kill(pool.pids()[0], signal.SIGKILL)
-        with pytest.raises(EngineError, match="died 1 times"):
+        with pytest.raises(EngineError, match=r"died 1 time\(s\)"):
             pool.submit(pow, 3, 2).result()
     finally:
         pool.shutdown()
