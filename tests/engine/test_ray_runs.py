@@ -87,8 +87,19 @@ class World:
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+def _loopback_namespace_available() -> bool:
+    """The cluster lives in a network namespace of its own (tests/helpers/ray_cluster.py)."""
+    try:
+        done = subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and shutil.which("nsenter") is not None
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    if not _loopback_namespace_available():
+        pytest.skip("needs `unshare --net` and nsenter (root or user namespaces)")
     folder = tmp_path_factory.mktemp("ray-runs")
     make_production(folder)
     local = write_config(folder, "staging_local.db")
