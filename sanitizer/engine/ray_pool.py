@@ -1,8 +1,9 @@
 """The Ray engine: masking stages as actor pools on a Ray cluster (docs/engine.md).
 
-Each stage (SQL batches, objects) gets its own pool of actors. An actor is one long-lived
-worker process: the stage's ``initializer`` runs in it once — so its detector and maskers
-load once and stay warm — then it runs the tasks the pool sends, one at a time. The pool
+A run starts its actors once and its stages (SQL batches, objects, vector records) take turns
+on them. An actor is one long-lived worker process: each stage's ``initializer`` runs in it
+once, then it runs the tasks the stage sends, one at a time; its detector and models load on
+first use and stay loaded for the later stages. The pool
 behaves like the local process pool (``submit`` → future, ``shutdown``), so
 :class:`~sanitizer.mask.parallel.MaskPool` keeps its order, ledger and counts unchanged.
 
@@ -65,6 +66,7 @@ class RayEngine:
         self.actors = settings.actors
         self._temp: str | None = None  # the private cluster's folder (address: local)
         self._connected = False
+        self._slots: list[_Slot] = []  # the run's actors, shared by its stages
 
     def __enter__(self) -> RayEngine:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
@@ -82,6 +84,9 @@ class RayEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for slot in self._slots:
+            if slot.actor is not None:
+                ray.kill(slot.actor)
         if self._connected:
             ray.shutdown()
         if self._temp is not None:
@@ -139,7 +144,12 @@ class RayEngine:
     def executor(
         self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
     ) -> RayExecutor:
-        return RayExecutor(self.actors or workers, initializer, initargs, self.settings)
+        """The run's actors, set up for one more stage: they live from the first stage to
+        the end of the run, so a detector or model an actor loaded for the SQL batches is
+        still loaded for the objects and the vector records (one stage runs at a time)."""
+        if not self._slots:
+            self._slots = [_Slot() for _ in range(max(1, self.actors or workers))]
+        return RayExecutor(len(self._slots), initializer, initargs, self.settings, self._slots)
 
 
 @dataclass
@@ -160,6 +170,7 @@ class RayExecutor:
         initializer: Callable[..., None],
         initargs: tuple[Any, ...],
         settings: RaySettings,
+        shared: list[_Slot] | None = None,
     ) -> None:
         self.settings = settings
         self._setup = (initializer, initargs)
@@ -168,9 +179,17 @@ class RayExecutor:
             num_gpus=settings.gpus_per_actor,
             max_restarts=0,  # a fresh actor is set up here instead (its key, its stage)
         )(MaskActor)
-        self._slots = [_Slot() for _ in range(max(1, actors))]
-        ready = [self._start(slot) for slot in self._slots]
+        self._owned = shared is None  # shared actors outlive this stage (RayEngine ends them)
+        self._slots = shared if shared is not None else [_Slot() for _ in range(max(1, actors))]
+        ready = [self._prepare(slot) for slot in self._slots]
         self._wait_ready(ready)
+
+    def _prepare(self, slot: _Slot) -> Any:
+        """Set up this stage on the slot's actor, starting one if it has none yet."""
+        if slot.actor is None:
+            slot.actor = self._remote.remote()
+        slot.load = 0
+        return slot.actor.setup.remote(*self._setup)
 
     def _start(self, slot: _Slot) -> Any:
         slot.actor = self._remote.remote()
@@ -223,6 +242,9 @@ class RayExecutor:
             slot.pid = 0
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """End the stage: its own actors are killed; shared ones wait for the next stage."""
+        if not self._owned:
+            return
         for slot in self._slots:
             if slot.actor is not None:
                 ray.kill(slot.actor)
