@@ -48,6 +48,11 @@ class MaskActor:
     """One worker process of a stage: set up once, then runs the stage's tasks."""
 
     def setup(self, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> int:
+        """Start a stage as a fresh local worker process would: the run's known values of
+        an earlier stage are forgotten (a stage that needs them sets them again)."""
+        from sanitizer.mask.text.known_values import set_known
+
+        set_known({})
         initializer(*initargs)
         return os.getpid()
 
