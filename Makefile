@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python benchmarks/vector_bench.py
 	$(BIN)/python benchmarks/subset_bench.py
 	$(BIN)/python benchmarks/secrets_bench.py
+	$(BIN)/python benchmarks/engine_bench.py
 
 clean:
 	rm -rf $(VENV) demo/prod demo/staging demo/receipts demo/staging-subset demo/receipts-subset .pytest_cache .ruff_cache

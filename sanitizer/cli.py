@@ -76,15 +76,30 @@ def main() -> None:
     is_flag=True,
     help="Adopt an existing, empty staging database sanitizer has not written to yet.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default=None,
+    help="Where masking runs: this machine, or the Ray cluster of ray.address "
+    "(default: sanitize.yaml's engine).",
+)
 @handle_errors
-def snapshot(config_path: Path, log_format: str, dry_run: bool, init: bool) -> None:
+def snapshot(
+    config_path: Path, log_format: str, dry_run: bool, init: bool, engine: str | None
+) -> None:
     """Mask production into staging: the whole run, atomically."""
+    import dataclasses
+
     from sanitizer.config.settings import load_settings
     from sanitizer.mask.workers import detection_ahead, start_warm
 
     logs.configure(log_format)
     settings = load_settings(config_path)
-    if not dry_run and detection_ahead(settings.workers, settings.rules_dir):
+    if engine is not None:
+        chosen = dataclasses.replace(settings.engine, kind=engine)
+        settings = dataclasses.replace(settings, engine=chosen)
+    local = settings.engine.kind == "local"  # on a cluster the actors load detection
+    if local and not dry_run and detection_ahead(settings.workers, settings.rules_dir):
         start_warm(settings.nlp)  # loads detection while the rest is imported and planned
     from sanitizer.report import ProgressBar, print_summary
     from sanitizer.run.snapshot import run_snapshot

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sanitizer.config.engine_settings import EngineSettings, engine_settings
 from sanitizer.config.env import expand_tree
 from sanitizer.config.fidelity_settings import FidelitySettings, fidelity_settings
 from sanitizer.config.keys import check_keys, closest
@@ -54,6 +55,8 @@ TOP_LEVEL_KEYS = (
     "secrets",
     "subset",
     "fidelity",
+    "engine",
+    "ray",
 )
 NLP_KEYS = ("model", "language", "score_threshold", "entities", "allow_list", "recognizers")
 EMBEDDING_KEYS = ("model", "url", "api_key", "batch_size")
@@ -118,6 +121,7 @@ class Settings:
     locks: LockSettings = field(default_factory=LockSettings)
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
     subset: SubsetSettings = field(default_factory=SubsetSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)  # local | ray (docs/engine.md)
     fidelity: FidelitySettings = field(default_factory=FidelitySettings)
     # subset: entries of object and vector sources (docs/subsetting_follow.md)
     follows: dict[str, ObjectFollow | VectorFollow] = field(default_factory=dict)
@@ -194,6 +198,7 @@ def load_settings(
             conf.get("subset"), conf.at("subset"), {n: e.kind for n, e in sources.items()}
         ),
         fidelity=fidelity_settings(conf.get("fidelity"), conf.at("fidelity")),
+        engine=engine_settings(conf.get("engine"), conf.get("ray"), conf.at("engine"), environ),
         follows=follow_settings(
             conf.get("subset"),
             conf.at("subset"),

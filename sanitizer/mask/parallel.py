@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -20,7 +20,10 @@ from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
 from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import set_known
-from sanitizer.mask.workers import core_count, process_pool
+from sanitizer.mask.workers import core_count
+
+if TYPE_CHECKING:
+    from sanitizer.engine import Engine
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
@@ -71,14 +74,22 @@ class MaskPool:
         keyring: Keyring,
         nlp: Any,
         known: dict[str, list[str]] | None = None,
+        engine: Engine | None = None,
     ) -> None:
+        from sanitizer.engine import LOCAL
+
         self.workers = workers
-        self._pool = process_pool(workers, _init_worker, (keyring, nlp, known or {}))
+        # this machine's processes, or actors on a cluster (docs/engine.md)
+        self._pool = (engine or LOCAL).executor(workers, _init_worker, (keyring, nlp, known or {}))
 
     def __enter__(self) -> MaskPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (again is harmless)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sanitizer.config.settings import Settings
+from sanitizer.engine import LOCAL, Engine
 from sanitizer.load.sql.history import History
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
@@ -42,6 +43,8 @@ class RunContext:
     ledger: UniqueLedger = field(default_factory=UniqueLedger)  # unique fakes across stores
     histories: list[History] = field(default_factory=list)  # SQL targets' run history rows
     pool: MaskPool | None = None  # SQL masking processes, when more than one
+    engine: Engine = LOCAL  # where the pools run: this machine or a Ray cluster
+    known: dict[str, list[str]] = field(default_factory=dict)  # values detect finds again
     leaks: RunLeakCheck | None = None
     fidelity: RunFidelity | None = None  # both sides' profiles, fed as batches stream
     embedder: Embedder | None = None

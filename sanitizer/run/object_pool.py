@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanitizer import retry
 from sanitizer.config.object_rules import ObjectRule
@@ -21,9 +21,12 @@ from sanitizer.extract.objects import ObjectSource, open_source
 from sanitizer.load.objects import ObjectTarget, open_target
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.workers import core_count, process_pool
+from sanitizer.mask.workers import core_count
 from sanitizer.plan.objects import PlannedObject
 from sanitizer.run.object_work import Outcome, mask_one
+
+if TYPE_CHECKING:
+    from sanitizer.engine import Engine
 
 _WORKER: dict[str, Any] = {}
 OBJECTS_PER_TASK = 32  # objects per task: enough to amortize the hop, small enough to balance
@@ -79,9 +82,13 @@ class ObjectPool:
         processes: int,
         threads: int,
         init: tuple[str, str, str, str, Keyring, Any],
+        engine: Engine | None = None,
     ) -> None:
+        from sanitizer.engine import LOCAL
+
         self.processes, self.threads = processes, threads
-        self._pool = process_pool(processes, _init, (retry.current(), *init))
+        # this machine's processes, or actors on a cluster (docs/engine.md)
+        self._pool = (engine or LOCAL).executor(processes, _init, (retry.current(), *init))
 
     def __enter__(self) -> ObjectPool:
         return self

@@ -149,9 +149,12 @@ class ObjectPart:
         processes = process_count(settings.workers, self.rules.objects)
         if settings.workers == 0 and sum(i.info.size for i in todo) < AUTO_PROCESS_BYTES:
             processes = 1  # auto: starting processes costs more than a small bucket takes
+        if processes > 1 and ctx.engine.actors:
+            processes = ctx.engine.actors  # engine: ray sizes its own pools (docs/engine.md)
         if processes > 1 and len(todo) > 1:
             init = (self.name, self.source_url, self.target_url, ctx.run_id, ctx.keyring)
-            with ObjectPool(processes, settings.objects.concurrency, (*init, settings.nlp)) as pool:
+            pool_init = (*init, settings.nlp)
+            with ObjectPool(processes, settings.objects.concurrency, pool_init, ctx.engine) as pool:
                 for item, outcome in pool.run(todo, stop):
                     counted(item, outcome)
         else:

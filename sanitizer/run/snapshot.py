@@ -27,6 +27,7 @@ import sanitizer
 from sanitizer import retry
 from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
+from sanitizer.engine import open_engine
 from sanitizer.errors import SanitizerError
 from sanitizer.load.target import Target
 from sanitizer.mask.parallel import MaskPool, worker_count
@@ -187,13 +188,15 @@ def load_model(ctx: RunContext, parts: list[Part]) -> None:
 
 
 def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
-    """The SQL masking pool (when detection needs the cores) and the run's leak index."""
+    """The run's engine, the SQL masking pool (when detection needs the cores, or always on a
+    cluster: docs/engine.md) and the run's leak index."""
     settings = ctx.settings
+    ctx.engine = open_engine(settings.engine, ctx.stack)
     uses_nlp = any(part.uses_nlp() for part in parts)
-    known = _known_values(parts) if uses_nlp else {}
-    workers = worker_count(settings.workers, uses_nlp)
-    if workers > 1:
-        pool = MaskPool(workers, ctx.keyring, settings.nlp, known)
+    known = ctx.known = _known_values(parts) if uses_nlp else {}
+    workers = ctx.engine.actors or worker_count(settings.workers, uses_nlp)
+    if workers > 1 or ctx.engine.actors:
+        pool = MaskPool(workers, ctx.keyring, settings.nlp, known, ctx.engine)
         ctx.pool = ctx.stack.enter_context(pool)
     ctx.leaks = RunLeakCheck(ctx.keyring, settings.batch_size, settings.secrets)
     ctx.fidelity = RunFidelity()
@@ -208,8 +211,13 @@ def _known_values(parts: list[Part]) -> dict[str, list[str]]:
 
 
 def load(ctx: RunContext, parts: list[Part]) -> None:
-    """Every source into its target's shadow: SQL first, then objects, then vectors."""
+    """Every source into its target's shadow: SQL first, then objects, then vectors. The SQL
+    pool is closed once the databases are loaded: its workers (on a cluster, actors holding
+    CPUs) make room for the objects' pool (docs/engine.md)."""
     for part in in_order(parts, LOAD_ORDER):
+        if ctx.pool is not None and not isinstance(part, SqlPart):
+            ctx.pool.close()
+            ctx.pool = None
         part.load(ctx)
 
 

@@ -10,7 +10,10 @@ guarantee 8).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -30,6 +33,7 @@ from sanitizer.mask.vectors import RecordMasker
 from sanitizer.plan.vectors import build_collection_plans, check_follow, kept_records
 from sanitizer.receipt import CollectionReceipt, FieldReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.run.vector_pool import VectorPool
 from sanitizer.verify.checks import check_reembedded
 
 log = logging.getLogger("sanitizer")
@@ -106,24 +110,45 @@ class VectorPart:
     def load(self, ctx: RunContext) -> None:
         """Mask, re-embed and write every kept collection into the target's shadow."""
         self.target.prepare(ctx.run_id, list(self.plans))
-        for name, plan in self.plans.items():
-            key = f"{self.name}.{name}"
-            if plan.drop or ctx.embedder is None:
-                rows = plan.collection.count
-                ctx.receipt.collections[key] = CollectionReceipt(rows_in=rows, dropped=True)
-                continue
-            ctx.receipt.collections[key] = self._load_collection(ctx, name, plan, ctx.embedder)
-            log.info(
-                "collection masked and re-embedded",
-                extra={
-                    "run_id": ctx.run_id,
-                    "collection": key,
-                    "records": ctx.receipt.collections[key].rows_in,
-                },
-            )
+        with ExitStack() as stack:
+            pool = self._pool(ctx, stack)
+            for name, plan in self.plans.items():
+                key = f"{self.name}.{name}"
+                if plan.drop or ctx.embedder is None:
+                    rows = plan.collection.count
+                    ctx.receipt.collections[key] = CollectionReceipt(rows_in=rows, dropped=True)
+                    continue
+                receipt = self._load_collection(ctx, name, plan, ctx.embedder, pool)
+                ctx.receipt.collections[key] = receipt
+                self._log_loaded(ctx, key)
+
+    def _pool(self, ctx: RunContext, stack: ExitStack) -> VectorPool | None:
+        """On a cluster, actors that mask and re-embed (docs/engine.md); else none: the
+        records are masked and embedded here."""
+        live = [p for p in self.plans.values() if not p.drop]
+        if not ctx.engine.actors or not live or ctx.embedder is None:
+            return None
+        settings = ctx.settings
+        init = (ctx.keyring, settings.nlp, settings.embeddings, ctx.known)
+        return stack.enter_context(VectorPool(ctx.engine, ctx.engine.actors, init))
+
+    def _log_loaded(self, ctx: RunContext, key: str) -> None:
+        log.info(
+            "collection masked and re-embedded",
+            extra={
+                "run_id": ctx.run_id,
+                "collection": key,
+                "records": ctx.receipt.collections[key].rows_in,
+            },
+        )
 
     def _load_collection(
-        self, ctx: RunContext, name: str, plan: CollectionPlan, embedder: Embedder
+        self,
+        ctx: RunContext,
+        name: str,
+        plan: CollectionPlan,
+        embedder: Embedder,
+        pool: VectorPool | None = None,
     ) -> CollectionReceipt:
         key, info = f"{self.name}.{name}", plan.collection
         stamp = {
@@ -137,31 +162,55 @@ class VectorPart:
         counts = CollectionReceipt(
             embedding_model=embedder.name, dimension=embedder.dimension, metric=info.metric
         )
-        copied = production = 0
+        copied, production = 0, [0]
         assert ctx.fidelity is not None
         document = plan.document
         document_rule = document.operator.label() if document is not None else "keep"
         profile = ctx.fidelity.collection(self.name, name, document_rule)
-        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
-            production += len(read)
-            batch = kept_records(read, self.follow, name, ctx.kept)
-            ctx.advance(key, len(read) - len(batch))
-            if not len(batch):
-                continue
-            counts.rows_in += len(batch)
-            profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
-            masked = masker.mask(batch)
-            vectors = embedder.embed([doc or "" for doc in masked.documents])
+        reads = self._kept(ctx, name, counts, profile, production)
+        if pool is not None:
+            done = pool.run(plan, masker, reads)
+        else:
+            done = _masked_here(masker, embedder, reads)
+        for batch, masked, vectors in done:
             profile.observe("staging", masked.documents, masked.metadatas, vectors)
             copied += copied_vectors(batch, masked, vectors)
             self.target.write(name, masked, vectors)
             ctx.advance(key, len(batch))
         check_reembedded(key, copied)
         if self.follow is not None and name in self.follow.links:
-            self._record_subset(ctx, name, production, counts.rows_in)
+            self._record_subset(ctx, name, production[0], counts.rows_in)
         counts.fields = FieldReceipt.of_all(masker.stats)
         counts.rows_out = self.target.count(name)
         return counts
+
+    def _kept(
+        self,
+        ctx: RunContext,
+        name: str,
+        counts: CollectionReceipt,
+        profile: Any,
+        production: list[int],
+    ) -> Iterator[RecordBatch]:
+        """The collection's kept records, batch by batch, counted and profiled as read."""
+        info, key = self.plans[name].collection, f"{self.name}.{name}"
+        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
+            production[0] += len(read)
+            batch = kept_records(read, self.follow, name, ctx.kept)
+            ctx.advance(key, len(read) - len(batch))
+            if not len(batch):
+                continue
+            counts.rows_in += len(batch)
+            profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
+            yield batch
+
+
+def _masked_here(
+    masker: RecordMasker, embedder: Embedder, batches: Iterator[RecordBatch]
+) -> Iterator[tuple[RecordBatch, RecordBatch, np.ndarray]]:
+    for batch in batches:
+        masked = masker.mask(batch)
+        yield batch, masked, embedder.embed([doc or "" for doc in masked.documents])
 
 
 def check_rule_sections(sources: dict[str, Endpoint], rules: dict[str, SourceRules]) -> None:

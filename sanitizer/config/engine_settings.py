@@ -1,0 +1,101 @@
+"""The ``engine:`` and ``ray:`` sections of sanitize.yaml: where masking runs (docs/engine.md).
+
+``engine: local`` (the default) masks in this machine's processes and never imports Ray;
+``engine: ray`` masks in actor pools on a Ray cluster — ``ray.address`` names it (``auto``:
+the cluster this machine belongs to, ``ray://host:10001``: a remote one, ``local``: a private
+single-machine cluster started for the run, inside the run's own temporary folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sanitizer.config.keys import check_keys
+from sanitizer.config.yamlfile import LocatedDict, Location
+from sanitizer.errors import ConfigError
+
+ENGINES = ("local", "ray")
+RAY_KEYS = (
+    "address",
+    "actors",
+    "cpus_per_actor",
+    "gpus_per_actor",
+    "task_retries",
+    "startup_timeout",
+    "object_store_memory",
+)
+
+
+@dataclass(frozen=True)
+class RaySettings:
+    """The cluster and how much of it one stage (SQL batches, objects) takes."""
+
+    address: str = "auto"
+    actors: int = 0  # actors per stage; 0 = the cluster's CPUs / cpus_per_actor
+    cpus_per_actor: float = 1.0
+    gpus_per_actor: float = 0.0
+    task_retries: int = 2  # a task whose actor died is sent to a fresh actor this often
+    startup_timeout: float = 300.0  # seconds for the actors to be placed and ready
+    object_store_memory: int = 0  # bytes, address: local only; 0 = Ray's default
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """``engine: local | ray`` and, for ray, the cluster settings."""
+
+    kind: str = "local"
+    ray: RaySettings = RaySettings()
+
+
+def engine_settings(
+    kind: Any, raw_ray: Any, where: Location, environ: Mapping[str, str] | None = None
+) -> EngineSettings:
+    """Validated engine settings; ``ray.address`` falls back to RAY_ADDRESS, then ``auto``."""
+    kind = "local" if kind is None else str(kind)
+    if kind not in ENGINES:
+        raise ConfigError(
+            f"{where}: engine is {kind!r}.",
+            hint="write engine: local (this machine) or engine: ray (a Ray cluster).",
+        )
+    env = os.environ if environ is None else environ
+    ray = _ray(raw_ray, where, env.get("RAY_ADDRESS") or "auto")
+    return EngineSettings(kind, ray)
+
+
+def _ray(raw: Any, where: Location, default_address: str) -> RaySettings:
+    if raw is None:
+        return RaySettings(address=default_address)
+    if not isinstance(raw, LocatedDict):
+        raise ConfigError(f"{where}: ray must be a mapping.", hint="write ray: {address: auto}")
+    check_keys(raw, RAY_KEYS, "ray")
+    address = str(raw.get("address") or default_address)
+    return RaySettings(
+        address=address,
+        actors=int(_number(raw, "actors", 0, integer=True)),
+        cpus_per_actor=_number(raw, "cpus_per_actor", 1.0, minimum=0.01),
+        gpus_per_actor=_number(raw, "gpus_per_actor", 0.0),
+        task_retries=int(_number(raw, "task_retries", 2, integer=True)),
+        startup_timeout=_number(raw, "startup_timeout", 300.0, minimum=1),
+        object_store_memory=int(_number(raw, "object_store_memory", 0, integer=True)),
+    )
+
+
+def _number(
+    section: LocatedDict, key: str, default: float, *, integer: bool = False, minimum: float = 0
+) -> float:
+    value = section.get(key, default)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = float(value) if "." in value else int(value)
+    wrong = isinstance(value, bool) or not isinstance(value, int | float)
+    if wrong or (integer and not isinstance(value, int)) or value < minimum:
+        kind = "a whole number" if integer else "a number"
+        raise ConfigError(
+            f"{section.at(key)}: ray.{key} must be {kind} of at least {minimum:g}, not {value!r}.",
+            hint=f"write ray: {{{key}: {default!r}}} or leave it out for the default.",
+        )
+    return float(value) if not integer else value

@@ -1,0 +1,94 @@
+"""Vector records masked and re-embedded by the engine's workers (``engine: ray``: actors
+that hold the detector and the embedding model; docs/engine.md).
+
+A record batch goes to a worker and comes back masked, with its new vectors and the counts
+for the receipt; batches come back in source order, so the driver profiles and writes them
+exactly as when it masks them itself. :class:`~sanitizer.mask.vectors.RecordMasker` needs no
+ledger — a batch's result depends on the batch, the rules and the key only — and the bundled
+model embeds a text to the same bytes in any process and batch (checked for the model this
+package ships), so staging is the same as the driver's (docs/design.md, guarantee 13).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sanitizer.config.settings import EmbeddingSettings
+from sanitizer.extract.vectors.base import RecordBatch
+from sanitizer.mask.embed import Embedder, load_embedder
+from sanitizer.mask.engine import ColumnStats
+from sanitizer.mask.plans import CollectionPlan
+from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.text.known_values import set_known
+from sanitizer.mask.vectors import RecordMasker
+
+if TYPE_CHECKING:
+    from sanitizer.engine import Engine
+
+_WORKER: dict[str, Any] = {}
+Masked = tuple[RecordBatch, RecordBatch, np.ndarray]  # (production batch, masked, vectors)
+
+
+def _init(
+    keyring: Keyring, nlp: Any, embeddings: EmbeddingSettings, known: dict[str, list[str]]
+) -> None:
+    _WORKER.update(keyring=keyring, nlp=nlp, embeddings=embeddings, embedder=None)
+    set_known(known)  # detect finds the run's known values here too
+
+
+def _embedder() -> Embedder:
+    if _WORKER["embedder"] is None:  # loaded once per worker, on its first batch
+        _WORKER["embedder"] = load_embedder(_WORKER["embeddings"])
+    return _WORKER["embedder"]
+
+
+def _mask_and_embed(
+    plan: CollectionPlan, batch: RecordBatch
+) -> tuple[RecordBatch, np.ndarray, dict[str, ColumnStats]]:
+    masker = RecordMasker(plan, _WORKER["keyring"], _WORKER["nlp"])  # counts of this batch
+    masked = masker.mask(batch)
+    vectors = _embedder().embed([doc or "" for doc in masked.documents])
+    return masked, vectors, masker.stats
+
+
+class VectorPool:
+    """The engine's workers for one vector source's run; use as a context manager."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        workers: int,
+        init: tuple[Keyring, Any, EmbeddingSettings, dict[str, list[str]]],
+    ) -> None:
+        self.workers = workers
+        self._pool = engine.executor(workers, _init, init)
+
+    def __enter__(self) -> VectorPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(
+        self, plan: CollectionPlan, masker: RecordMasker, batches: Iterator[RecordBatch]
+    ) -> Iterator[Masked]:
+        """Masked batches in source order, two per worker in flight; their counts are
+        merged into ``masker``'s."""
+        pending: deque[tuple[RecordBatch, Any]] = deque()
+        for batch in batches:
+            pending.append((batch, self._pool.submit(_mask_and_embed, plan, batch)))
+            if len(pending) >= 2 * self.workers:
+                yield self._finish(masker, *pending.popleft())
+        while pending:
+            yield self._finish(masker, *pending.popleft())
+
+    @staticmethod
+    def _finish(masker: RecordMasker, batch: RecordBatch, future: Any) -> Masked:
+        masked, vectors, stats = future.result()
+        for name, delta in stats.items():
+            masker.stats[name].merge(delta)
+        return batch, masked, vectors
