@@ -10,13 +10,14 @@ guarantee 8).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint
+from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint, NlpSettings
 from sanitizer.config.subset_follow import VectorFollow
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
@@ -30,6 +31,7 @@ from sanitizer.mask.vectors import RecordMasker
 from sanitizer.plan.vectors import build_collection_plans, check_follow, kept_records
 from sanitizer.receipt import CollectionReceipt, FieldReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.run.overlap import Background, ahead
 from sanitizer.verify.checks import check_reembedded
 
 log = logging.getLogger("sanitizer")
@@ -45,6 +47,8 @@ class VectorPart:
         self.endpoints = (source, target)
         self.plans: dict[str, CollectionPlan] = {}
         self.follow: VectorFollow | None = None  # subset: records follow kept SQL rows
+        self.model: Background[Embedder] | None = None  # the model, loading while we plan
+        self.warming: Background[None] | None = None  # detection, loading while we plan
 
     def open(self, ctx: RunContext) -> None:
         """Nothing yet: both sides are opened when the plan is made."""
@@ -68,6 +72,29 @@ class VectorPart:
         self.target.managed = list(self.plans)  # the staging collections a run replaces
         ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
         ctx.receipt.targets[self.name] = target.url
+        self._load_ahead(ctx)
+
+    def _load_ahead(self, ctx: RunContext) -> None:
+        """Start loading the embedding model, and detection when the run is all vectors,
+        on threads: they load while the run claims its targets and opens the collections
+        (docs/operations.md, "Vector runs"). The model is the one :func:`prepare_embedder`
+        would load; detection is the analyzer the first masked batch would build."""
+        if not self.kept():
+            return
+        settings = ctx.settings
+        if settings.embeddings.url is None:  # a local model (an endpoint is asked per batch)
+            self.model = Background(lambda: load_embedder(settings.embeddings), "load-model")
+        detects = any(
+            field_plan.operator.uses_nlp
+            for plan in self.kept()
+            for field_plan in (plan.document, *plan.metadata.values())
+            if field_plan is not None
+        )
+        # only when nothing else in this process detects meanwhile: one analyzer is built,
+        # and spaCy's pipeline is never used by two threads at once (mask.objects.NLP_LOCK)
+        alone = all(source.kind in VECTOR_KINDS for source in settings.sources.values())
+        if detects and alone and not ctx.dry_run:
+            self.warming = Background(lambda: warm_detection(settings.nlp), "load-detection")
 
     def uses_nlp(self) -> bool:
         return False  # records are masked here, not by the SQL pool
@@ -142,15 +169,14 @@ class VectorPart:
         document = plan.document
         document_rule = document.operator.label() if document is not None else "keep"
         profile = ctx.fidelity.collection(self.name, name, document_rule)
-        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
-            production += len(read)
-            batch = kept_records(read, self.follow, name, ctx.kept)
-            ctx.advance(key, len(read) - len(batch))
+        read_size = min(ctx.settings.batch_size, RECORDS_PER_READ)
+        for read, batch, masked in ahead(self._masked(ctx, name, plan, masker, read_size)):
+            production += read
+            ctx.advance(key, read - len(batch))
             if not len(batch):
                 continue
             counts.rows_in += len(batch)
             profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
-            masked = masker.mask(batch)
             vectors = embedder.embed([doc or "" for doc in masked.documents])
             profile.observe("staging", masked.documents, masked.metadatas, vectors)
             copied += copied_vectors(batch, masked, vectors)
@@ -162,6 +188,28 @@ class VectorPart:
         counts.fields = FieldReceipt.of_all(masker.stats)
         counts.rows_out = self.target.count(name)
         return counts
+
+    def _masked(
+        self, ctx: RunContext, name: str, plan: CollectionPlan, masker: RecordMasker, size: int
+    ) -> Iterator[tuple[int, RecordBatch, RecordBatch]]:
+        """(records read, records kept, kept records masked), batch after batch: runs on a
+        thread one batch ahead, so detection masks the next batch while this one embeds."""
+        if self.warming is not None:
+            self.warming.result()  # detection is loaded (or its error is raised) first
+        empty = RecordBatch(ids=[], documents=[], metadatas=[])
+        for read in self.source.batches(plan.collection, size):
+            batch = kept_records(read, self.follow, name, ctx.kept)
+            yield len(read), batch, masker.mask(batch) if len(batch) else empty
+
+
+def warm_detection(nlp: NlpSettings) -> None:
+    """Build the detection analyzer and run it once over a short sample (first-use caches),
+    as the workers' forkserver does (:mod:`sanitizer.mask.warm`); the analyzer is cached per
+    process, so the first batch finds it ready. Results cannot change: the same analyzer."""
+    from sanitizer.mask.text.detector import find_all
+    from sanitizer.mask.warm import SAMPLE
+
+    find_all([SAMPLE], None, nlp)
 
 
 def check_rule_sections(sources: dict[str, Endpoint], rules: dict[str, SourceRules]) -> None:
@@ -210,7 +258,8 @@ def prepare_embedder(parts: list[VectorPart], settings: EmbeddingSettings) -> Em
     kept = [(part, plan) for part in parts for plan in part.kept()]
     if not kept:
         return None
-    embedder = load_embedder(settings)
+    loading = next((part.model for part in parts if part.model is not None), None)
+    embedder = loading.result() if loading is not None else load_embedder(settings)
     problems = []
     for part, plan in kept:
         info = plan.collection
