@@ -9,6 +9,7 @@ guarantee 8).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,7 +95,8 @@ class VectorPart:
         # and spaCy's pipeline is never used by two threads at once (mask.objects.NLP_LOCK)
         alone = all(source.kind in VECTOR_KINDS for source in settings.sources.values())
         if detects and alone and not ctx.dry_run:
-            self.warming = Background(lambda: warm_detection(settings.nlp), "load-detection")
+            model = self.model
+            self.warming = Background(lambda: warm_detection(settings.nlp, model), "load-detection")
 
     def uses_nlp(self) -> bool:
         return False  # records are masked here, not by the SQL pool
@@ -202,10 +204,16 @@ class VectorPart:
             yield len(read), batch, masker.mask(batch) if len(batch) else empty
 
 
-def warm_detection(nlp: NlpSettings) -> None:
+def warm_detection(nlp: NlpSettings, model: Background[Embedder] | None = None) -> None:
     """Build the detection analyzer and run it once over a short sample (first-use caches),
     as the workers' forkserver does (:mod:`sanitizer.mask.warm`); the analyzer is cached per
-    process, so the first batch finds it ready. Results cannot change: the same analyzer."""
+    process, so the first batch finds it ready. Results cannot change: the same analyzer.
+
+    After ``model`` has loaded, never beside it: spaCy's thinc imports PyTorch too, and two
+    threads importing PyTorch at once can see it half-initialized (an ImportError)."""
+    if model is not None:
+        with contextlib.suppress(Exception):  # its error is raised where the model is needed
+            model.result()
     from sanitizer.mask.text.detector import find_all
     from sanitizer.mask.warm import SAMPLE
 
