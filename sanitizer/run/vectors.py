@@ -80,9 +80,9 @@ class VectorPart:
         on threads: they load while the run claims its targets and opens the collections
         (docs/operations.md, "Vector runs"). The model is the one :func:`prepare_embedder`
         would load; detection is the analyzer the first masked batch would build."""
-        if not self.kept():
-            return
         settings = ctx.settings
+        if not self.kept() or not _plans_last(self.name, settings.sources):
+            return
         if settings.embeddings.url is None:  # a local model (an endpoint is asked per batch)
             self.model = Background(lambda: load_embedder(settings.embeddings), "load-model")
         detects = any(
@@ -202,6 +202,15 @@ class VectorPart:
         for read in self.source.batches(plan.collection, size):
             batch = kept_records(read, self.follow, name, ctx.kept)
             yield len(read), batch, masker.mask(batch) if len(batch) else empty
+
+
+def _plans_last(name: str, sources: dict[str, Endpoint]) -> bool:
+    """Whether ``name`` is the run's only vector source and the last store planned (SQL
+    sources plan first): then nothing else in this process imports PyTorch or spaCy while its
+    model loads, and no other part loads a model or detection beside it."""
+    stores = [n for n, s in sources.items() if s.kind == "objects" or s.kind in VECTOR_KINDS]
+    vectors = [n for n in stores if sources[n].kind in VECTOR_KINDS]
+    return stores[-1:] == [name] and vectors == [name]
 
 
 def warm_detection(nlp: NlpSettings, model: Background[Embedder] | None = None) -> None:

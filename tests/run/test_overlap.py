@@ -58,3 +58,22 @@ def test_background_returns_the_value_or_raises_the_error() -> None:
 
     with pytest.raises(LookupError, match="not installed"):
         Background(broken, "broken").result()
+
+
+def _sources(*kinds: str) -> dict:
+    from sanitizer.config.settings import Endpoint
+
+    return {f"s{i}": Endpoint(f"s{i}", kind, "x", None) for i, kind in enumerate(kinds)}  # type: ignore[arg-type]
+
+
+def test_only_a_runs_single_vector_store_planned_last_loads_ahead() -> None:
+    from sanitizer.run.vectors import _plans_last
+
+    # SQL plans first, so a vector store after or before SQL sources is still last
+    assert _plans_last("s1", _sources("postgresql", "lancedb"))
+    assert _plans_last("s0", _sources("lancedb", "postgresql"))
+    # an object store planned after it could import spaCy (key detection) meanwhile
+    assert not _plans_last("s0", _sources("lancedb", "objects"))
+    assert _plans_last("s1", _sources("objects", "lancedb"))
+    # two vector stores would load two models and warm detection twice
+    assert not _plans_last("s1", _sources("chroma", "lancedb"))
