@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # The demo's pseudonym key: fine for generated demo data, never for real data.
 DEMO_KEY ?= demo-key-not-for-production-0123456789
 
-.PHONY: install demo test lint format docs bench clean
+.PHONY: install demo demo-subset test lint format docs bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,13 @@ demo: install
 	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --log-format text
 	$(BIN)/sanitize report
 	$(BIN)/python -m sanitizer.demo.show
+
+# The demo's subset (docs/subsetting.md): a few tenants and a date window of tickets, every row
+# they need, and only their files and memories, into demo/staging-subset (demo/subset.yaml).
+demo-subset: install
+	$(BIN)/python -m sanitizer.demo.generate --if-missing demo/prod/app.db
+	$(BIN)/python -m sanitizer.demo.memory --if-missing demo/prod/memory --db demo/prod/app.db
+	SANITIZE_KEY=$${SANITIZE_KEY:-$(DEMO_KEY)} $(BIN)/sanitize snapshot --config demo/subset.yaml --log-format text
 
 test: install
 	$(BIN)/python -m pytest
@@ -51,4 +58,4 @@ bench: install
 	$(BIN)/python benchmarks/secrets_bench.py
 
 clean:
-	rm -rf $(VENV) demo/prod demo/staging demo/receipts .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo/prod demo/staging demo/receipts demo/staging-subset demo/receipts-subset .pytest_cache .ruff_cache

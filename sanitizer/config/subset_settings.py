@@ -7,7 +7,9 @@ subset:
       - {table: tickets, where: "created_at >= '2026-01-01'"}
       - {table: accounts, percent: 2}    # keyed hash of the primary key: stable
       - {table: tenants, where: "id in (1, 2, 3)", limit: 1000}
-    follow: [messages.ticket_id]         # child edges followed downward
+    follow:                              # child edges followed downward
+      - messages.ticket_id
+      - {edge: attachments.message_id, limit: 3}   # at most 3 per message, in key order
     passthrough: [plans]                 # copied whole
     exclude: [audit_log]                 # schema only
     references:                          # foreign keys the database does not declare
@@ -36,6 +38,7 @@ from sanitizer.errors import ConfigError
 SQL_KEYS = ("roots", "follow", "passthrough", "exclude", "references")
 ROOT_KEYS = ("table", "where", "percent", "limit")
 REFERENCE_KEYS = ("from", "to", "path", "when")
+FOLLOW_KEYS = ("edge", "limit")
 _PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 
@@ -73,6 +76,14 @@ class ColumnName:
 
 
 @dataclass(frozen=True)
+class Follow(ColumnName):
+    """A child edge followed downward; ``limit``: at most that many children per parent
+    row, the first ones in the child's primary-key order."""
+
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
 class Reference:
     """A foreign key the database does not declare: a column (or a JSON path inside it,
     or only the rows where ``when`` holds) that names a row of another table."""
@@ -94,7 +105,7 @@ class SqlSubset:
 
     source: str
     roots: tuple[Root, ...]
-    follow: tuple[ColumnName, ...]
+    follow: tuple[Follow, ...]
     passthrough: tuple[ColumnName, ...]  # column is "" (a table name)
     exclude: tuple[ColumnName, ...]
     references: tuple[Reference, ...]
@@ -145,7 +156,7 @@ def _sql_subset(name: str, node: Any, at: Location) -> SqlSubset:
     subset = SqlSubset(
         source=name,
         roots=roots,
-        follow=tuple(_column(i, spec.at("follow"), "follow") for i in _list(spec, "follow", name)),
+        follow=tuple(_follow(i, spec.at("follow"), name) for i in _list(spec, "follow", name)),
         passthrough=_tables(spec, "passthrough", name),
         exclude=_tables(spec, "exclude", name),
         references=tuple(
@@ -225,6 +236,28 @@ def _reference(item: Any, at: Location, source: str) -> Reference:
             hint="write when: \"subject_type = 'ticket'\"",
         )
     return Reference(source_column, target, path, when, spec.where)
+
+
+def _follow(item: Any, at: Location, source: str) -> Follow:
+    """``CHILD.FK_COLUMN``, or ``{edge: CHILD.FK_COLUMN, limit: N}``."""
+    if not isinstance(item, LocatedDict):
+        column = _column(item, at, "follow")
+        return Follow(column.table, column.column, at)
+    check_keys(item, FOLLOW_KEYS, f"a follow edge of subset.{source}")
+    if "edge" not in item:
+        raise ConfigError(
+            f"{item.where}: a follow entry written as a mapping needs edge: CHILD.FK_COLUMN.",
+            hint="write {edge: messages.ticket_id, limit: 10}",
+        )
+    column = _column(item["edge"], item.at("edge"), "follow")
+    limit = item.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ConfigError(
+            f"{item.at('limit')}: follow {column}: limit must be a positive whole number of "
+            f"rows per parent, not {limit!r}.",
+            hint=f"write {{edge: {column}, limit: 10}}",
+        )
+    return Follow(column.table, column.column, item.where, limit)
 
 
 def _column(item: Any, at: Location, what: str) -> ColumnName:

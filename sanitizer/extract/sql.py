@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,9 +313,14 @@ class SqlSource:
         if kept is None:
             yield from self._batches(source_table, batch_size, Slice())
             return
-        for start in range(0, len(kept.keys), KEY_CHUNK):
-            chunk = kept.keys[start : start + KEY_CHUNK]
-            yield from self._batches(source_table, batch_size, Slice(chunk, kept.nulled))
+        frames = (
+            frame
+            for start in range(0, len(kept.keys), KEY_CHUNK)
+            for frame in self._batches(
+                source_table, batch_size, Slice(kept.keys[start : start + KEY_CHUNK], kept.nulled)
+            )
+        )
+        yield from regroup(frames, batch_size)
 
     def _batches(
         self, source_table: SourceTable, batch_size: int, part: Slice
@@ -432,17 +437,28 @@ class SqlSource:
             transient=True,
         )
 
+    def only_tables(self, tables: list[SourceTable]) -> frozenset[str]:
+        """The tables read without their inheritance children (PostgreSQL ``ONLY``): a
+        subset looks their keys up the same way (docs/subsetting.md)."""
+        default = self._default() if self.dialect == "postgresql" else ""
+        return frozenset(
+            t.info.name for t in tables if (t.table.schema or default, t.table.name) in self._only
+        )
+
     def kept_values(self, source_table: SourceTable, column: str) -> frozenset[str]:
         """One column's distinct values over the rows a run reads (a subset's kept rows, or
         all), as text: what objects and vectors follow (docs/subsetting.md)."""
         table = source_table.table
         col = table.c[column]
         kept = self.filters.get(source_table.info.name)
-        queries = [sa.select(col).distinct()]
+        select = sa.select(col).select_from(table)
+        if (table.schema or self._default(), table.name) in self._only:
+            select = select.with_hint(table, "ONLY", "postgresql")  # as the run reads it
+        queries = [select.distinct()]
         if kept is not None:
             pk = [table.c[c.name] for c in table.primary_key.columns]
             queries = [
-                sa.select(col).where(_keys_in(pk, kept.keys[at : at + KEY_CHUNK]))
+                select.where(_keys_in(pk, kept.keys[at : at + KEY_CHUNK]))
                 for at in range(0, len(kept.keys), KEY_CHUNK)
             ]
         values: set[str] = set()
@@ -595,6 +611,22 @@ def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:
     if isinstance(sql_type, sa.Time) and sql_type.timezone:
         return True
     return not isinstance(sql_type, PG_NATIVE)
+
+
+def regroup(frames: Iterable[pl.DataFrame], batch_size: int) -> Iterator[pl.DataFrame]:
+    """A subset's frames (one or more per chunk of keys) joined up to ``batch_size`` rows, so
+    masking and loading see batches as large as a full run's; frames of different column
+    types (a chunk typed otherwise by ``to_frame``) are never joined."""
+    pending: list[pl.DataFrame] = []
+    rows = 0
+    for frame in frames:
+        if pending and (rows + frame.height > batch_size or frame.schema != pending[0].schema):
+            yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
+            pending, rows = [], 0
+        pending.append(frame)
+        rows += frame.height
+    if pending:
+        yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
 
 
 def to_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:

@@ -9,10 +9,10 @@ and the virtual ``references:`` of the config (plain, inside a JSON column, or p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sanitizer.config.keys import did_you_mean
-from sanitizer.config.subset_settings import ColumnName, Reference, SqlSubset
+from sanitizer.config.subset_settings import ColumnName, Follow, Reference, SqlSubset
 from sanitizer.config.yamlfile import Location
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.schema import TableInfo
@@ -32,11 +32,13 @@ class Edge:
     path: str | None = None
     when: str | None = None
     declared: bool = True
+    limit: int | None = None  # a follow edge's children per parent row (first in key order)
 
     def label(self) -> str:
         cols = ",".join(self.columns)
         text = f"{self.child}.{cols}" if len(self.columns) == 1 else f"{self.child}.({cols})"
-        return text + (f" {self.path}" if self.path else "") + (" (when)" if self.when else "")
+        text += (f" {self.path}" if self.path else "") + (" (when)" if self.when else "")
+        return text + (f" (at most {self.limit} per parent)" if self.limit else "")
 
 
 @dataclass
@@ -95,7 +97,7 @@ def build_graph(config: SqlSubset, schema: list[TableInfo]) -> SubsetGraph:
         if fk.target in graph.tables
     ]
     graph.edges += [e for r in config.references if (e := _reference(r, graph, table, errors))]
-    graph.follow = [e for f in config.follow if (e := _follow(f, graph, table, errors))]
+    graph.follow = [e for f in config.follow for e in _follow(f, graph, table, errors)]
     if not errors:
         _check_keys(graph, errors)
         _check_excluded(graph, errors)
@@ -158,39 +160,41 @@ def _reference(
 
 
 def _follow(
-    name: ColumnName, graph: SubsetGraph, table: TableOf, errors: list[ConfigError]
-) -> Edge | None:
+    name: Follow, graph: SubsetGraph, table: TableOf, errors: list[ConfigError]
+) -> list[Edge]:
+    """The edge a ``follow`` entry names: a declared foreign key or plain reference of that
+    column, else every JSON-path reference declared on it."""
     child = table(name, name.where)
     if child is None:
-        return None
+        return []
     problem = _column(graph, child, name.column, name.where)
     if problem:
         errors.append(problem)
-        return None
+        return []
     edges = [e for e in graph.edges if e.child == child and name.column in e.columns]
-    plain = [e for e in edges if e.path is None]
-    if not plain:
+    chosen = [e for e in edges if e.path is None][:1] or edges
+    if not chosen:
         declared = [e.label() for e in graph.edges if e.child == child]
         errors.append(
             ConfigError(
                 f"{name.where}: follow {name}: {child}.{name.column} is not a foreign key or a "
-                f"declared reference (without path) of {child}"
+                f"declared reference of {child}"
                 + (f"; its keys are {', '.join(declared)}" if declared else "")
                 + ".",
                 hint=f"follow one of {child}'s foreign keys, or declare it under references: "
                 f"{{from: {name}, to: PARENT.COLUMN}}.",
             )
         )
-        return None
-    if plain[0].parent in graph.exclude:
+        return []
+    if chosen[0].parent in graph.exclude:
         errors.append(
             ConfigError(
-                f"{name.where}: follow {name} starts from {plain[0].parent}, which is excluded.",
-                hint=f"remove the follow edge or take {plain[0].parent} out of exclude.",
+                f"{name.where}: follow {name} starts from {chosen[0].parent}, which is excluded.",
+                hint=f"remove the follow edge or take {chosen[0].parent} out of exclude.",
             )
         )
-        return None
-    return plain[0]
+        return []
+    return [replace(e, limit=name.limit) for e in chosen]
 
 
 def _check_keys(graph: SubsetGraph, errors: list[ConfigError]) -> None:

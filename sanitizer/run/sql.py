@@ -26,7 +26,7 @@ from sanitizer.mask.plans import SourcePlan
 from sanitizer.plan.grants import grant_rule_problems, grants_note, keep_grants
 from sanitizer.plan.schema import SchemaPlan, plan_schema
 from sanitizer.plan.sql import build_plan
-from sanitizer.plan.subset import SubsetPlan, compute_subset, sort_key, subset_receipt
+from sanitizer.plan.subset import SubsetPlan, compute_subset, ordered, subset_receipt
 from sanitizer.plan.subset_follow import ColumnRef
 from sanitizer.plan.subset_graph import SubsetGraph, build_graph
 from sanitizer.receipt import FieldReceipt, TableReceipt
@@ -112,10 +112,11 @@ class SqlPart:
         if self.graph is None:
             return
         key = ctx.keyring.subkey("subset")
-        self.subset = compute_subset(self.source.connection, self.graph, self.tables, key)
+        only = self.source.only_tables(self.tables)
+        self.subset = compute_subset(self.source.connection, self.graph, self.tables, key, only)
         for name, share in self.subset.tables.items():
             if share.mode == "keys":
-                keys = sorted(share.keys, key=sort_key)
+                keys = ordered(share.keys)
                 self.source.filters[name] = KeptRows(keys, share.nulled)
             elif share.mode == "none":
                 self.source.filters[name] = KeptRows([])

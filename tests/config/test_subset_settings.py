@@ -61,6 +61,18 @@ def test_object_and_vector_entries_stay_raw_for_their_parser(tmp_path):
     assert subset.follow_raw == {"files": {"tickets/{id}/**": "app.tickets.id"}}
 
 
+def test_a_follow_edge_with_a_per_parent_limit(tmp_path):
+    text = DESIGN.replace(
+        "follow: [messages.ticket_id]",
+        "follow: [messages.ticket_id, {edge: attachments.message_id, limit: 3}]",
+    )
+    follow = load(tmp_path, VALID + text).subset.sql["app"].follow
+    assert [(str(f), f.limit) for f in follow] == [
+        ("messages.ticket_id", None),
+        ("attachments.message_id", 3),
+    ]
+
+
 @pytest.mark.parametrize(
     ("fragment", "message"),
     [
@@ -76,6 +88,18 @@ def test_object_and_vector_entries_stay_raw_for_their_parser(tmp_path):
         ("  app: {roots: [{table: t, limit: 1}], folow: []}\n", "did you mean 'follow'"),
         ("  app: {roots: [{table: t, limit: 1}], follow: [ticket_id]}\n", "is not TABLE.COLUMN"),
         ("  app: {roots: [{table: t, limit: 1}], follow: x.y}\n", "must be a list"),
+        (
+            "  app: {roots: [{table: t, limit: 1}], follow: [{edge: m.t_id, limit: 0}]}\n",
+            "follow m.t_id: limit must be a positive whole number of rows per parent",
+        ),
+        (
+            "  app: {roots: [{table: t, limit: 1}], follow: [{limit: 3}]}\n",
+            "needs edge: CHILD.FK_COLUMN",
+        ),
+        (
+            "  app: {roots: [{table: t, limit: 1}], follow: [{edge: m.t_id, limt: 3}]}\n",
+            "did you mean 'limit'",
+        ),
         (
             "  app: {roots: [{table: t, limit: 1}], passthrough: [p], exclude: [p]}\n",
             "table 'p' is both passthrough and exclude",

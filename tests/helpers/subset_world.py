@@ -187,9 +187,12 @@ class Expected:
     keys: dict[str, set[tuple]] = field(default_factory=dict)
 
 
-def expected(data: Rows, roots: set[int] | None = None) -> dict[str, set[tuple]]:
+def expected(
+    data: Rows, roots: set[int] | None = None, limits: dict[tuple[str, str], int] | None = None
+) -> dict[str, set[tuple]]:
     """The subset SUBSET asks for, worked out over the rows in memory: roots, their
-    followed children (recursively), and every parent of every kept row."""
+    followed children (recursively; ``limits``: at most N per parent on that follow edge,
+    the first in the child's key order), and every parent of every kept row."""
     pk = {
         "shipments": ("region", "num"),
         "ticket_tags": ("ticket_id", "tag_id"),
@@ -237,8 +240,11 @@ def expected(data: Rows, roots: set[int] | None = None) -> dict[str, set[tuple]]
             for child, cols, parent, pcols, cond in follow:
                 if parent != table:
                     continue
+                allowed = first_children(rows[child], cols, (limits or {}).get((child, cols[0])))
                 for row in rows[child]:
                     if cond and row["subject_type"] != cond:
+                        continue
+                    if allowed is not None and key(child, row) not in allowed:
                         continue
                     ref = tuple(row[c] for c in cols)
                     match = [
@@ -267,6 +273,17 @@ def expected(data: Rows, roots: set[int] | None = None) -> dict[str, set[tuple]]
                         changed = True
         changed = changed or any(down.values())
     return kept
+
+
+def first_children(rows: list[dict], cols: tuple[str, ...], limit: int | None) -> set | None:
+    """The keys of the first ``limit`` rows (key order) per value of ``cols``; None: all."""
+    if limit is None:
+        return None
+    pk = ("ticket_id", "tag_id") if "tag_id" in rows[0] else ("id",)
+    by_parent: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        by_parent.setdefault(tuple(row[c] for c in cols), []).append(tuple(row[c] for c in pk))
+    return {k for keys in by_parent.values() for k in sorted(keys)[:limit]}
 
 
 FOLLOWED = {

@@ -68,6 +68,16 @@ def test_edges_roles_and_what_is_reachable():
     assert reachable(g) == {"tickets", "users", "tenants", "messages", "events"}
 
 
+def test_a_limited_follow_edge_carries_its_limit():
+    g = graph(
+        "    roots: [{table: tickets, where: 'id < 5'}]\n"
+        "    follow: [{edge: messages.ticket_id, limit: 2}]\n"
+    )
+    assert [(e.parent, e.limit) for e in g.follow] == [("tickets", 2)]
+    assert g.follow[0].label() == "messages.ticket_id (at most 2 per parent)"
+    assert [e.limit for e in g.edges] == [None] * len(g.edges)  # upward: every parent
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -79,6 +89,11 @@ def test_edges_roles_and_what_is_reachable():
         (
             "    roots: [{table: tickets, limit: 1}]\n    follow: [events.ticket_ref]\n",
             "events.ticket_ref is not a foreign key or a declared reference",
+        ),
+        (
+            "    roots: [{table: tickets, limit: 1}]\n"
+            "    follow: [{edge: messages.tickt_id, limit: 2}]\n",
+            "column messages.tickt_id is unknown",
         ),
         (
             "    roots: [{table: tickets, limit: 1}]\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from hashlib import blake2b, sha256
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,80 @@ def test_a_cycle_of_not_null_keys_loads_whole(cycle_world: SubsetWorld) -> None:
     assert staff == {7: 4, 40: 1, 10: 3, 30: 3}
     assert stores == {4: 40, 1: 10, 3: 30}
     assert tickets == 0  # nothing roots or follows into the rest
+
+
+def test_a_percent_root_chooses_by_the_documented_hash_and_keeps_the_key_out_of_sql(
+    sworld: SubsetWorld,
+) -> None:
+    """The database hashes its own keys (docs/subsetting.md): SHA-256 of a salt derived from
+    the key and the primary key; the key itself is in no statement or parameter."""
+    subset = SUBSET.replace(
+        """- {table: tickets, where: "created_at >= '2026-03-01'"}""",
+        "- {table: tickets, percent: 30}",
+    )
+    settings = load_settings(sworld.config(subset))
+    key = b"subset-test-key-0123456789abcdef"
+    statements: list[str] = []
+    source = SqlSource("app", sworld.prod_url)
+    with source.snapshot():
+        sa.event.listen(
+            source.connection, "before_cursor_execute", lambda *a: statements.append(repr(a[2:4]))
+        )
+        tables = source.reflect()
+        graph = build_graph(settings.subset.sql["app"], [t.info for t in tables])
+        plan = compute_subset(source.connection, graph, tables, key)
+    salt = blake2b(b"tickets", key=key, digest_size=16).hexdigest()
+    numbers = {
+        t["id"]: documented_hash(sworld, f"{salt}/{t['id']}") for t in sworld.data["tickets"]
+    }
+    chosen = {(i,) for i, number in numbers.items() if number < 0.3 * 2**52}
+    assert plan.tables["tickets"].reasons["root 30%"] == len(chosen) > 0
+    assert chosen <= plan.tables["tickets"].keys
+    assert statements and not any(key.hex() in s or key.decode() in s for s in statements)
+
+
+def documented_hash(world: SubsetWorld, text: str) -> int:
+    """docs/subsetting.md's percent hash: PostgreSQL's hashtextextended (asked of the
+    server), else the first 52 bits of SHA-256."""
+    if world.dialect == "postgres":
+        with world.prod.connect() as conn:
+            query = sa.text("SELECT hashtextextended(:t, 0) & (2 ^ 52 - 1)::bigint")
+            return int(conn.execute(query, {"t": text}).scalar_one())
+    return int(sha256(text.encode()).hexdigest()[:13], 16)
+
+
+def test_a_follow_limit_keeps_the_first_children_per_parent(sworld: SubsetWorld) -> None:
+    """``{edge: …, limit: N}``: at most N children per parent row, the first in key order
+    (a composite key too), every reference still resolving."""
+    subset = SUBSET.replace(
+        "follow: [messages.ticket_id, ticket_tags.ticket_id,",
+        "follow: [{edge: messages.ticket_id, limit: 1}, {edge: ticket_tags.ticket_id, limit: 1},",
+    )
+    receipt = snapshot(sworld, sworld.config(subset))
+    assert receipt.status == "succeeded"
+    staging = sworld.staging()
+    assert dangling(staging) == []
+    limits = {("messages", "ticket_id"): 1, ("ticket_tags", "ticket_id"): 1}
+    want = expected(sworld.data, limits=limits)
+    for table, kept in want.items():
+        assert keys(staging[table], table) == kept, table
+    assert len(want["messages"]) < len(expected(sworld.data)["messages"])
+    path = receipt.subset["app"]["tables"]["messages"]["path"]
+    assert "follow messages.ticket_id (at most 1 per parent)" in path
+
+
+def test_a_json_path_reference_is_followed_downward(sworld: SubsetWorld) -> None:
+    """``follow: [events.payload]`` with ``{from: events.payload, path: "$.user.id", to:
+    users.id}``: the events whose payload names a followed user come in, and only those."""
+    subset = SUBSET.replace(
+        """- {table: tickets, where: "created_at >= '2026-03-01'"}""",
+        """- {table: users, where: "id <= 3"}""",
+    ).replace("follow: [messages.ticket_id,", "follow: [events.payload, messages.ticket_id,")
+    receipt = snapshot(sworld, sworld.config(subset))
+    assert receipt.status == "succeeded"
+    staging = sworld.staging()
+    assert dangling(staging) == []
+    want = {e["id"] for e in sworld.data["events"] if json.loads(e["payload"])["user"]["id"] <= 3}
+    assert want and {e["id"] for e in staging["events"]} == want
+    path = receipt.subset["app"]["tables"]["events"]["path"]
+    assert path.startswith("follow events.payload $.user.id (")

@@ -64,10 +64,17 @@ def english_names() -> frozenset[str]:
     )
 
 
+# English weekdays are no other word, so they are looked up too ('we'll meet thursday': a
+# lower-case sentence that the entity recognizer never reads)
+ENGLISH_WEEKDAYS = frozenset(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
+
 @cache
 def _foreign_names() -> frozenset[str]:
     english = english_names()
-    return frozenset(n for n in calendar_names() if n not in english)
+    return frozenset(n for n in calendar_names() if n not in english) | ENGLISH_WEEKDAYS
 
 
 # a word, or a run of a script written without spaces ('木曜日'); CLDR's longest names have
@@ -76,9 +83,10 @@ _WORD = re.compile(r"[\p{L}\p{M}]+(?:[\-'’.][\p{L}\p{M}]+)*\.?")
 
 
 def foreign_calendar_names(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each weekday or month name of another language than English, as a
-    word of its own, in any case. (An English one alone is spaCy's to find: 'may', 'march'
-    and 'June' are words and names.) A set lookup per word, not a pattern of 4,000 names."""
+    """(start, end) of each weekday or month name of another language than English, or an
+    English weekday, as a word of its own, in any case. (An English month alone is spaCy's to
+    find: 'may', 'march' and 'June' are words and names.) A set lookup per word, not a
+    pattern of 4,000 names."""
     names = _foreign_names()
     words = list(_WORD.finditer(text))
     found, skip = [], -1

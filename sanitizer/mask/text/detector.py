@@ -124,7 +124,7 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
         ) from None
     slim_pipeline(engine.nlp[language])
     numpy_matrices(engine.nlp[language])
-    engine = AnalyzerEngine(
+    engine = _grouping_analyzer(AnalyzerEngine)(
         nlp_engine=engine,
         supported_languages=[language],
         context_aware_enhancer=_weak_only_enhancer(threshold),
@@ -176,6 +176,47 @@ def _cheaper_phone_recognizer(engine, language: str) -> None:
 
     engine.registry.remove_recognizer("PhoneRecognizer")
     engine.registry.add_recognizer(MultiRegionPhoneRecognizer(supported_language=language))
+
+
+def _grouping_analyzer(base: type) -> type:
+    """Presidio's analyzer, grouping results by recognizer in one sort instead of two list
+    scans per recognizer per text.
+
+    Before its context enhancer, Presidio asks every recognizer to enhance its own results —
+    which no recognizer here does (the base method returns them as they are) — scanning all
+    results twice for each of some forty recognizers: several percent of analysis time.
+    The same results come out in the same order; a custom recognizer that does enhance its
+    results gets Presidio's own loop.
+    """
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+
+    class GroupingAnalyzerEngine(base):
+        def _enhance_using_context(
+            self, text, raw_results, nlp_artifacts, recognizers, context=None
+        ):
+            if any(
+                type(r).enhance_using_context is not EntityRecognizer.enhance_using_context
+                for r in recognizers
+            ):
+                return super()._enhance_using_context(
+                    text, raw_results, nlp_artifacts, recognizers, context
+                )
+            order = {r.id: i for i, r in enumerate(recognizers)}
+            grouped = sorted(
+                (r for r in raw_results if r.recognition_metadata[key] in order),
+                key=lambda r: order[r.recognition_metadata[key]],
+            )
+            return self.context_aware_enhancer.enhance_using_context(
+                text=text,
+                raw_results=grouped,
+                nlp_artifacts=nlp_artifacts,
+                recognizers=recognizers,
+                context=context,
+            )
+
+    return GroupingAnalyzerEngine
 
 
 def _weak_only_enhancer(threshold: float):

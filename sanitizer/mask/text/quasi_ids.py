@@ -59,6 +59,7 @@ TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p")
 MAX_MINUTES = 180
 ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
 NUMBER = re.compile(r"\d+")
+AGE_NUMBER = re.compile(r"(\d+)(\.\d)?(?!\d)")  # '63', '1.5': an age in years or tenths
 MAX_DAYS = 365
 MAX_YEARS = 5
 
@@ -149,15 +150,17 @@ def _moved_number(digits: str, draw: Draw) -> str:
 
 
 def moved_age(span: str, draw: Draw) -> str:
-    """Each number of an age ('63', '63 years old', '63-year-old') moved by 1 to 5 years."""
+    """Each number of an age ('63', '63 years old', '63-year-old', '1.5', '30th') moved by 1
+    to 5 years; a child's age in tenths keeps a tenth, drawn anew; an ordinal its suffix."""
 
     def move(match: re.Match[str]) -> str:
-        value = int(match.group())
+        value = int(match.group(1))
         step = 1 + draw.below(MAX_YEARS)
         moved = value + step if draw.below(2) or value - step < 1 else value - step
-        return str(moved)
+        return str(moved) + (f".{draw.below(10)}" if match.group(2) else "")
 
-    return NUMBER.sub(move, span)
+    moved = AGE_NUMBER.sub(move, span)
+    return ORDINAL.sub(lambda m: m.group(1) + _ordinal_suffix(int(m.group(1))), moved)
 
 
 def other_group(span: str, draw: Draw) -> str:

@@ -29,9 +29,10 @@ def found(text: str, entities=ALL) -> list[tuple[str, str]]:
         ("since 1998\\nPhone: 555", "1998"),
         ("The meeting is at 14:23:05 tomorrow.", "14:23:05"),
         ("Call me at 3:45 PM please.", "3:45 PM"),
-        ("appointment: Tuesday 10am", "10am"),
+        ("appointment: tomorrow 10am", "10am"),
         ("the event on June 5 was great", "June 5"),
         ("see you on the 5th of June", "5th of June"),
+        ("zoolander is a 2012 action-comedy film", "2012"),
     ],
 )
 def test_dates_are_found_in_their_own_layout(text, value):
@@ -59,6 +60,16 @@ def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
         ("I'm 49 and I need help", "49"),
         ("she is 30 years and a day", "30"),
         ("When I was 45 I moved.", "45"),
+        ("I just turned 1.5", "1.5"),
+        ("This 0.4 year old female", "0.4"),
+        ("written when he was 2.3.", "2.3"),
+        ("I (34M) need advice", "34"),
+        ("my wife (F, 31) agrees", "31"),
+        ("F, 28, looking for a roommate", "28"),
+        ("At 23 I moved to Berlin.", "23"),
+        ("my 30th birthday", "30th"),
+        ("The patient (62) presented", "62"),
+        ("a 45 y.o male", "45"),
     ],
 )
 def test_ages_are_found_by_their_cue(text, value):
@@ -74,6 +85,10 @@ def test_ages_are_found_by_their_cue(text, value):
         "it was 5 years ago",
         "he is 3 years older",
         "the fee is 45 and rising",
+        "Size M/32 shirt",
+        "I have 12 M in the bank",
+        "We met at 10 we had lunch",
+        "see item (62)",
     ],
 )
 def test_numbers_without_an_age_cue_are_not_ages(text):
@@ -128,6 +143,9 @@ def test_lower_case_legal_forms_only_in_a_text_with_no_capital_letter():
         ("ORGANIZATION", "healthpocket inc")
     ]
     assert found("the integumen plc orchestra") == [("ORGANIZATION", "integumen plc")]
+    assert found("we'll meet at omikenshi co.ltd.", ["ORGANIZATION"]) == [
+        ("ORGANIZATION", "omikenshi co.ltd.")
+    ]
     assert found("we have very limited time") == []  # stop words are no name
     assert found("The integumen plc orchestra") == []  # cased text: a name is capitalized
 
@@ -140,6 +158,18 @@ def test_demonyms_of_country_names_and_irregular_groups_are_nationalities():
         ("NRP", "British"),
     ]
     assert found("a Martini at the Cuba bar") == []  # no demonyms
+
+
+def test_the_nouns_for_a_groups_people_are_nationalities_when_capitalized():
+    text = "Two Danes, the Czechs, a Frenchman, some Icelanders and Latvians"
+    assert sorted(span for _, span in found(text, ["NRP"])) == [
+        "Czechs",
+        "Danes",
+        "Frenchman",
+        "Icelanders",
+        "Latvians",
+    ]
+    assert found("the poles were down after the storm", ["NRP"]) == []  # a word in lower case
 
 
 def test_an_employer_is_found_after_an_employment_cue():

@@ -81,6 +81,14 @@ def test_ages_move_by_one_to_five_years_and_stay_positive(age, seed):
     assert out != age and 1 <= abs(out - age) <= 5 and out >= 1
 
 
+@given(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=9), st.text())
+def test_a_childs_age_in_tenths_moves_and_keeps_one_tenth(years, tenth, seed):
+    span = f"{years}.{tenth}"
+    out = replacements("age", [span], [digest(seed)])[0]
+    whole, _, fraction = out.partition(".")
+    assert 1 <= abs(int(whole) - years) <= 5 and len(fraction) == 1 and out != span
+
+
 def test_groups_and_honorifics_become_others_in_the_same_case_and_punctuation():
     assert one("group", "icelandic").islower() and one("group", "icelandic") != "icelandic"
     assert one("group", "Danish")[0].isupper() and one("group", "Danish") != "Danish"

@@ -113,16 +113,16 @@ def test_organisations_are_kept_only_by_a_legal_form_or_an_institution_word():
 
 
 def test_dates_are_kept_only_with_a_digit_and_no_id_shape_or_as_a_day_or_month_name():
-    text = "yesterday, SR-2019-80123, fattura 2019/6860, au 40, on 5/25/1963, in 2005, Monday"
+    text = "yesterday, SR-2019-80123, fattura 2019/6860, on 5/25/1963, in 2005, Monday"
     found = [
         result(text, span, "DATE_TIME", "SpacyRecognizer")
-        for span in ("yesterday", "SR-2019-80123", "2019/6860", "40", "5/25/1963", "2005", "Monday")
+        for span in ("yesterday", "SR-2019-80123", "2019/6860", "5/25/1963", "2005", "Monday")
     ]
     assert [s for s, _ in spans(text, keep_dated(found, text))] == ["5/25/1963", "2005", "Monday"]
 
 
 def test_a_date_spacy_gives_an_age_becomes_an_age():
-    text = "He is 45 years old, at the age of 45, for 3 years, 5 years ago, au 40"
+    text = "He is 45 years old, at the age of 45, for 3 years, 5 years ago, John Doe, 40, left"
     found = [
         result(text, span, "DATE_TIME", "SpacyRecognizer")
         for span in ("45 years old", "the age of 45", "3 years", "5 years ago", "40")
@@ -132,7 +132,27 @@ def test_a_date_spacy_gives_an_age_becomes_an_age():
         ("the age of 45", "AGE"),
         ("3 years", "AGE"),
         ("5 years ago", "DATE_TIME"),
+        ("40", "AGE"),
     ]
+
+
+def test_a_date_stops_at_a_line_break_real_or_escaped():
+    for text in ("later became NIDEC in 1981.\\n3... 2...", "in 1981.\n3 apples"):
+        found = [
+            result(
+                text, text[text.index("1981") : text.index("3") + 1], "DATE_TIME", "SpacyRecognizer"
+            )
+        ]
+        assert spans(text, keep_dated(found, text)) == [("1981", "DATE_TIME")]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("costs 40 EUR", "40"), ("ticket 45", "45"), ("TCK-88", "88"), ("300 rooms", "300")],
+)
+def test_a_number_alone_is_no_age_in_an_id_or_amount_or_above_120(text, number):
+    found = [result(text, number, "DATE_TIME", "SpacyRecognizer")]
+    assert keep_dated(found, text) == []
 
 
 def test_ner_spans_without_letters_or_shaped_like_ids_are_dropped():
@@ -187,6 +207,12 @@ def test_a_url_cut_inside_a_word_runs_on_to_a_domain_or_is_none():
         "http://a.io",
     ]
     assert found[1].end - found[1].start == len("hernandez.bi")  # inputs untouched
+
+
+def test_a_legal_form_is_no_host():
+    text = "we'll meet at omikenshi co.ltd. or Acme Co. Ltd"
+    found = [result(text, "co.ltd", "URL"), result(text, "Co. Ltd", "URL")]
+    assert mend_cut_urls(found, text) == []
 
 
 def test_a_legal_form_name_inside_a_longer_spacy_organisation_is_masked():

@@ -24,7 +24,8 @@ add one.
   personal), on ids ('SR-2019-80123', 'fattura 2019/6860', '110-9701501-2566046') and on
   house numbers. A date or time is kept as a finding when it has a digit and no id shape —
   a bare number only when it is a year — or when it is a weekday or month name alone. A
-  DATE spaCy gives an age ('45 years old', 'the age of 45', '45 years') becomes an AGE.
+  DATE spaCy gives an age ('45 years old', 'the age of 45', '45 years', or a number alone, 1
+  to 120, outside an id or amount: 'John Smith, 45, was …') becomes an AGE.
 - ``drop_implausible_ner``: spaCy's PERSON / LOCATION / NRP on spans that cannot be one: no
   letters ('03/04/2024'), an id ('INV-00391'), a group with digits ('ref INV-960889'); and
   any NRP finding that is a label ('wrote in Japanese: …').
@@ -33,7 +34,8 @@ add one.
   domain ('hernandez.bi' of 'hernandez.biz', 'Univ.Pro' of 'Univ.Prof.'). Such a URL runs on to
   the end of its word when that is a domain with a public suffix in lower case
   ('hernandez.biz'), and is dropped when it is not ('Univ.Prof'). Besides ``trim_ner_spans``,
-  the one filter that changes a finding's span.
+  the one filter that changes a finding's span. A legal form read as a host ('co.ltd':
+  '.ltd' is a top-level domain) is dropped.
 - ``trim_ner_spans``: spaCy runs names into the next line or into what follows ('Noah
   Williams\n+49', 'Stefan (L2'); being longest, that span wins over the phone number or the
   name recognizer's exact span, and the rest leaks. The span is cut at the line break (PERSON
@@ -97,11 +99,14 @@ ORGANIZATION_ENDS = (
     r"|pharmaceuticals|therapeutics|systems|solutions|acquisition|investments?|shrs"
 )
 _ORGANIZATION_END = re.compile(rf"(?i)\b(?:{ORGANIZATION_ENDS})\.?[\W]*$")
+MAX_AGE = 120  # a bare number above this is no age
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _FRACTION = re.compile(r"(?<=:\d\d)[.,]\d{1,9}")  # fractions of a second: '49.584830'
 # five digits in a row, a year glued to a 3+ digit number, letters glued to digits
 _DATE_ID_SHAPE = re.compile(r"\d{5,}|\d{4}[/\-]\d{3,}|\d{3,}[/\-]\d{4}|[A-SU-Za-z][\-_#]?\d")
 _LINE_CUT = re.compile(r"[\r\n]")
+_LEGAL_FORM_HOST = re.compile(r"(?i)co\.[ \t]?ltd\.?|pte\.ltd\.?|pty\.ltd\.?")
+_BREAK = re.compile(r"[\r\n]|\\[ntr]")  # a line break, real or a literal escape
 _PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
 
 
@@ -199,7 +204,11 @@ def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
     for r in results:
         if r.entity_type != "DATE_TIME":
             kept.append(r)
-        elif _AGE_SPAN.fullmatch(_span(text, r).strip()):
+            continue
+        r = _before_break(text, r)
+        if r is None:
+            continue
+        if _AGE_SPAN.fullmatch(_span(text, r).strip()) or _bare_age(text, r):
             kept.append(_as_age(r))
         elif _is_date(_span(text, r)) and not in_identifier(text, r.start, r.end):
             kept.append(r)
@@ -212,6 +221,39 @@ _AGE_SPAN = re.compile(
     r"(?:[ \t\-]+(?i:years?|yrs?)(?:[ \t\-]+(?i:old))?)?"
     r"|\d{1,3}[ \t\-]+(?i:years?|yrs?)(?:[ \t\-]+(?i:old|of[ \t]+age))?"
 )
+
+
+def _before_break(text: str, r: RecognizerResult) -> RecognizerResult | None:
+    """The date up to a line break or a literal escape: spaCy runs '1981.\\n3' of 'in
+    1981.\\n3... 2...' together, and the id shape of 'n3' would drop the year with it."""
+    cut = _BREAK.search(_span(text, r))
+    if cut is None:
+        return r
+    head = _span(text, r)[: cut.start()].rstrip(" \t.,;:")
+    if not head:
+        return None
+    return RecognizerResult(
+        r.entity_type,
+        r.start,
+        r.start + len(head),
+        r.score,
+        r.analysis_explanation,
+        r.recognition_metadata,
+    )
+
+
+def _bare_age(text: str, r: RecognizerResult) -> bool:
+    """A DATE that is a number alone, 1 to 120, outside an id or an amount: spaCy gives DATE
+    to the age in 'John Smith, 45, was …' or 'she is 32' (raw Presidio masks it as a date)."""
+    span = _span(text, r).strip()
+    return (
+        span.isdigit()
+        and len(span) <= 3
+        and 0 < int(span) <= MAX_AGE
+        and not in_identifier(text, r.start, r.end)
+        and not after_id_keyword(text, r.start)
+        and not is_amount(text, r.start, r.end)
+    )
 
 
 def _as_age(r: RecognizerResult) -> RecognizerResult:
@@ -295,6 +337,8 @@ _WORD_ON = re.compile(r"[\w\-]+")
 def mend_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
     kept = []
     for r in results:
+        if r.entity_type == "URL" and _LEGAL_FORM_HOST.fullmatch(_span(text, r)):
+            continue  # 'omikenshi co.ltd.': '.ltd' is a top-level domain, 'co.ltd' no host
         if r.entity_type != "URL" or r.end >= len(text) or not text[r.end].isalnum():
             kept.append(r)
             continue

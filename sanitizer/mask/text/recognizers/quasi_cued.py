@@ -49,7 +49,10 @@ MONTHS = (
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _MERIDIEM = r"(?i:am|pm|a\.m\.|p\.m\.)"
-YEAR_CUES = r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
+YEAR_CUES = (
+    r"in|since|from|until|till|by|before|after|around|circa|year|born|of|during|early|late"
+    r"|a|an|the"  # 'a 2015 film', 'the 2019 season'
+)
 DATE_RE = re.compile(
     rf"(?<![\w./\-:])(?:"
     rf"{_YEAR}-\d{{1,2}}-\d{{1,2}}{_TIME}"  # ISO, with a time
@@ -65,7 +68,7 @@ DATE_RE = re.compile(
     rf"|\d{{1,2}}[ \t]?{_MERIDIEM}"  # 10am, 3 pm
     rf")(?![\w]|[./\-:]\d)"
 )
-_AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.|yo|years?[ \t]+of[ \t]+age"
+_AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.?|yo|years?[ \t]+of[ \t]+age"
 _AGE_CUES = (
     r"aged|age|ages|turned|turns|turning|the[ \t]+age[ \t]+of|age[ \t]+of|age[ \t]+(?:is|was)"
 )
@@ -78,13 +81,25 @@ _NOT_AGE_YEARS = (
     r"ago|later|earlier|before|after|since|from|long|away|ahead|behind|apart|older|younger"
     r"|in|of(?![ \t]+age)"
 )
+_AGE_NUMBER = r"\d{1,3}(?:\.\d(?!\d))?"  # '45', a child's '1.5'
+_PERSON_NOUNS = (
+    r"patient|man|woman|boy|girl|male|female|son|daughter|husband|wife|mother|father|mom"
+    r"|dad|brother|sister|friend|client|customer|child|kid|baby|victim|suspect|driver"
+)
 AGE_RE = re.compile(
-    rf"(?<![\w.,])\d{{1,3}}(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
-    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*)\d{{1,3}}(?![\w.,]\d|\w)"
-    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+)\d{{1,3}}"
+    rf"(?<![\w.,])\d{{1,3}}(?:\.\d)?(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
+    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)"
+    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+){_AGE_NUMBER}"
     rf"(?=[ \t]*(?:[.,;!?]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
     rf"|(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
     rf"(?=[ \t]+(?i:years?|yrs?)\b(?![ \t]+(?i:{_NOT_AGE_YEARS})\b))"
+    # '(34M)' '[28/F]' '(M, 45)', or 'F, 28,' opening a line: sex and age, as posts write them
+    rf"|(?<=[(\[][ \t]*)\d{{2}}(?=[ \t]*/?[ \t]*[MF][ \t]*[)\]])"
+    rf"|(?<=[(\[][ \t]*[MF][ \t]*[,/]?[ \t]*)\d{{2}}(?=[ \t]*[)\]])"
+    rf"|(?<=(?:^|\n|\\n)[ \t]*[MF][ \t]*[,/][ \t]*)\d{{2}}(?=[ \t]*[,.;]|[ \t]*$)"
+    rf"|(?<=(?:^|[.!?\n][ \t]*)At[ \t]+)(?:1[3-9]|[2-9]\d)(?=,?[ \t]+I\b)"  # 'At 23 I moved'
+    rf"|(?<![\w.,])\d{{1,3}}(?:st|nd|rd|th)(?=[ \t]+(?i:birthday|bday|b-day)\b)"  # 30th bday
+    rf"|(?<=\b(?i:{_PERSON_NOUNS})[ \t]*\()\d{{1,3}}(?=\))"  # 'the patient (62)'
 )
 HONORIFIC_RE = re.compile(
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
@@ -156,6 +171,14 @@ _DEMONYM_END = re.compile(r"(?:an|en|ese|ish|ic|i|ch|sh|ek|ss|ai|ois)$")
 
 @cache
 def groups() -> frozenset[str]:
+    """Every group of :func:`adjective_groups` and the nouns for its people
+    (:func:`people_forms`, :data:`GROUP_NOUNS`), lower case: what a capitalized word is
+    checked against."""
+    return frozenset(people_forms(adjective_groups() | GROUP_NOUNS))
+
+
+@cache
+def adjective_groups() -> frozenset[str]:
     """Nationalities, languages and other groups, lower case: Faker's language names, the
     adjectives of its currency names ('Icelandic króna' → 'icelandic') that read as a
     nationality ('Danish', 'Chechen'; not 'Cree' or 'Latin'), the demonyms of its country
@@ -173,6 +196,19 @@ def groups() -> frozenset[str]:
     return frozenset(found | demonyms() | IRREGULAR_GROUPS)
 
 
+def people_forms(groups: set[str] | frozenset[str]) -> set[str]:
+    """Each group with the nouns English makes of it: plurals ('latvians', 'israelis',
+    'danes', 'icelanders') and the '-man' compounds of '-ch'/'-sh' adjectives ('frenchman',
+    'englishwomen', 'dutchmen')."""
+    out = set(groups)
+    for group in groups:
+        if " " not in group and not group.endswith(("s", "sh", "ese")):
+            out.add(group + "s")  # over-generates ('irishs'): a made-up word never occurs
+        if group.endswith(("ch", "sh")):
+            out |= {group + end for end in ("man", "men", "woman", "women")}
+    return out
+
+
 # demonyms no suffix rule derives from a country's name, and groups of religion, region and
 # politics that Presidio's NRP covers
 IRREGULAR_GROUPS = frozenset(
@@ -183,6 +219,15 @@ IRREGULAR_GROUPS = frozenset(
         *("jewish", "jew", "muslim", "christian", "catholic", "protestant", "hindu"),
         *("buddhist", "sikh", "arab", "latino", "latina", "hispanic", "asian", "european"),
         *("middle eastern", "middle-eastern", "caucasian", "democrat", "republican"),
+    }
+)
+# the nouns for one person that are not the adjective ('a Dane', 'two Finns'); plurals and
+# '-man' compounds are made by people_forms
+GROUP_NOUNS = frozenset(
+    {
+        *("dane", "finn", "swede", "pole", "turk", "scot", "brit", "kurd", "serb", "croat"),
+        *("icelander", "greenlander", "new zealander", "luxembourger", "faroese", "basque"),
+        *("scotsman", "scotsmen", "scotswoman", "scotswomen", "frenchie", "yank", "aussie"),
     }
 )
 _NOT_DEMONYMS = frozenset({"martini"})  # Saint Martin + 'i'
@@ -263,9 +308,10 @@ class QuasiCuedRecognizer(EntityRecognizer):
 
 def _groups_in(text: str) -> list[tuple[int, int]]:
     """(start, end) of each nationality, one or two words: capitalized, or in any case when
-    the text has no capital letter."""
-    known = groups()
-    words = list((_WORD if not _has_capital(text) else _CAPITAL_WORD).finditer(text))
+    the text has no capital letter (then the adjectives only: 'poles' is a word)."""
+    capitals = _has_capital(text)
+    known = groups() if capitals else adjective_groups()
+    words = list((_CAPITAL_WORD if capitals else _WORD).finditer(text))
     found, skip = [], -1
     for i, word in enumerate(words):
         if word.start() < skip:
@@ -315,16 +361,17 @@ def _named_before(text: str, legal_re, name_re, plausible=None) -> list[tuple[in
 
 
 def _not_stop_words(text: str, start: int, end: int) -> int | None:
-    """Where the name starts once leading stop words are dropped ('the integumen plc' →
-    'integumen plc'); None when only stop words are left ('we have limited')."""
+    """Where the name starts: after the last stop word before the legal form ('the
+    integumen plc' → 'integumen plc', 'meet thursday at omikenshi co.ltd.' → 'omikenshi
+    co.ltd.'); None when a stop word comes right before it ('we have very limited')."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = list(_WORD.finditer(text, start, end))
-    while words and words[0].group() in STOP_WORDS:
-        words.pop(0)
-    if not words or any(w.group() in STOP_WORDS for w in words):
-        return None
-    return words[0].start()
+    name = []
+    for word in reversed(list(_WORD.finditer(text, start, end))):
+        if word.group() in STOP_WORDS:
+            break
+        name.insert(0, word)
+    return name[0].start() if name else None
 
 
 def _without_end_punctuation(match) -> tuple[int, int]:
