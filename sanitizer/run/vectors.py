@@ -9,6 +9,7 @@ guarantee 8).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -19,7 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from sanitizer.config.rules import SourceRules
-from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint
+from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint, NlpSettings
 from sanitizer.config.subset_follow import VectorFollow
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
@@ -33,6 +34,7 @@ from sanitizer.mask.vectors import RecordMasker
 from sanitizer.plan.vectors import build_collection_plans, check_follow, kept_records
 from sanitizer.receipt import CollectionReceipt, FieldReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.run.overlap import Background, ahead
 from sanitizer.run.vector_pool import VectorPool
 from sanitizer.verify.checks import check_reembedded
 
@@ -49,6 +51,8 @@ class VectorPart:
         self.endpoints = (source, target)
         self.plans: dict[str, CollectionPlan] = {}
         self.follow: VectorFollow | None = None  # subset: records follow kept SQL rows
+        self.model: Background[Embedder] | None = None  # the model, loading while we plan
+        self.warming: Background[None] | None = None  # detection, loading while we plan
 
     def open(self, ctx: RunContext) -> None:
         """Nothing yet: both sides are opened when the plan is made."""
@@ -72,6 +76,32 @@ class VectorPart:
         self.target.managed = list(self.plans)  # the staging collections a run replaces
         ctx.receipt.sources[self.name] = {"kind": source.kind, "url": source.url}
         ctx.receipt.targets[self.name] = target.url
+        self._load_ahead(ctx)
+
+    def _load_ahead(self, ctx: RunContext) -> None:
+        """Start loading the embedding model, and detection when the run is all vectors,
+        on threads: they load while the run claims its targets and opens the collections
+        (docs/operations.md, "Vector runs"). The model is the one :func:`prepare_embedder`
+        would load; detection is the analyzer the first masked batch would build."""
+        settings = ctx.settings
+        if settings.engine.kind != "local":
+            return  # the cluster's actors load them (docs/engine.md)
+        if not self.kept() or not _plans_last(self.name, settings.sources):
+            return
+        if settings.embeddings.url is None:  # a local model (an endpoint is asked per batch)
+            self.model = Background(lambda: load_embedder(settings.embeddings), "load-model")
+        detects = any(
+            field_plan.operator.uses_nlp
+            for plan in self.kept()
+            for field_plan in (plan.document, *plan.metadata.values())
+            if field_plan is not None
+        )
+        # only when nothing else in this process detects meanwhile: one analyzer is built,
+        # and spaCy's pipeline is never used by two threads at once (mask.objects.NLP_LOCK)
+        alone = all(source.kind in VECTOR_KINDS for source in settings.sources.values())
+        if detects and alone and not ctx.dry_run:
+            model = self.model
+            self.warming = Background(lambda: warm_detection(settings.nlp, model), "load-detection")
 
     def uses_nlp(self) -> bool:
         return False  # records are masked here, not by the SQL pool
@@ -167,11 +197,10 @@ class VectorPart:
         document = plan.document
         document_rule = document.operator.label() if document is not None else "keep"
         profile = ctx.fidelity.collection(self.name, name, document_rule)
-        reads = self._kept(ctx, name, counts, profile, production)
         if pool is not None:
-            done = pool.run(plan, masker, reads)
+            done = pool.run(plan, masker, self._kept(ctx, name, counts, profile, production))
         else:
-            done = _masked_here(masker, embedder, reads)
+            done = self._masked_here(ctx, name, masker, embedder, counts, profile, production)
         for batch, masked, vectors in done:
             profile.observe("staging", masked.documents, masked.metadatas, vectors)
             copied += copied_vectors(batch, masked, vectors)
@@ -193,24 +222,86 @@ class VectorPart:
         production: list[int],
     ) -> Iterator[RecordBatch]:
         """The collection's kept records, batch by batch, counted and profiled as read."""
-        info, key = self.plans[name].collection, f"{self.name}.{name}"
-        for read in self.source.batches(info, min(ctx.settings.batch_size, RECORDS_PER_READ)):
-            production[0] += len(read)
-            batch = kept_records(read, self.follow, name, ctx.kept)
-            ctx.advance(key, len(read) - len(batch))
-            if not len(batch):
-                continue
+        for read, batch in self._reads(ctx, name):
+            self._counted(ctx, name, read, batch, counts, profile, production)
+            if len(batch):
+                yield batch
+
+    def _masked_here(
+        self,
+        ctx: RunContext,
+        name: str,
+        masker: RecordMasker,
+        embedder: Embedder,
+        counts: CollectionReceipt,
+        profile: Any,
+        production: list[int],
+    ) -> Iterator[tuple[RecordBatch, RecordBatch, np.ndarray]]:
+        """(kept, masked, vectors) batch after batch, masked in this process on a thread one
+        batch ahead, so detection masks the next batch while this one embeds; counted and
+        profiled here, in the run's thread."""
+        for read, batch, masked in ahead(self._masked(ctx, name, masker)):
+            self._counted(ctx, name, read, batch, counts, profile, production)
+            if len(batch):
+                yield batch, masked, embedder.embed([doc or "" for doc in masked.documents])
+
+    def _counted(
+        self,
+        ctx: RunContext,
+        name: str,
+        read: int,
+        batch: RecordBatch,
+        counts: CollectionReceipt,
+        profile: Any,
+        production: list[int],
+    ) -> None:
+        production[0] += read
+        ctx.advance(f"{self.name}.{name}", read - len(batch))
+        if len(batch):
             counts.rows_in += len(batch)
             profile.observe("production", batch.documents, batch.metadatas, batch.vectors)
-            yield batch
+
+    def _reads(self, ctx: RunContext, name: str) -> Iterator[tuple[int, RecordBatch]]:
+        """(records read, records kept) batch after batch."""
+        size = min(ctx.settings.batch_size, RECORDS_PER_READ)
+        for read in self.source.batches(self.plans[name].collection, size):
+            yield len(read), kept_records(read, self.follow, name, ctx.kept)
+
+    def _masked(
+        self, ctx: RunContext, name: str, masker: RecordMasker
+    ) -> Iterator[tuple[int, RecordBatch, RecordBatch]]:
+        """(records read, records kept, kept records masked), batch after batch: runs on a
+        thread one batch ahead (see _masked_here)."""
+        if self.warming is not None:
+            self.warming.result()  # detection is loaded (or its error is raised) first
+        empty = RecordBatch(ids=[], documents=[], metadatas=[])
+        for read, batch in self._reads(ctx, name):
+            yield read, batch, masker.mask(batch) if len(batch) else empty
 
 
-def _masked_here(
-    masker: RecordMasker, embedder: Embedder, batches: Iterator[RecordBatch]
-) -> Iterator[tuple[RecordBatch, RecordBatch, np.ndarray]]:
-    for batch in batches:
-        masked = masker.mask(batch)
-        yield batch, masked, embedder.embed([doc or "" for doc in masked.documents])
+def _plans_last(name: str, sources: dict[str, Endpoint]) -> bool:
+    """Whether ``name`` is the run's only vector source and the last store planned (SQL
+    sources plan first): then nothing else in this process imports PyTorch or spaCy while its
+    model loads, and no other part loads a model or detection beside it."""
+    stores = [n for n, s in sources.items() if s.kind == "objects" or s.kind in VECTOR_KINDS]
+    vectors = [n for n in stores if sources[n].kind in VECTOR_KINDS]
+    return stores[-1:] == [name] and vectors == [name]
+
+
+def warm_detection(nlp: NlpSettings, model: Background[Embedder] | None = None) -> None:
+    """Build the detection analyzer and run it once over a short sample (first-use caches),
+    as the workers' forkserver does (:mod:`sanitizer.mask.warm`); the analyzer is cached per
+    process, so the first batch finds it ready. Results cannot change: the same analyzer.
+
+    After ``model`` has loaded, never beside it: spaCy's thinc imports PyTorch too, and two
+    threads importing PyTorch at once can see it half-initialized (an ImportError)."""
+    if model is not None:
+        with contextlib.suppress(Exception):  # its error is raised where the model is needed
+            model.result()
+    from sanitizer.mask.text.detector import find_all
+    from sanitizer.mask.warm import SAMPLE
+
+    find_all([SAMPLE], None, nlp)
 
 
 def check_rule_sections(sources: dict[str, Endpoint], rules: dict[str, SourceRules]) -> None:
@@ -259,7 +350,8 @@ def prepare_embedder(parts: list[VectorPart], settings: EmbeddingSettings) -> Em
     kept = [(part, plan) for part in parts for plan in part.kept()]
     if not kept:
         return None
-    embedder = load_embedder(settings)
+    loading = next((part.model for part in parts if part.model is not None), None)
+    embedder = loading.result() if loading is not None else load_embedder(settings)
     problems = []
     for part, plan in kept:
         info = plan.collection

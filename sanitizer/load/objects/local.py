@@ -32,6 +32,7 @@ class LocalTarget(ObjectTarget):
         self.name = name
         self.root = Path(path)
         self.shadow: Path | None = None
+        self.resolved: Path | None = None  # the shadow's real path, resolved once per run
         self.run_id = ""
 
     def describe(self) -> str:
@@ -49,6 +50,7 @@ class LocalTarget(ObjectTarget):
     def attach(self, run_id: str) -> None:
         self.run_id = run_id
         self.shadow = self.root.parent / f".{self.root.name}{OBJECT_SHADOW_MARK}{run_id}"
+        self.resolved = None
 
     def prepare(self, run_id: str) -> None:
         self.attach(run_id)
@@ -77,8 +79,10 @@ class LocalTarget(ObjectTarget):
 
     def _path(self, key: str) -> Path:
         assert self.shadow is not None, "prepare() first"
-        path = (self.shadow / key).resolve()
-        if not path.is_relative_to(self.shadow.resolve()) or key.endswith("/"):
+        if self.resolved is None:
+            self.resolved = self.shadow.resolve()
+        path = (self.resolved / key).resolve()
+        if not path.is_relative_to(self.resolved) or key.endswith("/"):
             raise TargetError(
                 f"target {self.name!r}: object key {key!r} would land outside the staging folder.",
                 hint="rename the object in production or drop it with a rule.",

@@ -27,7 +27,7 @@ def mask_json(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectCon
     crlf = "\r\n" in text
     body = text.replace("\r\n", "\n") if crlf else text
     try:
-        json.loads(body)
+        original = json.loads(body)  # parsed twice: masking changes its copy in place
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and exc.lineno > 1:  # one document per line: JSON Lines
             mask_ndjson(rule, io.BufferedReader(io.BytesIO(bom + data)), sink, ctx)
@@ -37,7 +37,7 @@ def mask_json(rule: ObjectRule, source: BinaryIO, sink: BinaryIO, ctx: ObjectCon
     except ValueError as exc:
         line, column = getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
         raise MalformedObject(f"is not valid JSON (line {line}, column {column})") from None
-    original, document = json.loads(body), json.loads(body)
+    document = json.loads(body)
     masked = ctx.apply_documents(rule.operator, [document], "$")[0]
     out = write_back(body, original, masked)
     if crlf:

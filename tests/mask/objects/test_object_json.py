@@ -75,3 +75,35 @@ def test_one_document_per_line_in_a_json_object_is_ndjson() -> None:
     out = mask(EMAIL_RULE, "a.json", data).decode().splitlines()
     assert len(out) == 2 and not any("corp.com" in line for line in out)
     assert all(json.loads(line)["email"] for line in out)
+
+
+def _full_walk(text: str, original, masked) -> str:
+    """write_back as it was before it skipped unchanged parts: every scalar visited."""
+    ascii_only = text.isascii() and "\\u" in text
+    out, last = [], 0
+    for path, start, end in leaf_spans(text):
+        before, after = original, masked
+        for step in path:
+            before, after = before[step], after[step]
+        if type(before) is type(after) and before == after:
+            continue
+        out += [text[last:start], json.dumps(after, ensure_ascii=ascii_only)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@given(json_values, st.sampled_from([None, 2, "\t"]), st.booleans(), st.randoms())
+def test_skipping_unchanged_parts_writes_what_the_full_walk_wrote(doc, indent, ascii, rng) -> None:
+    text = json.dumps(doc, indent=indent, ensure_ascii=ascii)
+    masked = json.loads(text)
+    leaves = leaf_spans(text)
+    for path, _, _ in rng.sample(leaves, min(len(leaves), rng.randint(0, 3))):
+        if not path:
+            masked = "masked"
+            continue
+        parent = masked
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = rng.choice(["masked é", 7, None, 1.5, True])
+    assert write_back(text, json.loads(text), masked) == _full_walk(text, json.loads(text), masked)
