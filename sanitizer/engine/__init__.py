@@ -14,27 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import ExitStack
-from typing import Any, Protocol
+from typing import Any
 
 from sanitizer.config.engine_settings import EngineSettings
+from sanitizer.mask.workers import Engine, Executor, process_pool
 
 SINGLE_NODE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": no other node will join
-
-
-class Executor(Protocol):
-    """The part of :class:`concurrent.futures.Executor` the pools use."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any: ...
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
-
-
-class Engine(Protocol):
-    name: str
-    actors: int  # workers per stage the engine decides (0: the local rules decide)
-
-    def executor(
-        self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
-    ) -> Executor: ...
+__all__ = ["LOCAL", "Engine", "Executor", "LocalEngine", "open_engine"]
 
 
 class LocalEngine:
@@ -46,8 +32,6 @@ class LocalEngine:
     def executor(
         self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
     ) -> Executor:
-        from sanitizer.mask.workers import process_pool
-
         return process_pool(workers, initializer, initargs)
 
 

@@ -20,10 +20,10 @@ from sanitizer.mask.engine import ColumnStats, TableMasker, UniqueLedger
 from sanitizer.mask.plans import TablePlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import set_known
-from sanitizer.mask.workers import core_count
+from sanitizer.mask.workers import core_count, process_pool
 
 if TYPE_CHECKING:
-    from sanitizer.engine import Engine
+    from sanitizer.mask.workers import Engine
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
@@ -76,11 +76,13 @@ class MaskPool:
         known: dict[str, list[str]] | None = None,
         engine: Engine | None = None,
     ) -> None:
-        from sanitizer.engine import LOCAL
-
         self.workers = workers
         # this machine's processes, or actors on a cluster (docs/engine.md)
-        self._pool = (engine or LOCAL).executor(workers, _init_worker, (keyring, nlp, known or {}))
+        initargs = (keyring, nlp, known or {})
+        if engine is None:
+            self._pool = process_pool(workers, _init_worker, initargs)
+        else:
+            self._pool = engine.executor(workers, _init_worker, initargs)
 
     def __enter__(self) -> MaskPool:
         return self

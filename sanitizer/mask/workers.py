@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 WARM_ENV = "SANITIZER_WARM_NLP"  # the detection settings the server loads (JSON)
@@ -33,6 +33,24 @@ def core_count() -> int:
     """The cores this process may run on (its CPU affinity where the OS tells)."""
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return max(1, len(cores) if cores else os.cpu_count() or 1)
+
+
+class Executor(Protocol):
+    """The part of :class:`concurrent.futures.Executor` the pools use."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any: ...
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
+class Engine(Protocol):
+    """Where a run's workers execute (:mod:`sanitizer.engine`: this machine or a cluster)."""
+
+    name: str
+    actors: int  # workers per stage the engine decides (0: the local rules decide)
+
+    def executor(
+        self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+    ) -> Executor: ...
 
 
 def process_pool(
