@@ -8,13 +8,13 @@ single-machine cluster started for the run, inside the run's own temporary folde
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sanitizer.config.keys import check_keys
+from sanitizer.config.run_settings import number_setting
 from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
 
@@ -87,15 +87,13 @@ def _ray(raw: Any, where: Location, default_address: str) -> RaySettings:
 def _number(
     section: LocatedDict, key: str, default: float, *, integer: bool = False, minimum: float = 0
 ) -> float:
-    value = section.get(key, default)
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = float(value) if "." in value else int(value)
-    wrong = isinstance(value, bool) or not isinstance(value, int | float)
-    if wrong or (integer and not isinstance(value, int)) or value < minimum:
-        kind = "a whole number" if integer else "a number"
-        raise ConfigError(
-            f"{section.at(key)}: ray.{key} must be {kind} of at least {minimum:g}, not {value!r}.",
-            hint=f"write ray: {{{key}: {default!r}}} or leave it out for the default.",
-        )
+    value = number_setting(
+        section,
+        key,
+        default,
+        integer=integer,
+        minimum=minimum,
+        prefix="ray.",
+        hint=f"write ray: {{{key}: {default!r}}} or leave it out for the default.",
+    )
     return float(value) if not integer else value

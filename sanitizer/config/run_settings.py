@@ -38,9 +38,9 @@ def retry_settings(raw: Any, where: Location) -> RetrySettings:
     if section is None:
         return RetrySettings()
     default = RetrySettings()
-    attempts = _number(section, "attempts", default.attempts, integer=True, minimum=1)
-    initial = _number(section, "initial_wait", default.initial_wait, minimum=0)
-    maximum = _number(section, "max_wait", default.max_wait, minimum=0)
+    attempts = number_setting(section, "attempts", default.attempts, integer=True, minimum=1)
+    initial = number_setting(section, "initial_wait", default.initial_wait, minimum=0)
+    maximum = number_setting(section, "max_wait", default.max_wait, minimum=0)
     mode = section.get("s3_mode", default.s3_mode)
     if mode not in S3_MODES:
         raise ConfigError(
@@ -54,7 +54,7 @@ def lock_settings(raw: Any, where: Location) -> LockSettings:
     section = _section(raw, where, "locks", LOCK_KEYS)
     if section is None:
         return LockSettings()
-    ttl = _number(section, "ttl_seconds", LockSettings.ttl_seconds, integer=True, minimum=10)
+    ttl = number_setting(section, "ttl_seconds", LockSettings.ttl_seconds, integer=True, minimum=10)
     return LockSettings(int(ttl))
 
 
@@ -67,18 +67,28 @@ def _section(raw: Any, where: Location, name: str, keys: tuple[str, ...]) -> Loc
     return raw
 
 
-def _number(
-    section: LocatedDict, key: str, default: float, *, integer: bool = False, minimum: float
+def number_setting(
+    section: LocatedDict,
+    key: str,
+    default: float,
+    *,
+    integer: bool = False,
+    minimum: float = 0,
+    prefix: str = "",
+    hint: str | None = None,
 ) -> float:
+    """A number setting of ``section`` (text such as "5" or "0.5" read as one), at least
+    ``minimum``; ``prefix`` names its section in the message ('ray.')."""
     value = section.get(key, default)
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
             value = float(value) if "." in value else int(value)
     wrong = isinstance(value, bool) or not isinstance(value, int | float)
     if wrong or (integer and not isinstance(value, int)) or value < minimum:
-        kind = "an integer" if integer else "a number"
+        kind = "a whole number" if integer else "a number"
         raise ConfigError(
-            f"{section.at(key)}: {key} must be {kind} of at least {minimum}, not {value!r}.",
-            hint=f"write {key}: {default}",
+            f"{section.at(key)}: {prefix}{key} must be {kind} of at least {minimum:g}, "
+            f"not {value!r}.",
+            hint=hint or f"write {key}: {default}",
         )
     return value

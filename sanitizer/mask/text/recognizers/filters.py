@@ -230,16 +230,7 @@ def _before_break(text: str, r: RecognizerResult) -> RecognizerResult | None:
     if cut is None:
         return r
     head = _span(text, r)[: cut.start()].rstrip(" \t.,;:")
-    if not head:
-        return None
-    return RecognizerResult(
-        r.entity_type,
-        r.start,
-        r.start + len(head),
-        r.score,
-        r.analysis_explanation,
-        r.recognition_metadata,
-    )
+    return _changed(r, end=r.start + len(head)) if head else None
 
 
 def _bare_age(text: str, r: RecognizerResult) -> bool:
@@ -258,9 +249,7 @@ def _bare_age(text: str, r: RecognizerResult) -> bool:
 
 def _as_age(r: RecognizerResult) -> RecognizerResult:
     """The same span as an AGE: its number moves by years (quasi_ids.moved_age), not days."""
-    return RecognizerResult(
-        "AGE", r.start, r.end, r.score, r.analysis_explanation, r.recognition_metadata
-    )
+    return _changed(r, entity="AGE")
 
 
 def _is_date(span: str) -> bool:
@@ -309,16 +298,7 @@ def trim_ner_spans(results: Sequence[RecognizerResult], text: str) -> list:
         at_line_break = span[match.start()] in "\r\n"
         if not any(c.isupper() or (at_line_break and c.isalpha()) for c in head):
             continue
-        kept.append(
-            RecognizerResult(
-                r.entity_type,
-                r.start,
-                r.start + len(head),
-                r.score,
-                r.analysis_explanation,
-                r.recognition_metadata,
-            )
-        )
+        kept.append(_changed(r, end=r.start + len(head)))
     return kept
 
 
@@ -344,13 +324,22 @@ def mend_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
             continue
         end = _WORD_ON.match(text, r.end).end()
         if _has_public_suffix(text[r.start : end]):
-            kept.append(
-                RecognizerResult(
-                    r.entity_type, r.start, end, r.score, r.analysis_explanation,
-                    r.recognition_metadata,
-                )
-            )  # fmt: skip
+            kept.append(_changed(r, end=end))
     return kept
+
+
+def _changed(
+    r: RecognizerResult, *, entity: str | None = None, end: int | None = None
+) -> RecognizerResult:
+    """A copy of ``r`` of another entity or ending elsewhere (inputs are never mutated)."""
+    return RecognizerResult(
+        entity or r.entity_type,
+        r.start,
+        r.end if end is None else end,
+        r.score,
+        r.analysis_explanation,
+        r.recognition_metadata,
+    )
 
 
 def _has_public_suffix(host: str) -> bool:
