@@ -537,3 +537,32 @@ def trimmed_demo_production(folder: Path, trim: str) -> Path:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
     return prod
+
+
+def write_demo_config(folder: Path, settings: str = "") -> Path:
+    """``folder/sanitize.yaml``: the repository's rules for the demo's three stores (SQLite,
+    a folder bucket, LanceDB memories) from ``folder/prod`` into ``folder/staging``, with
+    ``settings`` (YAML lines) added."""
+    root = Path(__file__).resolve().parents[2]
+    rules = folder / "rules"
+    rules.mkdir(exist_ok=True)
+    for name in ("app.yaml", "files.yaml", "memory.yaml"):
+        (rules / name).symlink_to(root / "rules" / name)
+    config = folder / "sanitize.yaml"
+    config.write_text(
+        f"rules: {rules}\n"
+        "key: ${SANITIZE_KEY}\n"
+        "receipts: receipts\n"
+        "objects: {on_malformed: quarantine}\n"
+        f"{settings}"
+        "sources:\n"
+        '  app: {kind: sql, url: "sqlite:///prod/app.db"}\n'
+        "  files: {kind: objects, url: prod/files}\n"
+        "  memory: {kind: lancedb, url: prod/memory}\n"
+        "targets:\n"
+        '  app: {kind: sql, url: "sqlite:///staging/app.db"}\n'
+        "  files: {kind: objects, url: staging/files}\n"
+        "  memory: {kind: lancedb, url: staging/memory}\n",
+        encoding="utf-8",
+    )
+    return config

@@ -28,12 +28,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production
+from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production, write_demo_config
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
 from sanitizer.mask.secrets.find import DB_SCHEMES
 
-ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 # a tenth of the tickets, as in test_demo_sqlite.py, but every pasted credential, every
 # integration and every failed delivery stays (the pasted messages come after the others)
@@ -96,32 +95,14 @@ def inbox() -> Iterator[tuple[int, list[tuple[str, str, str]]]]:
 
 
 def write_config(folder: Path, port: int) -> Path:
-    rules = folder / "rules"
-    rules.mkdir(exist_ok=True)
-    for name in ("app.yaml", "files.yaml", "memory.yaml"):
-        (rules / name).symlink_to(ROOT / "rules" / name)
-    config = folder / "sanitize.yaml"
-    config.write_text(
-        f"rules: {rules}\n"
-        "key: ${SANITIZE_KEY}\n"
-        "receipts: receipts\n"
+    return write_demo_config(
+        folder,
         "batch_size: 500\n"
-        "objects: {on_malformed: quarantine}\n"
         "secrets:\n"
         "  sinks:\n"
         "    default: sandbox.invalid\n"
-        f"    http: {LOOPBACK}:{port}\n"  # http and https destinations: the loopback inbox
-        "sources:\n"
-        '  app: {kind: sql, url: "sqlite:///prod/app.db"}\n'
-        "  files: {kind: objects, url: prod/files}\n"
-        "  memory: {kind: lancedb, url: prod/memory}\n"
-        "targets:\n"
-        '  app: {kind: sql, url: "sqlite:///staging/app.db"}\n'
-        "  files: {kind: objects, url: staging/files}\n"
-        "  memory: {kind: lancedb, url: staging/memory}\n",
-        encoding="utf-8",
+        f"    http: {LOOPBACK}:{port}\n",  # http and https destinations: the loopback inbox
     )
-    return config
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production
+from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production, write_demo_config
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 TRIM = """
 DELETE FROM tickets WHERE id % 10 != 0;
 DELETE FROM messages WHERE ticket_id NOT IN (SELECT id FROM tickets);
@@ -47,30 +46,6 @@ EXPECTED = {
 }
 
 
-def write_config(folder: Path) -> Path:
-    rules = folder / "rules"
-    rules.mkdir(exist_ok=True)
-    for name in ("app.yaml", "files.yaml", "memory.yaml"):
-        (rules / name).symlink_to(ROOT / "rules" / name)
-    config = folder / "sanitize.yaml"
-    config.write_text(
-        f"rules: {rules}\n"
-        "key: ${SANITIZE_KEY}\n"
-        "receipts: receipts\n"
-        "objects: {on_malformed: quarantine}\n"
-        "sources:\n"
-        '  app: {kind: sql, url: "sqlite:///prod/app.db"}\n'
-        "  files: {kind: objects, url: prod/files}\n"
-        "  memory: {kind: lancedb, url: prod/memory}\n"
-        "targets:\n"
-        '  app: {kind: sql, url: "sqlite:///staging/app.db"}\n'
-        "  files: {kind: objects, url: staging/files}\n"
-        "  memory: {kind: lancedb, url: staging/memory}\n",
-        encoding="utf-8",
-    )
-    return config
-
-
 @pytest.fixture(scope="module")
 def staging(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("digest")
@@ -78,7 +53,7 @@ def staging(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from sanitizer.demo.memory import build_memory
 
     build_memory(prod, folder / "prod" / "memory")
-    result: CliResult = harness_run_cli(write_config(folder), cli_env(fx.KEY_A))
+    result: CliResult = harness_run_cli(write_demo_config(folder), cli_env(fx.KEY_A))
     assert result.returncode == 0, result.output
     return folder / "staging"
 
