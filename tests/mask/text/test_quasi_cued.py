@@ -70,6 +70,8 @@ def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
         ("my 30th birthday", "30th"),
         ("The patient (62) presented", "62"),
         ("a 45 y.o male", "45"),
+        ("Hello\nI am 45\nBye", "45"),  # an age that ends its line
+        ("Hello\\nI am 45\\nBye", "45"),  # … a line of a JSON export (literal escapes)
     ],
 )
 def test_ages_are_found_by_their_cue(text, value):

@@ -90,7 +90,7 @@ AGE_RE = re.compile(
     rf"(?<![\w.,])\d{{1,3}}(?:\.\d)?(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
     rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)"
     rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+){_AGE_NUMBER}"
-    rf"(?=[ \t]*(?:[.,;!?]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
+    rf"(?=[ \t]*(?:[.,;!?\r\n]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
     rf"|(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
     rf"(?=[ \t]+(?i:years?|yrs?)\b(?![ \t]+(?i:{_NOT_AGE_YEARS})\b))"
     # '(34M)' '[28/F]' '(M, 45)', or 'F, 28,' opening a line: sex and age, as posts write them
