@@ -70,6 +70,10 @@ def test_numbers_without_a_date_shape_or_a_time_word_are_not_dates(text):
         ("my 30th birthday", "30th"),
         ("The patient (62) presented", "62"),
         ("a 45 y.o male", "45"),
+        ("I will be 50 next year", "50"),
+        ("She was 19 at the time", "19"),
+        ("Age - 45", "45"),
+        ("Our son, 8, loves lego", "8"),
         ("Hello\nI am 45\nBye", "45"),  # an age that ends its line
         ("Hello\\nI am 45\\nBye", "45"),  # … a line of a JSON export (literal escapes)
     ],
@@ -91,6 +95,8 @@ def test_ages_are_found_by_their_cue(text, value):
         "I have 12 M in the bank",
         "We met at 10 we had lunch",
         "see item (62)",
+        "they will be 10 minutes late",
+        "page - 45",
     ],
 )
 def test_numbers_without_an_age_cue_are_not_ages(text):

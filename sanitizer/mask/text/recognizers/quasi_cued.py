@@ -72,9 +72,14 @@ _AGE_AFTER = r"years?[ \t]*-?[ \t]*old|yrs?[ \t]*-?[ \t]*old|y/o|y\.o\.?|yo|year
 _AGE_CUES = (
     r"aged|age|ages|turned|turns|turning|the[ \t]+age[ \t]+of|age[ \t]+of|age[ \t]+(?:is|was)"
 )
-_AGE_SUBJECT = r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
+_AGE_SUBJECT = (
+    r"i'?m|i[ \t]+am|i[ \t]+was|(?:he|she|they)(?:'s|[ \t]+is|[ \t]+was|[ \t]+are)"
+    r"|(?:i|he|she|they|we|you)(?:'ll|[ \t]+will|[ \t]+would)[ \t]+be"  # 'I will be 50 …'
+)
 # 'I'm 49 and …': the words that go on a clause after an age
-_AGE_CLAUSE_ON = r"and|but|now|so|next|this|last|when|with|i|he|she|we|they|you"
+_AGE_CLAUSE_ON = (
+    r"and|but|now|so|next|this|last|when|with|i|he|she|we|they|you|at|until|by|in[ \t]+\d{4}"
+)
 _BE = r"i'?m|am|is|was|are|he's|she's|they're|you're|be|being"
 # '… years' that is a span of time, not an age ('is 5 years ago', '… years older')
 _NOT_AGE_YEARS = (
@@ -88,7 +93,7 @@ _PERSON_NOUNS = (
 )
 AGE_RE = re.compile(
     rf"(?<![\w.,])\d{{1,3}}(?:\.\d)?(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
-    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*:?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)"
+    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*[:=\-–]?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)"
     rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+){_AGE_NUMBER}"
     rf"(?=[ \t]*(?:[.,;!?\r\n]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
     rf"|(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
@@ -100,6 +105,7 @@ AGE_RE = re.compile(
     rf"|(?<=(?:^|[.!?\n][ \t]*)At[ \t]+)(?:1[3-9]|[2-9]\d)(?=,?[ \t]+I\b)"  # 'At 23 I moved'
     rf"|(?<![\w.,])\d{{1,3}}(?:st|nd|rd|th)(?=[ \t]+(?i:birthday|bday|b-day)\b)"  # 30th bday
     rf"|(?<=\b(?i:{_PERSON_NOUNS})[ \t]*\()\d{{1,3}}(?=\))"  # 'the patient (62)'
+    rf"|(?<=\b(?i:{_PERSON_NOUNS}),[ \t]*)\d{{1,3}}(?=[ \t]*,)"  # 'our son, 8, loves'
 )
 HONORIFIC_RE = re.compile(
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
