@@ -25,18 +25,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production, write_demo_config
+from helpers.snapshot_runs import (
+    DEMO_TENTH,
+    CliResult,
+    cli_env,
+    trimmed_demo_production,
+    write_demo_config,
+)
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
-TRIM = """
-DELETE FROM tickets WHERE id % 10 != 0;
-DELETE FROM messages WHERE ticket_id NOT IN (SELECT id FROM tickets);
-DELETE FROM agent_runs WHERE ticket_id NOT IN (SELECT id FROM tickets)
-    OR (ticket_id IS NULL AND id % 10 != 0);
-DELETE FROM retry_queue WHERE run_id NOT IN (SELECT id FROM agent_runs);
-DELETE FROM audit_log WHERE rowid % 10 != 0;
-DELETE FROM dead_letters WHERE id % 5 != 0;
-"""
 # The digest of the staging written by this project's code at the commit that last changed
 # results on purpose (see the module docstring before changing it).
 EXPECTED = {
@@ -49,7 +46,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def staging(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("digest")
-    prod = trimmed_demo_production(folder, TRIM)
+    prod = trimmed_demo_production(folder, DEMO_TENTH)
     from sanitizer.demo.memory import build_memory
 
     build_memory(prod, folder / "prod" / "memory")

@@ -15,21 +15,12 @@ from pathlib import Path
 
 import pytest
 from helpers import fixture_db as fx
-from helpers.snapshot_runs import CliResult, cli_env, trimmed_demo_production
+from helpers.snapshot_runs import DEMO_TENTH, CliResult, cli_env, trimmed_demo_production
 from helpers.snapshot_runs import run_cli as harness_run_cli
 
 from sanitizer.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIM = """
-DELETE FROM tickets WHERE id % 10 != 0;
-DELETE FROM messages WHERE ticket_id NOT IN (SELECT id FROM tickets);
-DELETE FROM agent_runs WHERE ticket_id NOT IN (SELECT id FROM tickets)
-    OR (ticket_id IS NULL AND id % 10 != 0);
-DELETE FROM retry_queue WHERE run_id NOT IN (SELECT id FROM agent_runs);
-DELETE FROM audit_log WHERE rowid % 10 != 0;
-DELETE FROM dead_letters WHERE id % 5 != 0;
-"""
 
 
 @dataclass
@@ -77,7 +68,7 @@ def write_config(folder: Path, target: str, name: str = "sanitize.yaml") -> Path
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo")
-    prod = trimmed_demo_production(folder, TRIM)
+    prod = trimmed_demo_production(folder, DEMO_TENTH)
     config = write_config(folder, "staging/app.db")
     return Demo(folder, prod, folder / "staging" / "app.db", config, run_cli(config))
 

@@ -72,7 +72,7 @@ ENGLISH_WEEKDAYS = frozenset(
 
 
 @cache
-def _foreign_names() -> frozenset[str]:
+def _looked_up_names() -> frozenset[str]:
     english = english_names()
     return frozenset(n for n in calendar_names() if n not in english) | ENGLISH_WEEKDAYS
 
@@ -87,7 +87,7 @@ def foreign_calendar_names(text: str) -> list[tuple[int, int]]:
     English weekday, as a word of its own, in any case. (An English month alone is spaCy's to
     find: 'may', 'march' and 'June' are words and names.) A set lookup per word, not a
     pattern of 4,000 names."""
-    names = _foreign_names()
+    names = _looked_up_names()
     words = list(_WORD.finditer(text))
     found, skip = [], -1
     for i, word in enumerate(words):

@@ -83,7 +83,7 @@ def shifted_date(span: str, draw: Draw) -> str:
     if not any(c.isdigit() for c in span):
         return _other_name(span, draw)
     moved = NUMBER.sub(lambda m: _moved_number(m.group(), draw), span)
-    return ORDINAL.sub(lambda m: m.group(1) + _ordinal_suffix(int(m.group(1))), moved)
+    return _with_ordinal_suffixes(moved)
 
 
 def _padded_as(span: str, text: str) -> str:
@@ -112,6 +112,11 @@ def _shifted_time(span: str, draw: Draw) -> str | None:
             text = text[1:]  # '3:45 PM', not '03:45 PM'
         return text.lower() if any(c in span for c in "ap") else text
     return None
+
+
+def _with_ordinal_suffixes(text: str) -> str:
+    """Each ordinal with the suffix its moved number takes ('21th' → '21st')."""
+    return ORDINAL.sub(lambda m: m.group(1) + _ordinal_suffix(int(m.group(1))), text)
 
 
 def _ordinal_suffix(number: int) -> str:
@@ -160,7 +165,7 @@ def moved_age(span: str, draw: Draw) -> str:
         return str(moved) + (f".{draw.below(10)}" if match.group(2) else "")
 
     moved = AGE_NUMBER.sub(move, span)
-    return ORDINAL.sub(lambda m: m.group(1) + _ordinal_suffix(int(m.group(1))), moved)
+    return _with_ordinal_suffixes(moved)
 
 
 def other_group(span: str, draw: Draw) -> str:

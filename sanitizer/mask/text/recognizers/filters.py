@@ -143,6 +143,15 @@ def is_amount(text: str, start: int, end: int) -> bool:
     )
 
 
+def names_a_record_or_amount(text: str, start: int, end: int) -> bool:
+    """The number at ``start:end`` is part of an id, follows an id keyword or is an amount."""
+    return (
+        in_identifier(text, start, end)
+        or after_id_keyword(text, start)
+        or is_amount(text, start, end)
+    )
+
+
 def drop_numbers_in_ids(results: Sequence[RecognizerResult], text: str) -> list:
     kept = []
     for r in results:
@@ -151,11 +160,7 @@ def drop_numbers_in_ids(results: Sequence[RecognizerResult], text: str) -> list:
         if (
             plain
             and r.entity_type in NUMERIC_NOISE
-            and (
-                in_identifier(text, r.start, r.end)
-                or after_id_keyword(text, r.start)
-                or is_amount(text, r.start, r.end)
-            )
+            and names_a_record_or_amount(text, r.start, r.end)
         ):
             continue
         if (
@@ -241,9 +246,7 @@ def _bare_age(text: str, r: RecognizerResult) -> bool:
         span.isdigit()
         and len(span) <= 3
         and 0 < int(span) <= MAX_AGE
-        and not in_identifier(text, r.start, r.end)
-        and not after_id_keyword(text, r.start)
-        and not is_amount(text, r.start, r.end)
+        and not names_a_record_or_amount(text, r.start, r.end)
     )
 
 

@@ -44,7 +44,7 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
-from sanitizer.mask.text.recognizers.filters import after_id_keyword, in_identifier, is_amount
+from sanitizer.mask.text.recognizers.filters import names_a_record_or_amount
 from sanitizer.mask.text.recognizers.phone_cued import cue_after, cue_before
 from sanitizer.mask.text.recognizers.phone_layouts import (
     possible_international,
@@ -177,10 +177,7 @@ def shape(run: str) -> int:
 def claimed(text: str, start: int, end: int) -> bool:
     """Something other than a phone owns the run at ``start:end``: an id, an amount, a time."""
     return bool(
-        in_identifier(text, start, end)
-        or after_id_keyword(text, start)
-        or is_amount(text, start, end)
-        or _AFTER_NUMBER.match(text[end : end + 2])
+        names_a_record_or_amount(text, start, end) or _AFTER_NUMBER.match(text[end : end + 2])
     )
 
 
