@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.text.detector import analyzer_for, find_all
 from sanitizer.mask.text.ner_segments import (
+    DateWindow,
     SegmentedNer,
     could_hold_entity,
+    date_windows,
     segments,
 )
 
@@ -96,7 +98,8 @@ def test_a_repeated_sentence_is_recognized_once(pipeline) -> None:
     texts = [f"Order {n} shipped.\n{signature}" for n in range(5)]
     ner = SegmentedNer(pipeline)
     docs = ner.docs(texts, batch_size=8)
-    assert list(ner.known) == [signature]
+    sentences = [piece for piece in ner.known if not isinstance(piece, DateWindow)]
+    assert sentences == [signature]
     assert all("Maria Garcia" in {e.text for e in d.ents} for d in docs)
 
 
@@ -108,3 +111,59 @@ def test_detection_finds_names_in_long_mixed_texts() -> None:
     )
     (found,) = find_all([text], ["PERSON"], NLP)
     assert [text[f.start : f.end] for f in found] == ["Jonathan Whitaker"]
+
+
+def windows(sentence: str) -> list[str]:
+    return [sentence[start:end] for start, end in date_windows(sentence)]
+
+
+def test_a_possible_age_or_date_is_read_with_the_words_around_it() -> None:
+    assert windows("so yeah my dad, who is 71, lives alone now with two cats") == [
+        "yeah my dad, who is 71, lives alone now"
+    ]
+    assert windows("the appointment was set for 2006.") == ["the appointment was set for 2006."]
+    assert windows("September is when it all started") == ["September is when it"]
+    # two numbers a few words apart share one window
+    assert windows("my wife is 31 and i am 33") == ["my wife is 31 and i am 33"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "please see ticket #123 for details",
+        "it costs $45 a month",
+        "meet at 12:30 tomorrow",
+        "version 3.5 broke the export",
+        "we grew 45% last quarter",
+        "see INV-12 and ord_77",
+        "call 555-0123 after lunch",
+        "thanks, that may work in march",
+    ],
+)
+def test_ids_amounts_times_and_lower_case_months_are_no_window(sentence: str) -> None:
+    assert date_windows(sentence) == []
+
+
+def test_a_window_gives_its_dates_alone(pipeline) -> None:
+    text = "honestly my wife is 31 and she wants to move to paris"
+    ner = SegmentedNer(pipeline)
+    ner.docs([text], batch_size=8)
+    assert all(isinstance(piece, DateWindow) for piece in ner.known)
+    labels = {label for found in ner.known.values() for _, _, label in found}
+    assert labels <= {"DATE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("so my dad, who is 71, lives alone", "AGE", "71"),
+        ("my wife is 31 and i am 33", "AGE", "31"),
+        ("The appointment was set for 2006.", "DATE_TIME", "2006"),
+        ("September is when it all started", "DATE_TIME", "September"),
+    ],
+)
+def test_ages_and_dates_in_sentences_that_name_no_one_are_found(
+    text: str, entity: str, value: str
+) -> None:
+    (found,) = find_all([text], None, NLP)
+    assert value in [text[f.start : f.end] for f in found if f.entity == entity]
