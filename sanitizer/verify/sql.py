@@ -157,8 +157,10 @@ def copy_out(driver: psycopg.Connection, sql: str) -> Iterator[bytes]:
     connection is left idle, as psycopg's would be (rows not read are drained first)."""
     pgconn, encoding = driver.pgconn, driver.info.encoding
     pgconn.send_query(sql.encode(encoding))
-    while pgconn.flush():  # a non-blocking connection: the query may go out in parts
+    while (unsent := pgconn.flush()) > 0:  # non-blocking: the query may go out in parts
         select.select([], [pgconn.socket], [])
+    if unsent < 0:
+        raise psycopg.OperationalError(pgconn.get_error_message(encoding))
     result = pgconn.get_result()
     if result is None or result.status != pq.ExecStatus.COPY_OUT:
         _drain(pgconn)
