@@ -81,3 +81,44 @@ def ahead(items: Iterable[T], depth: int = 2, name: str = "ahead") -> Iterator[T
 class _Failed:
     def __init__(self, error: BaseException) -> None:
         self.error = error
+
+
+class InOrder:
+    """Calls run on one thread of their own, one at a time in the order submitted, while the
+    caller goes on (at most ``depth`` waiting: what they hold stays bounded). A SQL table's
+    fidelity profile is polars work, which releases the GIL: it runs beside reading, masking
+    and loading, and sees the batches in the order it would have (docs/engine.md).
+
+    Used as a context manager: leaving it waits for every call and raises the first error
+    one raised; leaving it on an error drops the calls not yet run."""
+
+    def __init__(self, name: str, depth: int = 4) -> None:
+        self._calls: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (call := self._calls.get()) is not _DONE:
+            if self._error is None:
+                try:
+                    call()  # type: ignore[operator]
+                except BaseException as exc:  # raised to the caller at its next step
+                    self._error = exc
+
+    def submit(self, work: Callable[[], object]) -> None:
+        """Queue ``work``; raises an error an earlier call raised."""
+        if self._error is not None:
+            raise self._error
+        self._calls.put(work)
+
+    def __enter__(self) -> InOrder:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self._error = self._error or RuntimeError("stopped")  # the rest are dropped
+        self._calls.put(_DONE)
+        self._thread.join()
+        if error is None and self._error is not None:
+            raise self._error

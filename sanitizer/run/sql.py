@@ -8,8 +8,9 @@ target's shadow, noting production and masked values for the leak check as they 
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -31,6 +32,7 @@ from sanitizer.plan.subset_follow import ColumnRef
 from sanitizer.plan.subset_graph import SubsetGraph, build_graph
 from sanitizer.receipt import FieldReceipt, TableReceipt
 from sanitizer.run.context import RunContext
+from sanitizer.run.overlap import InOrder
 from sanitizer.verify.fidelity.relations import relations
 
 log = logging.getLogger("sanitizer")
@@ -186,12 +188,13 @@ class SqlPart:
         )
         table_receipt = TableReceipt()
         profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # both sides
-        batches = self._read_counted(ctx, table, table_receipt)
-        batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
-        batches = (profile.observe("production", b) or b for b in batches)
-        masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
-        masked = (profile.observe("staging", b) or b for b in masked)
-        self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
+        with InOrder(f"profile {table.info.name}") as beside:  # polars: beside the rest
+            batches = self._read_counted(ctx, table, table_receipt)
+            batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
+            batches = (_beside(beside, profile.observe, "production", b) for b in batches)
+            masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+            masked = (_beside(beside, profile.observe, "staging", b) for b in masked)
+            self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
         table_receipt.fields = FieldReceipt.of_all(masker.stats)
         ctx.receipt.tables[self.key(table)] = table_receipt
         log.info(
@@ -210,6 +213,15 @@ class SqlPart:
 
     def key(self, table: SourceTable) -> str:
         return f"{self.name}.{table.info.name}"
+
+
+def _beside(
+    beside: InOrder, observe: Callable[[str, pl.DataFrame], None], side: str, batch: pl.DataFrame
+) -> pl.DataFrame:
+    """``batch``, once ``observe(side, batch)`` is queued on ``beside`` (frames are not
+    changed in place, so the profile and the load can share one)."""
+    beside.submit(functools.partial(observe, side, batch))
+    return batch
 
 
 def partition_rules(source: SqlSource, rules: SourceRules) -> list[ConfigError]:

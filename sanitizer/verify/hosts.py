@@ -90,6 +90,17 @@ def v6_in(text: str) -> Iterator[str]:
             yield address
 
 
+def email_tail(text: str) -> str | None:
+    """For a text with one ``@`` (not first) and no URL: the character before it and all
+    after, which hold every host :meth:`HostIndex.destinations` finds in the whole text (an
+    address's domain is all EMAIL_DOMAIN can match; URL hosts need ``://``, a bare name no
+    ``@``). None for any other text."""
+    at = text.find("@")
+    if at < 1 or text.find("@", at + 1) >= 0 or "://" in text:
+        return None
+    return text[at - 1 :]
+
+
 def _suffixes():
     """tldextract with only its bundled public-suffix snapshot: never touches the network
     (the one detection uses, :mod:`sanitizer.mask.text.offline`)."""
@@ -144,9 +155,16 @@ class HostIndex:
         """Learn the destination hosts in ``texts`` (a masked field's production values):
         URL hosts, email domains, and a value that is a host name by itself."""
         added = 0
+        tails: set[str] = set()  # addresses' tails already learned from
         for text in texts:
             if not isinstance(text, str) or ("." not in text and "[" not in text):
                 continue
+            tail = email_tail(text)
+            if tail is not None:
+                if tail in tails:
+                    continue  # a million addresses share a few hundred domains
+                tails.add(tail)
+                text = tail
             for host in self.destinations(text):
                 if host not in self.hosts:
                     self.hosts[host] = field

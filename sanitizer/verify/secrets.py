@@ -48,11 +48,13 @@ from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
 from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
+from sanitizer.verify.prefilter import could_hold_credential, could_name_host
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
 KEYS_SHOWN = 3  # row keys named per place
+NAMES_REMEMBERED = 4096  # field names whose secret_name answer is kept
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
 PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -179,16 +181,22 @@ class Sweep:
         self.places: dict[tuple[str, str], Place] = {}
         self.total = 0
         self.scanned = 0
+        self._named: dict[str | None, bool] = {}
 
     # -- detection -------------------------------------------------------------------------
-    def look(self, text: str, hint: str | None = None) -> list[Flag]:
+    def look(
+        self, text: str, hint: str | None = None, credentials: bool = True, hosts: bool = True
+    ) -> list[Flag]:
         """What ``text`` holds that could act on production; ``hint`` is the field's name
-        (a column, a metadata field, a JSON key), which raises a detector's prior."""
+        (a column, a metadata field, a JSON key), which raises a detector's prior.
+        ``credentials`` / ``hosts`` False: :mod:`sanitizer.verify.prefilter` showed the text
+        holds nothing the detectors / the learned hosts could find, so they are not run."""
         self.scanned += 1
         if not text or text in self.allow:
             return []
         flags = []
-        for hit in find_secrets(text, settings=self.settings):  # allowed, sinks: not hits
+        found = find_secrets(text, settings=self.settings) if credentials else []
+        for hit in found:  # allowed, sinks: not hits
             span = text[hit.start : hit.end]
             if span in self.allow:
                 continue
@@ -196,15 +204,24 @@ class Sweep:
             if nowhere and not live_password(span, self.settings):
                 continue
             flags.append(Flag(hit.rule, hit.kind, hit.start, hit.end))
-        if not flags and secret_name(hint):  # else: find_secrets said it all
+        if not flags and self._secret_name(hint):  # else: find_secrets said it all
             rule = looks_like_secret(text, hint)
             if rule is not None and not self._reaches_nothing(text):
                 kind = "url" if URL_HOST.match(text.strip()) else "secret"  # a webhook_url
                 flags.append(Flag(rule, kind, 0, len(text)))
-        learned = self.hosts.found_in(text)
+        learned = self.hosts.found_in(text) if hosts else None
         if learned is not None:
             flags.append(Flag("production host", "host", learned=learned))
         return flags
+
+    def _secret_name(self, hint: str | None) -> bool:
+        """:func:`secret_name`, remembered per name: a column's every value asks it."""
+        named = self._named.get(hint)
+        if named is None:
+            if len(self._named) >= NAMES_REMEMBERED:  # JSON keys can be values: bounded
+                self._named.clear()
+            named = self._named[hint] = secret_name(hint)
+        return named
 
     def _reaches_nothing(self, span: str) -> bool:
         """A URL whose host is reserved (``.invalid``), a sink or allowed."""
@@ -361,12 +378,15 @@ def parsed_json(text: str) -> Any:
         return None
 
 
-def value_flags(sweep: Sweep, text: str, hint: str | None) -> list[tuple[str, str, Flag]]:
+def value_flags(
+    sweep: Sweep, text: str, hint: str | None, credentials: bool = True, hosts: bool = True
+) -> list[tuple[str, str, Flag]]:
     """(JSON path or "", the text the flag's span is in, flag) of one cell or field value:
-    a JSON document by leaf (so the path is named), anything else whole."""
+    a JSON document by leaf (so the path is named), anything else whole (``credentials``,
+    ``hosts``: as :meth:`Sweep.look` takes them, for a text that is not JSON)."""
     document = parsed_json(text)
     if document is None:
-        return [("", text, flag) for flag in sweep.look(text, hint)]
+        return [("", text, flag) for flag in sweep.look(text, hint, credentials, hosts)]
     found = []
     for path, key, leaf in json_leaves(document):
         for flag in sweep.look(leaf, key):
@@ -403,19 +423,24 @@ def frame_findings(
             flagged: dict[str, list[tuple[str, Flag, str, str]]] = {}
             is_binary = name in binary
             memo = clean.setdefault(name, HashMemo())
-            distinct = column.drop_nulls().unique().to_list()
+            unique = column.drop_nulls().unique()
+            distinct = unique.to_list()
             hashes = hashes_of(distinct)
             known = memo.holds(hashes)
             sweep.scanned += int(known.sum())  # what looking at those plain texts would count
+            credentials, hosts = _could_flag(sweep, unique, is_binary)
+            cleared = ~known & ~credentials & ~hosts & (unique != "").to_numpy()
+            sweep.scanned += int(cleared.sum())  # looked at, as a whole column
+            memo.add(hashes[cleared])
             fresh = []
-            for value, was_clean in zip(distinct, known.tolist(), strict=True):
-                if was_clean:
-                    continue
+            for i in np.flatnonzero(~known & ~cleared).tolist():
+                value = distinct[i]
                 text = binary_text(value) if is_binary else value
                 if not text:
                     continue
                 found = []
-                for path, span_text, flag in value_flags(sweep, text, name):
+                flags = value_flags(sweep, text, name, bool(credentials[i]), bool(hosts[i]))
+                for path, span_text, flag in flags:
                     shown_path = sweep.hidden(path) if path else ""
                     place = f"{field_name} {shown_path}" if path else field_name
                     fix = advice(flag, field_name, op, shown_path, span_text, is_binary)
@@ -439,6 +464,16 @@ def frame_findings(
                     else:
                         pending.add(span_text, flag, finding)
         first += frame.height
+
+
+def _could_flag(sweep: Sweep, unique: pl.Series, binary: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct text: whether the detectors, and the learned hosts, could flag it
+    (:mod:`sanitizer.verify.prefilter`); a binary column's bytes are read one by one."""
+    if binary:
+        every = np.ones(unique.len(), dtype=bool)
+        return every, every
+    credentials = could_hold_credential(unique).to_numpy()
+    return credentials, could_name_host(unique, sweep.hosts.hosts).to_numpy()
 
 
 def _text(value: object) -> str | None:

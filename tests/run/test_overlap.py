@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from sanitizer.run.overlap import Background, ahead
+from sanitizer.run.overlap import Background, InOrder, ahead
 
 
 def test_ahead_yields_every_item_in_order_from_another_thread() -> None:
@@ -77,3 +77,23 @@ def test_only_a_runs_single_vector_store_planned_last_loads_ahead() -> None:
     assert _plans_last("s1", _sources("objects", "lancedb"))
     # two vector stores would load two models and warm detection twice
     assert not _plans_last("s1", _sources("chroma", "lancedb"))
+
+
+def test_in_order_runs_calls_in_order_beside_the_caller_and_raises_their_error() -> None:
+    seen: list[int] = []
+    with InOrder("t", depth=2) as beside:
+        for n in range(50):
+            beside.submit(lambda n=n: seen.append(n))
+    assert seen == list(range(50))
+
+    def fail() -> None:
+        raise ValueError("profile failed")
+
+    with pytest.raises(ValueError, match="profile failed"), InOrder("t") as beside:
+        beside.submit(fail)
+        beside.submit(lambda: seen.append(-1))  # not run: an earlier call failed
+    assert -1 not in seen
+
+    with pytest.raises(KeyError), InOrder("t") as beside:  # the caller's own error wins
+        beside.submit(lambda: seen.append(99))
+        raise KeyError("load failed")

@@ -107,3 +107,26 @@ def test_ipv6_literal_hosts_are_learned_and_swept() -> None:
     assert index.found_in("the box at 2001:db8::1 answers") == "app.webhooks.url"
     for text in ("http://[2001:db8::2]/", "at 12:30:45", "mac 00:1a:2b:3c:4d:5e"):
         assert index.found_in(text) is None, text
+
+
+def test_an_address_is_learned_from_its_tail_as_from_the_whole() -> None:
+    from sanitizer.verify.hosts import email_tail
+
+    texts = [
+        "jane.doe@Mail.Acme-Corp.com",
+        "x+tag@acme-corp.com.",
+        "Ops <ops@billing.example.org>",
+        "user@@corp.com",
+        "@corp-only.com",
+        "a.b@c@d.com",
+        "see https://u@acme.io/x and me@acme.dev",
+        "ünï@café.de and more text",
+        "no address here.com",
+    ]
+    whole, tails = HostIndex(), HostIndex()
+    for text in texts:
+        found = list(whole.destinations(text))
+        tail = email_tail(text)
+        assert tail is None or list(tails.destinations(tail)) == found, text
+    assert email_tail("a.b@c@d.com") is None and email_tail("@x.com") is None
+    assert whole.learn(texts, "f") == tails.learn(texts * 3, "f") and whole.hosts == tails.hosts

@@ -95,3 +95,22 @@ def test_copy_text_is_unescaped_before_the_lookup() -> None:
     scan_frames(index, report, "app.people", ["id"], ["notes"], [frame, pl.DataFrame(frame)])
     assert [(h.where, h.key) for h in report.hits] == [("app.people.notes", "id=1")] * 2
     assert report.scanned == 2
+
+
+def test_copy_out_reads_every_row_stops_early_and_leaves_the_connection_usable() -> None:
+    import psycopg
+
+    from sanitizer.verify.sql import copy_out
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres") as conn:
+        sql = "COPY (SELECT g, E'a\\tb' FROM generate_series(1, 5000) g) TO STDOUT"
+        rows = list(copy_out(conn, sql))
+        assert len(rows) == 5000 and rows[0] == b"1\ta\\tb\n"  # COPY's own escape
+        first = copy_out(conn, sql)
+        assert next(first) == b"1\ta\\tb\n"
+        first.close()  # stopped early: the rest is drained
+        assert conn.execute("SELECT 41 + 1").fetchone() == (42,)
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            list(copy_out(conn, "COPY no_such_table_s16 TO STDOUT"))
+        conn.rollback()
+        assert conn.execute("SELECT 2").fetchone() == (2,)

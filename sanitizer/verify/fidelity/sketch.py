@@ -29,7 +29,12 @@ class Distinct:
     def add(self, hashes: pl.Series) -> None:
         if hashes.len() == 0:
             return
-        fresh = np.unique(hashes.to_numpy())[: self.k]
+        values = hashes.to_numpy()
+        if len(self.smallest) >= self.k:  # full: only a hash below the k-th can enter
+            values = values[values < self.smallest[self.k - 1]]
+            if not len(values):
+                return
+        fresh = np.unique(values)[: self.k]
         self.smallest = np.union1d(self.smallest, fresh)[: self.k]
 
     def estimate(self) -> int:
@@ -82,7 +87,21 @@ class Capped:
     def add_series(self, series: pl.Series) -> None:
         """Add the categories of a string series (NULLs left out)."""
         counts = series.drop_nulls().value_counts()
-        self.add(zip(counts[:, 0].to_list(), counts[:, 1].to_list(), strict=True))
+        self.add_counts(counts.to_series(0).to_list(), counts.to_series(1).to_list())
+
+    def add_counts(self, keys: list[str], numbers: list[int]) -> None:
+        """:meth:`add` of ``zip(keys, numbers)`` (distinct keys), with the categories that
+        can no longer enter summed as other at once: a column of unique values brings a
+        batch's every value, one pair each."""
+        have = self.counts
+        known = np.fromiter((k in have for k in keys), dtype=bool, count=len(keys))
+        new = np.flatnonzero(~known)
+        free = max(0, self.cap - len(have))
+        taken = np.sort(np.concatenate([np.flatnonzero(known), new[:free]])).tolist()
+        self.add((keys[i], numbers[i]) for i in taken)
+        rest = new[free:].tolist()  # in add's order, the new ones after the first ``free``
+        if rest:
+            have[OTHER] = have.get(OTHER, 0) + sum(numbers[i] for i in rest)
 
     def top(self, n: int) -> dict[str, int]:
         """The ``n`` largest categories, the rest folded into other."""
