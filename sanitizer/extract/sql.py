@@ -116,6 +116,7 @@ class SqlSource:
         # A read left suspended (its consumer failed) still holds the driver's connection
         # lock inside its COPY: it is closed before the connection is, or that would wait.
         self._reads: list[Generator[pl.DataFrame, None, None]] = []
+        self._parallel: list[Generator[pl.DataFrame, None, None]] = []  # readers' threads
         # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
         self.copy_text = False
         self._snapshot_id = ""  # PostgreSQL: the exported snapshot pg_dump reads in
@@ -151,6 +152,8 @@ class SqlSource:
             self.close()
 
     def close(self) -> None:
+        for read in list(self._parallel):  # its readers stop and close before the engine
+            read.close()
         self._end_reads()
         if self._conn is not None:
             try:
@@ -170,7 +173,7 @@ class SqlSource:
         if not self._snapshot_id or self._engine is None:
             raise RuntimeError("only an open PostgreSQL snapshot can be shared")
         other = copy.copy(self)
-        other._conn, other._reads, other._schema_dump = None, [], None
+        other._conn, other._reads, other._parallel, other._schema_dump = None, [], [], None
         other._imports, other._owns_engine, other.readers = self._snapshot_id, False, 1
         try:
             other._conn = self._engine.connect()
@@ -350,7 +353,12 @@ class SqlSource:
 
         kept = self.filters.get(source_table.info.name)
         if kept is None and self.readers > 1 and ranges.splittable(self, source_table):
-            yield from ranges.read_in_parallel(self, source_table, batch_size)
+            read = ranges.read_in_parallel(self, source_table, batch_size)
+            self._parallel.append(read)
+            try:
+                yield from read
+            finally:
+                self._parallel.remove(read)
             return
         if kept is None:
             yield from self._batches(source_table, batch_size, Slice())

@@ -187,3 +187,19 @@ def test_a_reader_that_cannot_join_fails_with_a_located_error(database):
     message = caught.value.message
     assert "source 'app'" in message and "snapshot" in message
     assert "readers: 1" in (caught.value.hint or "")
+
+
+def test_closing_the_source_mid_read_stops_and_closes_its_readers(database):
+    """A run that fails mid-table closes its snapshot: the readers' threads and connections
+    end with it, nothing left open on the server."""
+    source = SqlSource("app", pg_url("postgres", database))
+    source.copy_text, source.readers = True, 3
+    with source.snapshot():
+        frames = source.batches(by_name(source, "notes"), BATCH)
+        next(frames)
+        assert sessions(database) >= 2
+    deadline = time.monotonic() + 10
+    while sessions(database) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sessions(database) == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("sanitizer-reader")]
