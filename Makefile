@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python benchmarks/subset_bench.py
 	$(BIN)/python benchmarks/secrets_bench.py
 	$(BIN)/python benchmarks/engine_bench.py
+	$(BIN)/python benchmarks/reader_bench.py
 
 clean:
 	rm -rf $(VENV) demo/prod demo/staging demo/receipts demo/staging-subset demo/receipts-subset .pytest_cache .ruff_cache

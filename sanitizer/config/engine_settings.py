@@ -4,6 +4,8 @@
 ``engine: ray`` masks in actor pools on a Ray cluster — ``ray.address`` names it (``auto``:
 the cluster this machine belongs to, ``ray://host:10001``: a remote one, ``local``: a private
 single-machine cluster started for the run, inside the run's own temporary folder).
+The top-level ``readers:`` says how many connections read a PostgreSQL table at once, in the
+run's one snapshot (docs/engine.md#reading-production).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sanitizer.config.yamlfile import LocatedDict, Location
 from sanitizer.errors import ConfigError
 
 ENGINES = ("local", "ray")
+AUTO_READERS = 4  # readers: auto under engine: ray (at most; never more than the cores)
 RAY_KEYS = (
     "address",
     "actors",
@@ -49,12 +52,26 @@ class EngineSettings:
 
     kind: str = "local"
     ray: RaySettings = RaySettings()
+    readers: int = 0  # PostgreSQL connections reading one table's key ranges; 0 = auto
+
+    @property
+    def reader_count(self) -> int:
+        """``readers: auto`` (0) is 1 under ``engine: local`` (the cores mask) and up to
+        :data:`AUTO_READERS` under ``engine: ray`` (the driver only reads, orders and loads)."""
+        if self.readers:
+            return self.readers
+        return 1 if self.kind == "local" else max(1, min(AUTO_READERS, os.cpu_count() or 1))
 
 
 def engine_settings(
-    kind: Any, raw_ray: Any, where: Location, environ: Mapping[str, str] | None = None
+    kind: Any,
+    raw_ray: Any,
+    where: Location,
+    environ: Mapping[str, str] | None = None,
+    conf: LocatedDict | None = None,
 ) -> EngineSettings:
-    """Validated engine settings; ``ray.address`` falls back to RAY_ADDRESS, then ``auto``."""
+    """Validated engine settings; ``ray.address`` falls back to RAY_ADDRESS, then ``auto``;
+    ``conf``: the whole file, for its top-level ``readers``."""
     kind = "local" if kind is None else str(kind)
     if kind not in ENGINES:
         raise ConfigError(
@@ -63,7 +80,24 @@ def engine_settings(
         )
     env = os.environ if environ is None else environ
     ray = _ray(raw_ray, where, env.get("RAY_ADDRESS") or "auto")
-    return EngineSettings(kind, ray)
+    return EngineSettings(kind, ray, readers_setting(conf))
+
+
+def readers_setting(conf: LocatedDict | None) -> int:
+    """``readers: auto | N`` (auto: 0, see :attr:`EngineSettings.reader_count`)."""
+    if conf is None or conf.get("readers", "auto") == "auto":
+        return 0
+    return int(
+        number_setting(
+            conf,
+            "readers",
+            1,
+            integer=True,
+            minimum=1,
+            hint="write readers: auto, or a number of connections such as readers: 4 "
+            "(PostgreSQL sources; other databases read with one).",
+        )
+    )
 
 
 def _ray(raw: Any, where: Location, default_address: str) -> RaySettings:

@@ -45,6 +45,7 @@ TOP_LEVEL_KEYS = (
     "receipts",
     "batch_size",
     "workers",
+    "readers",
     "nlp",
     "embeddings",
     "sources",
@@ -198,7 +199,9 @@ def load_settings(
             conf.get("subset"), conf.at("subset"), {n: e.kind for n, e in sources.items()}
         ),
         fidelity=fidelity_settings(conf.get("fidelity"), conf.at("fidelity")),
-        engine=engine_settings(conf.get("engine"), conf.get("ray"), conf.at("engine"), environ),
+        engine=engine_settings(
+            conf.get("engine"), conf.get("ray"), conf.at("engine"), environ, conf
+        ),
         follows=follow_settings(
             conf.get("subset"),
             conf.at("subset"),

@@ -59,6 +59,12 @@ class MaskActor:
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         return fn(*args)
 
+    def warm(self, nlp: Any, embeddings: Any) -> bool:
+        """Load detection and the embedding model before the first stage (no key here)."""
+        from sanitizer.engine.warm import load_ahead
+
+        return load_ahead(nlp, embeddings)
+
 
 class RayEngine:
     """The run's connection to a cluster; a context manager (the run's stack closes it)."""
@@ -146,6 +152,19 @@ class RayEngine:
             options["object_store_memory"] = self.settings.object_store_memory
         return options
 
+    def warm(self, nlp: Any, embeddings: Any) -> None:
+        """Start the run's actors now and have each load detection and the embedding model
+        while the driver plans (docs/engine.md, "Start-up"): the stages' set-up calls queue
+        behind it. Nothing is awaited here; a failure shows when the first stage sets up."""
+        if not self._slots:
+            self._slots = [_Slot() for _ in range(max(1, self.actors))]
+        remote = actor_class(self.settings)
+        for slot in self._slots:
+            if slot.actor is None:
+                slot.actor = remote.remote()
+            slot.actor.warm.remote(nlp, embeddings)
+        log.info("ray actors warming", extra={"actors": len(self._slots)})
+
     def executor(
         self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
     ) -> RayExecutor:
@@ -155,6 +174,15 @@ class RayEngine:
         if not self._slots:
             self._slots = [_Slot() for _ in range(max(1, self.actors or workers))]
         return RayExecutor(len(self._slots), initializer, initargs, self.settings, self._slots)
+
+
+def actor_class(settings: RaySettings) -> Any:
+    """:class:`MaskActor` as a Ray actor of the configured resources."""
+    return ray.remote(
+        num_cpus=settings.cpus_per_actor,
+        num_gpus=settings.gpus_per_actor,
+        max_restarts=0,  # a fresh actor is set up instead (its key, its stage)
+    )(MaskActor)
 
 
 @dataclass
@@ -179,11 +207,7 @@ class RayExecutor:
     ) -> None:
         self.settings = settings
         self._setup = (initializer, initargs)
-        self._remote = ray.remote(
-            num_cpus=settings.cpus_per_actor,
-            num_gpus=settings.gpus_per_actor,
-            max_restarts=0,  # a fresh actor is set up here instead (its key, its stage)
-        )(MaskActor)
+        self._remote = actor_class(settings)
         self._owned = shared is None  # shared actors outlive this stage (RayEngine ends them)
         self._slots = shared if shared is not None else [_Slot() for _ in range(max(1, actors))]
         ready = [self._prepare(slot) for slot in self._slots]

@@ -11,6 +11,7 @@ Rows stream through server-side cursors, ``batch_size`` at a time, as polars fra
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
@@ -65,15 +66,19 @@ class KeptRows:
 
 @dataclass(frozen=True)
 class Slice:
-    """What one read takes: every row (``keys`` None) or those of a chunk of keys."""
+    """What one read takes: every row (``keys`` None) or those of a chunk of keys; ``upto``:
+    only rows up to that primary key, included (a parallel reader's key range,
+    docs/engine.md#reading-production — its lower end is the read's resume point)."""
 
     keys: list[tuple] | None = None
     nulled: frozenset[str] = frozenset()
+    upto: tuple | None = None
 
     def params(self, after: tuple | None) -> tuple | None:
-        """The read's bind values: the keys of the chunk, then the resume point."""
+        """The read's bind values: the keys of the chunk, the resume point, the range's end."""
         flat = [v for key in self.keys or () for v in key]
         flat += list(after or ())
+        flat += list(self.upto or ())
         return tuple(flat) if flat else None
 
 
@@ -111,9 +116,13 @@ class SqlSource:
         # A read left suspended (its consumer failed) still holds the driver's connection
         # lock inside its COPY: it is closed before the connection is, or that would wait.
         self._reads: list[Generator[pl.DataFrame, None, None]] = []
+        self._parallel: list[Generator[pl.DataFrame, None, None]] = []  # readers' threads
         # PostgreSQL → PostgreSQL: stream COPY text, so kept columns are never re-encoded.
         self.copy_text = False
         self._snapshot_id = ""  # PostgreSQL: the exported snapshot pg_dump reads in
+        self._imports = ""  # a parallel reader: the exported snapshot it reads in (else its own)
+        self._owns_engine = True  # a parallel reader borrows its source's engine
+        self.readers = 1  # PostgreSQL: connections reading key ranges of a table at once
         self._schema_dump: object | None = None
         self.privileges = False  # PostgreSQL: owners and grants too (schema.grants: keep)
         # PostgreSQL: partitions (read through their parent) and inheritance parents (ONLY)
@@ -143,6 +152,8 @@ class SqlSource:
             self.close()
 
     def close(self) -> None:
+        for read in list(self._parallel):  # its readers stop and close before the engine
+            read.close()
         self._end_reads()
         if self._conn is not None:
             try:
@@ -152,8 +163,30 @@ class SqlSource:
                 pass
             self._conn = None
         if self._engine is not None:
-            self._engine.dispose()
+            if self._owns_engine:
+                self._engine.dispose()
             self._engine = None
+
+    def reader(self) -> SqlSource:
+        """Another connection reading in this source's exported snapshot (PostgreSQL), for a
+        parallel reader of key ranges (docs/engine.md#reading-production); close it after."""
+        if not self._snapshot_id or self._engine is None:
+            raise RuntimeError("only an open PostgreSQL snapshot can be shared")
+        other = copy.copy(self)
+        other._conn, other._reads, other._parallel, other._schema_dump = None, [], [], None
+        other._imports, other._owns_engine, other.readers = self._snapshot_id, False, 1
+        try:
+            other._conn = self._engine.connect()
+            other._begin_snapshot(other._conn)
+        except SQLAlchemyError as exc:
+            other.close()
+            raise SourceError(
+                f"source {self.name!r} ({self.describe()}): a parallel reader cannot join the "
+                f"run's snapshot: {reason(exc)}.",
+                hint="check that the role may open more connections (max_connections), or "
+                "write readers: 1 in sanitize.yaml. Staging was left as it was.",
+            ) from None
+        return other
 
     @property
     def connection(self) -> Connection:
@@ -189,7 +222,10 @@ class SqlSource:
         if self.dialect == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             conn.begin()
-            # Take the snapshot now, and export it: pg_dump reads the schema in it.
+            if self._imports:  # a parallel reader: the run's snapshot, not one of its own
+                conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self._imports}'")
+                return
+            # Take the snapshot now, and export it: pg_dump and the parallel readers read in it.
             self._snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
         elif self.dialect in ("mysql", "mariadb"):
             conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -308,8 +344,22 @@ class SqlSource:
         resumes after the last primary key handed out (keyset), so no row is read twice or
         skipped; the rest of the table then comes from the newer snapshot. A table without a
         primary key can only be restarted before its first batch.
+
+        With ``readers`` above 1 (PostgreSQL), ranges of a single-column primary key are read
+        by that many connections in the run's exported snapshot and handed on in key order:
+        the same rows, in the same order (extract/ranges.py, docs/engine.md).
         """
+        from sanitizer.extract import ranges  # it reads through this class: imported late
+
         kept = self.filters.get(source_table.info.name)
+        if kept is None and self.readers > 1 and ranges.splittable(self, source_table):
+            read = ranges.read_in_parallel(self, source_table, batch_size)
+            self._parallel.append(read)
+            try:
+                yield from read
+            finally:
+                self._parallel.remove(read)
+            return
         if kept is None:
             yield from self._batches(source_table, batch_size, Slice())
             return
@@ -322,14 +372,39 @@ class SqlSource:
         )
         yield from regroup(frames, batch_size)
 
-    def _batches(
-        self, source_table: SourceTable, batch_size: int, part: Slice
+    def read_range(
+        self,
+        source_table: SourceTable,
+        batch_size: int,
+        part: Slice,
+        after: tuple | None = None,
     ) -> Iterator[pl.DataFrame]:
+        """One read of the table (a key range: rows past ``after``, up to ``part.upto``),
+        resumed past its last key after a transient failure."""
+        return self._batches(source_table, batch_size, part, after)
+
+    @property
+    def snapshot_id(self) -> str:
+        """PostgreSQL: the run's exported snapshot ("" elsewhere)."""
+        return self._snapshot_id
+
+    def reads_only(self, table: sa.Table) -> bool:
+        """Whether the table is read without its inheritance children (``ONLY``)."""
+        return (table.schema or self._default(), table.name) in self._only
+
+    def _batches(
+        self,
+        source_table: SourceTable,
+        batch_size: int,
+        part: Slice,
+        after: tuple | None = None,
+    ) -> Iterator[pl.DataFrame]:
+        """``after``: the primary key the read starts past (a key range's lower end)."""
         table = source_table.table
         names = [c.name for c in table.columns]
         keys = [names.index(c.name) for c in table.primary_key.columns]
         budget = retry.Budget(f"reading {self.name}.{source_table.info.name}")
-        after: tuple | None = None  # the primary key of the last row handed out
+        # ``after`` then follows the primary key of the last row handed out
         while True:
             try:
                 for frame in self._read(table, names, batch_size, after, part):
@@ -387,6 +462,8 @@ class SqlSource:
                 assert self._engine is not None
                 self._conn = self._engine.connect()
                 self._begin_snapshot(self._conn)
+                if self._imports:  # the run's snapshot again: nothing changes
+                    return
                 log.warning(
                     "source snapshot re-opened after a transient failure; the rest of the "
                     "table comes from a newer snapshot",
@@ -526,7 +603,7 @@ class SqlSource:
                 columns.append(f"{quoted}::text AS {quoted}")
             else:
                 columns.append(quoted)
-        only = "ONLY " if (table.schema or self._default(), table.name) in self._only else ""
+        only = "ONLY " if self.reads_only(table) else ""
         sql = f"SELECT {', '.join(columns)} FROM {only}{preparer.format_table(table)}"
         order = [preparer.quote(c.name) for c in table.primary_key.columns]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -535,6 +612,8 @@ class SqlSource:
             conditions.append(_in_list(order, len(part.keys), mark))
         if after and order:
             conditions.append(f"({', '.join(order)}) > ({', '.join([mark] * len(order))})")
+        if part.upto and order:
+            conditions.append(f"({', '.join(order)}) <= ({', '.join([mark] * len(order))})")
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         return f"{sql} ORDER BY {', '.join(order)}" if order else sql

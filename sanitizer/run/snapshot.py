@@ -28,6 +28,7 @@ from sanitizer import retry
 from sanitizer.config.rules import SourceRules, rule_files
 from sanitizer.config.settings import VECTOR_KINDS, Settings
 from sanitizer.engine import open_engine
+from sanitizer.engine.warm import warm_ahead
 from sanitizer.errors import SanitizerError
 from sanitizer.load.target import Target
 from sanitizer.mask.parallel import MaskPool, worker_count
@@ -100,6 +101,9 @@ def run_snapshot(
 
 def _run(ctx: RunContext) -> None:
     parts, rules = open_parts(ctx)
+    if not ctx.dry_run:  # a cluster's actors start and load detection while the run plans
+        ctx.engine = open_engine(ctx.settings.engine, ctx.stack)
+        warm_ahead(ctx.engine, ctx.settings, VECTOR_KINDS)  # docs/engine.md, "Start-up"
     databases = of_kind(parts, SqlPart)
     stores = [part for part in parts if not isinstance(part, SqlPart)]
     lock(ctx, databases)  # before their sources' snapshots are opened
@@ -188,10 +192,9 @@ def load_model(ctx: RunContext, parts: list[Part]) -> None:
 
 
 def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
-    """The run's engine, the SQL masking pool (when detection needs the cores, or always on a
-    cluster: docs/engine.md) and the run's leak index."""
-    settings = ctx.settings
-    ctx.engine = open_engine(settings.engine, ctx.stack)
+    """The SQL masking pool on the run's engine (when detection needs the cores, or always on
+    a cluster: docs/engine.md) and the run's leak index."""
+    settings = ctx.settings  # ctx.engine: opened before planning (_run)
     uses_nlp = any(part.uses_nlp() for part in parts)
     known = ctx.known = _known_values(parts) if uses_nlp else {}
     workers = ctx.engine.actors or worker_count(settings.workers, uses_nlp)

@@ -61,6 +61,7 @@ class SqlPart:
         target_dialect = self.target.url.get_backend_name()
         both_postgres = self.source.dialect == "postgresql" and target_dialect == "postgresql"
         self.source.copy_text = self.target.copy_text = both_postgres  # COPY text end to end
+        self.source.readers = ctx.settings.engine.reader_count  # PostgreSQL: docs/engine.md
         refuse_other_engine(self.name, self.source.dialect, target_dialect)
 
     def plan_run(self, ctx: RunContext, rules: SourceRules | None) -> None:

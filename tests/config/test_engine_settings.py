@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,9 +54,21 @@ def test_resources_per_actor(tmp_path):
     assert (ray.actors, ray.cpus_per_actor, ray.gpus_per_actor) == (8, 2.0, 0.5)
 
 
+def test_readers_auto_is_one_locally_and_several_on_ray(tmp_path):
+    assert load(tmp_path, "").reader_count == 1
+    assert load(tmp_path, "readers: auto\n").reader_count == 1
+    on_ray = load(tmp_path, "engine: ray\n").reader_count
+    assert on_ray == max(1, min(4, os.cpu_count() or 1))
+    assert load(tmp_path, "readers: 3\n").reader_count == 3
+    assert load(tmp_path, "engine: ray\nreaders: '1'\n").reader_count == 1
+
+
 @pytest.mark.parametrize(
     "extra,words",
     [
+        ("readers: 0\n", "readers must be a whole number of at least 1, not 0"),
+        ("readers: many\n", "readers must be a whole number"),
+        ("readers: 2.5\n", "readers must be a whole number"),
         ("engine: spark\n", "engine is 'spark'"),
         ("ray: {adress: auto}\n", "adress"),
         ("ray: {actors: many}\n", "ray.actors must be a whole number"),

@@ -64,3 +64,30 @@ def test_a_task_error_comes_back_as_itself(local_ray):
             pool.submit(int, "seven").result()
     finally:
         pool.shutdown()
+
+
+def loaded_here(_: int) -> tuple[int, int]:
+    """In an actor: how many detectors and embedding models its process holds."""
+    from sanitizer.mask.embed import _load_sentence_transformer
+    from sanitizer.mask.text.detector import analyzer
+
+    return analyzer.cache_info().currsize, _load_sentence_transformer.cache_info().currsize
+
+
+@pytest.mark.parametrize("ahead", [True, False], ids=["warmed", "cold"])
+def test_warmed_actors_hold_the_detector_and_model_before_the_first_task(local_ray, ahead):
+    """engine.warm (called by the run before it plans) has every actor load detection and
+    the embedding model; the stage's set-up waits behind it, so its first task finds them."""
+    from ray import cloudpickle
+
+    from sanitizer.config.settings import EmbeddingSettings
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # actors cannot import tests
+    with RayEngine(RaySettings(address="local")) as engine:
+        if ahead:
+            engine.warm(NlpSettings(), EmbeddingSettings())
+        pool = engine.executor(2, os.getpid, ())
+        tasks = [pool.submit(loaded_here, n) for n in range(2)]
+        counts = [task.result() for task in tasks]
+    assert len(set(pool.pids())) == 2
+    assert counts == ([(1, 1), (1, 1)] if ahead else [(0, 0), (0, 0)])

@@ -1,10 +1,16 @@
 """PostgreSQL → PostgreSQL (COPY text end to end) with ``engine: ray`` on the in-process Ray:
-the same staging as the local engine's process pool, row for row in the server's text form."""
+the same staging as the local engine's process pool, row for row in the server's text form —
+also when several readers read key ranges in the run's exported snapshot (``readers:``,
+docs/engine.md#reading-production), and while production changes under a paused run."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +33,13 @@ DDL = (
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """r17_<hex>_prod filled from the SQLite production, and two empty staging databases."""
+    """r17_<hex>_prod filled from the SQLite production, r17_<hex>_moving a copy of it that a
+    test changes, and empty staging databases."""
     prefix = f"r17_{secrets.token_hex(3)}"
-    names = {"prod": f"{prefix}_prod", "local": f"{prefix}_local", "ray": f"{prefix}_ray"}
+    names = {
+        which: f"{prefix}_{which}"
+        for which in ("prod", "local", "ray", "local3", "moving", "paused")
+    }
     server = sa.create_engine(pg_url("postgres", "postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         for name in names.values():
@@ -45,6 +55,9 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
                 conn.exec_driver_sql(f"INSERT INTO {table} VALUES ({marks})", rows)
         lite.close()
         prod.dispose()
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{names["moving"]}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{names["moving"]}" TEMPLATE "{names["prod"]}"')
         yield names
     finally:
         with server.connect() as conn:
@@ -53,20 +66,33 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
         server.dispose()
 
 
-def snapshot(folder: Path, names: dict[str, str], which: str, engine: str) -> None:
+BATCH = 50  # messages: 300 rows, key ranges of 100 (extract/ranges.py)
+
+
+def write_config(
+    folder: Path, source: str, target: str, engine: str, readers: int, batch: int = BATCH
+) -> Path:
     (folder / "rules").mkdir(exist_ok=True)
     (folder / "rules" / "app.yaml").write_text(RULES, encoding="utf-8")
-    config = folder / f"{which}.yaml"
+    config = folder / f"{target}.yaml"
     config.write_text(
-        "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\nbatch_size: 100\nworkers: 2\n"
-        f"engine: {engine}\n"
+        "rules: rules/\nkey: ${SANITIZE_KEY}\nreceipts: receipts\n"
+        f"batch_size: {batch}\nworkers: 2\nreaders: {readers}\nengine: {engine}\n"
         "sources:\n"
-        f"  app: {{kind: sql, url: '{pg_url('postgres', names['prod'])}'}}\n"
+        f"  app: {{kind: sql, url: '{pg_url('postgres', source)}'}}\n"
         "targets:\n"
-        f"  app: {{kind: sql, url: '{pg_url('postgres', names[which])}'}}\n",
+        f"  app: {{kind: sql, url: '{pg_url('postgres', target)}'}}\n",
         encoding="utf-8",
     )
+    return config
+
+
+def snapshot(
+    folder: Path, names: dict[str, str], which: str, engine: str, readers: int = 1
+) -> None:
+    config = write_config(folder, names["prod"], names[which], engine, readers)
     settings = load_settings(config, {"SANITIZE_KEY": KEY})
+    assert settings.engine.reader_count == readers
     assert run_snapshot(settings, init=True).status == "succeeded"
 
 
@@ -81,9 +107,73 @@ def dump(database: str) -> dict[str, list[str]]:
     return out
 
 
-def test_postgres_staging_on_ray_equals_local(local_ray, databases, tmp_path):
-    snapshot(tmp_path, databases, "local", "local")
-    snapshot(tmp_path, databases, "ray", "ray")
-    local, ray = dump(databases["local"]), dump(databases["ray"])
-    assert len(local["messages"]) == 300
-    assert ray == local
+@pytest.fixture(scope="module")
+def local_staging(databases, tmp_path_factory) -> dict[str, list[str]]:
+    """The local engine's staging with one reader: what every other run must equal."""
+    snapshot(tmp_path_factory.mktemp("local"), databases, "local", "local", readers=1)
+    out = dump(databases["local"])
+    assert len(out["messages"]) == 300 and len(out["customers"]) == 120
+    return out
+
+
+def test_postgres_staging_on_ray_with_three_readers_equals_local(
+    local_ray, databases, local_staging, tmp_path
+):
+    snapshot(tmp_path, databases, "ray", "ray", readers=3)
+    assert dump(databases["ray"]) == local_staging
+
+
+def test_three_readers_write_the_staging_one_reader_writes(databases, local_staging, tmp_path):
+    snapshot(tmp_path, databases, "local3", "local", readers=3)
+    assert dump(databases["local3"]) == local_staging
+
+
+CHANGES = (
+    "UPDATE messages SET body = 'CHANGED by a later commit, call Alice Smith' WHERE mod(id, 2) = 0",
+    "DELETE FROM messages WHERE id > 250",
+    "INSERT INTO messages VALUES (1000, 1, 'NEW after the snapshot')",
+    "UPDATE customers SET name = 'Changed Later' WHERE id > 60",
+)
+
+
+def test_a_commit_during_a_paused_run_is_not_in_staging(databases, local_staging, tmp_path):
+    """``sanitize snapshot`` with two readers is held after its first batch of messages (its
+    readers inside the table); production commits changes to rows read and not yet read; the
+    run resumes, and staging is the snapshot's state exactly."""
+    config = write_config(tmp_path, databases["moving"], databases["paused"], "local", 2, 20)
+    resume, log = tmp_path / "resume", tmp_path / "run.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANITIZE_", "FAULT_"))}
+    env.update(
+        SANITIZE_KEY=KEY,
+        FAULT_PAUSE_AT="sql:messages:1",
+        FAULT_RESUME_FILE=str(resume),
+        PYTHONPATH=os.pathsep.join([str(HELPERS.parent.parent), str(HELPERS.parent)]),
+    )
+    command = [sys.executable, str(HELPERS / "paused_run.py"), "snapshot", "--config",
+               str(config), "--log-format", "json", "--init"]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=out, stderr=out)
+        try:
+            wait_for(log, "paused for the test", proc)
+            prod = sa.create_engine(pg_url("postgres", databases["moving"]))
+            with prod.begin() as conn:
+                for statement in CHANGES:
+                    conn.exec_driver_sql(statement)
+            prod.dispose()
+            resume.touch()
+            assert proc.wait(300) == 0, log.read_text()[-3000:]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert dump(databases["paused"]) == local_staging
+
+
+HELPERS = Path(__file__).parent.parent / "helpers"
+
+
+def wait_for(log: Path, words: str, proc: subprocess.Popen, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while words not in log.read_text() and time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.1)
+    assert words in log.read_text(), log.read_text()[-3000:]
