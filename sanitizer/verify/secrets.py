@@ -49,6 +49,7 @@ from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6
 from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
+from sanitizer.verify.triage import QUIET, Triage, hinted
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
@@ -181,14 +182,23 @@ class Sweep:
         self.scanned = 0
 
     # -- detection -------------------------------------------------------------------------
-    def look(self, text: str, hint: str | None = None) -> list[Flag]:
+    def look(
+        self,
+        text: str,
+        hint: str | None = None,
+        keywords: frozenset[str] | None = None,
+        host_check: bool = True,
+    ) -> list[Flag]:
         """What ``text`` holds that could act on production; ``hint`` is the field's name
-        (a column, a metadata field, a JSON key), which raises a detector's prior."""
+        (a column, a metadata field, a JSON key), which raises a detector's prior.
+        ``keywords`` and ``host_check``: what a triage of many texts at once already knows
+        (verify/triage.py): the rule keywords in the text, whether a learned host can be."""
         self.scanned += 1
         if not text or text in self.allow:
             return []
         flags = []
-        for hit in find_secrets(text, settings=self.settings):  # allowed, sinks: not hits
+        found = find_secrets(text, settings=self.settings, keywords=keywords)
+        for hit in found:  # allowed, sinks: not hits
             span = text[hit.start : hit.end]
             if span in self.allow:
                 continue
@@ -201,7 +211,7 @@ class Sweep:
             if rule is not None and not self._reaches_nothing(text):
                 kind = "url" if URL_HOST.match(text.strip()) else "secret"  # a webhook_url
                 flags.append(Flag(rule, kind, 0, len(text)))
-        learned = self.hosts.found_in(text)
+        learned = self.hosts.found_in(text) if host_check else None
         if learned is not None:
             flags.append(Flag("production host", "host", learned=learned))
         return flags
@@ -515,7 +525,9 @@ def sweep_objects(
     rule_of: Callable[[str], ObjectRule | None],
     pending: Pending,
 ) -> None:
-    """Every object of a staging store (a shadow, or live): key, metadata, tags, contents."""
+    """Every object of a staging store (a shadow, or live): key, metadata, tags, contents
+    (the contents triaged in batches: verify/triage.py)."""
+    triage = Triage(sweep.hosts)
     for info in reader.list():
         segments = key_segments(info.key)
         where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
@@ -528,15 +540,25 @@ def sweep_objects(
                     place = f"{kind}.{name}" + (f" {path}" if path else "")
                     found.append((text, place, flag))
         previous: tuple[str, str, list[Flag]] | None = None
-        for place, text in object_texts_of(reader, info.key):
+        before = QUIET
+        for place, text, seen in triage.texts(object_texts_of(reader, info.key)):
             hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
-            flags = sweep.look(text, hint)
+            if seen.quiet and not hinted(hint):  # nothing a look could start from
+                sweep.scanned += 1
+                flags: list[Flag] = []
+            else:
+                flags = sweep.look(text, hint, seen.keywords, seen.host)
             found.extend((text, place, flag) for flag in flags)
             if LINE_PLACE.fullmatch(place):
                 line = (place, text, flags)
-                if previous is not None and text.strip():
-                    found.extend(across_lines(sweep, previous, line))
-                previous = line
+                pair = before.keywords | seen.keywords
+                if (
+                    previous is not None
+                    and text.strip()
+                    and (pair or before.secretish or seen.secretish)
+                ):
+                    found.extend(across_lines(sweep, previous, line, pair))
+                previous, before = line, seen
         for text, place, flag in found:
             shown = sweep.hidden(place)
             finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown, text))
@@ -550,19 +572,23 @@ LINE_PLACE = re.compile(r"line \d+")
 
 
 def across_lines(
-    sweep: Sweep, first: tuple[str, str, list[Flag]], second: tuple[str, str, list[Flag]]
+    sweep: Sweep,
+    first: tuple[str, str, list[Flag]],
+    second: tuple[str, str, list[Flag]],
+    keywords: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, str, Flag]]:
     """Findings that need two lines (``<token>`` on one, the value on the next; a YAML key,
     its value below): each (place, text, the line's own flags) pair is looked at together,
-    and what neither line holds alone is kept, named by the line its span is in."""
+    and what neither line holds alone is kept, named by the line its span is in.
+    ``keywords``: the rule keywords of both lines, when triaged (none spans the newline)."""
     head = first[1].rstrip("\r\n")
     cut = len(head)
     joined = f"{head}\n{second[1]}"
     alone = {(f.start, f.end) for f in first[2]}
     alone |= {(f.start + cut + 1, f.end + cut + 1) for f in second[2]}
     sweep.scanned -= 1  # the pair is not another text of the store
-    for flag in sweep.look(joined):
-        if flag.kind == "host" or (flag.start, flag.end) in alone:
+    for flag in sweep.look(joined, keywords=keywords, host_check=False):  # hosts: per line
+        if (flag.start, flag.end) in alone:
             continue
         if flag.end <= cut:
             yield head, first[0], flag

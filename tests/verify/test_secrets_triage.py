@@ -1,0 +1,86 @@
+"""The sweep's bulk triage (verify/triage.py) changes which texts are looked at, never what a
+look finds: a quiet text would have no flags, a triaged look finds what a plain look finds,
+and a triaged line pair finds what a plain pair finds."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanitizer.mask.secrets import SecretsSettings
+from sanitizer.mask.secrets.find import _keywords
+from sanitizer.verify.hosts import HostIndex
+from sanitizer.verify.secrets import Sweep, across_lines
+from sanitizer.verify.triage import QUIET, Triage
+
+ALNUM = string.ascii_letters + string.digits
+LEARNED = ("jane@acme-corp.com", "https://api.Büro-Müller.de/x", "http://[2001:db8:0:1::7]/hook")
+
+
+def token(prefix: str, size: int) -> str:
+    return prefix + "".join(secrets.choice(ALNUM) for _ in range(size))
+
+
+# pieces a staging text is made of: words that gitleaks' keywords start from, context words,
+# learned hosts in other cases, credentials, URLs, non-ASCII letters whose lower case is
+# special (İ, the Kelvin sign, a capital sigma), separators and line ends
+PIECES = [
+    "and", "not", "Mrs.", "key", "KEY", "password=", "Token: ", "secret", "://", "http://",
+    "postgres://app:Sup3rS3cret@db.acme-corp.com/prod", "mysql://u:Xy7kQ2mZ@db.internal/x",
+    "pwd = Zq8xW2vB9", "ACME-CORP.COM", "api.büro-müller.de",
+    "2001:DB8:0:1:0:0:0:7", "::", "İ", "\u212a", "ΑΣ", "Σ", "é", ",", ";", "\t", " ", "\r\n",
+    "\n", '"', "eyJhbGciOiJIUzI1NiJ9", "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "ghp_" + "A" * 36, "AKIA" + "IOSFODNN7EXAMPLE", "jane.smith@example.com",
+]  # fmt: skip
+TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=8).map("".join)
+
+
+def make_sweep() -> Sweep:
+    config = SecretsSettings()
+    hosts = HostIndex(config.sinks.values(), config.allow)
+    hosts.learn(list(LEARNED), "app.contacts.email")
+    return Sweep(hosts, config, b"salt")
+
+
+SWEEP = make_sweep()
+TRIAGE = Triage(SWEEP.hosts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=12))
+def test_a_triaged_look_finds_what_a_plain_look_finds(texts: list[str]) -> None:
+    for text, seen in zip(texts, TRIAGE.batch(texts), strict=True):
+        assert seen.keywords == _keywords(text.lower())
+        plain = SWEEP.look(text)
+        assert SWEEP.look(text, None, seen.keywords, seen.host) == plain
+        if seen.quiet:
+            assert plain == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, TEXTS)
+def test_a_triaged_line_pair_finds_what_a_plain_pair_finds(first: str, second: str) -> None:
+    one, two = TRIAGE.batch([first, second])
+    a = ("line 1", first, SWEEP.look(first))
+    b = ("line 2", second, SWEEP.look(second))
+    plain = list(across_lines(SWEEP, a, b))
+    assert list(across_lines(SWEEP, a, b, one.keywords | two.keywords)) == plain
+    if not (one.keywords or two.keywords or one.secretish or two.secretish):
+        assert plain == []
+
+
+def test_learned_hosts_and_credentials_make_a_text_loud_and_plain_text_is_quiet() -> None:
+    lines = [
+        "0,Victor Shelton,victor@example.org,free,DE\r\n",
+        "1,Jane,JANE@ACME-CORP.COM,pro,DE\r\n",
+        "2,x,postgres://app:Sup3rS3cret@db.internal/prod,pro,DE\r\n",
+        "3,Ops,2001:db8:0:1:0:0:0:7,pro,DE\r\n",
+    ]
+    quiet, host, url, v6 = TRIAGE.batch(lines)
+    assert (quiet.host, quiet.secretish) == (False, False)
+    assert host.host and url.secretish and v6.host
+    assert SWEEP.look(lines[1]) and SWEEP.look(lines[3])
+    assert QUIET.quiet and TRIAGE.batch([]) == []
