@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -143,6 +143,7 @@ def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakR
     """Every object of a staging store (live, or a run's shadow): key, attributes, contents."""
     if not len(index):
         return
+    found_in = _Memo(index.found_in)
     for info in reader.list():
         shape = shown(index, info.key)
         where = f"{store}:{shape}"
@@ -158,8 +159,30 @@ def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakR
         with reader.open(info.key) as stream:
             for place, text in contents(info.key, stream):
                 report.scanned += 1
-                if index.found_in(text):
+                if found_in(text):
                     report.record(where, shown(index, place))
+
+
+class _Memo:
+    """``found_in`` answers for short texts seen before: JSON keys, statuses and boilerplate
+    repeat in every object of a bucket, and the index does not change during a scan."""
+
+    LONGEST = 256  # longer texts are rarely repeated: not worth holding
+    SIZE = 65_536  # answers held (then forgotten all at once: memory stays flat)
+
+    def __init__(self, found_in: Callable[[str], bool]) -> None:
+        self.found_in = found_in
+        self.answers: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> bool:
+        if len(text) > self.LONGEST:
+            return self.found_in(text)
+        answer = self.answers.get(text)
+        if answer is None:
+            if len(self.answers) >= self.SIZE:
+                self.answers.clear()
+            answer = self.answers[text] = self.found_in(text)
+        return answer
 
 
 def shown(index: LeakIndex, text: str) -> str:

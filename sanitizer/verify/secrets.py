@@ -28,13 +28,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
-from sanitizer.extract.objects import ObjectSource
+from sanitizer.extract.objects import ObjectInfo, ObjectSource
 from sanitizer.extract.sql import copy_unescape
 from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
 from sanitizer.load.sql import SqlTarget
@@ -528,7 +529,8 @@ def sweep_objects(
     """Every object of a staging store (a shadow, or live): key, metadata, tags, contents
     (the contents triaged in batches: verify/triage.py)."""
     triage = Triage(sweep.hosts)
-    for info in reader.list():
+    texts_of = partial(_texts_of_info, reader)
+    for info, texts in triage.objects(reader.list(), texts_of):
         segments = key_segments(info.key)
         where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
         rule = rule_of(info.key)
@@ -541,7 +543,7 @@ def sweep_objects(
                     found.append((text, place, flag))
         previous: tuple[str, str, list[Flag]] | None = None
         before = QUIET
-        for place, text, seen in triage.texts(object_texts_of(reader, info.key)):
+        for place, text, seen in texts:
             hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
             if seen.quiet and not hinted(hint):  # nothing a look could start from
                 sweep.scanned += 1
@@ -597,6 +599,10 @@ def across_lines(
             yield second[1], second[0], shifted
         else:
             yield joined, second[0], flag
+
+
+def _texts_of_info(source: ObjectSource, info: ObjectInfo) -> Iterator[tuple[str, str]]:
+    return object_texts_of(source, info.key)
 
 
 def object_texts_of(source: ObjectSource, key: str) -> Iterator[tuple[str, str]]:

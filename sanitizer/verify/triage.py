@@ -14,9 +14,12 @@ which texts are looked at, never what a look finds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -24,6 +27,7 @@ from sanitizer.mask.secrets.find import CONTEXT_WORDS, secret_name
 from sanitizer.mask.secrets.rules import ruleset
 from sanitizer.verify.hosts import HostIndex
 
+T = TypeVar("T")
 BATCH = 8192  # texts triaged together: big enough for one polars pass to pay, flat memory
 # Python lowers a capital sigma by its context (final or not); a learned host is compared
 # with a part of the lowered text, so a text holding one is looked at the slow way
@@ -87,17 +91,34 @@ class Triage:
                 host[i] = True
         return host
 
-    def texts(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, Triaged]]:
-        """(place, text, triaged) of a stream of (place, text), a batch at a time."""
-        pending: list[tuple[str, str]] = []
-        for item in items:
-            pending.append(item)
-            if len(pending) >= BATCH:
-                yield from self._flush(pending)
-                pending = []
+    def objects(
+        self, infos: Iterable[T], texts_of: Callable[[T], Iterable[tuple[str, str]]]
+    ) -> Iterator[tuple[T, Iterator[tuple[str, str, Triaged]]]]:
+        """Each of ``infos`` with its (place, text, triaged) texts, in order. Texts are
+        triaged a batch at a time across objects (building a batch's automaton costs about
+        a millisecond: per small JSON object it would cost more than it saves), so the texts
+        of the next objects are read before this one is handed on."""
+        events = self._events(infos, texts_of)
+        for _, group in groupby(events, key=itemgetter(0)):
+            info = next(group)[1]
+            yield info, (item for _, item in group)  # noqa: B031 (read before the next)
+
+    def _events(
+        self, infos: Iterable[T], texts_of: Callable[[T], Iterable[tuple[str, str]]]
+    ) -> Iterator[tuple[int, Any]]:
+        """(n, info) of the n-th object, then (n, (place, text, triaged)) of its texts."""
+        pending: list[tuple[int, Any]] = []
+        for number, info in enumerate(infos):
+            pending.append((number, info))
+            for item in texts_of(info):
+                pending.append((number, item))
+                if len(pending) >= BATCH:
+                    yield from self._flush(pending)
+                    pending = []
         yield from self._flush(pending)
 
-    def _flush(self, items: list[tuple[str, str]]) -> Iterator[tuple[str, str, Triaged]]:
-        triaged = self.batch([text for _, text in items])
-        for (place, text), seen in zip(items, triaged, strict=True):
-            yield place, text, seen
+    def _flush(self, events: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        """The events with each text's triage added (an object's info is no tuple)."""
+        triaged = iter(self.batch([e[1] for _, e in events if isinstance(e, tuple)]))
+        for number, event in events:
+            yield number, (*event, next(triaged)) if isinstance(event, tuple) else event

@@ -84,3 +84,29 @@ def test_learned_hosts_and_credentials_make_a_text_loud_and_plain_text_is_quiet(
     assert host.host and url.secretish and v6.host
     assert SWEEP.look(lines[1]) and SWEEP.look(lines[3])
     assert QUIET.quiet and TRIAGE.batch([]) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(TEXTS, max_size=7), max_size=9),
+    st.integers(min_value=1, max_value=10),
+)
+def test_objects_keep_their_texts_in_order_across_batches(objects, batch) -> None:
+    """Objects with no texts, and batches that end inside an object, keep each text with
+    its object and its own triage."""
+    import sanitizer.verify.triage as triage_module
+
+    saved, triage_module.BATCH = triage_module.BATCH, batch
+    try:
+        got = [
+            (n, [(place, text, seen) for place, text, seen in texts])
+            for n, texts in TRIAGE.objects(
+                range(len(objects)), lambda n: ((f"line {i}", t) for i, t in enumerate(objects[n]))
+            )
+        ]
+    finally:
+        triage_module.BATCH = saved
+    assert [n for n, _ in got] == list(range(len(objects)))
+    for n, texts in got:
+        assert [text for _, text, _ in texts] == objects[n]
+        assert [seen for _, _, seen in texts] == TRIAGE.batch(objects[n])
