@@ -50,7 +50,7 @@ from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6
 from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
-from sanitizer.verify.triage import QUIET, Triage, hinted
+from sanitizer.verify.triage import LINE_PLACE, Triage, hinted
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
@@ -542,7 +542,6 @@ def sweep_objects(
                     place = f"{kind}.{name}" + (f" {path}" if path else "")
                     found.append((text, place, flag))
         previous: tuple[str, str, list[Flag]] | None = None
-        before = QUIET
         for place, text, seen in texts:
             hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
             if seen.quiet and not hinted(hint):  # nothing a look could start from
@@ -553,14 +552,10 @@ def sweep_objects(
             found.extend((text, place, flag) for flag in flags)
             if LINE_PLACE.fullmatch(place):
                 line = (place, text, flags)
-                pair = before.keywords | seen.keywords
-                if (
-                    previous is not None
-                    and text.strip()
-                    and (pair or before.secretish or seen.secretish)
-                ):
+                if previous is not None and text.strip() and not seen.pair_quiet:
+                    pair = seen.pair.keywords if seen.pair else None
                     found.extend(across_lines(sweep, previous, line, pair))
-                previous, before = line, seen
+                previous = line
         for text, place, flag in found:
             shown = sweep.hidden(place)
             finding = sweep.flagged(where, shown, flag, object_advice(flag, rule, shown, text))
@@ -568,9 +563,6 @@ def sweep_objects(
                 sweep.record(finding)
             else:
                 pending.add(text, flag, finding)
-
-
-LINE_PLACE = re.compile(r"line \d+")
 
 
 def across_lines(
@@ -582,7 +574,8 @@ def across_lines(
     """Findings that need two lines (``<token>`` on one, the value on the next; a YAML key,
     its value below): each (place, text, the line's own flags) pair is looked at together,
     and what neither line holds alone is kept, named by the line its span is in.
-    ``keywords``: the rule keywords of both lines, when triaged (none spans the newline)."""
+    ``keywords``: the rule keywords of the joined text whose patterns match it, when
+    triaged (verify/triage.py)."""
     head = first[1].rstrip("\r\n")
     cut = len(head)
     joined = f"{head}\n{second[1]}"
