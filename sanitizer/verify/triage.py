@@ -3,11 +3,12 @@
 The sweep (verify/secrets.py) runs every text of an object through the credential detectors
 and the learned production hosts, one text at a time — a CSV line, a JSON leaf. Most texts
 hold nothing any detector can start from, and that is decidable in bulk (docs/design.md,
-"Verification"): a gitleaks rule only runs on a text whose lower case holds one of its
+"Data flow", step 5): a gitleaks rule only runs on a text whose lower case holds one of its
 keywords, a keyword context needs one of a few words, a URL finding needs ``://``, and a
 learned host can only be found in a text whose lower case holds that host. One Aho-Corasick
 pass of polars over a batch finds, per text, the rule keywords it holds (the set the detectors
-would find themselves) and whether the other triggers are there; a text with none of them is
+would find themselves; a keyword whose rules' patterns cannot match the text is dropped, see
+:class:`Triage`) and whether the other triggers are there; a text with none of them is
 quiet, and the sweep counts it without looking (the answer would be "nothing"). This changes
 which texts are looked at, never what a look finds.
 """
@@ -61,6 +62,7 @@ class Triaged:
 
 
 QUIET = Triaged(frozenset(), False, False)
+QUIET_LINE = Triaged(frozenset(), False, False, QUIET)  # a quiet line after a quiet pair
 NONE: frozenset[str] = frozenset()
 
 
@@ -210,5 +212,9 @@ class Triage:
                 continue
             seen = next(alone)
             if next(plain) is not None:
-                seen = Triaged(seen.keywords, seen.secretish, seen.host, next(together))
+                pair = next(together)
+                if seen is QUIET and pair is QUIET:
+                    seen = QUIET_LINE  # most lines: one shared instance
+                else:
+                    seen = Triaged(seen.keywords, seen.secretish, seen.host, pair)
             yield number, (*event, seen)
