@@ -122,6 +122,9 @@ def fake_email(original: str, draw: Draw, key: bytes) -> str:
     return f"{local}@{domain}"
 
 
+# below this many values a polars pass costs more than drawing each fake (about a
+# millisecond against a few microseconds a value: docs/benchmarks.md, objects)
+BULK_EMAILS_MIN = 16
 B32_LOWER = np.array(list("abcdefghijklmnopqrstuvwxyz234567"), dtype="<U1")
 
 
@@ -143,7 +146,7 @@ def bulk_emails(texts: list[str], digests: list[bytes]) -> list[str | None]:
     4-8, tag 8-13, domain 13-17); None where the one-at-a-time path must decide (another
     layout, or a fake equal to its original, which that path re-draws)."""
     names = _email_names()
-    if names is None or not texts:
+    if names is None or len(texts) < BULK_EMAILS_MIN:  # a JSON object's one email: per value
         return [None] * len(texts)
     raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(texts), -1)
     firsts, lasts = names

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -140,9 +140,11 @@ def _delimiter(text: str) -> str:
 
 
 def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakReport) -> None:
-    """Every object of a staging store (live, or a run's shadow): key, attributes, contents."""
+    """Every object of a staging store (live, or a run's shadow): key, attributes, contents
+    (looked up a chunk of texts at a time: :class:`_Scanner`)."""
     if not len(index):
         return
+    scanner = _Scanner(index.found_in)
     for info in reader.list():
         shape = shown(index, info.key)
         where = f"{store}:{shape}"
@@ -156,10 +158,56 @@ def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakR
                 if index.found_in(value):
                     report.record(where, shown(index, f"{kind}.{name}"))
         with reader.open(info.key) as stream:
-            for place, text in contents(info.key, stream):
-                report.scanned += 1
-                if index.found_in(text):
-                    report.record(where, shown(index, place))
+            chunk: list[tuple[str, str]] = []
+            for item in contents(info.key, stream):
+                chunk.append(item)
+                if len(chunk) >= scanner.CHUNK:
+                    scanner.scan(chunk, where, index, report)
+                    chunk = []
+            scanner.scan(chunk, where, index, report)
+
+
+class _Scanner:
+    """``found_in`` over many texts of an object with few calls. The leak index matches runs
+    of whole words, and a word never spans a newline, so the texts joined by newlines hold
+    every run each text holds (and a few across two texts): when the joined texts hold no
+    tracked value, none of them does; when they do, halves are asked until single texts
+    answer. Short texts' answers are remembered too: JSON keys, statuses and boilerplate
+    repeat in every object of a bucket, and the index does not change during a scan."""
+
+    CHUNK = 256  # texts asked at once
+    LONGEST = 256  # longer texts are rarely repeated: not worth holding
+    SIZE = 65_536  # answers held (then forgotten all at once: memory stays flat)
+
+    def __init__(self, found_in: Callable[[str], bool]) -> None:
+        self.found_in = found_in
+        self.answers: dict[str, bool] = {}
+
+    def scan(
+        self, chunk: list[tuple[str, str]], where: str, index: LeakIndex, report: LeakReport
+    ) -> None:
+        """Count and look up ``chunk``'s (place, text) pairs, recording hits in order."""
+        answers = self.answers
+        asked = list(dict.fromkeys(t for _, t in chunk if t not in answers))
+        found = self._decide(asked)
+        for place, text in chunk:
+            report.scanned += 1
+            hit = found[text] if text in found else answers[text]
+            if hit:
+                report.record(where, shown(index, place))
+        if len(answers) + len(found) > self.SIZE:
+            answers.clear()
+        answers.update((t, hit) for t, hit in found.items() if len(t) <= self.LONGEST)
+
+    def _decide(self, texts: list[str]) -> dict[str, bool]:
+        if not texts:
+            return {}
+        if len(texts) == 1:
+            return {texts[0]: self.found_in(texts[0])}
+        if not self.found_in("\n".join(texts)):
+            return dict.fromkeys(texts, False)
+        half = len(texts) // 2
+        return {**self._decide(texts[:half]), **self._decide(texts[half:])}
 
 
 def shown(index: LeakIndex, text: str) -> str:

@@ -24,9 +24,9 @@ from collections.abc import Collection
 
 import polars as pl
 
+from sanitizer.mask.secrets.find import CONTEXT_WORDS
 from sanitizer.mask.secrets.rules import ruleset
 
-CONTEXT_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "://")
 # characters that are not ASCII but lowercase to ASCII (str.lower): an ASCII-folding search
 # would miss the keyword they become; checked against every code point in the tests
 FOLDS_TO_ASCII = "\u0130\u212a"
@@ -37,7 +37,7 @@ NON_ASCII = r"[^\x00-\x7F]"
 @functools.cache
 def credential_needles() -> tuple[str, ...]:
     """Every literal one of which a credential finding needs (the detectors' own keywords)."""
-    words = {*ruleset().by_keyword, *CONTEXT_WORDS}
+    words = {*ruleset().by_keyword, *CONTEXT_WORDS, "://"}
     return tuple(sorted(words))
 
 

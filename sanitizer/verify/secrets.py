@@ -28,13 +28,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
-from sanitizer.extract.objects import ObjectSource
+from sanitizer.extract.objects import ObjectInfo, ObjectSource
 from sanitizer.extract.sql import copy_unescape
 from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
 from sanitizer.load.sql import SqlTarget
@@ -50,6 +51,7 @@ from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.prefilter import could_hold_credential, could_name_host
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
+from sanitizer.verify.triage import LINE_PLACE, Triage, hinted
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
@@ -185,17 +187,25 @@ class Sweep:
 
     # -- detection -------------------------------------------------------------------------
     def look(
-        self, text: str, hint: str | None = None, credentials: bool = True, hosts: bool = True
+        self,
+        text: str,
+        hint: str | None = None,
+        *,
+        credentials: bool = True,
+        hosts: bool = True,
+        keywords: frozenset[str] | None = None,
     ) -> list[Flag]:
         """What ``text`` holds that could act on production; ``hint`` is the field's name
         (a column, a metadata field, a JSON key), which raises a detector's prior.
-        ``credentials`` / ``hosts`` False: :mod:`sanitizer.verify.prefilter` showed the text
-        holds nothing the detectors / the learned hosts could find, so they are not run."""
+        What a look at many texts at once already knows: ``credentials`` / ``hosts`` False,
+        the text holds nothing the detectors / the learned hosts could find, so they are not
+        run (a column's texts: verify/prefilter.py); ``keywords``, the rule keywords in it
+        (an object's texts: verify/triage.py)."""
         self.scanned += 1
         if not text or text in self.allow:
             return []
         flags = []
-        found = find_secrets(text, settings=self.settings) if credentials else []
+        found = find_secrets(text, settings=self.settings, keywords=keywords) if credentials else []
         for hit in found:  # allowed, sinks: not hits
             span = text[hit.start : hit.end]
             if span in self.allow:
@@ -386,7 +396,10 @@ def value_flags(
     ``hosts``: as :meth:`Sweep.look` takes them, for a text that is not JSON)."""
     document = parsed_json(text)
     if document is None:
-        return [("", text, flag) for flag in sweep.look(text, hint, credentials, hosts)]
+        return [
+            ("", text, flag)
+            for flag in sweep.look(text, hint, credentials=credentials, hosts=hosts)
+        ]
     found = []
     for path, key, leaf in json_leaves(document):
         for flag in sweep.look(leaf, key):
@@ -550,8 +563,11 @@ def sweep_objects(
     rule_of: Callable[[str], ObjectRule | None],
     pending: Pending,
 ) -> None:
-    """Every object of a staging store (a shadow, or live): key, metadata, tags, contents."""
-    for info in reader.list():
+    """Every object of a staging store (a shadow, or live): key, metadata, tags, contents
+    (the contents triaged in batches: verify/triage.py)."""
+    triage = Triage(sweep.hosts)
+    texts_of = partial(_texts_of_info, reader)
+    for info, texts in triage.objects(reader.list(), texts_of):
         segments = key_segments(info.key)
         where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
         rule = rule_of(info.key)
@@ -563,14 +579,19 @@ def sweep_objects(
                     place = f"{kind}.{name}" + (f" {path}" if path else "")
                     found.append((text, place, flag))
         previous: tuple[str, str, list[Flag]] | None = None
-        for place, text in object_texts_of(reader, info.key):
+        for place, text, seen in texts:
             hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
-            flags = sweep.look(text, hint)
+            if seen.quiet and not hinted(hint):  # nothing a look could start from
+                sweep.scanned += 1
+                flags: list[Flag] = []
+            else:
+                flags = sweep.look(text, hint, hosts=seen.host, keywords=seen.keywords)
             found.extend((text, place, flag) for flag in flags)
             if LINE_PLACE.fullmatch(place):
                 line = (place, text, flags)
-                if previous is not None and text.strip():
-                    found.extend(across_lines(sweep, previous, line))
+                if previous is not None and text.strip() and not seen.pair_quiet:
+                    pair = seen.pair.keywords if seen.pair else None
+                    found.extend(across_lines(sweep, previous, line, pair))
                 previous = line
         for text, place, flag in found:
             shown = sweep.hidden(place)
@@ -581,23 +602,25 @@ def sweep_objects(
                 pending.add(text, flag, finding)
 
 
-LINE_PLACE = re.compile(r"line \d+")
-
-
 def across_lines(
-    sweep: Sweep, first: tuple[str, str, list[Flag]], second: tuple[str, str, list[Flag]]
+    sweep: Sweep,
+    first: tuple[str, str, list[Flag]],
+    second: tuple[str, str, list[Flag]],
+    keywords: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, str, Flag]]:
     """Findings that need two lines (``<token>`` on one, the value on the next; a YAML key,
     its value below): each (place, text, the line's own flags) pair is looked at together,
-    and what neither line holds alone is kept, named by the line its span is in."""
+    and what neither line holds alone is kept, named by the line its span is in.
+    ``keywords``: the rule keywords of the joined text whose patterns match it, when
+    triaged (verify/triage.py)."""
     head = first[1].rstrip("\r\n")
     cut = len(head)
     joined = f"{head}\n{second[1]}"
     alone = {(f.start, f.end) for f in first[2]}
     alone |= {(f.start + cut + 1, f.end + cut + 1) for f in second[2]}
     sweep.scanned -= 1  # the pair is not another text of the store
-    for flag in sweep.look(joined):
-        if flag.kind == "host" or (flag.start, flag.end) in alone:
+    for flag in sweep.look(joined, keywords=keywords, hosts=False):  # hosts: per line
+        if (flag.start, flag.end) in alone:
             continue
         if flag.end <= cut:
             yield head, first[0], flag
@@ -606,6 +629,10 @@ def across_lines(
             yield second[1], second[0], shifted
         else:
             yield joined, second[0], flag
+
+
+def _texts_of_info(source: ObjectSource, info: ObjectInfo) -> Iterator[tuple[str, str]]:
+    return object_texts_of(source, info.key)
 
 
 def object_texts_of(source: ObjectSource, key: str) -> Iterator[tuple[str, str]]:

@@ -16,7 +16,7 @@ finding: a neutralized ``sk_live_…`` looks like a key but certifies it is not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -95,14 +95,21 @@ PLACEHOLDER = re.compile(
 )
 
 
-def find_secrets(text: str, *, settings: SecretsSettings | None = None) -> list[SecretHit]:
+def find_secrets(
+    text: str,
+    *,
+    settings: SecretsSettings | None = None,
+    keywords: Collection[str] | None = None,
+) -> list[SecretHit]:
     """Credentials and live destinations in ``text``, by position, without overlaps.
 
     ``settings``: values on its ``allow`` list and URLs on its sink hosts are not findings.
+    ``keywords``: the rule keywords ``text.lower()`` holds, when a caller found them for many
+    texts at once (verify/triage.py); by default they are looked for here.
     """
     if not text or len(text) < 6:
         return []
-    hits = [*_rule_hits(text), *_url_hits(text), *_context_hits(text)]
+    hits = [*_rule_hits(text, keywords), *_url_hits(text), *_context_hits(text)]
     if not hits:
         return []
     allow = settings.allow if settings else frozenset()
@@ -226,11 +233,10 @@ def _keywords(lower: str) -> set[str]:
     return found
 
 
-def _rule_hits(text: str) -> Iterable[SecretHit]:
+def _rule_hits(text: str, keywords: Collection[str] | None = None) -> Iterable[SecretHit]:
     rules = ruleset()
-    lower = text.lower()
     todo: dict[str, Rule] = {}
-    for word in _keywords(lower):
+    for word in _keywords(text.lower()) if keywords is None else keywords:
         for rule in rules.by_keyword[word]:
             todo[rule.id] = rule
     for rule in todo.values():
@@ -334,9 +340,13 @@ LOOSE_CONTEXT = re.compile(
 LOOSE_ENTROPY = 3.5
 
 
+# a keyword context needs one of these in the text (CONTEXT and LOOSE_CONTEXT's words)
+CONTEXT_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")
+
+
 def _context_hits(text: str) -> Iterable[SecretHit]:
     lower = text.lower()
-    if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "credential")):
+    if not any(w in lower for w in CONTEXT_WORDS):
         return
     for match in CONTEXT.finditer(text):
         raw = match.group("value")

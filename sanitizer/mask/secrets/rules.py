@@ -66,6 +66,7 @@ class Rule:
     secret_group: int = 0
     allowlists: tuple[Allowlist, ...] = ()
     lead: bool = False
+    source: str = ""  # the RE2 pattern ``regex`` was translated from (verify/triage.py)
 
     def matched_text(self, text: str, match: re.Match[str]) -> str:
         """The match as gitleaks sees it (with the word characters before it, up to 50)."""
@@ -172,6 +173,7 @@ def ruleset() -> RuleSet:
                 secret_group=int(raw.get("secretGroup", 0)),
                 allowlists=_allowlists(raw.get("allowlists")),
                 lead=lead,
+                source=pattern,
             )
         )
     by_keyword: dict[str, list[Rule]] = {}

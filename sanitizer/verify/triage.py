@@ -1,0 +1,220 @@
+"""Which staging texts the secrets sweep must look at, decided for a batch of texts at once.
+
+The sweep (verify/secrets.py) runs every text of an object through the credential detectors
+and the learned production hosts, one text at a time — a CSV line, a JSON leaf. Most texts
+hold nothing any detector can start from, and that is decidable in bulk (docs/design.md,
+"Data flow", step 5): a gitleaks rule only runs on a text whose lower case holds one of its
+keywords, a keyword context needs one of a few words, a URL finding needs ``://``, and a
+learned host can only be found in a text whose lower case holds that host. One Aho-Corasick
+pass of polars over a batch finds, per text, the rule keywords it holds (the set the detectors
+would find themselves; a keyword whose rules' patterns cannot match the text is dropped, see
+:class:`Triage`) and whether the other triggers are there; a text with none of them is
+quiet, and the sweep counts it without looking (the answer would be "nothing"). This changes
+which texts are looked at, never what a look finds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, TypeVar
+
+import polars as pl
+
+from sanitizer.mask.secrets.find import CONTEXT_WORDS, secret_name
+from sanitizer.mask.secrets.rules import ruleset
+from sanitizer.verify.hosts import HostIndex
+
+T = TypeVar("T")
+LINE_PLACE = re.compile(r"line \d+")  # a line of a text object (JSON Lines leaves: "line 3 $.a")
+BATCH = 8192  # texts triaged together: big enough for one polars pass to pay, flat memory
+# a rule's pattern is asked of polars when this many texts of a batch hold its keywords:
+# compiling a gitleaks pattern for Rust takes milliseconds, more than looking at a few texts
+CHECKED = 512
+# Python lowers a capital sigma by its context (final or not); a learned host is compared
+# with a part of the lowered text, so a text holding one is looked at the slow way
+CONTEXT_CASED = "\u03a3"
+
+
+@dataclass(frozen=True)
+class Triaged:
+    """What one text may hold: the rule keywords in it whose rules' patterns match it, and
+    whether a keyword context or URL (``secretish``) or a learned host (``host``) could be
+    found there; ``pair``: the same of the text joined to the line before it, for a line of
+    an object (verify/secrets.across_lines), None for the first line and for other texts."""
+
+    keywords: frozenset[str]
+    secretish: bool
+    host: bool
+    pair: Triaged | None = None
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.keywords or self.secretish or self.host)
+
+    @property
+    def pair_quiet(self) -> bool:
+        return self.pair is None or not (self.pair.keywords or self.pair.secretish)
+
+
+QUIET = Triaged(frozenset(), False, False)
+QUIET_LINE = Triaged(frozenset(), False, False, QUIET)  # a quiet line after a quiet pair
+NONE: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def hinted(hint: str | None) -> bool:
+    """Whether a field's name (a JSON key) makes the sweep look at any value of it."""
+    return secret_name(hint)
+
+
+class Triage:
+    """The triggers of one sweep: gitleaks' keywords and patterns, context words, the
+    learned hosts.
+
+    A keyword only says a rule *may* match; whether its pattern does is asked of polars
+    (Rust's regex engine, which reads gitleaks' RE2 patterns as written) for all the texts
+    holding the keyword at once. On ASCII text RE2, Rust and the ``re`` translation the
+    detectors run agree on whether a pattern matches anywhere (the character classes differ
+    only beyond ASCII), so a rule whose pattern polars finds nowhere in an ASCII text would
+    find nothing there; other texts, and a pattern polars cannot compile, keep every keyword.
+    """
+
+    def __init__(self, hosts: HostIndex) -> None:
+        rules = ruleset()
+        keywords = sorted(rules.by_keyword)
+        # a line pair's keywords are found in the joined text (no keyword spans a newline)
+        assert not any("\n" in k or "\r" in k for k in keywords)
+        self.keywords = keywords
+        number = {id(rule): n for n, rule in enumerate(rules.rules)}
+        self.rules_of = {k: tuple(number[id(r)] for r in rs) for k, rs in rules.by_keyword.items()}
+        self.patterns: list[str | None] = [rule.source or None for rule in rules.rules]
+        self.keywords_of = [rule.keywords for rule in rules.rules]
+        self.words = sorted({*CONTEXT_WORDS, "://"})
+        self.hosts = sorted({h.lower() for h in hosts.hosts})
+        self.v6 = any(":" in h for h in self.hosts)  # found as addresses, in any spelling
+        self._last: tuple[int, str] | None = None  # the last line seen: (object, text)
+
+    def batch(self, texts: list[str], hosts: int | None = None) -> list[Triaged]:
+        """One :class:`Triaged` per text, in order (``hosts``: only the first so many texts
+        are looked at for learned hosts; by default all). Quiet texts share one instance."""
+        if not texts:
+            return []
+        series = pl.Series(texts, dtype=pl.String)
+        lowered = pl.Series([t.lower() for t in texts], dtype=pl.String)
+        found = lowered.str.extract_many(self.keywords, overlapping=True)
+        may = self._may_match(series, found)  # rule → texts its pattern may match
+        secretish = lowered.str.contains_any(self.words)
+        host = self._hosts(texts[:hosts], lowered[:hosts])
+        host += [False] * (len(texts) - len(host))
+        loud = pl.Series([False] * len(texts))
+        for flags in may.values():
+            loud |= flags
+        loud = (loud | secretish | pl.Series(host)).to_list()
+        out: list[Triaged] = [QUIET] * len(texts)
+        loud_at = [i for i, flag in enumerate(loud) if flag]
+        if not loud_at:
+            return out
+        at = pl.Series(loud_at, dtype=pl.UInt32)
+        words = found.gather(at).to_list()
+        maybe = {rule: flags.gather(at).to_list() for rule, flags in may.items()}
+        secret = secretish.gather(at).to_list()
+        for n, i in enumerate(loud_at):
+            kept = frozenset(
+                w for w in words[n] or () if any(maybe[r][n] for r in self.rules_of[w])
+            )
+            out[i] = Triaged(kept, secret[n], host[i])
+        return out
+
+    def _may_match(self, texts: pl.Series, found: pl.Series) -> dict[int, pl.Series]:
+        """Per rule whose keywords the batch holds: which texts hold one of them and, when
+        ASCII, match its pattern too (Rust's engine on gitleaks' RE2 pattern)."""
+        present = set(found.explode().drop_nulls().unique().to_list())
+        rules = sorted({r for w in present for r in self.rules_of[w]})
+        other = ~texts.str.contains(r"^[\x00-\x7f]*$")  # not ASCII: every rule asked
+        may = {}
+        for rule in rules:
+            holds = pl.Series([False] * len(texts))
+            for word in self.keywords_of[rule]:
+                holds |= found.list.contains(word).fill_null(False)
+            pattern = self.patterns[rule]
+            if pattern is not None and holds.sum() >= CHECKED:
+                try:
+                    holds &= texts.str.contains(pattern) | other
+                except pl.exceptions.PolarsError:  # too large for Rust's engine: always asked
+                    self.patterns[rule] = None
+            may[rule] = holds
+        return may
+
+    def _hosts(self, texts: list[str], lowered: pl.Series) -> list[bool]:
+        if not self.hosts:
+            return [False] * len(texts)
+        host = lowered.str.contains_any(self.hosts).to_list() if texts else []
+        for i, text in enumerate(texts):
+            if not host[i] and (CONTEXT_CASED in text or (self.v6 and text.count(":") >= 2)):
+                host[i] = True
+        return host
+
+    def objects(
+        self, infos: Iterable[T], texts_of: Callable[[T], Iterable[tuple[str, str]]]
+    ) -> Iterator[tuple[T, Iterator[tuple[str, str, Triaged]]]]:
+        """Each of ``infos`` with its (place, text, triaged) texts, in order. Texts are
+        triaged a batch at a time across objects (building a batch's automaton costs about
+        a millisecond: per small JSON object it would cost more than it saves), so the texts
+        of the next objects are read before this one is handed on."""
+        self._last = None
+        events = self._events(infos, texts_of)
+        for _, group in groupby(events, key=itemgetter(0)):
+            info = next(group)[1]
+            yield info, (item for _, item in group)  # noqa: B031 (read before the next)
+
+    def _events(
+        self, infos: Iterable[T], texts_of: Callable[[T], Iterable[tuple[str, str]]]
+    ) -> Iterator[tuple[int, Any]]:
+        """(n, info) of the n-th object, then (n, (place, text, triaged)) of its texts."""
+        pending: list[tuple[int, Any]] = []
+        for number, info in enumerate(infos):
+            pending.append((number, info))
+            for item in texts_of(info):
+                pending.append((number, item))
+                if len(pending) >= BATCH:
+                    yield from self._flush(pending)
+                    pending = []
+        yield from self._flush(pending)
+
+    def _flush(self, events: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        """The events with each text's triage added (an object's info is no tuple), a
+        line's with its pair's (the text across_lines looks at: the line before, its line
+        end cut, a newline, this line)."""
+        texts: list[str] = []
+        pairs: list[str | None] = []
+        for number, event in events:
+            if isinstance(event, tuple):
+                place, text = event
+                texts.append(text)
+                pair = None
+                if LINE_PLACE.fullmatch(place):
+                    if self._last is not None and self._last[0] == number:
+                        pair = f"{self._last[1].rstrip(chr(13) + chr(10))}\n{text}"
+                    self._last = (number, text)
+                pairs.append(pair)
+        joined = [p for p in pairs if p is not None]
+        triaged = self.batch(texts + joined, hosts=len(texts))  # pairs: hosts are per line
+        alone, together = iter(triaged[: len(texts)]), iter(triaged[len(texts) :])
+        plain = iter(pairs)
+        for number, event in events:
+            if not isinstance(event, tuple):
+                yield number, event
+                continue
+            seen = next(alone)
+            if next(plain) is not None:
+                pair = next(together)
+                if seen is QUIET and pair is QUIET:
+                    seen = QUIET_LINE  # most lines: one shared instance
+                else:
+                    seen = Triaged(seen.keywords, seen.secretish, seen.host, pair)
+            yield number, (*event, seen)

@@ -1,0 +1,57 @@
+"""The object leak scan asks the index a chunk of texts at a time (verify/objects._Scanner):
+it must record exactly the hits, in order, that asking text by text records — values split
+across two texts (a false hit of the joined chunk) and repeated texts included."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanitizer.verify.leaks import LeakIndex, LeakReport
+from sanitizer.verify.objects import _Scanner
+
+TRACKED = ["jane.doe@corp-mail.com", "Okonkwo Adebayo-Smith", "DE89 3704 0044 0532 0130 00"]
+PIECES = [
+    "jane.doe@corp-mail.com", "Jane.Doe@Corp-Mail.com", "jane.doe@", "corp-mail.com", "Okonkwo",
+    "Adebayo-Smith", "Okonkwo Adebayo-Smith", "DE89 3704", "0044 0532 0130 00", "ticket",
+    "open", " ", ",", "\n", "\r\n", ".", "-", "é", "x",
+]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+
+
+def make_index() -> LeakIndex:
+    index = LeakIndex(b"scan-test-key")
+    for value in TRACKED:
+        assert index.add(value)
+    return index
+
+
+INDEX = make_index()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 99), TEXTS), max_size=40), st.integers(1, 9))
+def test_chunked_scan_records_what_a_text_by_text_scan_records(items, chunk) -> None:
+    pairs = [(f"line {n}", text) for n, text in items]
+    plain = LeakReport()
+    for place, text in pairs:
+        plain.check(INDEX, "files:a.csv", place, text)
+    scanner = _Scanner(INDEX.found_in)
+    scanner.CHUNK = chunk
+    chunked = LeakReport()
+    for start in range(0, len(pairs), chunk):
+        scanner.scan(pairs[start : start + chunk], "files:a.csv", INDEX, chunked)
+    assert (chunked.scanned, chunked.total) == (plain.scanned, plain.total)
+    assert chunked.hits == plain.hits
+
+
+def test_a_value_split_over_two_texts_is_no_hit_and_a_whole_one_is() -> None:
+    scanner = _Scanner(INDEX.found_in)
+    report = LeakReport()
+    pairs = [
+        ("line 1", "Okonkwo"),
+        ("line 2", "Adebayo-Smith"),
+        ("line 3", "x jane.doe@corp-mail.com"),
+    ]
+    scanner.scan(pairs, "files:a.csv", INDEX, report)
+    assert [h.key for h in report.hits] == ["line 3"] and report.scanned == 3
