@@ -215,7 +215,7 @@ def scan_frames(
             memo = clean.setdefault(name, HashMemo())
             hashes = hashes_of(values)
             todo = np.flatnonzero(~memo.holds(hashes)).tolist()
-            found = [index.found_in(values[i]) for i in todo]
+            found = index.found_in_many([values[i] for i in todo]).tolist()
             memo.add(hashes[[i for i, hit in zip(todo, found, strict=True) if not hit]])
             hits = [values[i] for i, hit in zip(todo, found, strict=True) if hit]
             if hits:
