@@ -19,7 +19,8 @@ from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
-COPY_BYTES = 8 * 1024 * 1024  # the same, for PostgreSQL's COPY text
+COPY_BYTES = 2 * 1024 * 1024  # the same, for PostgreSQL's COPY text (a frame's parse costs
+# several times its bytes: 8 MiB frames held ~100 MiB more at a run's peak; docs/design.md)
 COPY_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 COPY_CODES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -136,18 +137,17 @@ def _copied_frames(target: SqlTarget, name: str, columns: list[str]) -> Iterator
     with target.errors(f"reading back {name}"), target.engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # psycopg's, for COPY
         with cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
-            pending, size = [], 0
+            pending = bytearray()  # one buffer, not a bytes object per row COPY hands over
             for block in copy:
-                pending.append(bytes(block))
-                size += len(block)
-                if size >= COPY_BYTES:
-                    data = b"".join(pending)
-                    end = data.rfind(b"\n") + 1  # 0: one long row still arriving
+                pending += block
+                if len(pending) >= COPY_BYTES:
+                    end = pending.rfind(b"\n") + 1  # 0: one long row still arriving
                     if end:
-                        yield _copy_frame(data[:end], columns)
-                    pending, size = [data[end:]], len(data) - end
-            if size:
-                yield _copy_frame(b"".join(pending), columns)
+                        data = bytes(pending[:end])
+                        del pending[:end]
+                        yield _copy_frame(data, columns)
+            if pending:
+                yield _copy_frame(bytes(pending), columns)
 
 
 def _copy_frame(data: bytes, columns: list[str]) -> pl.DataFrame:
