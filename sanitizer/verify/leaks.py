@@ -249,15 +249,16 @@ class LeakIndex:
         at a tracked first word and has a tracked value's length."""
         tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
         flat = [token for tokens in tokenized for token in tokens]
-        firsts = self.firsts.holds(_digests(self.salt, flat))
-        at = 0
-        for number, tokens in enumerate(tokenized):
-            count = len(tokens)
-            for start in np.flatnonzero(firsts[at : at + count]).tolist():
-                for size in self._sizes:
-                    if start + size <= count:
-                        yield number, tokens, start, size
-            at += count
+        hits = np.flatnonzero(self.firsts.holds(_digests(self.salt, flat)))
+        if not len(hits):
+            return
+        starts = np.cumsum([0, *map(len, tokenized)])  # each text's first token in ``flat``
+        owners = np.searchsorted(starts, hits, side="right") - 1
+        for number, at in zip(owners.tolist(), (hits - starts[owners]).tolist(), strict=True):
+            tokens = tokenized[number]
+            for size in self._sizes:
+                if at + size <= len(tokens):
+                    yield number, tokens, at, size
 
 
 def _digests(salt: bytes, tokens: list[str]) -> np.ndarray:

@@ -124,3 +124,10 @@ def test_the_hash_memo_forgets_and_counts_distinct_hashes():
     memo.discard(np.array([3, 42]))
     assert memo.values().tolist() == [5, 9, 11]
     assert memo.holds(np.array([9, 3])).tolist() == [True, False]
+
+
+def test_texts_without_words_do_not_shift_which_text_holds_a_hit():
+    index = LeakIndex(KEY)
+    index.add_all(["jane.doe@corp.com", "Jane Mary Doe"])
+    texts = ["", "…", "mail jane.doe@corp.com", "", "!!", "from jane MARY doe", "jane"]
+    assert index.found_in_many(texts).tolist() == [False, False, True, False, False, True, False]
