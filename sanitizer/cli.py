@@ -92,7 +92,9 @@ def snapshot(
 
     from sanitizer.config.settings import load_settings
     from sanitizer.mask.workers import detection_ahead, start_warm
+    from sanitizer.run.heap import fix_mmap_threshold
 
+    fix_mmap_threshold()  # flat memory at any table size (docs/design.md, "Bounded memory")
     logs.configure(log_format)
     settings = load_settings(config_path)
     if engine is not None:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from sanitizer.errors import MaskingError
@@ -35,21 +36,54 @@ MAX_ATTEMPTS = 64
 MEMO_LIMIT = 100_000  # values remembered per column across batches (bounded memory)
 
 
-@dataclass
 class UniqueLedger:
     """Which input claimed which output, per pseudonym domain, for one run.
 
-    Only 64-bit hashes are kept (one small dict per domain), so a unique column of
-    millions of values costs tens of megabytes, not its values' size.
+    Only 64-bit hashes are kept, in sorted numpy arrays (the output's hash and its owner's),
+    16 bytes a claim: a unique column of 4M values costs 64 MB at most and its growth stays
+    a small part of a run's memory (docs/design.md, "Bounded memory").
     """
 
-    claims: dict[str, dict[int, int]] = field(default_factory=dict)
+    MERGE = 8  # batches of claims kept apart before they are merged into one sorted pair
+
+    def __init__(self) -> None:
+        self.claims: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
 
     def claim(self, domain: str, value: Any, output: Any) -> bool:
         """Claim ``output`` for ``value``; False when another value already holds it."""
-        owners = self.claims.setdefault(domain, {})
-        owner = owners.setdefault(hash(output), hash(value))
-        return owner == hash(value)
+        return bool(self.claim_many(domain, [value], [output])[0])
+
+    def claim_many(self, domain: str, values: list[Any], outputs: list[Any]) -> np.ndarray:
+        """Claim each output for its value, in order, as :meth:`claim` one at a time would:
+        an output already held, or taken by an earlier value of the same call, is refused
+        to any other value."""
+        outs = np.fromiter(map(hash, outputs), dtype=np.int64, count=len(outputs))
+        owners = np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
+        held = np.zeros(len(outs), dtype=bool)
+        holder = np.zeros(len(outs), dtype=np.int64)
+        parts = self.claims.setdefault(domain, [])
+        for keys, heads in parts:
+            at = np.minimum(np.searchsorted(keys, outs), max(len(keys) - 1, 0))
+            hit = ~held & (keys[at] == outs) if len(keys) else np.zeros(len(outs), dtype=bool)
+            holder[hit] = heads[at[hit]]
+            held |= hit
+        free = np.flatnonzero(~held)
+        keys, first = np.unique(outs[free], return_index=True)  # the first claim wins
+        heads = owners[free[first]]
+        holder[free] = heads[np.searchsorted(keys, outs[free])]
+        if len(keys):
+            parts.append((keys, heads))
+        if len(parts) >= self.MERGE:
+            self.claims[domain] = [_merged(parts)]
+        return holder == owners
+
+
+def _merged(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One sorted (keys, owners) pair of disjoint parts (a key is claimed in one part only)."""
+    keys = np.concatenate([k for k, _ in parts])
+    owners = np.concatenate([o for _, o in parts])
+    order = np.argsort(keys, kind="stable")
+    return keys[order], owners[order]
 
 
 @dataclass
@@ -181,8 +215,9 @@ class TableMasker:
             ctx.attempt = attempt
             inputs, outputs = mask_uniques(op, pending, ctx, codec)
             retry = []
-            for value, output in zip(inputs, outputs, strict=True):
-                if self.ledger.claim(domain, value, output):
+            claimed = self.ledger.claim_many(domain, inputs, outputs).tolist()
+            for value, output, won in zip(inputs, outputs, claimed, strict=True):
+                if won:
                     mapping[value] = output
                 else:
                     retry.append(value)

@@ -15,14 +15,14 @@ meaningless outside the process that made it. Values too short or too common to 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sanitizer.mask.fakes import could_be_fake
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.known_values import WORD, WordIndex, trackable, words
+from sanitizer.mask.text.known_values import WORD, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 
@@ -33,21 +33,27 @@ def verification_key(keyring: Keyring) -> bytes:
 
 
 class HashMemo:
-    """A set of values' hashes (Python's own, keyed per process, as :func:`first_seen` uses)
-    in sorted numpy arrays: 8 bytes a value, where a Python set of ints takes about 60, so a
-    run can remember every distinct value of a 4M-row table. Looked up a batch at a time."""
+    """A set of 64-bit hashes in sorted numpy arrays: 8 bytes a value, where a Python set of
+    ints takes about 60 (and a dict of them about 100), so a run can remember every distinct
+    value of a 4M-row table in a few megabytes (docs/design.md, "Bounded memory"). Looked up
+    a batch at a time; single hashes wait in a short list until the next lookup."""
 
     MERGE = 8  # batches added before they are merged into one sorted array
+    BUFFER = 1 << 16  # single hashes pushed before they become a batch
 
     def __init__(self) -> None:
         self._main = np.empty(0, dtype=np.int64)
         self._recent: list[np.ndarray] = []
+        self._pushed: list[int] = []
 
     def __len__(self) -> int:
-        return len(self._main) + sum(len(chunk) for chunk in self._recent)
+        """Exactly how many distinct hashes are held (merges everything first)."""
+        self._compact()
+        return len(self._main)
 
     def holds(self, hashes: np.ndarray) -> np.ndarray:
         """Which of ``hashes`` are in the memo (a boolean mask)."""
+        self._flush()
         found = _in_sorted(hashes, self._main)
         for chunk in self._recent:
             found |= _in_sorted(hashes, chunk)
@@ -57,6 +63,33 @@ class HashMemo:
         if len(hashes):
             self._recent.append(np.unique(hashes))
         if len(self._recent) >= self.MERGE:
+            self._compact()
+
+    def push(self, digest: int) -> None:
+        """Add one hash (kept aside until the next lookup or a full buffer)."""
+        self._pushed.append(digest)
+        if len(self._pushed) >= self.BUFFER:
+            self._flush()
+
+    def discard(self, hashes: np.ndarray) -> None:
+        """Forget ``hashes`` (those held; the rest are ignored)."""
+        self._compact()
+        if len(hashes) and len(self._main):
+            self._main = self._main[~_in_sorted(self._main, np.unique(hashes))]
+
+    def values(self) -> np.ndarray:
+        """Every hash held, sorted."""
+        self._compact()
+        return self._main
+
+    def _flush(self) -> None:
+        if self._pushed:
+            pushed, self._pushed = self._pushed, []
+            self.add(np.array(pushed, dtype=np.int64))
+
+    def _compact(self) -> None:
+        self._flush()
+        if self._recent:
             self._main = np.union1d(self._main, np.concatenate(self._recent))
             self._recent = []
 
@@ -101,8 +134,10 @@ class Hit:
     key: str  # e.g. "id=42", a document id, an object key
 
 
-class LeakIndex(WordIndex):
-    """Keyed digests of production values (the run's verification key salts them).
+class LeakIndex:
+    """Keyed digests of production values (the run's verification key salts them), held in
+    sorted numpy arrays (:class:`HashMemo`), so the index of a 4M-row table's values takes
+    megabytes and grows by 8 bytes a value (docs/design.md, "Bounded memory").
 
     A value a fake could have produced — every word a first name, last name or a city's
     prefix or suffix from the fake pools ("Eric Porter", "South Tracy") — is not tracked:
@@ -110,23 +145,34 @@ class LeakIndex(WordIndex):
     """
 
     def __init__(self, key: bytes) -> None:
-        super().__init__(salt=key)
-        self._sizes: list[int] = []  # the word counts of values, longest first
+        self.salt = key
+        self.values = HashMemo()  # digests of whole values' words
+        self.firsts = HashMemo()  # digests of their first words (a cheap first filter)
+        self.sizes: set[int] = set()  # word counts of the values
+        self._sizes: list[int] = []  # the same, longest first
 
-    def add(self, value: str, label: str = "") -> bool:
-        tokens = words(value)
-        if not trackable(tokens) or could_be_fake(tokens):
-            return False
-        self.labels.setdefault(self._hash(tokens), label)
-        if len(tokens) not in self.sizes:
-            self.sizes.add(len(tokens))
-            self._sizes = sorted(self.sizes, reverse=True)
-        self.firsts.add(hash((self.salt, tokens[0])))
-        return True
+    def __len__(self) -> int:
+        return len(self.values)
 
     @property
     def key(self) -> bytes:
         return self.salt
+
+    def _hash(self, tokens: list[str]) -> int:
+        return hash((self.salt, "\x1f".join(tokens)))
+
+    def add(self, value: str, label: str = "") -> bool:
+        """Track ``value``; False when it is not worth tracking (``label`` is not kept: the
+        index answers whether, never which)."""
+        tokens = words(value)
+        if not trackable(tokens) or could_be_fake(tokens):
+            return False
+        self.values.push(self._hash(tokens))
+        if len(tokens) not in self.sizes:
+            self.sizes.add(len(tokens))
+            self._sizes = sorted(self.sizes, reverse=True)
+        self.firsts.push(hash((self.salt, tokens[0])))
+        return True
 
     def digest(self, value: str) -> int:
         """The keyed digest of a whole value's words, as the index holds tracked values."""
@@ -137,28 +183,87 @@ class LeakIndex(WordIndex):
             if isinstance(value, str):
                 self.add(value)
 
+    def forget(self, digests: np.ndarray) -> None:
+        """Stop tracking the values of these digests (see :meth:`digest`)."""
+        self.values.discard(digests)
+
     def forget_within(self, fakes: Iterable[object]) -> None:
         """Stop tracking values that occur inside fakes this run produced: a fake can
         legitimately contain another row's original ("South Tracy" from the city pool inside
         a fake address, "da Paz" inside a fake name), so finding it proves nothing."""
-        self.discard_within(fakes)
+        found: list[int] = []
+        for text in fakes:
+            if isinstance(text, str):
+                tokens = words(text)
+                for size in self.sizes:
+                    for start in range(len(tokens) - size + 1):
+                        found.append(self._hash(tokens[start : start + size]))
+        self.forget(np.array(found, dtype=np.int64))
 
     def found_in(self, text: str) -> bool:
-        """Whether any tracked value occurs in ``text`` as a run of whole words (the scan's
-        inner loop: every staging text passes here, so it only hashes and looks up)."""
-        if not self.labels:
-            return False
-        salt, firsts, labels = self.salt, self.firsts, self.labels
-        tokens = [w.casefold() for w in WORD.findall(text)]
-        count = len(tokens)
-        for start, token in enumerate(tokens):
-            if hash((salt, token)) not in firsts:
+        """Whether any tracked value occurs in ``text`` as a run of whole words."""
+        return bool(self.found_in_many([text])[0])
+
+    def found_in_many(self, texts: list[str]) -> np.ndarray:
+        """For each text, whether a tracked value occurs in it as a run of whole words (the
+        scan's inner loop: every staging text passes here, so texts are looked up together,
+        two array lookups a batch)."""
+        found = np.zeros(len(texts), dtype=bool)
+        if not self.sizes:
+            return found
+        owners, digests = [], []
+        for number, tokens, start, size in self._windows(texts):
+            owners.append(number)
+            digests.append(self._hash(tokens[start : start + size]))
+        hits = self.values.holds(np.array(digests, dtype=np.int64))
+        found[np.array(owners, dtype=np.int64)[hits]] = True
+        return found
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, "") of tracked values in ``text``, longest first, not overlapping."""
+        if not self.sizes:
+            return []
+        matches = list(WORD.finditer(text))
+        tokens = [m.group().casefold() for m in matches]
+        firsts = self.firsts.holds(_digests(self.salt, tokens))
+        found: list[tuple[int, int, str]] = []
+        start = 0
+        while start < len(tokens):
+            size = self._longest_at(tokens, start) if firsts[start] else 0
+            if not size:
+                start += 1
                 continue
+            found.append((matches[start].start(), matches[start + size - 1].end(), ""))
+            start += size
+        return found
+
+    def _longest_at(self, tokens: list[str], start: int) -> int:
+        """The word count of the longest tracked value starting at ``tokens[start]``, or 0."""
+        sizes = [size for size in self._sizes if start + size <= len(tokens)]
+        digests = [self._hash(tokens[start : start + size]) for size in sizes]
+        hits = self.values.holds(np.array(digests, dtype=np.int64))
+        return next((size for size, hit in zip(sizes, hits, strict=True) if hit), 0)
+
+    def _windows(self, texts: list[str]) -> Iterator[tuple[int, list[str], int, int]]:
+        """(text number, tokens, start, size) of every word window of ``texts`` that starts
+        at a tracked first word and has a tracked value's length."""
+        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
+        flat = [token for tokens in tokenized for token in tokens]
+        hits = np.flatnonzero(self.firsts.holds(_digests(self.salt, flat)))
+        if not len(hits):
+            return
+        starts = np.cumsum([0, *map(len, tokenized)])  # each text's first token in ``flat``
+        owners = np.searchsorted(starts, hits, side="right") - 1
+        for number, at in zip(owners.tolist(), (hits - starts[owners]).tolist(), strict=True):
+            tokens = tokenized[number]
             for size in self._sizes:
-                end = start + size
-                if end <= count and hash((salt, "\x1f".join(tokens[start:end]))) in labels:
-                    return True
-        return False
+                if at + size <= len(tokens):
+                    yield number, tokens, at, size
+
+
+def _digests(salt: bytes, tokens: list[str]) -> np.ndarray:
+    """Keyed digests of single words, as an array."""
+    return np.fromiter((hash((salt, t)) for t in tokens), dtype=np.int64, count=len(tokens))
 
 
 @dataclass

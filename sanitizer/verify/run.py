@@ -102,7 +102,7 @@ class RunLeakCheck:
         self.sql = Tracker(self.index, keyring, hosts=self.hosts)  # as batches are read
         self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
         self.swept: set[str] = set()  # SQL sources the scan has swept too (one read)
-        self.fakes: set[int] = set()  # hashes of whole masked values (dense ids collide)
+        self.fakes = HashMemo()  # digests of whole masked values (dense ids collide)
         self.seen = HashMemo()  # hashes of source values offered to the index
         self.seen_fakes = HashMemo()
         self.report = LeakReport()
@@ -114,7 +114,7 @@ class RunLeakCheck:
     def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
         """Note the digests of a masked batch's tracked values (to forget before the scan)."""
         for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
-            self.fakes.add(self.index.digest(value))  # type: ignore[arg-type]
+            self.fakes.push(self.index.digest(value))  # type: ignore[arg-type]
         return batch
 
     def check(
@@ -160,8 +160,7 @@ class RunLeakCheck:
     ) -> None:
         """Look for indexed values in every SQL, object and vector shadow (and sweep the SQL
         parts of ``sql`` in the same read)."""
-        for fake in self.fakes:  # a masked SQL value that equals a production value
-            self.index.labels.pop(fake, None)
+        self.index.forget(self.fakes.values())  # masked SQL values equal to production's
         parts = {(part.name, id(part.target)): part for part in sql or []}
         for target, source, plans in tables:
             part = parts.get((source, id(target)))

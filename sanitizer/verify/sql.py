@@ -22,7 +22,8 @@ from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
-COPY_BYTES = 8 * 1024 * 1024  # the same, for PostgreSQL's COPY text
+COPY_BYTES = 2 * 1024 * 1024  # the same, for PostgreSQL's COPY text (a frame's parse costs
+# several times its bytes: 8 MiB frames held ~100 MiB more at a run's peak; docs/design.md)
 COPY_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 COPY_CODES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -137,18 +138,17 @@ def _copied_frames(target: SqlTarget, name: str, columns: list[str]) -> Iterator
     query = sa.select(*(sa.cast(table.c[c], sa.Text) for c in columns))
     sql = query.compile(dialect=target.engine.dialect, compile_kwargs={"literal_binds": True})
     with target.errors(f"reading back {name}"), target.engine.connect() as conn:
-        pending, size = [], 0
+        pending = bytearray()  # one buffer, not a bytes object per row COPY hands over
         for block in copy_out(conn.connection.driver_connection, f"COPY ({sql}) TO STDOUT"):
-            pending.append(block)
-            size += len(block)
-            if size >= COPY_BYTES:
-                data = b"".join(pending)
-                end = data.rfind(b"\n") + 1  # 0: one long row still arriving
+            pending += block
+            if len(pending) >= COPY_BYTES:
+                end = pending.rfind(b"\n") + 1  # 0: one long row still arriving
                 if end:
-                    yield _copy_frame(data[:end], columns)
-                pending, size = [data[end:]], len(data) - end
-        if size:
-            yield _copy_frame(b"".join(pending), columns)
+                    data = bytes(pending[:end])
+                    del pending[:end]
+                    yield _copy_frame(data, columns)
+        if pending:
+            yield _copy_frame(bytes(pending), columns)
 
 
 def copy_out(driver: psycopg.Connection, sql: str) -> Iterator[bytes]:
@@ -253,7 +253,7 @@ def scan_frames(
             memo = clean.setdefault(name, HashMemo())
             hashes = hashes_of(values)
             todo = np.flatnonzero(~memo.holds(hashes)).tolist()
-            found = [index.found_in(values[i]) for i in todo]
+            found = index.found_in_many([values[i] for i in todo]).tolist()
             memo.add(hashes[[i for i, hit in zip(todo, found, strict=True) if not hit]])
             hits = [values[i] for i, hit in zip(todo, found, strict=True) if hit]
             if hits:

@@ -19,7 +19,7 @@ from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.leaks import LeakIndex, first_seen
+from sanitizer.verify.leaks import HashMemo, LeakIndex, first_seen
 
 Path = tuple[str | int, ...]
 
@@ -94,7 +94,7 @@ class Tracker:
         self.hosts = hosts
         self.field = ""  # the field being offered, as a host learned from it is reported
         self.added = 0  # values this tracker offered that the index took
-        self.seen: set[int] = set()  # hashes of values already offered (objects repeat them)
+        self.seen = HashMemo()  # hashes of values already offered (objects repeat them)
         self.fakes: list[str] = []
         self.ctx = MaskContext(keyring, ColumnInfo(name="$", kind=STRING, sql_type="TEXT"))
 
