@@ -15,20 +15,44 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from sanitizer.errors import SourceError
+from sanitizer.extract.reads import Slice, SourceTable, regroup
 from sanitizer.stores.sql import psycopg_errors, reason
-
-if TYPE_CHECKING:
-    from sanitizer.extract.sql import SourceTable, SqlSource
 
 RANGE_BATCHES = 2  # batches of rows per key range: what one reader reads in one go
 ORDERABLE = (sa.Integer, sa.String, sa.Date, sa.DateTime, sa.Uuid)
+
+
+class SqlSource(Protocol):
+    """What a parallel read needs of its source (extract.sql.SqlSource gives it)."""
+
+    name: str
+    dialect: str
+    readers: int
+    connection: sa.Connection
+
+    @property
+    def snapshot_id(self) -> str: ...
+
+    def reads_only(self, table: sa.Table) -> bool: ...
+
+    def reader(self) -> SqlSource: ...
+
+    def read_range(
+        self,
+        source_table: SourceTable,
+        batch_size: int,
+        part: Slice,
+        after: tuple | None = None,
+    ) -> Iterator[pl.DataFrame]: ...
+
+    def close(self) -> None: ...
 
 
 def splittable(source: SqlSource, source_table: SourceTable) -> bool:
@@ -71,8 +95,6 @@ def read_in_parallel(
 ) -> Iterator[pl.DataFrame]:
     """The table's frames in primary-key order, its key ranges read by ``source.readers``
     connections at once; at most two ranges per reader are held in memory."""
-    from sanitizer.extract.sql import Slice, regroup
-
     ends = boundaries(source, source_table, batch_size * RANGE_BATCHES)
     if not ends:  # one range: the run's own connection reads it
         yield from source.read_range(source_table, batch_size, Slice())
@@ -111,8 +133,6 @@ class _Readers:
     def read(
         self, source_table: SourceTable, batch_size: int, low: tuple | None, high: tuple | None
     ) -> list[pl.DataFrame]:
-        from sanitizer.extract.sql import Slice
-
         reader = getattr(self.local, "reader", None)
         if reader is None:
             reader = self.local.reader = self.source.reader()

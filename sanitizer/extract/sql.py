@@ -14,9 +14,8 @@ import contextlib
 import copy
 import logging
 import re
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,8 @@ from sanitizer.extract import types  # importing it names PostgreSQL's geometric
 from sanitizer.extract.ddl import mysql as mysql_ddl
 from sanitizer.extract.ddl import postgres as pg_ddl
 from sanitizer.extract.ddl import sqlite as sqlite_ddl
-from sanitizer.schema import TableInfo, table_info
+from sanitizer.extract.reads import KeptRows, Slice, SourceTable, regroup
+from sanitizer.schema import table_info
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
 log = logging.getLogger(__name__)
@@ -55,33 +55,6 @@ PG_NATIVE = (
 KEY_CHUNK = 1000  # primary keys per query when reading a subset's kept rows
 
 
-@dataclass(frozen=True)
-class KeptRows:
-    """A subset's share of one table: the primary keys of its kept rows, in a stable order,
-    and the columns read as NULL (keys into excluded tables)."""
-
-    keys: list[tuple]
-    nulled: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Slice:
-    """What one read takes: every row (``keys`` None) or those of a chunk of keys; ``upto``:
-    only rows up to that primary key, included (a parallel reader's key range,
-    docs/engine.md#reading-production — its lower end is the read's resume point)."""
-
-    keys: list[tuple] | None = None
-    nulled: frozenset[str] = frozenset()
-    upto: tuple | None = None
-
-    def params(self, after: tuple | None) -> tuple | None:
-        """The read's bind values: the keys of the chunk, the resume point, the range's end."""
-        flat = [v for key in self.keys or () for v in key]
-        flat += list(after or ())
-        flat += list(self.upto or ())
-        return tuple(flat) if flat else None
-
-
 def _in_list(columns: list[str], count: int, mark: str) -> str:
     """``(a, b) IN ((?, ?), …)`` for ``count`` keys (``a IN (?, …)`` for one column)."""
     if len(columns) == 1:
@@ -94,14 +67,6 @@ def _keys_in(columns: list[sa.ColumnElement], keys: list[tuple]) -> sa.ColumnEle
     if len(columns) == 1:
         return columns[0].in_([k[0] for k in keys])
     return sa.tuple_(*columns).in_(keys)
-
-
-@dataclass
-class SourceTable:
-    """A reflected table: the SQLAlchemy object (for DDL) and its neutral description."""
-
-    table: sa.Table
-    info: TableInfo
 
 
 class SqlSource:
@@ -690,22 +655,6 @@ def _read_as_text(sql_type: sa.types.TypeEngine) -> bool:
     if isinstance(sql_type, sa.Time) and sql_type.timezone:
         return True
     return not isinstance(sql_type, PG_NATIVE)
-
-
-def regroup(frames: Iterable[pl.DataFrame], batch_size: int) -> Iterator[pl.DataFrame]:
-    """A subset's frames (one or more per chunk of keys) joined up to ``batch_size`` rows, so
-    masking and loading see batches as large as a full run's; frames of different column
-    types (a chunk typed otherwise by ``to_frame``) are never joined."""
-    pending: list[pl.DataFrame] = []
-    rows = 0
-    for frame in frames:
-        if pending and (rows + frame.height > batch_size or frame.schema != pending[0].schema):
-            yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
-            pending, rows = [], 0
-        pending.append(frame)
-        rows += frame.height
-    if pending:
-        yield pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
 
 
 def to_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
