@@ -146,6 +146,20 @@ def test_a_date_stops_at_a_line_break_real_or_escaped():
         assert spans(text, keep_dated(found, text)) == [("1981", "DATE_TIME")]
 
 
+def test_a_date_after_a_break_in_its_span_is_kept():
+    """spaCy's 'yet?\\nOn 1989-11-19 13:37:00': the date is the line after the break."""
+    for text in (
+        "speak yet?\\nOn 1989-11-19 13:37:00, the government began",
+        "speak yet?\nOn 1989-11-19 13:37:00, the government began",
+    ):
+        start = text.index("yet")
+        found = [result(text, text[start : text.index(",")], "DATE_TIME", "SpacyRecognizer")]
+        assert spans(text, keep_dated(found, text)) == [("On 1989-11-19 13:37:00", "DATE_TIME")]
+    text = "Thanks!\\nBest,\\nAnna"  # no line of it is a date
+    found = [result(text, text, "DATE_TIME", "SpacyRecognizer")]
+    assert keep_dated(found, text) == []
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("costs 40 EUR", "40"), ("ticket 45", "45"), ("TCK-88", "88"), ("300 rooms", "300")],

@@ -229,13 +229,27 @@ _AGE_SPAN = re.compile(
 
 
 def _before_break(text: str, r: RecognizerResult) -> RecognizerResult | None:
-    """The date up to a line break or a literal escape: spaCy runs '1981.\\n3' of 'in
-    1981.\\n3... 2...' together, and the id shape of 'n3' would drop the year with it."""
-    cut = _BREAK.search(_span(text, r))
-    if cut is None:
+    """The date's own line of a span that crosses a line break or a literal escape: spaCy
+    runs '1981.\\n3' of 'in 1981.\\n3... 2...' together (the id shape of 'n3' would drop the
+    year with it), and 'yet?\\nOn 1989-11-19 13:37' the other way (the date is after the
+    break). The first line that holds a digit or a calendar name, trimmed."""
+    span = _span(text, r)
+    if _BREAK.search(span) is None:
         return r
-    head = _span(text, r)[: cut.start()].rstrip(" \t.,;:")
-    return _changed(r, end=r.start + len(head)) if head else None
+    start = 0
+    for cut in [*_BREAK.finditer(span), None]:
+        end = cut.start() if cut else len(span)
+        line = span[start:end]
+        if any(c.isdigit() for c in line) or _names_calendar(line):
+            lead = len(line) - len(line.lstrip(" \t.,;:"))
+            kept = line.strip(" \t.,;:")
+            return _changed(r, start=r.start + start + lead, end=r.start + start + lead + len(kept))
+        start = cut.end() if cut else end
+    return None
+
+
+def _names_calendar(line: str) -> bool:
+    return any(word.casefold() in calendar_names() for word in line.split())
 
 
 def _bare_age(text: str, r: RecognizerResult) -> bool:
@@ -332,12 +346,16 @@ def mend_cut_urls(results: Sequence[RecognizerResult], text: str) -> list:
 
 
 def _changed(
-    r: RecognizerResult, *, entity: str | None = None, end: int | None = None
+    r: RecognizerResult,
+    *,
+    entity: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
 ) -> RecognizerResult:
-    """A copy of ``r`` of another entity or ending elsewhere (inputs are never mutated)."""
+    """A copy of ``r`` of another entity or span (inputs are never mutated)."""
     return RecognizerResult(
         entity or r.entity_type,
-        r.start,
+        r.start if start is None else start,
         r.end if end is None else end,
         r.score,
         r.analysis_explanation,
