@@ -19,7 +19,7 @@ from typing import Any
 
 from sanitizer.config.settings import Endpoint, Settings
 from sanitizer.extract.objects import ObjectSource
-from sanitizer.mask.objects.keys import MIN_CHARS, split_name
+from sanitizer.mask.objects.keys import MIN_CHARS, NOT_IN_KEYS, split_name
 from sanitizer.review.fields import Field, propose_fields
 from sanitizer.review.proposals import ObjectProposal, Proposal
 from sanitizer.review.scan_json import (
@@ -324,7 +324,7 @@ def key_rules(proposals: list[ObjectProposal], settings: Settings) -> None:
     stems = sorted({stem for keys in checked.values() for key in keys for stem in _stems(key)})
     if not stems:
         return
-    entities = [e for e in entities_for(None, settings.nlp) if e != "URL"]
+    entities = [e for e in entities_for(None, settings.nlp) if e not in NOT_IN_KEYS]
     findings = find_all([as_words(s) for s in stems], entities, settings.nlp)
     found = {s: {f.entity for f in fs} for s, fs in zip(stems, findings, strict=True) if fs}
     for proposal in proposals:

@@ -38,7 +38,7 @@ from helpers.snapshot_runs import run_cli as harness_run_cli
 # results on purpose (see the module docstring before changing it).
 EXPECTED = {
     "sql": "c5408cd02433ed18a92276dd07828d51945ed343489144343ff41ff30b07c295",
-    "objects": "958258c7aa8fe2ffda0bbbcf0a0b7ec840987e069ae37ef23e6d3a6f244c5fc8",
+    "objects": "c35f35593f2b1dca848675219c78b55ceda220a940548f5f4dc62cc1b4ccce88",
     "memory": "d70e48d231f11d9c80ec1404713a8dd32403f2bd89db7093e898333a653be294",
 }
 

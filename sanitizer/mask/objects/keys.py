@@ -58,11 +58,17 @@ def _joined(original: str, masked: str) -> str:
     return masked.replace(" ", separator) if separator else masked
 
 
+# What a bare ``detect`` does not look for in a key: ``c000.snappy`` or ``www.acme.com`` is a
+# file or host name, not a personal link (emails are still found); ``2024/05``,
+# ``2024-05-01.ndjson`` or ``v12`` is the store's layout — partitions and versions —, not a
+# person's date or age.
+NOT_IN_KEYS = frozenset({"URL", "DATE_TIME", "AGE"})
+
+
 def key_operator(op: Operator, nlp: NlpSettings) -> Operator:
-    """A bare ``detect`` on keys looks for everything but URLs: in a key, ``c000.snappy`` or
-    ``www.acme.com`` is a file or host name, not a personal link (emails are still found)."""
+    """A bare ``detect`` on keys looks for everything but :data:`NOT_IN_KEYS`."""
     if isinstance(op, Detect) and op.entities is None:
-        entities = [e for e in entities_for(None, nlp) if e != "URL"]
+        entities = [e for e in entities_for(None, nlp) if e not in NOT_IN_KEYS]
         return Detect(entities, op.where)
     return op
 
