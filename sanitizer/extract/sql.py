@@ -326,27 +326,16 @@ class SqlSource:
                 self._parallel.remove(read)
             return
         if kept is None:
-            yield from self._batches(source_table, batch_size, Slice())
+            yield from self.read_range(source_table, batch_size, Slice())
             return
         frames = (
             frame
             for start in range(0, len(kept.keys), KEY_CHUNK)
-            for frame in self._batches(
+            for frame in self.read_range(
                 source_table, batch_size, Slice(kept.keys[start : start + KEY_CHUNK], kept.nulled)
             )
         )
         yield from regroup(frames, batch_size)
-
-    def read_range(
-        self,
-        source_table: SourceTable,
-        batch_size: int,
-        part: Slice,
-        after: tuple | None = None,
-    ) -> Iterator[pl.DataFrame]:
-        """One read of the table (a key range: rows past ``after``, up to ``part.upto``),
-        resumed past its last key after a transient failure."""
-        return self._batches(source_table, batch_size, part, after)
 
     @property
     def snapshot_id(self) -> str:
@@ -357,14 +346,16 @@ class SqlSource:
         """Whether the table is read without its inheritance children (``ONLY``)."""
         return (table.schema or self._default(), table.name) in self._only
 
-    def _batches(
+    def read_range(
         self,
         source_table: SourceTable,
         batch_size: int,
         part: Slice,
         after: tuple | None = None,
     ) -> Iterator[pl.DataFrame]:
-        """``after``: the primary key the read starts past (a key range's lower end)."""
+        """One read of the table — every row, a chunk of kept keys, or a key range (rows
+        past ``after``, up to ``part.upto``) — resumed past its last key after a transient
+        failure."""
         table = source_table.table
         names = [c.name for c in table.columns]
         keys = [names.index(c.name) for c in table.primary_key.columns]
