@@ -160,6 +160,21 @@ def test_a_date_after_a_break_in_its_span_is_kept():
     assert keep_dated(found, text) == []
 
 
+def test_a_date_span_over_two_dates_keeps_both():
+    """spaCy's '1986.\\nOn 2018-10-01 06:16:50.155930': a year, a break, then a timestamp;
+    keeping only the year's line left the timestamp in staging (found on the fng dev split)."""
+    for text in (
+        "became Townsend Ltd in 1986.\\nOn 2018-10-01 06:16:50.155930, the government began",
+        "became Townsend Ltd in 1986.\nOn 2018-10-01 06:16:50.155930, the government began",
+    ):
+        span = text[text.index("1986") : text.index(",", text.index("On"))]
+        found = [result(text, span, "DATE_TIME", "SpacyRecognizer")]
+        assert spans(text, keep_dated(found, text)) == [
+            ("1986", "DATE_TIME"),
+            ("On 2018-10-01 06:16:50.155930", "DATE_TIME"),
+        ]
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("costs 40 EUR", "40"), ("ticket 45", "45"), ("TCK-88", "88"), ("300 rooms", "300")],

@@ -210,13 +210,11 @@ def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
         if r.entity_type != "DATE_TIME":
             kept.append(r)
             continue
-        r = _before_break(text, r)
-        if r is None:
-            continue
-        if _AGE_SPAN.fullmatch(_span(text, r).strip()) or _bare_age(text, r):
-            kept.append(_as_age(r))
-        elif _is_date(_span(text, r)) and not in_identifier(text, r.start, r.end):
-            kept.append(r)
+        for i, line in enumerate(_date_lines(text, r)):
+            if i == 0 and (_AGE_SPAN.fullmatch(_span(text, line).strip()) or _bare_age(text, line)):
+                kept.append(_as_age(line))
+            elif _is_date(_span(text, line)) and not in_identifier(text, line.start, line.end):
+                kept.append(line)
     return kept
 
 
@@ -228,24 +226,27 @@ _AGE_SPAN = re.compile(
 )
 
 
-def _before_break(text: str, r: RecognizerResult) -> RecognizerResult | None:
-    """The date's own line of a span that crosses a line break or a literal escape: spaCy
-    runs '1981.\\n3' of 'in 1981.\\n3... 2...' together (the id shape of 'n3' would drop the
-    year with it), and 'yet?\\nOn 1989-11-19 13:37' the other way (the date is after the
-    break). The first line that holds a digit or a calendar name, trimmed."""
+def _date_lines(text: str, r: RecognizerResult) -> list[RecognizerResult]:
+    """The lines of a DATE span that crosses a line break or a literal escape, each trimmed:
+    those that hold a digit or a calendar name. spaCy runs '1981.\\n3' of 'in 1981.\\n3...
+    2...' together (the id shape of 'n3' would drop the year with it), 'yet?\\nOn 1989-11-19
+    13:37' the other way (the date is after the break), and 'in 1986.\\nOn 2018-10-01 06:16'
+    over two dates. Only the first such line may be an age (a '3' after a break is a list's
+    number); the later ones are kept only as dates (``keep_dated``)."""
     span = _span(text, r)
     if _BREAK.search(span) is None:
-        return r
-    start = 0
+        return [r]
+    lines, start = [], 0
     for cut in [*_BREAK.finditer(span), None]:
         end = cut.start() if cut else len(span)
         line = span[start:end]
         if any(c.isdigit() for c in line) or _names_calendar(line):
             lead = len(line) - len(line.lstrip(" \t.,;:"))
             kept = line.strip(" \t.,;:")
-            return _changed(r, start=r.start + start + lead, end=r.start + start + lead + len(kept))
+            at = r.start + start + lead
+            lines.append(_changed(r, start=at, end=at + len(kept)))
         start = cut.end() if cut else end
-    return None
+    return lines
 
 
 def _names_calendar(line: str) -> bool:
