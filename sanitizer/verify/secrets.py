@@ -49,9 +49,14 @@ from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
 from sanitizer.verify.leaks import HashMemo, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
-from sanitizer.verify.prefilter import could_hold_credential, could_name_host
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
-from sanitizer.verify.triage import LINE_PLACE, Triage, hinted
+from sanitizer.verify.triage import (
+    LINE_PLACE,
+    Triage,
+    could_hold_credential,
+    could_name_host,
+    hinted,
+)
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
@@ -199,7 +204,7 @@ class Sweep:
         (a column, a metadata field, a JSON key), which raises a detector's prior.
         What a look at many texts at once already knows: ``credentials`` / ``hosts`` False,
         the text holds nothing the detectors / the learned hosts could find, so they are not
-        run (a column's texts: verify/prefilter.py); ``keywords``, the rule keywords in it
+        run (a column's texts: verify/triage.py); ``keywords``, the rule keywords in it
         (an object's texts: verify/triage.py)."""
         self.scanned += 1
         if not text or text in self.allow:
@@ -481,7 +486,7 @@ def frame_findings(
 
 def _could_flag(sweep: Sweep, unique: pl.Series, binary: bool) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct text: whether the detectors, and the learned hosts, could flag it
-    (:mod:`sanitizer.verify.prefilter`); a binary column's bytes are read one by one."""
+    (:mod:`sanitizer.verify.triage`); a binary column's bytes are read one by one."""
     if binary:
         every = np.ones(unique.len(), dtype=bool)
         return every, every

@@ -11,12 +11,22 @@ would find themselves; a keyword whose rules' patterns cannot match the text is 
 :class:`Triage`) and whether the other triggers are there; a text with none of them is
 quiet, and the sweep counts it without looking (the answer would be "nothing"). This changes
 which texts are looked at, never what a look finds.
+
+A column of a database is cleared the same way, whole (:func:`could_hold_credential`,
+:func:`could_name_host`), but without lowercasing each value in Python first: one pass of
+polars with ASCII case folding answers it for every distinct value. Where that folding is not
+the lowercasing the detectors do, the text is looked at one by one as before: a character whose
+lowercase is ASCII though it is not (``İ``, the Kelvin sign), a non-ASCII needle, and JSON
+(``{`` or ``[``: its leaves are looked at decoded, ``\\u0070assword`` is ``password``). A text
+either test clears cannot be flagged; any other is looked at exactly as without it
+(docs/operations.md, "Secrets and production hosts"; guarantee 11).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -38,6 +48,45 @@ CHECKED = 512
 # Python lowers a capital sigma by its context (final or not); a learned host is compared
 # with a part of the lowered text, so a text holding one is looked at the slow way
 CONTEXT_CASED = "\u03a3"
+
+
+# what starts a look besides a rule keyword: a keyword context needs one of these words, a URL
+# finding "://"
+TRIGGER_WORDS = tuple(sorted({*CONTEXT_WORDS, "://"}))
+
+# characters that are not ASCII but lowercase to ASCII (str.lower): an ASCII-folding search
+# would miss the keyword they become; checked against every code point in the tests
+FOLDS_TO_ASCII = "\u0130\u212a"
+ALWAYS_LOOK = ("{", "[", *FOLDS_TO_ASCII)
+NON_ASCII = r"[^\x00-\x7F]"
+
+
+@functools.cache
+def credential_needles() -> tuple[str, ...]:
+    """Every literal one of which a credential finding needs (the detectors' own keywords)."""
+    return tuple(sorted({*ruleset().by_keyword, *TRIGGER_WORDS}))
+
+
+def could_hold_credential(texts: pl.Series) -> pl.Series:
+    """Per text: whether :func:`~sanitizer.mask.secrets.find_secrets` could find anything."""
+    return _holds_any(texts, credential_needles())
+
+
+def could_name_host(texts: pl.Series, hosts: Collection[str]) -> pl.Series:
+    """Per text: whether it could hold one of the learned ``hosts`` (HostIndex.found_in)."""
+    if not hosts:
+        return pl.Series(texts.name, [False] * texts.len(), dtype=pl.Boolean)
+    needles = tuple(sorted({h.lower() for h in hosts}))
+    return _holds_any(texts, needles) | (texts.str.count_matches(":", literal=True) >= 2)
+
+
+def _holds_any(texts: pl.Series, needles: tuple[str, ...]) -> pl.Series:
+    """Whether each text holds a needle (ASCII case folded), or must be looked at anyway."""
+    found = texts.str.contains_any(list(needles), ascii_case_insensitive=True)
+    found = found | texts.str.contains_any(list(ALWAYS_LOOK))
+    if not all(n.isascii() for n in needles):  # folding is ASCII only: look at the rest
+        found = found | texts.str.contains(NON_ASCII)
+    return found.fill_null(True)
 
 
 @dataclass(frozen=True)
@@ -94,7 +143,7 @@ class Triage:
         self.rules_of = {k: tuple(number[id(r)] for r in rs) for k, rs in rules.by_keyword.items()}
         self.patterns: list[str | None] = [rule.source or None for rule in rules.rules]
         self.keywords_of = [rule.keywords for rule in rules.rules]
-        self.words = sorted({*CONTEXT_WORDS, "://"})
+        self.words = list(TRIGGER_WORDS)
         self.hosts = sorted({h.lower() for h in hosts.hosts})
         self.v6 = any(":" in h for h in self.hosts)  # found as addresses, in any spelling
         self._last: tuple[int, str] | None = None  # the last line seen: (object, text)

@@ -1,4 +1,4 @@
-"""The sweep's column-wide prefilter clears only texts the detectors could not flag."""
+"""The column-wide prefilter of verify/triage.py clears only texts no detector could flag."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sanitizer.config.yamlfile import Location
 from sanitizer.mask.operators import parse_rule
 from sanitizer.mask.secrets import SecretsSettings, find_secrets
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.prefilter import FOLDS_TO_ASCII, could_hold_credential, could_name_host
 from sanitizer.verify.secrets import Sweep, frame_findings, value_flags
+from sanitizer.verify.triage import FOLDS_TO_ASCII, could_hold_credential, could_name_host
 
 SAMPLES = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
