@@ -54,6 +54,7 @@ DEFAULT_ENTITIES = (
     "US_DRIVER_LICENSE",
     "CRYPTO",
     "MEDICAL_LICENSE",
+    "USERNAME",  # an @handle (recognizers/handles.py), scrambled
 )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRecognizer
 from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
+from sanitizer.mask.text.recognizers.handles import HandleRecognizer
 from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
+from sanitizer.mask.text.recognizers.lone_codes import LoneCodeRecognizer
+from sanitizer.mask.text.recognizers.national_ids import NationalIdRecognizer
 from sanitizer.mask.text.recognizers.id_cued import CuedIdRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
@@ -19,9 +22,12 @@ from sanitizer.mask.text.recognizers.street_address import StreetAddressRecogniz
 __all__ = [
     "CuedIdRecognizer",
     "CuedPhoneRecognizer",
+    "HandleRecognizer",
     "IbanAnywhereRecognizer",
+    "LoneCodeRecognizer",
     "MessyCreditCardRecognizer",
     "MessyPhoneRecognizer",
+    "NationalIdRecognizer",
     "NationalPhoneRecognizer",
     "PersonNameRecognizer",
     "PlaceNameRecognizer",
@@ -46,6 +52,9 @@ def extra_recognizers(language: str = "en") -> list:
         IbanAnywhereRecognizer(supported_language=language),
         PlaceNameRecognizer(supported_language=language),
         CuedIdRecognizer(supported_language=language),
+        NationalIdRecognizer(supported_language=language),
+        HandleRecognizer(supported_language=language),
+        LoneCodeRecognizer(supported_language=language),
         QuasiCuedRecognizer(supported_language=language),
         SecretRecognizer(supported_language=language),
     ]
