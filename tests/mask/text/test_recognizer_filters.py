@@ -14,6 +14,7 @@ from sanitizer.mask.text.recognizers.filters import (
     drop_numbers_in_ids,
     drop_uuid_overlaps,
     drop_version_ips,
+    is_amount,
     keep_dated,
     keep_named_organizations,
     mend_cut_urls,
@@ -158,6 +159,21 @@ def test_a_date_after_a_break_in_its_span_is_kept():
     text = "Thanks!\\nBest,\\nAnna"  # no line of it is a date
     found = [result(text, text, "DATE_TIME", "SpacyRecognizer")]
     assert keep_dated(found, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "amount"),
+    [
+        ("costs EUR 12345 now", "12345", True),
+        ("costs 12345 EUR now", "12345", True),
+        ("paid USD100", "100", True),
+        ("Auteur 12345 fois", "12345", False),  # 'eur' ends a word: no currency
+        ("12345 Europe", "12345", False),
+    ],
+)
+def test_a_currency_code_is_a_word_of_its_own(text, number, amount):
+    start = text.index(number)
+    assert is_amount(text, start, start + len(number)) is amount
 
 
 def test_a_date_span_over_two_dates_keeps_both():

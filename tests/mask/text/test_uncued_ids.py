@@ -109,6 +109,15 @@ def test_emails_annotations_and_chat_mentions_are_no_handles(text):
         ("Writer can boy 77163 room value film.", "77163"),
         ("Schlafen leben haben reiten 67751 Welt dem.", "67751"),
         ("She moved to 02139 last year", "02139"),
+        ("Lives near SW1A 1AA now", "SW1A 1AA"),
+        ("Ottawa K1A 0B1 office", "K1A 0B1"),
+        ("woont in 1012 AB sinds", "1012 AB"),
+        ("mora em 1000-205 há anos", "1000-205"),
+        ("lives at 94105-1804 now", "94105-1804"),
+        ("〒100-0001 Tokyo", "〒100-0001"),
+        ("Melbourne 3000 VIC", "3000"),
+        ("bor i 123 45 Stockholm", "123 45"),
+        ("Dublin D02 X285 office", "D02 X285"),
     ],
 )
 def test_five_digits_alone_are_a_postcode(text, code):
@@ -125,11 +134,22 @@ def test_five_digits_alone_are_a_postcode(text, code):
         "INV-55120",
         "costs $12345",
         "12,345 users",
-        "1234 users",
+        "in 1986 and 2024",  # years are dates' business
+        "call 555 12 34 56",  # a phone's groups
+        "list 36 38 40 42",
         "123456 rows",
-        "zip 12345-6789",
         "v1.12345",
+        "at 1030 PM",
+        "tracking 123456789012",
+        "INV-123456789012",
     ],
 )
 def test_record_numbers_amounts_and_other_lengths_are_no_lone_code(text):
     assert spans(CODES, text) == []
+
+
+@pytest.mark.parametrize("run", ["12345678", "165119720948679", "12345678901234567"])
+def test_a_long_number_alone_is_scrambled_as_an_account(run):
+    text = f"Mince jaune {run} éclairer"
+    found = CODES.analyze(text, None)
+    assert [(r.entity_type, text[r.start : r.end]) for r in found] == [("US_BANK_NUMBER", run)]

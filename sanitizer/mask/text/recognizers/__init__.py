@@ -7,9 +7,9 @@ from sanitizer.mask.text.recognizers.credit_card_messy import MessyCreditCardRec
 from sanitizer.mask.text.recognizers.email_unusual import UnusualEmailRecognizer
 from sanitizer.mask.text.recognizers.handles import HandleRecognizer
 from sanitizer.mask.text.recognizers.iban_anywhere import IbanAnywhereRecognizer
+from sanitizer.mask.text.recognizers.id_cued import CuedIdRecognizer
 from sanitizer.mask.text.recognizers.lone_codes import LoneCodeRecognizer
 from sanitizer.mask.text.recognizers.national_ids import NationalIdRecognizer
-from sanitizer.mask.text.recognizers.id_cued import CuedIdRecognizer
 from sanitizer.mask.text.recognizers.person_names import PersonNameRecognizer
 from sanitizer.mask.text.recognizers.phone_cued import CuedPhoneRecognizer
 from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer

@@ -69,7 +69,9 @@ _ID_KEYWORD_BEFORE = re.compile(
 )
 _ID_GLUE_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9]*[\-_/#][A-Za-z0-9\-_/#]*$")
 _ID_GLUE_AFTER = re.compile(r"^[\-_/#][A-Za-z0-9]*[A-Za-z]")
-_CURRENCY = r"(?:[$€£¥₹]|R\$|(?i:usd|eur|gbp|brl|chf|cad|aud|jpy|inr|mxn|pln|sek|nok|dkk))"
+# a currency code is a word of its own: 'Auteur 1980…' and '12345 Europe' hold no 'EUR'
+_CODES = r"(?i:usd|eur|gbp|brl|chf|cad|aud|jpy|inr|mxn|pln|sek|nok|dkk)"
+_CURRENCY = rf"(?:[$€£¥₹]|R\$|(?<![^\W\d_]){_CODES}(?![^\W\d_]))"
 _AMOUNT_BEFORE = re.compile(rf"{_CURRENCY}[ \t]?$")
 _AMOUNT_AFTER = re.compile(rf"^[ \t]?(?:{_CURRENCY}|%|(?i:dollars?|euros?|reais|pounds?|cents?)\b)")
 _AMOUNT_SHAPE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?$|^\d+[.,]\d{2}$")
@@ -137,7 +139,7 @@ def is_amount(text: str, start: int, end: int) -> bool:
     """'$1,249.50', '4,500.00 USD', '1.234,56 EUR', '12.5%'."""
     span = text[start:end].strip()
     return bool(
-        _AMOUNT_BEFORE.search(text[max(0, start - 4) : start])
+        _AMOUNT_BEFORE.search(text[max(0, start - 5) : start])
         or _AMOUNT_AFTER.search(text[end : end + 10])
         or _AMOUNT_SHAPE.match(span)
     )

@@ -1,15 +1,22 @@
-"""A five-digit number standing alone in prose: most likely a postcode, so it keeps its shape.
+"""Codes standing alone in prose: postcodes keep their shape, long numbers are scrambled.
 
-Counts in prose are small or written with a thousands separator (``12,345 users``); a bare
-run of exactly five digits is a code, and the commonest such code about a person is a postcode
-(the US, Germany, France, Spain, Italy, Mexico and many more write theirs so). Alone, with no
-``ZIP:`` before it (:mod:`id_cued`) and no street around it (:mod:`street_address`), it is
-still where somebody lives, and raw Presidio masks most of them through spaCy reading them as
-dates. Here it is a ``LOCATION`` with the ``postcode`` fake, which keeps the format.
+Counts in prose are small or written with a thousands separator (``12,345 users``), so a bare
+code is rarely a quantity. Alone — with no ``ZIP:`` before it (:mod:`id_cued`) and no street
+around it (:mod:`street_address`) — it still says where somebody lives or which account,
+card or person it is; raw Presidio masks most of them, through spaCy reading digits as dates
+and its 8-17 digit bank-account pattern. Here (docs/rules.md, "Detection"):
 
-A number that names a record (``order 55120``, ``INV-55120``), an amount (``$12345``), one
-glued to other digits (``12345-6789`` is left to the postcode and phone recognizers, ``1.12345``
-is a decimal) or to letters stays (docs/rules.md, "Detection").
+- five digits alone, or a postcode in a shape only postcodes take — British (``SW1A 1AA``),
+  Canadian (``K1A 0B1``), Dutch (``1012 AB``), Portuguese (``1000-205``), Polish (``00-950``),
+  Brazilian (``01310-100``), Japanese (``〒100-0001``), US ZIP+4 (``94105-1804``) — is a
+  ``LOCATION`` with the ``postcode`` fake, which keeps the format;
+- a run of 8 to 17 digits alone is a ``US_BANK_NUMBER`` (Presidio's name for such a run),
+  scrambled digit for digit: an account, a card, a phone or an id, whichever it is, it names
+  one thing. A national id a validator knows is found first (:mod:`national_ids`), and a
+  phone by the phone recognizers: both score higher.
+
+A number that names a record (``order 55120``, ``INV-55120``, ``tracking 1Z99…``), an amount
+(``$12345``), a decimal (``1.12345``) or one glued to letters stays.
 """
 
 from __future__ import annotations
@@ -21,27 +28,54 @@ from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.filters import names_a_record_or_amount
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
-SCORE = 0.45  # below every other recognizer's: a phone or an id over the same digits wins
-LONE = re.compile(r"(?<![\w#$€£¥+\-.,/:@])\d{5}(?![\w]|[.,/:\-]\d|[%€$£])")
+SCORE = 0.42  # below every other recognizer's: a phone or an id over the same digits wins
+# alone: no letter, digit or id/amount/decimal glue beside it
+ALONE_BEFORE = r"(?<![\w#$€£¥+\-.,/:@])"
+ALONE_AFTER = r"(?![\w]|[.,/:\-]\w|[%€$£])"
+POSTCODE = re.compile(
+    ALONE_BEFORE + r"(?:\d{5}(?:-\d{3,4})?"  # five digits; Brazil 01310-100; US ZIP+4
+    r"|[AC-FHKNPRTV-Y]\d[\dW][ \t]?[0-9AC-FHKNPRTV-Y]{4}"  # Ireland's Eircode
+    r"|\d{4}[ \t]?(?!AM|PM)[A-Z]{2}"  # the Netherlands (not a time: 1030 PM)
+    r"|\d{4}-\d{3}|\d{2}-\d{3}|〒?\d{3}-\d{4}"  # Portugal, Poland, Japan
+    r"|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}"  # the United Kingdom
+    r"|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"  # Canada
+    r"|(?<!\d[ \t])\d{3}[ \t]\d{2}(?![ \t]\d)"  # Sweden, Czechia, Slovakia, Greece: 123 45
+    # four digits (Australia, Switzerland, Denmark…), not a year or a time of day (1030 PM)
+    r"|(?<!\d[ \t])(?!1[89]\d\d|20\d\d)[1-9]\d{3}(?![ \t]?(?i:am|pm)\b)(?![ \t]\d))" + ALONE_AFTER
+)
+LONG_NUMBER = re.compile(ALONE_BEFORE + r"\d{8,17}" + ALONE_AFTER)
+ENTITIES = ("LOCATION", "US_BANK_NUMBER")
 
 
 class LoneCodeRecognizer(EntityRecognizer):
-    """Five digits alone as a postcode (see the module docstring)."""
+    """Postcodes and long numbers alone (see the module docstring)."""
 
     def __init__(self, supported_language: str = "en"):
         super().__init__(
-            supported_entities=["LOCATION"],
+            supported_entities=list(ENTITIES),
             name="LoneCodeRecognizer",
             supported_language=supported_language,
         )
 
-    def load(self) -> None:  # a regex only
+    def load(self) -> None:  # regexes only
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        wanted = set(entities or ENTITIES)
         plain = blank_escapes(text)
-        return [
-            kinded_result(self, "LOCATION", m.span(), SCORE, "five digits alone", "postcode")
-            for m in LONE.finditer(plain)
-            if not names_a_record_or_amount(plain, *m.span())
-        ]
+        found = []
+        if "LOCATION" in wanted:
+            found += [
+                kinded_result(self, "LOCATION", m.span(), SCORE, "a postcode alone", "postcode")
+                for m in _alone(POSTCODE, plain)
+            ]
+        if "US_BANK_NUMBER" in wanted:
+            found += [
+                kinded_result(self, "US_BANK_NUMBER", m.span(), SCORE, "a long number alone", None)
+                for m in _alone(LONG_NUMBER, plain)
+            ]
+        return found
+
+
+def _alone(pattern: re.Pattern, text: str) -> list:
+    return [m for m in pattern.finditer(text) if not names_a_record_or_amount(text, *m.span())]
