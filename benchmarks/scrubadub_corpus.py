@@ -85,11 +85,10 @@ def _venv_python() -> Path:
 
 def setup_commands() -> list[list[str]]:
     """The commands that build the isolated venv (also what the error message tells to run)."""
-    python = str(_venv_python())
+    pip = [str(_venv_python()), "-m", "pip", "install", "--quiet", "--no-deps"]
     return [
         [sys.executable, "-m", "venv", "--clear", str(VENV)],
-        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes"]
-        + ["-r", str(PINS)],
+        [*pip, "--require-hashes", "-r", str(PINS)],
     ]
 
 
