@@ -2,9 +2,10 @@
 
 A third outside corpus for ``text_bench.py``, from a generator nobody on this team wrote and
 that is not presidio-evaluator: ``scrubadub.comparison.make_fake_document(paragraphs, locale,
-seed)`` (scrubadub, Apache-2.0, on PyPI) returns Faker word salad in the locale's language with
-names, emails, URLs, phone numbers, addresses, postcodes, social security numbers and Twitter
-handles inserted, and the list of what it inserted (``{'match', 'filth_type'}``).
+seed)`` (scrubadub, Apache-2.0, on PyPI; by Dean Malmgren, maintained by LeapBeyond) returns
+Faker word salad in the locale's language with names, emails, URLs, phone numbers, addresses,
+postcodes, social security numbers and Twitter handles inserted, and the list of what it
+inserted (``{'match', 'filth_type'}``).
 
 scrubadub pulls scikit-learn, pandas and textblob, so it never enters the project's venv: the
 bench builds an isolated venv in ``benchmarks/.cache/scrubadub/venv`` (gitignored) from
