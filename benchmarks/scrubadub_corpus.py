@@ -115,7 +115,9 @@ def ensure_venv() -> Path:
 
 
 def _jsonl_path(split: str) -> Path:
-    return CACHE / f"{split}-{pins_digest()}.jsonl"
+    """The cached corpus, named by everything that shapes it: pins, generator, split settings."""
+    shape = f"{pins_digest()}|{GENERATOR}|{PARAGRAPHS}|{LOCALES[split]}|{FIRST_SEED[split]}"
+    return CACHE / f"{split}-{hashlib.sha256(shape.encode()).hexdigest()[:12]}.jsonl"
 
 
 def generate(split: str, start: int, n: int) -> list[str]:

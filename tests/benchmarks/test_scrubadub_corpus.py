@@ -85,3 +85,20 @@ def test_offline_venv_names_the_commands(sc, tmp_path, monkeypatch):
     )
     with pytest.raises(sc.CorpusUnavailable, match="Run these where PyPI is reachable"):
         sc.ensure_venv()
+
+
+def test_cached_corpus_is_extended_not_regenerated(sc, tmp_path, monkeypatch):
+    asked = []
+
+    def generate(split, start, n):
+        asked.append((start, n))
+        return [line(f"Wort {i}.", [], i=i) for i in range(start, start + n)]
+
+    monkeypatch.setattr(sc, "CACHE", tmp_path)
+    monkeypatch.setattr(sc, "generate", generate)
+    assert len(sc.jsonl_lines("dev", 3)) == 3
+    assert [json.loads(x)["i"] for x in sc.jsonl_lines("dev", 5)] == [0, 1, 2, 3, 4]
+    assert len(sc.jsonl_lines("dev", 2)) == 2
+    assert asked == [(0, 3), (3, 2)]
+    docs, failed = sc.build_corpus("dev", 4)
+    assert [d.id for d in docs] == [1, 2, 3, 4] and failed == 0
