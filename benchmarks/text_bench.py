@@ -41,8 +41,8 @@ Scored per entity type and overall, on the same documents:
 
 Verdicts against issue 13's targets follow. Held-out and own runs write their numbers to the
 results file (``results.py``; benches ``text``, ``text-fng``, ``text-faker-intl``,
-``text-scrubadub``); dev runs
-do not. A benchmark, not a test: it exits 0 whatever happens (bad arguments aside).
+``text-scrubadub``); dev runs do not. A benchmark, not a test: it exits 0 whatever happens (bad
+arguments aside).
 """
 
 from __future__ import annotations
