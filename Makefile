@@ -49,6 +49,8 @@ docs: install
 	$(BIN)/python -m sanitizer.docs
 
 # Each bench records its numbers in benchmarks/results.json and RESULTS.md (benchmarks/results.py).
+# text_bench.py's scrubadub corpus is generated in its own hash-pinned venv, never this one:
+# benchmarks/.cache/scrubadub/venv from requirements/bench-scrubadub.txt (docs/benchmarks.md).
 bench: install
 	$(BIN)/python benchmarks/sql_bench.py
 	$(BIN)/python benchmarks/text_bench.py
