@@ -61,8 +61,9 @@ def _joined(original: str, masked: str) -> str:
 # What a bare ``detect`` does not look for in a key: ``c000.snappy`` or ``www.acme.com`` is a
 # file or host name, not a personal link (emails are still found); ``2024/05``,
 # ``2024-05-01.ndjson`` or ``v12`` is the store's layout — partitions and versions —, not a
-# person's date or age.
-NOT_IN_KEYS = frozenset({"URL", "DATE_TIME", "AGE"})
+# person's date or age; and a long bare number (``IMG_20240501_123456.jpg``) a time stamp or a
+# partition, not an account.
+NOT_IN_KEYS = frozenset({"URL", "DATE_TIME", "AGE", "US_BANK_NUMBER"})
 
 
 def key_operator(op: Operator, nlp: NlpSettings) -> Operator:

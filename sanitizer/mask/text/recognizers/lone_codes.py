@@ -6,10 +6,12 @@ around it (:mod:`street_address`) — it still says where somebody lives or whic
 card or person it is; raw Presidio masks most of them, through spaCy reading digits as dates
 and its 8-17 digit bank-account pattern. Here (docs/rules.md, "Detection"):
 
-- five digits alone, or a postcode in a shape only postcodes take — British (``SW1A 1AA``),
-  Canadian (``K1A 0B1``), Dutch (``1012 AB``), Portuguese (``1000-205``), Polish (``00-950``),
-  Brazilian (``01310-100``), Japanese (``〒100-0001``), US ZIP+4 (``94105-1804``) — is a
-  ``LOCATION`` with the ``postcode`` fake, which keeps the format;
+- five digits alone, four that are no year or time of day, or a postcode in a shape only
+  postcodes take — British (``SW1A 1AA``), Canadian (``K1A 0B1``), Dutch (``1012 AB``),
+  Portuguese (``1000-205``), Polish (``00-950``), Brazilian (``01310-100``), Japanese
+  (``〒100-0001``), Irish (``D02 X285``), Swedish or Czech (``123 45``), US ZIP+4
+  (``94105-1804``) — is a ``LOCATION`` with the ``postcode`` fake, which keeps the format
+  (the short shapes only with no other digit group beside them: a phone's, a list's);
 - a run of 8 to 17 digits alone is a ``US_BANK_NUMBER`` (Presidio's name for such a run),
   scrambled digit for digit: an account, a card, a phone or an id, whichever it is, it names
   one thing. A national id a validator knows is found first (:mod:`national_ids`), and a
