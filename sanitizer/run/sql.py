@@ -191,11 +191,15 @@ class SqlPart:
         profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # both sides
         with InOrder(f"profile {table.info.name}") as beside:  # polars: beside the rest
             batches = self._read_counted(ctx, table, table_receipt)
-            batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
             batches = (_beside(beside, profile.observe, "production", b) for b in batches)
-            masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+            if ctx.pool:  # the workers index what they mask (docs/engine.md)
+                indexer = leaks.indexer(plan, self.name, masker.ledger_columns)
+                masked = ctx.pool.mask(masker, batches, (leaks, indexer))
+            else:
+                indexer = leaks.indexer(plan, self.name)
+                masked = (leaks.observe(indexer, b, masker.mask(b)) for b in batches)
             masked = (_beside(beside, profile.observe, "staging", b) for b in masked)
-            self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
+            self.target.write(table, masked)
         table_receipt.fields = FieldReceipt.of_all(masker.stats)
         ctx.receipt.tables[self.key(table)] = table_receipt
         log.info(

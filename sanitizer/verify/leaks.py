@@ -7,16 +7,20 @@ keys — is cut into the same word windows and looked up. A hit means a producti
 staging: the run fails with the leak exit code and names where (field and row key), never what.
 
 Only digests are kept, so the check can run over any volume without holding production values.
-The digest is Python's own keyed hash (SipHash, keyed per process) over the run's verification
-subkey and the words: fast enough to look up every word window of every staging text, and
-meaningless outside the process that made it. Values too short or too common to identify anyone
+The digest is keyed BLAKE2b (8 bytes) over the words, keyed with the run's verification subkey:
+meaningless without the key, and the same in every process and on every node, so a worker that
+masks a batch can index it too and the driver only merges arrays (docs/engine.md). Single words
+are looked up for every word of every staging text, so their digests are memoised per process
+(bounded, see :class:`Digester`). Values too short or too common to identify anyone
 (``"Paris"``, ``"12"``) are not tracked: a fake could produce them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +29,8 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import WORD, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
+MEMO_WORDS = 1 << 17  # single-word digests memoised per process (~15 MB), then started afresh
+PERSON = b"sz-leak-index"  # BLAKE2b's personalisation: these digests are for nothing else
 
 
 def verification_key(keyring: Keyring) -> bytes:
@@ -94,6 +100,47 @@ class HashMemo:
             self._recent = []
 
 
+class Digester:
+    """Keyed 64-bit digests of words and runs of words: BLAKE2b keyed with the run's
+    verification subkey, so a digest is the same in any process, on any node and under any
+    Python version (Python's own ``hash`` is seeded per process). Keyed BLAKE2b costs about
+    five times a ``hash()`` call, so single words — every word of every staging text is
+    looked up — are memoised: natural text repeats its words, and a memo hit is as cheap as
+    ``hash()``. The memo holds at most :data:`MEMO_WORDS` words and then starts afresh
+    (docs/design.md, "Bounded memory")."""
+
+    def __init__(self, salt: bytes) -> None:
+        self._blank = hashlib.blake2b(key=salt, digest_size=8, person=PERSON)
+        self._memo: dict[str, int] = {}
+
+    def text(self, text: str) -> int:
+        """The digest of one string (a word, or words joined by ``\\x1f``)."""
+        h = self._blank.copy()
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return int.from_bytes(h.digest(), "little", signed=True)
+
+    def run(self, tokens: list[str]) -> int:
+        """The digest of a run of words (as a tracked value's words are digested)."""
+        return self.text("\x1f".join(tokens))
+
+    def words(self, tokens: list[str]) -> np.ndarray:
+        """The digests of single words, as an array (a one-word run digests the same)."""
+        memo = self._memo
+        if len(memo) > MEMO_WORDS:
+            memo.clear()
+        digests = list(map(memo.get, tokens))
+        for at, digest in enumerate(digests):
+            if digest is None:
+                digests[at] = memo[tokens[at]] = self.text(tokens[at])
+        return np.array(digests, dtype=np.int64)
+
+
+@lru_cache(maxsize=4)
+def digester(salt: bytes) -> Digester:
+    """The process's digester for a run's key: a worker's memo lasts across its tasks."""
+    return Digester(salt)
+
+
 def hashes_of(values: list[object]) -> np.ndarray:
     return np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
 
@@ -123,7 +170,20 @@ def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
     return fresh
 
 
-__all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
+__all__ = ["Hit", "IndexPart", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
+
+
+@dataclass
+class IndexPart:
+    """A piece's share of the run's index, made where the piece was masked (a worker, an
+    actor, or the driver): only int64 digests, the word counts of the values and the hosts
+    learned — no production value travels back (docs/engine.md, "What runs where")."""
+
+    values: np.ndarray  # digests of tracked values' words (sorted, distinct)
+    firsts: np.ndarray  # digests of their first words
+    sizes: frozenset[int]  # their word counts
+    fakes: np.ndarray  # digests of what the rules made of them (forgotten before the scan)
+    hosts: dict[str, str] = field(default_factory=dict)  # host → field it was learned from
 
 
 @dataclass
@@ -146,6 +206,7 @@ class LeakIndex:
 
     def __init__(self, key: bytes) -> None:
         self.salt = key
+        self.digests = digester(key)
         self.values = HashMemo()  # digests of whole values' words
         self.firsts = HashMemo()  # digests of their first words (a cheap first filter)
         self.sizes: set[int] = set()  # word counts of the values
@@ -159,7 +220,7 @@ class LeakIndex:
         return self.salt
 
     def _hash(self, tokens: list[str]) -> int:
-        return hash((self.salt, "\x1f".join(tokens)))
+        return self.digests.run(tokens)
 
     def add(self, value: str, label: str = "") -> bool:
         """Track ``value``; False when it is not worth tracking (``label`` is not kept: the
@@ -171,8 +232,28 @@ class LeakIndex:
         if len(tokens) not in self.sizes:
             self.sizes.add(len(tokens))
             self._sizes = sorted(self.sizes, reverse=True)
-        self.firsts.push(hash((self.salt, tokens[0])))
+        self.firsts.push(self.digests.text(tokens[0]))
         return True
+
+    def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
+        """Everything this index holds, as a part to merge into another (see :meth:`merge`)."""
+        masked = [self.digest(v) for v in fakes if isinstance(v, str)]
+        return IndexPart(
+            self.values.values(),
+            self.firsts.values(),
+            frozenset(self.sizes),
+            np.unique(np.array(masked, dtype=np.int64)),
+            dict(hosts or {}),
+        )
+
+    def merge(self, part: IndexPart) -> None:
+        """Add a part made elsewhere: equal to having added its values here (the digests
+        do not depend on the process)."""
+        self.values.add(part.values)
+        self.firsts.add(part.firsts)
+        if not part.sizes <= self.sizes:
+            self.sizes |= part.sizes
+            self._sizes = sorted(self.sizes, reverse=True)
 
     def digest(self, value: str) -> int:
         """The keyed digest of a whole value's words, as the index holds tracked values."""
@@ -225,7 +306,7 @@ class LeakIndex:
             return []
         matches = list(WORD.finditer(text))
         tokens = [m.group().casefold() for m in matches]
-        firsts = self.firsts.holds(_digests(self.salt, tokens))
+        firsts = self.firsts.holds(self.digests.words(tokens))
         found: list[tuple[int, int, str]] = []
         start = 0
         while start < len(tokens):
@@ -249,7 +330,7 @@ class LeakIndex:
         at a tracked first word and has a tracked value's length."""
         tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
         flat = [token for tokens in tokenized for token in tokens]
-        hits = np.flatnonzero(self.firsts.holds(_digests(self.salt, flat)))
+        hits = np.flatnonzero(self.firsts.holds(self.digests.words(flat)))
         if not len(hits):
             return
         starts = np.cumsum([0, *map(len, tokenized)])  # each text's first token in ``flat``
@@ -259,11 +340,6 @@ class LeakIndex:
             for size in self._sizes:
                 if at + size <= len(tokens):
                     yield number, tokens, at, size
-
-
-def _digests(salt: bytes, tokens: list[str]) -> np.ndarray:
-    """Keyed digests of single words, as an array."""
-    return np.fromiter((hash((salt, t)) for t in tokens), dtype=np.int64, count=len(tokens))
 
 
 @dataclass
