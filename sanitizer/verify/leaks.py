@@ -7,18 +7,17 @@ keys — is cut into the same word windows and looked up. A hit means a producti
 staging: the run fails with the leak exit code and names where (field and row key), never what.
 
 Only digests are kept, so the check can run over any volume without holding production values.
-The digest is keyed BLAKE2b (8 bytes) over the words, keyed with the run's verification subkey:
-meaningless without the key, and the same in every process and on every node, so a worker that
-masks a batch can index it too and the driver only merges arrays (docs/engine.md). Single words
-are looked up for every word of every staging text, so their digests are memoised per process
-(bounded, see :class:`Digester`). Values too short or too common to identify anyone
-(``"Paris"``, ``"12"``) are not tracked: a fake could produce them.
+Each word's digest is keyed BLAKE2b (8 bytes, keyed with the run's verification subkey) and a
+value's digest folds its words' digests (:class:`Digester`): meaningless without the key, and
+the same in every process and on every node, so a worker that masks a batch can index it too
+and the driver only merges arrays (docs/engine.md). Values too short or too common to identify
+anyone (``"Paris"``, ``"12"``) are not tracked: a fake could produce them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -101,38 +100,81 @@ class HashMemo:
 
 
 class Digester:
-    """Keyed 64-bit digests of words and runs of words: BLAKE2b keyed with the run's
-    verification subkey, so a digest is the same in any process, on any node and under any
-    Python version (Python's own ``hash`` is seeded per process). Keyed BLAKE2b costs about
-    five times a ``hash()`` call, so single words — every word of every staging text is
-    looked up — are memoised: natural text repeats its words, and a memo hit is as cheap as
-    ``hash()``. The memo holds at most :data:`MEMO_WORDS` words and then starts afresh
-    (docs/design.md, "Bounded memory")."""
+    """Keyed 64-bit digests of words and runs of words, the same in any process, on any node
+    and under any Python version (Python's own ``hash`` is seeded per process).
+
+    A word's digest is BLAKE2b keyed with the run's verification subkey. A run of words (a
+    tracked value, or a window of a staging text) folds its words' digests in order through
+    a fixed 64-bit mixer (SplitMix64's finaliser): no key is needed beyond the words' keyed
+    digests, and numpy folds every window of a batch at once. Keyed BLAKE2b costs about five
+    times a ``hash()`` call, so words — every word of every staging text is looked up — are
+    memoised: text repeats its words, and a memo hit costs less than ``hash()``. The memo
+    holds at most :data:`MEMO_WORDS` words and then starts afresh (docs/design.md, "Bounded
+    memory")."""
 
     def __init__(self, salt: bytes) -> None:
         self._blank = hashlib.blake2b(key=salt, digest_size=8, person=PERSON)
         self._memo: dict[str, int] = {}
 
     def text(self, text: str) -> int:
-        """The digest of one string (a word, or words joined by ``\\x1f``)."""
+        """The keyed digest of one word."""
         h = self._blank.copy()
         h.update(text.encode("utf-8", "surrogatepass"))
         return int.from_bytes(h.digest(), "little", signed=True)
 
+    def word(self, token: str) -> int:
+        digest = self._memo.get(token)
+        if digest is None:
+            if len(self._memo) >= MEMO_WORDS:
+                self._memo.clear()
+            digest = self._memo[token] = self.text(token)
+        return digest
+
     def run(self, tokens: list[str]) -> int:
         """The digest of a run of words (as a tracked value's words are digested)."""
-        return self.text("\x1f".join(tokens))
+        folded = _START * len(tokens) & _MASK
+        for token in tokens:
+            folded = _mix(folded ^ (self.word(token) & _MASK))
+        return folded - (1 << 64) if folded >> 63 else folded
 
     def words(self, tokens: list[str]) -> np.ndarray:
-        """The digests of single words, as an array (a one-word run digests the same)."""
+        """The digests of single words, as an array. Python-level work is per distinct
+        word; the per-token passes run in C."""
         memo = self._memo
-        if len(memo) > MEMO_WORDS:
+        distinct = dict.fromkeys(tokens)
+        if len(memo) + len(distinct) > MEMO_WORDS:
             memo.clear()
-        digests = list(map(memo.get, tokens))
-        for at, digest in enumerate(digests):
-            if digest is None:
-                digests[at] = memo[tokens[at]] = self.text(tokens[at])
-        return np.array(digests, dtype=np.int64)
+        fresh = [token for token in distinct if token not in memo]
+        memo.update(zip(fresh, map(self.text, fresh), strict=True))
+        return np.fromiter(map(memo.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+
+
+_MASK = (1 << 64) - 1
+_START = 0x9E3779B97F4A7C15  # times a run's length: runs of different lengths start apart
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB  # SplitMix64's finaliser
+
+
+def _mix(x: int) -> int:
+    x ^= x >> 30
+    x = x * _M1 & _MASK
+    x ^= x >> 27
+    x = x * _M2 & _MASK
+    return x ^ (x >> 31)
+
+
+def runs(words: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """Digests of the runs of ``size`` words starting at ``starts`` of ``words`` (the words'
+    digests, in text order): :meth:`Digester.run` for many windows at once."""
+    folded = np.full(len(starts), _START * size & _MASK, dtype=np.uint64)
+    unsigned = words.view(np.uint64)
+    for offset in range(size):
+        x = folded ^ unsigned[starts + offset]
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(_M1)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(_M2)
+        folded = x ^ (x >> np.uint64(31))
+    return folded.view(np.int64)
 
 
 @lru_cache(maxsize=4)
@@ -232,7 +274,7 @@ class LeakIndex:
         if len(tokens) not in self.sizes:
             self.sizes.add(len(tokens))
             self._sizes = sorted(self.sizes, reverse=True)
-        self.firsts.push(self.digests.text(tokens[0]))
+        self.firsts.push(self.digests.word(tokens[0]))
         return True
 
     def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
@@ -272,14 +314,13 @@ class LeakIndex:
         """Stop tracking values that occur inside fakes this run produced: a fake can
         legitimately contain another row's original ("South Tracy" from the city pool inside
         a fake address, "da Paz" inside a fake name), so finding it proves nothing."""
-        found: list[int] = []
-        for text in fakes:
-            if isinstance(text, str):
-                tokens = words(text)
-                for size in self.sizes:
-                    for start in range(len(tokens) - size + 1):
-                        found.append(self._hash(tokens[start : start + size]))
-        self.forget(np.array(found, dtype=np.int64))
+        tokenized = [words(text) for text in fakes if isinstance(text, str)]
+        if not self.sizes or not tokenized:
+            return
+        flat, owners, ends = self._flatten(tokenized)
+        digests, every = self.digests.words(flat), np.arange(len(flat))
+        for size in self.sizes:
+            self.forget(runs(digests, every[every + size <= ends[owners]], size))
 
     def found_in(self, text: str) -> bool:
         """Whether any tracked value occurs in ``text`` as a run of whole words."""
@@ -287,18 +328,30 @@ class LeakIndex:
 
     def found_in_many(self, texts: list[str]) -> np.ndarray:
         """For each text, whether a tracked value occurs in it as a run of whole words (the
-        scan's inner loop: every staging text passes here, so texts are looked up together,
-        two array lookups a batch)."""
+        scan's inner loop: every staging text passes here, so texts are looked up together:
+        each word's digest once, then every window that starts at a tracked first word and
+        has a tracked value's length, folded and looked up at once per length)."""
         found = np.zeros(len(texts), dtype=bool)
         if not self.sizes:
             return found
-        owners, digests = [], []
-        for number, tokens, start, size in self._windows(texts):
-            owners.append(number)
-            digests.append(self._hash(tokens[start : start + size]))
-        hits = self.values.holds(np.array(digests, dtype=np.int64))
-        found[np.array(owners, dtype=np.int64)[hits]] = True
+        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
+        flat, owners, ends = self._flatten(tokenized)
+        digests = self.digests.words(flat)
+        hits = np.flatnonzero(self.firsts.holds(digests))
+        for size in self._sizes:
+            starts = hits[hits + size <= ends[owners[hits]]]
+            if len(starts):
+                held = self.values.holds(runs(digests, starts, size))
+                found[owners[starts[held]]] = True
         return found
+
+    @staticmethod
+    def _flatten(tokenized: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Every token in one list, each token's text number, and each text's end in it."""
+        lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(tokenized))
+        flat = [token for tokens in tokenized for token in tokens]
+        owners = np.repeat(np.arange(len(tokenized)), lengths)
+        return flat, owners, np.cumsum(lengths)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, "") of tracked values in ``text``, longest first, not overlapping."""
@@ -324,22 +377,6 @@ class LeakIndex:
         digests = [self._hash(tokens[start : start + size]) for size in sizes]
         hits = self.values.holds(np.array(digests, dtype=np.int64))
         return next((size for size, hit in zip(sizes, hits, strict=True) if hit), 0)
-
-    def _windows(self, texts: list[str]) -> Iterator[tuple[int, list[str], int, int]]:
-        """(text number, tokens, start, size) of every word window of ``texts`` that starts
-        at a tracked first word and has a tracked value's length."""
-        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
-        flat = [token for tokens in tokenized for token in tokens]
-        hits = np.flatnonzero(self.firsts.holds(self.digests.words(flat)))
-        if not len(hits):
-            return
-        starts = np.cumsum([0, *map(len, tokenized)])  # each text's first token in ``flat``
-        owners = np.searchsorted(starts, hits, side="right") - 1
-        for number, at in zip(owners.tolist(), (hits - starts[owners]).tolist(), strict=True):
-            tokens = tokenized[number]
-            for size in self._sizes:
-                if at + size <= len(tokens):
-                    yield number, tokens, at, size
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pytest
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.parallel import MaskPool
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.verify.leaks import LeakIndex
+from sanitizer.verify.leaks import LeakIndex, runs
 from sanitizer.verify.run import RunLeakCheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mask"))
@@ -103,3 +103,13 @@ def test_pieces_indexed_by_pool_workers_merge_into_the_drivers_index(workers):
     same_index(check, expected)
     hit = next(v for v in BATCHES[0]["note"].to_list() if expected.index.add(v))
     assert check.index.found_in(f"the note said {hit}.")
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 8])
+def test_windows_folded_at_once_equal_runs_digested_one_by_one(size):
+    index = LeakIndex(KEY)
+    tokens = [f"w{i % 37}" for i in range(60)]
+    starts = np.arange(0, len(tokens) - size + 1, 3)
+    folded = runs(index.digests.words(tokens), starts, size)
+    assert folded.tolist() == [index.digests.run(tokens[i : i + size]) for i in starts]
+    assert len(set(folded.tolist())) == len({tuple(tokens[i : i + size]) for i in starts})
