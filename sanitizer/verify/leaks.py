@@ -50,6 +50,8 @@ class HashMemo:
         self._main = np.empty(0, dtype=np.int64)
         self._recent: list[np.ndarray] = []
         self._pushed: list[int] = []
+        self._parts: list[np.ndarray] = []  # small arrays extended, not merged yet
+        self._parted = 0  # how many hashes they hold
 
     def __len__(self) -> int:
         """Exactly how many distinct hashes are held (merges everything first)."""
@@ -69,6 +71,15 @@ class HashMemo:
             self._recent.append(np.unique(hashes))
         if len(self._recent) >= self.MERGE:
             self._compact()
+
+    def extend(self, hashes: np.ndarray) -> None:
+        """Add a small array (a piece's digests): kept aside like :meth:`push`, so a table
+        cut into thousands of pieces is still merged once per :data:`BUFFER` hashes."""
+        if len(hashes):
+            self._parts.append(hashes)
+            self._parted += len(hashes)
+        if self._parted >= self.BUFFER:
+            self._flush()
 
     def push(self, digest: int) -> None:
         """Add one hash (kept aside until the next lookup or a full buffer)."""
@@ -91,6 +102,9 @@ class HashMemo:
         if self._pushed:
             pushed, self._pushed = self._pushed, []
             self.add(np.array(pushed, dtype=np.int64))
+        if self._parts:
+            parts, self._parts, self._parted = self._parts, [], 0
+            self.add(np.concatenate(parts))
 
     def _compact(self) -> None:
         self._flush()
@@ -291,8 +305,8 @@ class LeakIndex:
     def merge(self, part: IndexPart) -> None:
         """Add a part made elsewhere: equal to having added its values here (the digests
         do not depend on the process)."""
-        self.values.add(part.values)
-        self.firsts.add(part.firsts)
+        self.values.extend(part.values)
+        self.firsts.extend(part.firsts)
         if not part.sizes <= self.sizes:
             self.sizes |= part.sizes
             self._sizes = sorted(self.sizes, reverse=True)

@@ -134,7 +134,7 @@ class RunLeakCheck:
         is named by the first of them in name order, so the report does not depend on how
         the batches were cut."""
         self.index.merge(part)
-        self.fakes.add(part.fakes)
+        self.fakes.extend(part.fakes)
         hosts = self.hosts.hosts
         for host, where in part.hosts.items():
             if where < hosts.get(host, where + "\uffff"):
@@ -142,7 +142,7 @@ class RunLeakCheck:
         columns = list(ledger)
         if masked is not None and plan is not None and columns:
             values = first_seen(list(masked_values(plan, masked, columns)), self.seen_fakes)
-            self.fakes.add(np.array([self.index.digest(v) for v in values], dtype=np.int64))  # type: ignore[arg-type]
+            self.fakes.extend(np.array([self.index.digest(v) for v in values], dtype=np.int64))  # type: ignore[arg-type]
 
     def check(
         self,

@@ -17,7 +17,7 @@ import pytest
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.parallel import MaskPool
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.verify.leaks import LeakIndex, runs
+from sanitizer.verify.leaks import HashMemo, LeakIndex, runs
 from sanitizer.verify.run import RunLeakCheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mask"))
@@ -113,3 +113,18 @@ def test_windows_folded_at_once_equal_runs_digested_one_by_one(size):
     folded = runs(index.digests.words(tokens), starts, size)
     assert folded.tolist() == [index.digests.run(tokens[i : i + size]) for i in starts]
     assert len(set(folded.tolist())) == len({tuple(tokens[i : i + size]) for i in starts})
+
+
+def test_thousands_of_small_parts_are_merged_once_per_buffer(monkeypatch):
+    """A table cut into many pieces must not re-sort the index once per piece."""
+    memo, adds = HashMemo(), []
+    add = memo.add
+    monkeypatch.setattr(memo, "add", lambda hashes: (adds.append(len(hashes)), add(hashes)))
+    rng = np.random.default_rng(7)
+    parts = [rng.integers(-(2**62), 2**62, 40) for _ in range(5000)]
+    for part in parts:
+        memo.extend(part)
+    every = np.concatenate(parts)
+    assert memo.holds(every).all() and not memo.holds(every + 1).any()
+    assert len(memo) == len(np.unique(every))
+    assert len(adds) <= 5000 * 40 // HashMemo.BUFFER + 1
