@@ -137,7 +137,7 @@ class RunLeakCheck:
         self.fakes.extend(part.fakes)
         hosts = self.hosts.hosts
         for host, where in part.hosts.items():
-            if where < hosts.get(host, where + "\uffff"):
+            if host not in hosts or where < hosts[host]:
                 hosts[host] = where
         columns = list(ledger)
         if masked is not None and plan is not None and columns:
