@@ -55,6 +55,19 @@ class SqlSource(Protocol):
     def close(self) -> None: ...
 
 
+def one_reader_reason(dialect: str) -> str | None:
+    """Why a source's tables are read by one connection whatever ``readers:`` says, or None
+    where readers can share the run's snapshot (PostgreSQL; docs/engine.md#reading-production)."""
+    if dialect == "postgresql":
+        return None
+    if dialect in ("mysql", "mariadb"):
+        return (
+            "a consistent snapshot cannot be shared between MySQL/MariaDB connections "
+            "(WITH CONSISTENT SNAPSHOT is per connection), so one connection reads every table"
+        )
+    return f"{dialect} cannot share a snapshot between connections; one connection reads"
+
+
 def splittable(source: SqlSource, source_table: SourceTable) -> bool:
     """Whether ranges of the table's primary key can be read apart: PostgreSQL with an
     exported snapshot, and a single primary-key column of a type that orders as it binds."""

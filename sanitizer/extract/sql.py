@@ -417,9 +417,10 @@ class SqlSource:
                 self.close_connection()
                 assert self._engine is not None
                 self._conn = self._engine.connect()
-                self._begin_snapshot(self._conn)
                 if self._imports:  # the run's snapshot again: nothing changes
+                    self._rejoin(self._conn, source_table)
                     return
+                self._begin_snapshot(self._conn)
                 log.warning(
                     "source snapshot re-opened after a transient failure; the rest of the "
                     "table comes from a newer snapshot",
@@ -429,6 +430,28 @@ class SqlSource:
             except SQLAlchemyError as exc:
                 if not budget.spend(exc):
                     raise self._read_error(source_table, exc, budget.failures) from None
+
+    def _rejoin(self, conn: Connection, source_table: SourceTable) -> None:
+        """A parallel reader's new connection joins the run's exported snapshot again; if
+        that snapshot is gone (it ends with the run's own transaction), the run cannot go
+        on in one snapshot and fails (docs/engine.md#reading-production)."""
+        try:
+            self._begin_snapshot(conn)
+        except SQLAlchemyError as exc:
+            if self._engine is not None and not retry.is_transient(exc):
+                raise SourceError(
+                    f"source {self.name!r}: a parallel reader of {source_table.info.name} lost "
+                    "its connection and cannot join the run's snapshot again: the run's own "
+                    f"connection, which holds the snapshot, is gone too ({reason(exc)}).",
+                    hint="run again: nothing was swapped in and staging was left as it was. "
+                    "If connections to production drop often, write readers: 1 in "
+                    "sanitize.yaml (one reader resumes in a newer snapshot instead).",
+                ) from None
+            raise
+        log.info(
+            "parallel reader re-joined the run's snapshot after a transient failure",
+            extra={"source": self.name, "table": source_table.info.name},
+        )
 
     def close_connection(self) -> None:
         """Drop the current connection (it may be dead already) without failing."""

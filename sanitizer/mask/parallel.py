@@ -4,7 +4,9 @@ Masking is a pure function of (batch, plan, key), so each worker holds its own m
 memo caches) and any worker can take any batch. Columns that must stay unique are the one
 exception: they need the run's single :class:`UniqueLedger`, so the main process masks them
 after the worker returns the rest of the batch. Counts for the receipt travel back with each
-batch and are merged.
+batch and are merged, and so does the piece's share of the leak index: the worker digests the
+piece's tracked values where it masks them, and the main process only merges int64 arrays
+(docs/engine.md, "What runs where").
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from sanitizer.mask.workers import core_count, process_pool
 
 if TYPE_CHECKING:
     from sanitizer.mask.workers import Engine
+    from sanitizer.verify.leaks import IndexPart
+    from sanitizer.verify.run import RunLeakCheck
+    from sanitizer.verify.sql import PieceIndexer
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
@@ -38,9 +43,13 @@ def _init_worker(keyring: Keyring, nlp: Any, known: dict[str, list[str]]) -> Non
 
 
 def _mask_in_worker(
-    plan: TablePlan, copy_text: bool, batch: pl.DataFrame
-) -> tuple[pl.DataFrame, dict[str, ColumnStats]]:
-    """Mask every column that needs no ledger; return the batch and this batch's counts."""
+    plan: TablePlan,
+    copy_text: bool,
+    batch: pl.DataFrame,
+    indexer: PieceIndexer | None = None,
+) -> tuple[pl.DataFrame, dict[str, ColumnStats], IndexPart | None]:
+    """Mask every column that needs no ledger; return the batch, this batch's counts and,
+    with an ``indexer``, the piece's share of the leak index."""
     maskers: dict[str, TableMasker] = _WORKER["maskers"]
     masker = maskers.get(plan.table.name)
     if masker is None:
@@ -50,7 +59,9 @@ def _mask_in_worker(
         maskers[plan.table.name] = masker
     shared = set(plan.columns) - masker.ledger_columns
     masker.reset_stats()  # counts travel back per batch
-    return masker.mask(batch, shared), {name: masker.stats[name] for name in shared}
+    masked = masker.mask(batch, shared)
+    part = None if indexer is None else indexer(_WORKER["keyring"], batch, masked)
+    return masked, {name: masker.stats[name] for name in shared}, part
 
 
 def worker_count(setting: int | None, uses_nlp: bool) -> int:
@@ -94,8 +105,14 @@ class MaskPool:
         """Stop the workers (again is harmless)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def mask(self, masker: TableMasker, batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-        """Masked batches in source order, keeping about two pieces per worker in flight.
+    def mask(
+        self,
+        masker: TableMasker,
+        batches: Iterator[pl.DataFrame],
+        leaks: tuple[RunLeakCheck, PieceIndexer] | None = None,
+    ) -> Iterator[pl.DataFrame]:
+        """Masked batches in source order, keeping about two pieces per worker in flight;
+        with ``leaks``, each worker also indexes its pieces and the run's check merges them.
 
         Each batch is cut into pieces so every worker has work even when a table is a
         single batch (NLP-heavy tables often are), and no piece is so large that one worker
@@ -103,7 +120,7 @@ class MaskPool:
         the next batch is read: after the table's last batch they go out in shrinking pieces,
         so the workers finish together instead of one idling through the other's last piece.
         """
-        flight = _Flight(masker)
+        flight = _Flight(masker, leaks)
         held, held_size = None, MIN_PIECE_ROWS
         for batch in batches:
             if held is not None:
@@ -135,14 +152,18 @@ class MaskPool:
 class _Flight:
     """One table's pieces in the pool, oldest first, and how many rows they hold."""
 
-    def __init__(self, masker: TableMasker) -> None:
+    def __init__(
+        self, masker: TableMasker, leaks: tuple[RunLeakCheck, PieceIndexer] | None = None
+    ) -> None:
         self.masker = masker
+        self.leaks = leaks
         self.pending: deque[tuple[Future, int]] = deque()
         self.rows = 0
 
     def submit(self, pool: Any, piece: pl.DataFrame) -> None:
         masker = self.masker
-        future = pool.submit(_mask_in_worker, masker.plan, masker.copy_text, piece)
+        indexer = None if self.leaks is None else self.leaks[1]
+        future = pool.submit(_mask_in_worker, masker.plan, masker.copy_text, piece, indexer)
         self.pending.append((future, piece.height))
         self.rows += piece.height
 
@@ -150,12 +171,15 @@ class _Flight:
         """The oldest piece masked, its counts merged and its ledger columns masked here."""
         future, rows = self.pending.popleft()
         self.rows -= rows
-        batch, stats = future.result()
+        batch, stats, part = future.result()
         masker = self.masker
         for name, delta in stats.items():
             masker.stats[name].merge(delta)
         ledger_columns = masker.ledger_columns
-        return masker.mask(batch, ledger_columns) if ledger_columns else batch
+        batch = masker.mask(batch, ledger_columns) if ledger_columns else batch
+        if self.leaks is not None and part is not None:
+            self.leaks[0].merge(part, batch, masker.plan, ledger_columns)
+        return batch
 
 
 def _pieces(batch: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:

@@ -20,6 +20,7 @@ from sanitizer.config.rules import SourceRules
 from sanitizer.errors import ConfigError, ConfigErrors
 from sanitizer.extract.catalog import source_inventory
 from sanitizer.extract.ddl.postgres import staging_roles
+from sanitizer.extract.ranges import one_reader_reason
 from sanitizer.extract.sql import KeptRows, SourceTable, SqlSource
 from sanitizer.load.sql import SqlTarget, open_target
 from sanitizer.mask.engine import TableMasker
@@ -97,7 +98,19 @@ class SqlPart:
         note = grants_note(rules, self.source.dialect)
         if note is not None:
             ctx.receipt.sources[self.name]["grants"] = note
+        self._note_readers(ctx)
         ctx.receipt.targets[self.name] = self.target.describe()
+
+    def _note_readers(self, ctx: RunContext) -> None:
+        """``readers:`` above 1 on a database that cannot share its snapshot: one reader
+        reads, and the log and the receipt say so and why (docs/engine.md)."""
+        asked = ctx.settings.engine.reader_count
+        why = one_reader_reason(self.source.dialect)
+        if asked <= 1 or why is None:
+            return
+        self.source.readers = 1
+        ctx.receipt.sources[self.name]["readers"] = {"asked": asked, "used": 1, "why": why}
+        log.info("one reader", extra={"source": self.name, "readers_asked": asked, "why": why})
 
     def _subset_graph(self, ctx: RunContext) -> list[ConfigError]:
         """The ``subset:`` entry of this source checked against the live schema."""
@@ -191,11 +204,15 @@ class SqlPart:
         profile = ctx.fidelity.table(self.name, plan, self.source.copy_text)  # both sides
         with InOrder(f"profile {table.info.name}") as beside:  # polars: beside the rest
             batches = self._read_counted(ctx, table, table_receipt)
-            batches = (leaks.observe_source(plan, b, self.name) or b for b in batches)
             batches = (_beside(beside, profile.observe, "production", b) for b in batches)
-            masked = ctx.pool.mask(masker, batches) if ctx.pool else map(masker.mask, batches)
+            if ctx.pool:  # the workers index what they mask (docs/engine.md)
+                indexer = leaks.indexer(plan, self.name, masker.ledger_columns)
+                masked = ctx.pool.mask(masker, batches, (leaks, indexer))
+            else:
+                indexer = leaks.indexer(plan, self.name)
+                masked = (leaks.observe(indexer, b, masker.mask(b)) for b in batches)
             masked = (_beside(beside, profile.observe, "staging", b) for b in masked)
-            self.target.write(table, (leaks.observe_masked(plan, b) for b in masked))
+            self.target.write(table, masked)
         table_receipt.fields = FieldReceipt.of_all(masker.stats)
         ctx.receipt.tables[self.key(table)] = table_receipt
         log.info(

@@ -7,16 +7,19 @@ keys — is cut into the same word windows and looked up. A hit means a producti
 staging: the run fails with the leak exit code and names where (field and row key), never what.
 
 Only digests are kept, so the check can run over any volume without holding production values.
-The digest is Python's own keyed hash (SipHash, keyed per process) over the run's verification
-subkey and the words: fast enough to look up every word window of every staging text, and
-meaningless outside the process that made it. Values too short or too common to identify anyone
-(``"Paris"``, ``"12"``) are not tracked: a fake could produce them.
+Each word's digest is keyed BLAKE2b (8 bytes, keyed with the run's verification subkey) and a
+value's digest folds its words' digests (:class:`Digester`): meaningless without the key, and
+the same in every process and on every node, so a worker that masks a batch can index it too
+and the driver only merges arrays (docs/engine.md). Values too short or too common to identify
+anyone (``"Paris"``, ``"12"``) are not tracked: a fake could produce them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +28,8 @@ from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.text.known_values import WORD, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
+MEMO_WORDS = 1 << 17  # single-word digests memoised per process (~15 MB), then started afresh
+PERSON = b"sz-leak-index"  # BLAKE2b's personalisation: these digests are for nothing else
 
 
 def verification_key(keyring: Keyring) -> bytes:
@@ -45,6 +50,8 @@ class HashMemo:
         self._main = np.empty(0, dtype=np.int64)
         self._recent: list[np.ndarray] = []
         self._pushed: list[int] = []
+        self._parts: list[np.ndarray] = []  # small arrays extended, not merged yet
+        self._parted = 0  # how many hashes they hold
 
     def __len__(self) -> int:
         """Exactly how many distinct hashes are held (merges everything first)."""
@@ -64,6 +71,15 @@ class HashMemo:
             self._recent.append(np.unique(hashes))
         if len(self._recent) >= self.MERGE:
             self._compact()
+
+    def extend(self, hashes: np.ndarray) -> None:
+        """Add a small array (a piece's digests): kept aside like :meth:`push`, so a table
+        cut into thousands of pieces is still merged once per :data:`BUFFER` hashes."""
+        if len(hashes):
+            self._parts.append(hashes)
+            self._parted += len(hashes)
+        if self._parted >= self.BUFFER:
+            self._flush()
 
     def push(self, digest: int) -> None:
         """Add one hash (kept aside until the next lookup or a full buffer)."""
@@ -86,12 +102,99 @@ class HashMemo:
         if self._pushed:
             pushed, self._pushed = self._pushed, []
             self.add(np.array(pushed, dtype=np.int64))
+        if self._parts:
+            parts, self._parts, self._parted = self._parts, [], 0
+            self.add(np.concatenate(parts))
 
     def _compact(self) -> None:
         self._flush()
         if self._recent:
             self._main = np.union1d(self._main, np.concatenate(self._recent))
             self._recent = []
+
+
+class Digester:
+    """Keyed 64-bit digests of words and runs of words, the same in any process, on any node
+    and under any Python version (Python's own ``hash`` is seeded per process).
+
+    A word's digest is BLAKE2b keyed with the run's verification subkey. A run of words (a
+    tracked value, or a window of a staging text) folds its words' digests in order through
+    a fixed 64-bit mixer (SplitMix64's finaliser): no key is needed beyond the words' keyed
+    digests, and numpy folds every window of a batch at once. Keyed BLAKE2b costs about five
+    times a ``hash()`` call, so words — every word of every staging text is looked up — are
+    memoised: text repeats its words, and a memo hit costs less than ``hash()``. The memo
+    holds at most :data:`MEMO_WORDS` words and then starts afresh (docs/design.md, "Bounded
+    memory")."""
+
+    def __init__(self, salt: bytes) -> None:
+        self._blank = hashlib.blake2b(key=salt, digest_size=8, person=PERSON)
+        self._memo: dict[str, int] = {}
+
+    def text(self, text: str) -> int:
+        """The keyed digest of one word."""
+        h = self._blank.copy()
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return int.from_bytes(h.digest(), "little", signed=True)
+
+    def word(self, token: str) -> int:
+        digest = self._memo.get(token)
+        if digest is None:
+            if len(self._memo) >= MEMO_WORDS:
+                self._memo.clear()
+            digest = self._memo[token] = self.text(token)
+        return digest
+
+    def run(self, tokens: list[str]) -> int:
+        """The digest of a run of words (as a tracked value's words are digested)."""
+        folded = _START * len(tokens) & _MASK
+        for token in tokens:
+            folded = _mix(folded ^ (self.word(token) & _MASK))
+        return folded - (1 << 64) if folded >> 63 else folded
+
+    def words(self, tokens: list[str]) -> np.ndarray:
+        """The digests of single words, as an array. Python-level work is per distinct
+        word; the per-token passes run in C."""
+        memo = self._memo
+        distinct = dict.fromkeys(tokens)
+        if len(memo) + len(distinct) > MEMO_WORDS:
+            memo.clear()
+        fresh = [token for token in distinct if token not in memo]
+        memo.update(zip(fresh, map(self.text, fresh), strict=True))
+        return np.fromiter(map(memo.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+
+
+_MASK = (1 << 64) - 1
+_START = 0x9E3779B97F4A7C15  # times a run's length: runs of different lengths start apart
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB  # SplitMix64's finaliser
+
+
+def _mix(x: int) -> int:
+    x ^= x >> 30
+    x = x * _M1 & _MASK
+    x ^= x >> 27
+    x = x * _M2 & _MASK
+    return x ^ (x >> 31)
+
+
+def runs(words: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """Digests of the runs of ``size`` words starting at ``starts`` of ``words`` (the words'
+    digests, in text order): :meth:`Digester.run` for many windows at once."""
+    folded = np.full(len(starts), _START * size & _MASK, dtype=np.uint64)
+    unsigned = words.view(np.uint64)
+    for offset in range(size):
+        x = folded ^ unsigned[starts + offset]
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(_M1)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(_M2)
+        folded = x ^ (x >> np.uint64(31))
+    return folded.view(np.int64)
+
+
+@lru_cache(maxsize=4)
+def digester(salt: bytes) -> Digester:
+    """The process's digester for a run's key: a worker's memo lasts across its tasks."""
+    return Digester(salt)
 
 
 def hashes_of(values: list[object]) -> np.ndarray:
@@ -123,7 +226,20 @@ def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
     return fresh
 
 
-__all__ = ["Hit", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
+__all__ = ["Hit", "IndexPart", "LeakIndex", "LeakReport", "trackable", "verification_key", "words"]
+
+
+@dataclass
+class IndexPart:
+    """A piece's share of the run's index, made where the piece was masked (a worker, an
+    actor, or the driver): only int64 digests, the word counts of the values and the hosts
+    learned — no production value travels back (docs/engine.md, "What runs where")."""
+
+    values: np.ndarray  # digests of tracked values' words (sorted, distinct)
+    firsts: np.ndarray  # digests of their first words
+    sizes: frozenset[int]  # their word counts
+    fakes: np.ndarray  # digests of what the rules made of them (forgotten before the scan)
+    hosts: dict[str, str] = field(default_factory=dict)  # host → field it was learned from
 
 
 @dataclass
@@ -146,6 +262,7 @@ class LeakIndex:
 
     def __init__(self, key: bytes) -> None:
         self.salt = key
+        self.digests = digester(key)
         self.values = HashMemo()  # digests of whole values' words
         self.firsts = HashMemo()  # digests of their first words (a cheap first filter)
         self.sizes: set[int] = set()  # word counts of the values
@@ -159,7 +276,7 @@ class LeakIndex:
         return self.salt
 
     def _hash(self, tokens: list[str]) -> int:
-        return hash((self.salt, "\x1f".join(tokens)))
+        return self.digests.run(tokens)
 
     def add(self, value: str, label: str = "") -> bool:
         """Track ``value``; False when it is not worth tracking (``label`` is not kept: the
@@ -171,8 +288,28 @@ class LeakIndex:
         if len(tokens) not in self.sizes:
             self.sizes.add(len(tokens))
             self._sizes = sorted(self.sizes, reverse=True)
-        self.firsts.push(hash((self.salt, tokens[0])))
+        self.firsts.push(self.digests.word(tokens[0]))
         return True
+
+    def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
+        """Everything this index holds, as a part to merge into another (see :meth:`merge`)."""
+        masked = [self.digest(v) for v in fakes if isinstance(v, str)]
+        return IndexPart(
+            self.values.values(),
+            self.firsts.values(),
+            frozenset(self.sizes),
+            np.unique(np.array(masked, dtype=np.int64)),
+            dict(hosts or {}),
+        )
+
+    def merge(self, part: IndexPart) -> None:
+        """Add a part made elsewhere: equal to having added its values here (the digests
+        do not depend on the process)."""
+        self.values.extend(part.values)
+        self.firsts.extend(part.firsts)
+        if not part.sizes <= self.sizes:
+            self.sizes |= part.sizes
+            self._sizes = sorted(self.sizes, reverse=True)
 
     def digest(self, value: str) -> int:
         """The keyed digest of a whole value's words, as the index holds tracked values."""
@@ -191,14 +328,13 @@ class LeakIndex:
         """Stop tracking values that occur inside fakes this run produced: a fake can
         legitimately contain another row's original ("South Tracy" from the city pool inside
         a fake address, "da Paz" inside a fake name), so finding it proves nothing."""
-        found: list[int] = []
-        for text in fakes:
-            if isinstance(text, str):
-                tokens = words(text)
-                for size in self.sizes:
-                    for start in range(len(tokens) - size + 1):
-                        found.append(self._hash(tokens[start : start + size]))
-        self.forget(np.array(found, dtype=np.int64))
+        tokenized = [words(text) for text in fakes if isinstance(text, str)]
+        if not self.sizes or not tokenized:
+            return
+        flat, owners, ends = self._flatten(tokenized)
+        digests, every = self.digests.words(flat), np.arange(len(flat))
+        for size in self.sizes:
+            self.forget(runs(digests, every[every + size <= ends[owners]], size))
 
     def found_in(self, text: str) -> bool:
         """Whether any tracked value occurs in ``text`` as a run of whole words."""
@@ -206,18 +342,30 @@ class LeakIndex:
 
     def found_in_many(self, texts: list[str]) -> np.ndarray:
         """For each text, whether a tracked value occurs in it as a run of whole words (the
-        scan's inner loop: every staging text passes here, so texts are looked up together,
-        two array lookups a batch)."""
+        scan's inner loop: every staging text passes here, so texts are looked up together:
+        each word's digest once, then every window that starts at a tracked first word and
+        has a tracked value's length, folded and looked up at once per length)."""
         found = np.zeros(len(texts), dtype=bool)
         if not self.sizes:
             return found
-        owners, digests = [], []
-        for number, tokens, start, size in self._windows(texts):
-            owners.append(number)
-            digests.append(self._hash(tokens[start : start + size]))
-        hits = self.values.holds(np.array(digests, dtype=np.int64))
-        found[np.array(owners, dtype=np.int64)[hits]] = True
+        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
+        flat, owners, ends = self._flatten(tokenized)
+        digests = self.digests.words(flat)
+        hits = np.flatnonzero(self.firsts.holds(digests))
+        for size in self._sizes:
+            starts = hits[hits + size <= ends[owners[hits]]]
+            if len(starts):
+                held = self.values.holds(runs(digests, starts, size))
+                found[owners[starts[held]]] = True
         return found
+
+    @staticmethod
+    def _flatten(tokenized: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Every token in one list, each token's text number, and each text's end in it."""
+        lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(tokenized))
+        flat = [token for tokens in tokenized for token in tokens]
+        owners = np.repeat(np.arange(len(tokenized)), lengths)
+        return flat, owners, np.cumsum(lengths)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, "") of tracked values in ``text``, longest first, not overlapping."""
@@ -225,7 +373,7 @@ class LeakIndex:
             return []
         matches = list(WORD.finditer(text))
         tokens = [m.group().casefold() for m in matches]
-        firsts = self.firsts.holds(_digests(self.salt, tokens))
+        firsts = self.firsts.holds(self.digests.words(tokens))
         found: list[tuple[int, int, str]] = []
         start = 0
         while start < len(tokens):
@@ -243,27 +391,6 @@ class LeakIndex:
         digests = [self._hash(tokens[start : start + size]) for size in sizes]
         hits = self.values.holds(np.array(digests, dtype=np.int64))
         return next((size for size, hit in zip(sizes, hits, strict=True) if hit), 0)
-
-    def _windows(self, texts: list[str]) -> Iterator[tuple[int, list[str], int, int]]:
-        """(text number, tokens, start, size) of every word window of ``texts`` that starts
-        at a tracked first word and has a tracked value's length."""
-        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
-        flat = [token for tokens in tokenized for token in tokens]
-        hits = np.flatnonzero(self.firsts.holds(_digests(self.salt, flat)))
-        if not len(hits):
-            return
-        starts = np.cumsum([0, *map(len, tokenized)])  # each text's first token in ``flat``
-        owners = np.searchsorted(starts, hits, side="right") - 1
-        for number, at in zip(owners.tolist(), (hits - starts[owners]).tolist(), strict=True):
-            tokens = tokenized[number]
-            for size in self._sizes:
-                if at + size <= len(tokens):
-                    yield number, tokens, at, size
-
-
-def _digests(salt: bytes, tokens: list[str]) -> np.ndarray:
-    """Keyed digests of single words, as an array."""
-    return np.fromiter((hash((salt, t)) for t in tokens), dtype=np.int64, count=len(tokens))
 
 
 @dataclass

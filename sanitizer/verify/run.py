@@ -8,8 +8,10 @@ scanned against the one index, so a value from any store is looked for in every 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
+import numpy as np
 import polars as pl
 
 from sanitizer.extract.objects import ObjectSource
@@ -25,6 +27,7 @@ from sanitizer.plan.objects import PlannedObject
 from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import (
     HashMemo,
+    IndexPart,
     LeakIndex,
     LeakReport,
     first_seen,
@@ -44,7 +47,7 @@ from sanitizer.verify.secrets import (
     swept_columns,
 )
 from sanitizer.verify.sql import (
-    index_batch,
+    PieceIndexer,
     masked_values,
     scan_frames,
     scan_table,
@@ -98,8 +101,8 @@ class RunLeakCheck:
         self.index = LeakIndex(verification_key(keyring))
         self.batch_size = batch_size
         secrets = secrets or SecretsSettings()
-        self.hosts = HostIndex(secrets.sinks.values(), secrets.allow)  # learned as they pass
-        self.sql = Tracker(self.index, keyring, hosts=self.hosts)  # as batches are read
+        self.sinks, self.allow = list(secrets.sinks.values()), secrets.allow
+        self.hosts = HostIndex(self.sinks, self.allow)  # learned as batches pass
         self.secrets = Sweep(self.hosts, secrets, self.index.key, self.index)
         self.swept: set[str] = set()  # SQL sources the scan has swept too (one read)
         self.fakes = HashMemo()  # digests of whole masked values (dense ids collide)
@@ -107,15 +110,39 @@ class RunLeakCheck:
         self.seen_fakes = HashMemo()
         self.report = LeakReport()
 
-    def observe_source(self, plan: TablePlan, batch: pl.DataFrame, source: str = "") -> None:
-        """Index a production batch's tracked values (each once while ``seen`` holds it)."""
-        index_batch(self.sql, plan, batch, self.seen, source)
+    def indexer(self, plan: TablePlan, source: str, ledger: Iterable[str] = ()) -> PieceIndexer:
+        """What indexes a table's pieces where they are masked (``ledger``: the columns the
+        driver masks after the workers; docs/engine.md)."""
+        return PieceIndexer(plan, source, HostIndex(self.sinks, self.allow), frozenset(ledger))
 
-    def observe_masked(self, plan: TablePlan, batch: pl.DataFrame) -> pl.DataFrame:
-        """Note the digests of a masked batch's tracked values (to forget before the scan)."""
-        for value in first_seen(list(masked_values(plan, batch)), self.seen_fakes):
-            self.fakes.push(self.index.digest(value))  # type: ignore[arg-type]
-        return batch
+    def observe(
+        self, indexer: PieceIndexer, production: pl.DataFrame, masked: pl.DataFrame
+    ) -> pl.DataFrame:
+        """Index a batch masked in this process (each value once while ``seen`` holds it)."""
+        self.merge(indexer(self.keyring, production, masked, self.seen, self.seen_fakes))
+        return masked
+
+    def merge(
+        self,
+        part: IndexPart,
+        masked: pl.DataFrame | None = None,
+        plan: TablePlan | None = None,
+        ledger: Iterable[str] = (),
+    ) -> None:
+        """Add a piece's part, made here or by a worker; with ``masked``, also note the fakes
+        of its ``ledger`` columns, which were masked here. A host learned from several fields
+        is named by the first of them in name order, so the report does not depend on how
+        the batches were cut."""
+        self.index.merge(part)
+        self.fakes.extend(part.fakes)
+        hosts = self.hosts.hosts
+        for host, where in part.hosts.items():
+            if host not in hosts or where < hosts[host]:
+                hosts[host] = where
+        columns = list(ledger)
+        if masked is not None and plan is not None and columns:
+            values = first_seen(list(masked_values(plan, masked, columns)), self.seen_fakes)
+            self.fakes.extend(np.array([self.index.digest(v) for v in values], dtype=np.int64))  # type: ignore[arg-type]
 
     def check(
         self,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import select
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
@@ -16,8 +18,18 @@ from psycopg import pq
 from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.plans import TablePlan
+from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.verify.leaks import HashMemo, LeakIndex, LeakReport, first_seen, hashes_of
+from sanitizer.verify.hosts import HostIndex
+from sanitizer.verify.leaks import (
+    HashMemo,
+    IndexPart,
+    LeakIndex,
+    LeakReport,
+    first_seen,
+    hashes_of,
+    verification_key,
+)
 from sanitizer.verify.tracker import Tracker, tracked_leaves, tracks
 
 TEXT_KINDS = (STRING, JSON, OTHER)
@@ -63,10 +75,9 @@ def index_batch(
     for name in tracked_columns(plan):
         if name in batch.columns:
             values = batch[name].drop_nulls().unique().to_list()
-            values = values if seen is None else first_seen(values, seen)
-            tracker.index.add_all(values)
-            if tracker.hosts is not None:
-                tracker.hosts.learn(values, f"{where}.{name}")
+            if tracker.hosts is not None:  # every batch's: the field named is then the
+                tracker.hosts.learn(values, f"{where}.{name}")  # same however cut (run.py)
+            tracker.index.add_all(values if seen is None else first_seen(values, seen))
     for name, op in tracked_json(plan).items():
         if name in batch.columns:
             values = batch[name].drop_nulls().unique().to_list()
@@ -74,16 +85,55 @@ def index_batch(
             tracker.documents(op, values if seen is None else first_seen(values, seen))
 
 
-def masked_values(plan: TablePlan, batch: pl.DataFrame) -> Iterator[str]:
-    """What the rules made of the tracked values of a masked batch: the fakes to forget."""
+def masked_values(
+    plan: TablePlan, batch: pl.DataFrame, columns: Collection[str] | None = None
+) -> Iterator[str]:
+    """What the rules made of the tracked values of a masked batch: the fakes to forget
+    (of ``columns`` only, when given)."""
     for name in tracked_columns(plan):
-        if name in batch.columns:
+        if name in batch.columns and (columns is None or name in columns):
             yield from (
                 v for v in batch[name].drop_nulls().unique().to_list() if isinstance(v, str)
             )
     for name, op in tracked_json(plan).items():
-        if name in batch.columns:
+        if name in batch.columns and (columns is None or name in columns):
             yield from tracked_leaves(op, batch[name].drop_nulls().unique().to_list())
+
+
+@dataclass
+class PieceIndexer:
+    """Indexes a piece of a table where it is masked — a pool worker, a Ray actor, or the
+    driver — so that the driver only merges digests (docs/engine.md, "What runs where").
+    Picklable and keyless: a worker derives the verification key from the keyring it already
+    holds. ``ledger``: columns the driver masks after the worker (unique ones); their fakes
+    are noted by the driver, once it has masked them."""
+
+    plan: TablePlan
+    source: str
+    hosts: HostIndex  # the run's settings, no hosts learned yet
+    ledger: frozenset[str] = frozenset()
+
+    def __call__(
+        self,
+        keyring: Keyring,
+        production: pl.DataFrame,
+        masked: pl.DataFrame,
+        seen: HashMemo | None = None,
+        seen_fakes: HashMemo | None = None,
+    ) -> IndexPart:
+        """The piece's index part: its tracked production values and hosts, and what the
+        rules made of them (``seen``/``seen_fakes``: values an earlier piece offered, for a
+        caller that keeps them; a worker does not)."""
+        index = LeakIndex(verification_key(keyring))
+        hosts = copy.copy(self.hosts)
+        hosts.hosts = {}
+        index_batch(Tracker(index, keyring, hosts=hosts), self.plan, production, seen, self.source)
+        ledger = self.ledger
+        done = [name for name in self.plan.columns if name not in ledger]
+        fakes: list[object] = list(masked_values(self.plan, masked, done))
+        if seen_fakes is not None:
+            fakes = first_seen(fakes, seen_fakes)
+        return index.part(fakes, hosts.hosts)
 
 
 def scan_target(

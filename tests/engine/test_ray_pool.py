@@ -17,6 +17,7 @@ from sanitizer.engine.ray_pool import EngineError, RayEngine, RayExecutor
 from sanitizer.mask.parallel import MaskPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mask"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
 from test_parallel import frame, masker
 
 
@@ -91,3 +92,22 @@ def test_warmed_actors_hold_the_detector_and_model_before_the_first_task(local_r
         counts = [task.result() for task in tasks]
     assert len(set(pool.pids())) == 2
     assert counts == ([(1, 1), (1, 1)] if ahead else [(0, 0), (0, 0)])
+
+
+def test_ray_actors_index_the_pieces_they_mask_as_the_driver_would(local_ray):
+    """The leak index's digests are made in the actors' processes and merged by the driver:
+    the same index as a run without workers builds (tests/verify/test_leak_pieces.py)."""
+    from test_leak_pieces import BATCHES, driver_built, same_index
+
+    from sanitizer.verify.run import RunLeakCheck
+
+    expected = driver_built()
+    check, pooled = RunLeakCheck(masker().keyring, 100), masker()
+    indexer = check.indexer(pooled.plan, "app", pooled.ledger_columns)
+    with (
+        RayEngine(RaySettings(address="local")) as engine,
+        MaskPool(2, pooled.keyring, NlpSettings(), engine=engine) as pool,
+    ):
+        masked = list(pool.mask(pooled, iter(BATCHES), (check, indexer)))
+    assert pl.concat(masked).equals(pl.concat([masker().mask(b) for b in BATCHES]))
+    same_index(check, expected)

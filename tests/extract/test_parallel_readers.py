@@ -3,18 +3,25 @@ against the real server: the same frames as one reader, in the run's exported sn
 
 from __future__ import annotations
 
+import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from helpers.snapshot_runs import pg_url
+from helpers.ray_world import KEY, RULES, make_production
+from helpers.snapshot_runs import my_url, pg_url
 
+from sanitizer.config.settings import load_settings
 from sanitizer.errors import SourceError
 from sanitizer.extract.sql import SourceTable, SqlSource
+from sanitizer.receipt import Receipt
+from sanitizer.run.snapshot import run_snapshot
 
 pytestmark = pytest.mark.postgres
 ROWS = 2300  # batch 100 → ranges of 200 keys: 12 ranges
@@ -203,3 +210,87 @@ def test_closing_the_source_mid_read_stops_and_closes_its_readers(database):
         time.sleep(0.05)
     assert sessions(database) == 0
     assert not [t for t in threading.enumerate() if t.name.startswith("sanitizer-reader")]
+
+
+@pytest.fixture(scope="module")
+def mariadb(tmp_path_factory) -> Iterator[str]:
+    """r17_<hex>_my: the Ray tests' small production (customers, messages) on MariaDB."""
+    name = f"r17_{secrets.token_hex(3)}_my"
+    server = sa.create_engine(my_url("root", "", "mysql"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    try:
+        lite = sqlite3.connect(make_production(tmp_path_factory.mktemp("my"), 40, 80))
+        prod = sa.create_engine(my_url("root", "", name))
+        with prod.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE TABLE customers (id integer PRIMARY KEY, email varchar(200) NOT NULL"
+                " UNIQUE, name varchar(200) NOT NULL, phone varchar(80))"
+            )
+            conn.exec_driver_sql(
+                "CREATE TABLE messages (id integer PRIMARY KEY, customer_id integer NOT NULL"
+                " REFERENCES customers (id), body text NOT NULL)"
+            )
+            for table, marks in (("customers", "%s, %s, %s, %s"), ("messages", "%s, %s, %s")):
+                rows = lite.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+                conn.exec_driver_sql(f"INSERT INTO {table} VALUES ({marks})", rows)
+        lite.close()
+        prod.dispose()
+        yield name
+    finally:
+        with server.connect() as conn:
+            for database in (name, f"{name}_one", f"{name}_three"):
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
+        server.dispose()
+
+
+def my_dump(database: str) -> dict[str, list[tuple]]:
+    engine = sa.create_engine(my_url("root", "", database))
+    with engine.connect() as conn:
+        out = {
+            t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1")]
+            for t in ("customers", "messages")
+        }
+    engine.dispose()
+    return out
+
+
+def my_snapshot(
+    folder: Path, database: str, readers: int, tag: str
+) -> tuple[Receipt, dict[str, list[tuple]]]:
+    staging = f"{database}_{tag}"
+    server = sa.create_engine(my_url("root", "", "mysql"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{staging}` CHARACTER SET utf8mb4")
+    server.dispose()
+    (folder / "rules").mkdir(parents=True)
+    (folder / "rules" / "app.yaml").write_text(RULES, encoding="utf-8")
+    config = folder / "sanitize.yaml"
+    config.write_text(
+        f"rules: rules/\nkey: ${{SANITIZE_KEY}}\nreceipts: {folder / 'receipts'}\n"
+        f"batch_size: 20\nworkers: 1\nreaders: {readers}\n"
+        f"sources:\n  app: {{kind: sql, url: '{my_url('root', '', database)}'}}\n"
+        f"targets:\n  app: {{kind: sql, url: '{my_url('root', '', staging)}'}}\n",
+        encoding="utf-8",
+    )
+    receipt = run_snapshot(load_settings(config, {"SANITIZE_KEY": KEY}), init=True)
+    assert receipt.status == "succeeded"
+    return receipt, my_dump(staging)
+
+
+@pytest.mark.mysql
+def test_mariadb_with_three_readers_reads_with_one_and_says_why(mariadb, tmp_path, caplog):
+    """MySQL and MariaDB cannot share a consistent snapshot between connections: ``readers:
+    3`` runs with one reader, writes the staging one reader writes, and the log and the
+    receipt say that one reader read, and why (docs/engine.md#reading-production)."""
+    one, one_staging = my_snapshot(tmp_path / "one", mariadb, 1, "one")
+    with caplog.at_level(logging.INFO, logger="sanitizer"):
+        three, three_staging = my_snapshot(tmp_path / "three", mariadb, 3, "three")
+    assert three_staging == one_staging
+    assert len(one_staging["messages"]) == 80
+    note = three.sources["app"]["readers"]
+    assert note["asked"] == 3 and note["used"] == 1
+    assert "cannot be shared" in note["why"] and "WITH CONSISTENT SNAPSHOT" in note["why"]
+    assert "readers" not in one.sources["app"]
+    (said,) = [r for r in caplog.records if r.getMessage() == "one reader"]
+    assert said.readers_asked == 3 and said.why == note["why"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sanitizer.verify.leaks import LeakIndex, LeakReport, trackable, words
@@ -78,7 +78,7 @@ def test_a_different_key_gives_different_digests(index):
 )
 def test_found_with_any_text_around_it(value, before, after):
     index = LeakIndex(KEY)
-    index.add(value)
+    assume(index.add(value))  # "Joe Joe": every word a fake's, so not tracked (by design)
     text = f"{before} {value.upper()} {after}"
     assert index.found_in(text)
 
