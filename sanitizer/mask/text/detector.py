@@ -157,7 +157,9 @@ NER_MAPPING = {
 }  # Presidio's own mapping for spaCy labels
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
 MIN_NUMBER_AGAIN = 6  # shorter numbers found once are not looked for again in the text
-SPACY_BATCH = 64  # texts per nlp.pipe batch
+# texts per nlp.pipe batch: the entity recognizer took 8% less CPU at 128 than at 64 (and
+# than at 256 or 1,000) over 2,979 dev sentences, with the same entities
+SPACY_BATCH = 128
 CHUNK_CHARS = 20_000
 # Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
 # the recognizers that read its output); a rule asking for none of them skips the NER.
