@@ -140,7 +140,35 @@ def analyzer(model: str, language: str, recognizers: tuple[str, ...] = (), thres
         for recognizer in load_recognizers(path, language):
             engine.registry.add_recognizer(recognizer)
     gate_recognizers(engine.registry.recognizers)
+    _remembered_lookups(engine.registry)
     return engine
+
+
+def _remembered_lookups(registry) -> None:
+    """Presidio's registry, answering which recognizers a request needs once per request
+    and set of recognizers, instead of filtering all of them for every text.
+
+    The filter scans every recognizer for every requested entity (about 1.5% of analysis
+    time). The answer depends only on the arguments and the registry's recognizers, so it
+    is kept per both; a request with ad-hoc recognizers is answered afresh.
+    """
+    lookup = registry.get_recognizers
+    answers: dict[tuple, list] = {}
+
+    def get_recognizers(language, entities=None, all_fields=False, ad_hoc_recognizers=None):
+        if ad_hoc_recognizers:
+            return lookup(language, entities, all_fields, ad_hoc_recognizers)
+        key = (
+            language,
+            None if entities is None else tuple(entities),
+            all_fields,
+            tuple(map(id, registry.recognizers)),
+        )
+        if key not in answers:
+            answers[key] = lookup(language, entities, all_fields)
+        return list(answers[key])
+
+    registry.get_recognizers = get_recognizers
 
 
 NER_MAPPING = {
@@ -157,8 +185,11 @@ NER_MAPPING = {
     "TIME": "DATE_TIME",
 }  # Presidio's own mapping for spaCy labels
 NAME_PART = re.compile(r"[^\W\d_]{3,}")  # a name's parts worth finding alone: 3+ letters
+SIGMA = frozenset("σς")  # the lowercase letters chosen by context (see _cue_possible)
 MIN_NUMBER_AGAIN = 6  # shorter numbers found once are not looked for again in the text
-SPACY_BATCH = 64  # texts per nlp.pipe batch
+# texts per nlp.pipe batch: the entity recognizer took 8% less CPU at 128 than at 64 (and
+# than at 256 or 1,000) over 2,979 dev sentences, with the same entities
+SPACY_BATCH = 128
 CHUNK_CHARS = 20_000
 # Entities that come from spaCy's named-entity recognizer (Presidio's SpacyRecognizer and
 # the recognizers that read its output); a rule asking for none of them skips the NER.
@@ -237,12 +268,33 @@ def _weak_only_enhancer(threshold: float):
             if not weak:
                 return raw_results
             strong = [r for r in raw_results if r.score >= threshold]
+            if not context and not _cue_possible(text, weak, recognizers):
+                return strong + weak
             enhanced = super().enhance_using_context(
                 text, weak, nlp_artifacts, recognizers, context
             )
             return strong + enhanced
 
     return WeakOnlyEnhancer()
+
+
+def _cue_possible(text: str, weak: list, recognizers: list) -> bool:
+    """Whether a context word of the recognizers behind ``weak`` findings could be among
+    the words around them: Presidio raises a score when a context word is a substring of a
+    lowercased word near the finding, so one absent from the whole lowercased text cannot
+    be there.
+
+    Exact: Python lowercases every character alone but a capital sigma (σ, or ς at a word's
+    end), so a word's lowercase holds a context word where the text's lowercase does; a
+    context word with a sigma sends the findings to the enhancer.
+    """
+    from presidio_analyzer import RecognizerResult
+
+    key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+    ids = {(r.recognition_metadata or {}).get(key) for r in weak}
+    words = [w for r in recognizers if r.id in ids for w in (r.context or ())]
+    lowered = text.lower()
+    return any(w.lower() in lowered or not SIGMA.isdisjoint(w.lower()) for w in words)
 
 
 def slim_pipeline(pipeline) -> None:

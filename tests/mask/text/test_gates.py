@@ -9,6 +9,7 @@ from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     CryptoRecognizer,
+    DateRecognizer,
     EmailRecognizer,
     IbanRecognizer,
     IpRecognizer,
@@ -23,13 +24,14 @@ from presidio_analyzer.predefined_recognizers import (
 from sanitizer.mask.text.gates import GATES, gate_recognizers
 from sanitizer.mask.text.offline import use_offline_suffix_list
 from sanitizer.mask.text.recognizers import UnusualEmailRecognizer
+from sanitizer.mask.text.recognizers.phone_messy import MessyPhoneRecognizer
 
 use_offline_suffix_list()
 RECOGNIZERS = [EmailRecognizer(), UrlRecognizer(), UnusualEmailRecognizer()]
 NUMBERS = [
     CreditCardRecognizer(), UsBankRecognizer(), UsPassportRecognizer(), UsSsnRecognizer(),
     MedicalLicenseRecognizer(), UsLicenseRecognizer(), IbanRecognizer(), CryptoRecognizer(),
-    IpRecognizer(),
+    IpRecognizer(), DateRecognizer(), MessyPhoneRecognizer(),
 ]  # fmt: skip
 
 TEXTS = [
@@ -61,10 +63,13 @@ NUMBER_TEXTS = [
     "hosts 192.168.0.1, 10.0.0.1/24, ::1, ::, fe80::1%eth0, 2001:db8::ff00:42:8329",
     "::ffff:192.0.2.128 and 64:ff9b::192.0.2.33; plain text, 12 items, 3.5 kg",
     "١٢٣٤٥٦٧٨٩٠١٢٣ ４１１１１１１１１１１１１１１１ ١٢٣٤٥٦٧",
+    "met 12/03/2024, 2024-03-12, 5-JAN-24 and JAN-2024; call +44 20 7946 0958, 0680 390 92 93",
+    "phone (212) 555-0134 or 11 98765 4321, dates 3.4.24 and 11/2024",
 ]
 NUMBER_PIECES = st.sampled_from(
     ["0", "1", "4", "5", "9", "12", "078", "4111", "-", " ", ".", ":", "::", "/", "a", "B",
-     "f", "x", "Z", "]", "bc1", "DE", "\n", "ſ", "\u212a", "٣", "４", "%", "q"]
+     "f", "x", "Z", "]", "bc1", "DE", "\n", "ſ", "\u212a", "٣", "４", "%", "q", "JAN", "+",
+     "(", ")", "ext "]
 )  # fmt: skip
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from helpers.recognizers import engine_with
-from presidio_analyzer import AnalyzerEngine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer
 
 from sanitizer.mask.text.recognizers import StreetAddressRecognizer
+from sanitizer.mask.text.recognizers.street_address import _patterns_possible
 
 NAME = "StreetAddressRecognizer"
 
@@ -114,3 +117,27 @@ def test_findings_are_typed_location_so_they_take_the_location_fake():
     assert recognizer.supported_entities == ["LOCATION"]
     results = recognizer.analyze("Ship to 221B Baker Street", ["LOCATION"])
     assert [(r.entity_type, r.start, r.end) for r in results] == [("LOCATION", 8, 25)]
+
+
+# what the patterns care about, without digits: street words, boxes, units, escapes, breaks
+NO_DIGIT_PIECES = st.sampled_from(
+    ["Apt", "apt.", "APT.", "Apartment", "apartment", "Apt.", "Suite", "Unit", "Flat", "PO Box",
+     "PSC", "Box", " ", "\n", "\\n", "#", ",", ".", "B", "b", "Baker", "Street", "rue", "Calle",
+     "Mayor", "Hauptstraße", "Broadway", "Main", "St", "de", "la", "Paix", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NO_DIGIT_PIECES, max_size=12).map("".join))
+def test_the_patterns_are_skipped_only_where_none_can_match(text):
+    recognizer = StreetAddressRecognizer()
+    if not _patterns_possible(text):
+        assert PatternRecognizer.analyze(recognizer, text, ["LOCATION"]) == []
+
+
+def test_the_patterns_run_where_a_digit_or_an_apartment_word_is():
+    assert not _patterns_possible("Deliver to the flat on Baker Street please")
+    assert _patterns_possible("Deliver to Apt B please")  # the pattern's lettered form
+    assert _patterns_possible("Deliver to 221B Baker Street")
+    results = StreetAddressRecognizer().analyze("Deliver to 221B Baker Street", ["LOCATION"])
+    assert [(r.start, r.end) for r in results] == [(11, 28)]

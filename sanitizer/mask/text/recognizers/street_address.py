@@ -232,7 +232,11 @@ class StreetAddressRecognizer(PatternRecognizer):
         """The patterns above, the international forms of :mod:`address_lines`, then the
         address block each street line heads; a house number, box or unit number alone is
         the finding where the words around it are not personal ('PO Box 123')."""
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results = (
+            super().analyze(text, entities, nlp_artifacts, regex_flags)
+            if _patterns_possible(text)
+            else []
+        )
         parts = [
             _with_house_number(p, text) for p in [*_as_parts(results, text), *street_parts(text)]
         ]
@@ -267,6 +271,17 @@ class StreetAddressRecognizer(PatternRecognizer):
 NUMBER_ONLY = frozenset({"PO box", "military address (PSC / Unit … Box …)", "apartment",
                          "unit, suite or flat (needs context)"})  # fmt: skip
 _NUMBER = re.compile(r"\d+[A-Za-z]?|(?<![A-Za-z])[A-Za-z]\d+")
+
+
+_DIGIT = re.compile(r"\d")  # as the patterns read \d: any decimal digit
+APARTMENT_WORDS = ("Apt", "APT.", "apt.", "partment")  # 'Apt B': the one form without one
+
+
+def _patterns_possible(text: str) -> bool:
+    """Whether any of :data:`PATTERNS` can match: all need a digit (a house, box or unit
+    number), but for an apartment lettered alone ('Apt B'). A third of texts have neither,
+    and Presidio runs every pattern over them."""
+    return _DIGIT.search(text) is not None or any(w in text for w in APARTMENT_WORDS)
 
 
 def _as_parts(results: list, text: str) -> list[Part]:
