@@ -137,6 +137,10 @@ def test_five_digits_alone_are_a_postcode(text, code):
         "in 1986 and 2024",  # years are dates' business
         "call 555 12 34 56",  # a phone's groups
         "list 36 38 40 42",
+        '{"ticket_id": 3930, "request": "x"}',  # a JSON number: structured data
+        "port=54321 host=db",
+        "3930",  # a whole cell or JSON leaf: its field's rule says what it is
+        "12345678901",
         "123456 rows",
         "v1.12345",
         "at 1030 PM",

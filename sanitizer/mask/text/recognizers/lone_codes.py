@@ -18,7 +18,9 @@ and its 8-17 digit bank-account pattern. Here (docs/rules.md, "Detection"):
   phone by the phone recognizers: both score higher.
 
 A number that names a record (``order 55120``, ``INV-55120``, ``tracking 1Z99…``), an amount
-(``$12345``), a decimal (``1.12345``) or one glued to letters stays.
+(``$12345``), a decimal (``1.12345``), one glued to letters, and a field's bare value in JSON
+or ``key=value`` text (``"ticket_id": 3930``) stay, and so does a text with no word at all: a
+cell or a JSON leaf that is only a number is a field's value, which its field's rule names.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ POSTCODE = re.compile(
     r"|(?<!\d[ \t])(?!1[89]\d\d|20\d\d)[1-9]\d{3}(?![ \t]?(?i:am|pm)\b)(?![ \t]\d))" + ALONE_AFTER
 )
 LONG_NUMBER = re.compile(ALONE_BEFORE + r"\d{8,17}" + ALONE_AFTER)
+# a field's bare value in JSON or key=value text ('"ticket_id": 3930', 'port=5432'): a typed
+# number of structured data (a postcode or an account is stored as a string, and cued)
+FIELD_VALUE = re.compile(r"(?:[\"'][ \t]*:|[\w\]][ \t]*=)[ \t]*\Z")
 ENTITIES = ("LOCATION", "US_BANK_NUMBER")
 
 
@@ -80,4 +85,13 @@ class LoneCodeRecognizer(EntityRecognizer):
 
 
 def _alone(pattern: re.Pattern, text: str) -> list:
-    return [m for m in pattern.finditer(text) if not names_a_record_or_amount(text, *m.span())]
+    """Matches in prose: not the whole text (a JSON leaf or a cell that is only a number is a
+    field's value: its field's rule says what it is), nor a record's number or an amount."""
+    if not any(c.isalpha() for c in text):
+        return []
+    return [
+        m
+        for m in pattern.finditer(text)
+        if not names_a_record_or_amount(text, *m.span())
+        and not FIELD_VALUE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
