@@ -78,12 +78,13 @@ def could_hold_entity(sentence: str) -> bool:
 
 # What the model tags as a DATE by its context alone, in a sentence with no name in it too:
 # a number of 1 to 3 digits or a year that no id, amount, time, decimal or unit holds (an
-# age: 'my wife is 31 and …', see filters._bare_age; 'set for 2006'), an English month name
-# ('September is when …'; lower-case 'may' and 'march' are words first).
+# age: 'my wife is 31 and …', see filters._bare_age; 'set for 2006'), an English month or
+# weekday name ('September is when …', 'see you on Monday morning'; lower-case 'may' and
+# 'march' are words first).
 _DATE_OR_AGE = regex.compile(
     r"(?<![\w.,:/$€£¥#+\-])(?:\d{1,3}|1[89]\d\d|20\d\d)(?![\w%$€£:/\-]|[.,]\d)"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)\b"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _WORDS_BEFORE, _WORDS_AFTER = 5, 3  # the model's context reaches a few tokens either way
 _WORD_RUN = re.compile(r"\S+")

@@ -176,6 +176,17 @@ def test_a_currency_code_is_a_word_of_its_own(text, number, amount):
     assert is_amount(text, start, start + len(number)) is amount
 
 
+@pytest.mark.parametrize(
+    ("span", "kept"),
+    [("Monday night", "Monday"), ("last Friday", "Friday"), ("every Sunday morning", "Sunday")],
+)
+def test_a_time_span_without_digits_keeps_its_weekday(span, kept):
+    """spaCy tags 'Monday night' a TIME; the span is no date, but its weekday is one."""
+    text = f"We spoke {span} about it"
+    found = [result(text, span, "DATE_TIME", "SpacyRecognizer")]
+    assert spans(text, keep_dated(found, text)) == [(kept, "DATE_TIME")]
+
+
 def test_a_date_span_over_two_dates_keeps_both():
     """spaCy's '1986.\\nOn 2018-10-01 06:16:50.155930': a year, a break, then a timestamp;
     keeping only the year's line left the timestamp in staging (found on the fng dev split)."""

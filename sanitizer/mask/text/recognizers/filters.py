@@ -217,7 +217,25 @@ def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
                 kept.append(_as_age(line))
             elif _is_date(_span(text, line)) and not in_identifier(text, line.start, line.end):
                 kept.append(line)
+            elif (named := _calendar_words(text, line)) is not None:
+                kept.append(named)
     return kept
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _calendar_words(text: str, r: RecognizerResult) -> RecognizerResult | None:
+    """The weekday or month names of a DATE or TIME span without digits, from the first to
+    the last: spaCy's 'Monday night', 'last Friday', 'every Sunday morning' (a TIME that
+    raw Presidio masks whole) keep the name a person's day is known by, not the words."""
+    span = _span(text, r)
+    if any(c.isdigit() for c in span):
+        return None
+    names = [m for m in _NAME_WORD.finditer(span) if m.group().casefold() in calendar_names()]
+    if not names:
+        return None
+    return _changed(r, start=r.start + names[0].start(), end=r.start + names[-1].end())
 
 
 # spaCy's DATE for an age: '45 years old', '45-year-old', 'the age of 45', '45 years'
