@@ -12,9 +12,9 @@ piece's tracked values where it masks them, and the main process only merges int
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
@@ -26,9 +26,26 @@ from sanitizer.mask.workers import core_count, process_pool
 
 if TYPE_CHECKING:
     from sanitizer.mask.workers import Engine
-    from sanitizer.verify.leaks import IndexPart
-    from sanitizer.verify.run import RunLeakCheck
-    from sanitizer.verify.sql import PieceIndexer
+
+# What the run's leak check lends the pool (verify/sql.PieceIndexer): called where a piece is
+# masked, with (keyring, source piece, masked piece), it returns the piece's share of the
+# index — int64 digests only — which the main process hands to the check's ``merge``.
+Indexer = Callable[[Keyring, pl.DataFrame, pl.DataFrame], Any]
+
+
+class IndexSink(Protocol):
+    """The run's leak check (verify/run.RunLeakCheck), seen from the pool."""
+
+    def merge(
+        self,
+        part: Any,
+        masked: pl.DataFrame | None = None,
+        plan: TablePlan | None = None,
+        ledger: Iterable[str] = (),
+    ) -> None: ...
+
+
+Leaks = tuple[IndexSink, Indexer]
 
 _WORKER: dict[str, Any] = {}
 MIN_PIECE_ROWS = 100  # smaller pieces cost more in transfer than they gain in balance
@@ -46,8 +63,8 @@ def _mask_in_worker(
     plan: TablePlan,
     copy_text: bool,
     batch: pl.DataFrame,
-    indexer: PieceIndexer | None = None,
-) -> tuple[pl.DataFrame, dict[str, ColumnStats], IndexPart | None]:
+    indexer: Indexer | None = None,
+) -> tuple[pl.DataFrame, dict[str, ColumnStats], Any]:
     """Mask every column that needs no ledger; return the batch, this batch's counts and,
     with an ``indexer``, the piece's share of the leak index."""
     maskers: dict[str, TableMasker] = _WORKER["maskers"]
@@ -109,7 +126,7 @@ class MaskPool:
         self,
         masker: TableMasker,
         batches: Iterator[pl.DataFrame],
-        leaks: tuple[RunLeakCheck, PieceIndexer] | None = None,
+        leaks: Leaks | None = None,
     ) -> Iterator[pl.DataFrame]:
         """Masked batches in source order, keeping about two pieces per worker in flight;
         with ``leaks``, each worker also indexes its pieces and the run's check merges them.
@@ -152,9 +169,7 @@ class MaskPool:
 class _Flight:
     """One table's pieces in the pool, oldest first, and how many rows they hold."""
 
-    def __init__(
-        self, masker: TableMasker, leaks: tuple[RunLeakCheck, PieceIndexer] | None = None
-    ) -> None:
+    def __init__(self, masker: TableMasker, leaks: Leaks | None = None) -> None:
         self.masker = masker
         self.leaks = leaks
         self.pending: deque[tuple[Future, int]] = deque()
