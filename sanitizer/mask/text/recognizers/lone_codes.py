@@ -52,6 +52,11 @@ LONG_NUMBER = re.compile(ALONE_BEFORE + r"\d{8,17}" + ALONE_AFTER)
 # number of structured data (a postcode or an account is stored as a string, and cued)
 FIELD_VALUE = re.compile(r"(?:[\"'][ \t]*:|[\w\]][ \t]*=)[ \t]*\Z")
 ENTITIES = ("LOCATION", "US_BANK_NUMBER")
+# (entity, pattern, explanation, fake kind) of each shape
+SHAPES = (
+    ("LOCATION", POSTCODE, "a postcode alone", "postcode"),
+    ("US_BANK_NUMBER", LONG_NUMBER, "a long number alone", None),
+)
 
 
 class LoneCodeRecognizer(EntityRecognizer):
@@ -68,27 +73,22 @@ class LoneCodeRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        """Both shapes, in prose only: a text without a letter (a cell or a JSON leaf that is
+        only a number) is a field's value, and its field's rule says what it is."""
         wanted = set(entities or ENTITIES)
+        if not any(c.isalpha() for c in text):
+            return []
         plain = blank_escapes(text)
-        found = []
-        if "LOCATION" in wanted:
-            found += [
-                kinded_result(self, "LOCATION", m.span(), SCORE, "a postcode alone", "postcode")
-                for m in _alone(POSTCODE, plain)
-            ]
-        if "US_BANK_NUMBER" in wanted:
-            found += [
-                kinded_result(self, "US_BANK_NUMBER", m.span(), SCORE, "a long number alone", None)
-                for m in _alone(LONG_NUMBER, plain)
-            ]
-        return found
+        return [
+            kinded_result(self, entity, m.span(), SCORE, why, kind)
+            for entity, pattern, why, kind in SHAPES
+            if entity in wanted
+            for m in _alone(pattern, plain)
+        ]
 
 
 def _alone(pattern: re.Pattern, text: str) -> list:
-    """Matches in prose: not the whole text (a JSON leaf or a cell that is only a number is a
-    field's value: its field's rule says what it is), nor a record's number or an amount."""
-    if not any(c.isalpha() for c in text):
-        return []
+    """Matches that are no record's number, amount or field's bare value."""
     return [
         m
         for m in pattern.finditer(text)
