@@ -14,6 +14,8 @@ from functools import cache
 
 import regex as re
 
+from sanitizer.mask.text.lists_cache import cached
+
 # a name that is also this common in English (Zipf frequency) is an English word first
 ENGLISH_WORD_ZIPF = 3.0
 _NO_SPACES = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
@@ -21,7 +23,24 @@ _NO_SPACES = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 
 @cache
 def calendar_names() -> dict[str, tuple[str, ...]]:
-    """Every weekday and month name (casefolded) → the names of its own kind and language."""
+    """Every weekday and month name (casefolded) → the names of its own kind and language
+    (read from the lists cache when an earlier process built them: :mod:`lists_cache`)."""
+    return cached("calendar", _built_calendar_names, _encoded, _decoded)
+
+
+def _encoded(pools: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    """Each list once, and each name with the index of its list, in the mapping's order."""
+    lists: dict[tuple[str, ...], int] = {}
+    names = [[key, lists.setdefault(pool, len(lists))] for key, pool in pools.items()]
+    return {"lists": [list(pool) for pool in lists], "names": names}
+
+
+def _decoded(data: dict[str, list]) -> dict[str, tuple[str, ...]]:
+    lists = [tuple(pool) for pool in data["lists"]]
+    return {key: lists[index] for key, index in data["names"]}
+
+
+def _built_calendar_names() -> dict[str, tuple[str, ...]]:
     from babel import localedata
     from wordfreq import zipf_frequency
 

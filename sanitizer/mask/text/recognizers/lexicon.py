@@ -16,18 +16,20 @@ not). 'john' is 0.35 zipf above that median, 'will' 2.1, 'hope' 1.6, 'grace' 0.7
 speakers more often; a short hand list (``wordlists.AMBIGUOUS_NAMES``) catches the names that
 are words and still pass ('Mark', 'Frank', 'Max').
 
-Built once per process (about 0.3 s, mostly importing Faker's locales): wordfreq's ``small``
-lists (words down to zipf 3) are read straight from their packed buckets.
+Built at first use (about 0.3 s, mostly importing Faker's locales; wordfreq's ``small`` lists,
+words down to zipf 3, are read straight from their packed buckets) and kept in the lists cache
+for later processes (:mod:`sanitizer.mask.text.lists_cache`).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 import regex as re
 
+from sanitizer.mask.text.lists_cache import cached, word_list
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 from sanitizer.mask.text.recognizers.wordlists import (
     AMBIGUOUS_NAMES,
@@ -68,7 +70,29 @@ class NameLists:
 
 @cache
 def name_lists() -> NameLists:
-    """All Faker locales' names and wordfreq's English words, once per process."""
+    """All Faker locales' names and wordfreq's English words, once per process (read from
+    the lists cache when an earlier process built them: :mod:`lists_cache`)."""
+    return cached("names", _built_name_lists, _encoded, _decoded)
+
+
+def _encoded(lists: NameLists) -> dict[str, object]:
+    return {
+        f.name: value if isinstance(value, int) else word_list(value)
+        for f in fields(NameLists)
+        for value in (getattr(lists, f.name),)
+    }
+
+
+def _decoded(data: dict[str, object]) -> NameLists:
+    return NameLists(
+        **{
+            f.name: data[f.name] if f.type == "int" else frozenset(data[f.name])
+            for f in fields(NameLists)
+        }
+    )
+
+
+def _built_name_lists() -> NameLists:
     names = _faker_names()
     first, last = set(names.first), set(names.last)
     english, zipf, excess = _english_words(first | last)

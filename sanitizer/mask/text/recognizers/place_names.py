@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from sanitizer.mask.text.lists_cache import cached, word_list
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 
 # Faker address attributes that list real places (not formats, suffixes or codes)
@@ -60,7 +61,12 @@ GAP = re.compile(r"[ \-]")  # what may stand between the words of one place name
 
 @cache
 def place_names() -> frozenset[str]:
-    """Every place of every Faker locale, lower-cased (about 37,000), built once."""
+    """Every place of every Faker locale, lower-cased (about 37,000), built once (and kept in
+    the lists cache for later processes: :mod:`sanitizer.mask.text.lists_cache`)."""
+    return cached("places", _built_place_names, word_list, frozenset)
+
+
+def _built_place_names() -> frozenset[str]:
     names: set[str] = set()
     for _, provider in locale_providers("faker.providers.address"):
         for attr in PLACE_LISTS:
