@@ -1,5 +1,6 @@
-"""The lists cache: detection's built lists read back from disk are the lists a fresh build
-gives, and a broken or unwritable cache never fails a run (docs/operations.md, "The lists cache")."""
+"""The lists cache (docs/operations.md, "The lists cache"): detection's built lists read back
+from disk are the lists a fresh build gives, and a broken or unwritable cache never fails a
+run."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ from functools import cache
 
 import regex as re
 
+from sanitizer.mask.text.recognizers.alternation import first_matches
 from sanitizer.mask.text.recognizers.street_vocab import street_words
 
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?"
@@ -145,33 +146,11 @@ def _finders() -> tuple[re.Pattern, ...]:
 
 
 def street_parts(text: str) -> list[Part]:
-    """Street lines, ship names and military postcodes found in ``text``.
-
-    The matches the forms' alternation would give, left to right without overlaps: the
-    leftmost match of any form, the first form on a tie, then the next from its end. Each
-    form's next match is searched again only once it starts before that end (lookbehinds
-    see the text before a search's start, as they do in one pass).
-    """
-    finders = _finders()
-    pending = [
-        finder.search(text) if need else None
-        for finder, need in zip(finders, _possible(text), strict=True)
-    ]
-    found: list[Part] = []
-    position = 0
-    while True:
-        first = None
-        for index, match in enumerate(pending):
-            if match is not None and match.start() < position:
-                match = pending[index] = finders[index].search(text, position)
-            if match is not None and (first is None or match.start() < first.start()):
-                first, kind = match, FORMS[index]
-        if first is None:
-            return found
-        part = _checked(first, kind)
-        if part is not None:
-            found.append(part)
-        position = max(first.end(), first.start() + 1)  # no form matches empty text
+    """Street lines, ship names and military postcodes found in ``text``: the matches the
+    forms' alternation would give (:func:`first_matches`), each checked."""
+    found = first_matches(_finders(), text, _possible(text))
+    parts = [_checked(match, FORMS[index]) for index, match in found]
+    return [part for part in parts if part is not None]
 
 
 FORMS = (

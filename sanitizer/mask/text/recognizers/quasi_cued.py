@@ -34,6 +34,7 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.calendar_names import foreign_calendar_names
+from sanitizer.mask.text.recognizers.alternation import first_matches
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
@@ -91,22 +92,25 @@ _PERSON_NOUNS = (
     r"patient|man|woman|boy|girl|male|female|son|daughter|husband|wife|mother|father|mom"
     r"|dad|brother|sister|friend|client|customer|child|kid|baby|victim|suspect|driver"
 )
-AGE_RE = re.compile(
-    rf"(?<![\w.,])\d{{1,3}}(?:\.\d)?(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)"
-    rf"|(?<=\b(?i:{_AGE_CUES})[ \t]*[:=\-–]?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)"
-    rf"|(?<=\b(?i:{_AGE_SUBJECT})[ \t]+){_AGE_NUMBER}"
-    rf"(?=[ \t]*(?:[.,;!?\r\n]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)"
-    rf"|(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
-    rf"(?=[ \t]+(?i:years?|yrs?)\b(?![ \t]+(?i:{_NOT_AGE_YEARS})\b))"
+# An age's forms, matched as one pattern each (:mod:`alternation`: the same matches as their
+# alternation, about four times faster)
+AGE_FORMS = (
+    rf"(?<![\w.,])\d{{1,3}}(?:\.\d)?(?=[ \t]*-?[ \t]*(?i:{_AGE_AFTER})\b)",
+    rf"(?<=\b(?i:{_AGE_CUES})[ \t]*[:=\-–]?[ \t]*){_AGE_NUMBER}(?![\w.,]\d|\w)",
+    rf"(?<=\b(?i:{_AGE_SUBJECT})[ \t]+){_AGE_NUMBER}"
+    rf"(?=[ \t]*(?:[.,;!?\r\n]|$|\\[ntr])|[ \t]+(?i:{_AGE_CLAUSE_ON})\b)",
+    rf"(?<=\b(?i:{_BE})[ \t]+)\d{{1,3}}"
+    rf"(?=[ \t]+(?i:years?|yrs?)\b(?![ \t]+(?i:{_NOT_AGE_YEARS})\b))",
     # '(34M)' '[28/F]' '(M, 45)', or 'F, 28,' opening a line: sex and age, as posts write them
-    rf"|(?<=[(\[][ \t]*)\d{{2}}(?=[ \t]*/?[ \t]*[MF][ \t]*[)\]])"
-    rf"|(?<=[(\[][ \t]*[MF][ \t]*[,/]?[ \t]*)\d{{2}}(?=[ \t]*[)\]])"
-    rf"|(?<=(?:^|\n|\\n)[ \t]*[MF][ \t]*[,/][ \t]*)\d{{2}}(?=[ \t]*[,.;]|[ \t]*$)"
-    rf"|(?<=(?:^|[.!?\n][ \t]*)At[ \t]+)(?:1[3-9]|[2-9]\d)(?=,?[ \t]+I\b)"  # 'At 23 I moved'
-    rf"|(?<![\w.,])\d{{1,3}}(?:st|nd|rd|th)(?=[ \t]+(?i:birthday|bday|b-day)\b)"  # 30th bday
-    rf"|(?<=\b(?i:{_PERSON_NOUNS})[ \t]*\()\d{{1,3}}(?=\))"  # 'the patient (62)'
-    rf"|(?<=\b(?i:{_PERSON_NOUNS}),[ \t]*)\d{{1,3}}(?=[ \t]*,)"  # 'our son, 8, loves'
+    r"(?<=[(\[][ \t]*)\d{2}(?=[ \t]*/?[ \t]*[MF][ \t]*[)\]])",
+    r"(?<=[(\[][ \t]*[MF][ \t]*[,/]?[ \t]*)\d{2}(?=[ \t]*[)\]])",
+    r"(?<=(?:^|\n|\\n)[ \t]*[MF][ \t]*[,/][ \t]*)\d{2}(?=[ \t]*[,.;]|[ \t]*$)",
+    r"(?<=(?:^|[.!?\n][ \t]*)At[ \t]+)(?:1[3-9]|[2-9]\d)(?=,?[ \t]+I\b)",  # 'At 23 I moved'
+    r"(?<![\w.,])\d{1,3}(?:st|nd|rd|th)(?=[ \t]+(?i:birthday|bday|b-day)\b)",  # 30th bday
+    rf"(?<=\b(?i:{_PERSON_NOUNS})[ \t]*\()\d{{1,3}}(?=\))",  # 'the patient (62)'
+    rf"(?<=\b(?i:{_PERSON_NOUNS}),[ \t]*)\d{{1,3}}(?=[ \t]*,)",  # 'our son, 8, loves'
 )
+AGE_FINDERS = tuple(re.compile(form) for form in AGE_FORMS)
 HONORIFIC_RE = re.compile(
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
 )
@@ -169,7 +173,7 @@ EMPLOYER_RE = re.compile(
     rf"(?<=\b(?i:{_EMPLOYMENT})[ \t]+)(?!{_NOT_FIRST}\b)"
     rf"{_ORG_WORD}(?:[ \t]+(?:&[ \t]+)?{_ORG_WORD}){{0,5}}"
 )
-PATTERNS = (("DATE_TIME", "date_text", DATE_RE), ("AGE", "age", AGE_RE))
+PATTERNS = (("DATE_TIME", "date_text", (DATE_RE,)), ("AGE", "age", AGE_FINDERS))
 _WORD = re.compile(r"(?<![\p{L}\-])[\p{L}]+(?:-[\p{L}]+)*")
 _CAPITAL_WORD = re.compile(r"(?<![\p{L}\-])\p{Lu}[\p{L}]*(?:-[\p{L}]+)*")
 _DEMONYM_END = re.compile(r"(?:an|en|ese|ish|ic|i|ch|sh|ek|ss|ai|ois)$")
@@ -285,9 +289,10 @@ class QuasiCuedRecognizer(EntityRecognizer):
         plain = blank_escapes(text)  # a literal '\n' is a break, not an 'n' before a year
         results = []
         digits = any(c.isdigit() for c in plain)
-        for entity, kind, pattern in PATTERNS:
+        for entity, kind, finders in PATTERNS:
             if entity in wanted and digits:
-                results += [self._result(m, entity, kind) for m in pattern.finditer(plain)]
+                found = first_matches(finders, plain)
+                results += [self._result(m, entity, kind) for _, m in found]
         if "DATE_TIME" in wanted:
             names = foreign_calendar_names(plain)
             results += [self._span(span, "DATE_TIME", "date_text") for span in names]
