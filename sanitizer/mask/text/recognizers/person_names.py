@@ -572,9 +572,12 @@ class PersonNameRecognizer(EntityRecognizer):
         tok = tokens[i]
         if tok.lower in HONORIFICS or tok.lower in WEAK_HONORIFICS:
             return self._after_honorific(text, tokens, i)
-        introduced = INTRODUCTION.search(text, max(0, tok.start - 30), tok.start) is not None
         plain = tok.lower not in lists.common or self._is_first(tok)
-        if introduced and plain and tok.lower not in FUNCTION_WORDS:
+        if (
+            plain
+            and tok.lower not in FUNCTION_WORDS
+            and INTRODUCTION.search(text, max(0, tok.start - 30), tok.start) is not None
+        ):  # introduced ('my name is …'): looked for only before a word that may be a name
             return self._introduced(text, tokens, i)
         if not self._is_first(tok):
             if tok.case == "other" and CASELESS.match(tok.text) and _greeted(text, tok.start):
