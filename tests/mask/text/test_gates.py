@@ -135,3 +135,39 @@ def test_a_recognizer_with_other_patterns_is_not_gated():
     gate_recognizers([custom])
     assert not getattr(custom, "_sanitizer_gated", False)
     assert custom.analyze(text="pin 1234", entities=["US_BANK_NUMBER"])
+
+
+def _spans(recognizer, text: str) -> list[tuple[int, int, float]]:
+    results = recognizer.analyze(text, recognizer.supported_entities)
+    return sorted((r.start, r.end, r.score) for r in results)
+
+
+WINDOWED_TEXTS = [
+    *TEXTS,
+    "two links: https://a.example.com/x and (www.shop.de), mail a@b.co\tor\nc@d.org.",
+    "quoted \"https://example.org/q\" and 'corp.io' then j@x.de.",
+    "glued,see.example.com/path,and.more.de\u2003next\u00a0line.org",
+]
+
+
+@pytest.mark.parametrize("text", WINDOWED_TEXTS)
+def test_windowed_recognizers_find_what_they_find_in_the_whole_text(text):
+    for plain in (EmailRecognizer(), UrlRecognizer()):
+        windowed = type(plain)()
+        gate_recognizers([windowed])
+        assert _spans(windowed, text) == _spans(plain, text)
+
+
+WIDE_PIECES = st.sampled_from(
+    ['"', "'", "(", ")", "<", ">", ",", "/", "?", "=", "\t", "\u2003", "\u00a0", "\u0085",
+     "ſ", "\u212a", "org", "info"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(PIECES, WIDE_PIECES), max_size=18).map("".join))
+def test_windowing_never_changes_a_finding(text):
+    for plain in (EmailRecognizer(), UrlRecognizer()):
+        windowed = type(plain)()
+        gate_recognizers([windowed])
+        assert _spans(windowed, text) == _spans(plain, text), (type(plain).__name__, text)
