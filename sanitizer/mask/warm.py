@@ -42,4 +42,19 @@ def warm() -> None:
         return
 
 
+def fill_lists_cache() -> None:
+    """Build detection's word lists into the lists cache (``make install`` does, so that a
+    first run starts as fast as later ones: docs/operations.md, "The lists cache")."""
+    from sanitizer.mask.text.calendar_names import calendar_names
+    from sanitizer.mask.text.recognizers.lexicon import name_lists
+    from sanitizer.mask.text.recognizers.place_names import place_names
+
+    name_lists()
+    calendar_names()
+    place_names()
+
+
 warm()
+
+if __name__ == "__main__":
+    fill_lists_cache()

@@ -106,3 +106,20 @@ def test_a_file_of_another_key_is_not_read(folder, monkeypatch):
     lists_cache.cached("places", lambda: frozenset({"lyon"}), sorted, frozenset)
     monkeypatch.setattr(lists_cache, "key", lambda: "another")
     assert lists_cache.cached("places", lambda: frozenset({"nice"}), sorted, frozenset) == {"nice"}
+
+
+def test_make_install_fills_the_cache_with_every_list(folder):
+    from sanitizer.mask.warm import fill_lists_cache
+
+    for function in (lexicon.name_lists, calendar.calendar_names, place_names.place_names):
+        function.cache_clear()
+    try:
+        fill_lists_cache()
+    finally:
+        for function in (lexicon.name_lists, calendar.calendar_names, place_names.place_names):
+            function.cache_clear()
+    assert sorted(path.name.split("-")[0] for path in folder.glob("*.json")) == [
+        "calendar",
+        "names",
+        "places",
+    ]
