@@ -10,7 +10,8 @@ few milliseconds. The same lists either way: a test compares them with a fresh b
 
 JSON, not pickle: a file in a user's cache folder is never run as code. A file that is
 missing, unreadable, malformed or of another key is built again and rewritten (atomically); a
-folder that cannot be written leaves the run as it was without a cache. The folder is
+folder that cannot be written leaves the run as it was without a cache. Only the newest few
+versions of each list are kept. The folder is
 ``SANITIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/sanitizer``, else ``~/.cache/sanitizer``;
 ``SANITIZER_CACHE_DIR=off`` turns the cache off.
 """
@@ -31,6 +32,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 CACHE_ENV = "SANITIZER_CACHE_DIR"
+KEPT_VERSIONS = 4  # files of one list kept (other code or package versions: other checkouts)
 # The packages the lists are built from, and those whose Unicode tables shape them.
 SOURCES = ("faker", "wordfreq", "babel", "regex")
 _CODE = Path(__file__).resolve().parent  # the code that builds them: mask/text and below
@@ -51,6 +53,7 @@ def cached(
         pass  # missing, unreadable or malformed: build it again
     value = build()
     _write(path, encode(value))
+    _prune(folder, name)
     return value
 
 
@@ -94,6 +97,17 @@ def _write(path: Path, data: Any) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Remove all but the :data:`KEPT_VERSIONS` newest files of one list, so upgrades do not
+    pile files up; a few stay for other checkouts sharing the folder."""
+    try:
+        files = sorted(folder.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-KEPT_VERSIONS]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned first, or the folder is not ours to tidy
 
 
 def word_list(value: frozenset[str]) -> list[str]:

@@ -5,6 +5,7 @@ run."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -123,3 +124,14 @@ def test_make_install_fills_the_cache_with_every_list(folder):
         "names",
         "places",
     ]
+
+
+def test_only_the_newest_versions_of_a_list_are_kept(folder, monkeypatch):
+    for version in range(lists_cache.KEPT_VERSIONS + 3):
+        monkeypatch.setattr(lists_cache, "key", lambda v=version: f"v{v}")
+        lists_cache.cached("places", lambda: frozenset({"lyon"}), sorted, frozenset)
+        path = folder / f"places-v{version}.json"
+        os.utime(path, (version, version))  # oldest first, whatever the clock's resolution
+    kept = sorted(p.name for p in folder.glob("places-*.json"))
+    assert len(kept) == lists_cache.KEPT_VERSIONS
+    assert f"places-v{lists_cache.KEPT_VERSIONS + 2}.json" in kept
