@@ -37,7 +37,8 @@ Scored per entity type and overall, on the same documents:
 - ordinary words kept: words of the text outside every span still present as whole words.
 - separator survival: share of documents whose real and literal line breaks and tabs, and
   capitalised labels (``Phone:``), outside every span, all survive in order.
-- docs/s of each whole process, and the ratio.
+- docs/s of each whole process, and the ratio; with ``--rounds N`` (or TEXT_BENCH_ROUNDS)
+  each process runs N times, alternating, and the times are medians.
 
 Verdicts against issue 13's targets follow. Held-out and own runs write their numbers to the
 results file (``results.py``; benches ``text``, ``text-fng``, ``text-faker-intl``,
@@ -52,6 +53,7 @@ import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -157,7 +159,8 @@ class Run:
     """One whole process: its wall time, outputs by doc id, and anything alarming it printed."""
 
     name: str
-    seconds: float = 0.0
+    seconds: float = 0.0  # the median of ``rounds``
+    rounds: list[float] = field(default_factory=list)  # each round's wall time
     ok: bool = False
     outputs: dict[int, str] = field(default_factory=dict)
     trouble: list[str] = field(default_factory=list)
@@ -540,6 +543,11 @@ def record_results(
             else "benchmarks/outside_corpus.py, presidio-evaluator 0.3.2"
         )
         params = {"docs": n, "corpus": f"{corpus} ({source})", "split": split}
+    params["rounds"] = len(ours.rounds)
+    params["wall_s_each_round"] = (
+        f"Presidio {' '.join(f'{t:.2f}' for t in presidio.rounds)}; "
+        f"sanitizer {' '.join(f'{t:.2f}' for t in ours.rounds)}"
+    )
     record(
         bench,
         baseline="raw Presidio (BatchAnalyzerEngine + AnonymizerEngine), same spaCy model, "
@@ -570,6 +578,10 @@ def parse_args() -> argparse.Namespace:
         "--show-leaks", type=int, default=0, metavar="N",
         help="print N of the sanitizer's leaked spans with context (dev split only)",
     )  # fmt: skip
+    parser.add_argument(
+        "--rounds", type=int, default=int(os.environ.get("TEXT_BENCH_ROUNDS", "1")),
+        help="timed rounds of each process, alternating; times are medians (default 1)",
+    )  # fmt: skip
     parser.add_argument("--skip-presidio", action="store_true", help="run the sanitizer only")
     parser.add_argument("--no-record", action="store_true", help="do not write the results file")
     parser.add_argument("--workdir", type=Path, help="keep the databases and logs here")
@@ -578,6 +590,8 @@ def parse_args() -> argparse.Namespace:
     unknown = [c for c in args.corpora if c not in CORPORA]
     if unknown:
         parser.error(f"unknown corpus {', '.join(unknown)} (choose from {', '.join(CORPORA)})")
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     outside = [c for c in args.corpora if c != "own"]
     if args.show_leaks and outside and args.split != "dev":
         parser.error("--show-leaks shows examples: only on --split dev (held-out stays unseen)")
@@ -602,20 +616,33 @@ def bench(corpus: str, args: argparse.Namespace, work: Path) -> None:
     text_corpus.write_sqlite(docs, prod)  # both corpora's docs have an id and a text
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SANITIZE_KEY", None)
-    runs = []
-    if not args.skip_presidio:
-        print("running raw Presidio …", flush=True)
-        runs.append(run_presidio(work, prod, env))
-        print(f"  {runs[-1].seconds:.1f}s", flush=True)
-    print("running sanitize snapshot …", flush=True)
-    runs.append(run_sanitizer(work, prod, env))
-    print(f"  {runs[-1].seconds:.1f}s", flush=True)
+    runners = [] if args.skip_presidio else [("raw Presidio", run_presidio)]
+    runners.append(("sanitize snapshot", run_sanitizer))
+    runs = alternating(runners, args.rounds, work, prod, env)
     scores = report(corpus, args.split, docs, runs, args)
     recordable = corpus == "own" or args.split == "heldout"
     if len(scores) == 2 and recordable and not args.no_record:
         record_results(corpus, args.split, len(docs), runs, scores)
     elif not recordable:
         print("(dev split: not written to the results file)")
+
+
+def alternating(runners: list, rounds: int, work: Path, prod: Path, env: dict[str, str]) -> list:
+    """Each process ``rounds`` times, one after the other in turn (Presidio, sanitizer,
+    Presidio…): the machine's drift falls on both. A run's time is its rounds' median; its
+    outputs are its last round's (both tools give the same output every round)."""
+    runs: list[Run | None] = [None] * len(runners)
+    for number in range(1, rounds + 1):
+        for index, (label, runner) in enumerate(runners):
+            print(f"running {label} (round {number} of {rounds}) …", flush=True)
+            run = runner(work, prod, env)
+            print(f"  {run.seconds:.1f}s", flush=True)
+            run.rounds = [*(runs[index].rounds if runs[index] else []), run.seconds]
+            run.seconds = statistics.median(run.rounds)
+            runs[index] = run
+            if not run.ok:
+                return [r for r in runs if r is not None]
+    return [r for r in runs if r is not None]
 
 
 def main(args: argparse.Namespace) -> None:
