@@ -29,6 +29,7 @@ from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.sorted_arrays import insert_pairs
 from sanitizer.mask.text.known_values import PERSON_KINDS, people_by_text
 from sanitizer.schema import ColumnInfo
 
@@ -79,11 +80,16 @@ class UniqueLedger:
 
 
 def _merged(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """One sorted (keys, owners) pair of disjoint parts (a key is claimed in one part only)."""
-    keys = np.concatenate([k for k, _ in parts])
-    owners = np.concatenate([o for _, o in parts])
+    """One sorted (keys, owners) pair of disjoint parts (a key is claimed in one part only):
+    the small parts sorted together, then inserted into the largest, which is copied once
+    (docs/design.md, "Bounded memory")."""
+    largest = max(range(len(parts)), key=lambda i: len(parts[i][0]))
+    rest = [part for i, part in enumerate(parts) if i != largest]
+    keys = np.concatenate([k for k, _ in rest])
+    owners = np.concatenate([o for _, o in rest])
     order = np.argsort(keys, kind="stable")
-    return keys[order], owners[order]
+    main_keys, main_owners = parts[largest]
+    return insert_pairs(main_keys, main_owners, keys[order], owners[order])
 
 
 @dataclass

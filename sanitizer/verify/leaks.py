@@ -25,6 +25,7 @@ import numpy as np
 
 from sanitizer.mask.fakes import could_be_fake
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.mask.sorted_arrays import held, union_sorted, without
 from sanitizer.mask.text.known_values import WORD, trackable, words
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
@@ -90,8 +91,7 @@ class HashMemo:
     def discard(self, hashes: np.ndarray) -> None:
         """Forget ``hashes`` (those held; the rest are ignored)."""
         self._compact()
-        if len(hashes) and len(self._main):
-            self._main = self._main[~_in_sorted(self._main, np.unique(hashes))]
+        self._main = without(self._main, hashes)
 
     def values(self) -> np.ndarray:
         """Every hash held, sorted."""
@@ -108,9 +108,9 @@ class HashMemo:
 
     def _compact(self) -> None:
         self._flush()
-        if self._recent:
-            self._main = np.union1d(self._main, np.concatenate(self._recent))
-            self._recent = []
+        if self._recent:  # in place of np.union1d: one copy of the array, not four
+            recent, self._recent = np.concatenate(self._recent), []
+            self._main = union_sorted(self._main, recent)
 
 
 class Digester:
@@ -202,10 +202,7 @@ def hashes_of(values: list[object]) -> np.ndarray:
 
 
 def _in_sorted(hashes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    if not len(table):
-        return np.zeros(len(hashes), dtype=bool)
-    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
-    return table[at] == hashes
+    return held(table, hashes)
 
 
 def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
@@ -264,7 +261,7 @@ class LeakIndex:
         self.salt = key
         self.digests = digester(key)
         self.values = HashMemo()  # digests of whole values' words
-        self.firsts = HashMemo()  # digests of their first words (a cheap first filter)
+        self.firsts = HashMemo()  # first words of values of several words (a first filter)
         self.sizes: set[int] = set()  # word counts of the values
         self._sizes: list[int] = []  # the same, longest first
 
@@ -288,7 +285,8 @@ class LeakIndex:
         if len(tokens) not in self.sizes:
             self.sizes.add(len(tokens))
             self._sizes = sorted(self.sizes, reverse=True)
-        self.firsts.push(self.digests.word(tokens[0]))
+        if len(tokens) > 1:  # a one-word value is looked up whole: its own digest filters
+            self.firsts.push(self.digests.word(tokens[0]))
         return True
 
     def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
@@ -353,6 +351,10 @@ class LeakIndex:
         digests = self.digests.words(flat)
         hits = np.flatnonzero(self.firsts.holds(digests))
         for size in self._sizes:
+            if size == 1:  # every word, looked up whole (no first-word filter: docs/design.md)
+                starts = np.flatnonzero(self.values.holds(runs(digests, np.arange(len(flat)), 1)))
+                found[owners[starts]] = True
+                continue
             starts = hits[hits + size <= ends[owners[hits]]]
             if len(starts):
                 held = self.values.holds(runs(digests, starts, size))
@@ -373,7 +375,10 @@ class LeakIndex:
             return []
         matches = list(WORD.finditer(text))
         tokens = [m.group().casefold() for m in matches]
-        firsts = self.firsts.holds(self.digests.words(tokens))
+        digests = self.digests.words(tokens)
+        firsts = self.firsts.holds(digests)
+        if 1 in self.sizes:  # one-word values: no first word of theirs is held
+            firsts |= self.values.holds(runs(digests, np.arange(len(tokens)), 1))
         found: list[tuple[int, int, str]] = []
         start = 0
         while start < len(tokens):

@@ -100,3 +100,36 @@ def test_addresses_a_fake_ip_can_be_are_not_tracked(value):
     nothing when found in staging."""
     assert not LeakIndex(KEY).add(value)
     assert LeakIndex(KEY).add("81.2.69.160")
+
+
+def test_one_word_values_keep_no_first_word_digest():
+    built = LeakIndex(KEY)
+    built.add_all(["jane.doe@corp.com", "DE89370400440532013000", "Jane Doe"])
+    assert len(built) == 3
+    assert len(built.firsts) == 1  # "jane", of "Jane Doe" only: the others are one word
+    assert built.found_in("to JANE.DOE@corp.com") and built.found_in("iban DE89370400440532013000")
+    assert built.found_in("jane doe") and not built.found_in("jane smith")
+    text = "jane doe and jane.doe@corp.com"
+    assert [text[s:e] for s, e, _ in built.find(text)] == ["jane doe", "jane.doe@corp.com"]
+
+
+MIXED = st.lists(
+    st.sampled_from(["ab12cd34", "zx99yy00", "qq11", "anna", "berg", "x9"]), max_size=9
+)
+
+
+@given(st.lists(st.lists(st.sampled_from(["ab12cd34", "zx99yy00", "anna", "berg"]), min_size=1,
+                         max_size=3), max_size=6), st.lists(MIXED, max_size=8))  # fmt: skip
+@settings(max_examples=200, deadline=None)
+def test_found_in_many_and_find_match_every_window_of_words(values, texts):
+    """One-word and longer values together: a text is a hit exactly when some run of its
+    words is a tracked value (the first-word filter, now only for longer values, loses none)."""
+    built = LeakIndex(KEY)
+    tracked = {tuple(v) for v in values if built.add(" ".join(v))}  # False: not worth it
+    joined = [" ".join(t) for t in texts]
+    expected = [
+        any(tuple(t[i : i + n]) in tracked for n in range(1, len(t) + 1) for i in range(len(t)))
+        for t in texts
+    ]
+    assert built.found_in_many(joined).tolist() == expected
+    assert [bool(built.find(text)) for text in joined] == expected
