@@ -30,7 +30,8 @@ def _texts(pieces: tuple[str, ...]):
 
 
 def _same_as_alternation(finders, forms, text: str) -> None:
-    joined = re.compile("|".join(f"(?:{form})" for form in forms))
+    (flags,) = {finder.flags for finder in finders}  # the forms' own flags (MULTILINE: '^')
+    joined = re.compile("|".join(f"(?:{form})" for form in forms), flags)
     expected = [m.span() for m in joined.finditer(text)]
     assert [m.span() for _, m in first_matches(finders, text)] == expected
 
@@ -46,6 +47,14 @@ def test_ages_split_into_forms_match_as_their_alternation(text):
 def test_street_forms_match_as_their_alternation(text):
     finders = address_lines._finders()
     _same_as_alternation(finders, [f.pattern for f in finders], text)
+
+
+def test_a_street_after_a_cue_and_before_a_line_break():
+    """Hypothesis's counterexample once the oracle forgot the forms' MULTILINE flag."""
+    finders = address_lines._finders()
+    text = "address: Rua das Flores\nul. "
+    _same_as_alternation(finders, [f.pattern for f in finders], text)
+    assert [m.span() for _, m in first_matches(finders, text)] == [(9, 23)]
 
 
 def test_the_first_form_wins_a_tie_and_the_next_match_starts_after_the_end():
