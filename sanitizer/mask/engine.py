@@ -29,7 +29,7 @@ from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.null import Null
 from sanitizer.mask.plans import ColumnPlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.sorted_arrays import insert_pairs
+from sanitizer.mask.sorted_arrays import insert_pairs, positions
 from sanitizer.mask.text.known_values import PERSON_KINDS, people_by_text
 from sanitizer.schema import ColumnInfo
 
@@ -64,8 +64,8 @@ class UniqueLedger:
         holder = np.zeros(len(outs), dtype=np.int64)
         parts = self.claims.setdefault(domain, [])
         for keys, heads in parts:
-            at = np.minimum(np.searchsorted(keys, outs), max(len(keys) - 1, 0))
-            hit = ~held & (keys[at] == outs) if len(keys) else np.zeros(len(outs), dtype=bool)
+            at, found = positions(keys, outs)
+            hit = ~held & found
             holder[hit] = heads[at[hit]]
             held |= hit
         free = np.flatnonzero(~held)

@@ -12,13 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def held(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """Which of ``hashes`` are in the sorted ``table`` (a boolean mask)."""
+def positions(table: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``hashes`` stands in the sorted ``table`` (its slot, kept inside the
+    table), and whether it is there (a boolean mask)."""
     if not len(table):
-        return np.zeros(len(hashes), dtype=bool)
+        return np.zeros(len(hashes), dtype=np.intp), np.zeros(len(hashes), dtype=bool)
     at = np.searchsorted(table, hashes)
     np.minimum(at, len(table) - 1, out=at)
-    return table[at] == hashes
+    return at, table[at] == hashes
+
+
+def held(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which of ``hashes`` are in the sorted ``table`` (a boolean mask)."""
+    return positions(table, hashes)[1]
 
 
 def insert_sorted(table: np.ndarray, fresh: np.ndarray) -> np.ndarray:
@@ -68,9 +74,8 @@ def without(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """A sorted distinct ``table`` less ``hashes`` (any order, repeats and strangers allowed)."""
     if not len(table) or not len(hashes):
         return table
-    at = np.searchsorted(table, hashes)
-    np.minimum(at, len(table) - 1, out=at)
-    at = at[table[at] == hashes]
+    at, found = positions(table, hashes)
+    at = at[found]
     if not len(at):
         return table
     keep = np.ones(len(table), dtype=bool)

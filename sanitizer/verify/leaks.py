@@ -62,9 +62,9 @@ class HashMemo:
     def holds(self, hashes: np.ndarray) -> np.ndarray:
         """Which of ``hashes`` are in the memo (a boolean mask)."""
         self._flush()
-        found = _in_sorted(hashes, self._main)
+        found = held(self._main, hashes)
         for chunk in self._recent:
-            found |= _in_sorted(hashes, chunk)
+            found |= held(chunk, hashes)
         return found
 
     def add(self, hashes: np.ndarray) -> None:
@@ -199,10 +199,6 @@ def digester(salt: bytes) -> Digester:
 
 def hashes_of(values: list[object]) -> np.ndarray:
     return np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
-
-
-def _in_sorted(hashes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    return held(table, hashes)
 
 
 def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
@@ -352,14 +348,17 @@ class LeakIndex:
         hits = np.flatnonzero(self.firsts.holds(digests))
         for size in self._sizes:
             if size == 1:  # every word, looked up whole (no first-word filter: docs/design.md)
-                starts = np.flatnonzero(self.values.holds(runs(digests, np.arange(len(flat)), 1)))
-                found[owners[starts]] = True
+                found[owners[np.flatnonzero(self._whole_words(digests))]] = True
                 continue
             starts = hits[hits + size <= ends[owners[hits]]]
             if len(starts):
-                held = self.values.holds(runs(digests, starts, size))
-                found[owners[starts[held]]] = True
+                tracked = self.values.holds(runs(digests, starts, size))
+                found[owners[starts[tracked]]] = True
         return found
+
+    def _whole_words(self, digests: np.ndarray) -> np.ndarray:
+        """Which words, each alone, are a tracked one-word value."""
+        return self.values.holds(runs(digests, np.arange(len(digests)), 1))
 
     @staticmethod
     def _flatten(tokenized: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -378,7 +377,7 @@ class LeakIndex:
         digests = self.digests.words(tokens)
         firsts = self.firsts.holds(digests)
         if 1 in self.sizes:  # one-word values: no first word of theirs is held
-            firsts |= self.values.holds(runs(digests, np.arange(len(tokens)), 1))
+            firsts |= self._whole_words(digests)
         found: list[tuple[int, int, str]] = []
         start = 0
         while start < len(tokens):

@@ -11,9 +11,9 @@ few milliseconds. The same lists either way: a test compares them with a fresh b
 JSON, not pickle: a file in a user's cache folder is never run as code. A file that is
 missing, unreadable, malformed or of another key is built again and rewritten (atomically); a
 folder that cannot be written leaves the run as it was without a cache. Only the newest few
-versions of each list are kept. The folder is
-``SANITIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/sanitizer``, else ``~/.cache/sanitizer``;
-``SANITIZER_CACHE_DIR=off`` turns the cache off.
+versions of each list are kept. The folder is ``SANITIZER_CACHE_DIR``, else
+``$XDG_CACHE_HOME/sanitizer``, else ``~/.cache/sanitizer``; ``SANITIZER_CACHE_DIR=off`` turns
+the cache off.
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ def first_matches(
     match ``text`` (a cheap necessary condition the caller checked). No form may match empty
     text.
     """
-    flags = possible if possible is not None else [True] * len(finders)
+    needed = possible if possible is not None else [True] * len(finders)
     pending = [
-        finder.search(text) if need else None for finder, need in zip(finders, flags, strict=True)
+        finder.search(text) if need else None for finder, need in zip(finders, needed, strict=True)
     ]
     found: list[tuple[int, re.Match]] = []
     position = 0

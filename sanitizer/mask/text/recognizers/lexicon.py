@@ -76,6 +76,7 @@ def name_lists() -> NameLists:
 
 
 def _encoded(lists: NameLists) -> dict[str, object]:
+    """Each word set as a sorted list; the one number as it is."""
     return {
         f.name: value if isinstance(value, int) else word_list(value)
         for f in fields(NameLists)
@@ -86,8 +87,9 @@ def _encoded(lists: NameLists) -> dict[str, object]:
 def _decoded(data: dict[str, object]) -> NameLists:
     return NameLists(
         **{
-            f.name: data[f.name] if f.type == "int" else frozenset(data[f.name])
+            f.name: value if isinstance(value, int) else frozenset(value)
             for f in fields(NameLists)
+            for value in (data[f.name],)
         }
     )
 
