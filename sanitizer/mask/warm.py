@@ -47,11 +47,15 @@ def fill_lists_cache() -> None:
     first run starts as fast as later ones: docs/operations.md, "The lists cache")."""
     from sanitizer.mask.text.calendar_names import calendar_names
     from sanitizer.mask.text.recognizers.lexicon import name_lists
-    from sanitizer.mask.text.recognizers.place_names import place_names
+    from sanitizer.mask.text.recognizers.place_names import countries, place_names, plain_places
+    from sanitizer.mask.text.recognizers.street_vocab import street_words
 
     name_lists()
     calendar_names()
     place_names()
+    countries()
+    plain_places()
+    street_words()
 
 
 warm()

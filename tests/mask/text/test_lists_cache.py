@@ -11,7 +11,16 @@ import pytest
 
 from sanitizer.mask.text import calendar_names as calendar
 from sanitizer.mask.text import lists_cache
-from sanitizer.mask.text.recognizers import lexicon, place_names
+from sanitizer.mask.text.recognizers import lexicon, place_names, street_vocab
+
+LISTS = (
+    lexicon.name_lists,
+    calendar.calendar_names,
+    place_names.place_names,
+    place_names.countries,
+    place_names.plain_places,
+    street_vocab.street_words,
+)
 
 
 @pytest.fixture
@@ -35,6 +44,9 @@ def _fresh(function):
         ("names", lexicon.name_lists),
         ("calendar", calendar.calendar_names),
         ("places", place_names.place_names),
+        ("countries", place_names.countries),
+        ("plain_places", place_names.plain_places),
+        ("streets", street_vocab.street_words),
     ],
 )
 def test_a_list_read_back_equals_a_fresh_build(folder, monkeypatch, name, function):
@@ -46,9 +58,16 @@ def test_a_list_read_back_equals_a_fresh_build(folder, monkeypatch, name, functi
     if name == "calendar":
         assert list(read) == list(built), "the same order of names"
     # and it really is read: a build that would fail is never called
-    builder = {"names": "_built_name_lists", "calendar": "_built_calendar_names"}
-    module = {"names": lexicon, "calendar": calendar, "places": place_names}[name]
-    attribute = builder.get(name, "_built_place_names")
+    builder = {
+        "names": "_built_name_lists",
+        "calendar": "_built_calendar_names",
+        "places": "_built_place_names",
+        "streets": "_built_street_words",
+    }
+    module = {"names": lexicon, "calendar": calendar, "streets": street_vocab}.get(
+        name, place_names
+    )
+    attribute = builder.get(name, f"_built_{name}")
     monkeypatch.setattr(module, attribute, lambda: pytest.fail("built again"))
     assert _fresh(function) == built
 
@@ -112,17 +131,20 @@ def test_a_file_of_another_key_is_not_read(folder, monkeypatch):
 def test_make_install_fills_the_cache_with_every_list(folder):
     from sanitizer.mask.warm import fill_lists_cache
 
-    for function in (lexicon.name_lists, calendar.calendar_names, place_names.place_names):
+    for function in LISTS:
         function.cache_clear()
     try:
         fill_lists_cache()
     finally:
-        for function in (lexicon.name_lists, calendar.calendar_names, place_names.place_names):
+        for function in LISTS:
             function.cache_clear()
     assert sorted(path.name.split("-")[0] for path in folder.glob("*.json")) == [
         "calendar",
+        "countries",
         "names",
         "places",
+        "plain_places",
+        "streets",
     ]
 
 

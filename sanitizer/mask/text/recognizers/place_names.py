@@ -80,7 +80,13 @@ def _built_place_names() -> frozenset[str]:
 
 @cache
 def countries() -> frozenset[str]:
-    """Every Faker locale's country names, lower-cased ('deutschland', 'islândia')."""
+    """Every Faker locale's country names, lower-cased ('deutschland', 'islândia'); kept in
+    the lists cache like the places (importing every locale's addresses takes a tenth of a
+    second)."""
+    return cached("countries", _built_countries, word_list, frozenset)
+
+
+def _built_countries() -> frozenset[str]:
     names: set[str] = set()
     for _, provider in locale_providers("faker.providers.address"):
         values = getattr(provider, "countries", ())
@@ -90,7 +96,12 @@ def countries() -> frozenset[str]:
 
 @cache
 def plain_places() -> frozenset[str]:
-    """Places that are also an ordinary word or a person's name: found only through spaCy."""
+    """Places that are also an ordinary word or a person's name: found only through spaCy
+    (kept in the lists cache too)."""
+    return cached("plain_places", _built_plain_places, word_list, frozenset)
+
+
+def _built_plain_places() -> frozenset[str]:
     from sanitizer.mask.text.plain_words import plain_words
     from sanitizer.mask.text.recognizers.person_names import name_lists
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from sanitizer.mask.text.lists_cache import cached, word_list
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 
 EXTRA_BEFORE = frozenset(
@@ -59,7 +60,24 @@ class StreetWords:
 @cache
 def street_words() -> StreetWords:
     """Every address provider's street words, classified by its own formats (once per
-    process: about 60 small modules)."""
+    process, and kept in the lists cache: importing about 60 modules takes a quarter of a
+    second, :mod:`sanitizer.mask.text.lists_cache`)."""
+    return cached("streets", _built_street_words, _encoded, _decoded)
+
+
+def _encoded(words: StreetWords) -> dict[str, list[str]]:
+    return {
+        "before": word_list(words.before),
+        "after": word_list(words.after),
+        "glued": list(words.glued),
+    }
+
+
+def _decoded(data: dict[str, list[str]]) -> StreetWords:
+    return StreetWords(frozenset(data["before"]), frozenset(data["after"]), tuple(data["glued"]))
+
+
+def _built_street_words() -> StreetWords:
     before: set[str] = set()
     after: set[str] = set()
     glued: set[str] = set()
