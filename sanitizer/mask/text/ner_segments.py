@@ -26,6 +26,8 @@ from sanitizer.mask.text.plain_words import plain_words
 NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
 CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
 WORD = re.compile(r"[^\W\d_]+")
+LATIN = regex.compile(r"\p{Latin}+")
+FOREIGN_WORDS = 3  # lower-case words a sentence needs before its language can be told
 SUFFIXES = ("s", "es", "ed", "d", "ing", "ly")
 # A sentence ends at a line break, or at . ! ? and a space — not after a title or an initial
 # ("Mr. Smith", "J. Smith"), which stay with the name they introduce.
@@ -65,15 +67,43 @@ def _plain(word: str, plain: frozenset[str], short: frozenset[str]) -> bool:
 def could_hold_entity(sentence: str) -> bool:
     """Whether the recognizer could find a name or place here: a word in another script,
     a capitalized word that is not a plain word, or a known place in any case ('moved here
-    from norway': the model tags lower-case countries too)."""
+    from norway': the model tags lower-case countries too).
+
+    In a sentence of another language written in Latin letters ('Sistema región encuentra
+    resto servicio.'), its capitalized first word and its lower-case accented words say
+    nothing: every such sentence has them. There the first word counts only when it is a
+    known name or place, and lower-case words only in another script."""
     plain, short = plain_words()
     words = WORD.findall(sentence)
-    for word in words:
+    foreign = _another_language(words, plain, short)
+    for index, word in enumerate(words):
+        if foreign and (
+            (index == 0 and sentence.startswith(word) and not _known_name(word))
+            or (word.islower() and LATIN.fullmatch(word))
+        ):
+            continue
         if not word.isascii():
             return True
         if word[0].isupper() and not _plain(word, plain, short):
             return True
     return _names_place(words)
+
+
+def _another_language(words: list[str], plain: frozenset[str], short: frozenset[str]) -> bool:
+    """At least :data:`FOREIGN_WORDS` lower-case words after the first, most of them no plain
+    English word."""
+    lower = [word for word in words[1:] if word.islower()]
+    english = sum(_plain(word, plain, short) for word in lower)
+    return len(lower) >= FOREIGN_WORDS and 2 * english < len(lower)
+
+
+def _known_name(word: str) -> bool:
+    """A given or family name of any Faker locale, or a place."""
+    from sanitizer.mask.text.recognizers.person_names import name_lists
+    from sanitizer.mask.text.recognizers.place_names import place_names
+
+    lower, names = word.lower(), name_lists()
+    return lower in names.first or lower in names.last or lower in place_names()
 
 
 # What the model tags as a DATE by its context alone, in a sentence with no name in it too:

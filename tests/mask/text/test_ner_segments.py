@@ -62,6 +62,9 @@ def test_sentences_cover_every_visible_character_once(text: str) -> None:
         "OK, done",
         "see 12345",
         "from paris with love, Sincerely",  # lower case: the model tags no place there
+        # another language in Latin letters: its capitalized first word and accented words
+        "Sistema región encuentra resto servicio.",
+        "Lleva vuelve público hecho resultados.",
     ],
 )
 def test_plain_sentences_need_no_recognizer(sentence: str) -> None:
@@ -76,6 +79,10 @@ def test_plain_sentences_need_no_recognizer(sentence: str) -> None:
         "shipped to Springfield",  # a place
         "田中さんから電話",  # another script
         "Grüße",
+        "Microsoft is hiring again",  # English: any capitalized first word still counts
+        "Carlos dijo que no vendrá mañana",  # another language, first word a known name
+        "Mañana llega Zbigniewska con los papeles",  # another language, a capital inside
+        "Пришло письмо от Ивана сегодня утром",  # another language in another script
     ],
 )
 def test_sentences_that_could_hold_a_name_go_to_the_recognizer(sentence: str) -> None:
