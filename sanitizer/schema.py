@@ -8,9 +8,10 @@ rule validation and operators use without knowing the dialect.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlalchemy.sql import sqltypes
+if TYPE_CHECKING:  # SQLAlchemy loads with the functions that read it: the masking workers
+    import sqlalchemy as sa  # import this module for its dataclasses alone, at their start
 
 STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN = "string", "integer", "decimal", "float", "boolean"
 DATE, DATETIME, TIME, INTERVAL = "date", "datetime", "time", "interval"
@@ -61,6 +62,8 @@ class TableInfo:
 
 def value_kind(sql_type: sa.types.TypeEngine) -> str:
     """Map a reflected SQL type onto the kinds operators accept."""
+    from sqlalchemy.sql import sqltypes
+
     if type(sql_type).__name__.upper() in GEOMETRY_TYPES:  # before binary: MySQL's are bytes
         return GEOMETRY
     if type(sql_type).__name__.upper().endswith("RANGE"):  # …RANGE and …MULTIRANGE
@@ -92,6 +95,8 @@ def value_kind(sql_type: sa.types.TypeEngine) -> str:
 
 def column_info(column: sa.Column, unique_columns: set[str]) -> ColumnInfo:
     """Describe one reflected column."""
+    from sqlalchemy.sql import sqltypes
+
     sql_type = column.type
     kind = value_kind(sql_type)
     if (
@@ -113,6 +118,8 @@ def column_info(column: sa.Column, unique_columns: set[str]) -> ColumnInfo:
 
 
 def _type_text(sql_type: sa.types.TypeEngine) -> str:
+    import sqlalchemy as sa
+
     if isinstance(sql_type, sa.ARRAY):  # TEXT[], DATERANGE[]: what an each rule's elements are
         return f"{_type_text(sql_type.item_type)}[]"
     try:
@@ -125,6 +132,8 @@ def table_info(
     table: sa.Table, rule_name: str, names: dict[sa.Table, str], default_schema: str | None = None
 ) -> TableInfo:
     """Describe one reflected table; ``names`` gives every table's rule name for FK targets."""
+    import sqlalchemy as sa
+
     unique_columns = set()
     for constraint in table.constraints:
         if isinstance(constraint, sa.PrimaryKeyConstraint | sa.UniqueConstraint):

@@ -27,7 +27,7 @@ from sanitizer.mask.workers import core_count, process_pool
 if TYPE_CHECKING:
     from sanitizer.mask.workers import Engine
 
-# What the run's leak check lends the pool (verify/sql.PieceIndexer): called where a piece is
+# What the run's leak check lends the pool (verify/pieces.PieceIndexer): called where a piece is
 # masked, with (keyring, source piece, masked piece), it returns the piece's share of the
 # index — int64 digests only — which the main process hands to the check's ``merge``.
 Indexer = Callable[[Keyring, pl.DataFrame, pl.DataFrame], Any]

@@ -34,6 +34,7 @@ from sanitizer.verify.leaks import (
     verification_key,
 )
 from sanitizer.verify.objects import index_object, scan_store
+from sanitizer.verify.pieces import PieceIndexer, masked_values
 from sanitizer.verify.secrets import (
     Pending,
     Sweep,
@@ -47,8 +48,6 @@ from sanitizer.verify.secrets import (
     swept_columns,
 )
 from sanitizer.verify.sql import (
-    PieceIndexer,
-    masked_values,
     scan_frames,
     scan_table,
     scanned_columns,

@@ -37,6 +37,7 @@ from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex, LeakReport, verification_key
 from sanitizer.verify.objects import index_source as index_objects
 from sanitizer.verify.objects import rule_for, scan_store
+from sanitizer.verify.pieces import index_batch, tracked_columns, tracked_json
 from sanitizer.verify.schema import compare, schema_error, staging_inventory
 from sanitizer.verify.secrets import (
     Sweep,
@@ -47,13 +48,7 @@ from sanitizer.verify.secrets import (
     sweep_collections,
     sweep_objects,
 )
-from sanitizer.verify.sql import (
-    TEXT_KINDS,
-    index_batch,
-    scan_frames,
-    tracked_columns,
-    tracked_json,
-)
+from sanitizer.verify.sql import TEXT_KINDS, scan_frames
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, live_reader, scan_collections
 

@@ -3,8 +3,9 @@
     python tests/helpers/warm_probe.py MODEL
 
 Prints one JSON object: whether the worker found spaCy imported and the analyzer built when it
-started, whether the settings variable leaked into either process, and what detection found
-(or the error it raised) in the worker.
+started, which database libraries it had imported (then and with the leak index's indexer),
+whether the settings variable leaked into either process, and what detection found (or the
+error it raised) in the worker.
 """
 
 from __future__ import annotations
@@ -20,18 +21,25 @@ def probe(model: str) -> dict:
 
     state = {
         "spacy_loaded": "spacy" in sys.modules,
+        "database_modules": _database_modules(),
         "analyzers_built": analyzer.cache_info().currsize,
         "env_in_worker": WARM_ENV in os.environ,
     }
     from sanitizer.config.settings import NlpSettings
     from sanitizer.mask.text.detector import find_all
+    from sanitizer.verify.pieces import PieceIndexer  # what a worker indexes pieces with
 
+    state["database_modules_with_indexer"] = _database_modules() if PieceIndexer else []
     try:
         found = find_all(["Mail maria.lopez@example.com"], None, NlpSettings(model=model))
         state["found"] = [f.entity for f in found[0]]
     except Exception as exc:
         state["error"] = type(exc).__name__
     return state
+
+
+def _database_modules() -> list[str]:
+    return sorted(name for name in ("sqlalchemy", "psycopg", "pymysql") if name in sys.modules)
 
 
 def _init() -> None:
