@@ -49,3 +49,25 @@ def test_detection_leaves_torch_out_of_the_process() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_detection_defers_spacys_command_line_until_it_is_used() -> None:
+    """In a fresh process: detection runs without typer and weasel; the first use of
+    ``spacy.cli`` (Presidio downloads a missing model through it) imports the real one."""
+    code = (
+        "import sys\n"
+        "from sanitizer.config.settings import NlpSettings\n"
+        "from sanitizer.mask.text.detector import find_all\n"
+        "found = find_all(['Call Maria Lopez on Monday'], None, NlpSettings())\n"
+        "assert found[0], found\n"
+        "names = ('typer', 'weasel', 'spacy.cli.download')\n"
+        "before = sorted(m for m in names if m in sys.modules)\n"
+        "import spacy\n"
+        "download = spacy.cli.download\n"
+        "from spacy.cli.download import download as real\n"
+        "assert download is real and callable(spacy.info)\n"
+        "after = sorted(m for m in ('typer', 'weasel') if m in sys.modules)\n"
+        "print(before, after)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] ['typer', 'weasel']"
