@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.text.detector import analyzer_for, find_all
 from sanitizer.mask.text.ner_segments import (
+    SENTENCE_END,
     DateWindow,
     SegmentedNer,
     could_hold_entity,
@@ -42,6 +44,24 @@ def test_titles_and_initials_stay_with_the_name() -> None:
     assert pieces(text) == [
         "Talked to Mr. Smith and dr. Jones.", "J. R. Tolkien called.", "Mrs. Doe too.",
     ]  # fmt: skip
+
+
+# The sentence ends as first written: the same assertions, the title checks before [.!?].
+WRITTEN_FIRST = re.compile(
+    r"\r?\n|"
+    + "".join(
+        rf"(?<!\b{title}\.)"
+        for title in ("Mr", "Ms", "Mrs", "Dr", "St", "Jr", "Sr", "Prof", "mr", "ms", "mrs", "dr")
+    )
+    + r"(?<!\b[A-Z]\.)(?<=[.!?])[ \t]+"
+)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab. \n\t\r!?MrsDJAZ")), max_size=60))
+def test_sentence_ends_are_those_of_the_pattern_as_first_written(text: str) -> None:
+    assert [m.span() for m in SENTENCE_END.finditer(text)] == [
+        m.span() for m in WRITTEN_FIRST.finditer(text)
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab. \n\t\r!?MrJ")), max_size=60))
