@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
+import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
@@ -144,7 +145,7 @@ def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakR
     (looked up a chunk of texts at a time: :class:`_Scanner`)."""
     if not len(index):
         return
-    scanner = _Scanner(index.found_in)
+    scanner = _Scanner(index.found_in, index.found_in_many)
     for info in reader.list():
         shape = shown(index, info.key)
         where = f"{store}:{shape}"
@@ -168,19 +169,26 @@ def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakR
 
 
 class _Scanner:
-    """``found_in`` over many texts of an object with few calls. The leak index matches runs
-    of whole words, and a word never spans a newline, so the texts joined by newlines hold
-    every run each text holds (and a few across two texts): when the joined texts hold no
-    tracked value, none of them does; when they do, halves are asked until single texts
-    answer. Short texts' answers are remembered too: JSON keys, statuses and boilerplate
-    repeat in every object of a bucket, and the index does not change during a scan."""
+    """``found_in`` over many texts of an object with few calls. With ``found_in_many`` (the
+    index's own bulk lookup, one answer per text), the texts of a chunk are asked together.
+    Without it, the texts are joined: the leak index matches runs of whole words, and a word
+    never spans a newline, so the texts joined by newlines hold every run each text holds
+    (and a few across two texts): when the joined texts hold no tracked value, none of them
+    does; when they do, halves are asked until single texts answer. Short texts' answers are
+    remembered too: JSON keys, statuses and boilerplate repeat in every object of a bucket,
+    and the index does not change during a scan."""
 
-    CHUNK = 256  # texts asked at once
+    CHUNK = 4096  # texts asked at once (a chunk's words are cut and digested in bulk)
     LONGEST = 256  # longer texts are rarely repeated: not worth holding
     SIZE = 65_536  # answers held (then forgotten all at once: memory stays flat)
 
-    def __init__(self, found_in: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        found_in: Callable[[str], bool],
+        found_in_many: Callable[[list[str]], np.ndarray] | None = None,
+    ) -> None:
         self.found_in = found_in
+        self.found_in_many = found_in_many
         self.answers: dict[str, bool] = {}
 
     def scan(
@@ -202,6 +210,8 @@ class _Scanner:
     def _decide(self, texts: list[str]) -> dict[str, bool]:
         if not texts:
             return {}
+        if self.found_in_many is not None:
+            return dict(zip(texts, self.found_in_many(texts).tolist(), strict=True))
         if len(texts) == 1:
             return {texts[0]: self.found_in(texts[0])}
         if not self.found_in("\n".join(texts)):

@@ -1,4 +1,5 @@
-"""The object leak scan asks the index a chunk of texts at a time (verify/objects._Scanner):
+"""The object leak scan asks the index a chunk of texts at a time (verify/objects._Scanner,
+joined and halved, or each text in one bulk lookup):
 it must record exactly the hits, in order, that asking text by text records — values split
 across two texts (a false hit of the joined chunk) and repeated texts included."""
 
@@ -36,22 +37,22 @@ def test_chunked_scan_records_what_a_text_by_text_scan_records(items, chunk) -> 
     plain = LeakReport()
     for place, text in pairs:
         plain.check(INDEX, "files:a.csv", place, text)
-    scanner = _Scanner(INDEX.found_in)
-    scanner.CHUNK = chunk
-    chunked = LeakReport()
-    for start in range(0, len(pairs), chunk):
-        scanner.scan(pairs[start : start + chunk], "files:a.csv", INDEX, chunked)
-    assert (chunked.scanned, chunked.total) == (plain.scanned, plain.total)
-    assert chunked.hits == plain.hits
+    for scanner in (_Scanner(INDEX.found_in), _Scanner(INDEX.found_in, INDEX.found_in_many)):
+        scanner.CHUNK = chunk
+        chunked = LeakReport()
+        for start in range(0, len(pairs), chunk):
+            scanner.scan(pairs[start : start + chunk], "files:a.csv", INDEX, chunked)
+        assert (chunked.scanned, chunked.total) == (plain.scanned, plain.total)
+        assert chunked.hits == plain.hits
 
 
 def test_a_value_split_over_two_texts_is_no_hit_and_a_whole_one_is() -> None:
-    scanner = _Scanner(INDEX.found_in)
-    report = LeakReport()
-    pairs = [
-        ("line 1", "Okonkwo"),
-        ("line 2", "Adebayo-Smith"),
-        ("line 3", "x jane.doe@corp-mail.com"),
-    ]
-    scanner.scan(pairs, "files:a.csv", INDEX, report)
-    assert [h.key for h in report.hits] == ["line 3"] and report.scanned == 3
+    for scanner in (_Scanner(INDEX.found_in), _Scanner(INDEX.found_in, INDEX.found_in_many)):
+        report = LeakReport()
+        pairs = [
+            ("line 1", "Okonkwo"),
+            ("line 2", "Adebayo-Smith"),
+            ("line 3", "x jane.doe@corp-mail.com"),
+        ]
+        scanner.scan(pairs, "files:a.csv", INDEX, report)
+        assert [h.key for h in report.hits] == ["line 3"] and report.scanned == 3
