@@ -33,6 +33,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypeVar
 
+import numpy as np
 import polars as pl
 
 from sanitizer.mask.secrets.find import CONTEXT_WORDS, secret_name
@@ -143,6 +144,11 @@ class Triage:
         self.rules_of = {k: tuple(number[id(r)] for r in rs) for k, rs in rules.by_keyword.items()}
         self.patterns: list[str | None] = [rule.source or None for rule in rules.rules]
         self.keywords_of = [rule.keywords for rule in rules.rules]
+        self.keyword_rules = pl.DataFrame(
+            [(k, r) for k, rs in self.rules_of.items() for r in rs],
+            schema={"word": pl.String, "rule": pl.Int64},
+            orient="row",
+        )
         self.words = list(TRIGGER_WORDS)
         self.hosts = sorted({h.lower() for h in hosts.hosts})
         self.v6 = any(":" in h for h in self.hosts)  # found as addresses, in any spelling
@@ -160,17 +166,16 @@ class Triage:
         secretish = lowered.str.contains_any(self.words)
         host = self._hosts(texts[:hosts], lowered[:hosts])
         host += [False] * (len(texts) - len(host))
-        loud = pl.Series([False] * len(texts))
+        loud = secretish.to_numpy() | np.array(host, dtype=bool)
         for flags in may.values():
             loud |= flags
-        loud = (loud | secretish | pl.Series(host)).to_list()
         out: list[Triaged] = [QUIET] * len(texts)
-        loud_at = [i for i, flag in enumerate(loud) if flag]
+        loud_at = np.flatnonzero(loud).tolist()
         if not loud_at:
             return out
         at = pl.Series(loud_at, dtype=pl.UInt32)
         words = found.gather(at).to_list()
-        maybe = {rule: flags.gather(at).to_list() for rule, flags in may.items()}
+        maybe = {rule: flags[loud_at].tolist() for rule, flags in may.items()}
         secret = secretish.gather(at).to_list()
         for n, i in enumerate(loud_at):
             kept = frozenset(
@@ -179,23 +184,41 @@ class Triage:
             out[i] = Triaged(kept, secret[n], host[i])
         return out
 
-    def _may_match(self, texts: pl.Series, found: pl.Series) -> dict[int, pl.Series]:
+    def _may_match(self, texts: pl.Series, found: pl.Series) -> dict[int, np.ndarray]:
         """Per rule whose keywords the batch holds: which texts hold one of them and, when
-        ASCII, match its pattern too (Rust's engine on gitleaks' RE2 pattern)."""
-        present = set(found.explode().drop_nulls().unique().to_list())
-        rules = sorted({r for w in present for r in self.rules_of[w]})
-        other = ~texts.str.contains(r"^[\x00-\x7f]*$")  # not ASCII: every rule asked
+        ASCII, match its pattern too (Rust's engine on gitleaks' RE2 pattern). Which texts
+        hold which rules' keywords is one join of the (text, keyword) pairs with the
+        (keyword, rule) pairs, not a pass over the batch per keyword; a pattern is asked of
+        only the texts that hold one of its rule's keywords."""
+        lengths = found.list.len().fill_null(0).to_numpy()
+        rows = pl.DataFrame(
+            {
+                "row": np.repeat(np.arange(len(found), dtype=np.int64), lengths),
+                "word": found.explode(empty_as_null=False),
+            }
+        )
+        pairs = rows.join(self.keyword_rules, on="word").select("rule", "row").unique()
+        rule_of, row_of = (pairs.get_column(c).to_numpy() for c in ("rule", "row"))
+        order = np.argsort(rule_of, kind="stable")
+        rule_of, row_of = rule_of[order], row_of[order]
+        rules, starts = np.unique(rule_of, return_index=True)
+        ends = [*starts[1:].tolist(), len(rule_of)][: len(starts)]
+        other: np.ndarray | None = None
         may = {}
-        for rule in rules:
-            holds = pl.Series([False] * len(texts))
-            for word in self.keywords_of[rule]:
-                holds |= found.list.contains(word).fill_null(False)
+        for rule, start, end in zip(rules.tolist(), starts.tolist(), ends, strict=True):
+            holds = np.zeros(len(texts), dtype=bool)
+            holds[row_of[start:end]] = True
             pattern = self.patterns[rule]
-            if pattern is not None and holds.sum() >= CHECKED:
+            if pattern is not None and end - start >= CHECKED:
+                if other is None:  # not ASCII: every rule asked
+                    other = (~texts.str.contains(r"^[\x00-\x7f]*$")).to_numpy()
+                at = np.flatnonzero(holds)
                 try:
-                    holds &= texts.str.contains(pattern) | other
+                    matched = texts.gather(at).str.contains(pattern).to_numpy()
                 except pl.exceptions.PolarsError:  # too large for Rust's engine: always asked
                     self.patterns[rule] = None
+                else:
+                    holds[at[~(matched | other[at])]] = False
             may[rule] = holds
         return may
 
