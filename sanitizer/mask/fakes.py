@@ -448,6 +448,36 @@ def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(names), tuple(sorted(set(Address.city_suffixes), key=len, reverse=True))
 
 
+def fake_words(tokens: pl.Series) -> np.ndarray:
+    """Per word (ASCII, case-folded, as :func:`could_be_fake` gets them): whether that check
+    passes the word — a pool word, or letters only and a pool word with a city suffix. The
+    leak index asks it of many values' words at once (verify/leaks.py, ``add_many``)."""
+    pool, suffixes = _pool_series(), _pool_words()[1]
+    ok = tokens.is_in(pool.implode()).to_numpy().copy()
+    letters = tokens.str.contains(r"^[A-Za-z]+$").to_numpy()  # str.isalpha, on ASCII words
+    for suffix in suffixes:
+        at = np.flatnonzero(~ok & letters & tokens.str.ends_with(suffix).to_numpy())
+        if len(at):
+            stems = tokens.gather(at).str.head(-len(suffix))  # token[: -len(suffix)]
+            ok[at[stems.is_in(pool.implode()).to_numpy()]] = True
+    return ok
+
+
+@cache
+def _pool_series() -> pl.Series:
+    return pl.Series(sorted(_pool_words()[0]), dtype=pl.String)
+
+
+def doc_net_start(first: pl.Series, second: pl.Series) -> np.ndarray:
+    """Per value (its first two words; a missing second is null): whether
+    :func:`could_be_fake` takes it for an address of a documentation network."""
+    starts = first.str.starts_with(_DOC_NETS_V4[0])
+    for prefix in _DOC_NETS_V4[1:]:
+        starts = starts | first.str.starts_with(prefix)
+    v6 = (first == "2001") & (second == "db8")
+    return (starts | v6.fill_null(False)).to_numpy()
+
+
 def could_be_fake(tokens: list[str]) -> bool:
     """Whether every word is one a name or city fake is made of ("kimmouth" = kim + mouth),
     or the value is an address from the few documentation networks fake IPs come from.

@@ -24,10 +24,17 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-from sanitizer.mask.fakes import could_be_fake
+from sanitizer.mask.fakes import could_be_fake, doc_net_start, fake_words
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.sorted_arrays import held, union_sorted, without
-from sanitizer.mask.text.known_values import WORD, trackable, words
+from sanitizer.mask.text.known_values import (
+    MAX_WORDS,
+    MIN_CHARS,
+    MIN_SINGLE_WORD,
+    WORD,
+    trackable,
+    words,
+)
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 MEMO_WORDS = 1 << 17  # single-word digests memoised per process (~15 MB), then started afresh
@@ -320,6 +327,57 @@ class LeakIndex:
         if len(tokens) > 1:  # a one-word value is looked up whole: its own digest filters
             self.firsts.push(self.digests.word(tokens[0]))
         return True
+
+    def add_many(self, values: list[str]) -> np.ndarray:
+        """:meth:`add` of many values (which were tracked, as a mask). Values long enough
+        together are cut into words, judged (:func:`trackable`, :func:`could_be_fake`) and
+        digested in bulk by polars and numpy when ASCII; any other one by one, as before.
+        The index ends the same either way (tests/verify/test_leak_bulk.py)."""
+        taken = np.zeros(len(values), dtype=bool)
+        if sum(map(len, values)) < BULK_CHARS:
+            taken[:] = [self.add(value) for value in values]
+            return taken
+        plain = np.fromiter(map(str.isascii, values), dtype=bool, count=len(values))
+        for i in np.flatnonzero(~plain).tolist():
+            taken[i] = self.add(values[i])
+        at = np.flatnonzero(plain)
+        if len(at):
+            taken[at[self._add_ascii([values[i] for i in at.tolist()])]] = True
+        return taken
+
+    def _add_ascii(self, values: list[str]) -> np.ndarray:
+        tokens, counts = text_words(values)
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        chars = np.concatenate([[0], np.cumsum(tokens.str.len_bytes().to_numpy())])
+        joined = chars[ends] - chars[starts] + np.maximum(counts - 1, 0)  # " ".join's length
+        keep = (joined >= MIN_CHARS) & (counts >= 1) & (counts <= MAX_WORDS)
+        some = np.flatnonzero(counts >= 1)
+        first = tokens.gather(starts[some])
+        # trackable: one word is an address or an identifier
+        one = np.zeros(len(values), dtype=bool)
+        digits = first.str.count_matches(r"[0-9]").to_numpy()
+        one[some] = first.str.contains("@", literal=True).to_numpy() | (digits >= 6)
+        one[some] |= (digits >= 2) & (first.str.len_bytes().to_numpy() >= MIN_SINGLE_WORD)
+        keep &= (counts != 1) | one
+        # could_be_fake: every word a pool word, or an address of a documentation network
+        unfake = np.concatenate([[0], np.cumsum(~fake_words(tokens))])
+        fake = (unfake[ends] - unfake[starts] == 0) & (counts >= 1)
+        two = counts[some] >= 2
+        second = pl.Series([None] * len(some), dtype=pl.String)
+        if two.any():
+            second = second.scatter(np.flatnonzero(two), tokens.gather(starts[some][two] + 1))
+        fake[some] |= doc_net_start(first, second)
+        keep &= ~fake
+        if keep.any():
+            digests = self.digests.series(tokens)
+            for size in np.unique(counts[keep]).tolist():
+                self.values.extend(runs(digests, starts[keep & (counts == size)], size))
+                if size not in self.sizes:
+                    self.sizes.add(size)
+                    self._sizes = sorted(self.sizes, reverse=True)
+            self.firsts.extend(digests[starts[keep & (counts > 1)]])
+        return keep
 
     def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
         """Everything this index holds, as a part to merge into another (see :meth:`merge`)."""

@@ -110,7 +110,8 @@ class Tracker:
         fresh = first_seen(list(distinct), self.seen)
         if self.hosts is not None:
             self.hosts.learn(fresh, self.field)
-        added = [v for v in fresh if self.index.add(v)]  # type: ignore[arg-type]
+        taken = self.index.add_many(fresh).tolist()  # type: ignore[arg-type]
+        added = [v for v, took in zip(fresh, taken, strict=True) if took]
         self.added += len(added)
         if added and self.with_fakes:
             self.fakes.extend(f for f in op.mask_values(added, self.ctx) if isinstance(f, str))

@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanitizer.mask.fakes import _pool_words
 from sanitizer.mask.text.known_values import words
 from sanitizer.verify import leaks
 from sanitizer.verify.leaks import BULK_CHARS, Digester, LeakIndex, text_words
@@ -77,3 +78,42 @@ def test_a_long_chunk_takes_the_bulk_path_and_finds_the_leak() -> None:
     assert sum(map(len, texts)) >= BULK_CHARS
     found = INDEX.found_in_many(texts)
     assert np.flatnonzero(found).tolist() == [2000, 2001]
+
+
+VALUE_PIECES = [
+    "jane", "Doe", "jane.doe@corp-mail.com", "x@y", "192.0.2.7", "198.51.100.1", "2001", "db8",
+    "1", "12", "123456", "ab12cdef", "a1b2", "Silva", "smith", "kimmouth", "Port", "ton",
+    "south", "Tracy", "o'neil", "van", "der", "é", "Müller", "ß", "²²²²²²", "1234567", "-", " ",
+    "  ", ".", ",", "@", "_", "’",
+]  # fmt: skip
+POOL, SUFFIXES = _pool_words()
+# a pool word (a name), one with each city suffix ("aaronchester"), a suffix alone
+POOL_WORDS = st.sampled_from(sorted(POOL)[:50]).flatmap(
+    lambda word: st.sampled_from([word, word.title(), *(word + s for s in SUFFIXES)])
+)
+VALUES = st.lists(
+    st.one_of(st.sampled_from(VALUE_PIECES), POOL_WORDS, st.sampled_from(SUFFIXES)), max_size=10
+).map("".join)
+
+
+NAMES = st.lists(POOL_WORDS, min_size=2, max_size=3).map(" ".join)  # could be fakes
+
+
+def _state(index: LeakIndex) -> tuple[list[int], list[int], set[int]]:
+    return index.values.values().tolist(), index.firsts.values().tolist(), set(index.sizes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(VALUES, NAMES, st.text(max_size=14)), max_size=40))
+def test_bulk_add_tracks_what_adding_one_by_one_tracks(values: list[str]) -> None:
+    one_by_one, bulk = LeakIndex(b"bulk-test-key"), LeakIndex(b"bulk-test-key")
+    expected = [one_by_one.add(value) for value in values]
+    saved = leaks.BULK_CHARS
+    leaks.BULK_CHARS = 0  # every add in bulk
+    try:
+        taken = bulk.add_many(values).tolist()
+    finally:
+        leaks.BULK_CHARS = saved
+    assert taken == expected
+    assert _state(bulk) == _state(one_by_one)
+    assert bulk._sizes == one_by_one._sizes
