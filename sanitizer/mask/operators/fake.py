@@ -14,7 +14,7 @@ from typing import Any
 
 from sanitizer.errors import MaskingError
 from sanitizer.mask import geometry
-from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn, bulk_emails
+from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn, bulk_emails, bulk_phones
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.pseudonyms import Draw, normalize
 from sanitizer.schema import BINARY, DATE, DATETIME, GEOMETRY, OTHER, STRING, ColumnInfo
@@ -72,7 +72,11 @@ class Fake(Operator):
         digests = ctx.keyring.digests(
             self.kind, [normalize(self.kind, t) for t in texts], ctx.attempt
         )
-        quick = bulk_emails(texts, digests) if self.kind == "email" else [None] * len(texts)
+        quick: list[str | None] = [None] * len(texts)
+        if self.kind == "email":
+            quick = bulk_emails(texts, digests)
+        elif self.kind == "phone":
+            quick = bulk_phones(texts, digests)
         fakes = [
             take_shape(text, _generate(generate, text.strip(), digest, fpe_key))
             if fake is None
