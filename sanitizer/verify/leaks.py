@@ -404,9 +404,8 @@ class LeakIndex:
         return self._hash(words(value))
 
     def add_all(self, values: Iterable[object]) -> None:
-        for value in values:
-            if isinstance(value, str):
-                self.add(value)
+        """Track every text of ``values`` worth tracking (in bulk: :meth:`add_many`)."""
+        self.add_many([value for value in values if isinstance(value, str)])
 
     def forget(self, digests: np.ndarray) -> None:
         """Stop tracking the values of these digests (see :meth:`digest`)."""
