@@ -141,31 +141,30 @@ def _delimiter(text: str) -> str:
 
 
 def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakReport) -> None:
-    """Every object of a staging store (live, or a run's shadow): key, attributes, contents
-    (looked up a chunk of texts at a time: :class:`_Scanner`)."""
+    """Every object of a staging store (live, or a run's shadow): key, attributes, contents,
+    looked up a chunk of texts at a time across objects (:class:`_Scanner`: a bucket of
+    small objects is asked in bulk too), and recorded in the order they were read."""
     if not len(index):
         return
     scanner = _Scanner(index.found_in, index.found_in_many)
+    queue: list[Item] = []
     for info in reader.list():
         shape = shown(index, info.key)
         where = f"{store}:{shape}"
-        report.scanned += 1
-        if shape != info.key:
-            report.record(where, "key")
+        queue.append((where, "key", None if shape != info.key else ""))  # "": no words
         attributes = reader.attributes(info.key)
         for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
-            for name, value in fields.items():
-                report.scanned += 1
-                if index.found_in(value):
-                    report.record(where, shown(index, f"{kind}.{name}"))
+            queue += [(where, f"{kind}.{name}", value) for name, value in fields.items()]
         with reader.open(info.key) as stream:
-            chunk: list[tuple[str, str]] = []
-            for item in contents(info.key, stream):
-                chunk.append(item)
-                if len(chunk) >= scanner.CHUNK:
-                    scanner.scan(chunk, where, index, report)
-                    chunk = []
-            scanner.scan(chunk, where, index, report)
+            for place, text in contents(info.key, stream):
+                queue.append((where, place, text))
+                if len(queue) >= scanner.CHUNK:
+                    scanner.scan_items(queue, index, report)
+                    queue = []
+    scanner.scan_items(queue, index, report)
+
+
+Item = tuple[str, str, str | None]  # (where, place, text); text None: a hit already (a key)
 
 
 class _Scanner:
@@ -195,13 +194,20 @@ class _Scanner:
         self, chunk: list[tuple[str, str]], where: str, index: LeakIndex, report: LeakReport
     ) -> None:
         """Count and look up ``chunk``'s (place, text) pairs, recording hits in order."""
+        self.scan_items([(where, place, text) for place, text in chunk], index, report)
+
+    def scan_items(self, items: list[Item], index: LeakIndex, report: LeakReport) -> None:
+        """Count and look up (where, place, text) items, recording hits in order; an item
+        without a text is a hit already (a key that holds a value), recorded as its place."""
         answers = self.answers
-        asked = list(dict.fromkeys(t for _, t in chunk if t not in answers))
+        texts = [t for _, _, t in items if t is not None]
+        asked = list(dict.fromkeys(t for t in texts if t not in answers))
         found = self._decide(asked)
-        for place, text in chunk:
+        for where, place, text in items:
             report.scanned += 1
-            hit = found[text] if text in found else answers[text]
-            if hit:
+            if text is None:
+                report.record(where, place)
+            elif found[text] if text in found else answers[text]:
                 report.record(where, shown(index, place))
         if len(answers) + len(found) > self.SIZE:
             answers.clear()
