@@ -1,16 +1,18 @@
-"""``fake: phone`` in bulk (issue 16): a column's usual phone texts are faked by polars and
-numpy at once. Each fake must be exactly the one the one-at-a-time path makes from the same
-digest (country codes, NANP, UK and other ranges, punctuation kept, digits run out), and any
-text the bulk path does not take must come back as None for that path to decide."""
+"""``fake: phone`` and normalizing in bulk (issue 16): a column's usual phone texts are
+faked by polars and numpy at once. Each fake must be exactly the one the one-at-a-time path
+makes from the same digest (country codes, NANP, UK and other ranges, punctuation kept, digits
+run out), and any text the bulk path does not take must come back as None for that path to
+decide. Values normalized in bulk must be normalized as one at a time."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from sanitizer.mask import pseudonyms
 from sanitizer.mask.fakes import bulk_phones, fake_phone
 from sanitizer.mask.operators.fake import _generate, take_shape
-from sanitizer.mask.pseudonyms import Keyring, normalize
+from sanitizer.mask.pseudonyms import Keyring, normalize, normalize_many
 
 KEY = b"bulk-phone-key-0123456789abcdef"
 KEYRING = Keyring(KEY)
@@ -57,3 +59,25 @@ def test_the_usual_numbers_are_taken_in_bulk() -> None:
     assert [f for f in bulk if f is not None] == [
         one_by_one(t) for t, f in zip(texts, bulk, strict=True) if f is not None
     ]
+
+
+SPACES = [chr(c) for c in range(128) if chr(c).isspace()]
+MESSY = st.lists(
+    st.sampled_from([*SPACES, "Jane", "DOE", "o'Neil", "@", ".", "-", "555", "0", "(", "x", "é"]),
+    max_size=8,
+).map("".join)
+
+
+def test_ascii_space_is_what_python_calls_space() -> None:
+    assert sorted(pseudonyms.ASCII_SPACE) == SPACES
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["email", "name", "phone", "ssn", "uuid", "iban"]), st.lists(MESSY))
+def test_normalizing_many_is_normalizing_each(domain: str, texts: list[str]) -> None:
+    saved = pseudonyms.BULK_NORMALIZE
+    pseudonyms.BULK_NORMALIZE = 0  # every list in bulk
+    try:
+        assert normalize_many(domain, texts) == [normalize(domain, t) for t in texts]
+    finally:
+        pseudonyms.BULK_NORMALIZE = saved
