@@ -226,18 +226,28 @@ def text_words(texts: list[str]) -> tuple[pl.Series, np.ndarray]:
     series — and each text's word count. ASCII texts are cut by polars (:data:`ASCII_WORD`,
     lowercased: ASCII's case folding), any other with Python's ``re`` as before; a test holds
     the two to the same words (tests/verify/test_leak_bulk.py)."""
-    plain = [text.isascii() for text in texts]
-    if all(plain):
-        lists = pl.Series(texts, dtype=pl.String).str.to_lowercase().str.extract_all(ASCII_WORD)
-    else:  # (a JSON leaf may even hold a lone surrogate, which polars cannot take)
-        ascii_texts = pl.Series(
-            [t for t, a in zip(texts, plain, strict=True) if a], dtype=pl.String
-        )
-        cut = iter(ascii_texts.str.to_lowercase().str.extract_all(ASCII_WORD).to_list())
-        rows = [next(cut) if a else words(t) for t, a in zip(texts, plain, strict=True)]
-        lists = pl.Series(rows, dtype=pl.List(pl.String))
-    lengths = lists.list.len().fill_null(0).to_numpy().astype(np.int64)
-    return lists.explode(empty_as_null=False), lengths
+    plain = np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))
+    ascii_at, other_at = np.flatnonzero(plain), np.flatnonzero(~plain)
+    cut = pl.Series([texts[i] for i in ascii_at.tolist()], dtype=pl.String)
+    lists = cut.str.to_lowercase().str.extract_all(ASCII_WORD)
+    tokens = lists.explode(empty_as_null=False)
+    if not len(other_at):
+        return tokens, lists.list.len().fill_null(0).to_numpy().astype(np.int64)
+    # (a JSON leaf may even hold a lone surrogate, which polars cannot take)
+    cut_other = [words(texts[i]) for i in other_at.tolist()]
+    lengths = np.empty(len(texts), dtype=np.int64)
+    lengths[ascii_at] = lists.list.len().fill_null(0).to_numpy()
+    lengths[other_at] = [len(w) for w in cut_other]
+    both = pl.concat([tokens, pl.Series([w for ws in cut_other for w in ws], dtype=pl.String)])
+    # each text's words in ``both`` start at ``source``; in the result, at ``starts``
+    source = np.empty(len(texts), dtype=np.int64)
+    source[np.concatenate([ascii_at, other_at])] = np.concatenate(
+        [[0], np.cumsum(lengths[np.concatenate([ascii_at, other_at])])[:-1]]
+    )
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    at = np.repeat(source - starts, lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+    return both.gather(at), lengths
 
 
 def hashes_of(values: list[object]) -> np.ndarray:
