@@ -17,20 +17,29 @@ from collections.abc import Sequence
 import polars as pl
 
 DIGEST_SIZE = 32
+SUBKEYS = 64  # derived keys remembered per keyring
 
 
 class Keyring:
     """Derives digests from the staging-side secret; the key itself is never exposed."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_key", "_subkeys")
 
     def __init__(self, secret: bytes) -> None:
         # blake2b takes at most 64 key bytes: stretch any secret to exactly that.
         self._key = hashlib.blake2b(secret, digest_size=64, person=b"sanitizer-key").digest()
+        self._subkeys: dict[str, bytes] = {}
 
     def subkey(self, purpose: str) -> bytes:
-        """A key for one purpose (e.g. format-preserving scrambling), derived from the secret."""
-        return hashlib.blake2b(purpose.encode(), key=self._key, digest_size=32).digest()
+        """A key for one purpose (e.g. format-preserving scrambling), derived from the secret
+        (remembered: every small object's fakes ask for the same few)."""
+        subkey = self._subkeys.get(purpose)
+        if subkey is None:
+            if len(self._subkeys) >= SUBKEYS:  # purposes are a handful (and re-draw attempts)
+                self._subkeys.clear()
+            subkey = hashlib.blake2b(purpose.encode(), key=self._key, digest_size=32).digest()
+            self._subkeys[purpose] = subkey
+        return subkey
 
     def digest(self, domain: str, value: str, attempt: int = 0) -> bytes:
         """The keyed digest of one (domain, value) pair."""
