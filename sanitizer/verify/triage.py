@@ -137,8 +137,10 @@ class Triage:
     def __init__(self, hosts: HostIndex) -> None:
         rules = ruleset()
         keywords = sorted(rules.by_keyword)
-        # a line pair's keywords are found in the joined text (no keyword spans a newline)
-        assert not any("\n" in k or "\r" in k for k in keywords)
+        # a line pair's keywords and trigger words are its two lines' (batch(pairs=...)): none
+        # spans the newline that joins them, and lowering ASCII is lowering each character
+        assert not any("\n" in k or "\r" in k for k in (*keywords, *TRIGGER_WORDS))
+        self.joinable = all(k.isascii() for k in (*keywords, *TRIGGER_WORDS))
         self.keywords = keywords
         number = {id(rule): n for n, rule in enumerate(rules.rules)}
         self.rules_of = {k: tuple(number[id(r)] for r in rs) for k, rs in rules.by_keyword.items()}
@@ -154,16 +156,33 @@ class Triage:
         self.v6 = any(":" in h for h in self.hosts)  # found as addresses, in any spelling
         self._last: tuple[int, str] | None = None  # the last line seen: (object, text)
 
-    def batch(self, texts: list[str], hosts: int | None = None) -> list[Triaged]:
+    def batch(
+        self,
+        texts: list[str],
+        hosts: int | None = None,
+        pairs: list[tuple[int, int]] | None = None,
+    ) -> list[Triaged]:
         """One :class:`Triaged` per text, in order (``hosts``: only the first so many texts
-        are looked at for learned hosts; by default all). Quiet texts share one instance."""
+        are looked at for learned hosts; by default all). Quiet texts share one instance.
+        ``pairs``: the last ``len(pairs)`` texts each join two earlier ones (a line, its line
+        end cut, a newline, the next line: :meth:`_flush`), given by their positions; their
+        keywords and trigger words are those two texts' — none spans the joining newline —
+        so only their patterns are asked of the joined text itself."""
         if not texts:
             return []
         series = pl.Series(texts, dtype=pl.String)
-        lowered = pl.Series([t.lower() for t in texts], dtype=pl.String)
+        alone = len(texts) - len(pairs or ())
+        lowered = pl.Series([t.lower() for t in texts[:alone]], dtype=pl.String)
         found = lowered.str.extract_many(self.keywords, overlapping=True)
-        may = self._may_match(series, found)  # rule → texts its pattern may match
         secretish = lowered.str.contains_any(self.words)
+        if pairs:
+            first = pl.Series([a for a, _ in pairs], dtype=pl.UInt32)
+            second = pl.Series([b for _, b in pairs], dtype=pl.UInt32)
+            both = pl.DataFrame({"a": found.gather(first), "b": found.gather(second)})
+            joined = both.select(pl.concat_list("a", "b").alias(found.name)).to_series()
+            found = pl.concat([found, joined])
+            secretish = pl.concat([secretish, secretish.gather(first) | secretish.gather(second)])
+        may = self._may_match(series, found)  # rule → texts its pattern may match
         host = self._hosts(texts[:hosts], lowered[:hosts])
         host += [False] * (len(texts) - len(host))
         loud = secretish.to_numpy() | np.array(host, dtype=bool)
@@ -264,6 +283,9 @@ class Triage:
         end cut, a newline, this line)."""
         texts: list[str] = []
         pairs: list[str | None] = []
+        of: list[tuple[int, int]] = []  # each pair's two lines, by position in ``texts``
+        carried = self._last  # the line before this batch's first
+        last = -1  # the position of the line in self._last, when it is this batch's
         for number, event in events:
             if isinstance(event, tuple):
                 place, text = event
@@ -272,10 +294,20 @@ class Triage:
                 if LINE_PLACE.fullmatch(place):
                     if self._last is not None and self._last[0] == number:
                         pair = f"{self._last[1].rstrip(chr(13) + chr(10))}\n{text}"
-                    self._last = (number, text)
+                        of.append((last, len(texts) - 1))
+                    self._last, last = (number, text), len(texts) - 1
                 pairs.append(pair)
         joined = [p for p in pairs if p is not None]
-        triaged = self.batch(texts + joined, hosts=len(texts))  # pairs: hosts are per line
+        singles = texts
+        if joined and self.joinable:  # pairs from their lines' keywords (see batch)
+            if of[0][0] < 0:  # the first pair's line came in the batch before: asked again
+                assert carried is not None
+                singles = [*texts, carried[1]]
+                of[0] = (len(texts), of[0][1])
+            triaged = self.batch(singles + joined, hosts=len(texts), pairs=of)
+        else:
+            triaged = self.batch(texts + joined, hosts=len(texts))  # pairs: hosts are per line
+        triaged = triaged[: len(texts)] + triaged[len(singles) :]
         alone, together = iter(triaged[: len(texts)]), iter(triaged[len(texts) :])
         plain = iter(pairs)
         for number, event in events:
