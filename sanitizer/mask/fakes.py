@@ -207,6 +207,116 @@ def fake_phone(original: str, draw: Draw, key: bytes) -> str:
 
 
 _DIGIT = re.compile(r"[0-9]")
+# a phone as most columns hold it: ASCII digits, ``+ - ( ) .`` and inner spaces, at least one
+# digit; in such a text ``\s`` and ``\d`` mean the same to Rust's engine as to Python's
+USUAL_PHONE = r"^[0-9+().\-]([0-9+().\- ]*[0-9+().\-])?$"
+MAX_BULK_SUBSCRIBER = 15  # digits one 8-byte draw gives (Draw.digits)
+
+
+def bulk_phones(texts: list[str], digests: list[bytes]) -> list[str | None]:
+    """:func:`fake_phone` of many originals at once, as :func:`_generate` and ``take_shape``
+    return it, for the usual phone text (:data:`USUAL_PHONE`: no letters to case, no spaces
+    around); the country code, national length and range are found by polars, the digits
+    drawn by numpy from the same digest bytes a :class:`Draw` reads (below(8): bytes 0-4,
+    then 8 bytes per group of digits) and put back in the original's digit places at once.
+    None where the one-at-a-time path must decide (another text, a subscriber part longer
+    than one draw, or a fake equal to its original, which that path re-draws)."""
+    if len(texts) < BULK_EMAILS_MIN:  # a JSON object's one phone: per value
+        return [None] * len(texts)
+    text = pl.col("text")
+    frame = pl.DataFrame({"text": pl.Series(texts, dtype=pl.String)}).select(
+        usual=text.str.contains(USUAL_PHONE) & text.str.contains("[0-9]"),
+        digits=text.str.replace_all("[^0-9]", ""),
+        zero=text.str.starts_with("00"),
+        intl=text.str.starts_with("+") | text.str.starts_with("00"),
+        group=text.str.extract(r"^\+?\s*(?:00)?(\d+)", 1),
+        one=text.str.starts_with("1"),
+    )
+    digits = pl.col("digits")
+    after = pl.when(pl.col("zero")).then(digits.str.slice(2)).otherwise(digits)
+    first = pl.col("group").fill_null(after)
+    country = (
+        pl.when(~pl.col("intl"))
+        .then(pl.when((digits.str.len_bytes() == 11) & pl.col("one")).then(pl.lit("1")))
+        .when(first.str.len_bytes().is_between(1, 3))
+        .then(pl.when(pl.col("zero")).then(pl.lit("00") + first).otherwise(first))
+        .when(after.str.starts_with("1"))
+        .then(pl.lit("1"))
+        .otherwise(after.str.slice(0, 2))
+        .fill_null("")
+    )
+    frame = frame.with_columns(country=country).with_columns(
+        national=digits.str.len_bytes().cast(pl.Int64) - pl.col("country").str.len_bytes()
+    )
+    code = pl.col("country").str.strip_prefix("00")
+    national = pl.col("national")
+    nanp = code.is_in(["1", ""]) & national.is_in([10, 7])
+    uk = (code == "44") | ((pl.col("country") == "") & (national == 11))
+    uk = uk & ((code == "44") | (digits.str.slice(0, 2) == "07"))
+    frame = frame.with_columns(
+        case=pl.when(nanp).then(0).when(uk).then(1).otherwise(2),
+        bad=~pl.col("usual") | (~nanp & ~uk & (national - 3 > MAX_BULK_SUBSCRIBER)),
+    )
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(texts), -1)
+
+    def number(at: int, size: int) -> np.ndarray:
+        return np.ascontiguousarray(raw[:, at : at + size]).view(f">u{size}")[:, 0]
+
+    u4, first8, next8, last8 = number(0, 4), number(0, 8), number(4, 8), number(12, 8)
+    cases = frame.get_column("case").to_numpy()
+    nationals = frame.get_column("national").to_numpy()
+    countries = frame.get_column("country").to_list()
+    bad = frame.get_column("bad").to_numpy()
+    bodies: list[str] = []
+    for i, (case, size, country) in enumerate(
+        zip(cases.tolist(), nationals.tolist(), countries, strict=True)
+    ):
+        if bad[i]:
+            bodies.append("")
+        elif case == 0 and size == 10:
+            bodies.append(
+                f"{2 + int(u4[i]) % 8}{int(next8[i]) % 100:02d}55501{int(last8[i]) % 100:02d}"
+            )
+        elif case == 0:
+            bodies.append(f"55501{int(first8[i]) % 100:02d}")
+        elif case == 1:
+            bodies.append(f"{'7700900' if country else '07700900'}{int(first8[i]) % 1000:03d}")
+        else:
+            width = max(0, size - 3)
+            bodies.append("555" + (f"{int(first8[i]) % 10**width:0{width}d}" if width else ""))
+    news = [
+        country + body[-size:] if size else country
+        for country, body, size in zip(countries, bodies, nationals.tolist(), strict=True)
+    ]
+    fakes = _refill_ascii(texts, news, ~bad)
+    return [
+        fake if ok and fake != text else None
+        for text, fake, ok in zip(texts, fakes, (~bad).tolist(), strict=True)
+    ]
+
+
+def _refill_ascii(texts: list[str], digits: list[str], rows: np.ndarray) -> list[str]:
+    """:func:`refill` of the ``rows`` texts (ASCII, no NUL), in numpy: each text's digit
+    places get the next of its ``digits`` ("0" once they run out); other rows come back as
+    they were."""
+    out = list(texts)
+    at = np.flatnonzero(rows)
+    if not len(at):
+        return out
+    chosen = [texts[i] for i in at.tolist()]
+    width = max(map(len, chosen))
+    codes = np.array(chosen, dtype=f"<U{width}").view(np.uint32).reshape(len(at), width).copy()
+    fresh = [digits[i] for i in at.tolist()]
+    span = max(width, *map(len, fresh))
+    new = np.array(fresh, dtype=f"<U{span}").view(np.uint32).reshape(len(at), span).copy()
+    new[new == 0] = ord("0")  # past a text's new digits: "0"
+    places = (codes >= ord("0")) & (codes <= ord("9"))
+    order = np.cumsum(places, axis=1) - 1
+    rows_of = np.broadcast_to(np.arange(len(at))[:, None], codes.shape)
+    codes[places] = new[rows_of[places], order[places]]
+    for n, text in zip(at.tolist(), codes.view(f"<U{width}")[:, 0].tolist(), strict=True):
+        out[n] = text
+    return out
 
 
 def refill(original: str, digits: str) -> str:
@@ -446,6 +556,36 @@ def _pool_words() -> tuple[frozenset[str], tuple[str, ...]]:
     names = {w.casefold() for w in (*_pool("first_names"), *_pool("last_names"))}
     names |= {p.casefold() for p in Address.city_prefixes}
     return frozenset(names), tuple(sorted(set(Address.city_suffixes), key=len, reverse=True))
+
+
+def fake_words(tokens: pl.Series) -> np.ndarray:
+    """Per word (ASCII, case-folded, as :func:`could_be_fake` gets them): whether that check
+    passes the word — a pool word, or letters only and a pool word with a city suffix. The
+    leak index asks it of many values' words at once (verify/leaks.py, ``add_many``)."""
+    pool, suffixes = _pool_series(), _pool_words()[1]
+    ok = tokens.is_in(pool.implode()).to_numpy().copy()
+    letters = tokens.str.contains(r"^[A-Za-z]+$").to_numpy()  # str.isalpha, on ASCII words
+    for suffix in suffixes:
+        at = np.flatnonzero(~ok & letters & tokens.str.ends_with(suffix).to_numpy())
+        if len(at):
+            stems = tokens.gather(at).str.head(-len(suffix))  # token[: -len(suffix)]
+            ok[at[stems.is_in(pool.implode()).to_numpy()]] = True
+    return ok
+
+
+@cache
+def _pool_series() -> pl.Series:
+    return pl.Series(sorted(_pool_words()[0]), dtype=pl.String)
+
+
+def doc_net_start(first: pl.Series, second: pl.Series) -> np.ndarray:
+    """Per value (its first two words; a missing second is null): whether
+    :func:`could_be_fake` takes it for an address of a documentation network."""
+    starts = first.str.starts_with(_DOC_NETS_V4[0])
+    for prefix in _DOC_NETS_V4[1:]:
+        starts = starts | first.str.starts_with(prefix)
+    v6 = (first == "2001") & (second == "db8")
+    return (starts | v6.fill_null(False)).to_numpy()
 
 
 def could_be_fake(tokens: list[str]) -> bool:

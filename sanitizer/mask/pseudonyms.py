@@ -14,21 +14,32 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 
+import polars as pl
+
 DIGEST_SIZE = 32
+SUBKEYS = 64  # derived keys remembered per keyring
 
 
 class Keyring:
     """Derives digests from the staging-side secret; the key itself is never exposed."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_key", "_subkeys")
 
     def __init__(self, secret: bytes) -> None:
         # blake2b takes at most 64 key bytes: stretch any secret to exactly that.
         self._key = hashlib.blake2b(secret, digest_size=64, person=b"sanitizer-key").digest()
+        self._subkeys: dict[str, bytes] = {}
 
     def subkey(self, purpose: str) -> bytes:
-        """A key for one purpose (e.g. format-preserving scrambling), derived from the secret."""
-        return hashlib.blake2b(purpose.encode(), key=self._key, digest_size=32).digest()
+        """A key for one purpose (e.g. format-preserving scrambling), derived from the secret
+        (remembered: every small object's fakes ask for the same few)."""
+        subkey = self._subkeys.get(purpose)
+        if subkey is None:
+            if len(self._subkeys) >= SUBKEYS:  # purposes are a handful (and re-draw attempts)
+                self._subkeys.clear()
+            subkey = hashlib.blake2b(purpose.encode(), key=self._key, digest_size=32).digest()
+            self._subkeys[purpose] = subkey
+        return subkey
 
     def digest(self, domain: str, value: str, attempt: int = 0) -> bytes:
         """The keyed digest of one (domain, value) pair."""
@@ -50,6 +61,15 @@ class Keyring:
         ]
 
 
+WORD_DOMAINS = frozenset(
+    "email username url name first_name last_name company city street address person".split()
+)  # compared by their case-folded words
+DIGIT_DOMAINS = frozenset(("phone", "credit_card", "ssn"))  # compared by their digits
+ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "  # what str.isspace() takes, in ASCII
+ASCII_SPACES = r"[\t\n\x0B\x0C\r\x1C-\x1F ]+"  # the same, for Rust's engine
+BULK_NORMALIZE = 64  # values: below, one at a time costs less than a polars pass
+
+
 def normalize(domain: str, value: str) -> str:
     """The identity of a value within its domain: what must map to the same pseudonym.
 
@@ -57,25 +77,34 @@ def normalize(domain: str, value: str) -> str:
     and ``555.010.4477`` one phone. Case and formatting come back from the original afterwards.
     """
     text = unicodedata.normalize("NFC", value).strip()
-    if domain in (
-        "email",
-        "username",
-        "url",
-        "name",
-        "first_name",
-        "last_name",
-        "company",
-        "city",
-        "street",
-        "address",
-        "person",
-    ):
+    if domain in WORD_DOMAINS:
         return " ".join(text.casefold().split())
-    if domain in ("phone", "credit_card", "ssn"):
+    if domain in DIGIT_DOMAINS:
         return digits_of(text) or text
     if domain == "uuid":
         return text.lower().replace("-", "").strip("{}")
     return text
+
+
+def normalize_many(domain: str, values: list[str]) -> list[str]:
+    """:func:`normalize` of many texts. ASCII texts of the word and digit domains go through
+    one polars pass: there NFC changes nothing, case folding is lowercasing and Python's
+    whitespace is :data:`ASCII_SPACE`, so the pass is the same function (a test holds them
+    equal); anything else goes one at a time."""
+    if (
+        len(values) < BULK_NORMALIZE
+        or domain not in WORD_DOMAINS | DIGIT_DOMAINS
+        or not all(map(str.isascii, values))
+    ):
+        return [normalize(domain, value) for value in values]
+    text = pl.col("t").str.strip_chars(ASCII_SPACE)
+    if domain in WORD_DOMAINS:
+        key = text.str.to_lowercase().str.replace_all(ASCII_SPACES, " ")
+    else:
+        digits = text.str.replace_all("[^0-9]", "")
+        key = pl.when(digits == "").then(text).otherwise(digits)
+    frame = pl.DataFrame({"t": pl.Series(values, dtype=pl.String)})
+    return frame.select(key.alias("k")).to_series().to_list()
 
 
 def digits_of(text: str) -> str:

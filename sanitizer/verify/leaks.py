@@ -22,14 +22,26 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import polars as pl
 
-from sanitizer.mask.fakes import could_be_fake
+from sanitizer.mask.fakes import could_be_fake, doc_net_start, fake_words
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.sorted_arrays import held, union_sorted, without
-from sanitizer.mask.text.known_values import WORD, trackable, words
+from sanitizer.mask.text.known_values import (
+    MAX_WORDS,
+    MIN_CHARS,
+    MIN_SINGLE_WORD,
+    WORD,
+    trackable,
+    words,
+)
 
 MAX_HITS = 20  # reported per run: enough to find the rule to fix
 MEMO_WORDS = 1 << 17  # single-word digests memoised per process (~15 MB), then started afresh
+# WORD on ASCII text, for Rust's engine: there ``[^\W_]`` is exactly ``[A-Za-z0-9]`` (the ``’``
+# separator is not ASCII), and both engines take the same leftmost, greedy matches
+ASCII_WORD = r"[A-Za-z0-9]+(?:[@.+'\-][A-Za-z0-9]+)*"
+BULK_CHARS = 16_384  # texts this long together are cut into words by polars (start-up ~0.1 ms)
 PERSON = b"sz-leak-index"  # BLAKE2b's personalisation: these digests are for nothing else
 
 
@@ -162,6 +174,18 @@ class Digester:
         memo.update(zip(fresh, map(self.text, fresh), strict=True))
         return np.fromiter(map(memo.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
+    def series(self, tokens: pl.Series) -> np.ndarray:
+        """:meth:`words` of a series of words: only the distinct words become Python strings
+        (and are digested, memoised as there); the digests are mapped back by a join."""
+        if not len(tokens):
+            return np.empty(0, dtype=np.int64)
+        distinct = tokens.unique()
+        mapping = pl.DataFrame(
+            {"w": distinct, "d": pl.Series(self.words(distinct.to_list()), dtype=pl.Int64)}
+        )
+        joined = tokens.to_frame("w").join(mapping, on="w", how="left", maintain_order="left")
+        return joined.get_column("d").to_numpy()
+
 
 _MASK = (1 << 64) - 1
 _START = 0x9E3779B97F4A7C15  # times a run's length: runs of different lengths start apart
@@ -195,6 +219,35 @@ def runs(words: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
 def digester(salt: bytes) -> Digester:
     """The process's digester for a run's key: a worker's memo lasts across its tasks."""
     return Digester(salt)
+
+
+def text_words(texts: list[str]) -> tuple[pl.Series, np.ndarray]:
+    """The words of many texts as :func:`words` cuts them — case-folded, in order, as one
+    series — and each text's word count. ASCII texts are cut by polars (:data:`ASCII_WORD`,
+    lowercased: ASCII's case folding), any other with Python's ``re`` as before; a test holds
+    the two to the same words (tests/verify/test_leak_bulk.py)."""
+    plain = np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))
+    ascii_at, other_at = np.flatnonzero(plain), np.flatnonzero(~plain)
+    cut = pl.Series([texts[i] for i in ascii_at.tolist()], dtype=pl.String)
+    lists = cut.str.to_lowercase().str.extract_all(ASCII_WORD)
+    tokens = lists.explode(empty_as_null=False)
+    if not len(other_at):
+        return tokens, lists.list.len().fill_null(0).to_numpy().astype(np.int64)
+    # (a JSON leaf may even hold a lone surrogate, which polars cannot take)
+    cut_other = [words(texts[i]) for i in other_at.tolist()]
+    lengths = np.empty(len(texts), dtype=np.int64)
+    lengths[ascii_at] = lists.list.len().fill_null(0).to_numpy()
+    lengths[other_at] = [len(w) for w in cut_other]
+    both = pl.concat([tokens, pl.Series([w for ws in cut_other for w in ws], dtype=pl.String)])
+    # each text's words in ``both`` start at ``source``; in the result, at ``starts``
+    source = np.empty(len(texts), dtype=np.int64)
+    source[np.concatenate([ascii_at, other_at])] = np.concatenate(
+        [[0], np.cumsum(lengths[np.concatenate([ascii_at, other_at])])[:-1]]
+    )
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    at = np.repeat(source - starts, lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+    return both.gather(at), lengths
 
 
 def hashes_of(values: list[object]) -> np.ndarray:
@@ -285,6 +338,57 @@ class LeakIndex:
             self.firsts.push(self.digests.word(tokens[0]))
         return True
 
+    def add_many(self, values: list[str]) -> np.ndarray:
+        """:meth:`add` of many values (which were tracked, as a mask). Values long enough
+        together are cut into words, judged (:func:`trackable`, :func:`could_be_fake`) and
+        digested in bulk by polars and numpy when ASCII; any other one by one, as before.
+        The index ends the same either way (tests/verify/test_leak_bulk.py)."""
+        taken = np.zeros(len(values), dtype=bool)
+        if sum(map(len, values)) < BULK_CHARS:
+            taken[:] = [self.add(value) for value in values]
+            return taken
+        plain = np.fromiter(map(str.isascii, values), dtype=bool, count=len(values))
+        for i in np.flatnonzero(~plain).tolist():
+            taken[i] = self.add(values[i])
+        at = np.flatnonzero(plain)
+        if len(at):
+            taken[at[self._add_ascii([values[i] for i in at.tolist()])]] = True
+        return taken
+
+    def _add_ascii(self, values: list[str]) -> np.ndarray:
+        tokens, counts = text_words(values)
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        chars = np.concatenate([[0], np.cumsum(tokens.str.len_bytes().to_numpy())])
+        joined = chars[ends] - chars[starts] + np.maximum(counts - 1, 0)  # " ".join's length
+        keep = (joined >= MIN_CHARS) & (counts >= 1) & (counts <= MAX_WORDS)
+        some = np.flatnonzero(counts >= 1)
+        first = tokens.gather(starts[some])
+        # trackable: one word is an address or an identifier
+        one = np.zeros(len(values), dtype=bool)
+        digits = first.str.count_matches(r"[0-9]").to_numpy()
+        one[some] = first.str.contains("@", literal=True).to_numpy() | (digits >= 6)
+        one[some] |= (digits >= 2) & (first.str.len_bytes().to_numpy() >= MIN_SINGLE_WORD)
+        keep &= (counts != 1) | one
+        # could_be_fake: every word a pool word, or an address of a documentation network
+        unfake = np.concatenate([[0], np.cumsum(~fake_words(tokens))])
+        fake = (unfake[ends] - unfake[starts] == 0) & (counts >= 1)
+        two = counts[some] >= 2
+        second = pl.Series([None] * len(some), dtype=pl.String)
+        if two.any():
+            second = second.scatter(np.flatnonzero(two), tokens.gather(starts[some][two] + 1))
+        fake[some] |= doc_net_start(first, second)
+        keep &= ~fake
+        if keep.any():
+            digests = self.digests.series(tokens)
+            for size in np.unique(counts[keep]).tolist():
+                self.values.extend(runs(digests, starts[keep & (counts == size)], size))
+                if size not in self.sizes:
+                    self.sizes.add(size)
+                    self._sizes = sorted(self.sizes, reverse=True)
+            self.firsts.extend(digests[starts[keep & (counts > 1)]])
+        return keep
+
     def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
         """Everything this index holds, as a part to merge into another (see :meth:`merge`)."""
         masked = [self.digest(v) for v in fakes if isinstance(v, str)]
@@ -310,9 +414,8 @@ class LeakIndex:
         return self._hash(words(value))
 
     def add_all(self, values: Iterable[object]) -> None:
-        for value in values:
-            if isinstance(value, str):
-                self.add(value)
+        """Track every text of ``values`` worth tracking (in bulk: :meth:`add_many`)."""
+        self.add_many([value for value in values if isinstance(value, str)])
 
     def forget(self, digests: np.ndarray) -> None:
         """Stop tracking the values of these digests (see :meth:`digest`)."""
@@ -342,9 +445,7 @@ class LeakIndex:
         found = np.zeros(len(texts), dtype=bool)
         if not self.sizes:
             return found
-        tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
-        flat, owners, ends = self._flatten(tokenized)
-        digests = self.digests.words(flat)
+        digests, owners, ends = self._text_digests(texts)
         hits = np.flatnonzero(self.firsts.holds(digests))
         for size in self._sizes:
             if size == 1:  # every word, looked up whole (no first-word filter: docs/design.md)
@@ -355,6 +456,18 @@ class LeakIndex:
                 tracked = self.values.holds(runs(digests, starts, size))
                 found[owners[starts[tracked]]] = True
         return found
+
+    def _text_digests(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every word's digest of ``texts`` in order, each word's text number and each text's
+        end: many characters are cut into words and mapped to digests by polars in bulk,
+        a few by Python (the same words either way: :func:`text_words`)."""
+        if sum(map(len, texts)) < BULK_CHARS:
+            tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
+            flat, owners, ends = self._flatten(tokenized)
+            return self.digests.words(flat), owners, ends
+        tokens, lengths = text_words(texts)
+        owners = np.repeat(np.arange(len(texts)), lengths)
+        return self.digests.series(tokens), owners, np.cumsum(lengths)
 
     def _whole_words(self, digests: np.ndarray) -> np.ndarray:
         """Which words, each alone, are a tracked one-word value."""

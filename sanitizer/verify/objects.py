@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
+import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
@@ -140,60 +141,73 @@ def _delimiter(text: str) -> str:
 
 
 def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakReport) -> None:
-    """Every object of a staging store (live, or a run's shadow): key, attributes, contents
-    (looked up a chunk of texts at a time: :class:`_Scanner`)."""
+    """Every object of a staging store (live, or a run's shadow): key, attributes, contents,
+    looked up a chunk of texts at a time across objects (:class:`_Scanner`: a bucket of
+    small objects is asked in bulk too), and recorded in the order they were read."""
     if not len(index):
         return
-    scanner = _Scanner(index.found_in)
+    scanner = _Scanner(index.found_in, index.found_in_many)
+    queue: list[Item] = []
     for info in reader.list():
         shape = shown(index, info.key)
         where = f"{store}:{shape}"
-        report.scanned += 1
-        if shape != info.key:
-            report.record(where, "key")
+        queue.append((where, "key", None if shape != info.key else ""))  # "": no words
         attributes = reader.attributes(info.key)
         for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
-            for name, value in fields.items():
-                report.scanned += 1
-                if index.found_in(value):
-                    report.record(where, shown(index, f"{kind}.{name}"))
+            queue += [(where, f"{kind}.{name}", value) for name, value in fields.items()]
         with reader.open(info.key) as stream:
-            chunk: list[tuple[str, str]] = []
-            for item in contents(info.key, stream):
-                chunk.append(item)
-                if len(chunk) >= scanner.CHUNK:
-                    scanner.scan(chunk, where, index, report)
-                    chunk = []
-            scanner.scan(chunk, where, index, report)
+            for place, text in contents(info.key, stream):
+                queue.append((where, place, text))
+                if len(queue) >= scanner.CHUNK:
+                    scanner.scan_items(queue, index, report)
+                    queue = []
+    scanner.scan_items(queue, index, report)
+
+
+Item = tuple[str, str, str | None]  # (where, place, text); text None: a hit already (a key)
 
 
 class _Scanner:
-    """``found_in`` over many texts of an object with few calls. The leak index matches runs
-    of whole words, and a word never spans a newline, so the texts joined by newlines hold
-    every run each text holds (and a few across two texts): when the joined texts hold no
-    tracked value, none of them does; when they do, halves are asked until single texts
-    answer. Short texts' answers are remembered too: JSON keys, statuses and boilerplate
-    repeat in every object of a bucket, and the index does not change during a scan."""
+    """``found_in`` over many texts of an object with few calls. With ``found_in_many`` (the
+    index's own bulk lookup, one answer per text), the texts of a chunk are asked together.
+    Without it, the texts are joined: the leak index matches runs of whole words, and a word
+    never spans a newline, so the texts joined by newlines hold every run each text holds
+    (and a few across two texts): when the joined texts hold no tracked value, none of them
+    does; when they do, halves are asked until single texts answer. Short texts' answers are
+    remembered too: JSON keys, statuses and boilerplate repeat in every object of a bucket,
+    and the index does not change during a scan."""
 
-    CHUNK = 256  # texts asked at once
+    CHUNK = 4096  # texts asked at once (a chunk's words are cut and digested in bulk)
     LONGEST = 256  # longer texts are rarely repeated: not worth holding
     SIZE = 65_536  # answers held (then forgotten all at once: memory stays flat)
 
-    def __init__(self, found_in: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        found_in: Callable[[str], bool],
+        found_in_many: Callable[[list[str]], np.ndarray] | None = None,
+    ) -> None:
         self.found_in = found_in
+        self.found_in_many = found_in_many
         self.answers: dict[str, bool] = {}
 
     def scan(
         self, chunk: list[tuple[str, str]], where: str, index: LeakIndex, report: LeakReport
     ) -> None:
         """Count and look up ``chunk``'s (place, text) pairs, recording hits in order."""
+        self.scan_items([(where, place, text) for place, text in chunk], index, report)
+
+    def scan_items(self, items: list[Item], index: LeakIndex, report: LeakReport) -> None:
+        """Count and look up (where, place, text) items, recording hits in order; an item
+        without a text is a hit already (a key that holds a value), recorded as its place."""
         answers = self.answers
-        asked = list(dict.fromkeys(t for _, t in chunk if t not in answers))
+        texts = [t for _, _, t in items if t is not None]
+        asked = list(dict.fromkeys(t for t in texts if t not in answers))
         found = self._decide(asked)
-        for place, text in chunk:
+        for where, place, text in items:
             report.scanned += 1
-            hit = found[text] if text in found else answers[text]
-            if hit:
+            if text is None:
+                report.record(where, place)
+            elif found[text] if text in found else answers[text]:
                 report.record(where, shown(index, place))
         if len(answers) + len(found) > self.SIZE:
             answers.clear()
@@ -202,6 +216,8 @@ class _Scanner:
     def _decide(self, texts: list[str]) -> dict[str, bool]:
         if not texts:
             return {}
+        if self.found_in_many is not None:
+            return dict(zip(texts, self.found_in_many(texts).tolist(), strict=True))
         if len(texts) == 1:
             return {texts[0]: self.found_in(texts[0])}
         if not self.found_in("\n".join(texts)):

@@ -170,11 +170,12 @@ class RunLeakCheck:
     ) -> Tracker:
         """Index the masked fields of every object and vector source (read again)."""
         tracker = Tracker(self.index, self.keyring, fakes, self.hosts)
-        for run in objects:
-            for item in run.planned:
-                index_object(run.source, item.info, item.rule, tracker)
-        for vector_run in vectors:
-            index_collections(vector_run.source, vector_run.plans, tracker, self.batch_size)
+        with tracker.holding():  # many small objects: their values indexed together
+            for run in objects:
+                for item in run.planned:
+                    index_object(run.source, item.info, item.rule, tracker)
+            for vector_run in vectors:
+                index_collections(vector_run.source, vector_run.plans, tracker, self.batch_size)
         return tracker
 
     def scan(

@@ -52,6 +52,7 @@ from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.triage import (
     LINE_PLACE,
+    QUIET_LINE,
     Triage,
     could_hold_credential,
     could_name_host,
@@ -585,6 +586,10 @@ def sweep_objects(
                     found.append((text, place, flag))
         previous: tuple[str, str, list[Flag]] | None = None
         for place, text, seen in texts:
+            if seen is QUIET_LINE:  # a line, and its pair, with nothing a look starts from
+                sweep.scanned += 1  # (a line's place names no field: no hint either)
+                previous = (place, text, [])
+                continue
             hint = place.rsplit(".", 1)[-1] if place.startswith("$") else None
             if seen.quiet and not hinted(hint):  # nothing a look could start from
                 sweep.scanned += 1

@@ -112,6 +112,11 @@ def scan_staging(settings: Settings, index: LeakIndex, report: LeakReport) -> No
 
 def index_stores(settings: Settings, tracker: Tracker) -> None:
     """Index the masked fields of every object and vector source (read-only)."""
+    with tracker.holding():  # many small objects: their values indexed together
+        _index_stores(settings, tracker)
+
+
+def _index_stores(settings: Settings, tracker: Tracker) -> None:
     rules = load_rules(settings.rules_dir, list(settings.sources))
     for name, endpoint in settings.sources.items():
         if endpoint.kind == "objects":

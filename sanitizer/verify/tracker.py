@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import numpy as np
 
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.leaks import HashMemo, LeakIndex, first_seen
+from sanitizer.verify.leaks import HashMemo, LeakIndex, hashes_of
 
 Path = tuple[str | int, ...]
+HOLD = 8192  # values held before they are indexed (Tracker.holding)
 
 
 def tracks(op: Operator | None) -> bool:
@@ -97,6 +101,35 @@ class Tracker:
         self.seen = HashMemo()  # hashes of values already offered (objects repeat them)
         self.fakes: list[str] = []
         self.ctx = MaskContext(keyring, ColumnInfo(name="$", kind=STRING, sql_type="TEXT"))
+        self._holding = False
+        self._held: list[str] = []  # texts offered while holding, in order
+        self._held_ops: list[Operator] = []  # the operator of each
+        self._held_field = ""
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Within: values offered are held and indexed a few thousand at a time (and when
+        ``field`` changes, and on leaving), not per call — a bucket of small objects offers
+        a few values per object, and each offer costs lookups of arrays. Held in order, so
+        each value is still indexed under the operator it came with first, hosts are
+        learned in the same order under the same field, and the index ends the same."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            self.flush()
+
+    def flush(self) -> None:
+        """Index the values held (see :meth:`holding`)."""
+        if not self._held:
+            return
+        texts, ops, self._held, self._held_ops = self._held, self._held_ops, [], []
+        field, self.field = self.field, self._held_field
+        try:
+            self._index(texts, ops)
+        finally:
+            self.field = field
 
     def values(self, op: Operator | None, values: Iterable[Any]) -> None:
         """Index the text values of one field masked by ``op`` (JSON: by path)."""
@@ -106,13 +139,35 @@ class Tracker:
         if isinstance(op, Json):
             self.documents(op, values)
             return
-        distinct = dict.fromkeys(s for v in values for s in strings(v) if s.strip())
-        fresh = first_seen(list(distinct), self.seen)
+        texts = [s for v in values for s in strings(v) if s.strip()]
+        if not self._holding:
+            self._index(texts, [op] * len(texts))
+            return
+        if self._held and self.field != self._held_field:
+            self.flush()
+        self._held_field = self.field
+        self._held += texts
+        self._held_ops += [op] * len(texts)
+        if len(self._held) >= HOLD:
+            self.flush()
+
+    def _index(self, texts: list[str], ops: list[Operator]) -> None:
+        """Index each text not offered before (the first of equal ones, with its operator)."""
+        hashes = hashes_of(texts)  # type: ignore[arg-type]
+        _, first = np.unique(hashes, return_index=True)  # as first_seen picks them
+        first = np.sort(first[~self.seen.holds(hashes[first])])
+        self.seen.add(hashes[first])
+        fresh = [texts[i] for i in first.tolist()]
         if self.hosts is not None:
             self.hosts.learn(fresh, self.field)
-        added = [v for v in fresh if self.index.add(v)]  # type: ignore[arg-type]
-        self.added += len(added)
-        if added and self.with_fakes:
+        taken = self.index.add_many(fresh)
+        self.added += int(taken.sum())
+        if not self.with_fakes or not taken.any():
+            return
+        by_op: dict[int, tuple[Operator, list[str]]] = {}
+        for i in first[taken].tolist():
+            by_op.setdefault(id(ops[i]), (ops[i], []))[1].append(texts[i])
+        for op, added in by_op.values():
             self.fakes.extend(f for f in op.mask_values(added, self.ctx) if isinstance(f, str))
 
     def documents(self, op: Json, documents: Iterable[Any]) -> None:
@@ -125,5 +180,6 @@ class Tracker:
 
     def finish(self) -> None:
         """Forget indexed values a fake of this run contains (see the module docstring)."""
+        self.flush()
         self.index.forget_within(self.fakes)
         self.fakes.clear()

@@ -33,6 +33,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypeVar
 
+import numpy as np
 import polars as pl
 
 from sanitizer.mask.secrets.find import CONTEXT_WORDS, secret_name
@@ -136,41 +137,64 @@ class Triage:
     def __init__(self, hosts: HostIndex) -> None:
         rules = ruleset()
         keywords = sorted(rules.by_keyword)
-        # a line pair's keywords are found in the joined text (no keyword spans a newline)
-        assert not any("\n" in k or "\r" in k for k in keywords)
+        # a line pair's keywords and trigger words are its two lines' (batch(pairs=...)): none
+        # spans the newline that joins them, and lowering ASCII is lowering each character
+        assert not any("\n" in k or "\r" in k for k in (*keywords, *TRIGGER_WORDS))
+        self.joinable = all(k.isascii() for k in (*keywords, *TRIGGER_WORDS))
         self.keywords = keywords
         number = {id(rule): n for n, rule in enumerate(rules.rules)}
         self.rules_of = {k: tuple(number[id(r)] for r in rs) for k, rs in rules.by_keyword.items()}
         self.patterns: list[str | None] = [rule.source or None for rule in rules.rules]
         self.keywords_of = [rule.keywords for rule in rules.rules]
+        self.keyword_rules = pl.DataFrame(
+            [(k, r) for k, rs in self.rules_of.items() for r in rs],
+            schema={"word": pl.String, "rule": pl.Int64},
+            orient="row",
+        )
         self.words = list(TRIGGER_WORDS)
         self.hosts = sorted({h.lower() for h in hosts.hosts})
         self.v6 = any(":" in h for h in self.hosts)  # found as addresses, in any spelling
         self._last: tuple[int, str] | None = None  # the last line seen: (object, text)
 
-    def batch(self, texts: list[str], hosts: int | None = None) -> list[Triaged]:
+    def batch(
+        self,
+        texts: list[str],
+        hosts: int | None = None,
+        pairs: list[tuple[int, int]] | None = None,
+    ) -> list[Triaged]:
         """One :class:`Triaged` per text, in order (``hosts``: only the first so many texts
-        are looked at for learned hosts; by default all). Quiet texts share one instance."""
+        are looked at for learned hosts; by default all). Quiet texts share one instance.
+        ``pairs``: the last ``len(pairs)`` texts each join two earlier ones (a line, its line
+        end cut, a newline, the next line: :meth:`_flush`), given by their positions; their
+        keywords and trigger words are those two texts' — none spans the joining newline —
+        so only their patterns are asked of the joined text itself."""
         if not texts:
             return []
         series = pl.Series(texts, dtype=pl.String)
-        lowered = pl.Series([t.lower() for t in texts], dtype=pl.String)
+        alone = len(texts) - len(pairs or ())
+        lowered = pl.Series([t.lower() for t in texts[:alone]], dtype=pl.String)
         found = lowered.str.extract_many(self.keywords, overlapping=True)
-        may = self._may_match(series, found)  # rule → texts its pattern may match
         secretish = lowered.str.contains_any(self.words)
+        if pairs:
+            first = pl.Series([a for a, _ in pairs], dtype=pl.UInt32)
+            second = pl.Series([b for _, b in pairs], dtype=pl.UInt32)
+            both = pl.DataFrame({"a": found.gather(first), "b": found.gather(second)})
+            joined = both.select(pl.concat_list("a", "b").alias(found.name)).to_series()
+            found = pl.concat([found, joined])
+            secretish = pl.concat([secretish, secretish.gather(first) | secretish.gather(second)])
+        may = self._may_match(series, found)  # rule → texts its pattern may match
         host = self._hosts(texts[:hosts], lowered[:hosts])
         host += [False] * (len(texts) - len(host))
-        loud = pl.Series([False] * len(texts))
+        loud = secretish.to_numpy() | np.array(host, dtype=bool)
         for flags in may.values():
             loud |= flags
-        loud = (loud | secretish | pl.Series(host)).to_list()
         out: list[Triaged] = [QUIET] * len(texts)
-        loud_at = [i for i, flag in enumerate(loud) if flag]
+        loud_at = np.flatnonzero(loud).tolist()
         if not loud_at:
             return out
         at = pl.Series(loud_at, dtype=pl.UInt32)
         words = found.gather(at).to_list()
-        maybe = {rule: flags.gather(at).to_list() for rule, flags in may.items()}
+        maybe = {rule: flags[loud_at].tolist() for rule, flags in may.items()}
         secret = secretish.gather(at).to_list()
         for n, i in enumerate(loud_at):
             kept = frozenset(
@@ -179,23 +203,41 @@ class Triage:
             out[i] = Triaged(kept, secret[n], host[i])
         return out
 
-    def _may_match(self, texts: pl.Series, found: pl.Series) -> dict[int, pl.Series]:
+    def _may_match(self, texts: pl.Series, found: pl.Series) -> dict[int, np.ndarray]:
         """Per rule whose keywords the batch holds: which texts hold one of them and, when
-        ASCII, match its pattern too (Rust's engine on gitleaks' RE2 pattern)."""
-        present = set(found.explode().drop_nulls().unique().to_list())
-        rules = sorted({r for w in present for r in self.rules_of[w]})
-        other = ~texts.str.contains(r"^[\x00-\x7f]*$")  # not ASCII: every rule asked
+        ASCII, match its pattern too (Rust's engine on gitleaks' RE2 pattern). Which texts
+        hold which rules' keywords is one join of the (text, keyword) pairs with the
+        (keyword, rule) pairs, not a pass over the batch per keyword; a pattern is asked of
+        only the texts that hold one of its rule's keywords."""
+        lengths = found.list.len().fill_null(0).to_numpy()
+        rows = pl.DataFrame(
+            {
+                "row": np.repeat(np.arange(len(found), dtype=np.int64), lengths),
+                "word": found.explode(empty_as_null=False),
+            }
+        )
+        pairs = rows.join(self.keyword_rules, on="word").select("rule", "row").unique()
+        rule_of, row_of = (pairs.get_column(c).to_numpy() for c in ("rule", "row"))
+        order = np.argsort(rule_of, kind="stable")
+        rule_of, row_of = rule_of[order], row_of[order]
+        rules, starts = np.unique(rule_of, return_index=True)
+        ends = [*starts[1:].tolist(), len(rule_of)][: len(starts)]
+        other: np.ndarray | None = None
         may = {}
-        for rule in rules:
-            holds = pl.Series([False] * len(texts))
-            for word in self.keywords_of[rule]:
-                holds |= found.list.contains(word).fill_null(False)
+        for rule, start, end in zip(rules.tolist(), starts.tolist(), ends, strict=True):
+            holds = np.zeros(len(texts), dtype=bool)
+            holds[row_of[start:end]] = True
             pattern = self.patterns[rule]
-            if pattern is not None and holds.sum() >= CHECKED:
+            if pattern is not None and end - start >= CHECKED:
+                if other is None:  # not ASCII: every rule asked
+                    other = (~texts.str.contains(r"^[\x00-\x7f]*$")).to_numpy()
+                at = np.flatnonzero(holds)
                 try:
-                    holds &= texts.str.contains(pattern) | other
+                    matched = texts.gather(at).str.contains(pattern).to_numpy()
                 except pl.exceptions.PolarsError:  # too large for Rust's engine: always asked
                     self.patterns[rule] = None
+                else:
+                    holds[at[~(matched | other[at])]] = False
             may[rule] = holds
         return may
 
@@ -241,6 +283,9 @@ class Triage:
         end cut, a newline, this line)."""
         texts: list[str] = []
         pairs: list[str | None] = []
+        of: list[tuple[int, int]] = []  # each pair's two lines, by position in ``texts``
+        carried = self._last  # the line before this batch's first
+        last = -1  # the position of the line in self._last, when it is this batch's
         for number, event in events:
             if isinstance(event, tuple):
                 place, text = event
@@ -249,10 +294,20 @@ class Triage:
                 if LINE_PLACE.fullmatch(place):
                     if self._last is not None and self._last[0] == number:
                         pair = f"{self._last[1].rstrip(chr(13) + chr(10))}\n{text}"
-                    self._last = (number, text)
+                        of.append((last, len(texts) - 1))
+                    self._last, last = (number, text), len(texts) - 1
                 pairs.append(pair)
         joined = [p for p in pairs if p is not None]
-        triaged = self.batch(texts + joined, hosts=len(texts))  # pairs: hosts are per line
+        singles = texts
+        if joined and self.joinable:  # pairs from their lines' keywords (see batch)
+            if of[0][0] < 0:  # the first pair's line came in the batch before: asked again
+                assert carried is not None
+                singles = [*texts, carried[1]]
+                of[0] = (len(texts), of[0][1])
+            triaged = self.batch(singles + joined, hosts=len(texts), pairs=of)
+        else:
+            triaged = self.batch(texts + joined, hosts=len(texts))  # pairs: hosts are per line
+        triaged = triaged[: len(texts)] + triaged[len(singles) :]
         alone, together = iter(triaged[: len(texts)]), iter(triaged[len(texts) :])
         plain = iter(pairs)
         for number, event in events:

@@ -99,3 +99,11 @@ def test_draw_digits_and_tokens_have_the_requested_length(digest, length):
     assert len(digits) == length and (not length or digits.isdigit())
     assert len(token) == length and token == token.lower()
     assert not length or token.isalnum()
+
+
+def test_remembered_subkeys_are_the_derived_ones() -> None:
+    keyring = Keyring(b"subkey-test-key-0123456789abcdef")
+    purposes = [f"format\x00{n}" for n in range(200)] + ["format", "verify"]
+    first = [keyring.subkey(p) for p in purposes * 2]  # past the memo's bound, and back
+    fresh = [Keyring(b"subkey-test-key-0123456789abcdef").subkey(p) for p in purposes * 2]
+    assert first == fresh and len(set(first)) == len(purposes)

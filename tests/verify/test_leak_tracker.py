@@ -4,9 +4,16 @@ are then forgotten (a fake may equal another field's production value)."""
 
 from __future__ import annotations
 
+import contextlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sanitizer.config.yamlfile import Location
 from sanitizer.mask.operators import parse_rule
 from sanitizer.mask.pseudonyms import Keyring
+from sanitizer.verify import tracker as tracker_module
+from sanitizer.verify.hosts import HostIndex
 from sanitizer.verify.leaks import LeakIndex
 from sanitizer.verify.tracker import Tracker, tracks
 
@@ -44,3 +51,45 @@ def test_a_production_value_that_is_another_values_fake_is_forgotten() -> None:
     tracker.finish()
     assert index.found_in("mail jane.doe@corp-mail.com")
     assert not index.found_in(f"mail {fake}")  # staging holds it as a fake: proves nothing
+
+
+VALUE = st.sampled_from(
+    [
+        "ana.silva@corp.com.br", "Ana.Silva@corp.com.br", "jane@mail.acme.io", "Jane Roe",
+        "Okonkwo Adebayo", "+1 (415) 555-0199", "+44 20 7946 0958", "x", "", " ",
+        "bob@shop.example.org", "Émile Müller", "api.acme.io", "Chen Wang",
+    ]
+)  # fmt: skip
+OPS = [EMAIL, parse_rule({"fake": "name"}, HERE), parse_rule({"fake": "phone"}, HERE)]
+CALLS = st.lists(
+    st.tuples(st.sampled_from(["f:a/*", "f:b/*"]), st.integers(0, 2), st.lists(VALUE)),
+    max_size=25,
+)
+
+
+def _offer(calls, holding: bool, hold: int) -> tuple[Tracker, LeakIndex, HostIndex]:
+    index, hosts = LeakIndex(b"k" * 32), HostIndex([], frozenset())
+    tracker = Tracker(index, KEYRING, fakes=True, hosts=hosts)
+    saved = tracker_module.HOLD
+    tracker_module.HOLD = hold
+    try:
+        with tracker.holding() if holding else contextlib.nullcontext():
+            for field, op, values in calls:
+                tracker.field = field
+                tracker.values(OPS[op], values)
+    finally:
+        tracker_module.HOLD = saved
+    return tracker, index, hosts
+
+
+@settings(max_examples=150, deadline=None)
+@given(CALLS, st.integers(1, 12))
+def test_holding_values_indexes_learns_and_fakes_as_offering_each(calls, hold) -> None:
+    plain, plain_index, plain_hosts = _offer(calls, False, hold)
+    held, held_index, held_hosts = _offer(calls, True, hold)
+    assert held.added == plain.added
+    assert held_index.values.values().tolist() == plain_index.values.values().tolist()
+    assert held_index.firsts.values().tolist() == plain_index.firsts.values().tolist()
+    assert held_index.sizes == plain_index.sizes
+    assert list(held_hosts.hosts.items()) == list(plain_hosts.hosts.items())
+    assert sorted(held.fakes) == sorted(plain.fakes)

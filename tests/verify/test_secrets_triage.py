@@ -119,24 +119,37 @@ def test_learned_hosts_and_credentials_make_a_text_loud_and_plain_text_is_quiet(
     st.lists(st.lists(TEXTS, max_size=7), max_size=9),
     st.integers(min_value=1, max_value=10),
 )
-def test_objects_keep_their_texts_in_order_across_batches(objects, batch) -> None:
+@pytest.mark.parametrize("every", [True, False])
+def test_objects_keep_their_texts_in_order_across_batches(every, objects, batch) -> None:
     """Objects with no texts, and batches that end inside an object, keep each text with
-    its object and its own triage."""
+    its object and its own triage; a line pair's, found from its two lines' keywords (and
+    the line before a batch's first, asked again), is the joined text's own."""
     saved, triage_module.BATCH = triage_module.BATCH, batch
     try:
-        got = [
-            (n, [(place, text, seen) for place, text, seen in texts])
-            for n, texts in TRIAGE.objects(
-                range(len(objects)), lambda n: ((f"line {i}", t) for i, t in enumerate(objects[n]))
-            )
-        ]
+        with patterns_checked(every):
+            got = [
+                (n, [(place, text, seen) for place, text, seen in texts])
+                for n, texts in TRIAGE.objects(
+                    range(len(objects)),
+                    lambda n: ((f"line {i}", t) for i, t in enumerate(objects[n])),
+                )
+            ]
+            expected = [
+                (
+                    TRIAGE.batch(lines),
+                    TRIAGE.batch(
+                        [f"{a.rstrip(chr(13) + chr(10))}\n{b}" for a, b in pairwise(lines)],
+                        hosts=0,
+                    ),
+                )
+                for lines in objects
+            ]
     finally:
         triage_module.BATCH = saved
     assert [n for n, _ in got] == list(range(len(objects)))
-    for n, texts in got:
+    for (n, texts), (alone, joined) in zip(got, expected, strict=True):
         assert [text for _, text, _ in texts] == objects[n]
-        assert [replace(seen, pair=None) for _, _, seen in texts] == TRIAGE.batch(objects[n])
+        assert [replace(seen, pair=None) for _, _, seen in texts] == alone
         pairs = [seen.pair for _, _, seen in texts]
         assert pairs[:1] in ([], [None])
-        joined = [f"{a.rstrip(chr(13) + chr(10))}\n{b}" for a, b in pairwise(objects[n])]
-        assert pairs[1:] == TRIAGE.batch(joined, hosts=0)
+        assert pairs[1:] == joined

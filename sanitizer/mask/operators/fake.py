@@ -14,9 +14,9 @@ from typing import Any
 
 from sanitizer.errors import MaskingError
 from sanitizer.mask import geometry
-from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn, bulk_emails
+from sanitizer.mask.fakes import FAKES, UNIQUE_KINDS, FakeFn, bulk_emails, bulk_phones
 from sanitizer.mask.operators.base import MaskContext, Operator
-from sanitizer.mask.pseudonyms import Draw, normalize
+from sanitizer.mask.pseudonyms import Draw, normalize_many
 from sanitizer.schema import BINARY, DATE, DATETIME, GEOMETRY, OTHER, STRING, ColumnInfo
 
 # PostgreSQL's other geometric types: a point fake would not be a valid value of them.
@@ -68,11 +68,14 @@ class Fake(Operator):
         # a unique column's re-draw needs a fresh permutation for the kinds that scramble
         # (postcode, iban), or the same collision would come back on every attempt
         fpe_key = ctx.keyring.subkey(f"format\x00{ctx.attempt}" if ctx.attempt else "format")
-        texts = [_as_text(v) for v in values]
-        digests = ctx.keyring.digests(
-            self.kind, [normalize(self.kind, t) for t in texts], ctx.attempt
-        )
-        quick = bulk_emails(texts, digests) if self.kind == "email" else [None] * len(texts)
+        plain = all(type(v) is str for v in values)  # text columns: nothing to convert
+        texts = values if plain else [_as_text(v) for v in values]
+        digests = ctx.keyring.digests(self.kind, normalize_many(self.kind, texts), ctx.attempt)
+        quick: list[str | None] = [None] * len(texts)
+        if self.kind == "email":
+            quick = bulk_emails(texts, digests)
+        elif self.kind == "phone":
+            quick = bulk_phones(texts, digests)
         fakes = [
             take_shape(text, _generate(generate, text.strip(), digest, fpe_key))
             if fake is None
@@ -82,6 +85,8 @@ class Fake(Operator):
         limit = ctx.column.max_length
         if self.kind == "email" and limit:
             fakes = [shorten_email(fake, limit) for fake in fakes]
+        if plain:
+            return fakes
         return [_as_original_type(fake, value) for fake, value in zip(fakes, values, strict=True)]
 
 

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sanitizer.config.yamlfile import LocatedDict
@@ -80,6 +81,16 @@ def matches(pattern: tuple[str | int, ...], path: tuple[str | int, ...]) -> bool
     return False
 
 
+@lru_cache(maxsize=1 << 14)
+def _rule_index(patterns: tuple[tuple[str | int, ...], ...], path: tuple[str | int, ...]) -> int:
+    """:meth:`Json.rule_index`, remembered: documents of a column or bucket repeat their
+    paths, and matching ``**`` patterns tries every split of a path."""
+    for index, tokens in enumerate(patterns):
+        if matches(tokens, path):
+            return index
+    return -1
+
+
 class Json(Operator):
     """For JSON/JSONB columns and JSON text; leaves no path matches are scrambled."""
 
@@ -137,10 +148,7 @@ class Json(Operator):
 
     def rule_index(self, path: tuple[str | int, ...]) -> int:
         """The index of the rule that governs a leaf path, or -1 when none does."""
-        for index, rule in enumerate(self.paths):
-            if matches(rule.tokens, path):
-                return index
-        return -1
+        return _rule_index(tuple(rule.tokens for rule in self.paths), path)
 
     def mask_values(self, values: list[Any], ctx: MaskContext) -> list[Any]:
         docs, invalid = [], []
