@@ -6,6 +6,7 @@ the same digests, the same answer for every text."""
 from __future__ import annotations
 
 import numpy as np
+from helpers.tracked_index import index_holding
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from sanitizer.mask.text.known_values import words
 from sanitizer.verify import leaks
 from sanitizer.verify.leaks import BULK_CHARS, Digester, LeakIndex, text_words
 
-TRACKED = ["jane.doe@corp-mail.com", "Okonkwo Adebayo-Smith", "DE89 3704 0044 0532 0130 00"]
 PIECES = [
     "jane.doe@corp-mail.com", "Jane.Doe@Corp-Mail.com", "jane.doe@", "corp-mail.com", "Okonkwo",
     "Adebayo-Smith", "OKONKWO adebayo-smith", "DE89 3704", "0044 0532 0130 00", "o'neil",
@@ -25,14 +25,7 @@ TEXTS = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 ANY_TEXT = st.one_of(TEXTS, st.text(max_size=12))
 
 
-def make_index() -> LeakIndex:
-    index = LeakIndex(b"bulk-test-key")
-    for value in TRACKED:
-        assert index.add(value)
-    return index
-
-
-INDEX = make_index()
+INDEX = index_holding(b"bulk-test-key")
 
 
 @settings(max_examples=400, deadline=None)

@@ -9,6 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from helpers.tracked_index import index_holding
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from sanitizer.extract.objects.local import LocalSource
 from sanitizer.verify.leaks import LeakIndex, LeakReport
 from sanitizer.verify.objects import _Scanner, contents, scan_store, shown
 
-TRACKED = ["jane.doe@corp-mail.com", "Okonkwo Adebayo-Smith", "DE89 3704 0044 0532 0130 00"]
 PIECES = [
     "jane.doe@corp-mail.com", "Jane.Doe@Corp-Mail.com", "jane.doe@", "corp-mail.com", "Okonkwo",
     "Adebayo-Smith", "Okonkwo Adebayo-Smith", "DE89 3704", "0044 0532 0130 00", "ticket",
@@ -25,14 +25,7 @@ PIECES = [
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
 
 
-def make_index() -> LeakIndex:
-    index = LeakIndex(b"scan-test-key")
-    for value in TRACKED:
-        assert index.add(value)
-    return index
-
-
-INDEX = make_index()
+INDEX = index_holding(b"scan-test-key")
 
 
 @settings(max_examples=300, deadline=None)

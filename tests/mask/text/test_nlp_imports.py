@@ -37,29 +37,29 @@ def test_hidden_modules_import_again_afterwards() -> None:
     assert name not in sys.modules
 
 
-def test_detection_leaves_torch_out_of_the_process() -> None:
-    """In a fresh process (this one may already hold PyTorch from other tests)."""
-    code = (
+def after_detection(code: str) -> str:
+    """What ``code`` prints in a fresh process (this one may already hold PyTorch or spaCy
+    from other tests) right after detection has found something in a short text."""
+    script = (
         "import sys\n"
         "from sanitizer.config.settings import NlpSettings\n"
         "from sanitizer.mask.text.detector import find_all\n"
-        "found = find_all(['Mail jane.doe@example.com'], None, NlpSettings())\n"
-        "assert found[0], found\n"
-        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+        "found = find_all(['Mail Maria Lopez at jane.doe@example.com'], None, NlpSettings())\n"
+        "assert found[0], found\n" + code
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_detection_leaves_torch_out_of_the_process() -> None:
+    code = "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    assert after_detection(code) == "[]"
 
 
 def test_detection_defers_spacys_command_line_until_it_is_used() -> None:
-    """In a fresh process: detection runs without typer and weasel; the first use of
-    ``spacy.cli`` (Presidio downloads a missing model through it) imports the real one."""
+    """Detection runs without typer and weasel; the first use of ``spacy.cli`` (Presidio
+    downloads a missing model through it) imports the real one."""
     code = (
-        "import sys\n"
-        "from sanitizer.config.settings import NlpSettings\n"
-        "from sanitizer.mask.text.detector import find_all\n"
-        "found = find_all(['Call Maria Lopez on Monday'], None, NlpSettings())\n"
-        "assert found[0], found\n"
         "names = ('typer', 'weasel', 'spacy.cli.download')\n"
         "before = sorted(m for m in names if m in sys.modules)\n"
         "import spacy\n"
@@ -69,5 +69,4 @@ def test_detection_defers_spacys_command_line_until_it_is_used() -> None:
         "after = sorted(m for m in ('typer', 'weasel') if m in sys.modules)\n"
         "print(before, after)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] ['typer', 'weasel']"
+    assert after_detection(code) == "[] ['typer', 'weasel']"
