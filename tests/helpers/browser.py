@@ -80,10 +80,14 @@ def open_page(page: Path) -> Opened:
                 continue
             conn.settimeout(2)
             try:
-                requests.append(conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1"))
+                data = conn.recv(4096)
             except OSError:
-                requests.append("(no request line)")
+                data = b"(no request line)"
             conn.close()
+            # Chromium may open a spare connection and close it unused (a preconnect beside
+            # the one that carries the request): nothing left the browser through it
+            if data:
+                requests.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
 
     thread = threading.Thread(target=count, daemon=True)
     thread.start()
