@@ -254,15 +254,20 @@ def hashes_of(values: list[object]) -> np.ndarray:
     return np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
 
 
+def first_seen_at(hashes: np.ndarray, seen: HashMemo) -> np.ndarray:
+    """Positions, in order, of the hashes not in ``seen`` yet (which it then remembers); of
+    equal hashes, the first."""
+    _, first = np.unique(hashes, return_index=True)
+    first = np.sort(first[~seen.holds(hashes[first])])
+    seen.add(hashes[first])
+    return first
+
+
 def first_seen(values: list[object], seen: set[int] | HashMemo) -> list[object]:
     """The values whose hash is not in ``seen`` yet (and remember them); of values sharing a
     hash, the first."""
     if isinstance(seen, HashMemo):
-        hashes = hashes_of(values)
-        _, first = np.unique(hashes, return_index=True)
-        first = np.sort(first[~seen.holds(hashes[first])])
-        seen.add(hashes[first])
-        return [values[i] for i in first.tolist()]
+        return [values[i] for i in first_seen_at(hashes_of(values), seen).tolist()]
     fresh = []
     for value in values:
         digest = hash(value)
@@ -331,12 +336,16 @@ class LeakIndex:
         if not trackable(tokens) or could_be_fake(tokens):
             return False
         self.values.push(self._hash(tokens))
-        if len(tokens) not in self.sizes:
-            self.sizes.add(len(tokens))
-            self._sizes = sorted(self.sizes, reverse=True)
+        self._note_size(len(tokens))
         if len(tokens) > 1:  # a one-word value is looked up whole: its own digest filters
             self.firsts.push(self.digests.word(tokens[0]))
         return True
+
+    def _note_size(self, size: int) -> None:
+        """A value of ``size`` words is tracked: lookups try runs of that many words."""
+        if size not in self.sizes:
+            self.sizes.add(size)
+            self._sizes = sorted(self.sizes, reverse=True)
 
     def add_many(self, values: list[str]) -> np.ndarray:
         """:meth:`add` of many values (which were tracked, as a mask). Values long enough
@@ -383,9 +392,7 @@ class LeakIndex:
             digests = self.digests.series(tokens)
             for size in np.unique(counts[keep]).tolist():
                 self.values.extend(runs(digests, starts[keep & (counts == size)], size))
-                if size not in self.sizes:
-                    self.sizes.add(size)
-                    self._sizes = sorted(self.sizes, reverse=True)
+                self._note_size(size)
             self.firsts.extend(digests[starts[keep & (counts > 1)]])
         return keep
 

@@ -15,14 +15,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
-
 from sanitizer.mask.operators.base import MaskContext, Operator
 from sanitizer.mask.operators.json import Json
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.schema import STRING, ColumnInfo
 from sanitizer.verify.hosts import HostIndex
-from sanitizer.verify.leaks import HashMemo, LeakIndex, hashes_of
+from sanitizer.verify.leaks import HashMemo, LeakIndex, first_seen_at, hashes_of
 
 Path = tuple[str | int, ...]
 HOLD = 8192  # values held before they are indexed (Tracker.holding)
@@ -153,10 +151,7 @@ class Tracker:
 
     def _index(self, texts: list[str], ops: list[Operator]) -> None:
         """Index each text not offered before (the first of equal ones, with its operator)."""
-        hashes = hashes_of(texts)  # type: ignore[arg-type]
-        _, first = np.unique(hashes, return_index=True)  # as first_seen picks them
-        first = np.sort(first[~self.seen.holds(hashes[first])])
-        self.seen.add(hashes[first])
+        first = first_seen_at(hashes_of(texts), self.seen)  # type: ignore[arg-type]
         fresh = [texts[i] for i in first.tolist()]
         if self.hosts is not None:
             self.hosts.learn(fresh, self.field)

@@ -5,6 +5,9 @@ the same digests, the same answer for every text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 from helpers.tracked_index import index_holding
 from hypothesis import given, settings
@@ -28,6 +31,18 @@ ANY_TEXT = st.one_of(TEXTS, st.text(max_size=12))
 INDEX = index_holding(b"bulk-test-key")
 
 
+@contextmanager
+def every_call_in_bulk() -> Iterator[None]:
+    """Inside, the index takes its bulk path however few characters it is given (a
+    hypothesis test cannot use the function-scoped ``monkeypatch``)."""
+    saved = leaks.BULK_CHARS
+    leaks.BULK_CHARS = 0
+    try:
+        yield
+    finally:
+        leaks.BULK_CHARS = saved
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(ANY_TEXT, max_size=30))
 def test_bulk_words_are_the_words_python_cuts(texts: list[str]) -> None:
@@ -49,12 +64,8 @@ def test_bulk_digests_are_the_per_word_digests(texts: list[str]) -> None:
 @given(st.lists(TEXTS, max_size=40))
 def test_bulk_lookup_answers_as_text_by_text(texts: list[str]) -> None:
     one_by_one = [INDEX.found_in(text) for text in texts]  # short: Python's path
-    saved = leaks.BULK_CHARS
-    leaks.BULK_CHARS = 0  # every lookup in bulk
-    try:
+    with every_call_in_bulk():
         bulk = INDEX.found_in_many(texts).tolist()
-    finally:
-        leaks.BULK_CHARS = saved
     assert bulk == one_by_one
 
 
@@ -101,12 +112,8 @@ def _state(index: LeakIndex) -> tuple[list[int], list[int], set[int]]:
 def test_bulk_add_tracks_what_adding_one_by_one_tracks(values: list[str]) -> None:
     one_by_one, bulk = LeakIndex(b"bulk-test-key"), LeakIndex(b"bulk-test-key")
     expected = [one_by_one.add(value) for value in values]
-    saved = leaks.BULK_CHARS
-    leaks.BULK_CHARS = 0  # every add in bulk
-    try:
+    with every_call_in_bulk():
         taken = bulk.add_many(values).tolist()
-    finally:
-        leaks.BULK_CHARS = saved
     assert taken == expected
     assert _state(bulk) == _state(one_by_one)
     assert bulk._sizes == one_by_one._sizes
