@@ -221,6 +221,26 @@ def test_ner_spans_without_letters_or_shaped_like_ids_are_dropped():
     assert spans(text, drop_implausible_ner(found, text)) == [("Maria Gonzalez", "PERSON")]
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "kept"),
+    [
+        ("see Guilty Pleasures: 5 Musicians", "Guilty Pleasures", False),
+        ("Account Holder:\\nJane Doe", "Account Holder", False),
+        ("Shipping Address: 12 Elm St", "Shipping Address", False),
+        ("William: Remember me, Sarah?", "William", True),  # a speaker is a name
+        ("Rose Hunter: see you", "Rose Hunter", True),
+        ("Grace: thanks, Bob", "Grace", True),  # a given name that is also a word
+        ("Guilty Pleasures is a great read", "Guilty Pleasures", True),  # no label
+        ("Guilty Pleasures:5", "Guilty Pleasures", True),  # no label's colon
+    ],
+)
+def test_a_label_of_ordinary_words_spacy_reads_as_a_name_is_kept(text, span, kept):
+    found = [result(text, span, "PERSON", "SpacyRecognizer")]
+    assert bool(drop_implausible_ner(found, text)) is kept
+    other = [result(text, span, "PERSON", "PersonNameRecognizer")]  # not the NER's: left
+    assert drop_implausible_ner(other, text) == other
+
+
 def test_ner_spans_are_cut_at_line_breaks_digits_and_brackets():
     text = "Regards,\nNoah Williams\n+49 89 123456\nassigned to Stefan (L2); amount 1,234.00"
     found = [

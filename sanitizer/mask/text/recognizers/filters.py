@@ -110,6 +110,8 @@ _LINE_CUT = re.compile(r"[\r\n]")
 _LEGAL_FORM_HOST = re.compile(r"(?i)co\.[ \t]?ltd\.?|pte\.ltd\.?|pty\.ltd\.?")
 _BREAK = re.compile(r"[\r\n]|\\[ntr]")  # a line break, real or a literal escape
 _PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
+# a colon that ends a label: before a space, a literal escape or the end of the text
+_LABEL_AFTER = re.compile(r":(?=\s|\\[ntr]|$)")
 
 
 def _span(text: str, r: RecognizerResult) -> str:
@@ -313,8 +315,20 @@ def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list
             continue
         if r.entity_type == "NRP" and text[r.end : r.end + 1] == ":":
             continue  # a label ('Customer wrote in Japanese: …'), whoever found it
+        if ner and _LABEL_AFTER.match(text, r.end) and _ordinary_words(span):
+            continue  # a label or heading ('Account Holder:', 'Guilty Pleasures: 5 …')
         kept.append(r)
     return kept
+
+
+def _ordinary_words(span: str) -> bool:
+    """Only ordinary English words and no given name: a speaker's label ('William:',
+    'Rose Hunter:') is a name; 'Account Holder:' is not."""
+    from sanitizer.mask.text.recognizers.lexicon import name_lists
+
+    lists = name_lists()
+    words = [w.casefold() for w in _NAME_WORD.findall(span)]
+    return bool(words) and all(w in lists.common and w not in lists.first for w in words)
 
 
 def trim_ner_spans(results: Sequence[RecognizerResult], text: str) -> list:
