@@ -435,9 +435,7 @@ def render(
 
 def build_doc(corpus: str, split: str, seed: int, index: int) -> Doc:
     rng = random.Random(f"{corpus}/{split}/{seed}/{index}")
-    count = rng.choices((1, 2, 3), (0.7, 0.2, 0.1))[0]
-    parts = rng.sample(split_templates(split), count)
-    literal = rng.random() < LITERAL_SHARE
+    parts, literal = pick_templates(rng, split)
     if corpus == "fng":
         fake = _faker("en_US")
         fake.seed_instance(rng.getrandbits(32))
@@ -449,6 +447,25 @@ def build_doc(corpus: str, split: str, seed: int, index: int) -> Doc:
         fake.seed_instance(rng.getrandbits(32))
         fallback.seed_instance(rng.getrandbits(32))
         filler = IntlFiller(rng, fake, fallback)
+    return finish_doc(rng, index, parts, filler, literal, source)
+
+
+def pick_templates(rng: random.Random, split: str) -> tuple[list[tuple[int, str]], bool]:
+    """A document's template lines (one, two or three) and whether it is a literal dump."""
+    count = rng.choices((1, 2, 3), (0.7, 0.2, 0.1))[0]
+    parts = rng.sample(split_templates(split), count)
+    return parts, rng.random() < LITERAL_SHARE
+
+
+def finish_doc(
+    rng: random.Random,
+    index: int,
+    parts: list[tuple[int, str]],
+    filler: Filler,
+    literal: bool,
+    source: str,
+) -> Doc:
+    """The templates filled by ``filler``, lower-cased whole at LOWER_SHARE, as a Doc."""
     text, spans = render(parts, filler, literal)
     if rng.random() < LOWER_SHARE:
         text = text.lower()

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import isolated_venv
+from isolated_venv import CorpusUnavailable  # noqa: F401 (callers catch it from here)
 from outside_corpus import Doc, words_and_separators
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,47 +81,19 @@ for i in range(start, start + n):
 """
 
 
-class CorpusUnavailable(RuntimeError):
-    """The scrubadub venv could not be built or run (offline, another platform...)."""
-
-
 def pins_digest() -> str:
     """Short sha256 of the pins file: a changed pin rebuilds the venv and the cached corpus."""
-    return hashlib.sha256(PINS.read_bytes()).hexdigest()[:12]
-
-
-def _venv_python() -> Path:
-    return VENV / "bin" / "python"
+    return isolated_venv.pins_digest(PINS)
 
 
 def setup_commands() -> list[list[str]]:
     """The commands that build the isolated venv (also what the error message tells to run)."""
-    pip = [str(_venv_python()), "-m", "pip", "install", "--quiet", "--no-deps"]
-    return [
-        [sys.executable, "-m", "venv", "--clear", str(VENV)],
-        [*pip, "--require-hashes", "-r", str(PINS)],
-    ]
+    return isolated_venv.setup_commands(VENV, PINS)
 
 
 def ensure_venv() -> Path:
     """The venv's python, built from the pins if missing or built from other pins."""
-    stamp = VENV / ".pins"
-    if stamp.exists() and stamp.read_text() == pins_digest() and _venv_python().exists():
-        return _venv_python()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for command in setup_commands():
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
-            shown = "\n  ".join(" ".join(c) for c in setup_commands())
-            raise CorpusUnavailable(
-                f"cannot build the scrubadub venv in {VENV} (step `{' '.join(command[:4])} …` "
-                f"failed; offline, or a platform the pinned wheels in {PINS.name} do not "
-                f"cover). Run these where PyPI is reachable, then run the bench again:\n  "
-                f"{shown}\npip said:\n{tail}"
-            )
-    stamp.write_text(pins_digest())
-    return _venv_python()
+    return isolated_venv.ensure(VENV, PINS, setup_commands(), "scrubadub")
 
 
 def _jsonl_path(split: str) -> Path:
@@ -131,17 +104,8 @@ def _jsonl_path(split: str) -> Path:
 
 def generate(split: str, start: int, n: int) -> list[str]:
     """JSONL lines of documents ``start`` .. ``start + n - 1`` of ``split``, made by scrubadub."""
-    python = ensure_venv()
-    command = [str(python), "-I", "-c", GENERATOR, ",".join(LOCALES[split])]
-    command += [str(FIRST_SEED[split]), str(start), str(n), str(PARAGRAPHS)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-        raise CorpusUnavailable(
-            f"the scrubadub generator failed in {VENV} (exit {done.returncode}). Delete "
-            f"{VENV} to rebuild it from {PINS.name}, then run the bench again.\n{tail}"
-        )
-    return done.stdout.splitlines()
+    args = [",".join(LOCALES[split]), str(FIRST_SEED[split]), str(start), str(n), str(PARAGRAPHS)]
+    return isolated_venv.run(ensure_venv(), GENERATOR, args, VENV, PINS, "scrubadub").splitlines()
 
 
 def jsonl_lines(split: str, n: int) -> list[str]:

