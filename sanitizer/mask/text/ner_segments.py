@@ -89,6 +89,18 @@ def could_hold_entity(sentence: str) -> bool:
     return _names_place(words)
 
 
+def in_another_language(text: str, at: int) -> bool:
+    """Whether the sentence of ``text`` around offset ``at`` is of another language written in
+    Latin letters (see :func:`could_hold_entity`); a sentence too short to tell
+    ('Fliegen Katze Woche Tag sollen.') is of the whole text's language."""
+    plain, short = plain_words()
+    sentence = next((text[s:e] for s, e in segments(text) if s <= at < e), "")
+    words = WORD.findall(sentence)
+    if len([word for word in words[1:] if word.islower()]) >= FOREIGN_WORDS:
+        return _another_language(words, plain, short)
+    return _another_language(WORD.findall(text), plain, short)
+
+
 def _another_language(words: list[str], plain: frozenset[str], short: frozenset[str]) -> bool:
     """At least :data:`FOREIGN_WORDS` lower-case words after the first, most of them no plain
     English word."""

@@ -113,6 +113,58 @@ def test_organisations_are_kept_only_by_a_legal_form_or_an_institution_word():
     assert len(apply_all(found, text, ["ORGANIZATION"], every_organization=True)) == 4
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "masked"),
+    [
+        ("We'll meet Thursday at Abengoa, 519 Rúa Dr Fleming.", "Abengoa", True),
+        ("The Eurobank office is at 12 Main Street.", "Eurobank", True),
+        ("Tara is from ГСК ВИС and works there.", "ГСК ВИС", True),
+        ("Please open Slack and ping the team.", "Slack", False),  # ordinary words
+        ("Ask Customer Success about the renewal.", "Customer Success", False),
+        ("ValidationError: phone is not a valid number", "ValidationError", False),
+        ("Chat with Rick: wants exports as CSV, not PDF.", "CSV", False),
+        ("Tara is from DATASCAN and works there.", "DATASCAN", True),
+        ("The BioMérieux office is at 12 Main Street.", "BioMérieux", True),
+        ('{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ"}',
+         "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ", False),  # the secrets' finding
+        # the English model reads capitalized words of another language as organisations
+        ("Mensch sitzen. Helfen Woche helfen. Dir Schluss erschrecken wirklich.", "Helfen Woche",
+         False),
+        ("Natus voluptatem distinctio error ab illo inventore.", "Natus", False),
+        ("Fliegen Katze Woche Tag sollen. Laufen schnell nach draußen und dann.", "Katze Woche",
+         False),  # too short to tell: the whole text's language
+    ],
+)  # fmt: skip
+def test_spacy_organisations_named_by_more_than_ordinary_words_are_masked(text, span, masked):
+    found = [result(text, span, "ORGANIZATION", "SpacyRecognizer")]
+    assert bool(keep_named_organizations(found, text)) is masked
+    other = [result(text, span, "ORGANIZATION", "SomeOtherRecognizer")]  # not spaCy's: dropped
+    assert keep_named_organizations(other, text) == []
+
+
+def test_a_spacy_organisation_loses_the_ordinary_words_it_starts_with():
+    text = "Found it: The Eurobank office and Ing. Venceslao Clerico agreed."
+    found = [
+        result(text, "The Eurobank", "ORGANIZATION", "SpacyRecognizer"),
+        result(text, "Ing. Venceslao Clerico", "ORGANIZATION", "SpacyRecognizer"),
+        result(text, "Venceslao Clerico", "PERSON", "PersonNameRecognizer"),
+    ]
+    assert spans(text, keep_named_organizations(found, text)) == [
+        ("Eurobank", "ORGANIZATION"),
+        ("Ing. Venceslao Clerico", "ORGANIZATION"),  # longer than the person: the title too
+        ("Venceslao Clerico", "PERSON"),
+    ]
+
+
+def test_a_spacy_organisation_over_a_person_leaves_the_person_to_be_the_finding():
+    text = "Dear Judith Rivera, thanks for writing."
+    found = [
+        result(text, "Dear Judith Rivera", "ORGANIZATION", "SpacyRecognizer"),
+        result(text, "Judith Rivera", "PERSON", "PersonNameRecognizer"),
+    ]
+    assert spans(text, keep_named_organizations(found, text)) == [("Judith Rivera", "PERSON")]
+
+
 def test_dates_are_kept_only_with_a_digit_and_no_id_shape_or_as_a_day_or_month_name():
     text = "yesterday, SR-2019-80123, fattura 2019/6860, on 5/25/1963, in 2005, Monday"
     found = [

@@ -52,6 +52,7 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 
 from sanitizer.mask.text.calendar_names import calendar_names
+from sanitizer.mask.text.recognizers.lexicon import UNSPACED
 from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
 
 NUMERIC_NOISE = frozenset(
@@ -199,13 +200,69 @@ def drop_uuid_overlaps(
 
 
 def keep_named_organizations(results: Sequence[RecognizerResult], text: str) -> list:
-    return [
+    """Organisations named by a legal form or an employment cue, and the ones spaCy found
+    that carry a name of their own (:func:`_own_name`); spaCy's other organisations (product
+    names, teams, word salad) stay as they are written."""
+    named = [
         r
         for r in results
-        if r.entity_type != "ORGANIZATION"
-        or _recognizer(r) == "QuasiCuedRecognizer"  # a legal form or an employment cue
-        or _ORGANIZATION_END.search(_span(text, r))
+        if r.entity_type == "ORGANIZATION"
+        and (
+            _recognizer(r) == "QuasiCuedRecognizer"  # a legal form or an employment cue
+            or _ORGANIZATION_END.search(_span(text, r))
+        )
     ]
+    persons = [r for r in results if r.entity_type == "PERSON"]
+    kept = []
+    for r in results:
+        if r.entity_type != "ORGANIZATION" or r in named:
+            kept.append(r)
+        elif not any(r.start <= n.start and n.end <= r.end for n in named):
+            # spaCy's longer span around a named one: the named one is the finding
+            own = _own_name(_without_lead_words(r, text), text)
+            if own is not None and not any(
+                p.start <= own.start and own.end <= p.end for p in persons
+            ):
+                kept.append(own)  # inside a person's name, the person is the finding
+    return kept
+
+
+def _without_lead_words(r: RecognizerResult, text: str) -> RecognizerResult:
+    """spaCy's organisation without the ordinary English words it starts with ('Dear Judith
+    Rivera', 'Found Loretta Skinner', 'The Eurobank office'); an honorific stays ('Ing.')."""
+    from sanitizer.mask.text.recognizers.lexicon import name_lists
+
+    common, start = name_lists().common, r.start
+    for word in _LEAD_WORD.finditer(text, r.start, r.end):
+        if word.start() != start or word.group(1).casefold() not in common:
+            break  # not at the span's start, an abbreviation ('Ing.'), or no ordinary word
+        start = word.end()
+    return r if start == r.start or start >= r.end else _changed(r, start=start)
+
+
+def _own_name(r: RecognizerResult, text: str) -> RecognizerResult | None:
+    """``r`` when it is an organisation spaCy found in an English sentence, named by more
+    than ordinary English words: a company's own name ('Abengoa', 'Eurobank', 'Мосмарт'), not
+    a product or a team ('Slack', 'Customer Success'). In a sentence of another language the
+    English model reads ordinary capitalized words as organisations ('Ferien Zahl',
+    'Temporibus'): None, as for a token ('Bearer eyJ…', the secrets'), an acronym ('CSV') or
+    a long run of Japanese or Chinese text."""
+    from sanitizer.mask.text.ner_segments import in_another_language
+    from sanitizer.mask.text.recognizers.lexicon import name_lists
+
+    span = _span(text, r)
+    if _recognizer(r) not in NER_RECOGNIZERS or any(c.isdigit() for c in span):
+        return None
+    written = _NAME_WORD.findall(_CAMEL_CASE.sub(" ", span))
+    if all(len(w) <= MAX_ACRONYM and w.isupper() and w.isascii() for w in written):
+        return None  # 'CSV', 'API', 'PDF': formats and products before companies
+    words = [w.casefold() for w in written]
+    if any(len(w) > MAX_UNSPACED_NAME and UNSPACED.match(w) for w in words):
+        return None
+    common = name_lists().common  # 'ValidationError' is two words, both ordinary
+    if all(w in common for w in words) or in_another_language(text, r.start):
+        return None
+    return r
 
 
 def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
@@ -225,6 +282,10 @@ def keep_dated(results: Sequence[RecognizerResult], text: str) -> list:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")
+_CAMEL_CASE = re.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_LEAD_WORD = re.compile(r"([^\W\d_]+)[ \t]+")  # a word and the blanks after it
+MAX_UNSPACED_NAME = 12  # characters: 'アルプス・カワムラ' 9, '대한방직' 4
+MAX_ACRONYM = 4  # letters of an all-capitals word read as an acronym ('CSV', 'JSON')
 
 
 def _calendar_words(text: str, r: RecognizerResult) -> RecognizerResult | None:
