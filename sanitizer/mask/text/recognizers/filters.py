@@ -14,12 +14,15 @@ add one.
   replace keys that must survive; anything overlapping a UUID goes, unless a rule asked for
   UUID findings.
 - ``keep_named_organizations``: spaCy's ORG label fires on product names, ticket prefixes,
-  amounts and capitalised phrases; masking those destroys the text for little privacy gain. An
-  organisation is kept as a finding only when it ends in a legal form or an institution word
-  ('Caladrius Biosciences Inc.', 'Forterra PLC', 'Mercy Hospital'): an employer or a bank
-  narrows a person down, 'Slack' or 'Jira' does not. The names ``quasi_cued`` finds (a legal
-  form, an employment cue) stay too. A rule that names ``ORGANIZATION`` itself keeps every
-  organisation spaCy finds.
+  amounts, capitalised phrases and foreign words; masking those destroys the text for little
+  privacy gain. An organisation is kept as a finding when it ends in a legal form or an
+  institution word ('Caladrius Biosciences Inc.', 'Forterra PLC', 'Mercy Hospital') or
+  ``quasi_cued`` found it (a legal form, an employment cue); or when spaCy found it in an
+  English sentence and it carries a name of its own, not only ordinary English words
+  ('Abengoa', 'Eurobank'; not 'Slack', 'CSV', 'ValidationError'), without the ordinary words
+  it starts with ('The' of 'The Eurobank office') — the one change of span here besides
+  ``mend_cut_urls`` and ``trim_ner_spans``. An employer or a bank narrows a person down. A
+  rule that names ``ORGANIZATION`` itself keeps every organisation spaCy finds.
 - ``keep_dated``: spaCy's DATE and TIME labels fire on 'yesterday', 'two weeks' (nothing
   personal), on ids ('SR-2019-80123', 'fattura 2019/6860', '110-9701501-2566046') and on
   house numbers. A date or time is kept as a finding when it has a digit and no id shape —
