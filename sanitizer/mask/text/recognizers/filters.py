@@ -55,7 +55,8 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 
 from sanitizer.mask.text.calendar_names import calendar_names
-from sanitizer.mask.text.recognizers.lexicon import UNSPACED
+from sanitizer.mask.text.ner_segments import in_another_language
+from sanitizer.mask.text.recognizers.lexicon import UNSPACED, name_lists
 from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
 
 NUMERIC_NOISE = frozenset(
@@ -233,8 +234,6 @@ def keep_named_organizations(results: Sequence[RecognizerResult], text: str) -> 
 def _without_lead_words(r: RecognizerResult, text: str) -> RecognizerResult:
     """spaCy's organisation without the ordinary English words it starts with ('Dear Judith
     Rivera', 'Found Loretta Skinner', 'The Eurobank office'); an honorific stays ('Ing.')."""
-    from sanitizer.mask.text.recognizers.lexicon import name_lists
-
     common, start = name_lists().common, r.start
     for word in _LEAD_WORD.finditer(text, r.start, r.end):
         if word.start() != start or word.group(1).casefold() not in common:
@@ -250,9 +249,6 @@ def _own_name(r: RecognizerResult, text: str) -> RecognizerResult | None:
     English model reads ordinary capitalized words as organisations ('Ferien Zahl',
     'Temporibus'): None, as for a token ('Bearer eyJ…', the secrets'), an acronym ('CSV') or
     a long run of Japanese or Chinese text."""
-    from sanitizer.mask.text.ner_segments import in_another_language
-    from sanitizer.mask.text.recognizers.lexicon import name_lists
-
     span = _span(text, r)
     if _recognizer(r) not in NER_RECOGNIZERS or any(c.isdigit() for c in span):
         return None
@@ -388,8 +384,6 @@ def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list
 def _ordinary_words(span: str) -> bool:
     """Only ordinary English words and no given name: a speaker's label ('William:',
     'Rose Hunter:') is a name; 'Account Holder:' is not."""
-    from sanitizer.mask.text.recognizers.lexicon import name_lists
-
     lists = name_lists()
     words = [w.casefold() for w in _NAME_WORD.findall(span)]
     return bool(words) and all(w in lists.common and w not in lists.first for w in words)
