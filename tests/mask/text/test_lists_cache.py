@@ -15,6 +15,7 @@ from sanitizer.mask.text.recognizers import lexicon, place_names, street_vocab
 
 LISTS = (
     lexicon.name_lists,
+    lexicon.honorifics,
     calendar.calendar_names,
     place_names.place_names,
     place_names.countries,
@@ -42,6 +43,7 @@ def _fresh(function):
     ("name", "function"),
     [
         ("names", lexicon.name_lists),
+        ("honorifics", lexicon.honorifics),
         ("calendar", calendar.calendar_names),
         ("places", place_names.place_names),
         ("countries", place_names.countries),
@@ -60,13 +62,13 @@ def test_a_list_read_back_equals_a_fresh_build(folder, monkeypatch, name, functi
     # and it really is read: a build that would fail is never called
     builder = {
         "names": "_built_name_lists",
+        "honorifics": "_built_honorifics",
         "calendar": "_built_calendar_names",
         "places": "_built_place_names",
         "streets": "_built_street_words",
     }
-    module = {"names": lexicon, "calendar": calendar, "streets": street_vocab}.get(
-        name, place_names
-    )
+    modules = {"names": lexicon, "honorifics": lexicon, "calendar": calendar}
+    module = modules.get(name, street_vocab if name == "streets" else place_names)
     attribute = builder.get(name, f"_built_{name}")
     monkeypatch.setattr(module, attribute, lambda: pytest.fail("built again"))
     assert _fresh(function) == built
@@ -141,6 +143,7 @@ def test_make_install_fills_the_cache_with_every_list(folder):
     assert sorted(path.name.split("-")[0] for path in folder.glob("*.json")) == [
         "calendar",
         "countries",
+        "honorifics",
         "names",
         "places",
         "plain_places",

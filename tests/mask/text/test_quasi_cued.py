@@ -115,6 +115,33 @@ def test_honorifics_before_a_name_are_titles():
     assert found("Mr. and Mrs. are fine") == []  # not before a name
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Hello, this is Mr. 村上 京助. Who are you?", "Mr."),  # a script without case
+        ("For my take on pani Szymańczyk, see below.", "pani"),  # Faker's pl_PL prefixes
+        ("Please correct it to Ing. Venceslao Clerico.", "Ing."),
+        ("Ask Dott. Rossi about it.", "Dott."),
+        ("Звоните г-н Иванов.", "г-н"),
+    ],
+)
+def test_every_faker_locale_prefix_before_a_name_is_a_title(text, title):
+    assert found(text) == [("TITLE", title)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Misc. Expenses were filed.",  # an abbreviation that heads ordinary phrases
+        "The Chief Financial Officer signed.",  # an English word without its period
+        "A report by Maria de Souza.",  # a name particle
+        "Signed, D. Smith and PFC Jones.",  # initials and short ranks, left to the name
+    ],
+)
+def test_prefixes_that_are_also_something_else_are_left(text):
+    assert found(text) == []
+
+
 def test_organisations_are_found_by_their_legal_form():
     assert found("I work for Apar Industries Ltd\\nthanks") == [
         ("ORGANIZATION", "Apar Industries Ltd")

@@ -48,6 +48,9 @@ ANGLO_EXCESS = 0.8
 OTHER_EXCESS = 0.35
 ANGLO_LOCALES = ("en_US", "en_GB", "en_NZ", "en_IE")
 OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl")
+# name particles, and abbreviations that head ordinary phrases too ('Misc. Expenses')
+NOT_HONORIFICS = frozenset({"de", "da", "do", "del", "du", "de la", "le", "tri", "misc.", "ind."})
+MAX_RANK = 4  # letters of an all-capitals prefix left out: an initial or a rank ('D.', 'PFC')
 UNLISTED = 2.5  # a word missing from a 'small' list (which stops at zipf 3.0), as a guess
 # Scripts written without spaces between words: names are found inside runs of them.
 UNSPACED = re.compile(r"^[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々]+$")
@@ -231,6 +234,32 @@ def _english_words(names: set[str]) -> tuple[set[str], dict[str, float], dict[st
         seen = others[name] + [UNLISTED] * (len(OTHER_LANGUAGES) - len(others[name]))
         excess[name] = zipf - sorted(seen)[len(seen) // 2]
     return english, english_zipf, excess
+
+
+@cache
+def honorifics() -> frozenset[str]:
+    """Every Faker locale's name prefixes as Faker writes them ('Tohtori', 'pani', 'Dott.',
+    'Ing.', 'Г-н', 'Sig.ra'), less what is also something else: an ordinary English word
+    without its period ('Chief', 'Lady'), a name particle ('de', 'da'), 'Misc.', a short
+    all-capitals initial or rank ('D.', 'PFC'). Read from the lists cache when an
+    earlier process built them."""
+    return cached("honorifics", _built_honorifics, word_list, frozenset)
+
+
+def _built_honorifics() -> frozenset[str]:
+    found: set[str] = set()
+    for _, provider in locale_providers("faker.providers.person"):
+        for attribute in ("prefixes", "prefixes_male", "prefixes_female", "prefixes_nonbinary"):
+            found.update(getattr(provider, attribute, None) or ())
+    common = name_lists().common
+    return frozenset(
+        h
+        for h in found
+        if isinstance(h, str)
+        and (h.endswith(".") or h.casefold() not in common)
+        and h.casefold() not in NOT_HONORIFICS
+        and not (h.isupper() and len(h.replace(" ", "")) <= MAX_RANK)
+    )
 
 
 def _lorem_words() -> set[str]:

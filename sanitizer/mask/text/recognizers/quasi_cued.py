@@ -111,9 +111,23 @@ AGE_FORMS = (
     rf"(?<=\b(?i:{_PERSON_NOUNS}),[ \t]*)\d{{1,3}}(?=[ \t]*,)",  # 'our son, 8, loves'
 )
 AGE_FINDERS = tuple(re.compile(form) for form in AGE_FORMS)
-HONORIFIC_RE = re.compile(
-    r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|MR|MRS|MS|DR)\.?(?=[ \t]+\p{Lu})"
+ENGLISH_HONORIFICS = (
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "MR",
+    "MRS",
+    "MS",
+    "DR",
 )
+# before a capital, or a letter of a script without case ('Mr. 村上 京助', 'Dr. 김민준')
+BEFORE_NAME = r"(?=[ \t]+(?:\p{Lu}|\p{Lo}))"
 HONORIFIC_LOWER_RE = re.compile(r"(?<![\w.])(?:mr|mrs|ms|mx|dr|prof)\.?(?=[ \t]+\p{L})")
 # long legal forms in any case; short ones only as written, and 'Co' only with its period
 # ('Aurora CO 80014', 'Adelaide SA 5000' are places)
@@ -299,7 +313,7 @@ class QuasiCuedRecognizer(EntityRecognizer):
         if "NRP" in wanted:
             results += [self._span(span, "NRP", "group") for span in _groups_in(plain)]
         if "TITLE" in wanted:
-            honorifics = HONORIFIC_RE if _has_capital(plain) else HONORIFIC_LOWER_RE
+            honorifics = _honorific_finder() if _has_capital(plain) else HONORIFIC_LOWER_RE
             results += [self._result(m, "TITLE", "honorific") for m in honorifics.finditer(plain)]
         if "ORGANIZATION" in wanted:
             results += [
@@ -395,3 +409,14 @@ def _without_end_punctuation(match) -> tuple[int, int]:
 
 def _has_capital(text: str) -> bool:
     return any(c.isupper() for c in text)
+
+
+@cache
+def _honorific_finder() -> re.Pattern:
+    """English honorifics, with or without their period, and every Faker locale's prefixes as
+    Faker writes them ('Tohtori', 'pani', 'Dott.', 'Ing.', 'Г-н'), before a name."""
+    from sanitizer.mask.text.recognizers.lexicon import honorifics
+
+    english = "|".join(ENGLISH_HONORIFICS)
+    written = "|".join(re.escape(h) for h in sorted(honorifics(), key=lambda h: (-len(h), h)))
+    return re.compile(rf"(?<![\w.])(?:(?:{english})\.?|{written}){BEFORE_NAME}")
