@@ -181,7 +181,7 @@ class VectorPart:
                     continue
                 receipt = self._load_collection(ctx, name, plan, ctx.embedder, pool)
                 ctx.receipt.collections[key] = receipt
-                self._log_loaded(ctx, key)
+                self._log_loaded(ctx, key, pool.workers if pool is not None else 0)
 
     def _pool(self, ctx: RunContext, stack: ExitStack) -> VectorPool | None:
         """Workers that mask and re-embed: on a cluster, actors (docs/engine.md); here,
@@ -200,13 +200,15 @@ class VectorPart:
             return self.pool
         return self._start_pool(ctx, stack, ctx.known) if self._workers(ctx) > 1 else None
 
-    def _log_loaded(self, ctx: RunContext, key: str) -> None:
+    def _log_loaded(self, ctx: RunContext, key: str, workers: int) -> None:
+        """``workers``: the processes or actors that masked and embedded (0: this one)."""
         log.info(
             "collection masked and re-embedded",
             extra={
                 "run_id": ctx.run_id,
                 "collection": key,
                 "records": ctx.receipt.collections[key].rows_in,
+                "workers": workers,
             },
         )
 
