@@ -117,7 +117,9 @@ class VectorPool:
         merged into ``masker``'s."""
         pending: deque[tuple[RecordBatch, Any]] = deque()
         for batch in batches:
-            pending.append((batch, self._pool.submit(_mask_and_embed, plan, batch)))
+            # the production vectors stay here: a worker never needs them (guarantee 8)
+            bare = RecordBatch(ids=batch.ids, documents=batch.documents, metadatas=batch.metadatas)
+            pending.append((batch, self._pool.submit(_mask_and_embed, plan, bare)))
             if len(pending) >= 2 * self.workers:
                 yield self._finish(masker, *pending.popleft())
         while pending:
