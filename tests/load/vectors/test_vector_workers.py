@@ -48,3 +48,17 @@ def test_workers_mask_and_embed_memories_as_the_run_itself_does(tmp_path):
     assert pooled == here  # documents, metadata and every vector's floats
     assert pooled_receipt == here_receipt  # rows, operators, detected entities, model
     assert pooled_receipt["fields"]["document"]["detected"]["EMAIL_ADDRESS"] >= 12
+
+
+def test_a_model_the_workers_cannot_load_fails_the_run_with_the_usual_message(tmp_path):
+    source = tmp_path / "prod-memory"
+    vc.write_lance(source, COLLECTION, vc.records())
+    target = tmp_path / "staging"
+    rules = vc.RULES.format(collection=COLLECTION)
+    config = vc.write_config(tmp_path, "lancedb", str(source), str(target), rules)
+    text = config.read_text().replace("workers: 1\n", "workers: 2\n")
+    config.write_text(text + "embeddings: {model: /nonexistent/model-dir}\n")
+    code, output = vc.run(config)
+    assert code != 0
+    assert "embeddings.model '/nonexistent/model-dir' could not be loaded" in output
+    assert not target.exists()  # nothing written
