@@ -45,7 +45,6 @@ TEMPLATES = (
 CONFIG = """rules: rules/
 key: {key}
 receipts: receipts
-workers: 1
 sources:
   memory: {{kind: lancedb, url: "{prod}"}}
 targets:

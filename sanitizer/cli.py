@@ -91,7 +91,7 @@ def snapshot(
     import dataclasses
 
     from sanitizer.config.settings import load_settings
-    from sanitizer.mask.workers import detection_ahead, start_warm
+    from sanitizer.mask.workers import detection_ahead, start_warm, warm_model
     from sanitizer.run.heap import fix_mmap_threshold
 
     fix_mmap_threshold()  # flat memory at any table size (docs/design.md, "Bounded memory")
@@ -102,7 +102,9 @@ def snapshot(
         settings = dataclasses.replace(settings, engine=chosen)
     local = settings.engine.kind == "local"  # on a cluster the actors load detection
     if local and not dry_run and detection_ahead(settings.workers, settings.rules_dir):
-        start_warm(settings.nlp)  # loads detection while the rest is imported and planned
+        # loads detection while the rest is imported and planned, and the model when the
+        # workers will embed: a run of agent memories only (docs/operations.md, "Vector runs")
+        start_warm(settings.nlp, warm_model(settings))
     from sanitizer.report import ProgressBar, print_summary
     from sanitizer.run.snapshot import run_snapshot
 

@@ -86,6 +86,20 @@ def _load_sentence_transformer(model: str) -> Any:
         ) from None
 
 
+def preload(model: str) -> None:
+    """Load ``model`` into this process's cache (the workers' forkserver does, so that every
+    worker forked from it starts with the model: :mod:`sanitizer.mask.warm`)."""
+    _load_sentence_transformer(model)
+
+
+def one_thread() -> None:
+    """One PyTorch thread in this process: a worker beside others that fill the cores. The
+    vectors are the same bytes at any thread count (tests/mask/test_embed.py)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 class HttpEmbedder(Embedder):
     """An OpenAI-compatible ``POST {url}/embeddings`` endpoint."""
 

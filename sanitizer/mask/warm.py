@@ -1,4 +1,5 @@
-"""Detection loaded in the workers' forkserver, before it forks any worker.
+"""Detection (and, for a run of agent memories, the embedding model) loaded in the workers'
+forkserver, before it forks any worker.
 
 Imported by the forkserver at its start when a run called :func:`workers.start_warm`: it
 builds the analyzer for the run's detection settings and runs it once over a short sample, so
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 
-from sanitizer.mask.workers import WARM_ENV
+from sanitizer.mask.workers import WARM_ENV, WARM_MODEL_ENV
 
 # One text touching every recognizer family: a name, an address, phones, an email, a URL,
 # a card, an IBAN, an IP address, a date.
@@ -29,6 +30,7 @@ SAMPLE = (
 
 def warm() -> None:
     settings = os.environ.pop(WARM_ENV, None)
+    model = os.environ.pop(WARM_MODEL_ENV, None)
     if not settings:
         return
     try:
@@ -38,6 +40,10 @@ def warm() -> None:
         fields = json.loads(settings)
         tuples = {k: tuple(v) for k, v in fields.items() if isinstance(v, list)}
         find_all([SAMPLE], None, NlpSettings(**{**fields, **tuples}))
+        if model is not None:  # loaded, never run here: no PyTorch threads before a fork
+            from sanitizer.mask.embed import preload
+
+            preload(model)
     except Exception:  # the workers load it themselves and report what is wrong
         return
 

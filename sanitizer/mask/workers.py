@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 WARM_ENV = "SANITIZER_WARM_NLP"  # the detection settings the server loads (JSON)
+WARM_MODEL_ENV = "SANITIZER_WARM_MODEL"  # the local embedding model the server loads
 WARM_MODULES = ("__main__", "sanitizer.mask.parallel", "sanitizer.mask.warm")
 DETECT = re.compile(rb"\bdetect\b")
 
@@ -77,8 +78,9 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(variable, "1")
 
 
-def start_warm(nlp: Any) -> None:
-    """Start the workers' forkserver now, loading detection for ``nlp`` (NlpSettings) in it.
+def start_warm(nlp: Any, model: str | None = None) -> None:
+    """Start the workers' forkserver now, loading detection for ``nlp`` (NlpSettings) in it,
+    and the embedding ``model`` (a sentence-transformers name) when the workers will embed.
 
     Only the server's first start preloads: a server already running is left as it is. The
     settings travel in the server's environment and are removed from it again, there and
@@ -87,11 +89,14 @@ def start_warm(nlp: Any) -> None:
     _one_blas_thread()  # before the server imports NumPy
     settings = json.dumps(dataclasses.asdict(nlp))
     os.environ[WARM_ENV] = settings
+    if model is not None:
+        os.environ[WARM_MODEL_ENV] = model
     try:
         multiprocessing.get_context("forkserver").set_forkserver_preload(list(WARM_MODULES))
         forkserver.ensure_running()
     finally:
         os.environ.pop(WARM_ENV, None)
+        os.environ.pop(WARM_MODEL_ENV, None)
 
 
 def detection_ahead(workers: int, rules_dir: Path) -> bool:
@@ -106,3 +111,15 @@ def detection_ahead(workers: int, rules_dir: Path) -> bool:
         if path.suffix in (".yaml", ".yml") and not path.name.startswith(("_", "."))
     ]  # the rule files (config.rules.rule_files), read as bytes: no YAML parsed yet
     return any(DETECT.search(path.read_bytes()) for path in files if path.is_file())
+
+
+def warm_model(settings: Any) -> str | None:
+    """The local embedding model the forkserver should load for ``settings`` (Settings): in a
+    run whose sources are all vector stores (their workers mask and embed from the start;
+    SQL and object workers have no use for it), unless the model is behind a URL."""
+    from sanitizer.config.settings import VECTOR_KINDS
+
+    kinds = {source.kind for source in settings.sources.values()}
+    if not kinds or not kinds <= set(VECTOR_KINDS) or settings.embeddings.url:
+        return None
+    return str(settings.embeddings.model)

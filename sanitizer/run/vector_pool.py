@@ -1,5 +1,6 @@
-"""Vector records masked and re-embedded by the engine's workers (``engine: ray``: actors
-that hold the detector and the embedding model; docs/engine.md).
+"""Vector records masked and re-embedded by the engine's workers: Ray actors (``engine:
+ray``), or this machine's forkserver processes when a run detects on more than one core
+(docs/engine.md, docs/operations.md "Vector runs"). Each holds the detector and the model.
 
 A record batch goes to a worker and comes back masked, with its new vectors and the counts
 for the receipt; batches come back in source order, so the driver profiles and writes them
@@ -11,15 +12,16 @@ package ships), so staging is the same as the driver's (docs/design.md, guarante
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sanitizer.config.settings import EmbeddingSettings
 from sanitizer.extract.vectors.base import RecordBatch
-from sanitizer.mask.embed import Embedder, load_embedder
+from sanitizer.mask.embed import Embedder, load_embedder, one_thread
 from sanitizer.mask.engine import ColumnStats
 from sanitizer.mask.plans import CollectionPlan
 from sanitizer.mask.pseudonyms import Keyring
@@ -40,6 +42,29 @@ def _init(
     set_known(known)  # detect finds the run's known values here too
 
 
+def _init_local(
+    keyring: Keyring, nlp: Any, embeddings: EmbeddingSettings, known: dict[str, list[str]]
+) -> None:
+    """A local worker: one PyTorch thread (the workers fill the cores: two processes on two
+    cores, each detecting and embedding, beat detection beside a two-thread PyTorch), and the
+    model loaded now, while the run plans (from the forkserver's copy when it preloaded one).
+    A model that cannot load is left for the first batch to meet and report."""
+    _init(keyring, nlp, embeddings, known)
+    if embeddings.url is None:
+        one_thread()
+    with contextlib.suppress(Exception):
+        _embedder()
+
+
+def _describe() -> tuple[str, int]:
+    embedder = _embedder()
+    return embedder.name, embedder.dimension
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    return _embedder().embed(texts)
+
+
 def _embedder() -> Embedder:
     if _WORKER["embedder"] is None:  # loaded once per worker, on its first batch
         _WORKER["embedder"] = load_embedder(_WORKER["embeddings"])
@@ -56,21 +81,33 @@ def _mask_and_embed(
 
 
 class VectorPool:
-    """The engine's workers for one vector source's run; use as a context manager."""
+    """The engine's workers for one vector source's run; use as a context manager.
+    ``local``: this machine's processes, one PyTorch thread each, the model loaded at once."""
 
     def __init__(
         self,
         engine: Engine,
         workers: int,
         init: tuple[Keyring, Any, EmbeddingSettings, dict[str, list[str]]],
+        local: bool = False,
     ) -> None:
         self.workers = workers
-        self._pool = engine.executor(workers, _init, init)
+        self._pool = engine.executor(workers, _init_local if local else _init, init)
+
+    def embedder(self) -> Embedder:
+        """The workers' model, seen from the driver: its name and dimension (a worker loads
+        it, and raises its error if it cannot), and texts embedded by a worker."""
+        name, dimension = self._pool.submit(_describe).result()
+        return PooledEmbedder(self, name, dimension)
 
     def __enter__(self) -> VectorPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (again is harmless)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def run(
@@ -80,7 +117,9 @@ class VectorPool:
         merged into ``masker``'s."""
         pending: deque[tuple[RecordBatch, Any]] = deque()
         for batch in batches:
-            pending.append((batch, self._pool.submit(_mask_and_embed, plan, batch)))
+            # the production vectors stay here: a worker never needs them (guarantee 8)
+            bare = RecordBatch(ids=batch.ids, documents=batch.documents, metadatas=batch.metadatas)
+            pending.append((batch, self._pool.submit(_mask_and_embed, plan, bare)))
             if len(pending) >= 2 * self.workers:
                 yield self._finish(masker, *pending.popleft())
         while pending:
@@ -92,3 +131,13 @@ class VectorPool:
         for name, delta in stats.items():
             masker.stats[name].merge(delta)
         return batch, masked, vectors
+
+
+class PooledEmbedder(Embedder):
+    """The model the pool's workers hold; the driver loads none (docs/operations.md)."""
+
+    def __init__(self, pool: VectorPool, name: str, dimension: int) -> None:
+        self.pool, self.name, self.dimension = pool, name, dimension
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.pool._pool.submit(_embed, list(texts)).result()

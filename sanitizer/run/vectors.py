@@ -22,12 +22,14 @@ import numpy as np
 from sanitizer.config.rules import SourceRules
 from sanitizer.config.settings import VECTOR_KINDS, EmbeddingSettings, Endpoint, NlpSettings
 from sanitizer.config.subset_follow import VectorFollow
+from sanitizer.engine import LOCAL
 from sanitizer.errors import ConfigError
 from sanitizer.extract.vectors import open_source
 from sanitizer.extract.vectors.base import RecordBatch
 from sanitizer.load.vectors import open_vector_target
 from sanitizer.load.vectors.base import DIMENSION_KEY, METRIC_KEY, MODEL_KEY, RUN_KEY
 from sanitizer.mask.embed import Embedder, load_embedder
+from sanitizer.mask.parallel import worker_count
 from sanitizer.mask.plans import CollectionPlan
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.mask.vectors import RecordMasker
@@ -53,6 +55,7 @@ class VectorPart:
         self.follow: VectorFollow | None = None  # subset: records follow kept SQL rows
         self.model: Background[Embedder] | None = None  # the model, loading while we plan
         self.warming: Background[None] | None = None  # detection, loading while we plan
+        self.pool: VectorPool | None = None  # local workers, started while we plan
 
     def open(self, ctx: RunContext) -> None:
         """Nothing yet: both sides are opened when the plan is made."""
@@ -80,28 +83,56 @@ class VectorPart:
 
     def _load_ahead(self, ctx: RunContext) -> None:
         """Start loading the embedding model, and detection when the run is all vectors,
-        on threads: they load while the run claims its targets and opens the collections
-        (docs/operations.md, "Vector runs"). The model is the one :func:`prepare_embedder`
-        would load; detection is the analyzer the first masked batch would build."""
+        while the run claims its targets and opens the collections (docs/operations.md,
+        "Vector runs"): in the workers that will mask and embed, when the run detects on more
+        than one core; else on threads of this process. The model is the one
+        :func:`prepare_embedder` would load; detection is the analyzer the first masked batch
+        would build."""
         settings = ctx.settings
         if settings.engine.kind != "local":
             return  # the cluster's actors load them (docs/engine.md)
         if not self.kept() or not _plans_last(self.name, settings.sources):
             return
+        # only when nothing else in this process detects meanwhile: one analyzer is built,
+        # and spaCy's pipeline is never used by two threads at once (mask.objects.NLP_LOCK)
+        alone = all(source.kind in VECTOR_KINDS for source in settings.sources.values())
+        if alone and self._workers(ctx) > 1:
+            # no SQL source: no known values for detect (run.snapshot._known_values)
+            self.pool = self._start_pool(ctx, ctx.stack, {})
+            self.model = Background(self.pool.embedder, "load-model")
+            return
         if settings.embeddings.url is None:  # a local model (an endpoint is asked per batch)
             self.model = Background(lambda: load_embedder(settings.embeddings), "load-model")
-        detects = any(
+        if self._detects() and alone and not ctx.dry_run:
+            model = self.model
+            self.warming = Background(lambda: warm_detection(settings.nlp, model), "load-detection")
+
+    def _detects(self) -> bool:
+        return any(
             field_plan.operator.uses_nlp
             for plan in self.kept()
             for field_plan in (plan.document, *plan.metadata.values())
             if field_plan is not None
         )
-        # only when nothing else in this process detects meanwhile: one analyzer is built,
-        # and spaCy's pipeline is never used by two threads at once (mask.objects.NLP_LOCK)
-        alone = all(source.kind in VECTOR_KINDS for source in settings.sources.values())
-        if detects and alone and not ctx.dry_run:
-            model = self.model
-            self.warming = Background(lambda: warm_detection(settings.nlp, model), "load-detection")
+
+    def _workers(self, ctx: RunContext) -> int:
+        """Local processes that mask and embed, or 0: records are masked on a thread of this
+        process and embedded here. Workers when a rule detects (it costs as much CPU as the
+        embedding, and in one process the two contend for the GIL), the model is local, and
+        ``workers`` (auto: one per core) is more than 1."""
+        settings = ctx.settings
+        if ctx.dry_run or settings.engine.kind != "local" or settings.embeddings.url:
+            return 0
+        workers = worker_count(settings.workers, uses_nlp=True)
+        return workers if workers > 1 and self._detects() else 0
+
+    def _start_pool(
+        self, ctx: RunContext, stack: ExitStack, known: dict[str, list[str]]
+    ) -> VectorPool:
+        settings = ctx.settings
+        init = (ctx.keyring, settings.nlp, settings.embeddings, known)
+        pool = VectorPool(LOCAL, self._workers(ctx), init, local=True)
+        return stack.enter_context(pool)
 
     def uses_nlp(self) -> bool:
         return False  # records are masked here, not by the SQL pool
@@ -150,25 +181,34 @@ class VectorPart:
                     continue
                 receipt = self._load_collection(ctx, name, plan, ctx.embedder, pool)
                 ctx.receipt.collections[key] = receipt
-                self._log_loaded(ctx, key)
+                self._log_loaded(ctx, key, pool.workers if pool is not None else 0)
 
     def _pool(self, ctx: RunContext, stack: ExitStack) -> VectorPool | None:
-        """On a cluster, actors that mask and re-embed (docs/engine.md); else none: the
-        records are masked and embedded here."""
+        """Workers that mask and re-embed: on a cluster, actors (docs/engine.md); here,
+        processes when the run detects on more than one core (started while the run planned,
+        or now); else none: the records are masked and embedded in this process. The pool is
+        closed when the collections are loaded (its workers hold a model each)."""
         live = [p for p in self.plans.values() if not p.drop]
-        if not ctx.engine.actors or not live or ctx.embedder is None:
+        if not live or ctx.embedder is None:
             return None
         settings = ctx.settings
-        init = (ctx.keyring, settings.nlp, settings.embeddings, ctx.known)
-        return stack.enter_context(VectorPool(ctx.engine, ctx.engine.actors, init))
+        if ctx.engine.actors:
+            init = (ctx.keyring, settings.nlp, settings.embeddings, ctx.known)
+            return stack.enter_context(VectorPool(ctx.engine, ctx.engine.actors, init))
+        if self.pool is not None:
+            stack.callback(self.pool.close)
+            return self.pool
+        return self._start_pool(ctx, stack, ctx.known) if self._workers(ctx) > 1 else None
 
-    def _log_loaded(self, ctx: RunContext, key: str) -> None:
+    def _log_loaded(self, ctx: RunContext, key: str, workers: int) -> None:
+        """``workers``: the processes or actors that masked and embedded (0: this one)."""
         log.info(
             "collection masked and re-embedded",
             extra={
                 "run_id": ctx.run_id,
                 "collection": key,
                 "records": ctx.receipt.collections[key].rows_in,
+                "workers": workers,
             },
         )
 

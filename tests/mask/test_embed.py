@@ -25,6 +25,25 @@ def test_the_default_model_is_offline_minilm_with_384_dimensions(embedder):
     assert not np.allclose(vectors[0], vectors[2])
 
 
+def test_one_pytorch_thread_embeds_the_same_bytes_as_several(embedder):
+    """Local vector workers embed with one thread each (mask.embed.one_thread): staging must
+    be byte for byte what the driver's two threads made."""
+    import torch
+
+    from sanitizer.mask.embed import one_thread
+
+    texts = [f"Memory {i}: {TEXTS[i % 3]} and a longer tail " * (1 + i % 4) for i in range(40)]
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        several = embedder.embed(texts)
+        one_thread()
+        assert torch.get_num_threads() == 1
+        assert embedder.embed(texts).tobytes() == several.tobytes()
+    finally:
+        torch.set_num_threads(threads)
+
+
 def test_an_unknown_model_name_is_a_config_error_not_a_download():
     with pytest.raises(ConfigError, match="could not be loaded"):
         load_embedder(EmbeddingSettings(model="/nonexistent/model-dir"))

@@ -6,11 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sanitizer.config.settings import NlpSettings
-from sanitizer.mask.workers import detection_ahead
+from sanitizer.config.settings import DEFAULT_EMBEDDING_MODEL, NlpSettings, load_settings
+from sanitizer.mask.workers import detection_ahead, warm_model
 
 PROBE = Path(__file__).resolve().parents[1] / "helpers" / "warm_probe.py"
 
@@ -34,11 +35,10 @@ def test_no_rules_folder_means_no_warming(tmp_path):
     assert detection_ahead(2, tmp_path / "missing") is False
 
 
-def run_probe(model: str) -> dict:
+def run_probe(model: str, embedding: str | None = None) -> dict:
     """In a fresh interpreter: the forkserver belongs to the process that starts it."""
-    out = subprocess.run(
-        [sys.executable, str(PROBE), model], capture_output=True, text=True, check=True
-    )
+    command = [sys.executable, str(PROBE), model, *([embedding] if embedding else [])]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -47,6 +47,33 @@ def test_a_warmed_worker_starts_with_detection_loaded():
     assert state["spacy_loaded"] and state["analyzers_built"] == 1
     assert state["found"] == ["EMAIL_ADDRESS"]
     assert not state["env_in_worker"] and not state["env_in_parent"]
+
+
+def test_a_worker_warmed_for_memories_starts_with_the_embedding_model_loaded():
+    """A run of agent memories: its workers mask and embed, from the server's copy."""
+    state = run_probe(NlpSettings().model, DEFAULT_EMBEDDING_MODEL)
+    assert state["models_loaded"] == 1 and state["analyzers_built"] == 1
+    assert state["found"] == ["EMAIL_ADDRESS"]
+    assert not state["env_in_worker"] and not state["env_in_parent"]
+    assert run_probe(NlpSettings().model)["models_loaded"] == 0  # SQL and objects: no model
+
+
+def _settings(tmp_path: Path, sources: str, embeddings: str = "") -> Any:
+    path = tmp_path / "sanitize.yaml"
+    path.write_text(
+        f"rules: rules/\nkey: {'k' * 32}\n{embeddings}sources:\n{sources}targets:\n"
+        + sources.replace("prod", "staging")
+    )
+    return load_settings(path, {})
+
+
+def test_the_server_loads_the_model_only_for_a_run_of_memories(tmp_path):
+    memory = "  memory: {kind: lancedb, url: prod/memory}\n"
+    app = "  app: {kind: sql, url: 'sqlite:///prod/app.db'}\n"
+    assert warm_model(_settings(tmp_path, memory)) == DEFAULT_EMBEDDING_MODEL
+    assert warm_model(_settings(tmp_path, memory + app)) is None  # SQL workers first
+    remote = "embeddings: {model: m, url: 'http://127.0.0.1:9/v1'}\n"
+    assert warm_model(_settings(tmp_path, memory, remote)) is None  # asked of the endpoint
 
 
 def test_a_worker_starts_without_database_libraries():
