@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import random
 import sys
-from pathlib import Path
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 POOLS = {
     "fi": {
@@ -28,12 +24,8 @@ POOLS = {
 
 
 @pytest.fixture(scope="module")
-def mc():
-    sys.path.insert(0, str(BENCH))
-    try:
-        yield importlib.import_module("mimesis_corpus")
-    finally:
-        sys.path.remove(str(BENCH))
+def mc(bench_module):
+    return bench_module("mimesis_corpus")
 
 
 @pytest.fixture

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
-
 
 @pytest.fixture(scope="module")
-def sc():
-    sys.path.insert(0, str(BENCH))
-    try:
-        yield importlib.import_module("scrubadub_corpus")
-    finally:
-        sys.path.remove(str(BENCH))
+def sc(bench_module):
+    return bench_module("scrubadub_corpus")
 
 
 def line(text: str, filth: list[list[str]], **extra) -> str:
