@@ -116,7 +116,7 @@ _LEGAL_FORM_HOST = re.compile(r"(?i)co\.[ \t]?ltd\.?|pte\.ltd\.?|pty\.ltd\.?")
 _BREAK = re.compile(r"[\r\n]|\\[ntr]")  # a line break, real or a literal escape
 _PERSON_CUT = re.compile(r"[\r\n\d@(\[{<#/|]")
 # a colon that ends a label: before a space, a literal escape or the end of the text
-_LABEL_AFTER = re.compile(r":(?=\s|\\[ntr]|$)")
+_LABEL_COLON = re.compile(r":(?=\s|\\[ntr]|$)")
 
 
 def _span(text: str, r: RecognizerResult) -> str:
@@ -375,7 +375,7 @@ def drop_implausible_ner(results: Sequence[RecognizerResult], text: str) -> list
             continue
         if r.entity_type == "NRP" and text[r.end : r.end + 1] == ":":
             continue  # a label ('Customer wrote in Japanese: …'), whoever found it
-        if ner and _LABEL_AFTER.match(text, r.end) and _ordinary_words(span):
+        if ner and _LABEL_COLON.match(text, r.end) and _ordinary_words(span):
             continue  # a label or heading ('Account Holder:', 'Guilty Pleasures: 5 …')
         kept.append(r)
     return kept
