@@ -246,6 +246,15 @@ def _rare_given_at(word: str, rare: dict[str, str]) -> str:
     return ""
 
 
+POSSESSIVE = ("'s", "’s")
+
+
+def _without_possessive(word: str) -> str:
+    """A word without its English possessive ending ('maud's' → 'maud'), which WORD reads as
+    part of the word: a record's person is named so as often as alone ('Maud's address')."""
+    return word[:-2] if word.endswith(POSSESSIVE) and len(word) > 2 else word
+
+
 def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, str, Part | None]]:
     """Where the same record's people, by their parts, and rare given names are in ``text``.
 
@@ -267,10 +276,10 @@ def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, 
     if not wanted and not rare:
         return found
     for match in WORD.finditer(text):
-        word = match.group().casefold()
+        word = _without_possessive(match.group().casefold())
         hit = wanted.get(word)
         if hit is not None:
-            found.append((match.start(), match.end(), *hit))
+            found.append((match.start(), match.start() + len(word), *hit))
         elif rare:
             given = _rare_given_at(word, rare)
             if given:

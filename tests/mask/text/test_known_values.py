@@ -98,6 +98,21 @@ def test_the_parts_of_a_records_people_are_known_in_its_text():
     assert known_in("Victorian houses", None, people) == []  # whole words only
 
 
+def test_a_part_before_a_possessive_is_known_without_it():
+    set_known({"name": ["Ngozi Okafor"]})
+    try:
+        people = [("name", "Maud Abt")]
+        text = "here's Maud's address; the Abt’s account; Ngozi's order"
+        found = [(text[s:e], part) for s, e, _, _, part in known_in(text, None, people)]
+        assert found == [
+            ("Maud", ("Maud Abt", "given")),
+            ("Abt", ("Maud Abt", "family")),
+            ("Ngozi", ("Ngozi Okafor", "given")),
+        ]
+    finally:
+        set_known({})
+
+
 def test_a_part_gets_the_matching_part_of_its_full_names_fake(mask, keyring):
     [fake] = mask({"fake": "name"}, ["山口 さゆり"])
     given, family = fake.split()[0], fake.split()[-1]
