@@ -62,7 +62,14 @@ def record(
     """Store one bench's results (replacing its previous entry) and re-render RESULTS.md."""
     path = results_path()
     data = json.loads(path.read_text()) if path.exists() else {}
-    data[bench] = {**machine(), "baseline": baseline, "params": params, "rows": rows}
+    columns = list(dict.fromkeys(key for row in rows for key in row))  # the bench's order
+    data[bench] = {
+        **machine(),
+        "baseline": baseline,
+        "params": params,
+        "rows": rows,
+        "columns": columns,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     path.with_name("RESULTS.md").write_text(render(data))
@@ -105,7 +112,10 @@ def render(data: dict[str, Any]) -> str:
             f"Baseline: {entry['baseline']}." + (f" Parameters: {params}." if params else ""),
             "",
         ]
-        columns = list(dict.fromkeys(key for row in entry["rows"] for key in row))
+        # results.json sorts keys: the order the bench gave its columns is kept apart
+        columns = entry.get("columns") or list(
+            dict.fromkeys(key for row in entry["rows"] for key in row)
+        )
         lines.append("| " + " | ".join(columns) + " |")
         lines.append("|" + "---|" * len(columns))
         for row in entry["rows"]:
