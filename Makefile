@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python benchmarks/text_bench.py
 	$(BIN)/python benchmarks/object_bench.py
 	$(BIN)/python benchmarks/vector_bench.py
+	$(BIN)/python benchmarks/memory_names_bench.py
 	$(BIN)/python benchmarks/subset_bench.py
 	$(BIN)/python benchmarks/secrets_bench.py
 	$(BIN)/python benchmarks/engine_bench.py
