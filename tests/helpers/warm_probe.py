@@ -10,6 +10,7 @@ worker found loaded, and what detection found (or the error it raised) in the wo
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -26,6 +27,7 @@ def probe(model: str) -> dict:
         "analyzers_built": analyzer.cache_info().currsize,
         "models_loaded": _load_sentence_transformer.cache_info().currsize,
         "env_in_worker": WARM_ENV in os.environ or WARM_MODEL_ENV in os.environ,
+        "frozen_objects": gc.get_freeze_count(),
     }
     from sanitizer.config.settings import NlpSettings
     from sanitizer.mask.text.detector import find_all

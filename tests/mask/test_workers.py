@@ -47,6 +47,7 @@ def test_a_warmed_worker_starts_with_detection_loaded():
     assert state["spacy_loaded"] and state["analyzers_built"] == 1
     assert state["found"] == ["EMAIL_ADDRESS"]
     assert not state["env_in_worker"] and not state["env_in_parent"]
+    assert state["frozen_objects"] > 10_000  # what was loaded is out of the collector's walks
 
 
 def test_a_worker_warmed_for_memories_starts_with_the_embedding_model_loaded():
