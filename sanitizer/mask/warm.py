@@ -63,12 +63,14 @@ def fill_lists_cache() -> None:
     """Build detection's word lists into the lists cache (``make install`` does, so that a
     first run starts as fast as later ones: docs/operations.md, "The lists cache")."""
     from sanitizer.mask.text.calendar_names import calendar_names
+    from sanitizer.mask.text.recognizers.job_titles import job_titles
     from sanitizer.mask.text.recognizers.lexicon import honorifics, name_lists
     from sanitizer.mask.text.recognizers.place_names import countries, place_names, plain_places
     from sanitizer.mask.text.recognizers.street_vocab import street_words
 
     name_lists()
     honorifics()
+    job_titles()
     calendar_names()
     place_names()
     countries()

@@ -12,7 +12,8 @@ of the same shape, so the text still reads as it did:
   alone becomes another ('Monday' → 'Thursday');
 - an age moves by 1 to 5 years (never below 1);
 - a nationality, religion or political group becomes another from a fixed list;
-- an honorific becomes another of the same punctuation ("Mr." → "Dr.", "Mrs" → "Ms").
+- an honorific becomes another of the same punctuation ("Mr." → "Dr.", "Mrs" → "Ms");
+- a job title becomes another, in English ("Нефролог" → "Surveyor").
 
 The same span gets the same replacement everywhere in a run with the same key.
 """
@@ -33,6 +34,11 @@ GROUPS = (
     "Portuguese", "Scottish", "Slovenian", "Swiss", "Uruguayan", "Welsh",
 )  # fmt: skip
 HONORIFICS = ("Mr", "Ms", "Mrs", "Dr", "Mx", "Prof")
+JOBS = (
+    "Accountant", "Architect", "Baker", "Carpenter", "Chemist", "Dentist", "Electrician",
+    "Engineer", "Florist", "Gardener", "Geologist", "Journalist", "Librarian", "Mechanic",
+    "Nurse", "Pharmacist", "Photographer", "Pilot", "Plumber", "Surveyor", "Teacher", "Translator",
+)  # fmt: skip
 DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
@@ -182,11 +188,18 @@ def other_honorific(span: str, draw: Draw) -> str:
     return choice.upper() if bare.isupper() and len(bare) > 1 else choice
 
 
+def other_job(span: str, draw: Draw) -> str:
+    """Another job title, in the span's letter case."""
+    pool = [j for j in JOBS if j.casefold() != span.strip().casefold()]
+    return _cased(span, pool[draw.below(len(pool))])
+
+
 REPLACE: dict[str, Callable[[str, Draw], str]] = {
     "date_text": shifted_date,
     "age": moved_age,
     "group": other_group,
     "honorific": other_honorific,
+    "job": other_job,
 }
 
 

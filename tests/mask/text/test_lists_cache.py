@@ -11,11 +11,12 @@ import pytest
 
 from sanitizer.mask.text import calendar_names as calendar
 from sanitizer.mask.text import lists_cache
-from sanitizer.mask.text.recognizers import lexicon, place_names, street_vocab
+from sanitizer.mask.text.recognizers import job_titles, lexicon, place_names, street_vocab
 
 LISTS = (
     lexicon.name_lists,
     lexicon.honorifics,
+    job_titles.job_titles,
     calendar.calendar_names,
     place_names.place_names,
     place_names.countries,
@@ -144,6 +145,7 @@ def test_make_install_fills_the_cache_with_every_list(folder):
         "calendar",
         "countries",
         "honorifics",
+        "jobs",
         "names",
         "places",
         "plain_places",

@@ -15,7 +15,7 @@ name ('Dr.' of 'Dr. Okafor') needs a recognizer of its own:
   and currency names, capitalized — or in any case in a text that has no capital letter;
 - ``TITLE``: an honorific (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame) before a capitalized
   word — or, in a text with no capital letter, 'mr', 'mrs', 'ms', 'mx', 'dr' or 'prof' before a
-  word;
+  word; and a job title in another language than English (``job_titles``: 'Нефролог');
 - ``ORGANIZATION``: up to five capitalized words ending in a legal form ('Apar Industries Ltd',
   'Farmer Bros. Co.', 'KPS AG'), which spaCy misses in many sentences, and the capitalized
   words after an employment cue ('I work for Quandl', 'spent a year at E&Y as'); spaCy's own
@@ -36,6 +36,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from sanitizer.mask.text.calendar_names import foreign_calendar_names
 from sanitizer.mask.text.recognizers.alternation import first_matches
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
+from sanitizer.mask.text.recognizers.job_titles import find_job_titles
 from sanitizer.mask.text.recognizers.kinded import kinded_result
 
 SCORE = 0.6
@@ -315,6 +316,7 @@ class QuasiCuedRecognizer(EntityRecognizer):
         if "TITLE" in wanted:
             honorifics = _honorific_finder() if _has_capital(plain) else HONORIFIC_LOWER_RE
             results += [self._result(m, "TITLE", "honorific") for m in honorifics.finditer(plain)]
+            results += [self._span(span, "TITLE", "job") for span in find_job_titles(plain)]
         if "ORGANIZATION" in wanted:
             results += [
                 self._span(s, "ORGANIZATION", "company", ORGANIZATION_SCORE)
