@@ -12,7 +12,8 @@ name ('Dr.' of 'Dr. Okafor') needs a recognizer of its own:
 - ``AGE``: a number with 'years old' / 'year-old' / 'y/o' after it, or 'aged' / 'age' /
   'turned' before it, or 'I'm' / 'he was' before it at the end of a clause ('and i'm 49.');
 - ``NRP``: a nationality or language ('Icelandic', 'Chechen'), from Faker's lists of language
-  and currency names, capitalized — or in any case in a text that has no capital letter;
+  and currency names, capitalized — or in any case in a text that has no capital letter; and
+  a country's name with 人 or 인 ('スロベニア人', '미국인'; ``cjk_demonyms``);
 - ``TITLE``: an honorific (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame) before a capitalized
   word — or, in a text with no capital letter, 'mr', 'mrs', 'ms', 'mx', 'dr' or 'prof' before a
   word; and a job title in another language than English (``job_titles``: 'Нефролог');
@@ -35,6 +36,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.calendar_names import foreign_calendar_names
 from sanitizer.mask.text.recognizers.alternation import first_matches
+from sanitizer.mask.text.recognizers.cjk_demonyms import find_demonyms
 from sanitizer.mask.text.recognizers.escapes import blank_escapes
 from sanitizer.mask.text.recognizers.job_titles import find_job_titles
 from sanitizer.mask.text.recognizers.kinded import kinded_result
@@ -313,6 +315,7 @@ class QuasiCuedRecognizer(EntityRecognizer):
             results += [self._span(span, "DATE_TIME", "date_text") for span in names]
         if "NRP" in wanted:
             results += [self._span(span, "NRP", "group") for span in _groups_in(plain)]
+            results += [self._span(span, "NRP", "group") for span in find_demonyms(plain)]
         if "TITLE" in wanted:
             honorifics = _honorific_finder() if _has_capital(plain) else HONORIFIC_LOWER_RE
             results += [self._result(m, "TITLE", "honorific") for m in honorifics.finditer(plain)]
