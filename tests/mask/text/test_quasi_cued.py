@@ -215,3 +215,23 @@ def test_an_employer_is_found_after_an_employment_cue():
 
 def test_only_requested_entities_are_reported():
     assert found("Mr. Smith, 63 years old, since 2005", ["AGE"]) == [("AGE", "63")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Сажида Елизарьева\nОрнитолог\n«Адидас»\nАллея Серпов 568", "«Адидас»"),
+        ("I work for ГК «ТАИФ» now", "ГК «ТАИФ»"),
+        ('Корпорация "Синтез" is hiring', 'Корпорация "Синтез"'),
+        ("The «Филип Моррис сэйлз энд маркетинг» office", "«Филип Моррис сэйлз энд маркетинг»"),
+    ],
+)
+def test_a_company_in_quotes_as_russian_writes_them_is_an_organisation(text, value):
+    assert ("ORGANIZATION", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Il a dit « Bonjour » puis il est parti", 'He said "Hello there" to me']
+)
+def test_quoted_speech_is_no_organisation(text):
+    assert not any(entity == "ORGANIZATION" for entity, _ in found(text))

@@ -187,6 +187,19 @@ EMPLOYER_RE = re.compile(
     rf"(?<=\b(?i:{_EMPLOYMENT})[ \t]+)(?!{_NOT_FIRST}\b)"
     rf"{_ORG_WORD}(?:[ \t]+(?:&[ \t]+)?{_ORG_WORD}){{0,5}}"
 )
+# A company named in quotes, as Russian, Ukrainian and Kazakh write them ('«Эльдорадо»',
+# 'ГК «ТАИФ»', 'ООО "Ромашка"', 'сп «бизнес кар»'): guillemets around a name that starts with
+# a capital (not French speech, '« Bonjour »'), or any quotes after a legal form or a word for
+# a company.
+_QUOTED_BEFORE = (
+    r"ООО|ОАО|ЗАО|ПАО|НАО|АО|ГК|НПО|НПП|ТД|ТОО|ТОВ|ПрАТ|ПАТ|ИП|ФГУП|ГУП|МУП|СП|АҚ|ЖШС"
+    r"|(?i:группа|компания|корпорация|холдинг|концерн|объединение|фирма|банковская[ \t]+группа)"
+)
+_QUOTED_NAME = r"[^«»\"“”„\n.!?,:;]{0,58}[^«»\"“”„\n.!?,:;\s]"
+QUOTED_ORG_RE = re.compile(
+    rf"(?:(?<![\w\-])(?:{_QUOTED_BEFORE})[ \t]+)?«(?=[\p{{Lu}}\d]){_QUOTED_NAME}»"
+    rf"|(?<![\w\-])(?:{_QUOTED_BEFORE})[ \t]+[«\"“„](?=[\p{{L}}\d]){_QUOTED_NAME}[»\"“”]"
+)
 PATTERNS = (("DATE_TIME", "date_text", (DATE_RE,)), ("AGE", "age", AGE_FINDERS))
 _WORD = re.compile(r"(?<![\p{L}\-])[\p{L}]+(?:-[\p{L}]+)*")
 _CAPITAL_WORD = re.compile(r"(?<![\p{L}\-])\p{Lu}[\p{L}]*(?:-[\p{L}]+)*")
@@ -356,9 +369,12 @@ def _organizations(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name ending in a legal form ('Apar Industries Ltd', 'Snow
     PeakInc.'; in a text with no capital letter 'healthpocket inc') or an institution word
     ('Weather Decision Technologies', 'Bank of Princeton'), and of each employer named after
-    an employment cue."""
+    an employment cue; and each name in quotes the way Russian and its neighbours write a
+    company's ('ГК «ТАИФ»', '«Эльдорадо»')."""
     found = [_without_end_punctuation(m) for m in EMPLOYER_RE.finditer(text)]
     found += [m.span() for m in GLUED_LEGAL_RE.finditer(text)]
+    if "«" in text or '"' in text or "“" in text:
+        found += [m.span() for m in QUOTED_ORG_RE.finditer(text)]
     if _has_capital(text):
         found += _named_before(text, LEGAL_RE, NAME_BEFORE)
         found += _named_before(text, INSTITUTION_RE, TWO_NAME_WORDS_BEFORE)
