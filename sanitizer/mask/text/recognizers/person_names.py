@@ -40,6 +40,12 @@ Why ordinary words stay untouched:
   and a short given name, maybe before an honorific or particle ('さゆりさん'); two runs one
   space apart of which one is known; a one-character name only as a run set apart by spaces
   (never '29丁目22').
+- Scripts without case (Arabic, Persian, Chinese, Japanese…) inside text written mostly in
+  cased scripts: such a word stands out as a capital does, so it is read as capitalised and
+  takes the roles a known name takes ('said 思璎 to 辰煜', 'She named him هشام'; not after
+  'from' or 'to', which name places), two characters making a name in unspaced scripts; a
+  name never runs from one script into another ('Pierce مرحبا'). Every Faker locale's name
+  prefix as Faker writes it ('JUDr.', 'Dott.', 'الدكتور') introduces a name.
 - Tokens glued to an email, URL, handle or number ('maria.gonzalez@…', '@sarah', 'Maria2')
   are skipped: those belong to other recognizers. Literal escapes ('Kvarda\\nPhone') are read
   as the separators they stand for.
