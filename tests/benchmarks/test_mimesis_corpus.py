@@ -72,3 +72,12 @@ def test_offline_venv_names_the_commands(mc, tmp_path):
     failing = [[sys.executable, "-c", "raise SystemExit(1)", "x"]]
     with pytest.raises(mc.isolated_venv.CorpusUnavailable, match="Run these where PyPI"):
         mc.isolated_venv.ensure(tmp_path / "venv", mc.PINS, failing, "mimesis")
+
+
+def test_dev_locales_share_no_language_with_the_held_out_ones(mc):
+    def language(code: str) -> str:
+        return code.split("-")[0]
+
+    held_out = {language(code) for code in mc.LOCALES["heldout"]}
+    assert not held_out & {language(code) for code in mc.LOCALES["dev"]}
+    assert len(set(mc.LOCALES["dev"])) == len(mc.LOCALES["dev"]) >= 20

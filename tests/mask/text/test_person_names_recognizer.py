@@ -210,3 +210,42 @@ def test_only_asked_for_person():
     assert RECOGNIZER.analyze("Customer Priya Raman", ["EMAIL_ADDRESS"]) == []
     results = RECOGNIZER.analyze("Customer Priya Raman", ["PERSON"])
     assert [(r.entity_type, r.start, r.end) for r in results] == [("PERSON", 9, 20)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("You can tell عادل was a huge fan.", "عادل"),  # a known name, alone
+        ("She named him هشام", "هشام"),
+        ("I'm so jealous! said 思璎 to 辰煜", "思璎"),  # two characters make a name
+        ("小雪 is a very sympathetic person.", "小雪"),
+        ("Remember me, 春阳? When I killed your brother", "春阳"),
+        ("Follow up with مرام ال المحيربي in a couple of months.", "مرام ال المحيربي"),
+        ("Hello, this is الدكتور وسيم ال المحيربي. Who are you?", "وسيم ال المحيربي"),
+        ("please correct it to آقای به\u200cآیین حکمی?", "به\u200cآیین حکمی"),  # ZWNJ inside
+    ],
+)
+def test_caseless_script_names_in_cased_text_take_a_names_roles(text, name):
+    assert name in mine(text)
+
+
+def test_caseless_speakers_of_a_dialogue_in_cased_text_are_names():
+    text = "妍凝: What a wife.\n婧彤: Remember me, please? When I killed your brother"
+    assert {"妍凝", "婧彤"} <= set(mine(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I flew from 東京 to 大阪 with my wife.",  # places after 'from', 'to'
+        "The restaurant 東京 is great.",
+        "سلام، لطفا سفارش من را بررسی کنید. ممنون از شما",  # text mostly in the script
+    ],
+)
+def test_caseless_words_without_a_names_role_stay(text):
+    assert mine(text) == []
+
+
+def test_a_name_does_not_run_from_one_script_into_a_caseless_one():
+    text = "не могу войти в аккаунт. Lacey Cassandra Pierce مرحبا، Brandy Pennington."
+    assert "Lacey Cassandra Pierce" in mine(text)

@@ -215,3 +215,52 @@ def test_an_employer_is_found_after_an_employment_cue():
 
 def test_only_requested_entities_are_reported():
     assert found("Mr. Smith, 63 years old, since 2005", ["AGE"]) == [("AGE", "63")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Сажида Елизарьева\nОрнитолог\n«Адидас»\nАллея Серпов 568", "«Адидас»"),
+        ("I work for ГК «ТАИФ» now", "ГК «ТАИФ»"),
+        ('Корпорация "Синтез" is hiring', 'Корпорация "Синтез"'),
+        ("The «Филип Моррис сэйлз энд маркетинг» office", "«Филип Моррис сэйлз энд маркетинг»"),
+    ],
+)
+def test_a_company_in_quotes_as_russian_writes_them_is_an_organisation(text, value):
+    assert ("ORGANIZATION", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Il a dit « Bonjour » puis il est parti", 'He said "Hello there" to me']
+)
+def test_quoted_speech_is_no_organisation(text):
+    assert not any(entity == "ORGANIZATION" for entity, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("spent a year at شركة البحر الأحمر للتطوير as the assistant", "شركة البحر الأحمر للتطوير"),
+        ("I work for بانک ملت", "بانک ملت"),
+        ("I work for 中国工商银行 now", "中国工商银行"),
+        ("Sato Hiro\n伊藤忠商事\n名古屋市 8-91-63", "伊藤忠商事"),
+    ],
+)
+def test_a_company_word_of_a_caseless_script_names_a_company(text, value):
+    assert ("ORGANIZATION", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعمل في شركة كبيرة جدا في دبي منذ خمس سنوات وأحب عملي",  # a sentence of the script
+        "私は株式会社で働いています",
+    ],
+)
+def test_a_company_word_inside_a_sentence_of_its_script_is_no_name(text):
+    assert not any(entity == "ORGANIZATION" for entity, _ in found(text))
+
+
+def test_an_employer_in_a_script_without_capitals_follows_an_employment_cue():
+    text = "and the following year at フジテック in 都城市"
+    assert ("ORGANIZATION", "フジテック") in found(text)

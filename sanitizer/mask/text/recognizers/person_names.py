@@ -40,6 +40,12 @@ Why ordinary words stay untouched:
   and a short given name, maybe before an honorific or particle ('さゆりさん'); two runs one
   space apart of which one is known; a one-character name only as a run set apart by spaces
   (never '29丁目22').
+- Scripts without case (Arabic, Persian, Chinese, Japanese…) inside text written mostly in
+  cased scripts: such a word stands out as a capital does, so it is read as capitalised and
+  takes the roles a known name takes ('said 思璎 to 辰煜', 'She named him هشام'; not after
+  'from' or 'to', which name places), two characters making a name in unspaced scripts; a
+  name never runs from one script into another ('Pierce مرحبا'). Every Faker locale's name
+  prefix as Faker writes it ('JUDr.', 'Dott.', 'الدكتور') introduces a name.
 - Tokens glued to an email, URL, handle or number ('maria.gonzalez@…', '@sarah', 'Maria2')
   are skipped: those belong to other recognizers. Literal escapes ('Kvarda\\nPhone') are read
   as the separators they stand for.
@@ -47,14 +53,15 @@ Why ordinary words stay untouched:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.recognizers.escapes import unescaped
-from sanitizer.mask.text.recognizers.lexicon import NameLists, name_lists
+from sanitizer.mask.text.recognizers.lexicon import NameLists, honorifics, name_lists
 from sanitizer.mask.text.recognizers.wordlists import (
     FUNCTION_WORDS,
     NOT_NAMES_AFTER_GREETING,
@@ -65,7 +72,7 @@ __all__ = ["NameLists", "PersonNameRecognizer", "name_lists"]
 # Name particles inside a full name ('Emma de Vries', 'Ludwig van Beethoven').
 PARTICLES = frozenset(
     "de da do dos das di del della dei du des le la "
-    "van von der den ter ten te y e bin ibn al el".split()
+    "van von der den ter ten te y e bin ibn al el ال بن ابن بنت".split()
 )
 # Honorifics that always precede a name, and those that are also ordinary words.
 HONORIFICS = frozenset(
@@ -74,7 +81,8 @@ HONORIFICS = frozenset(
 )
 WEAK_HONORIFICS = frozenset("dr prof sr sir pan dom dona sig".split())
 
-TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# a zero-width non-joiner or joiner stays inside a word ('به\u200cآیین', 'سیف\u200cزاده')
+TOKEN = re.compile(r"[^\W\d_]+(?:['’\-\u200c\u200d][^\W\d_]+)*")
 _TITLE_CASE = re.compile(r"\p{Lu}\p{Ll}*(?:['’\-]\p{L}\p{Ll}*)*")  # not 'McDonald', 'HelpFormatter'
 GAP = re.compile(r"[ \t]{1,2}")
 INITIAL_GAP = re.compile(r"\.?[ \t]{1,2}")  # 'Fred L. Drake'
@@ -106,6 +114,11 @@ CASELESS = re.compile(
     r"[\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
     r"\p{Thai}\p{Devanagari}]"
 )
+_CASELESS_WORD = re.compile(
+    r"[\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}ー々"
+    r"\p{M}\u200c\u200d]+"
+)
+UNSPACED_WORD = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々]+")
 NAME_TOKEN = r"[^\W\d_][^\W\d_'’\-]*"
 NAME_RUN = rf"{NAME_TOKEN}(?:[ \t]{NAME_TOKEN}){{0,3}}"
 # 'first_name: Lucky', '"last_name": "Alves"', 'Name: Sophia Alves', 'Nachname: Müller'.
@@ -255,6 +268,8 @@ PERSON_BEFORE_KNOWN = re.compile(
 )
 # Before a known name that is no place ('and Grace', 'with Hope').
 NAME_BEFORE = re.compile(r"\b(?:and|with|for|by|to|from)[ \t]+$")
+# The same before a caseless script's word in cased text: 'from 東京', 'to 大阪' name places.
+EMBEDDED_NAME_BEFORE = re.compile(r"\b(?:and|with|by)[ \t]+$")
 NAME_IS = re.compile(r"\bname[ \t]+(?:is|was)[ \t]+$", re.IGNORECASE)
 OWNED = re.compile(r"[ \t]+\p{Ll}")
 OPENS_ADDRESS = re.compile(
@@ -297,6 +312,15 @@ class _Token:
     lower: str
     case: str  # "title" ('Anne-Marie', "O'Neill"), "upper", "lower" or "other" ('McDonald')
     possessive: bool  # "Sarah's": the name ends here
+    embedded: bool = False  # a caseless script's word in cased text, read as capitalised
+    dense: bool = False  # unspaced script ('小雪', 'みずき'): two characters make a name
+
+    def long_enough(self, head: bool = True) -> bool:
+        """Three letters or more ('Ana', not 'Jo' or 'NA'); in an unspaced script two, or
+        one after the name's first word ('姣玥 庾')."""
+        if self.dense:
+            return len(self.text) >= (2 if head else 1)
+        return len(self.text) >= 3
 
     @classmethod
     def make(cls, start: int, end: int, text: str) -> _Token:
@@ -332,6 +356,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         self.lists = name_lists()
+        self.prefixes = name_prefixes()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
         if entities and "PERSON" not in entities:
@@ -346,6 +371,9 @@ class PersonNameRecognizer(EntityRecognizer):
         text = unescaped(text)  # same length: offsets hold
         tokens = [_Token.make(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
         tokens = [t for t in tokens if _free_standing(text, t)]
+        embedded = CASELESS.search(text) is not None and _mostly_cased(tokens)
+        if embedded:
+            tokens = [_capitalised(t) for t in tokens]
         found: list[tuple[int, int, float, str]] = []
         i = 0
         while i < len(tokens):
@@ -356,10 +384,10 @@ class PersonNameRecognizer(EntityRecognizer):
             start, end, score, rule, last_index = hit
             found.append((start, end, score, rule))
             i = last_index + 1
-        found.extend(self._cued(text))
+        found.extend(self._cued(text, embedded))
         return [hit for hit in _longest_first(found) if not _names_a_company(text, hit[1])]
 
-    def _cued(self, text: str) -> list[tuple[int, int, float, str]]:
+    def _cued(self, text: str, embedded: bool = False) -> list[tuple[int, int, float, str]]:
         """Names marked by what surrounds them rather than by the lists: labelled fields,
         chat speakers, self-introductions, @mentions, CJK honorifics."""
         lists = self.lists
@@ -373,7 +401,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 words = m.group("name").split()
                 if not any(w.lower() in ROLE_WORDS or w.lower() in FUNCTION_WORDS for w in words):
                     out.append((m.start("name"), m.end("name"), LABEL_SCORE, "chat speaker"))
-            out.extend(self._dialogue(text))
+            out.extend(self._dialogue(text, embedded))
         if "@" in text:
             for m in MENTION.finditer(text):
                 handle = m.group("handle")
@@ -488,7 +516,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 return len(stem)
         return 0
 
-    def _dialogue(self, text: str) -> list[tuple[int, int, float, str]]:
+    def _dialogue(self, text: str, embedded: bool = False) -> list[tuple[int, int, float, str]]:
         """Speakers at the start of a line ('William: Remember me, Sarah?'). A known first
         name speaks on its own; any other known name ('Christian', a surname, 'Paris') only
         in a dialogue, where two lines or more start with a speaker."""
@@ -499,6 +527,8 @@ class PersonNameRecognizer(EntityRecognizer):
         dialogue = len(set(names)) < len(names) or any(
             self._speaker(name.split(), dialogue=False) for name in names
         )
+        # speakers in a caseless script opening lines of cased text ('妍凝: What a wife.')
+        dialogue = dialogue or (embedded and sum(map(_caseless_words, names)) > 1)
         dialogue = dialogue or (
             len(names) > 1
             and all(n.islower() and self._is_first(_Token.make(0, len(n), n)) for n in names[:2])
@@ -506,15 +536,21 @@ class PersonNameRecognizer(EntityRecognizer):
         return [
             (m.start("name"), m.end("name"), LABEL_SCORE, "speaker")
             for m in lines
-            if self._speaker(m.group("name").split(), dialogue, names.count(m.group("name")) > 1)
+            if self._speaker(
+                m.group("name").split(), dialogue, names.count(m.group("name")) > 1, embedded
+            )
         ]
 
-    def _speaker(self, words: list[str], dialogue: bool, repeated: bool = False) -> bool:
+    def _speaker(
+        self, words: list[str], dialogue: bool, repeated: bool = False, embedded: bool = False
+    ) -> bool:
         """Whether a line's opening words are a speaker: a known first name; in a dialogue,
         any known name or word that is no English word ('Eser'), or a lower-case known given
         name that is no ordinary word ('marcella:')."""
         lists = self.lists
         tokens = [_Token.make(0, len(w), w) for w in words]
+        if embedded:
+            tokens = [_capitalised(t) for t in tokens]
         if any(t.lower in ROLE_WORDS or t.lower in FUNCTION_WORDS for t in tokens):
             return False
         head = tokens[0]
@@ -572,6 +608,9 @@ class PersonNameRecognizer(EntityRecognizer):
         tok = tokens[i]
         if tok.lower in HONORIFICS or tok.lower in WEAK_HONORIFICS:
             return self._after_honorific(text, tokens, i)
+        # a caseless script's prefix only in cased text ('this is الدكتور وسيم')
+        if tok.text in self.prefixes and (tok.embedded or not CASELESS.match(tok.text)):
+            return self._after_honorific(text, tokens, i, prefix=True)
         plain = tok.lower not in lists.common or self._is_first(tok)
         if (
             plain
@@ -610,7 +649,7 @@ class PersonNameRecognizer(EntityRecognizer):
             ):
                 return None
             return tok.start, tok.end, GREETING_SCORE, "greeting", i
-        alone_ok = tok.case == "title" and not ambiguous and len(tok.text) >= 3
+        alone_ok = tok.case == "title" and not ambiguous and tok.long_enough()
         if alone_ok and tok.lower not in lists.places:
             return tok.start, tok.end, ALONE_SCORE, "first name", i
         if tok.case == "upper" and not ambiguous and _alone_on_line(text, tok):
@@ -622,7 +661,7 @@ class PersonNameRecognizer(EntityRecognizer):
         first name that is also a word ('Christian Nobbs'), it makes a full name."""
         return (
             tok.case == "title"
-            and len(tok.text) >= 3
+            and tok.long_enough(head=False)
             and tok.lower not in self.lists.english
             and tok.lower not in self.lists.places
         )
@@ -637,13 +676,13 @@ class PersonNameRecognizer(EntityRecognizer):
         lists = self.lists
         tok = tokens[i]
         lower = tok.lower
-        if lower in FUNCTION_WORDS or lower in NEVER_NAMES or len(tok.text) < 3:
+        if lower in FUNCTION_WORDS or lower in NEVER_NAMES or not tok.long_enough():
             return None
         if tok.case == "lower":
             return self._lower_in_role(text, tokens, i)
         if tok.case not in ("title", "upper"):
             return None
-        known = self._is_first(tok) or self._is_last(tok)
+        known = self._is_first(tok) or self._is_last(tok) or tok.embedded
         unheard = lower not in lists.english and lower not in lists.places
         if not (known or unheard):
             return None
@@ -659,7 +698,10 @@ class PersonNameRecognizer(EntityRecognizer):
             strong = PERSON_BEFORE_KNOWN.search(before) is not None or _opens_address(text, tok)
             strong = strong or (
                 lower not in lists.places
-                and (NAME_BEFORE.search(before) is not None or _addressed(text, tok))
+                and (
+                    (EMBEDDED_NAME_BEFORE if tok.embedded else NAME_BEFORE).search(before)
+                    or _addressed(text, tok)
+                )
             )
         if not strong:
             card = self._card_line(text, tokens, i)
@@ -672,10 +714,15 @@ class PersonNameRecognizer(EntityRecognizer):
     def _unheard_tail(self, text: str, tokens: list[_Token], i: int) -> int:
         """Index of the last of up to two capitalised family names or non-words after ``i``
         ('Lothair Quirion')."""
-        end_index = i
-        for k in range(i + 1, min(i + 3, len(tokens))):
+        end_index, limit = i, i + 3
+        for k in range(i + 1, len(tokens)):
             nxt = tokens[k]
-            if not _adjacent(text, tokens[k - 1], nxt) or nxt.case != "title":
+            if k >= limit or not _adjacent(text, tokens[k - 1], nxt):
+                break
+            if nxt.embedded and nxt.lower in PARTICLES:
+                limit += 1  # 'مرام ال المحيربي': a particle between two parts
+                continue
+            if nxt.case != "title":
                 break
             if not (self._is_last(nxt) or self._unheard(nxt)) or nxt.lower in self.lists.common:
                 break
@@ -694,11 +741,12 @@ class PersonNameRecognizer(EntityRecognizer):
             nxt = tokens[k]
             if not _adjacent(text, tokens[k - 1], nxt):
                 break
-            if len(nxt.text) == 1 and nxt.case == "title":  # an initial: 'Spartacus N Ignatieff'
+            # an initial: 'Spartacus N Ignatieff' (not '庾' of '姣玥 庾', a family name)
+            if len(nxt.text) == 1 and nxt.case == "title" and not nxt.dense:
                 continue
             if nxt.case != "title" or not (self._unheard(nxt) or self._is_last(nxt)):
                 return None
-            if nxt.lower in self.lists.common or len(nxt.text) < 3:
+            if nxt.lower in self.lists.common or not nxt.long_enough(head=False):
                 return None
             end_index = k
         end = tokens[end_index].end
@@ -865,9 +913,11 @@ class PersonNameRecognizer(EntityRecognizer):
             k += 1
         return end_index, has_last, common_last
 
-    def _after_honorific(self, text: str, tokens: list[_Token], i: int):
+    def _after_honorific(self, text: str, tokens: list[_Token], i: int, prefix: bool = False):
+        """'Mrs Okafor', and after a Faker locale's prefix as Faker writes it (``prefix``:
+        'JUDr. Vrána', 'الدكتور وسيم'), a name that is no ordinary word."""
         tok = tokens[i]
-        if tok.case not in ("title", "upper") or i + 1 >= len(tokens):
+        if (tok.case not in ("title", "upper") and not prefix) or i + 1 >= len(tokens):
             return None
         nxt = tokens[i + 1]
         gap = HONORIFIC_GAP.fullmatch(text, tok.end, nxt.start)
@@ -877,11 +927,13 @@ class PersonNameRecognizer(EntityRecognizer):
             return None
         if nxt.lower in FUNCTION_WORDS or nxt.lower in HONORIFICS:
             return None
-        if tok.lower in WEAK_HONORIFICS and nxt.lower in self.lists.common:
+        if (prefix or tok.lower in WEAK_HONORIFICS) and nxt.lower in self.lists.common:
             return None
         end_index = i + 1
         if self._is_first(nxt):
             end_index, _, _ = self._extend(text, tokens, i + 1)
+        elif nxt.embedded:  # 'الدكتور وسيم ال المحيربي'
+            end_index = self._unheard_tail(text, tokens, i + 1)
         elif i + 2 < len(tokens) and _adjacent(text, nxt, tokens[i + 2]):
             after = tokens[i + 2]
             if after.case == nxt.case and self._is_last(after):
@@ -1011,10 +1063,56 @@ def _dash_signed(text: str, start: int) -> bool:
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
     """Only one or two spaces (no punctuation, no line break) between two tokens; an initial
     may keep its full stop ('John F. Kennedy')."""
-    if left.possessive:
-        return False
+    if left.possessive or left.embedded != right.embedded:
+        return False  # no name runs from cased script into a caseless one ('Pierce مرحبا')
     gap = INITIAL_GAP if len(left.text) == 1 and left.text.isupper() else GAP
     return gap.fullmatch(text, left.end, right.start) is not None
+
+
+@cache
+def name_prefixes() -> frozenset[str]:
+    """Every Faker locale's name prefixes as written, the last word of each without its
+    period ('JUDr', 'Ing', 'Fru', 'Tohtori', 'الدكتور', 'آقای' of 'جناب آقای'), less those
+    that are names or English words too ('Don', 'Bibi'): a name follows them."""
+    lists = name_lists()
+    taken = (lists.first, lists.last, lists.english, lists.unspaced_first, lists.unspaced_last)
+    words = {h.split()[-1].rstrip(".") for h in honorifics()}
+    return frozenset(
+        w
+        for w in words
+        if TOKEN.fullmatch(w)
+        and not w.isupper()  # parts of ranks ('POL CONST', 'SQN LDR'), acronyms
+        and not any(w.lower() in s for s in taken)
+    )
+
+
+def _mostly_cased(tokens: list[_Token]) -> bool:
+    """More words, or more letters, of cased scripts than of caseless ones (Arabic words run
+    long, a Japanese run is one token): then a word of
+    a script without case ('جواد', 'شیده', '小雪', 'みずき') stands out as a capital does
+    ('You can tell عادل was a huge … fan', 'said 思璎 to 辰煜'). In text written mostly in
+    such a script every word would look like a name, so it is left as it is."""
+    cased = caseless = cased_letters = caseless_letters = 0
+    for t in tokens:
+        if t.case != "other":
+            cased, cased_letters = cased + 1, cased_letters + len(t.text)
+        elif _CASELESS_WORD.fullmatch(t.text):
+            caseless, caseless_letters = caseless + 1, caseless_letters + len(t.text)
+    return cased > caseless or cased_letters > caseless_letters
+
+
+def _capitalised(tok: _Token) -> _Token:
+    """A caseless script's word read as a capitalised one, in text of cased scripts; it
+    counts as a name in the roles a known name takes ('Remember me, 春阳?')."""
+    if tok.case != "other" or not _CASELESS_WORD.fullmatch(tok.text):
+        return tok
+    dense = UNSPACED_WORD.fullmatch(tok.text) is not None
+    return replace(tok, case="title", embedded=True, dense=dense)
+
+
+def _caseless_words(name: str) -> bool:
+    """Every word of a speaker's name is in a script without case ('妍凝', 'تهمینه')."""
+    return all(_CASELESS_WORD.fullmatch(word) for word in name.split())
 
 
 def _free_standing(text: str, tok: _Token) -> bool:

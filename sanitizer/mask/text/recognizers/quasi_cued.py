@@ -186,9 +186,43 @@ _EMPLOYMENT = (
     r"work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employer(?:[ \t]+is)?:?"
     r"|(?:a|one|the[ \t]+following|the[ \t]+previous|last)[ \t]+year[ \t]+at|joined"
 )
+# a capitalised word, or one of a script without capitals ('フジテック', 'شركة')
+_EMPLOYER_WORD = r"[\p{Lu}\d\p{Lo}][\p{L}\p{M}\d&'.\-・\u200c]*"
 EMPLOYER_RE = re.compile(
     rf"(?<=\b(?i:{_EMPLOYMENT})[ \t]+)(?!{_NOT_FIRST}\b)"
-    rf"{_ORG_WORD}(?:[ \t]+(?:&[ \t]+)?{_ORG_WORD}){{0,5}}"
+    rf"{_EMPLOYER_WORD}(?:[ \t]+(?:&[ \t]+)?{_EMPLOYER_WORD}){{0,5}}"
+)
+# A company named in quotes, as Russian, Ukrainian and Kazakh write them ('«Эльдорадо»',
+# 'ГК «ТАИФ»', 'ООО "Ромашка"', 'сп «бизнес кар»'): guillemets around a name that starts with
+# a capital (not French speech, '« Bonjour »'), or any quotes after a legal form or a word for
+# a company.
+_QUOTED_BEFORE = (
+    r"ООО|ОАО|ЗАО|ПАО|НАО|АО|ГК|НПО|НПП|ТД|ТОО|ТОВ|ПрАТ|ПАТ|ИП|ФГУП|ГУП|МУП|СП|АҚ|ЖШС"
+    r"|(?i:группа|компания|корпорация|холдинг|концерн|объединение|фирма|банковская[ \t]+группа)"
+)
+_QUOTED_NAME = r"[^«»\"“”„\n.!?,:;]{0,58}[^«»\"“”„\n.!?,:;\s]"
+QUOTED_ORG_RE = re.compile(
+    rf"(?:(?<![\w\-])(?:{_QUOTED_BEFORE})[ \t]+)?«(?=[\p{{Lu}}\d]){_QUOTED_NAME}»"
+    rf"|(?<![\w\-])(?:{_QUOTED_BEFORE})[ \t]+[«\"“„](?=[\p{{L}}\d]){_QUOTED_NAME}[»\"“”]"
+)
+# Scripts without capitals: a company word opening a short run of Arabic script ('شركة
+# البحر الأحمر للتطوير', 'بانک ملت'), or a legal form or institution word ending a run of
+# Chinese or Japanese ('中国工商银行', '伊藤忠商事', 'TCL股份'). The whole run, and only a
+# short one, set in other text: in a sentence of the script itself the words after 'شركة'
+# need not be its name.
+_ARABIC_COMPANY = r"شركة|شرکت|مجموعة|بنك|بانک|مصرف|مؤسسة|موسسه|گروه|صنایع|سازمان"
+_AW = r"\p{Arabic}[\p{Arabic}\p{M}\u200c]*"
+ARABIC_ORG_RE = re.compile(
+    rf"(?<![\p{{Arabic}}\u200c][ \t]?)(?:{_ARABIC_COMPANY})(?:[ \t]{_AW}){{1,4}}"
+    rf"(?![\p{{Arabic}}\p{{M}}\u200c]|[ \t]+\p{{Arabic}})"
+)
+_CJK_COMPANY = (
+    r"股份有限公司|有限公司|公司|集团|集團|控股|股份|银行|銀行|株式会社|有限会社|商事|工業|工业"
+    r"|証券|证券|保険|保险|製作所"
+)
+_CJK = r"\p{Han}\p{Katakana}\p{Hiragana}ー・"
+CJK_ORG_RE = re.compile(
+    rf"(?<![{_CJK}])(?:株式会社)?[{_CJK}A-Z]{{1,12}}(?:{_CJK_COMPANY})(?![{_CJK}])"
 )
 PATTERNS = (("DATE_TIME", "date_text", (DATE_RE,)), ("AGE", "age", AGE_FINDERS))
 _WORD = re.compile(r"(?<![\p{L}\-])[\p{L}]+(?:-[\p{L}]+)*")
@@ -361,9 +395,15 @@ def _organizations(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name ending in a legal form ('Apar Industries Ltd', 'Snow
     PeakInc.'; in a text with no capital letter 'healthpocket inc') or an institution word
     ('Weather Decision Technologies', 'Bank of Princeton'), and of each employer named after
-    an employment cue."""
+    an employment cue; and each name in quotes the way Russian and its neighbours write a
+    company's ('ГК «ТАИФ»', '«Эльдорадо»')."""
     found = [_without_end_punctuation(m) for m in EMPLOYER_RE.finditer(text)]
     found += [m.span() for m in GLUED_LEGAL_RE.finditer(text)]
+    if "«" in text or '"' in text or "“" in text:
+        found += [m.span() for m in QUOTED_ORG_RE.finditer(text)]
+    if not text.isascii():
+        found += [m.span() for m in ARABIC_ORG_RE.finditer(text)]
+        found += [m.span() for m in CJK_ORG_RE.finditer(text)]
     if _has_capital(text):
         found += _named_before(text, LEGAL_RE, NAME_BEFORE)
         found += _named_before(text, INSTITUTION_RE, TWO_NAME_WORDS_BEFORE)
