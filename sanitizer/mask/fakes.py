@@ -262,28 +262,23 @@ def bulk_phones(texts: list[str], digests: list[bytes]) -> list[str | None]:
     def number(at: int, size: int) -> np.ndarray:
         return np.ascontiguousarray(raw[:, at : at + size]).view(f">u{size}")[:, 0]
 
-    u4, first8, next8, last8 = number(0, 4), number(0, 8), number(4, 8), number(12, 8)
-    cases = frame.get_column("case").to_numpy()
+    first8 = number(0, 8).astype(np.uint64)
     nationals = frame.get_column("national").to_numpy()
     countries = frame.get_column("country").to_list()
     bad = frame.get_column("bad").to_numpy()
-    bodies: list[str] = []
-    for i, (case, size, country) in enumerate(
-        zip(cases.tolist(), nationals.tolist(), countries, strict=True)
-    ):
-        if bad[i]:
-            bodies.append("")
-        elif case == 0 and size == 10:
-            bodies.append(
-                f"{2 + int(u4[i]) % 8}{int(next8[i]) % 100:02d}55501{int(last8[i]) % 100:02d}"
-            )
-        elif case == 0:
-            bodies.append(f"55501{int(first8[i]) % 100:02d}")
-        elif case == 1:
-            bodies.append(f"{'7700900' if country else '07700900'}{int(first8[i]) % 1000:03d}")
-        else:
-            width = max(0, size - 3)
-            bodies.append("555" + (f"{int(first8[i]) % 10**width:0{width}d}" if width else ""))
+    width = np.clip(nationals - 3, 0, MAX_BULK_SUBSCRIBER).astype(np.uint64)
+    draws = pl.DataFrame(
+        {
+            "area": 2 + number(0, 4).astype(np.int64) % 8,
+            "mid": number(4, 8).astype(np.uint64) % 100,
+            "end": number(12, 8).astype(np.uint64) % 100,
+            "first": first8,
+            "subscriber": first8 % np.power(np.uint64(10), width),
+            "width": width,
+        }
+    )
+    rows = pl.concat([frame.select("case", "national", "bad", "country"), draws], how="horizontal")
+    bodies = rows.select(_phone_body()).to_series().to_list()
     news = [
         country + body[-size:] if size else country
         for country, body, size in zip(countries, bodies, nationals.tolist(), strict=True)
@@ -293,6 +288,38 @@ def bulk_phones(texts: list[str], digests: list[bytes]) -> list[str | None]:
         fake if ok and fake != text else None
         for text, fake, ok in zip(texts, fakes, (~bad).tolist(), strict=True)
     ]
+
+
+def _phone_body() -> pl.Expr:
+    """:func:`fake_phone`'s digits after the country code, by case (0 NANP, 1 UK, 2 other),
+    from the digest's draws as :func:`bulk_phones` reads them ("" where the row is bad)."""
+    case, size = pl.col("case"), pl.col("national")
+
+    def padded(expr: pl.Expr, width: int | pl.Expr) -> pl.Expr:
+        return expr.cast(pl.String).str.zfill(width)  # f"{n:0{width}d}" of n >= 0
+
+    uk = pl.when(pl.col("country") != "").then(pl.lit("7700900")).otherwise(pl.lit("07700900"))
+    return (
+        pl.when(pl.col("bad"))
+        .then(pl.lit(""))
+        .when((case == 0) & (size == 10))
+        .then(
+            pl.concat_str(
+                padded(pl.col("area"), 1),
+                padded(pl.col("mid"), 2),
+                pl.lit("55501"),
+                padded(pl.col("end"), 2),
+            )
+        )
+        .when(case == 0)
+        .then(pl.concat_str(pl.lit("55501"), padded(pl.col("first") % 100, 2)))
+        .when(case == 1)
+        .then(pl.concat_str(uk, padded(pl.col("first") % 1000, 3)))
+        .when(pl.col("width") == 0)
+        .then(pl.lit("555"))
+        .otherwise(pl.concat_str(pl.lit("555"), padded(pl.col("subscriber"), pl.col("width"))))
+        .alias("body")
+    )
 
 
 def _refill_ascii(texts: list[str], digits: list[str], rows: np.ndarray) -> list[str]:

@@ -146,6 +146,7 @@ class HostIndex:
         self.quiet = frozenset(s.strip().lower().rstrip(".") for s in quiet if s)
         self.hosts: dict[str, str] = {}  # host → the field it was first learned from
         self._verdicts: dict[str, bool] = {}  # is_destination's answers: hosts repeat a lot
+        self._tail_hosts: dict[str, tuple[str, ...]] = {}  # destinations of address tails
 
     def __len__(self) -> int:
         return len(self.hosts)
@@ -164,12 +165,24 @@ class HostIndex:
                 if tail in tails:
                     continue  # a million addresses share a few hundred domains
                 tails.add(tail)
-                text = tail
-            for host in self.destinations(text):
+            found = self.destinations(text) if tail is None else self._tail_destinations(tail)
+            for host in found:
                 if host not in self.hosts:
                     self.hosts[host] = field
                     added += 1
         return added
+
+    def _tail_destinations(self, tail: str) -> tuple[str, ...]:
+        """:meth:`destinations` of an address's tail, remembered across calls (a field's
+        values come in thousands at a time, each call sharing the same few thousand tails).
+        Only what a tail holds is remembered, not whether it was learned: a copy of this
+        index with fresh ``hosts`` (a piece's, verify/pieces.py) learns them again."""
+        found = self._tail_hosts.get(tail)
+        if found is None:
+            if len(self._tail_hosts) >= VERDICTS_LIMIT:
+                self._tail_hosts.clear()
+            found = self._tail_hosts[tail] = tuple(self.destinations(tail))
+        return found
 
     def destinations(self, text: str) -> Iterator[str]:
         for match in URL_HOST_V6.finditer(text):

@@ -452,11 +452,11 @@ class LeakIndex:
         found = np.zeros(len(texts), dtype=bool)
         if not self.sizes:
             return found
-        digests, owners, ends = self._text_digests(texts)
-        hits = np.flatnonzero(self.firsts.holds(digests))
+        digests, owners, ends, firsts, wholes = self._text_digests(texts)
+        hits = np.flatnonzero(firsts)
         for size in self._sizes:
             if size == 1:  # every word, looked up whole (no first-word filter: docs/design.md)
-                found[owners[np.flatnonzero(self._whole_words(digests))]] = True
+                found[owners[np.flatnonzero(wholes)]] = True
                 continue
             starts = hits[hits + size <= ends[owners[hits]]]
             if len(starts):
@@ -464,17 +464,42 @@ class LeakIndex:
                 found[owners[starts[tracked]]] = True
         return found
 
-    def _text_digests(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every word's digest of ``texts`` in order, each word's text number and each text's
-        end: many characters are cut into words and mapped to digests by polars in bulk,
-        a few by Python (the same words either way: :func:`text_words`)."""
+    def _text_digests(self, texts: list[str]) -> tuple[np.ndarray, ...]:
+        """Every word's digest of ``texts`` in order, each word's text number, each text's
+        end, and for each word whether it is a tracked value's first word and whether it is
+        a tracked one-word value: many characters are cut into words by polars in bulk and
+        each distinct word looked up once (:meth:`_marked`), a few by Python (the same words
+        either way: :func:`text_words`)."""
         if sum(map(len, texts)) < BULK_CHARS:
             tokenized = [[w.casefold() for w in WORD.findall(text)] for text in texts]
             flat, owners, ends = self._flatten(tokenized)
-            return self.digests.words(flat), owners, ends
+            digests = self.digests.words(flat)
+            return digests, owners, ends, *self._marks(digests)
         tokens, lengths = text_words(texts)
         owners = np.repeat(np.arange(len(texts)), lengths)
-        return self.digests.series(tokens), owners, np.cumsum(lengths)
+        digests, firsts, whole = self._marked(tokens)
+        return digests, owners, np.cumsum(lengths), firsts, whole
+
+    def _marks(self, digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each word (by its digest) is a tracked value's first word, and whether it
+        is a tracked one-word value (all False when no value is one word)."""
+        whole = np.zeros(len(digests), dtype=bool)
+        if 1 in self.sizes:
+            whole = self._whole_words(digests)
+        return self.firsts.holds(digests), whole
+
+    def _marked(self, tokens: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_marks` with the digests of a series of words, each distinct word digested
+        and looked up once and mapped back by a join: a chunk's words repeat, and a lookup in
+        the sorted tables costs more than the join (docs/benchmarks.md)."""
+        distinct = tokens.unique()
+        digests = self.digests.words(distinct.to_list())
+        firsts, whole = self._marks(digests)
+        mapping = pl.DataFrame(
+            {"w": distinct, "d": pl.Series(digests, dtype=pl.Int64), "f": firsts, "x": whole}
+        )
+        joined = tokens.to_frame("w").join(mapping, on="w", how="left", maintain_order="left")
+        return tuple(joined.get_column(c).to_numpy() for c in ("d", "f", "x"))  # type: ignore[return-value]
 
     def _whole_words(self, digests: np.ndarray) -> np.ndarray:
         """Which words, each alone, are a tracked one-word value."""

@@ -22,7 +22,7 @@ import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.config.rules import SourceRules
-from sanitizer.extract.objects import ObjectInfo, ObjectSource
+from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource
 from sanitizer.mask.objects.csv import DELIMITERS
 from sanitizer.mask.objects.fields import WILDCARD
 from sanitizer.plan.objects import default_rule
@@ -142,26 +142,50 @@ def _delimiter(text: str) -> str:
 
 def scan_store(reader: ObjectSource, store: str, index: LeakIndex, report: LeakReport) -> None:
     """Every object of a staging store (live, or a run's shadow): key, attributes, contents,
-    looked up a chunk of texts at a time across objects (:class:`_Scanner`: a bucket of
+    looked up a chunk of texts at a time across objects (:class:`StoreScan`: a bucket of
     small objects is asked in bulk too), and recorded in the order they were read."""
     if not len(index):
         return
-    scanner = _Scanner(index.found_in, index.found_in_many)
-    queue: list[Item] = []
+    scan = StoreScan(store, index, report)
     for info in reader.list():
-        shape = shown(index, info.key)
-        where = f"{store}:{shape}"
-        queue.append((where, "key", None if shape != info.key else ""))  # "": no words
-        attributes = reader.attributes(info.key)
-        for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
-            queue += [(where, f"{kind}.{name}", value) for name, value in fields.items()]
+        scan.start(info.key, reader.attributes(info.key))
         with reader.open(info.key) as stream:
             for place, text in contents(info.key, stream):
-                queue.append((where, place, text))
-                if len(queue) >= scanner.CHUNK:
-                    scanner.scan_items(queue, index, report)
-                    queue = []
-    scanner.scan_items(queue, index, report)
+                scan.text(place, text)
+    scan.finish()
+
+
+class StoreScan:
+    """The leak scan of one store, told object by object what it holds: an object's key and
+    attributes (:meth:`start`), then its texts (:meth:`text`), as :func:`contents` reads
+    them. Whoever reads the store already (the secrets sweep of a run's shadow) tells it as
+    it reads, so each object is read once for both (docs/benchmarks.md)."""
+
+    def __init__(self, store: str, index: LeakIndex, report: LeakReport) -> None:
+        self.store, self.index, self.report = store, index, report
+        self.scanner = _Scanner(index.found_in, index.found_in_many)
+        self.queue: list[Item] = []
+        self.where = store
+
+    def start(self, key: str, attributes: ObjectAttributes) -> None:
+        """An object's key (a hit already when it holds a value) and metadata and tags."""
+        shape = shown(self.index, key)
+        self.where = where = f"{self.store}:{shape}"
+        self.queue.append((where, "key", None if shape != key else ""))  # "": no words
+        for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
+            self.queue += [(where, f"{kind}.{name}", value) for name, value in fields.items()]
+
+    def text(self, place: str, text: str) -> None:
+        """One text of the object last started."""
+        self.queue.append((self.where, place, text))
+        if len(self.queue) >= self.scanner.CHUNK:
+            self.scanner.scan_items(self.queue, self.index, self.report)
+            self.queue = []
+
+    def finish(self) -> None:
+        """Ask what is still queued (after the store's last object)."""
+        self.scanner.scan_items(self.queue, self.index, self.report)
+        self.queue = []
 
 
 Item = tuple[str, str, str | None]  # (where, place, text); text None: a hit already (a key)

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 
+from sanitizer.config.object_rules import ObjectRule
 from sanitizer.extract.objects import ObjectSource
 from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.extract.vectors.base import VectorSource
@@ -33,7 +34,7 @@ from sanitizer.verify.leaks import (
     first_seen,
     verification_key,
 )
-from sanitizer.verify.objects import index_object, scan_store
+from sanitizer.verify.objects import StoreScan, index_object, scan_store
 from sanitizer.verify.pieces import PieceIndexer, masked_values
 from sanitizer.verify.secrets import (
     Pending,
@@ -153,8 +154,9 @@ class RunLeakCheck:
         """Index the object and vector sources, then scan every shadow. A hit may be a fake
         of a store's value: then the stores are indexed again with their fakes, which are
         forgotten, and everything is scanned again — a clean run never pays for fakes.
-        With ``sql`` (the parts of ``tables``), each SQL shadow table is read once for the
-        scan and the secrets sweep together (see :meth:`scan_and_sweep`)."""
+        With ``sql`` (the parts of ``tables``), each SQL shadow table and each object of an
+        object shadow is read once for the scan and the secrets sweep together (see
+        :meth:`scan_and_sweep` and :meth:`scan_and_sweep_objects`)."""
         tracker = self.index_stores(objects, vectors, fakes=False)
         self.scan(tables, objects, vectors, sql)
         if self.report.total and tracker.added:
@@ -186,7 +188,7 @@ class RunLeakCheck:
         sql: list[SqlRun] | None = None,
     ) -> None:
         """Look for indexed values in every SQL, object and vector shadow (and sweep the SQL
-        parts of ``sql`` in the same read)."""
+        parts of ``sql`` and, when ``sql`` is given, the object shadows in the same read)."""
         self.index.forget(self.fakes.values())  # masked SQL values equal to production's
         parts = {(part.name, id(part.target)): part for part in sql or []}
         for target, source, plans in tables:
@@ -198,7 +200,10 @@ class RunLeakCheck:
                 for plan in plans:
                     scan_table(shadow, source, plan, self.index, self.report)
         for run in objects:
-            scan_store(run.target.shadow_reader(), run.name, self.index, self.report)
+            if sql is None:
+                scan_store(run.target.shadow_reader(), run.name, self.index, self.report)
+            else:
+                self.scan_and_sweep_objects(run)
         for vector_run in vectors:
             if all(plan.drop for plan in vector_run.plans.values()):
                 continue  # nothing was loaded, so there is no shadow to read
@@ -227,6 +232,19 @@ class RunLeakCheck:
             frames = part.source.batches(table, self.batch_size)
             sweep.confirm(pending, production_texts(frames, part.source.copy_text))
 
+    def scan_and_sweep_objects(self, run: ObjectRun) -> None:
+        """The leak scan and the secrets sweep of an object source's shadow, each object
+        read once for both (the sweep tells the scan what it reads); production is read
+        again only to confirm a flagged value, as :meth:`sweep` does."""
+        sweep, reader = self.secrets, run.target.shadow_reader()
+        self.swept.add(run.name)
+        scan = StoreScan(run.name, self.index, self.report) if len(self.index) else None
+        pending = sweep.pending()
+        sweep_objects(sweep, reader, run.name, _rules_of(run).get, pending, scan)
+        if scan is not None:
+            scan.finish()
+        sweep.confirm(pending, object_texts(run.source))
+
     def _scan_and_sweep_table(
         self, shadow: SqlTarget, source: str, plan: TablePlan, texts: list[str], pending: Pending
     ) -> None:
@@ -253,9 +271,10 @@ class RunLeakCheck:
                 frames = part.source.batches(table, self.batch_size)
                 sweep.confirm(pending, production_texts(frames, part.source.copy_text))
         for run in objects:
-            rules = {item.key_out or item.info.key: item.rule for item in run.planned}
+            if run.name in self.swept:
+                continue
             pending = sweep.pending()
-            sweep_objects(sweep, run.target.shadow_reader(), run.name, rules.get, pending)
+            sweep_objects(sweep, run.target.shadow_reader(), run.name, _rules_of(run).get, pending)
             sweep.confirm(pending, object_texts(run.source))
         for vector_run in vectors:
             kept = [plan.collection for plan in vector_run.plans.values() if not plan.drop]
@@ -270,3 +289,8 @@ class RunLeakCheck:
             finally:
                 reader.close()
             sweep.confirm(pending, record_texts(vector_run.source, kept))
+
+
+def _rules_of(run: ObjectRun) -> dict[str, ObjectRule]:
+    """Each staging key's rule (a masked key's, by the key it was written under)."""
+    return {item.key_out or item.info.key: item.rule for item in run.planned}

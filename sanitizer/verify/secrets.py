@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
-from sanitizer.extract.objects import ObjectInfo, ObjectSource
+from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource
 from sanitizer.extract.sql import copy_unescape
 from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
 from sanitizer.load.sql import SqlTarget
@@ -48,7 +48,7 @@ from sanitizer.schema import BINARY
 from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
 from sanitizer.verify.leaks import HashMemo, hashes_of
-from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, contents
+from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, StoreScan, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.triage import (
     LINE_PLACE,
@@ -568,17 +568,21 @@ def sweep_objects(
     store: str,
     rule_of: Callable[[str], ObjectRule | None],
     pending: Pending,
+    scan: StoreScan | None = None,
 ) -> None:
     """Every object of a staging store (a shadow, or live): key, metadata, tags, contents
-    (the contents triaged in batches: verify/triage.py)."""
+    (the contents triaged in batches: verify/triage.py). With ``scan``, the leak scan of
+    the store is told each object's key, attributes and texts as they are read: one read
+    of each object for both (its :meth:`StoreScan.finish` is the caller's)."""
     triage = Triage(sweep.hosts)
-    texts_of = partial(_texts_of_info, reader)
+    held: dict[str, ObjectAttributes] = {}  # read with the contents, ahead of the sweep
+    texts_of = partial(_texts_of_info, reader, held, scan)
     for info, texts in triage.objects(reader.list(), texts_of):
         segments = key_segments(info.key)
         where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
         rule = rule_of(info.key)
         found: list[tuple[str, str, Flag]] = [(segments, "key", f) for f in sweep.look(segments)]
-        attributes = reader.attributes(info.key)
+        attributes = held.pop(info.key)
         for kind, fields in (("metadata", attributes.metadata), ("tags", attributes.tags)):
             for name, value in fields.items():
                 for path, text, flag in value_flags(sweep, value, name):
@@ -641,17 +645,33 @@ def across_lines(
             yield joined, second[0], flag
 
 
-def _texts_of_info(source: ObjectSource, info: ObjectInfo) -> Iterator[tuple[str, str]]:
-    return object_texts_of(source, info.key)
+def _texts_of_info(
+    source: ObjectSource,
+    held: dict[str, ObjectAttributes],
+    scan: StoreScan | None,
+    info: ObjectInfo,
+) -> Iterator[tuple[str, str]]:
+    """An object's texts; its attributes are read first, into ``held``, and with its key
+    told to ``scan``, which then hears each text of its contents as it is read."""
+    attributes = held[info.key] = source.attributes(info.key)
+    if scan is None:
+        return object_texts_of(source, info.key)
+    scan.start(info.key, attributes)
+    return object_texts_of(source, info.key, scan.text)
 
 
-def object_texts_of(source: ObjectSource, key: str) -> Iterator[tuple[str, str]]:
+def object_texts_of(
+    source: ObjectSource, key: str, heard: Callable[[str, str], None] | None = None
+) -> Iterator[tuple[str, str]]:
     """(place, text) of one object's contents: its texts (verify/objects.contents), or, for
-    an object that has none and is not a text format, the printable runs of its bytes."""
+    an object that has none and is not a text format, the printable runs of its bytes
+    (``heard``: told each of the contents' texts, not the runs)."""
     empty = True
     with source.open(key) as stream:
         for place, text in contents(key, stream):
             empty = False
+            if heard is not None:
+                heard(place, text)
             yield place, text
     if empty and not key.lower().endswith((*TEXT_SUFFIXES, *JSON_SUFFIXES, ".parquet")):
         with source.open(key) as stream:

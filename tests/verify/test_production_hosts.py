@@ -130,3 +130,18 @@ def test_an_address_is_learned_from_its_tail_as_from_the_whole() -> None:
         assert tail is None or list(tails.destinations(tail)) == found, text
     assert email_tail("a.b@c@d.com") is None and email_tail("@x.com") is None
     assert whole.learn(texts, "f") == tails.learn(texts * 3, "f") and whole.hosts == tails.hosts
+
+
+def test_a_copy_with_fresh_hosts_learns_again_what_the_index_remembered() -> None:
+    """Address tails' hosts are remembered across calls; a piece's copy of the index with
+    fresh ``hosts`` (verify/pieces.py) still learns them, under its own field."""
+    import copy
+
+    index = HostIndex()
+    index.learn(["jane@acme-corp.com", "bob@acme-corp.com"], "app.users.email")
+    assert index.learn(["joe@acme-corp.com", "kim@ops.acme.dev"], "app.staff.email") == 1
+    piece = copy.copy(index)
+    piece.hosts = {}
+    assert piece.learn(["jane@acme-corp.com"], "app.orders.email") == 1
+    assert piece.hosts == {"acme-corp.com": "app.orders.email"}
+    assert index.hosts == {"acme-corp.com": "app.users.email", "ops.acme.dev": "app.staff.email"}

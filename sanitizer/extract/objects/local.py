@@ -37,8 +37,11 @@ class LocalSource:
         yield from sorted(found, key=lambda info: info.key)
 
     def open(self, key: str) -> BinaryIO:
+        """The object's bytes (``os.path.join``, not ``Path``: a run opens each object two
+        or three times, and pathlib's joining was ~8% of the samples of a run of 3,000
+        small JSON objects; docs/benchmarks.md)."""
         try:
-            return (self.root / key).open("rb")
+            return open(os.path.join(self.root, key), "rb")
         except OSError as exc:
             raise SourceError(
                 f"source {self.name!r}: cannot read an object ({type(exc).__name__}).",

@@ -33,6 +33,7 @@ class LocalTarget(ObjectTarget):
         self.root = Path(path)
         self.shadow: Path | None = None
         self.resolved: Path | None = None  # the shadow's real path, resolved once per run
+        self.folders: set[Path] = set()  # shadow folders this run made (no mkdir per object)
         self.run_id = ""
 
     def describe(self) -> str:
@@ -51,6 +52,7 @@ class LocalTarget(ObjectTarget):
         self.run_id = run_id
         self.shadow = self.root.parent / f".{self.root.name}{OBJECT_SHADOW_MARK}{run_id}"
         self.resolved = None
+        self.folders = set()
 
     def prepare(self, run_id: str) -> None:
         self.attach(run_id)
@@ -100,7 +102,7 @@ class LocalTarget(ObjectTarget):
         discarded on any failure, so no reader ever sees a half-written object."""
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(path.parent)
             with open(path, "wb") as out:
                 shutil.copyfileobj(data, out, CHUNK)
         except OSError as exc:
@@ -110,11 +112,24 @@ class LocalTarget(ObjectTarget):
                 hint="check free space and permissions; staging was left as it was.",
             ) from None
 
+    def _folder(self, folder: Path) -> None:
+        """Make ``folder`` once per run: a bucket of small objects shares a few folders, and
+        ``mkdir`` per object (a call and a failure per existing folder) cost ~10% of a run of
+        3,000 small JSON objects (docs/benchmarks.md). Only this run writes in its shadow, so
+        a folder made once stays."""
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+
     def shadow_keys(self) -> set[str]:
+        """The keys of the files in the shadow (``os.walk`` knows files from folders by the
+        directory entries, without a ``stat`` per path)."""
         assert self.shadow is not None, "prepare() first"
-        return {
-            p.relative_to(self.shadow).as_posix() for p in self.shadow.rglob("*") if p.is_file()
-        }
+        keys = set()
+        for folder, _, files in os.walk(self.shadow):
+            base = Path(folder).relative_to(self.shadow)
+            keys.update((base / name).as_posix() for name in files)
+        return keys
 
     def shadow_reader(self) -> ObjectSource:
         assert self.shadow is not None, "prepare() first"

@@ -41,3 +41,15 @@ def test_keys_land_inside_the_shadow_byte_for_byte(target) -> None:
     reader = target.shadow_reader()
     assert reader.open("tickets/01/a.json").read() == b"again"
     assert reader.open("tickets/02/b.json").read() == b"b"
+
+
+def test_a_run_prepared_again_makes_its_folders_again(target) -> None:
+    """Folders are made once per run; a shadow removed and prepared again (the same run id)
+    gets its folders made afresh, not taken as made already."""
+    _put(target, "tickets/01/a.json", b"first")
+    target.discard()
+    target.prepare("run-1")
+    _put(target, "tickets/01/a.json", b"second")
+    _put(target, "tickets/01/deeper/b.json", b"b")
+    assert target.shadow_keys() == {"tickets/01/a.json", "tickets/01/deeper/b.json"}
+    assert target.shadow_reader().open("tickets/01/a.json").read() == b"second"
