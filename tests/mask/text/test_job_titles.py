@@ -57,3 +57,8 @@ def test_a_title_in_a_sentence_of_another_language_is_a_word_of_it():
     german = "Der Arzt kommt morgen und bleibt dann bis zum Abend bei uns."
     assert spans(german) == []
     assert spans("My doctor is an Arzt from Vienna, she said.") == ["Arzt"]
+
+
+@pytest.mark.parametrize("text", ["Mr. Johannes Møller called", "Frau Müller and Herr Koch"])
+def test_titles_that_are_names_stay_names(text):
+    assert spans(text) == []

@@ -3,9 +3,10 @@
 A job title narrows a person down as a title before a name does ('Mgr inż.', 'Sportovní
 lékař', 'Нефролог', 'パン屋'), and neither spaCy nor Presidio tags one. Faker's job providers
 hold about 24,000 titles in 40 locales; the English locales' ones are left out, and so is any
-title made only of ordinary English words ('Administrator', 'Pastor', 'Key account manager'):
-in English text those are words first, and masking them cost more words than the privacy they
-bought; and so is a title in a sentence of another language, where it is a word of that
+title made only of ordinary English words ('Administrator', 'Pastor', 'Key account manager')
+or of given and family names ('Møller', 'Müller', 'Koch': a surname first in a sentence):
+in English text those are words or names first, and masking them as titles cost more than the
+privacy they bought; and so is a title in a sentence of another language, where it is a word of that
 language ('Arzt', 'juez'). A title is found as a whole run of words, in any case, the longest
 first; the words of a title are compared without their punctuation ('Ingenieur / Ingenieurin'
 is 'ingenieur ingenieurin'). The list is built once into the lists cache (docs/operations.md).
@@ -36,7 +37,8 @@ def job_titles() -> frozenset[str]:
 def _built_titles() -> frozenset[str]:
     from sanitizer.mask.text.recognizers.lexicon import name_lists
 
-    common = name_lists().common
+    lists = name_lists()
+    taken = lists.common | lists.first | lists.last  # words or names first
     found: set[str] = set()
     for locale, provider in locale_providers("faker.providers.job"):
         if locale.startswith("en"):
@@ -44,7 +46,7 @@ def _built_titles() -> frozenset[str]:
         for title in getattr(provider, "jobs", None) or ():
             words = [w.casefold() for w in _WORD.findall(title)]
             key = " ".join(words)
-            if len(key) >= MIN_CHARS and not all(w in common for w in words):
+            if len(key) >= MIN_CHARS and not all(w in taken for w in words):
                 found.add(key)
     return frozenset(found)
 
