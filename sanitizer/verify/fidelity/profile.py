@@ -33,6 +33,8 @@ SHAPE_CHARS = 32  # a shape longer than this is cut (long texts would all differ
 TOP_CHARS = 80  # a keep field's top values are counted by their first 80 characters
 JSON_TYPES_PER_BATCH = 250  # documents per batch and side whose every path is typed (a sample)
 SHAPES_PER_BATCH = 2000  # values per batch and side whose shape is taken (a stride sample)
+# whitespace only (and not empty): what ``str.strip_chars()`` empties, without a stripped copy
+BLANK = r"^\s+$"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,39}\Z")
 SCRIPTS = {
     "latin": r"[\p{Latin}&&[^\x00-\x7F]]",
@@ -138,13 +140,13 @@ class FieldProfile:
         self.nulls += texts.len() - values.len()
         if values.len() == 0:
             return
-        stripped = values.str.strip_chars()
-        self.empty += int((values == "").sum())
-        self.blank += int(((stripped == "") & (values != "")).sum())
+        empty, blank = values == "", values.str.contains(BLANK)
+        self.empty += int(empty.sum())
+        self.blank += int(blank.sum())
         self.distinct.add(values.hash(seed=18))
         self.lengths.add_series(_bucketed(values.str.len_chars()))
         if self.kind in NUMERIC_KINDS + DATE_KINDS:
-            self._numbers(values, stripped)
+            self._numbers(values, ~(empty | blank))
         elif self.kind in TEXT_KINDS:
             self._text(values)
         if self.is_json or self.kind == JSON:
@@ -154,9 +156,10 @@ class FieldProfile:
             if len(self.top.counts) >= self.top.cap:
                 self.top.counts = self.top.top(self.top.cap // 2)
 
-    def _numbers(self, values: pl.Series, stripped: pl.Series) -> None:
+    def _numbers(self, values: pl.Series, filled: pl.Series) -> None:
+        """``filled``: the values that are neither empty nor whitespace only."""
         parsed = numbers(values, self.kind)
-        self.unparsed += int((parsed.is_null() & (stripped != "")).sum())
+        self.unparsed += int((parsed.is_null() & filled).sum())
         finite = parsed.drop_nulls().to_numpy()
         finite = finite[np.isfinite(finite)]
         if len(finite):
