@@ -1,11 +1,14 @@
-"""A field profile's empty, blank and unparsed counts: blank is what stripping empties."""
+"""A field profile's empty, blank and unparsed counts (blank is what stripping empties), and
+the shapes of ASCII texts by the steps that can change them."""
 
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sanitizer.schema import INTEGER, STRING
-from sanitizer.verify.fidelity.profile import FieldProfile
+from sanitizer.verify.fidelity.profile import FieldProfile, shape
 
 # every code point polars' strip_chars() removes, and look-alikes it keeps
 SPACES = [chr(c) for c in range(0x3400) if not 0xD800 <= c < 0xE000]
@@ -30,3 +33,10 @@ def test_a_number_field_counts_unparsed_values_but_not_blank_ones() -> None:
     profile = FieldProfile(INTEGER)
     profile.observe(values)
     assert (profile.empty, profile.blank, profile.unparsed) == (1, 2, 2)  # "x" and "\u2003y"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40), max_size=20))
+def test_an_ascii_text_has_the_same_shape_by_the_ascii_steps(texts: list[str]) -> None:
+    series = pl.Series(texts, dtype=pl.String)
+    assert shape(series, ascii_only=True).to_list() == shape(series).to_list()
