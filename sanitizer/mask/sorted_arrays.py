@@ -27,8 +27,9 @@ def positions(table: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.nda
 def slots_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """``np.searchsorted(table, hashes)``; many hashes are sought in their sorted order and
     the slots put back in theirs: ascending keys walk a large table in memory order instead
-    of at random (3–7 times faster for 50k hashes in 0.1–4M, docs/benchmarks.md)."""
-    if len(hashes) < SORT_FROM:
+    of at random (3–7 times faster for 50k hashes in 0.1–4M, docs/benchmarks.md). Hashes
+    already ascending (a memo's distinct ones) are sought as they are."""
+    if len(hashes) < SORT_FROM or not (hashes[1:] < hashes[:-1]).any():
         return np.searchsorted(table, hashes)
     order = np.argsort(hashes)
     at = np.empty(len(hashes), dtype=np.intp)

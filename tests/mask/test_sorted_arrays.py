@@ -45,11 +45,12 @@ def test_held_and_without_are_isin_and_setdiff1d(table, hashes):
 @given(HASHES, st.lists(st.one_of(SMALL, INT64), min_size=SORT_FROM, max_size=3 * SORT_FROM))
 @settings(max_examples=100, deadline=None)
 def test_many_hashes_sought_in_sorted_order_land_where_searchsorted_puts_them(table, hashes):
-    table_, hashes_ = np.unique(_array([*table, 0])), _array(hashes)
-    at, found = positions(table_, hashes_)
-    expected = np.minimum(np.searchsorted(table_, hashes_), len(table_) - 1)
-    assert np.array_equal(at, expected)
-    assert np.array_equal(found, np.isin(hashes_, table_))
+    table_ = np.unique(_array([*table, 0]))
+    for hashes_ in (_array(hashes), np.sort(_array(hashes))):  # at random, and ascending
+        at, found = positions(table_, hashes_)
+        expected = np.minimum(np.searchsorted(table_, hashes_), len(table_) - 1)
+        assert np.array_equal(at, expected)
+        assert np.array_equal(found, np.isin(hashes_, table_))
 
 
 @given(st.lists(st.tuples(st.one_of(SMALL, INT64), INT64), max_size=80), st.data())
