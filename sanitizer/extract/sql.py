@@ -553,13 +553,15 @@ class SqlSource:
             statement = psycopg.ClientCursor(driver).mogrify(statement, params)
         pending = bytearray()
         lines = 0
-        for row in copy_out(driver, statement):
-            pending += row
-            lines += 1
-            if lines >= batch_size:
-                yield copy_frame(names, bytes(pending))
-                pending.clear()
-                lines = 0
+        # closed at once when the read is left early: the rows not read are drained then
+        with contextlib.closing(copy_out(driver, statement)) as rows:
+            for row in rows:
+                pending += row
+                lines += 1
+                if lines >= batch_size:
+                    yield copy_frame(names, bytes(pending))
+                    pending.clear()
+                    lines = 0
         if pending:
             yield copy_frame(names, bytes(pending))
 
