@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +33,7 @@ from sanitizer.extract.ddl import postgres as pg_ddl
 from sanitizer.extract.ddl import sqlite as sqlite_ddl
 from sanitizer.extract.reads import KeptRows, Slice, SourceTable, regroup
 from sanitizer.schema import table_info
+from sanitizer.stores.pg_copy import copy_out
 from sanitizer.stores.sql import create_engine, parse_url, psycopg_errors, reason, safe_url
 
 log = logging.getLogger(__name__)
@@ -537,29 +539,31 @@ class SqlSource:
         after: tuple | None = None,
         part: Slice | None = None,
     ) -> Iterator[pl.DataFrame]:
-        """PostgreSQL ``COPY (SELECT …) TO STDOUT`` text, cut into frames at line ends.
+        """PostgreSQL ``COPY (SELECT …) TO STDOUT`` text, ``batch_size`` rows a frame.
 
-        COPY text escapes newlines inside values, so every line is one row.
+        Read straight from libpq (stores/pg_copy.py), one row a block into one buffer: COPY
+        text escapes newlines inside values, so every block is one line and one row. The
+        bind values are merged into the statement client-side, as psycopg's COPY does.
         """
         part = part or Slice()
         select = self._select_sql(table, cast_text=False, after=after, part=part)
-        raw = self.connection.connection.dbapi_connection
-        pending: list[bytes] = []
+        driver = self.connection.connection.driver_connection
+        statement, params = f"COPY ({select}) TO STDOUT", part.params(after)
+        if params:
+            statement = psycopg.ClientCursor(driver).mogrify(statement, params)
+        pending = bytearray()
         lines = 0
-        statement = f"COPY ({select}) TO STDOUT"
-        with raw.cursor() as cursor, cursor.copy(statement, part.params(after)) as copy:
-            for chunk in copy:
-                data = bytes(chunk)
-                pending.append(data)
-                lines += data.count(b"\n")
+        # closed at once when the read is left early: the rows not read are drained then
+        with contextlib.closing(copy_out(driver, statement)) as rows:
+            for row in rows:
+                pending += row
+                lines += 1
                 if lines >= batch_size:
-                    buffer = b"".join(pending)
-                    cut = buffer.rfind(b"\n") + 1
-                    yield copy_frame(names, buffer[:cut])
-                    pending, lines = [buffer[cut:]], 0
-        rest = b"".join(pending)
-        if rest:
-            yield copy_frame(names, rest)
+                    yield copy_frame(names, bytes(pending))
+                    pending.clear()
+                    lines = 0
+        if pending:
+            yield copy_frame(names, bytes(pending))
 
     def _select_sql(
         self,

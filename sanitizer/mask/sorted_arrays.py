@@ -11,15 +11,30 @@ from __future__ import annotations
 
 import numpy as np
 
+SORT_FROM = 256  # hashes sought at once from which sorting them first pays
+
 
 def positions(table: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of ``hashes`` stands in the sorted ``table`` (its slot, kept inside the
     table), and whether it is there (a boolean mask)."""
     if not len(table):
         return np.zeros(len(hashes), dtype=np.intp), np.zeros(len(hashes), dtype=bool)
-    at = np.searchsorted(table, hashes)
+    at = slots_of(table, hashes)
     np.minimum(at, len(table) - 1, out=at)
     return at, table[at] == hashes
+
+
+def slots_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(table, hashes)``; many hashes are sought in their sorted order and
+    the slots put back in theirs: ascending keys walk a large table in memory order instead
+    of at random (3–7 times faster for 50k hashes in 0.1–4M, docs/benchmarks.md). Hashes
+    already ascending (a memo's distinct ones) are sought as they are."""
+    if len(hashes) < SORT_FROM or not (hashes[1:] < hashes[:-1]).any():
+        return np.searchsorted(table, hashes)
+    order = np.argsort(hashes)
+    at = np.empty(len(hashes), dtype=np.intp)
+    at[order] = np.searchsorted(table, hashes[order])
+    return at
 
 
 def held(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:

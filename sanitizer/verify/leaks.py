@@ -398,12 +398,12 @@ class LeakIndex:
 
     def part(self, fakes: Iterable[object] = (), hosts: dict[str, str] | None = None) -> IndexPart:
         """Everything this index holds, as a part to merge into another (see :meth:`merge`)."""
-        masked = [self.digest(v) for v in fakes if isinstance(v, str)]
+        masked = self.digest_many([v for v in fakes if isinstance(v, str)])
         return IndexPart(
             self.values.values(),
             self.firsts.values(),
             frozenset(self.sizes),
-            np.unique(np.array(masked, dtype=np.int64)),
+            np.unique(masked),
             dict(hosts or {}),
         )
 
@@ -419,6 +419,20 @@ class LeakIndex:
     def digest(self, value: str) -> int:
         """The keyed digest of a whole value's words, as the index holds tracked values."""
         return self._hash(words(value))
+
+    def digest_many(self, values: list[str]) -> np.ndarray:
+        """:meth:`digest` of each of ``values``, as an array: long enough together, they are
+        cut into words by polars and folded by numpy (a batch's fakes, every batch)."""
+        if sum(map(len, values)) < BULK_CHARS:
+            return np.array([self.digest(v) for v in values], dtype=np.int64)
+        tokens, counts = text_words(values)
+        digests = self.digests.series(tokens)
+        starts = np.cumsum(counts) - counts
+        out = np.empty(len(values), dtype=np.int64)
+        for size in np.unique(counts).tolist():
+            at = counts == size
+            out[at] = runs(digests, starts[at], size)
+        return out
 
     def add_all(self, values: Iterable[object]) -> None:
         """Track every text of ``values`` worth tracking (in bulk: :meth:`add_many`)."""

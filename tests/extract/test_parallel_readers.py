@@ -294,3 +294,19 @@ def test_mariadb_with_three_readers_reads_with_one_and_says_why(mariadb, tmp_pat
     assert "readers" not in one.sources["app"]
     (said,) = [r for r in caplog.records if r.getMessage() == "one reader"]
     assert said.readers_asked == 3 and said.why == note["why"]
+
+
+def test_a_copy_read_left_after_one_frame_leaves_the_snapshot_readable(database):
+    """The run stops reading a table early (an error elsewhere, a dry look): the rest of the
+    COPY is drained where the read is closed, and the same connection reads on."""
+    source = SqlSource("app", pg_url("postgres", database))
+    source.copy_text = True
+    with source.snapshot():
+        notes, words = by_name(source, "notes"), by_name(source, "words")
+        connection = source.connection
+        first = source.batches(notes, BATCH)
+        assert next(first).height == BATCH
+        first.close()
+        assert sum(f.height for f in source.batches(words, BATCH)) == 900
+        assert pl.concat(list(source.batches(notes, BATCH))).height == ROWS
+        assert source.connection is connection  # read on, not re-opened after an error

@@ -7,7 +7,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanitizer.mask.sorted_arrays import held, insert_pairs, union_sorted, without
+from sanitizer.mask.sorted_arrays import (
+    SORT_FROM,
+    held,
+    insert_pairs,
+    positions,
+    union_sorted,
+    without,
+)
 
 INT64 = st.integers(-(2**63), 2**63 - 1)
 SMALL = st.integers(-50, 50)  # many repeats and overlaps
@@ -33,6 +40,17 @@ def test_held_and_without_are_isin_and_setdiff1d(table, hashes):
     table_, hashes_ = np.unique(_array(table)), _array(hashes)
     assert np.array_equal(held(table_, hashes_), np.isin(hashes_, table_))
     assert np.array_equal(without(table_, hashes_), np.setdiff1d(table_, hashes_))
+
+
+@given(HASHES, st.lists(st.one_of(SMALL, INT64), min_size=SORT_FROM, max_size=3 * SORT_FROM))
+@settings(max_examples=100, deadline=None)
+def test_many_hashes_sought_in_sorted_order_land_where_searchsorted_puts_them(table, hashes):
+    table_ = np.unique(_array([*table, 0]))
+    for hashes_ in (_array(hashes), np.sort(_array(hashes))):  # at random, and ascending
+        at, found = positions(table_, hashes_)
+        expected = np.minimum(np.searchsorted(table_, hashes_), len(table_) - 1)
+        assert np.array_equal(at, expected)
+        assert np.array_equal(found, np.isin(hashes_, table_))
 
 
 @given(st.lists(st.tuples(st.one_of(SMALL, INT64), INT64), max_size=80), st.data())

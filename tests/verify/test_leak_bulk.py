@@ -60,6 +60,15 @@ def test_bulk_digests_are_the_per_word_digests(texts: list[str]) -> None:
     assert digester.series(tokens).tolist() == [digester.text(w) for w in tokens.to_list()]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ANY_TEXT, max_size=30))
+def test_bulk_value_digests_are_each_values_digest(texts: list[str]) -> None:
+    one_by_one = [INDEX.digest(text) for text in texts]
+    with every_call_in_bulk():
+        bulk = INDEX.digest_many(texts)
+    assert bulk.dtype == np.int64 and bulk.tolist() == one_by_one
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TEXTS, max_size=40))
 def test_bulk_lookup_answers_as_text_by_text(texts: list[str]) -> None:

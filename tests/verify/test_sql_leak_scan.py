@@ -100,7 +100,7 @@ def test_copy_text_is_unescaped_before_the_lookup() -> None:
 def test_copy_out_reads_every_row_stops_early_and_leaves_the_connection_usable() -> None:
     import psycopg
 
-    from sanitizer.verify.sql import copy_out
+    from sanitizer.stores.pg_copy import copy_out
 
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres") as conn:
         sql = "COPY (SELECT g, E'a\\tb' FROM generate_series(1, 5000) g) TO STDOUT"

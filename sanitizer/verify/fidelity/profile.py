@@ -33,6 +33,8 @@ SHAPE_CHARS = 32  # a shape longer than this is cut (long texts would all differ
 TOP_CHARS = 80  # a keep field's top values are counted by their first 80 characters
 JSON_TYPES_PER_BATCH = 250  # documents per batch and side whose every path is typed (a sample)
 SHAPES_PER_BATCH = 2000  # values per batch and side whose shape is taken (a stride sample)
+# whitespace only (and not empty): what ``str.strip_chars()`` empties, without a stripped copy
+BLANK = r"^\s+$"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,39}\Z")
 SCRIPTS = {
     "latin": r"[\p{Latin}&&[^\x00-\x7F]]",
@@ -55,6 +57,9 @@ SHAPE_STEPS = (
     (r"[^\x00-\x7F]+", "?"),
     ("\x01", "*"),
 )
+# the steps that can change an ASCII text: the other four match only non-ASCII characters or
+# the ``\x01`` mark, which the first step has taken out (tests/verify/fidelity)
+ASCII_SHAPE_STEPS = tuple(SHAPE_STEPS[i] for i in (0, 1, 2, 4, 5))
 
 
 def text_view(series: pl.Series, copy_text: bool) -> pl.Series:
@@ -88,10 +93,11 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def shape(texts: pl.Series) -> pl.Series:
-    """``"Jane O'Neil, 42"`` → ``"Aa Aa'Aa, 9"``: classes of characters, never characters."""
+def shape(texts: pl.Series, ascii_only: bool = False) -> pl.Series:
+    """``"Jane O'Neil, 42"`` → ``"Aa Aa'Aa, 9"``: classes of characters, never characters.
+    ``ascii_only``: the caller knows every text is ASCII (:data:`ASCII_SHAPE_STEPS`)."""
     out = texts
-    for pattern, replacement in SHAPE_STEPS:
+    for pattern, replacement in ASCII_SHAPE_STEPS if ascii_only else SHAPE_STEPS:
         out = out.str.replace_all(pattern, replacement, literal=len(pattern) == 1)
     return out.str.slice(0, SHAPE_CHARS)
 
@@ -138,13 +144,13 @@ class FieldProfile:
         self.nulls += texts.len() - values.len()
         if values.len() == 0:
             return
-        stripped = values.str.strip_chars()
-        self.empty += int((values == "").sum())
-        self.blank += int(((stripped == "") & (values != "")).sum())
+        empty, blank = values == "", values.str.contains(BLANK)
+        self.empty += int(empty.sum())
+        self.blank += int(blank.sum())
         self.distinct.add(values.hash(seed=18))
         self.lengths.add_series(_bucketed(values.str.len_chars()))
         if self.kind in NUMERIC_KINDS + DATE_KINDS:
-            self._numbers(values, stripped)
+            self._numbers(values, ~(empty | blank))
         elif self.kind in TEXT_KINDS:
             self._text(values)
         if self.is_json or self.kind == JSON:
@@ -154,9 +160,10 @@ class FieldProfile:
             if len(self.top.counts) >= self.top.cap:
                 self.top.counts = self.top.top(self.top.cap // 2)
 
-    def _numbers(self, values: pl.Series, stripped: pl.Series) -> None:
+    def _numbers(self, values: pl.Series, filled: pl.Series) -> None:
+        """``filled``: the values that are neither empty nor whitespace only."""
         parsed = numbers(values, self.kind)
-        self.unparsed += int((parsed.is_null() & (stripped != "")).sum())
+        self.unparsed += int((parsed.is_null() & filled).sum())
         finite = parsed.drop_nulls().to_numpy()
         finite = finite[np.isfinite(finite)]
         if len(finite):
@@ -166,11 +173,11 @@ class FieldProfile:
             self.high = high if self.high is None else max(self.high, high)
 
     def _text(self, values: pl.Series) -> None:
+        wide = values.filter(values.str.contains(r"[^\x00-\x7F]"))
         if not self.is_json:  # a document's structure is in its key sets and types instead
             self.lines.add_series(_bucketed(values.str.count_matches("\n", literal=True) + 1))
             step = max(1, values.len() // SHAPES_PER_BATCH)
-            self.shapes.add_series(shape(values.gather_every(step)))
-        wide = values.filter(values.str.contains(r"[^\x00-\x7F]"))
+            self.shapes.add_series(shape(values.gather_every(step), ascii_only=not wide.len()))
         self.non_ascii += wide.len()
         if wide.len():
             self.scripts.add((name, int(wide.str.contains(p).sum())) for name, p in SCRIPTS.items())

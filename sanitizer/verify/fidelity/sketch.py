@@ -8,6 +8,7 @@ uniform sample of numbers (in memory only: the receipt gets binned histograms of
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 
@@ -17,6 +18,7 @@ import polars as pl
 DISTINCT_K = 8192  # exact distinct counts up to this many values per field
 RESERVOIR = 4096  # numbers sampled per field and side for histograms and KS
 OTHER = "(other)"
+MANY = 512  # distinct categories in a batch above which polars tells known from new
 
 
 class Distinct:
@@ -87,7 +89,24 @@ class Capped:
     def add_series(self, series: pl.Series) -> None:
         """Add the categories of a string series (NULLs left out)."""
         counts = series.drop_nulls().value_counts()
-        self.add_counts(counts.to_series(0).to_list(), counts.to_series(1).to_list())
+        keys, numbers = counts.to_series(0), counts.to_series(1)
+        if counts.height > MANY:
+            self._add_many(keys, numbers)
+        else:
+            self.add_counts(keys.to_list(), numbers.to_list())
+
+    def _add_many(self, keys: pl.Series, numbers: pl.Series) -> None:
+        """:meth:`add_counts` of many distinct keys, told apart by polars: only the keys
+        that enter become Python strings (a ``keep`` column of unique values brings a
+        batch's every value; all but ``cap`` of them end up as other)."""
+        have = self.counts
+        known = keys.is_in(pl.Series(list(have), dtype=keys.dtype)).to_numpy()
+        new = np.flatnonzero(~known)
+        free = max(0, self.cap - len(have))
+        taken = pl.Series(np.sort(np.concatenate([np.flatnonzero(known), new[:free]])))
+        self.add(zip(keys.gather(taken).to_list(), numbers.gather(taken).to_list(), strict=True))
+        if len(new) > free:  # in add's order, the new ones after the first ``free``
+            have[OTHER] = have.get(OTHER, 0) + int(numbers.gather(pl.Series(new[free:])).sum())
 
     def add_counts(self, keys: list[str], numbers: list[int]) -> None:
         """:meth:`add` of ``zip(keys, numbers)`` (distinct keys), with the categories that
@@ -109,9 +128,10 @@ class Capped:
 
 
 def top(counts: Mapping[str, int], n: int) -> dict[str, int]:
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    head = dict(ranked[:n])
-    rest = sum(count for _, count in ranked[n:])
+    """The ``n`` largest (ties by name), in that order, the rest folded into other
+    (``heapq.nsmallest`` is ``sorted(...)[:n]`` without sorting the rest)."""
+    head = dict(heapq.nsmallest(n, counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    rest = sum(counts.values()) - sum(head.values())
     if rest:
         head[OTHER] = head.get(OTHER, 0) + rest
     return head

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import polars as pl
 
-from sanitizer.verify.fidelity.sketch import OTHER, Capped, Distinct
+from sanitizer.verify.fidelity.sketch import MANY, OTHER, Capped, Distinct, top
 
 
 def test_a_full_counter_sums_new_categories_as_other_as_the_loop_does() -> None:
@@ -22,6 +22,32 @@ def test_a_full_counter_sums_new_categories_as_other_as_the_loop_does() -> None:
             bulk.add_counts(keys, numbers)
         assert one.counts == bulk.counts
         assert OTHER in one.counts  # the cap was reached
+
+
+def test_many_categories_told_apart_by_polars_count_as_the_loop_does() -> None:
+    rng = random.Random(16)
+    pool = ["x", "y", OTHER, *map(str, range(3000))]
+    for cap in (1, 10, 700, 2000):
+        one, bulk = Capped(cap), Capped(cap)
+        for _ in range(12):
+            keys = rng.sample(pool, rng.randrange(MANY + 1, 1500))  # distinct, many
+            numbers = [rng.randrange(1, 9) for _ in keys]
+            one.add(zip(keys, numbers, strict=True))
+            bulk._add_many(pl.Series(keys), pl.Series(numbers))
+            assert list(one.counts.items()) == list(bulk.counts.items())  # order too
+        assert OTHER in one.counts
+
+
+def test_the_top_categories_are_the_sorted_head_and_the_rest_is_other() -> None:
+    rng = random.Random(16)
+    counts = {str(i): rng.randrange(1, 20) for i in range(500)} | {OTHER: 7}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    for n in (1, 10, 250, 600):
+        head = dict(ranked[:n])
+        rest = sum(c for _, c in ranked[n:])
+        if rest:
+            head[OTHER] = head.get(OTHER, 0) + rest
+        assert list(top(counts, n).items()) == list(head.items())
 
 
 def test_a_series_is_added_by_its_value_counts() -> None:
