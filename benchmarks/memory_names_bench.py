@@ -40,6 +40,7 @@ from pathlib import Path
 import mimesis_corpus
 from outside_corpus import SLOT, split_templates
 from results import record
+from vector_bench import CONFIG  # the same LanceDB source and target
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -47,14 +48,6 @@ KEY = "memory-names-bench-key-0123456789"
 TABLE = "memories"
 NAME_SLOT = re.compile(r"{{\s*(first_name|last_name)\w*\s*}}")
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-CONFIG = """rules: rules/
-key: {key}
-receipts: receipts
-sources:
-  memory: {{kind: lancedb, url: "{prod}"}}
-targets:
-  memory: {{kind: lancedb, url: "{staging}"}}
-"""
 RULES = """source: memory
 vectors:
   memories:
