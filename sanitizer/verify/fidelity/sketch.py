@@ -87,8 +87,13 @@ class Capped:
                 counts[OTHER] = counts.get(OTHER, 0) + count
 
     def add_series(self, series: pl.Series) -> None:
-        """Add the categories of a string series (NULLs left out)."""
+        """Add the categories of a string series (NULLs left out), the largest first and ties
+        by name: which of them still enter a nearly full counter must not depend on the
+        order polars happens to count them in (a receipt's top values would change from run
+        to run)."""
         counts = series.drop_nulls().value_counts()
+        key, count = counts.columns
+        counts = counts.sort([count, key], descending=[True, False])
         keys, numbers = counts.to_series(0), counts.to_series(1)
         if counts.height > MANY:
             self._add_many(keys, numbers)
@@ -100,7 +105,7 @@ class Capped:
         that enter become Python strings (a ``keep`` column of unique values brings a
         batch's every value; all but ``cap`` of them end up as other)."""
         have = self.counts
-        known = keys.is_in(pl.Series(list(have), dtype=keys.dtype)).to_numpy()
+        known = keys.is_in(pl.Series(list(have), dtype=keys.dtype).implode()).to_numpy()
         new = np.flatnonzero(~known)
         free = max(0, self.cap - len(have))
         taken = pl.Series(np.sort(np.concatenate([np.flatnonzero(known), new[:free]])))

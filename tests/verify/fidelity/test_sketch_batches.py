@@ -56,6 +56,17 @@ def test_a_series_is_added_by_its_value_counts() -> None:
     assert sum(capped.counts.values()) == 6 and len(capped.counts) == 3
 
 
+def test_the_categories_that_enter_a_full_counter_are_the_largest_then_by_name() -> None:
+    rng = random.Random(16)
+    values = [v for i in range(3000) for v in [f"k{i:04d}"] * (1 + i % 7)]
+    rng.shuffle(values)
+    capped = Capped(10)
+    capped.add_series(pl.Series(values))
+    largest = [f"k{i:04d}" for i in range(3000) if i % 7 == 6][:10]  # count 7, by name
+    assert [k for k in capped.counts if k != OTHER] == largest
+    assert capped.counts[OTHER] == len(values) - 70
+
+
 def test_a_full_distinct_sketch_keeps_the_same_smallest_hashes() -> None:
     rng = np.random.default_rng(16)
     plain, sketch = np.empty(0, dtype=np.uint64), Distinct(64)
