@@ -1,6 +1,7 @@
 """Memories masked and re-embedded in local worker processes — a run that detects with more
-than one worker (docs/operations.md, "Vector runs") — come out byte for byte as when the run
-masks and embeds them in its own process, with the same receipt counts."""
+than one worker (docs/operations.md, "Vector runs") — come out as when the run masks and
+embeds them in its own process: documents and metadata byte for byte, the same receipt counts,
+and vectors equal up to the float noise of another PyTorch thread count."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from helpers import memory_corpus as vc
 
 COLLECTION = "agent_memory"
@@ -45,7 +47,13 @@ def test_workers_mask_and_embed_memories_as_the_run_itself_does(tmp_path):
     assert _loaded(here_logs)["workers"] == 0  # masked and embedded in the run's process
     assert _loaded(pooled_logs)["workers"] == 2  # by two local workers
     assert len(pooled) == 12
-    assert pooled == here  # documents, metadata and every vector's floats
+    without = [{k: v for k, v in row.items() if k != "vector"} for row in pooled]
+    assert without == [{k: v for k, v in row.items() if k != "vector"} for row in here]
+    # The vectors: one PyTorch thread per worker against the run's own threads. Some CPUs
+    # (this project's Intel Xeon machine) sum a model call's products in another order with
+    # another thread count: up to ~1.3e-7 apart per component, never more than float noise.
+    for pooled_row, here_row in zip(pooled, here, strict=True):
+        assert np.allclose(pooled_row["vector"], here_row["vector"], rtol=0, atol=1e-6)
     assert pooled_receipt == here_receipt  # rows, operators, detected entities, model
     assert pooled_receipt["fields"]["document"]["detected"]["EMAIL_ADDRESS"] >= 12
 
