@@ -110,15 +110,12 @@ SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)\
 ENDS_CLAUSE = re.compile(r"[ \t]*(?:[,.!?:;)،؛؟，。！：、]|\r?\n|$)")
 # Scripts without letter case (Arabic, Hebrew, CJK, Hangul, Thai, Indic): a name there has no
 # capital to show it, so after a greeting any such word counts.
-CASELESS = re.compile(
-    r"[\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-    r"\p{Thai}\p{Devanagari}]"
+_CASELESS_SCRIPTS = (
+    r"\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}"
 )
-_CASELESS_WORD = re.compile(
-    r"[\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}ー々"
-    r"\p{M}\u200c\u200d]+"
-)
-UNSPACED_WORD = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々]+")
+CASELESS = re.compile(rf"[{_CASELESS_SCRIPTS}]")
+# a whole word of such scripts, with its marks, joiners and Japanese length and repeat signs
+_CASELESS_WORD = re.compile(rf"[{_CASELESS_SCRIPTS}ー々\p{{M}}\u200c\u200d]+")
 NAME_TOKEN = r"[^\W\d_][^\W\d_'’\-]*"
 NAME_RUN = rf"{NAME_TOKEN}(?:[ \t]{NAME_TOKEN}){{0,3}}"
 # 'first_name: Lucky', '"last_name": "Alves"', 'Name: Sophia Alves', 'Nachname: Müller'.
@@ -1088,10 +1085,10 @@ def name_prefixes() -> frozenset[str]:
 
 def _mostly_cased(tokens: list[_Token]) -> bool:
     """More words, or more letters, of cased scripts than of caseless ones (Arabic words run
-    long, a Japanese run is one token): then a word of
-    a script without case ('جواد', 'شیده', '小雪', 'みずき') stands out as a capital does
-    ('You can tell عادل was a huge … fan', 'said 思璎 to 辰煜'). In text written mostly in
-    such a script every word would look like a name, so it is left as it is."""
+    long, a Japanese run is one token): then a word of a script without case ('جواد', 'شیده',
+    '小雪', 'みずき') stands out as a capital does ('You can tell عادل was a huge … fan',
+    'said 思璎 to 辰煜'). In text written mostly in such a script every word would look like
+    a name, so it is left as it is."""
     cased = caseless = cased_letters = caseless_letters = 0
     for t in tokens:
         if t.case != "other":
@@ -1106,7 +1103,7 @@ def _capitalised(tok: _Token) -> _Token:
     counts as a name in the roles a known name takes ('Remember me, 春阳?')."""
     if tok.case != "other" or not _CASELESS_WORD.fullmatch(tok.text):
         return tok
-    dense = UNSPACED_WORD.fullmatch(tok.text) is not None
+    dense = UNSPACED_RUN.fullmatch(tok.text) is not None
     return replace(tok, case="title", embedded=True, dense=dense)
 
 
