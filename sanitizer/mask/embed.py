@@ -93,8 +93,9 @@ def preload(model: str) -> None:
 
 
 def one_thread() -> None:
-    """One PyTorch thread in this process: a worker beside others that fill the cores. The
-    vectors are the same bytes at any thread count (tests/mask/test_embed.py)."""
+    """One PyTorch thread in this process: a worker beside others that fill the cores. On
+    some CPUs a model call's sums then come out in another order than with the run's own
+    threads, up to ~1e-7 apart (docs/operations.md, "Vector runs")."""
     import torch
 
     torch.set_num_threads(1)

@@ -5,9 +5,11 @@ ray``), or this machine's forkserver processes when a run detects on more than o
 A record batch goes to a worker and comes back masked, with its new vectors and the counts
 for the receipt; batches come back in source order, so the driver profiles and writes them
 exactly as when it masks them itself. :class:`~sanitizer.mask.vectors.RecordMasker` needs no
-ledger — a batch's result depends on the batch, the rules and the key only — and the bundled
-model embeds a text to the same bytes in any process and batch (checked for the model this
-package ships), so staging is the same as the driver's (docs/design.md, guarantee 13).
+ledger — a batch's result depends on the batch, the rules and the key only — and each read
+is embedded whole, in one model call as the driver makes it, so staging is the driver's
+(docs/design.md, guarantee 13): documents and metadata byte for byte, and the vectors too
+unless the CPU sums a call in another order with one PyTorch thread than with the driver's,
+~1e-7 apart (docs/operations.md, "Vector runs").
 """
 
 from __future__ import annotations
