@@ -29,7 +29,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-WORD = re.compile(r"[^\W_]+(?:[@.+'’\-][^\W_]+)*")  # jane.doe@corp.com, o'neil, 555-0132
+import regex
+
+# jane.doe@corp.com, o'neil, 555-0132; letters and digits with their combining marks and
+# joiners: a Bengali, Hindi or Thai name's vowel signs are marks, which [^\W_] leaves out
+# ('রাসেল' would be three one-letter words and never match the name), and Devanagari writes
+# some conjuncts with a zero-width joiner ('स्वेच्\u200dछा')
+_LETTERS = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
+WORD = regex.compile(rf"{_LETTERS}+(?:[@.+'’\-]{_LETTERS}+)*")
 MAX_WORDS = 8
 MIN_CHARS = 6
 MIN_SINGLE_WORD = 8
@@ -255,6 +262,14 @@ def _without_possessive(word: str) -> str:
     return word[:-2] if word.endswith(POSSESSIVE) and len(word) > 2 else word
 
 
+def _as_word(part: str) -> str:
+    """A name part as :data:`WORD` reads it in a text, case-folded: an abbreviation's final
+    full stop is no part of the word ('K.C.', 'के.सी.' → 'k.c', 'के.सी')."""
+    folded = part.casefold()
+    bare = folded.rstrip(".")
+    return bare if "." in bare else folded
+
+
 def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, str, Part | None]]:
     """Where the same record's people, by their parts, and rare given names are in ``text``.
 
@@ -269,8 +284,8 @@ def _parts_in(text: str, people: list[tuple[str, str]]) -> list[tuple[int, int, 
             wanted.setdefault(value.strip().casefold(), (kind, None))
             continue
         given, family = parts
-        wanted.setdefault(given.casefold(), ("name", (value, "given")))
-        wanted.setdefault(family.casefold(), ("name", (value, "family")))
+        wanted.setdefault(_as_word(given), ("name", (value, "given")))
+        wanted.setdefault(_as_word(family), ("name", (value, "family")))
     found: list[tuple[int, int, str, Part | None]] = []
     rare = _rare_given()
     if not wanted and not rare:

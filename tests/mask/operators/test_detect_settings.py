@@ -12,7 +12,7 @@ from sanitizer.mask.operators import parse_rule
 from sanitizer.mask.operators.base import MaskContext
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.pseudonyms import Keyring
-from sanitizer.mask.text.detector import CHUNK_CHARS, Finding, chunks, merge_adjacent
+from sanitizer.mask.text.detector import CHUNK_CHARS, Finding, chunks, everywhere, merge_adjacent
 from sanitizer.schema import ColumnInfo
 
 RECOGNIZERS = """recognizers:
@@ -120,6 +120,13 @@ def test_a_name_found_once_is_masked_everywhere_in_the_text():
     out = detect(text, NlpSettings(), {"detect": ["PERSON"]})
     assert "salom" not in out.casefold()
     assert out.count("\n") == text.count("\n")
+
+
+def test_a_value_found_again_is_a_whole_word_in_a_script_with_marks():
+    # 'রাস' again at the start of 'রাসেল' is no word: a vowel sign (a mark) continues it
+    text = "রাস and রাসেল and রাস."
+    found = everywhere(text, [Finding(0, 3, "PERSON", 0.85)])
+    assert [text[f.start : f.end] for f in found] == ["রাস", "রাস"]
 
 
 def test_findings_never_swallow_a_line_break():

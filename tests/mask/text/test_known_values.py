@@ -121,3 +121,29 @@ def test_a_part_gets_the_matching_part_of_its_full_names_fake(mask, keyring):
     [masked] = Detect(None, WHERE).mask_values([text], ctx)
     assert masked.startswith(f"{given} was frustrated; ")
     assert family in masked and "さゆり" not in masked and "山口" not in masked
+
+
+@pytest.mark.parametrize(
+    ("full", "text", "part"),
+    [
+        # vowel signs are combining marks: the word is whole, not 'র', 'স', 'ল'
+        ("রাসেল রহমান", "Why is রাসেল so impulsive?", "রাসেল"),
+        ("सुनिता लामा", "She named him सुनिता", "सुनिता"),
+        ("ณปภัช ถุงเงิน", "ณปภัช is from Bangkok", "ณปภัช"),
+        # a conjunct written with a zero-width joiner stays inside the word
+        ("स्वेच्\u200dछा घले", "verses from स्वेच्\u200dछा's Tales", "स्वेच्\u200dछा"),
+        # an abbreviated family name is read without its final full stop, as in the text
+        ("अनुरा के.सी.", "verses from के.सी.'s Tales", "के.सी"),
+        ("Ram K.C.", "ask K.C. first", "K.C"),
+    ],
+)
+def test_parts_in_scripts_with_marks_joiners_and_abbreviations_are_known(full, text, part):
+    set_known({})
+    found = [text[s:e] for s, e, *_ in known_in(text, None, [("name", full)])]
+    assert found == [part]
+
+
+def test_a_part_is_not_found_inside_a_longer_word_of_a_script_with_marks():
+    set_known({})
+    # 'রাস' is the start of 'রাসেল'; the vowel sign after it continues the word
+    assert known_in("Why is রাসেল so impulsive?", None, [("name", "রাস রহমান")]) == []
