@@ -223,6 +223,13 @@ def test_only_asked_for_person():
         ("Follow up with مرام ال المحيربي in a couple of months.", "مرام ال المحيربي"),
         ("Hello, this is الدكتور وسيم ال المحيربي. Who are you?", "وسيم ال المحيربي"),
         ("please correct it to آقای به\u200cآیین حکمی?", "به\u200cآیین حکمی"),  # ZWNJ inside
+        # the scripts of South and South-East Asia, Ethiopic and Georgian have no capitals
+        ("Why is আশুতোষ so impulsive?", "আশুতোষ"),  # Bengali, vowel signs are marks
+        ("இதயா spent a year at Signavio", "இதயா"),  # Tamil
+        ("અક્ષય is a very sympathetic person.", "અક્ષય"),  # Gujarati
+        ("ଭାନୁମତୀ, can I please speak to your boss?", "ଭାନୁମତୀ"),  # Oriya
+        ("She named him රධිකා", "රධිකා"),  # Sinhala
+        ("I'm so jealous! said გიორგი to ანი", "გიორგი"),  # Georgian
     ],
 )
 def test_caseless_script_names_in_cased_text_take_a_names_roles(text, name):

@@ -112,6 +112,10 @@ ENDS_CLAUSE = re.compile(r"[ \t]*(?:[,.!?:;)،؛؟，。！：、]|\r?\n|$)")
 # capital to show it, so after a greeting any such word counts.
 _CASELESS_SCRIPTS = (
     r"\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}"
+    # the other scripts of South and South-East Asia, Ethiopic and Georgian (its capitals,
+    # Mtavruli, are not used in running text): no capitals either
+    r"\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Oriya}\p{Tamil}\p{Telugu}\p{Kannada}"
+    r"\p{Malayalam}\p{Sinhala}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}\p{Ethiopic}\p{Georgian}"
 )
 CASELESS = re.compile(rf"[{_CASELESS_SCRIPTS}]")
 # a whole word of such scripts, with its marks, joiners and Japanese length and repeat signs
