@@ -23,6 +23,9 @@ def found(text: str) -> list[str]:
         ("счёт RU0204452560040702810412345678901 ok", "RU0204452560040702810412345678901"),
         ("DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
         ("(GB82 WEST 1234 5698 7654 32)", "GB82 WEST 1234 5698 7654 32"),
+        # outside the registry (Iran), or of another length than registered: unbroken runs
+        ("My IBAN is IR490977995011114208424031\nthanks", "IR490977995011114208424031"),
+        ("My IBAN is GB06YPAG7455342342805", "GB06YPAG7455342342805"),
     ],
 )
 def test_checksum_valid_ibans_are_found_with_their_exact_span(text, iban):
@@ -37,6 +40,8 @@ def test_checksum_valid_ibans_are_found_with_their_exact_span(text, iban):
         "GB82WEST12345698765432x",  # runs on into more characters
         "ticket TK12-0000-1111 and SKU DE12ABC",
         "call 0044 20 7946 0958",
+        "SKU AB12CD34EF56GH78IJ",  # IBAN-shaped, but the checksum fails
+        "IR49 0977 9950 1111 4208 4240 31",  # a country outside the registry, grouped
     ],
 )
 def test_everything_else_is_not_an_iban(text):

@@ -39,6 +39,8 @@ def test_an_id_after_an_id_word_is_a_national_id(text, value):
     ("text", "value"),
     [
         ("ZIP: 80331", "80331"),
+        ("ZIP: 914784", "914784"),  # six digits: India, China, Romania…
+        ("почтовый индекс 119019", "119019"),
         ("zip code 449-4256", "449-4256"),
         ("Postcode: SW1A 1AA", "SW1A 1AA"),
         ("postal code is H2G 1A7", "H2G 1A7"),

@@ -5,6 +5,11 @@ Presidio's ``IbanRecognizer`` lets its 4-character groups run on into the next w
 dropped. Here a candidate is read group by group only up to its country's registered
 length, and kept only when the ISO 7064 mod-97 checksum holds — so ordinary words and
 numbers are not IBANs, and an IBAN followed by a word still is.
+
+Countries outside the registry write IBANs too (Iran's 26 characters, the central banks of
+West and Central Africa), and so do banks' and generators' odd lengths: an unbroken run of a
+country code, check digits and 11-30 letters and digits whose checksum holds is an IBAN
+wherever its country or length (a random run passes the checksum once in 97).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ LENGTHS = {
     "SD": 18, "SO": 23, "YE": 30,
 }  # fmt: skip
 START = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})\d{2}(?=[ ]?[A-Z0-9])")
+COMPACT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}(?![A-Za-z0-9])")  # unbroken, any country
 
 
 def checksum_valid(iban: str) -> bool:
@@ -53,6 +59,21 @@ def _span(text: str, start: int, length: int) -> int | None:
     return pos
 
 
+def _registered(text: str, match: re.Match) -> int | None:
+    """The end of an IBAN of its country's registered length, compact or grouped."""
+    length = LENGTHS.get(match.group(1))
+    end = _span(text, match.start(), length) if length else None
+    if end is None or not checksum_valid(text[match.start() : end].replace(" ", "").upper()):
+        return None
+    return end
+
+
+def _unbroken(text: str, start: int) -> int | None:
+    """The end of an unbroken IBAN-shaped run whose checksum holds, of any country."""
+    run = COMPACT.match(text, start)
+    return run.end() if run is not None and checksum_valid(run.group()) else None
+
+
 class IbanAnywhereRecognizer(EntityRecognizer):
     """IBAN_CODE for country-length, checksum-valid IBANs, compact or grouped."""
 
@@ -69,12 +90,8 @@ class IbanAnywhereRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
         results = []
         for match in START.finditer(text):
-            length = LENGTHS.get(match.group(1))
-            end = _span(text, match.start(), length) if length else None
-            if end is None:
-                continue
-            compact = text[match.start() : end].replace(" ", "").upper()
-            if checksum_valid(compact):
+            end = _registered(text, match) or _unbroken(text, match.start())
+            if end is not None:
                 results.append(
                     RecognizerResult(
                         "IBAN_CODE",

@@ -63,7 +63,8 @@ ZIP_CUES = (
     r"ZIP|PLZ|CP|CAP|PSČ|ΤΚ|Τ\.Κ\.|〒|(?i:zip|plz|cp|psč)(?=[ \t]*:)"
 )
 POSTCODE = (
-    r"(?P<value>\d{4}[ \t]?\p{Lu}{2}(?![\w])|(?:\p{Lu}{1,3}[ \t\-]?)?\d{3,5}(?:[ \-]\d{2,4})?"
+    # six digits: India, China, Russia, Romania, Kazakhstan, Singapore, Vietnam, Colombia…
+    r"(?P<value>\d{4}[ \t]?\p{Lu}{2}(?![\w])|(?:\p{Lu}{1,3}[ \t\-]?)?\d{3,6}(?:[ \-]\d{2,4})?"
     r"|\p{Lu}{1,2}\d[\p{Lu}\d]?[ \t]?\d\p{Lu}{2}|\p{Lu}\d\p{Lu}[ \t]?\d\p{Lu}\d)"
 )
 ZIP_RE = re.compile(rf"(?<![\w])(?P<cue>{ZIP_CUES})(?![\w]){FILLER}{POSTCODE}{VALUE_END}")
