@@ -30,16 +30,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource
-from sanitizer.extract.sql import copy_unescape
 from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
-from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.plans import CollectionPlan, TablePlan
 from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
@@ -60,6 +58,9 @@ from sanitizer.verify.triage import (
     hinted,
 )
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
+
+if TYPE_CHECKING:
+    from sanitizer.load.sql import SqlTarget
 
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
 KEYS_SHOWN = 3  # row keys named per place
@@ -520,6 +521,8 @@ def row_key(sweep: Sweep, keys: list[str], row: tuple) -> str:
 def production_texts(frames: Iterable[pl.DataFrame], copy_text: bool = False) -> Iterator[str]:
     """Every distinct text of production frames, for :meth:`Sweep.confirm` (``copy_text``:
     PostgreSQL COPY text, whose escapes are undone first, as the shadow's are)."""
+    from sanitizer.extract.sql import copy_unescape  # SQL's: runs without SQL never load it
+
     for frame in frames:
         for name in frame.columns:
             column = frame.get_column(name)
