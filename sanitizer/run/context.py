@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from sanitizer.config.settings import Settings
 from sanitizer.engine import LOCAL, Engine
-from sanitizer.load.sql.history import History
 from sanitizer.mask.engine import UniqueLedger
 from sanitizer.mask.pseudonyms import Keyring
 from sanitizer.receipt import Receipt
 
 if TYPE_CHECKING:
+    from sanitizer.load.sql.history import History
     from sanitizer.mask.embed import Embedder
     from sanitizer.mask.parallel import MaskPool
     from sanitizer.plan.subset_follow import KeptValues

@@ -8,13 +8,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.mask.operators.fake import Fake
 from sanitizer.mask.operators.format import Format
 from sanitizer.mask.plans import SourcePlan
 from sanitizer.mask.text.known_values import ENTITY_OF_KIND, MAX_KNOWN
 from sanitizer.schema import STRING
+
+if TYPE_CHECKING:
+    from sanitizer.extract.sql import SourceTable, SqlSource
 
 log = logging.getLogger("sanitizer")
 

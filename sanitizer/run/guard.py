@@ -13,13 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sanitizer
-from sanitizer.load.sql import SqlTarget
-from sanitizer.load.sql.history import History
 from sanitizer.load.target import Target
 from sanitizer.receipt import Receipt
+
+if TYPE_CHECKING:
+    from sanitizer.load.sql import SqlTarget
+    from sanitizer.load.sql.history import History
 
 log = logging.getLogger("sanitizer")
 

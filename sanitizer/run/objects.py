@@ -48,6 +48,8 @@ Counted = Callable[[PlannedObject, Outcome], None]
 class ObjectPart:
     """One ``kind: objects`` source and its staging store during a run."""
 
+    kind = "objects"  # the run's order of parts goes by kind (run/snapshot.py)
+
     def __init__(self, name: str, source: Endpoint, target: Endpoint) -> None:
         self.name = name
         self.source_url, self.target_url = source.url, target.url

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import sanitizer
 from sanitizer import retry
@@ -41,26 +41,27 @@ from sanitizer.run.context import Progress, RunContext
 from sanitizer.run.faked_values import collect_known
 from sanitizer.run.guard import claim_all, finish_histories, lock_all, start_histories
 from sanitizer.run.objects import ObjectPart
-from sanitizer.run.sql import SqlPart
 from sanitizer.run.vectors import VectorPart, check_rule_sections, prepare_embedder
 from sanitizer.verify.checks import check_counts, record_leaks, record_secrets
 from sanitizer.verify.fidelity.check import check_fidelity
 from sanitizer.verify.fidelity.collect import RunFidelity
 from sanitizer.verify.run import RunLeakCheck
-from sanitizer.verify.schema import check_schema, shadow_inventory
-from sanitizer.verify.subset import check_subset
+
+if TYPE_CHECKING:  # SQL's modules load SQLAlchemy: a run without SQL never imports them
+    from sanitizer.run.sql import SqlPart
 
 log = logging.getLogger("sanitizer")
 P = TypeVar("P")
-LOAD_ORDER = (SqlPart, ObjectPart, VectorPart)
-SWAP_ORDER = (ObjectPart, SqlPart, VectorPart)  # objects first: an S3 swap can fail midway
-CLAIM_ORDER = (ObjectPart, VectorPart, SqlPart)  # stores, then databases with their history
+LOAD_ORDER = ("sql", "objects", "vectors")
+SWAP_ORDER = ("objects", "sql", "vectors")  # objects first: an S3 swap can fail midway
+CLAIM_ORDER = ("objects", "vectors", "sql")  # stores, then databases with their history
 
 
 class Part(Protocol):
     """A store's part of a run: the same verbs for SQL, objects and vectors."""
 
     name: str
+    kind: str  # "sql", "objects" or "vectors"
     target: Target
 
     def open(self, ctx: RunContext) -> None: ...
@@ -104,8 +105,8 @@ def _run(ctx: RunContext) -> None:
     if not ctx.dry_run:  # a cluster's actors start and load detection while the run plans
         ctx.engine = open_engine(ctx.settings.engine, ctx.stack)
         warm_ahead(ctx.engine, ctx.settings, VECTOR_KINDS)  # docs/engine.md, "Start-up"
-    databases = of_kind(parts, SqlPart)
-    stores = [part for part in parts if not isinstance(part, SqlPart)]
+    databases = sql_parts(parts)
+    stores = [part for part in parts if part.kind != "sql"]
     lock(ctx, databases)  # before their sources' snapshots are opened
     with stage(ctx, "plan"):
         plan(ctx, parts, rules)
@@ -144,6 +145,8 @@ def open_parts(ctx: RunContext) -> tuple[list[Part], dict[str, SourceRules]]:
         elif source.kind in VECTOR_KINDS:
             parts.append(VectorPart(name, source, target))
         else:
+            from sanitizer.run.sql import SqlPart  # only for SQL sources (start-up)
+
             parts.append(SqlPart(name, source.url, target.url))
     for part in parts:
         part.open(ctx)
@@ -162,7 +165,7 @@ def plan(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> N
     """Every part checked against its live source (fail closed: docs/design.md, guarantee 1);
     nothing is written. SQL first: files and memories follow its kept rows
     (docs/subsetting_follow.md)."""
-    databases = of_kind(parts, SqlPart)
+    databases = sql_parts(parts)
     for part in databases:
         part.plan_run(ctx, rules.get(part.name))
     ctx.kept = kept_values_of(
@@ -170,7 +173,7 @@ def plan(ctx: RunContext, parts: list[Part], rules: dict[str, SourceRules]) -> N
         {name: source.kind for name, source in ctx.settings.sources.items()},
     )
     for part in parts:
-        if not isinstance(part, SqlPart):
+        if part.kind != "sql":
             part.plan_run(ctx, rules.get(part.name))
 
 
@@ -179,7 +182,7 @@ def claim(ctx: RunContext, parts: list[Part]) -> None:
     in each staging database's history."""
     claimed = [part.target for part in in_order(parts, CLAIM_ORDER)]
     claim_all(claimed, ctx.receipt, ctx.init, ctx.dry_run)
-    databases = [part.target for part in of_kind(parts, SqlPart)]
+    databases = [part.target for part in sql_parts(parts)]
     ctx.histories += start_histories(databases, ctx.receipt, ctx.dry_run)
 
 
@@ -187,7 +190,7 @@ def load_model(ctx: RunContext, parts: list[Part]) -> None:
     """The embedding model, checked against every kept collection's dimension — after the
     claim, so a store that is not sanitizer's is refused before a model is loaded."""
     ctx.embedder = prepare_embedder(of_kind(parts, VectorPart), ctx.settings.embeddings)
-    tables = sum(len(part.tables) for part in of_kind(parts, SqlPart))
+    tables = sum(len(part.tables) for part in sql_parts(parts))
     log.info("plan checked", extra={"run_id": ctx.run_id, "tables": tables})
 
 
@@ -207,7 +210,7 @@ def _start_masking(ctx: RunContext, parts: list[Part]) -> None:
 
 def _known_values(parts: list[Part]) -> dict[str, list[str]]:
     """Values of fake/format columns, for ``detect`` to find again in free text."""
-    sql = of_kind(parts, SqlPart)
+    sql = sql_parts(parts)
     known = collect_known([(part.source, part.tables, part.plan) for part in sql])
     log.info("known values collected", extra={"values": set_known(known)})
     return known
@@ -218,7 +221,7 @@ def load(ctx: RunContext, parts: list[Part]) -> None:
     pool is closed once the databases are loaded: its workers (on a cluster, actors holding
     CPUs) make room for the objects' pool (docs/engine.md)."""
     for part in in_order(parts, LOAD_ORDER):
-        if ctx.pool is not None and not isinstance(part, SqlPart):
+        if ctx.pool is not None and part.kind != "sql":
             ctx.pool.close()
             ctx.pool = None
         part.load(ctx)
@@ -232,7 +235,10 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
     assert ctx.leaks is not None and ctx.fidelity is not None
     ctx.receipt.fidelity = ctx.fidelity.report()  # in the receipt whatever the checks find
     check_counts(ctx.receipt)
-    for part in of_kind(parts, SqlPart):  # production's schema, object for object
+    for part in sql_parts(parts):  # production's schema, object for object
+        from sanitizer.verify.schema import check_schema, shadow_inventory
+        from sanitizer.verify.subset import check_subset
+
         staging = shadow_inventory(part.target)
         where = f"target {part.target.name!r} ({part.target.describe()})"
         check_schema(ctx.receipt, part.name, part.schema, staging, where)
@@ -240,14 +246,14 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
             check_subset(ctx.receipt, part.name, part.target, part.graph, part.subset)
     tables = [
         (part.target, part.name, [part.plan.tables[t.info.name] for t in part.tables])
-        for part in of_kind(parts, SqlPart)
+        for part in sql_parts(parts)
         if part.plan is not None
     ]
     # SQL values were indexed as they were read; objects and vectors are read again
     objects, vectors = of_kind(parts, ObjectPart), of_kind(parts, VectorPart)
     # every text of every shadow, kept fields too: no live credential, no production host
     # (a SQL shadow table is read once for both the leak scan and this sweep)
-    sql = of_kind(parts, SqlPart)
+    sql = sql_parts(parts)
     ctx.leaks.check(tables, objects, vectors, sql)
     ctx.leaks.sweep(sql, objects, vectors)
     record_secrets(ctx.receipt, ctx.leaks.secrets)
@@ -286,8 +292,15 @@ def of_kind(parts: list[Part], kind: type[P]) -> list[P]:
     return [part for part in parts if isinstance(part, kind)]
 
 
-def in_order(parts: list[Part], kinds: tuple[type, ...]) -> list[Part]:
-    return [part for kind in kinds for part in of_kind(parts, kind)]
+def sql_parts(parts: list[Part]) -> list[SqlPart]:
+    """The SQL parts, in sanitize.yaml's order (by kind: their class is imported only when
+    the run has SQL sources)."""
+    return [part for part in parts if part.kind == "sql"]  # type: ignore[misc]
+
+
+def in_order(parts: list[Part], kinds: tuple[str, ...]) -> list[Part]:
+    """The parts, kind by kind in ``kinds``' order, each kind in sanitize.yaml's order."""
+    return [part for kind in kinds for part in parts if part.kind == kind]
 
 
 def new_receipt(settings: Settings, dry_run: bool) -> Receipt:

@@ -44,6 +44,8 @@ DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 class SqlPart:
     """One ``kind: sql`` source and its staging database during a run."""
 
+    kind = "sql"  # the run's order of parts goes by kind (run/snapshot.py)
+
     def __init__(self, name: str, source_url: str, target_url: str) -> None:
         self.name = name
         self.source = SqlSource(name, source_url)

@@ -48,6 +48,8 @@ RECORDS_PER_READ = 512  # bounded memory while embedding
 class VectorPart:
     """One vector source, its staging target and the plan for each collection."""
 
+    kind = "vectors"  # the run's order of parts goes by kind (run/snapshot.py)
+
     def __init__(self, name: str, source: Endpoint, target: Endpoint) -> None:
         self.name = name
         self.endpoints = (source, target)

@@ -9,17 +9,15 @@ scanned against the one index, so a value from any store is looked for in every 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.extract.objects import ObjectSource
-from sanitizer.extract.sql import SourceTable, SqlSource
 from sanitizer.extract.vectors.base import VectorSource
 from sanitizer.load.objects import ObjectTarget
-from sanitizer.load.sql import SqlTarget
 from sanitizer.load.vectors.base import VectorTarget
 from sanitizer.mask.plans import CollectionPlan, SourcePlan, TablePlan
 from sanitizer.mask.pseudonyms import Keyring
@@ -57,6 +55,10 @@ from sanitizer.verify.sql import (
 from sanitizer.verify.tracker import Tracker
 from sanitizer.verify.vectors import index_collections, scan_collections
 
+if TYPE_CHECKING:
+    from sanitizer.extract.sql import SourceTable, SqlSource
+    from sanitizer.load.sql import SqlTarget
+
 
 class SqlRun(Protocol):
     """A SQL source's part of a run, as the secrets sweep reads it."""
@@ -86,7 +88,8 @@ class VectorRun(Protocol):
     plans: dict[str, CollectionPlan]
 
 
-Tables = list[tuple[SqlTarget, str, list[TablePlan]]]  # (shadow, source name, plans)
+# (shadow, source name, plans); a string: SqlTarget is imported for type checking only
+Tables = list[tuple["SqlTarget", str, list[TablePlan]]]
 
 
 class RunLeakCheck:

@@ -29,16 +29,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
 from sanitizer.config.object_rules import ObjectRule
 from sanitizer.extract.objects import ObjectAttributes, ObjectInfo, ObjectSource
-from sanitizer.extract.sql import copy_unescape
 from sanitizer.extract.vectors.base import CollectionInfo, Collections, VectorSource
-from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.operators.base import Operator
 from sanitizer.mask.plans import CollectionPlan, TablePlan
 from sanitizer.mask.secrets import SecretsSettings, find_secrets, looks_like_secret
@@ -47,7 +46,7 @@ from sanitizer.mask.text.known_values import WORD, WordIndex
 from sanitizer.schema import BINARY
 from sanitizer.verify.binary import binary_text, object_runs
 from sanitizer.verify.hosts import HOST_LIKE, URL_HOST, V6_LIKE, HostIndex, ipv6, parents
-from sanitizer.verify.leaks import HashMemo, hashes_of
+from sanitizer.verify.leaks import HashMemo, LeakIndex, hashes_of
 from sanitizer.verify.objects import JSON_SUFFIXES, TEXT_SUFFIXES, StoreScan, contents
 from sanitizer.verify.sql import TEXT_KINDS, shadow_frames
 from sanitizer.verify.triage import (
@@ -60,9 +59,13 @@ from sanitizer.verify.triage import (
 )
 from sanitizer.verify.vectors import SCAN_BATCH, metadata_texts
 
+if TYPE_CHECKING:
+    from sanitizer.load.sql import SqlTarget
+
 MAX_FINDINGS = 20  # places (field and fix) reported per run: enough to fix them in one pass
 KEYS_SHOWN = 3  # row keys named per place
 NAMES_REMEMBERED = 4096  # field names whose secret_name answer is kept
+VOUCH_CHUNK = 4096  # object keys asked of the leak index at once (verify/leaks.py, vouch)
 URL_KINDS = ("url", "dsn")
 FREE_TEXT = re.compile(r"\s")  # a value with spaces is a text, not one credential or URL
 PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -518,6 +521,8 @@ def row_key(sweep: Sweep, keys: list[str], row: tuple) -> str:
 def production_texts(frames: Iterable[pl.DataFrame], copy_text: bool = False) -> Iterator[str]:
     """Every distinct text of production frames, for :meth:`Sweep.confirm` (``copy_text``:
     PostgreSQL COPY text, whose escapes are undone first, as the shadow's are)."""
+    from sanitizer.extract.sql import copy_unescape  # SQL's: runs without SQL never load it
+
     for frame in frames:
         for name in frame.columns:
             column = frame.get_column(name)
@@ -577,7 +582,7 @@ def sweep_objects(
     triage = Triage(sweep.hosts)
     held: dict[str, ObjectAttributes] = {}  # read with the contents, ahead of the sweep
     texts_of = partial(_texts_of_info, reader, held, scan)
-    for info, texts in triage.objects(reader.list(), texts_of):
+    for info, texts in triage.objects(_vouched(reader.list(), sweep.leaks), texts_of):
         segments = key_segments(info.key)
         where = f"{store}:{sweep.hidden(segments).replace(chr(10), '/')}"
         rule = rule_of(info.key)
@@ -614,6 +619,17 @@ def sweep_objects(
                 sweep.record(finding)
             else:
                 pending.add(text, flag, finding)
+
+
+def _vouched(infos: Iterable[ObjectInfo], index: WordIndex | None) -> Iterator[ObjectInfo]:
+    """The listing, its keys asked of the leak index a chunk at a time before they are shown
+    (:meth:`LeakIndex.vouch`: the key, and its segments on lines, as :func:`sweep_objects`
+    and the leak scan show them)."""
+    listed = iter(infos)
+    while chunk := list(islice(listed, VOUCH_CHUNK)):
+        if isinstance(index, LeakIndex):
+            index.vouch([t for info in chunk for t in (info.key, key_segments(info.key))])
+        yield from chunk
 
 
 def across_lines(

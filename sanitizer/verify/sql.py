@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-import sqlalchemy as sa
 
-from sanitizer.load.sql import SqlTarget
 from sanitizer.mask.plans import TablePlan
 from sanitizer.schema import JSON, OTHER, STRING
-from sanitizer.stores.pg_copy import copy_out
 from sanitizer.verify.leaks import HashMemo, LeakIndex, LeakReport, hashes_of
+
+if TYPE_CHECKING:
+    from sanitizer.load.sql import SqlTarget
 
 TEXT_KINDS = (STRING, JSON, OTHER)
 FRAME_ROWS = 50_000  # rows of a shadow read back at once: distinct texts are looked up once
@@ -72,6 +73,10 @@ def shadow_frames(
 
 def _copied_frames(target: SqlTarget, name: str, columns: list[str]) -> Iterator[pl.DataFrame]:
     """Every column as its text, COPY's text format cut at row ends into frames."""
+    import sqlalchemy as sa  # here: runs without SQL never load SQLAlchemy (start-up)
+
+    from sanitizer.stores.pg_copy import copy_out
+
     table = target.tables[name]
     query = sa.select(*(sa.cast(table.c[c], sa.Text) for c in columns))
     sql = query.compile(dialect=target.engine.dialect, compile_kwargs={"literal_binds": True})

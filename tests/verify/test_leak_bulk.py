@@ -126,3 +126,24 @@ def test_bulk_add_tracks_what_adding_one_by_one_tracks(values: list[str]) -> Non
     assert taken == expected
     assert _state(bulk) == _state(one_by_one)
     assert bulk._sizes == one_by_one._sizes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXTS, max_size=40), st.booleans())
+def test_texts_vouched_for_are_found_as_without(texts: list[str], bulk: bool) -> None:
+    expected = [INDEX.find(text) for text in texts]
+    vouched = index_holding(b"bulk-test-key")
+    if bulk:
+        with every_call_in_bulk():
+            vouched.vouch(texts)
+    else:
+        vouched.vouch(texts)
+    assert [vouched.find(text) for text in texts] == expected
+
+
+def test_a_change_to_the_index_forgets_what_was_vouched_for() -> None:
+    index = index_holding(b"bulk-test-key")
+    index.vouch(["mail Zanele Okafor-Brandt today"])
+    assert index.find("mail Zanele Okafor-Brandt today") == []
+    assert index.add("Zanele Okafor-Brandt")
+    assert index.find("mail Zanele Okafor-Brandt today") == [(5, 25, "")]
