@@ -129,15 +129,21 @@ def write_source(path: Path, rows: list[dict]) -> None:
     lancedb.connect(str(path)).create_table(TABLE, data=pa.Table.from_pylist(data, schema=schema))
 
 
-def mentions(document: str, name: str) -> bool:
-    """A name in a document: anywhere in an unspaced script, else as a whole word."""
+def mentions(document: str, name: str, loose: bool = False) -> bool:
+    """A name in a document: anywhere in an unspaced script, else as a whole word. A name of
+    one character ('김', '王') counts only as a run of its own: inside a longer run it is a
+    syllable of another word ('김' in '김해시', '오' in '오금'); ``loose`` counts it anywhere
+    too (the rule before 2026-12-05, still printed beside the other)."""
     if UNSPACED.search(name):
+        if len(name) == 1 and not loose:
+            alone = rf"(?<!{UNSPACED.pattern}){re.escape(name)}(?!{UNSPACED.pattern})"
+            return re.search(alone, document) is not None
         return name.casefold() in document.casefold()
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", document, re.IGNORECASE) is not None
 
 
-def leaked(document: str, who: tuple[str, str, str]) -> bool:
-    return any(mentions(document, name) for name in who)
+def leaked(document: str, who: tuple[str, str, str], loose: bool = False) -> bool:
+    return any(mentions(document, name, loose) for name in who)
 
 
 def run_sanitizer(work: Path) -> tuple[dict[str, dict], float]:
@@ -179,12 +185,14 @@ def run_presidio(work: Path, rows: list[dict]) -> dict[str, str]:
 
 def score(rows: list[dict], staged: dict[str, dict], presidio: dict[str, str]) -> dict:
     sanitizer_left = [r for r in rows if leaked(staged[r["id"]]["document"], r["who"])]
+    loose_left = [r for r in rows if leaked(staged[r["id"]]["document"], r["who"], loose=True)]
     presidio_left = [r for r in rows if leaked(presidio[r["id"]], r["who"])]
     named = [r for r in rows if r["given_slot"]]
     given_as_fake = sum(_fake_given_in(staged[r["id"]]) for r in named)
     n = len(rows)
     return {
         "sanitizer_left": len(sanitizer_left) / n,
+        "sanitizer_left_loose": len(loose_left) / n,
         "presidio_left": len(presidio_left) / n,
         "fake_given_in_document": given_as_fake / max(1, len(named)),
         "left_by_locale": _by_locale(rows, sanitizer_left),
@@ -228,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         f"records with a name of their person left: sanitizer {result['sanitizer_left']:.2%}, "
         f"raw Presidio {result['presidio_left']:.2%}"
     )
+    print(
+        "  counting a one-character name inside a longer run too: "
+        f"sanitizer {result['sanitizer_left_loose']:.2%}"
+    )
     share = result["fake_given_in_document"]
     print(f"given name alone replaced by the given name of the person's fake: {share:.2%}")
     print("records with a name left, per locale:", result["left_by_locale"])
@@ -239,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
             "memory-names",
             baseline="raw Presidio (same spaCy model) over the same documents; it sees no metadata",
             rows=[
-                {"run": "sanitizer", "records_with_name_left": round(result["sanitizer_left"], 4)},
+                {
+                    "run": "sanitizer",
+                    "records_with_name_left": round(result["sanitizer_left"], 4),
+                    "one_character_names_anywhere": round(result["sanitizer_left_loose"], 4),
+                },
                 {
                     "run": "raw Presidio",
                     "records_with_name_left": round(result["presidio_left"], 4),

@@ -38,5 +38,9 @@ def test_a_name_is_a_whole_word_in_spaced_scripts_and_anywhere_in_unspaced_ones(
     assert mn.mentions("Toini's order", "Toini")
     assert not mn.mentions("Toinika called", "Toini")
     assert mn.mentions("서연님이 전화했다", "서연")
+    # one character: a name as a run of its own, a syllable of another word inside a run
+    assert mn.mentions("ask Mr. 김 first", "김") and mn.mentions("김's order", "김")
+    assert not mn.mentions("moved to 김해시 last year", "김")
+    assert mn.mentions("moved to 김해시 last year", "김", loose=True)
     assert mn.leaked("ask SILLANPÄÄ", ("Toini Sillanpää", "Toini", "Sillanpää"))
     assert not mn.leaked("ask Jane Roe", ("Toini Sillanpää", "Toini", "Sillanpää"))
