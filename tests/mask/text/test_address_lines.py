@@ -46,6 +46,16 @@ STREET_LINES = [
         "送り先は東京都港区芝公園4丁目2番8号 タワー東館1203です",
         "東京都港区芝公園4丁目2番8号 タワー東館1203",
     ),
+    # Korean road-name addresses, from the province or district on
+    ("Send it to 서울특별시 종로구 세종대로 209 please", "서울특별시 종로구 세종대로 209"),
+    (
+        "He lives on 경상북도 영동군 테헤란10길 265-87 (은서고이리).",
+        "경상북도 영동군 테헤란10길 265-87 (은서고이리)",
+    ),
+    (
+        "주소: 경상북도 수원시 장안구 서초대98로 지하278",
+        "경상북도 수원시 장안구 서초대98로 지하278",
+    ),
 ]
 
 
@@ -131,6 +141,10 @@ NOT_ADDRESSES = [
     "The Toy Story Part 3 release was moved.",
     "Room 204, Floor 3, Building 7 hosts the demo.",
     "Version 2.1 is live\n12 users affected\nPriority High",
+    # Korean: a particle after a place and a count, not a road and its number
+    "서울로 3시간 걸렸어요",
+    "경기도 수원시로 2 명이 갔다",
+    "우리는 부산시 해운대구에 3년 살았다",
 ]
 
 

@@ -58,6 +58,12 @@ NOT_A_QUANTITY = (
     r"|units?|pcs|x\b|%|gb|mb|kb|tb|ms|euros?|usd|eur|dollars?|people|users?|percent))"
 )
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}ー々ヶ]"
+# A Korean road-name address: a province, city, county or district word, or several, then
+# the road (its name may hold a number: '테헤란10길') and the building number ('지하' below
+# ground). Without the administrative word before it, '서울로 3' is a particle and a count;
+# nor is a road one of those words with a particle ('수원시로 2 명': to Suwon, two people).
+KO_ADMIN = r"\p{Hangul}{1,10}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)"
+KO_ROAD = r"\p{Hangul}{1,12}\d{0,4}(?<![시군구도])(?:대로|로|길|가|거리)(?:[ \t]?\d{1,4}번?길)?"
 EN_TYPE_AFTER = (
     r"(?:Street|street|St\.|Road|road|Avenue|avenue|Ave\.|Boulevard|Lane|Drive)(?![\w\-])"
 )
@@ -141,6 +147,9 @@ def _finders() -> tuple[re.Pattern, ...]:
         # 山梨県三鷹市浅草29丁目22番19号 (and a building after a space)
         rf"(?P<ja>{CJK}{{2,24}}?\d{{1,4}}(?:丁目|番地?|号|-)(?:\d{{1,4}}(?:丁目|番地?|号|-))*"
         rf"\d{{0,4}}(?:号)?(?:[ \t　]{CJK}{{1,16}}\d{{1,5}}(?:号室)?)?)",
+        # 서울특별시 중랑구 양재천420거리 982, 경상북도 영동군 테헤란10길 265-87 (은서고이리)
+        rf"(?P<ko>(?<!\p{{Hangul}})(?:{KO_ADMIN}[ \t]+){{1,4}}{KO_ROAD}[ \t]+"
+        rf"(?:지하[ \t]?)?\d{{1,5}}(?:-\d{{1,5}})?(?![\w\-])(?:[ \t]*\(\p{{Hangul}}{{1,12}}\))?)",
     ]
     return tuple(re.compile(alternative, re.MULTILINE) for alternative in alternatives)
 
@@ -155,9 +164,10 @@ def street_parts(text: str) -> list[Part]:
 
 FORMS = (
     "before", "after", "glued", "numbered", "cued", "typed", "bare", "numfirst", "cuedname",
-    "ship", "military", "ja",
+    "ship", "military", "ja", "ko",
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")  # as the forms read \d: any decimal digit
+_HANGUL = re.compile(r"\p{Hangul}")
 _CUE = re.compile(CUE)
 # EN_TYPE_AFTER's words, one of which a 'typed' or 'bare' street line ends before
 TYPE_WORDS = tuple("Street street St. Road road Avenue avenue Ave. Boulevard Lane Drive".split())
@@ -171,10 +181,12 @@ def _possible(text: str) -> tuple[bool, ...]:
     digit = _DIGIT.search(text) is not None
     typed = any(word in text for word in TYPE_WORDS)
     cue = _CUE.search(text) is not None
-    # before, after, glued, numbered, cued, typed, bare, numfirst, cuedname, ship, military, ja
+    hangul = digit and _HANGUL.search(text) is not None
+    # before, after, glued, numbered, cued, typed, bare, numfirst, cuedname, ship, military, ja,
+    # ko
     return (
         digit, digit, digit, digit, digit and cue, digit and typed, typed, digit, cue,
-        "US" in text, digit and "PO" in text, digit,
+        "US" in text, digit and "PO" in text, digit, hangul,
     )  # fmt: skip
 
 
@@ -186,6 +198,8 @@ def _checked(match: re.Match, kind: str) -> Part | None:
         return Part(*match.span("milzip"), POSTCODE, 0.7)
     if kind == "ja":
         return _japanese(match)
+    if kind == "ko":
+        return Part(*match.span("ko"), STREET, 0.7)
     name = groups.get("name") or ""
     if groups.get("gw") and not _glued_ok(groups["gw"]):
         return None
