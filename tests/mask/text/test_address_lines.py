@@ -46,6 +46,10 @@ STREET_LINES = [
         "送り先は東京都港区芝公園4丁目2番8号 タワー東館1203です",
         "東京都港区芝公園4丁目2番8号 タワー東館1203",
     ),
+    # Chinese street lines: a street word right before the number (or building letter)
+    ("The office is at 蔡甸路1135号 now.", "蔡甸路1135号"),
+    ("Ship to 台南市永安路27號之1 today", "台南市永安路27號之1"),
+    ("Ship to 四川省淑英县花溪张路t座 910924 today", "四川省淑英县花溪张路t座"),
     # Korean road-name addresses, from the province or district on
     ("Send it to 서울특별시 종로구 세종대로 209 please", "서울특별시 종로구 세종대로 209"),
     (
@@ -141,6 +145,7 @@ NOT_ADDRESSES = [
     "The Toy Story Part 3 release was moved.",
     "Room 204, Floor 3, Building 7 hosts the demo.",
     "Version 2.1 is live\n12 users affected\nPriority High",
+    "我知道5号会议室在哪里",  # 'I know where meeting room 5 is': 知道 is no prefecture
     # Korean: a particle after a place and a count, not a road and its number
     "서울로 3시간 걸렸어요",
     "경기도 수원시로 2 명이 갔다",

@@ -58,6 +58,8 @@ NOT_A_QUANTITY = (
     r"|units?|pcs|x\b|%|gb|mb|kb|tb|ms|euros?|usd|eur|dollars?|people|users?|percent))"
 )
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}ー々ヶ]"
+# the word a Chinese street name ends in, right before its number ('蔡甸路1135号')
+ZH_ROAD = r"\p{Han}(?:大道|大街|街道|路|街|巷|弄|胡同|条)"
 # A Korean road-name address: a province, city, county or district word, or several, then
 # the road (its name may hold a number: '테헤란10길') and the building number ('지하' below
 # ground). Without the administrative word before it, '서울로 3' is a particle and a count;
@@ -145,8 +147,10 @@ def _finders() -> tuple[re.Pattern, ...]:
         rf"(?P<military>{NO_WORD_BEFORE}(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+"
         rf"(?P<milzip>\d{{5}}(?:-\d{{4}})?)\b)",
         # 山梨県三鷹市浅草29丁目22番19号 (and a building after a space)
-        rf"(?P<ja>{CJK}{{2,24}}?\d{{1,4}}(?:丁目|番地?|号|-)(?:\d{{1,4}}(?:丁目|番地?|号|-))*"
-        rf"\d{{0,4}}(?:号)?(?:[ \t　]{CJK}{{1,16}}\d{{1,5}}(?:号室)?)?)",
+        # and Chinese ones: 蔡甸路1135号, 台南市永安路27號之1, 花溪张路t座 (building T)
+        rf"(?P<ja>{CJK}{{2,24}}?(?:\d{{1,4}}(?:丁目|番地?|[号號]|-)(?:\d{{1,4}}(?:丁目|番地?|[号號]|-))*"
+        rf"\d{{0,4}}(?:[号號])?(?:之\d{{1,3}})?(?:[ \t　]{CJK}{{1,16}}\d{{1,5}}(?:号室)?)?"
+        rf"|(?<={ZH_ROAD})[A-Za-z]座))",
         # 서울특별시 중랑구 양재천420거리 982, 경상북도 영동군 테헤란10길 265-87 (은서고이리)
         rf"(?P<ko>(?<!\p{{Hangul}})(?:{KO_ADMIN}[ \t]+){{1,4}}{KO_ROAD}[ \t]+"
         rf"(?:지하[ \t]?)?\d{{1,5}}(?:-\d{{1,5}})?(?![\w\-])(?:[ \t]*\(\p{{Hangul}}{{1,12}}\))?)",
@@ -222,12 +226,20 @@ def _checked(match: re.Match, kind: str) -> Part | None:
 
 
 def _japanese(match: re.Match) -> Part | None:
-    """From the prefecture (or city, ward, town) on: '…に山梨県三鷹市…' starts at 山梨県."""
+    """From the prefecture (or city, ward, town) on: '…に山梨県三鷹市…' starts at 山梨県 (the
+    one prefecture in 道 is 北海道: '我知道5号' is 'I know number 5'); a
+    Chinese street line without them whole, when a street word comes right before its
+    number ('蔡甸路1135号', '大同路26號')."""
     span = match.group("ja")
-    first = re.search(r"\p{Han}{1,3}[都道府県]|\p{Han}{1,6}?[市区郡町村]", span)
-    if first is None:
-        return None
-    return Part(match.start("ja") + first.start(), match.end("ja"), STREET, 0.7)
+    first = re.search(r"\p{Han}{1,3}[都府県]|北海道|\p{Han}{1,6}?[市区郡町村]", span)
+    if first is not None:
+        return Part(match.start("ja") + first.start(), match.end("ja"), STREET, 0.7)
+    if _ZH_NUMBERED.search(span) is not None:
+        return Part(*match.span("ja"), STREET, 0.7)
+    return None
+
+
+_ZH_NUMBERED = re.compile(rf"{ZH_ROAD}(?:\d|[A-Za-z]座)")
 
 
 # English words ending in -ring / -pad ('Spring 2024', 'Engineering 101', 'Keypad 2', 'iPad 3')
