@@ -141,3 +141,33 @@ def test_the_patterns_run_where_a_digit_or_an_apartment_word_is():
     assert _patterns_possible("Deliver to 221B Baker Street")
     results = StreetAddressRecognizer().analyze("Deliver to 221B Baker Street", ["LOCATION"])
     assert [(r.start, r.end) for r in results] == [(11, 28)]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # a line an address cue introduces, in any script, where no form reads a street
+        ("My address is 89 نهج فارس تيغنيف - سوق أهراس", "89 نهج فارس تيغنيف - سوق أهراس"),
+        ("his address: 175 成瀬\nWhat's your name?", "175 成瀬"),
+        ("She lives at 8/9 ถนนธีวร อำเภอเรณูนคร by the river", "8/9 ถนนธีวร อำเภอเรณูนคร"),
+        ("Address:\n\nश्रेष्ठ रोड वडा 8\nकाठमाडौं", "श्रेष्ठ रोड वडा 8"),
+    ],
+)
+def test_the_line_after_an_address_cue_is_a_street_line(engine, text, line):
+    assert line in mine(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep getting address 62.179.171.126 blocked",  # 'address' in passing
+        "My email address is ana@corp.example, 2 days ago",
+        "IP address: 10.0.0.1 is down",
+        "The address is below, see page 2",
+        "Please update the billing address with 5 items",
+        "Address: see the form",  # no number
+    ],
+)
+def test_a_cue_before_no_address_finds_nothing(engine, text):
+    assert all("address" not in f.lower() for f in mine(engine, text))
+    assert not [f for f in mine(engine, text) if any(c.isdigit() for c in f)]

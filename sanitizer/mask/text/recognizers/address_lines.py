@@ -399,6 +399,77 @@ def _code_below(text: str, spans: list[tuple[int, int]], index: int) -> bool:
     return False
 
 
+# 'my address is …', 'Address:', 'lives at …' — not an email, IP, MAC, web or wallet address,
+# and not 'address' in passing ('keeps getting address 62.179.171.126 blocked')
+ADDRESS_CUE = re.compile(
+    r"(?i:(?<!(?:e-?mail|ip|mac|web|wallet|bitcoin|ethereum|server|memory|return)[ \t])"
+    r"\baddress(?:[ \t]+is[ \t]*:?|[ \t]*:)|\b(?:lives|living|resides|residing)[ \t]+at)"
+)
+# where the words after the cue stop being the address: a sentence's end, or a word that
+# goes on with the sentence ('… 742, Ardabil by Friday')
+_CUED_END = re.compile(
+    r"[.;!?](?=[ \t]|$)|,?[ \t]+(?i:by|before|until|please|thanks|thank|but|so|because"
+    r"|which|if|when|and[ \t]+(?:then|i|we|he|she|they))\b"
+)
+_LETTER = re.compile(r"\p{L}")
+MAX_CUED_LINE = 100
+
+
+def cued_lines(text: str, parts: list[Part]) -> tuple[list[Part], list[Part]]:
+    """The line an address cue introduces, as a street line, where the forms found nothing
+    on it: the rest of the cue's own line ('his address: 175 成瀬'), and apart, the next
+    line when the cue ends its line ('Address:\\n89 نهج فارس تيغنيف - سوق أهراس'): only
+    that one heads a block of lines under it. It must hold a letter and a digit and no '@'
+    or '://' (an email, a link), in any script (docs/rules.md, street addresses)."""
+    same: list[Part] = []
+    below: list[Part] = []
+    if "ddress" not in text and "ives at" not in text and "esid" not in text:
+        return same, below
+    spans = lines(text)
+    for cue in ADDRESS_CUE.finditer(text):
+        found = _line_after(text, spans, cue.end())
+        if found is None:
+            continue
+        (start, end), next_line = found
+        stop = _CUED_END.search(text, start, end)
+        end = stop.start() if stop else end
+        piece = text[start:end]
+        if not (_DIGIT.search(piece) and _LETTER.search(piece)) or "@" in piece:
+            continue
+        if "://" in piece or end - start > MAX_CUED_LINE or _opens_with_a_word(piece):
+            continue
+        if any(p.start < end and start < p.end for p in parts):
+            continue  # the forms read this line already, part by part ('PSC 6281, Box 6227')
+        (below if next_line else same).append(Part(start, end, STREET, 0.6))
+    return same, below
+
+
+def _opens_with_a_word(piece: str) -> bool:
+    """Whether the words after a cue open with an ordinary lower-case English word: the
+    sentence goes on ('The address is below, see page 2'), it names no place yet."""
+    from sanitizer.mask.text.plain_words import plain_words
+
+    first = piece.split(None, 1)[0]
+    return first.islower() and first.isascii() and first.strip(",.:;") in plain_words()[0]
+
+
+def _line_after(
+    text: str, spans: list[tuple[int, int]], at: int
+) -> tuple[tuple[int, int], bool] | None:
+    """(start, end) of the words after ``at`` on its line, or of the next non-empty line
+    when none follow on it (and whether it is that next line); trimmed of spaces."""
+    index = next((i for i, (s, e) in enumerate(spans) if s <= at <= e), None)
+    if index is None:
+        return None
+    for i in range(index, min(len(spans), index + 2 + MAX_EMPTY_LINES)):
+        start, end = (at, spans[i][1]) if i == index else spans[i]
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            return (start + lead, start + len(piece.rstrip())), i != index
+    return None
+
+
 def block_parts(text: str, streets: list[tuple[int, int]]) -> list[Part]:
     """What follows each street line: the rest of its own line, then the lines under it
     that read like an address's city, unit, state or postcode lines."""

@@ -38,6 +38,7 @@ from sanitizer.mask.text.recognizers.address_lines import (
     STREET,
     Part,
     block_parts,
+    cued_lines,
     lines,
     street_parts,
     streets_over_codes,
@@ -242,8 +243,10 @@ class StreetAddressRecognizer(PatternRecognizer):
         ]
         streets = [(p.start, p.end) for p in parts if p.kind == STREET and p.score >= 0.5]
         more = streets_over_codes(text, streets)
+        same_line, heading = cued_lines(text, [*parts, *more])
+        more += heading
         streets += [(p.start, p.end) for p in more]
-        parts = _longest_first([*parts, *more, *block_parts(text, streets)])
+        parts = _longest_first([*parts, *more, *same_line, *block_parts(text, streets)])
         return [self._result(p) for p in parts]
 
     def _result(self, part: Part) -> RecognizerResult:
