@@ -1,0 +1,182 @@
+"""The lines of a signature or address block between a person's name and the contact lines.
+
+A letter's or an e-mail's signature and a postal address are written the same way everywhere:
+the person's name on a line of its own, then their job title and their organisation, then the
+street, the phone or the contact labels::
+
+    Horst Léhař              Nolan Nadeau            Brite Hoffstad
+    Stomatolog               Opérateur middle office Glamoxa
+    Building Audit           Dmailer                 617 Skøyenveien
+    Ruská-Nádraží 141        1067 Venelle Guynemer   …
+    …                        …
+
+Neither spaCy nor a word list knows most titles and companies ('Building Audit', 'Glamoxa',
+'Stomatolog'), but the block's layout names them: a short line (at most six words, no digit,
+no label, not a question or a clause) right after a line that is a found person's name, when
+the block goes on into a line that the recognizers read as an address, a phone, an e-mail or
+a place, or into a field label ('Personal Info:', 'Phone:'). Of two such lines the first is
+the title and the second the organisation; one line alone is the organisation before a street
+line and the title before anything else. A line already found whole counts as one of the two
+and is left as it was. Without the closing contact line nothing is added: 'John Smith\\nSent
+from my phone' and a name before a sentence stay as they are (docs/rules.md, "Free text").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+
+# Line breaks, real or written as literal escapes (as JSON and CSV exports write them).
+LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]|\\+[nr]")
+# A line's content: from its first letter or digit (after bullets: '??? ', '- ') to its end.
+CONTENT = re.compile(r"[\p{L}\p{N}](?:.*\S)?")
+WORD = re.compile(r"[\p{L}\p{M}]+")
+DIGIT = re.compile(r"\d")
+# A street line the recognizers missed: a house number before or after a few words.
+_STREET_WORDS = r"\p{L}[\p{L}\p{M} .'’\-]{0,50}"
+HOUSE_NUMBER = re.compile(
+    rf"\d{{1,5}}\p{{Ll}}?[ \t]+{_STREET_WORDS}|{_STREET_WORDS}[ \t]\d{{1,5}}\p{{Ll}}?"
+)
+LABEL = re.compile(r"[\p{L}][\p{L}\p{M} ._\-/]{0,40}[:：]")
+MAX_WORDS = 6  # a title or an organisation's name; more is a sentence
+MAX_CHARS = 60
+MAX_LINES = 2  # a title, then an organisation
+MAX_NAME_WORDS = 4
+# Findings that mean the block has reached its contact lines.
+CONTACT = frozenset(
+    {
+        "STREET_ADDRESS",
+        "LOCATION",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "URL",
+        "DOMAIN_NAME",
+        "ZIP_CODE",
+        "GPE",
+    }
+)
+STREET = frozenset({"STREET_ADDRESS", "LOCATION"})
+NO_LINE = re.compile(r"[\d@:：?!,;=<>{}\[\]#]")  # digits, labels, questions, clauses, markup
+
+Line = tuple[int, int]  # start and end of a line's content
+
+
+def block_lines(
+    text: str, results: Sequence[RecognizerResult], wanted: Collection[str]
+) -> list[RecognizerResult]:
+    """Findings for the title and organisation lines of each block in ``text`` (only of the
+    entities in ``wanted``); ``results`` are the findings so far, left as they are."""
+    if "PERSON" not in wanted or not ({"TITLE", "ORGANIZATION"} & set(wanted)) or not results:
+        return []
+    if not any(r.entity_type == "PERSON" for r in results):
+        return []
+    lines = _lines(text)
+    found: list[RecognizerResult] = []
+    for i, line in enumerate(lines):
+        if _name_line(text, line, results):
+            found += _after_name(text, lines[i + 1 :], results, wanted)
+    return found
+
+
+def _name_line(text: str, line: Line, results: Sequence[RecognizerResult]) -> bool:
+    """A line that is a found person's name: found whole, or a short line (two to four words)
+    of which every word but one is found ('Valerie Lax', where 'Lax' is an English word)."""
+    if _covered(line, results, {"PERSON"}):
+        return True
+    people = [(r.start, r.end) for r in results if r.entity_type == "PERSON"]
+    if not any(line[0] <= s < line[1] for s, _ in people):
+        return False
+    if NO_LINE.search(text, line[0], line[1]):
+        return False
+    words = [w.span() for w in WORD.finditer(text, line[0], line[1])]
+    missing = [w for w in words if not any(s <= w[0] and w[1] <= e for s, e in people)]
+    return 2 <= len(words) <= MAX_NAME_WORDS and len(missing) <= 1
+
+
+def _lines(text: str) -> list[Line]:
+    """The content of every line that has a letter or a digit, in order."""
+    out: list[Line] = []
+    start = 0
+    for cut in [*LINE_BREAK.finditer(text), None]:
+        end = len(text) if cut is None else cut.start()
+        content = CONTENT.search(text, start, end)
+        if content:
+            out.append(content.span())
+        if cut is not None:
+            start = cut.end()
+    return out
+
+
+def _after_name(
+    text: str, following: Sequence[Line], results: Sequence[RecognizerResult], wanted
+) -> list[RecognizerResult]:
+    """The block lines after a name line, when a contact line closes them."""
+    middle: list[tuple[Line, bool]] = []  # a line, and whether it is found already
+    for line in following[: MAX_LINES + 1]:
+        if _contact_line(text, line, results):
+            street = _touches(line, results, STREET) or _house_number(text, line)
+            return _named(text, middle, street, wanted)
+        if len(middle) == MAX_LINES:
+            return []
+        covered = _covered(line, results, None)
+        if not covered and not _block_line(text[line[0] : line[1]]):
+            return []
+        middle.append((line, covered))
+    return []
+
+
+def _contact_line(text: str, line: Line, results: Sequence[RecognizerResult]) -> bool:
+    """A field label, or an address, phone, e-mail or place found on the line: found whole,
+    or with a digit on the line ('Ostbahnbegleitstraße 49'; not 'Kellner / Kellnerin', whose
+    first word a place recognizer took)."""
+    if LABEL.match(text, line[0], line[1]) or _house_number(text, line):
+        return True
+    if not _touches(line, results, CONTACT):
+        return False
+    return _covered(line, results, CONTACT) or DIGIT.search(text, line[0], line[1]) is not None
+
+
+def _house_number(text: str, line: Line) -> bool:
+    """Whether the line is a street and house number ('970 Ukrajinská ulica')."""
+    return HOUSE_NUMBER.fullmatch(text, line[0], line[1]) is not None
+
+
+def _named(
+    text: str, middle: list[tuple[Line, bool]], street_next: bool, wanted
+) -> list[RecognizerResult]:
+    """Findings for the lines not found yet: title first, organisation before a street."""
+    if len(middle) == 2:
+        kinds = ["TITLE", "ORGANIZATION"]
+    else:
+        kinds = ["ORGANIZATION" if street_next else "TITLE"]
+    return [
+        RecognizerResult(kind, start, end, 0.6)
+        for ((start, end), covered), kind in zip(middle, kinds, strict=False)
+        if not covered and kind in wanted
+    ]
+
+
+def _block_line(content: str) -> bool:
+    """A title or an organisation's name: a few words, no digit, label, question or clause."""
+    if len(content) > MAX_CHARS or NO_LINE.search(content):
+        return False
+    return 0 < len(WORD.findall(content)) <= MAX_WORDS
+
+
+def _covered(
+    line: Line, results: Sequence[RecognizerResult], kinds: Collection[str] | None
+) -> bool:
+    """Whether one finding (of ``kinds``, or any) holds the whole line."""
+    start, end = line
+    return any(
+        r.start <= start and r.end >= end and (kinds is None or r.entity_type in kinds)
+        for r in results
+    )
+
+
+def _touches(line: Line, results: Sequence[RecognizerResult], kinds: frozenset[str]) -> bool:
+    """Whether a finding of ``kinds`` starts on the line."""
+    start, end = line
+    return any(start <= r.start < end and r.entity_type in kinds for r in results)
