@@ -23,6 +23,7 @@ from my phone' and a name before a sentence stay as they are (docs/rules.md, "Fr
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 
 import regex as re
@@ -70,14 +71,46 @@ def block_lines(
     entities in ``wanted``); ``results`` are the findings so far, left as they are."""
     if "PERSON" not in wanted or not ({"TITLE", "ORGANIZATION"} & set(wanted)) or not results:
         return []
-    if not any(r.entity_type == "PERSON" for r in results):
+    people = sorted({r.start for r in results if r.entity_type == "PERSON"})
+    if not people:
         return []
-    lines = _lines(text)
+    breaks = [m.span() for m in LINE_BREAK.finditer(text)]
+    if not breaks:
+        return []
+    lines = _Lines(text, breaks)
     found: list[RecognizerResult] = []
-    for i, line in enumerate(lines):
-        if _name_line(text, line, results):
-            found += _after_name(text, lines[i + 1 :], results, wanted)
+    for index in sorted({bisect_right(lines.starts, p) for p in people}):
+        line = lines.content(index)  # only the lines where a name starts are read
+        if line is not None and _name_line(text, line, results):
+            found += _after_name(text, lines.following(index), results, wanted)
     return found
+
+
+class _Lines:
+    """A text's lines, read only where asked: most texts have no signature."""
+
+    def __init__(self, text: str, breaks: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.breaks = breaks
+        self.starts = [start for start, _ in breaks]
+
+    def content(self, index: int) -> Line | None:
+        """(start, end) of line ``index``'s content; None when it has no letter or digit."""
+        start = self.breaks[index - 1][1] if index else 0
+        end = self.breaks[index][0] if index < len(self.breaks) else len(self.text)
+        found = CONTENT.search(self.text, start, end)
+        return found.span() if found else None
+
+    def following(self, index: int) -> list[Line]:
+        """The next lines with content after line ``index``: as many as a block needs."""
+        out: list[Line] = []
+        for later in range(index + 1, len(self.breaks) + 1):
+            line = self.content(later)
+            if line is not None:
+                out.append(line)
+                if len(out) > MAX_LINES:
+                    break
+        return out
 
 
 def _name_line(text: str, line: Line, results: Sequence[RecognizerResult]) -> bool:
@@ -93,20 +126,6 @@ def _name_line(text: str, line: Line, results: Sequence[RecognizerResult]) -> bo
     words = [w.span() for w in WORD.finditer(text, line[0], line[1])]
     missing = [w for w in words if not any(s <= w[0] and w[1] <= e for s, e in people)]
     return 2 <= len(words) <= MAX_NAME_WORDS and len(missing) <= 1
-
-
-def _lines(text: str) -> list[Line]:
-    """The content of every line that has a letter or a digit, in order."""
-    out: list[Line] = []
-    start = 0
-    for cut in [*LINE_BREAK.finditer(text), None]:
-        end = len(text) if cut is None else cut.start()
-        content = CONTENT.search(text, start, end)
-        if content:
-            out.append(content.span())
-        if cut is not None:
-            start = cut.end()
-    return out
 
 
 def _after_name(

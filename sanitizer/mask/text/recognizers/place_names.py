@@ -13,6 +13,11 @@ prefectures of every Faker locale (:func:`place_names`):
   own — unless it is an ordinary word ('Nice') or a person's name ('Jordan', 'Chad',
   'Georgia'): those are left to spaCy, which reads the sentence (:func:`plain_places`). A
   town in plain title case is left to spaCy too: the town lists hold English words ('Split').
+  Countries come from CLDR too (Babel): each country's name in the language of every Faker
+  locale (:func:`territories`; 'Spojené arabské emiráty', 'Bangladesz', 'Islas Cook' are in
+  no Faker list), found so in a sentence of English or of mixed words — in a sentence of
+  another language such a name is as often a word of it (Spanish 'Reunión' is a meeting)
+  and is left to spaCy.
 
 Whole words only, so 'Parisian' or 'Romania's' neighbour words never match part-way.
 """
@@ -26,6 +31,7 @@ from itertools import pairwise
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.lists_cache import cached, word_list
+from sanitizer.mask.text.ner_segments import in_another_language
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 
 # Faker address attributes that list real places (not formats, suffixes or codes)
@@ -48,6 +54,11 @@ PLACE_LISTS = (
     "region_krai",
     "prefectures",
 )
+# CLDR's territories that are no country: groupings ('EU', 'UN', the euro area) and
+# placeholders ('ZZ' unknown region, 'QO' outlying Oceania, 'XA'/'XB' pseudo-locales);
+# numeric codes are continents and regions ('150' Europe) and are left out too.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+_ALTERNATIVE = re.compile(r"\s*[(（][^)）]*[)）]")  # 'Congo (DRC)' is 'Congo'
 MIN_LETTERS = 4  # 'Ede', 'Ath', 'Bar' are words and initials more often than places
 MAX_WORDS = 4  # 'Bosnia and Herzegovina', 'San Martino in Pedriolo'
 # spaCy's labels as Presidio renames them (ORG → ORGANIZATION, NORP → NRP), and raw ones;
@@ -76,6 +87,51 @@ def _built_place_names() -> frozenset[str]:
             if isinstance(values, (list, tuple)):
                 names.update(v.strip().lower() for v in values if isinstance(v, str))
     return frozenset(n for n in names if sum(c.isalpha() for c in n) >= MIN_LETTERS)
+
+
+@cache
+def territories() -> frozenset[str]:
+    """CLDR's country names that are in no Faker list and are no ordinary word or person's
+    name (kept in the lists cache too)."""
+    return cached("territories", _built_territories, word_list, frozenset)
+
+
+def _built_territories() -> frozenset[str]:
+    from sanitizer.mask.text.plain_words import plain_words
+    from sanitizer.mask.text.recognizers.person_names import name_lists
+
+    names = name_lists()
+    plain, _ = plain_words()
+    taken = place_names() | plain | names.first | names.last | names.everyday
+    return frozenset(
+        n
+        for n in territory_names()
+        if n not in taken and sum(c.isalpha() for c in n) >= MIN_LETTERS
+    )
+
+
+def territory_names() -> set[str]:
+    """CLDR's name of every country and territory in the language of each Faker locale of
+    addresses or names (Babel), lower-cased, without a parenthesised alternative."""
+    from babel import Locale, UnknownLocaleError
+
+    languages = {
+        code.split("_")[0]
+        for package in ("faker.providers.address", "faker.providers.person")
+        for code, _ in locale_providers(package)
+    }
+    names: set[str] = set()
+    for language in sorted(languages):
+        try:
+            territories = Locale.parse(language).territories
+        except (ValueError, UnknownLocaleError):
+            continue  # a Faker locale CLDR has no data for
+        names.update(
+            _ALTERNATIVE.sub("", name).strip().lower()
+            for code, name in territories.items()
+            if not code.isdigit() and code not in NOT_COUNTRIES
+        )
+    return names
 
 
 @cache
@@ -162,9 +218,10 @@ class PlaceNameRecognizer(EntityRecognizer):
 
 
 def capitalized_places(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each longest run of up to four words, capitalized at both ends and
-    joined by a space or hyphen, that is a known place and not an ordinary word or name."""
-    places, plain = place_names(), plain_places()
+    """(start, end) of each longest run of up to four words, capitalized at both ends (a
+    country's name at its start only) and joined by a space or hyphen, that is a known place
+    and not an ordinary word or name."""
+    places, plain, nations, cldr = place_names(), plain_places(), countries(), territories()
     words = [m.span() for m in WORD.finditer(text)]
     # each word's capital, and whether it joins the next: read once, not once per run
     capital = [text[start].isupper() for start, _ in words]
@@ -179,11 +236,13 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
             longest += 1
         for n in range(longest, 0, -1):
             run = words[i : i + n]
-            if not capital[i + n - 1]:
-                continue
             span = text[run[0][0] : run[-1][1]]
             value = span.lower()
-            if value in places and value not in plain and _telling(span, value):
+            if not capital[i + n - 1] and value not in nations and value not in cldr:
+                continue  # a country's name may end in lower case: 'Spojené arabské emiráty'
+            if (value in places and value not in plain and _telling(span, value)) or (
+                value in cldr and not in_another_language(text, run[0][0])
+            ):
                 found.append((run[0][0], run[-1][1]))
                 i += n - 1
                 break
