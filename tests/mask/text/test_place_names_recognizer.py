@@ -59,6 +59,15 @@ def test_cldr_countries_in_a_sentence_of_another_language_are_its_words() -> Non
     assert _places("Wczoraj rano pojechaliśmy do Niemcy razem z całą rodziną.") == []
 
 
+def test_a_place_in_a_script_without_capitals_stands_out_in_text_of_cased_words() -> None:
+    assert _places("I moved here from ロシア last year") == ["ロシア"]
+    assert _places("افغانستان was super fun to visit!") == ["افغانستان"]
+    assert _places("She is from 미국, I think") == ["미국"]
+    # inside a longer run, or in text written in that script, it is no word of its own
+    assert _places("He works at 中国电信 now") == []
+    assert _places("ロシアに行きました。明日は 中国 です。") == []
+
+
 def test_ordinary_words_and_names_are_left_to_the_model() -> None:
     # towns that are English words, and countries that are given names
     assert _places("Split the Reading list, then ask Jordan and Chad.") == []

@@ -28,6 +28,7 @@ import re
 from functools import cache
 from itertools import pairwise
 
+import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.lists_cache import cached, word_list
@@ -60,6 +61,14 @@ PLACE_LISTS = (
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 _ALTERNATIVE = re.compile(r"\s*[(（][^)）]*[)）]")  # 'Congo (DRC)' is 'Congo'
 MIN_LETTERS = 4  # 'Ede', 'Ath', 'Bar' are words and initials more often than places
+MIN_CASELESS = 2  # in a script without capitals: '中国', 'قطر', '미국'
+# Scripts without letter case, as person_names reads them; a word of one with its marks,
+# joiners and Japanese length sign ('ロシア', 'راه‌آهن').
+_CASELESS_SCRIPTS = (
+    r"\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}"
+)
+CASELESS = regex.compile(rf"[{_CASELESS_SCRIPTS}]")
+CASELESS_WORD = regex.compile(rf"[{_CASELESS_SCRIPTS}ー々\p{{M}}\u200c\u200d]+")
 MAX_WORDS = 4  # 'Bosnia and Herzegovina', 'San Martino in Pedriolo'
 # spaCy's labels as Presidio renames them (ORG → ORGANIZATION, NORP → NRP), and raw ones;
 # not PERSON: a place name spaCy reads as a person ('Jordan said') is one
@@ -86,7 +95,14 @@ def _built_place_names() -> frozenset[str]:
                 values = list(values)
             if isinstance(values, (list, tuple)):
                 names.update(v.strip().lower() for v in values if isinstance(v, str))
-    return frozenset(n for n in names if sum(c.isalpha() for c in n) >= MIN_LETTERS)
+    return frozenset(n for n in names if _long_enough(n))
+
+
+def _long_enough(name: str) -> bool:
+    """Long enough to be told from a word or initials: four letters, two in a script without
+    capitals, where one character is a word."""
+    letters = sum(c.isalpha() for c in name)
+    return letters >= MIN_LETTERS or (letters >= MIN_CASELESS and CASELESS.search(name) is not None)
 
 
 @cache
@@ -103,11 +119,7 @@ def _built_territories() -> frozenset[str]:
     names = name_lists()
     plain, _ = plain_words()
     taken = place_names() | plain | names.first | names.last | names.everyday
-    return frozenset(
-        n
-        for n in territory_names()
-        if n not in taken and sum(c.isalpha() for c in n) >= MIN_LETTERS
-    )
+    return frozenset(n for n in territory_names() if n not in taken and _long_enough(n))
 
 
 def territory_names() -> set[str]:
@@ -225,6 +237,8 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
     words = [m.span() for m in WORD.finditer(text)]
     # each word's capital, and whether it joins the next: read once, not once per run
     capital = [text[start].isupper() for start, _ in words]
+    if CASELESS.search(text):
+        capital = _caseless_capitals(text, words, capital)
     joins = [_joined(text, pair) for pair in pairwise(words)]
     found, i = [], 0
     while i < len(words):
@@ -248,6 +262,18 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
                 break
         i += 1
     return found
+
+
+def _caseless_capitals(text: str, words: list[tuple[int, int]], capital: list[bool]) -> list[bool]:
+    """In text of more words in cased scripts than in caseless ones, a whole word of a script
+    without capitals stands out as a capital does ('I moved here from ロシア', 'افغانستان was
+    fun'), as a name does (docs/rules.md, "Free text"); a place inside a longer run
+    ('中国电信') is no word of its own and stays."""
+    caseless = [CASELESS_WORD.fullmatch(text, start, end) is not None for start, end in words]
+    cased = sum(text[start].isupper() or text[start].islower() for start, _ in words)
+    if cased <= sum(caseless):
+        return capital
+    return [upper or alone for upper, alone in zip(capital, caseless, strict=True)]
 
 
 def _telling(span: str, value: str) -> bool:
