@@ -234,10 +234,11 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
     country's name at its start only) and joined by a space or hyphen, that is a known place
     and not an ordinary word or name."""
     places, plain, nations, cldr = place_names(), plain_places(), countries(), territories()
+    heads = _country_heads()
     words = [m.span() for m in WORD.finditer(text)]
     # each word's capital, and whether it joins the next: read once, not once per run
     capital = [text[start].isupper() for start, _ in words]
-    if CASELESS.search(text):
+    if not text.isascii() and CASELESS.search(text):
         capital = _caseless_capitals(text, words, capital)
     joins = [_joined(text, pair) for pair in pairwise(words)]
     found, i = [], 0
@@ -245,15 +246,20 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
         if not capital[i]:  # first and last word start with a capital ('Bosnia and
             i += 1  # Herzegovina'); a word in capitals throughout counts too ('KERAVA')
             continue
+        # a country's name may end in lower case ('Spojené arabské emiráty'): looked up
+        # only after a word that starts one
+        country_head = text[words[i][0] : words[i][1]].lower() in heads
         longest = 1  # the longest run from here whose words all join
         while longest < min(MAX_WORDS, len(words) - i) and joins[i + longest - 1]:
             longest += 1
         for n in range(longest, 0, -1):
             run = words[i : i + n]
+            if not capital[i + n - 1] and not (
+                country_head and _country_in_lower_case(text, run, nations, cldr)
+            ):
+                continue
             span = text[run[0][0] : run[-1][1]]
             value = span.lower()
-            if not capital[i + n - 1] and value not in nations and value not in cldr:
-                continue  # a country's name may end in lower case: 'Spojené arabské emiráty'
             if (value in places and value not in plain and _telling(span, value)) or (
                 value in cldr and not in_another_language(text, run[0][0])
             ):
@@ -262,6 +268,28 @@ def capitalized_places(text: str) -> list[tuple[int, int]]:
                 break
         i += 1
     return found
+
+
+@cache
+def _country_heads() -> frozenset[str]:
+    """The first word of every country's name of more than one word."""
+    heads = set()
+    for name in countries() | territories():
+        first = WORD.match(name)
+        if first is not None and first.end() < len(name):
+            heads.add(first.group())
+    return frozenset(heads)
+
+
+def _country_in_lower_case(
+    text: str, run: list[tuple[int, int]], nations: frozenset[str], cldr: frozenset[str]
+) -> bool:
+    """A run ending in a lower-case word is a place only as a country's name that ends so
+    ('Spojené arabské emiráty')."""
+    if len(run) == 1:
+        return False
+    value = text[run[0][0] : run[-1][1]].lower()
+    return value in nations or value in cldr
 
 
 def _caseless_capitals(text: str, words: list[tuple[int, int]], capital: list[bool]) -> list[bool]:
