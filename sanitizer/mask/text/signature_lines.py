@@ -135,7 +135,7 @@ def _after_name(
     middle: list[tuple[Line, bool]] = []  # a line, and whether it is found already
     for line in following[: MAX_LINES + 1]:
         if _contact_line(text, line, results):
-            street = _touches(line, results, STREET) or _house_number(text, line)
+            street = _starts(line, results, STREET) or _house_number(text, line)
             return _named(text, middle, street, wanted)
         if len(middle) == MAX_LINES:
             return []
@@ -147,12 +147,13 @@ def _after_name(
 
 
 def _contact_line(text: str, line: Line, results: Sequence[RecognizerResult]) -> bool:
-    """A field label, or an address, phone, e-mail or place found on the line: found whole,
-    or with a digit on the line ('Ostbahnbegleitstraße 49'; not 'Kellner / Kellnerin', whose
-    first word a place recognizer took)."""
+    """A field label, or a line that starts with an address, phone, e-mail or place found
+    whole or with a digit on the line ('Ostbahnbegleitstraße 49'; not 'Kellner / Kellnerin',
+    whose first word a place recognizer took, nor a sentence that names an address later:
+    'I've updated the address on file to: 74223 Alvarez Dale')."""
     if LABEL.match(text, line[0], line[1]) or _house_number(text, line):
         return True
-    if not _touches(line, results, CONTACT):
+    if not _starts(line, results, CONTACT):
         return False
     return _covered(line, results, CONTACT) or DIGIT.search(text, line[0], line[1]) is not None
 
@@ -195,7 +196,6 @@ def _covered(
     )
 
 
-def _touches(line: Line, results: Sequence[RecognizerResult], kinds: frozenset[str]) -> bool:
-    """Whether a finding of ``kinds`` starts on the line."""
-    start, end = line
-    return any(start <= r.start < end and r.entity_type in kinds for r in results)
+def _starts(line: Line, results: Sequence[RecognizerResult], kinds: frozenset[str]) -> bool:
+    """Whether a finding of ``kinds`` starts where the line's content does."""
+    return any(r.start == line[0] and r.entity_type in kinds for r in results)

@@ -54,6 +54,18 @@ def test_without_a_contact_line_after_them_the_lines_stay():
     assert added(text, results) == []
 
 
+def test_a_sentence_naming_an_address_later_is_no_contact_line():
+    text = (
+        "Best regards,\nShelly Gamble\nRelayDesk Support\n"
+        "I've updated the address on file to: 74223 Alvarez Dale Suite 233"
+    )
+    results = [found(text, "PERSON", "Shelly Gamble"), found(text, "LOCATION", "74223 Alvarez")]
+    assert added(text, results) == []
+    text = "Best regards,\nShelly Gamble\nRelayDesk Support\nPhone: +1 415 555 0134"
+    results = [found(text, "PERSON", "Shelly Gamble"), found(text, "PHONE_NUMBER", "+1 415")]
+    assert added(text, results) == [("RelayDesk Support", "TITLE")]
+
+
 def test_sentences_questions_and_numbers_are_no_block_lines():
     phone = "\nPhone: +1 415 555 0134"
     for line in (
