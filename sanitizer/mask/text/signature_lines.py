@@ -13,8 +13,10 @@ street, the phone or the contact labels::
 Neither spaCy nor a word list knows most titles and companies ('Building Audit', 'Glamoxa',
 'Stomatolog'), but the block's layout names them: a short line (at most six words, no digit,
 no label, not a question or a clause) right after a line that is a found person's name, when
-the block goes on into a line that the recognizers read as an address, a phone, an e-mail or
-a place, or into a field label ('Personal Info:', 'Phone:'). Of two such lines the first is
+the block goes on into a line that starts with what the recognizers read as an address, a
+phone, an e-mail or a place, or into a street and house number or a field label ('Personal
+Info:', 'Phone:'); a sentence that names an address later ('I've updated the address on file
+to: …') is no contact line. Of two such lines the first is
 the title and the second the organisation; one line alone is the organisation before a street
 line and the title before anything else. A line already found whole counts as one of the two
 and is left as it was. Without the closing contact line nothing is added: 'John Smith\\nSent
