@@ -14,9 +14,10 @@ Neither spaCy nor a word list knows most titles and companies ('Building Audit',
 'Stomatolog'), but the block's layout names them: a short line (at most six words, no digit,
 no label, not a question or a clause) right after a line that is a found person's name, when
 the block goes on into a line that starts with what the recognizers read as an address, a
-phone, an e-mail or a place, or into a street and house number or a field label ('Personal
-Info:', 'Phone:'); a sentence that names an address later ('I've updated the address on file
-to: …') is no contact line. Of two such lines the first is
+phone, an e-mail or a place, or into a street and house number or a label of contact details
+('Personal Info:', 'Phone:'; not 'Name:'); a sentence that names an address later ('I've
+updated the address on file to: …') is no contact line, and a second name line ends the
+block ('Kind regards' between two names stays). Of two such lines the first is
 the title and the second the organisation; one line alone is the organisation before a street
 line and the title before anything else. A line already found whole counts as one of the two
 and is left as it was. Without the closing contact line nothing is added: 'John Smith\\nSent
@@ -31,6 +32,8 @@ from collections.abc import Collection, Sequence
 import regex as re
 from presidio_analyzer import RecognizerResult
 
+from sanitizer.mask.text.spans import LABELS
+
 # Line breaks, real or written as literal escapes (as JSON and CSV exports write them).
 LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]|\\+[nr]")
 # A line's content: from its first letter or digit (after bullets: '??? ', '- ') to its end.
@@ -42,7 +45,22 @@ _STREET_WORDS = r"\p{L}[\p{L}\p{M} .'’\-]{0,50}"
 HOUSE_NUMBER = re.compile(
     rf"\d{{1,5}}\p{{Ll}}?[ \t]+{_STREET_WORDS}|{_STREET_WORDS}[ \t]\d{{1,5}}\p{{Ll}}?"
 )
-LABEL = re.compile(r"[\p{L}][\p{L}\p{M} ._\-/]{0,40}[:：]")
+# A field label at a line's start, its words compared case-folded with '-', '_', '.' as
+# spaces (as spans.LABELS are); only labels of contact details close a block: 'Name:' or
+# 'Automatic reply:' starts something else.
+LABEL = re.compile(r"([\p{L}][\p{L}\p{M}]*(?:[ _.\-]{1,2}[\p{L}\p{M}]+){0,3})\.?[ \t]*[:：]")
+LABEL_GAP = re.compile(r"[ _.\-]+")
+CONTACT_LABELS = LABELS & frozenset(
+    label.strip()
+    for label in """phone|phone number|phone no|phone nr|telephone|telephone number|tel|tel no
+    |tel nr|mobile|mobile number|mobile phone|mobile no|cell|cell phone|cellphone|cell number
+    |fax|fax number|fax no|desk|office|landline|whatsapp|e mail|email|e mail address
+    |email address|mail|website|web|url|homepage|address|home address|street address
+    |postal address|mailing address|addr|personal info|personal information|contact info
+    |contact information|teléfono|telefono|móvil|movil|correo|dirección|direccion|telefon
+    |handy|adresse|anschrift|téléphone|adres|indirizzo|morada|endereço|endereco|電話|電話番号
+    |住所|メール""".split("|")
+)
 MAX_WORDS = 6  # a title or an organisation's name; more is a sentence
 MAX_CHARS = 60
 MAX_LINES = 2  # a title, then an organisation
@@ -142,6 +160,8 @@ def _after_name(
         if len(middle) == MAX_LINES:
             return []
         covered = _covered(line, results, None)
+        if covered and _covered(line, results, {"PERSON"}):
+            return []  # another name: the block, if any, is that name's ('Kind regards')
         if not covered and not _block_line(text[line[0] : line[1]]):
             return []
         middle.append((line, covered))
@@ -153,11 +173,17 @@ def _contact_line(text: str, line: Line, results: Sequence[RecognizerResult]) ->
     whole or with a digit on the line ('Ostbahnbegleitstraße 49'; not 'Kellner / Kellnerin',
     whose first word a place recognizer took, nor a sentence that names an address later:
     'I've updated the address on file to: 74223 Alvarez Dale')."""
-    if LABEL.match(text, line[0], line[1]) or _house_number(text, line):
+    if _contact_label(text, line) or _house_number(text, line):
         return True
     if not _starts(line, results, CONTACT):
         return False
     return _covered(line, results, CONTACT) or DIGIT.search(text, line[0], line[1]) is not None
+
+
+def _contact_label(text: str, line: Line) -> bool:
+    """Whether the line starts with a label of contact details ('Phone:', 'Personal Info:')."""
+    label = LABEL.match(text, line[0], line[1])
+    return label is not None and LABEL_GAP.sub(" ", label.group(1)).casefold() in CONTACT_LABELS
 
 
 def _house_number(text: str, line: Line) -> bool:

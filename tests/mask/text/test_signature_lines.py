@@ -66,6 +66,29 @@ def test_a_sentence_naming_an_address_later_is_no_contact_line():
     assert added(text, results) == [("RelayDesk Support", "TITLE")]
 
 
+def test_a_sign_off_between_two_names_is_no_block_line():
+    text = (
+        "Charles Faivre\n\nKind regards / Mit freundlichen Grüßen\n\nKimberly Perry\n78 Calle Sol"
+    )
+    results = [
+        found(text, "PERSON", "Charles Faivre"),
+        found(text, "PERSON", "Kimberly Perry"),
+        found(text, "LOCATION", "78 Calle Sol"),
+    ]
+    assert added(text, results) == []
+
+
+def test_only_a_label_of_contact_details_closes_a_block():
+    for label in ("Automatic reply: I am out", "Name: Simten Yaman", "Customer wrote in Japanese:"):
+        text = f"Maria Sophia\n\nSent from my iPhone\n\n{label}"
+        assert added(text, [found(text, "PERSON", "Maria Sophia")]) == [], label
+    for label in ("Tel.: 96 934", "E-mail: x@y.z", "Personal Info:", "Teléfono: 91 123"):
+        text = f"Maria Sophia\nChief Engineer\n{label}"
+        assert added(text, [found(text, "PERSON", "Maria Sophia")]) == [
+            ("Chief Engineer", "TITLE")
+        ], label
+
+
 def test_sentences_questions_and_numbers_are_no_block_lines():
     phone = "\nPhone: +1 415 555 0134"
     for line in (
