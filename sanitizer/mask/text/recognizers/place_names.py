@@ -28,12 +28,12 @@ import re
 from functools import cache
 from itertools import pairwise
 
-import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.lists_cache import cached, word_list
 from sanitizer.mask.text.ner_segments import in_another_language
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
+from sanitizer.mask.text.recognizers.person_names import CASELESS, CASELESS_WORD
 
 # Faker address attributes that list real places (not formats, suffixes or codes)
 PLACE_LISTS = (
@@ -62,13 +62,6 @@ NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 _ALTERNATIVE = re.compile(r"\s*[(（][^)）]*[)）]")  # 'Congo (DRC)' is 'Congo'
 MIN_LETTERS = 4  # 'Ede', 'Ath', 'Bar' are words and initials more often than places
 MIN_CASELESS = 2  # in a script without capitals: '中国', 'قطر', '미국'
-# Scripts without letter case, as person_names reads them; a word of one with its marks,
-# joiners and Japanese length sign ('ロシア', 'راه‌آهن').
-_CASELESS_SCRIPTS = (
-    r"\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Devanagari}"
-)
-CASELESS = regex.compile(rf"[{_CASELESS_SCRIPTS}]")
-CASELESS_WORD = regex.compile(rf"[{_CASELESS_SCRIPTS}ー々\p{{M}}\u200c\u200d]+")
 MAX_WORDS = 4  # 'Bosnia and Herzegovina', 'San Martino in Pedriolo'
 # spaCy's labels as Presidio renames them (ORG → ORGANIZATION, NORP → NRP), and raw ones;
 # not PERSON: a place name spaCy reads as a person ('Jordan said') is one
