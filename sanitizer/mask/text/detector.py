@@ -382,6 +382,7 @@ def find_all(
     """
     engine = analyzer_for(nlp)  # before anything imports Presidio (see nlp_imports)
     from sanitizer.mask.text.recognizers.filters import apply_all  # imports Presidio
+    from sanitizer.mask.text.signature_lines import block_lines
 
     language = nlp.language
     wanted = entities_for(entities, nlp)
@@ -408,6 +409,7 @@ def find_all(
         results = apply_all(  # known Presidio pitfalls
             results, piece, requested=wanted, every_organization=every_organization
         )
+        results += block_lines(piece, results, wanted)  # a signature's title and company
         for r in results:
             r.start, r.end = r.start + offset, r.end + offset
         found[index].extend(results)

@@ -119,7 +119,7 @@ _CASELESS_SCRIPTS = (
 )
 CASELESS = re.compile(rf"[{_CASELESS_SCRIPTS}]")
 # a whole word of such scripts, with its marks, joiners and Japanese length and repeat signs
-_CASELESS_WORD = re.compile(rf"[{_CASELESS_SCRIPTS}ー々\p{{M}}\u200c\u200d]+")
+CASELESS_WORD = re.compile(rf"[{_CASELESS_SCRIPTS}ー々\p{{M}}\u200c\u200d]+")
 NAME_TOKEN = r"[^\W\d_][^\W\d_'’\-]*"
 NAME_RUN = rf"{NAME_TOKEN}(?:[ \t]{NAME_TOKEN}){{0,3}}"
 # 'first_name: Lucky', '"last_name": "Alves"', 'Name: Sophia Alves', 'Nachname: Müller'.
@@ -1097,7 +1097,7 @@ def _mostly_cased(tokens: list[_Token]) -> bool:
     for t in tokens:
         if t.case != "other":
             cased, cased_letters = cased + 1, cased_letters + len(t.text)
-        elif _CASELESS_WORD.fullmatch(t.text):
+        elif CASELESS_WORD.fullmatch(t.text):
             caseless, caseless_letters = caseless + 1, caseless_letters + len(t.text)
     return cased > caseless or cased_letters > caseless_letters
 
@@ -1105,7 +1105,7 @@ def _mostly_cased(tokens: list[_Token]) -> bool:
 def _capitalised(tok: _Token) -> _Token:
     """A caseless script's word read as a capitalised one, in text of cased scripts; it
     counts as a name in the roles a known name takes ('Remember me, 春阳?')."""
-    if tok.case != "other" or not _CASELESS_WORD.fullmatch(tok.text):
+    if tok.case != "other" or not CASELESS_WORD.fullmatch(tok.text):
         return tok
     dense = UNSPACED_RUN.fullmatch(tok.text) is not None
     return replace(tok, case="title", embedded=True, dense=dense)
@@ -1113,7 +1113,7 @@ def _capitalised(tok: _Token) -> _Token:
 
 def _caseless_words(name: str) -> bool:
     """Every word of a speaker's name is in a script without case ('妍凝', 'تهمینه')."""
-    return all(_CASELESS_WORD.fullmatch(word) for word in name.split())
+    return all(CASELESS_WORD.fullmatch(word) for word in name.split())
 
 
 def _free_standing(text: str, tok: _Token) -> bool:
