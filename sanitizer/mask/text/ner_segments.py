@@ -22,46 +22,16 @@ from itertools import pairwise
 import regex
 
 from sanitizer.mask.text.plain_words import plain_words
+from sanitizer.mask.text.sentences import (
+    WORD,
+    another_language,
+    is_plain,
+    segments,
+)
 
 NER_PIPES = ("sanitizer_lemmas",)  # what the segment pass leaves out (lemmas: the whole text)
 CACHE_LIMIT = 100_000  # remembered sentences per process; forgotten all at once beyond this
-WORD = re.compile(r"[^\W\d_]+")
 LATIN = regex.compile(r"\p{Latin}+")
-FOREIGN_WORDS = 3  # lower-case words a sentence needs before its language can be told
-SUFFIXES = ("s", "es", "ed", "d", "ing", "ly")
-# A sentence ends at a line break, or at . ! ? and a space — not after a title or an initial
-# ("Mr. Smith", "J. Smith"), which stay with the name they introduce.
-_NOT_AFTER = ("Mr", "Ms", "Mrs", "Dr", "St", "Jr", "Sr", "Prof", "mr", "ms", "mrs", "dr")
-SENTENCE_END = re.compile(  # the cheap [.!?] first: most positions fail there (7× faster)
-    r"\r?\n|(?<=[.!?])"
-    + "".join(rf"(?<!\b{title}\.)" for title in _NOT_AFTER)
-    + r"(?<!\b[A-Z]\.)[ \t]+"
-)
-
-
-def segments(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, surrounding whitespace left out."""
-    out, start = [], 0
-    for match in [*SENTENCE_END.finditer(text), None]:
-        end = match.start() if match else len(text)
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            lead = len(piece) - len(piece.lstrip())
-            out.append((start + lead, start + lead + len(stripped)))
-        start = match.end() if match else end
-    return out
-
-
-def _plain(word: str, plain: frozenset[str], short: frozenset[str]) -> bool:
-    """A plain word, or one with a plain stem ('Actions', 'Happened', 'Settings'); a capital
-    word of up to three letters only when it is a known one ('IP', 'NOT'; not 'US')."""
-    lower = word.lower()
-    if len(word) <= 3 and word.isupper():
-        return lower in short
-    if lower in plain:
-        return True
-    return any(lower.endswith(suffix) and lower[: -len(suffix)] in plain for suffix in SUFFIXES)
 
 
 def could_hold_entity(sentence: str) -> bool:
@@ -75,7 +45,7 @@ def could_hold_entity(sentence: str) -> bool:
     known name or place, and lower-case words only in another script."""
     plain, short = plain_words()
     words = WORD.findall(sentence)
-    foreign = _another_language(words, plain, short)
+    foreign = another_language(words, plain, short)
     for index, word in enumerate(words):
         if foreign and (
             (index == 0 and sentence.startswith(word) and not _known_name(word))
@@ -84,29 +54,9 @@ def could_hold_entity(sentence: str) -> bool:
             continue
         if not word.isascii():
             return True
-        if word[0].isupper() and not _plain(word, plain, short):
+        if word[0].isupper() and not is_plain(word, plain, short):
             return True
     return _names_place(words)
-
-
-def in_another_language(text: str, at: int) -> bool:
-    """Whether the sentence of ``text`` around offset ``at`` is of another language written in
-    Latin letters (see :func:`could_hold_entity`); a sentence too short to tell
-    ('Fliegen Katze Woche Tag sollen.') is of the whole text's language."""
-    plain, short = plain_words()
-    sentence = next((text[s:e] for s, e in segments(text) if s <= at < e), "")
-    words = WORD.findall(sentence)
-    if len([word for word in words[1:] if word.islower()]) >= FOREIGN_WORDS:
-        return _another_language(words, plain, short)
-    return _another_language(WORD.findall(text), plain, short)
-
-
-def _another_language(words: list[str], plain: frozenset[str], short: frozenset[str]) -> bool:
-    """At least :data:`FOREIGN_WORDS` lower-case words after the first, most of them no plain
-    English word."""
-    lower = [word for word in words[1:] if word.islower()]
-    english = sum(_plain(word, plain, short) for word in lower)
-    return len(lower) >= FOREIGN_WORDS and 2 * english < len(lower)
 
 
 def _known_name(word: str) -> bool:

@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 from sanitizer.config.settings import NlpSettings
 from sanitizer.mask.text.detector import analyzer_for, find_all
 from sanitizer.mask.text.ner_segments import (
-    SENTENCE_END,
     DateWindow,
     SegmentedNer,
     could_hold_entity,
     date_windows,
-    segments,
 )
+from sanitizer.mask.text.sentences import SENTENCE_END, segments
 
 NLP = NlpSettings()
 

@@ -55,9 +55,9 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 
 from sanitizer.mask.text.calendar_names import calendar_names
-from sanitizer.mask.text.ner_segments import in_another_language
 from sanitizer.mask.text.recognizers.lexicon import UNSPACED, name_lists
 from sanitizer.mask.text.recognizers.phone_cued import LABEL_AFTER
+from sanitizer.mask.text.sentences import in_another_language
 
 NUMERIC_NOISE = frozenset(
     {"DATE_TIME", "NHS", "UK_NHS", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "US_ITIN"}

@@ -19,8 +19,8 @@ from functools import cache
 import regex as re
 
 from sanitizer.mask.text.lists_cache import cached, word_list
-from sanitizer.mask.text.ner_segments import in_another_language
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
+from sanitizer.mask.text.sentences import in_another_language
 
 _WORD = re.compile(r"[\p{L}\p{M}]+")
 MAX_WORDS = 6  # the longest run of words looked up as one title

@@ -31,9 +31,9 @@ from itertools import pairwise
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from sanitizer.mask.text.lists_cache import cached, word_list
-from sanitizer.mask.text.ner_segments import in_another_language
 from sanitizer.mask.text.recognizers.faker_locales import locale_providers
 from sanitizer.mask.text.recognizers.person_names import CASELESS, CASELESS_WORD
+from sanitizer.mask.text.sentences import in_another_language
 
 # Faker address attributes that list real places (not formats, suffixes or codes)
 PLACE_LISTS = (
