@@ -151,6 +151,8 @@ def test_the_patterns_run_where_a_digit_or_an_apartment_word_is():
         ("his address: 175 成瀬\nWhat's your name?", "175 成瀬"),
         ("She lives at 8/9 ถนนธีวร อำเภอเรณูนคร by the river", "8/9 ถนนธีวร อำเภอเรณูนคร"),
         ("Address:\n\nश्रेष्ठ रोड वडा 8\nकाठमाडौं", "श्रेष्ठ रोड वडा 8"),
+        ("ADDRESS: 42 زنقة محمدي - القليعة", "42 زنقة محمدي - القليعة"),  # any case
+        ("he is living at 67 หมู่ 92 ถ.แจ้งสว่าง.", "67 หมู่ 92 ถ.แจ้งสว่าง"),
     ],
 )
 def test_the_line_after_an_address_cue_is_a_street_line(engine, text, line):

@@ -36,6 +36,7 @@ from functools import cache
 
 import regex as re
 
+from sanitizer.mask.text.plain_words import plain_words
 from sanitizer.mask.text.recognizers.alternation import first_matches
 from sanitizer.mask.text.recognizers.street_vocab import street_words
 
@@ -413,6 +414,7 @@ _CUED_END = re.compile(
 )
 _LETTER = re.compile(r"\p{L}")
 MAX_CUED_LINE = 100
+CUE_NEEDLES = ("address", "lives", "living", "resid")  # one of which every cue holds
 
 
 def cued_lines(text: str, parts: list[Part]) -> tuple[list[Part], list[Part]]:
@@ -423,7 +425,8 @@ def cued_lines(text: str, parts: list[Part]) -> tuple[list[Part], list[Part]]:
     or '://' (an email, a link), in any script (docs/rules.md, street addresses)."""
     same: list[Part] = []
     below: list[Part] = []
-    if "ddress" not in text and "ives at" not in text and "esid" not in text:
+    lowered = text.lower()
+    if not any(needle in lowered for needle in CUE_NEEDLES):
         return same, below
     spans = lines(text)
     for cue in ADDRESS_CUE.finditer(text):
@@ -447,8 +450,6 @@ def cued_lines(text: str, parts: list[Part]) -> tuple[list[Part], list[Part]]:
 def _opens_with_a_word(piece: str) -> bool:
     """Whether the words after a cue open with an ordinary lower-case English word: the
     sentence goes on ('The address is below, see page 2'), it names no place yet."""
-    from sanitizer.mask.text.plain_words import plain_words
-
     first = piece.split(None, 1)[0]
     return first.islower() and first.isascii() and first.strip(",.:;") in plain_words()[0]
 
