@@ -235,25 +235,18 @@ def verify(ctx: RunContext, parts: list[Part]) -> None:
     assert ctx.leaks is not None and ctx.fidelity is not None
     ctx.receipt.fidelity = ctx.fidelity.report()  # in the receipt whatever the checks find
     check_counts(ctx.receipt)
-    for part in sql_parts(parts):  # production's schema, object for object
-        from sanitizer.verify.schema import check_schema, shadow_inventory
-        from sanitizer.verify.subset import check_subset
-
-        staging = shadow_inventory(part.target)
-        where = f"target {part.target.name!r} ({part.target.describe()})"
-        check_schema(ctx.receipt, part.name, part.schema, staging, where)
-        if part.graph is not None and part.subset is not None:  # guarantee 12
-            check_subset(ctx.receipt, part.name, part.target, part.graph, part.subset)
+    sql = sql_parts(parts)
+    if sql:
+        _check_schemas(ctx.receipt, sql)
     tables = [
         (part.target, part.name, [part.plan.tables[t.info.name] for t in part.tables])
-        for part in sql_parts(parts)
+        for part in sql
         if part.plan is not None
     ]
     # SQL values were indexed as they were read; objects and vectors are read again
     objects, vectors = of_kind(parts, ObjectPart), of_kind(parts, VectorPart)
     # every text of every shadow, kept fields too: no live credential, no production host
     # (a SQL shadow table is read once for both the leak scan and this sweep)
-    sql = sql_parts(parts)
     ctx.leaks.check(tables, objects, vectors, sql)
     ctx.leaks.sweep(sql, objects, vectors)
     record_secrets(ctx.receipt, ctx.leaks.secrets)
@@ -285,6 +278,20 @@ def discard(parts: list[Part]) -> None:
             part.target.discard()
         except Exception:  # the original failure matters more
             log.exception("discarding the shadow of %s failed", part.target.name)
+
+
+def _check_schemas(receipt: Receipt, sql: list[SqlPart]) -> None:
+    """Production's schema in each staging database, object for object, and a subset's
+    foreign keys whole (guarantee 12); SQL's modules, imported only for SQL sources."""
+    from sanitizer.verify.schema import check_schema, shadow_inventory
+    from sanitizer.verify.subset import check_subset
+
+    for part in sql:
+        staging = shadow_inventory(part.target)
+        where = f"target {part.target.name!r} ({part.target.describe()})"
+        check_schema(receipt, part.name, part.schema, staging, where)
+        if part.graph is not None and part.subset is not None:
+            check_subset(receipt, part.name, part.target, part.graph, part.subset)
 
 
 def of_kind(parts: list[Part], kind: type[P]) -> list[P]:
