@@ -9,12 +9,12 @@ of a text, the longest first. spaCy's English model and Presidio miss them all; 
 
 from __future__ import annotations
 
-import re
 from functools import cache
+
+from sanitizer.mask.text.recognizers.place_names import PARENTHESISED
 
 LOCALES = ("ja", "zh", "zh_Hant", "ko")
 SUFFIXES = "人인"
-_ALTERNATIVE = re.compile(r"\s*[(（][^)）]*[)）]")
 
 
 @cache
@@ -25,7 +25,7 @@ def country_names() -> frozenset[str]:
     names = set()
     for code in LOCALES:
         for name in Locale.parse(code).territories.values():
-            bare = _ALTERNATIVE.sub("", name).strip()
+            bare = PARENTHESISED.sub("", name).strip()
             if len(bare) > 1 and not bare.isascii():
                 names.add(bare)
     return frozenset(names)

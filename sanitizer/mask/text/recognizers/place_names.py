@@ -59,7 +59,9 @@ PLACE_LISTS = (
 # placeholders ('ZZ' unknown region, 'QO' outlying Oceania, 'XA'/'XB' pseudo-locales);
 # numeric codes are continents and regions ('150' Europe) and are left out too.
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
-_ALTERNATIVE = re.compile(r"\s*[(（][^)）]*[)）]")  # 'Congo (DRC)' is 'Congo'
+# CLDR's parenthesised alternative of a name: 'Congo (DRC)' is 'Congo', 'ミャンマー (ビルマ)'
+# is 'ミャンマー'
+PARENTHESISED = re.compile(r"\s*[(（][^)）]*[)）]")
 MIN_LETTERS = 4  # 'Ede', 'Ath', 'Bar' are words and initials more often than places
 MIN_CASELESS = 2  # in a script without capitals: '中国', 'قطر', '미국'
 MAX_WORDS = 4  # 'Bosnia and Herzegovina', 'San Martino in Pedriolo'
@@ -132,7 +134,7 @@ def territory_names() -> set[str]:
         except (ValueError, UnknownLocaleError):
             continue  # a Faker locale CLDR has no data for
         names.update(
-            _ALTERNATIVE.sub("", name).strip().lower()
+            PARENTHESISED.sub("", name).strip().lower()
             for code, name in territories.items()
             if not code.isdigit() and code not in NOT_COUNTRIES
         )
