@@ -202,7 +202,7 @@ def _checked(match: re.Match, kind: str) -> Part | None:
     if kind == "military":
         return Part(*match.span("milzip"), POSTCODE, 0.7)
     if kind == "ja":
-        return _japanese(match)
+        return _east_asian(match)
     if kind == "ko":
         return Part(*match.span("ko"), STREET, 0.7)
     name = groups.get("name") or ""
@@ -226,7 +226,7 @@ def _checked(match: re.Match, kind: str) -> Part | None:
     return Part(*match.span(kind), STREET)
 
 
-def _japanese(match: re.Match) -> Part | None:
+def _east_asian(match: re.Match) -> Part | None:
     """From the prefecture (or city, ward, town) on: '…に山梨県三鷹市…' starts at 山梨県 (the
     one prefecture in 道 is 北海道: '我知道5号' is 'I know number 5'); a
     Chinese street line without them whole, when a street word comes right before its
